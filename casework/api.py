@@ -1,0 +1,188 @@
+"""The public Python API of casework: what the CLI and other programs call.
+
+>>> from casework.api import Casework
+>>> cw = Casework.initialise("gaozhou.db", offices="gaozhou")   # doctest: +SKIP
+>>> clerk = cw.acting("clerk_panzhou")                           # doctest: +SKIP
+>>> clerk.register("petition", office="panzhou", title="...")    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from casework.actors import Actor, load_actor
+from casework.admin import AdminService, list_offices, list_users
+from casework.clock import Clock, system_clock
+from casework.diagrams import describe, mermaid
+from casework.engine import Engine as WorkflowEngine
+from casework.parties import PartyInput
+from casework.services import CaseService
+from casework.storage import schema
+from casework.storage.db import open_engine, reading
+from casework.views import case_history, list_cases, show_case
+from workflows import Registry, default_registry
+
+
+class Casework:
+    """One database, one acting user (or none, for reads), one clock."""
+
+    def __init__(
+        self,
+        db: str | Engine,
+        *,
+        user: str | None = None,
+        clock: Clock = system_clock,
+        registry: Registry | None = None,
+        check_schema: bool = True,
+    ) -> None:
+        self.engine = open_engine(db) if isinstance(db, str) else db
+        if check_schema:
+            schema.require_current(self.engine)
+        self.user = user
+        self.clock = clock
+        self.machines = WorkflowEngine(registry or default_registry())
+        self._cases = CaseService(self.engine, self.machines, clock)
+        self._admin = AdminService(self.engine, clock)
+
+    @classmethod
+    def initialise(
+        cls,
+        db: str | Engine,
+        *,
+        offices: str | None = None,
+        admin: str = "admin",
+        clock: Clock = system_clock,
+        registry: Registry | None = None,
+    ) -> Casework:
+        """Create or upgrade the schema, load offices and the first admin; idempotent."""
+        engine = open_engine(db, must_exist=False) if isinstance(db, str) else db
+        schema.upgrade(engine)
+        cw = cls(engine, clock=clock, registry=registry)
+        cw.last_init = cw._admin.initialise(offices, admin)
+        cw.last_init["revision"] = schema.current_revision(engine)
+        return cw
+
+    last_init: dict[str, Any]
+
+    def acting(self, username: str | None) -> Casework:
+        """The same database and clock, acting as another user."""
+        other = object.__new__(Casework)
+        other.__dict__.update(self.__dict__)
+        other.user = username
+        return other
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- offices and users ---------------------------------------------------------------
+
+    def add_office(
+        self, code: str, name: str, level: str, kind: str | None = None
+    ) -> dict[str, Any]:
+        """Add an office (admin only)."""
+        return self._admin.add_office(self.user, code, name, level, kind)
+
+    def offices(self) -> list[dict[str, Any]]:
+        """All offices, city-level first."""
+        with reading(self.engine) as conn:
+            return list_offices(conn)
+
+    def add_user(self, username: str, name: str, role: str, office: str | None) -> dict[str, Any]:
+        """Add a user (admin only)."""
+        return self._admin.add_user(self.user, username, name, role, office)
+
+    def users(self) -> list[dict[str, Any]]:
+        """All users by office."""
+        with reading(self.engine) as conn:
+            return list_users(conn)
+
+    def whoami(self) -> Actor | None:
+        """The acting user, or None when none is set."""
+        if self.user is None:
+            return None
+        with reading(self.engine) as conn:
+            return load_actor(conn, self.user)
+
+    # -- cases ---------------------------------------------------------------------------
+
+    def register(
+        self,
+        kind: str,
+        office: str,
+        title: str,
+        parties: Sequence[str | PartyInput] = (),
+        data: Mapping[str, str] | None = None,
+        at: str | datetime | None = None,
+        note: str | None = None,
+        link: str | None = None,
+    ) -> dict[str, Any]:
+        """Register a case; returns ``{case_no, kind, office, state, related, ...}``."""
+        return self._cases.register(self.user, kind, office, title, parties, data, at, note, link)
+
+    def advance(
+        self,
+        case_no: str,
+        trigger: str,
+        data: Mapping[str, str] | None = None,
+        note: str | None = None,
+        at: str | datetime | None = None,
+    ) -> dict[str, Any]:
+        """Fire a trigger; returns ``{case_no, kind, office, state, event}``."""
+        return self._cases.advance(self.user, case_no, trigger, data, note, at)
+
+    def add_document(
+        self,
+        case_no: str,
+        kind: str,
+        file: str | None = None,
+        at: str | datetime | None = None,
+        note: str | None = None,
+    ) -> dict[str, Any]:
+        """Record a document of the case file (卷宗)."""
+        return self._cases.add_document(self.user, case_no, kind, file, at, note)
+
+    def show(self, case_no: str, reveal: bool = False) -> dict[str, Any]:
+        """The whole case as the contract's ``case show`` JSON."""
+        with reading(self.engine) as conn:
+            actor = load_actor(conn, self.user) if self.user else None
+            return show_case(conn, self.machines, case_no, actor, reveal)
+
+    def history(self, case_no: str) -> list[dict[str, Any]]:
+        """The case's events in order."""
+        with reading(self.engine) as conn:
+            actor = load_actor(conn, self.user) if self.user else None
+            return case_history(conn, self.machines, case_no, actor)
+
+    def allowed(self, case_no: str) -> list[str]:
+        """Trigger names the acting user may fire on the case now."""
+        return list(self.show(case_no)["triggers"])
+
+    def cases(
+        self,
+        kind: str | None = None,
+        state: str | None = None,
+        office: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Cases, newest first."""
+        with reading(self.engine) as conn:
+            actor = load_actor(conn, self.user) if self.user else None
+            return list_cases(conn, self.machines, actor, kind, state, office, limit)
+
+    # -- procedures ----------------------------------------------------------------------
+
+    def workflows(self) -> list[dict[str, Any]]:
+        """Every procedure, described."""
+        return [describe(wf) for wf in self.machines.registry]
+
+    def workflow(self, kind: str) -> dict[str, Any]:
+        """One procedure, described."""
+        return describe(self.machines.workflow(kind))
+
+    def mermaid(self, kind: str) -> str:
+        """One procedure as a Mermaid state diagram."""
+        return mermaid(self.machines.workflow(kind))

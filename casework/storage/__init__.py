@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, connections and transactions, migrations, queries."""

@@ -1,0 +1,133 @@
+"""Connections and transactions: SQLite in WAL mode with BEGIN IMMEDIATE, or PostgreSQL.
+
+Every write runs as one transaction through :func:`run_write`, which commits only when the
+whole unit of work succeeded and retries, within a bound, when other writers hold the lock.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from casework.errors import DatabaseBusy, NotInitialised
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 5000
+# How long a write may keep retrying after SQLite's own busy wait gave up, in seconds.
+WRITE_RETRY_BUDGET = 30.0
+_WRITE = "casework_write"
+
+
+def database_url(target: str) -> str:
+    """A SQLAlchemy URL for a plain path (a SQLite file) or a URL given as is."""
+    if "://" in target:
+        return target
+    return "sqlite+pysqlite:///" + os.path.abspath(os.path.expanduser(target))
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    return parsed.database or None
+
+
+def open_engine(target: str, *, must_exist: bool = True) -> Engine:
+    """An engine for a path or URL; with ``must_exist`` a missing SQLite file is refused."""
+    url = database_url(target)
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise NotInitialised(f"database {target!r} is not a path or a database URL") from None
+    path = sqlite_path(url)
+    if path is not None:
+        if must_exist and not os.path.exists(path):
+            raise NotInitialised(f"no database at {path}; run `casework init` first")
+        directory = os.path.dirname(path)
+        if not must_exist and directory:
+            os.makedirs(directory, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    try:
+        return create_engine(parsed, pool_pre_ping=True)
+    except Exception as exc:
+        raise NotInitialised(f"cannot use database {target!r}: {exc}") from None
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN itself rather than pysqlite's implicit one.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # FULL: a committed case step survives a power cut, not only a process crash.
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A write takes the lock at BEGIN so that two writers queue instead of deadlocking
+        # on a lock upgrade, which SQLite reports as "database is locked".
+        write = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _is_busy(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(
+        marker in text
+        for marker in (
+            "database is locked",
+            "database is busy",
+            "could not serialize",
+            "deadlock detected",
+            "lock timeout",
+        )
+    )
+
+
+def run_write(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """Run ``work`` in one write transaction: all of it commits, or none of it does.
+
+    When other writers hold the database, wait and retry the whole unit within a bound,
+    then refuse with a clear message; "database is locked" never reaches a user.
+    """
+    deadline = time.monotonic() + WRITE_RETRY_BUDGET
+    delay = 0.01
+    while True:
+        try:
+            with engine.connect() as conn:
+                conn = conn.execution_options(**{_WRITE: True})
+                with conn.begin():
+                    return work(conn)
+        except (OperationalError, DBAPIError) as exc:
+            if not _is_busy(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise DatabaseBusy(
+                    "the database stayed busy with other writers; nothing was changed, "
+                    "try again in a moment"
+                ) from None
+            time.sleep(delay * (1 + random.random()))
+            delay = min(delay * 2, 0.5)
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection in a read transaction, so that a multi-query read sees one snapshot."""
+    with engine.connect() as conn, conn.begin():
+        yield conn

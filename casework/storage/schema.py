@@ -1,0 +1,66 @@
+"""Creating and upgrading the schema with Alembic, and checking a database is ready."""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
+
+from casework.errors import NotInitialised
+
+# The newest migration; a test checks it matches the migration scripts' head.
+SCHEMA_HEAD = "0001"
+
+
+def _alembic_config() -> object:
+    from alembic.config import Config
+
+    import casework.storage.migrations as migrations
+
+    cfg = Config()
+    cfg.set_main_option("script_location", os.path.dirname(migrations.__file__))
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (head by default); a no-op when it is there already."""
+    from alembic import command
+
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn  # type: ignore[attr-defined]
+        command.upgrade(cfg, revision)  # type: ignore[arg-type]
+
+
+def script_head() -> str:
+    """The head revision of the shipped migration scripts."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()  # type: ignore[arg-type]
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision a database is at, or None for an empty one."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return None if row is None else str(row[0])
+
+
+def require_current(engine: Engine) -> None:
+    """Refuse to work on a database that casework has not initialised or upgraded."""
+    try:
+        rev = current_revision(engine)
+    except Exception as exc:
+        raise NotInitialised(f"cannot open the database: {str(exc).splitlines()[0]}") from None
+    if rev is None:
+        raise NotInitialised("the database has no casework schema; run `casework init` first")
+    if rev != SCHEMA_HEAD:
+        raise NotInitialised(
+            f"the database schema is at revision {rev}, this casework needs {SCHEMA_HEAD}; "
+            "run `casework init` to upgrade"
+        )

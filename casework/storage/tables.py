@@ -1,0 +1,147 @@
+"""The tables. Events are append-only; a case row holds the current state and a version."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from casework.storage.types import UTCDateTime, json_type
+
+
+class Office(SQLModel, table=True):
+    """A judicial office (司法所) or a city-level body."""
+
+    __tablename__ = "offices"
+    code: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=200)
+    level: str = Field(max_length=10)  # town | city
+    kind: str | None = Field(default=None, max_length=20)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class User(SQLModel, table=True):
+    """A person who acts in casework: one role, one office (none for a city-wide admin)."""
+
+    __tablename__ = "users"
+    username: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=20)
+    office_code: str | None = Field(default=None, foreign_key="offices.code", max_length=40)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Case(SQLModel, table=True):
+    """A case: its number, procedure, office, current state and version."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_kind_state", "kind", "state"),
+        Index("ix_cases_office_registered", "office_code", "registered_on"),
+        Index("ix_cases_registered_on", "registered_on", "kind"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(max_length=80, unique=True)
+    kind: str = Field(max_length=40)
+    office_code: str = Field(foreign_key="offices.code", max_length=40)
+    year: int
+    seq: int
+    title: str = Field(max_length=500)
+    state: str = Field(max_length=40)
+    version: int = Field(default=1)
+    data: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(json_type(), nullable=False)
+    )
+    registered_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    registered_on: date
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    created_by: str = Field(max_length=64)
+
+
+class Event(SQLModel, table=True):
+    """One step of a case's history, written once and never changed."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq", name="uq_events_case_seq"),
+        Index("ix_events_trigger_on", "trigger", "occurred_on", "case_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    seq: int
+    trigger: str = Field(max_length=40)
+    from_state: str | None = Field(default=None, max_length=40)
+    to_state: str = Field(max_length=40)
+    actor: str = Field(max_length=64)
+    actor_role: str = Field(max_length=20)
+    occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    occurred_on: date
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    note: str | None = Field(default=None)
+    data: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(json_type(), nullable=False)
+    )
+
+
+class Party(SQLModel, table=True):
+    """A party to a case; ID number and phone are personal data, masked on output."""
+
+    __tablename__ = "parties"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    ord: int
+    role: str = Field(max_length=20)
+    name: str = Field(max_length=200)
+    id_number: str | None = Field(default=None, max_length=18, index=True)
+    phone: str | None = Field(default=None, max_length=20)
+
+
+class CaseLink(SQLModel, table=True):
+    """A directed link between two cases (escalated_to, escalated_from, same_matter)."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (UniqueConstraint("case_id", "other_case_id", "kind", name="uq_case_links"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    other_case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: str = Field(max_length=30)
+
+
+class Document(SQLModel, table=True):
+    """A document of a case file (卷宗), with the event that recorded it."""
+
+    __tablename__ = "documents"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    event_seq: int
+    kind: str = Field(max_length=30)
+    file_name: str | None = Field(default=None, max_length=255)
+    sha256: str | None = Field(default=None, max_length=64)
+    actor: str = Field(max_length=64)
+    occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CaseCounter(SQLModel, table=True):
+    """The last case number handed out per prefix, office and year; numbers are never reused."""
+
+    __tablename__ = "case_counters"
+    prefix: str = Field(primary_key=True, max_length=8)
+    office_code: str = Field(primary_key=True, max_length=40)
+    year: int = Field(primary_key=True)
+    last_seq: int
+
+
+offices = Office.__table__  # type: ignore[attr-defined]
+users = User.__table__  # type: ignore[attr-defined]
+cases = Case.__table__  # type: ignore[attr-defined]
+events = Event.__table__  # type: ignore[attr-defined]
+parties = Party.__table__  # type: ignore[attr-defined]
+case_links = CaseLink.__table__  # type: ignore[attr-defined]
+documents = Document.__table__  # type: ignore[attr-defined]
+case_counters = CaseCounter.__table__  # type: ignore[attr-defined]
+metadata = SQLModel.metadata

@@ -1,0 +1,186 @@
+"""The read side: cases, histories and listings as plain dicts ready for JSON or tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from casework.actors import Actor, check_office, may_fire
+from casework.engine import Engine as WorkflowEngine
+from casework.errors import InvalidData, NotAllowed, NotFound
+from casework.parties import party_view
+from casework.services import Context, event_json
+from casework.storage.tables import case_links, cases, documents, events, offices, parties
+from casework.timeutil import local_date, local_iso
+from workflows.spec import Workflow
+
+REVEAL_ROLES = frozenset({"supervisor", "admin"})
+
+
+def allowed_triggers(
+    machines: WorkflowEngine, wf: Workflow, state: str, office: str, actor: Actor | None
+) -> list[str]:
+    """Trigger names this user may fire from the state (guards are checked when fired)."""
+    if actor is None:
+        return []
+    if not actor.city_wide and actor.office_code != office:
+        return []
+    return [t.name for t in machines.triggers_from(wf, state) if may_fire(actor, t) is None]
+
+
+def show_case(
+    conn: Connection,
+    machines: WorkflowEngine,
+    case_no: str,
+    actor: Actor | None,
+    reveal: bool = False,
+) -> dict[str, Any]:
+    """The whole case: data, parties, documents, links, allowed triggers and history."""
+    row = conn.execute(select(cases).where(cases.c.case_no == case_no)).first()
+    if row is None:
+        raise NotFound(f"unknown case {case_no[:80]!r}")
+    if actor is not None:
+        check_office(actor, row.office_code, f"case {row.case_no}")
+    if reveal and (actor is None or not actor.roles & REVEAL_ROLES):
+        who = "no user" if actor is None else f"user {actor.username} ({actor.role})"
+        raise NotAllowed(
+            f"revealing ID numbers and phones is for supervisors and admins; {who} may not"
+        )
+    wf = machines.workflow(row.kind)
+    office_name = conn.execute(
+        select(offices.c.name).where(offices.c.code == row.office_code)
+    ).scalar_one()
+    party_rows = conn.execute(
+        select(parties).where(parties.c.case_id == row.id).order_by(parties.c.ord)
+    )
+    doc_rows = conn.execute(
+        select(documents).where(documents.c.case_id == row.id).order_by(documents.c.id)
+    ).all()
+    history_rows = conn.execute(
+        select(events).where(events.c.case_id == row.id).order_by(events.c.seq)
+    ).all()
+    link_rows = conn.execute(
+        select(case_links.c.kind, cases.c.case_no, cases.c.kind.label("case_kind"), cases.c.state)
+        .select_from(case_links.join(cases, case_links.c.other_case_id == cases.c.id))
+        .where(case_links.c.case_id == row.id)
+        .order_by(case_links.c.id)
+    )
+    result: dict[str, Any] = {
+        "case_no": row.case_no,
+        "kind": row.kind,
+        "kind_label": wf.label,
+        "office": row.office_code,
+        "office_name": office_name,
+        "title": row.title,
+        "state": row.state,
+        "state_label": wf.state(row.state).label,
+        "terminal": wf.state(row.state).terminal,
+        "version": row.version,
+        "registered_at": local_iso(row.registered_at),
+        "data": row.data or {},
+        "parties": [party_view(p, reveal) for p in party_rows],
+        "documents": [
+            {
+                "kind": d.kind,
+                "label": wf.documents.get(d.kind, d.kind),
+                "file_name": d.file_name,
+                "sha256": d.sha256,
+                "occurred_at": local_iso(d.occurred_at),
+                "actor": d.actor,
+                "event_seq": d.event_seq,
+            }
+            for d in doc_rows
+        ],
+        "links": [
+            {
+                "kind": link.kind,
+                "case_no": link.case_no,
+                "case_kind": link.case_kind,
+                "state": link.state,
+            }
+            for link in link_rows
+        ],
+        "triggers": allowed_triggers(machines, wf, row.state, row.office_code, actor),
+        "due": None,
+        "history": [event_json(e, wf) for e in history_rows],
+    }
+    if wf.case_file is not None:
+        ctx = Context(conn, row.id, row.case_no, row.state, row.data or {}, {}, row.updated_at)
+        result["missing_documents"] = wf.case_file(ctx)
+    return result
+
+
+def case_history(
+    conn: Connection, machines: WorkflowEngine, case_no: str, actor: Actor | None
+) -> list[dict[str, Any]]:
+    """A case's events in order."""
+    row = conn.execute(
+        select(cases.c.id, cases.c.kind, cases.c.office_code, cases.c.case_no).where(
+            cases.c.case_no == case_no
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"unknown case {case_no[:80]!r}")
+    if actor is not None:
+        check_office(actor, row.office_code, f"case {row.case_no}")
+    wf = machines.workflow(row.kind)
+    rows = conn.execute(select(events).where(events.c.case_id == row.id).order_by(events.c.seq))
+    return [event_json(e, wf) for e in rows]
+
+
+def list_cases(
+    conn: Connection,
+    machines: WorkflowEngine,
+    actor: Actor | None,
+    kind: str | None = None,
+    state: str | None = None,
+    office: str | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Cases, newest first; a town user sees only their own office's."""
+    query = select(
+        cases.c.case_no,
+        cases.c.kind,
+        cases.c.office_code,
+        cases.c.state,
+        cases.c.title,
+        cases.c.registered_at,
+    )
+    if kind is not None:
+        wf = machines.workflow(kind)
+        query = query.where(cases.c.kind == kind)
+        if state is not None and state not in wf.state_names:
+            raise InvalidData(
+                f"{kind} has no state {state[:40]!r}; states: {', '.join(wf.state_names)}"
+            )
+    if state is not None:
+        query = query.where(cases.c.state == state)
+    if office is not None:
+        if conn.execute(select(offices.c.code).where(offices.c.code == office)).first() is None:
+            raise NotFound(f"unknown office {office[:40]!r}")
+        query = query.where(cases.c.office_code == office)
+    if actor is not None and not actor.city_wide:
+        query = query.where(cases.c.office_code == actor.office_code)
+    if limit is not None:
+        if limit < 1:
+            raise InvalidData("--limit must be at least 1")
+        query = query.limit(limit)
+    query = query.order_by(cases.c.registered_at.desc(), cases.c.id.desc())
+    out = []
+    for r in conn.execute(query):
+        wf_r = machines.registry.get(r.kind)
+        out.append(
+            {
+                "case_no": r.case_no,
+                "kind": r.kind,
+                "office": r.office_code,
+                "state": r.state,
+                "state_label": wf_r.state(r.state).label if wf_r else r.state,
+                "title": r.title,
+                "registered_at": local_iso(r.registered_at),
+                "registered_on": local_date(r.registered_at).isoformat(),
+            }
+        )
+    return out

@@ -1,0 +1,1 @@
+"""The casework command line: a thin Typer layer over casework.api."""

@@ -1,0 +1,74 @@
+"""All terminal output: JSON documents, Rich tables and panels, one-line errors.
+
+The only module of the CLI that imports rich, and only when a table is drawn.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(soft_wrap=False, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    """One JSON document on stdout, nothing else."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def error(message: str) -> None:
+    """One line on stderr."""
+    line = " ".join(str(message).split())
+    sys.stderr.write(f"Error: {line}\n")
+
+
+def table(
+    title: str | None,
+    columns: Sequence[tuple[str, str]],
+    rows: Iterable[Sequence[Any]],
+    caption: str | None = None,
+) -> None:
+    """A Rich table; columns are (header, style)."""
+    from rich.table import Table
+
+    t = Table(title=title, caption=caption, show_lines=False)
+    for header, style in columns:
+        t.add_column(header, style=style or None, overflow="fold")
+    for row in rows:
+        t.add_row(*["" if v is None else str(v) for v in row])
+    console().print(t)
+
+
+def line(text: str) -> None:
+    """A line of Rich markup on stdout."""
+    console().print(text)
+
+
+def panel(title: str, body: Sequence[tuple[str, Any]]) -> None:
+    """A panel of label/value lines."""
+    from rich.panel import Panel
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold cyan", no_wrap=True)
+    grid.add_column()
+    for label, value in body:
+        grid.add_row(label, "" if value is None else str(value))
+    console().print(Panel(grid, title=title, expand=False))
+
+
+STATE_STYLES = {True: "dim", False: "bold"}
+
+
+def state_text(state: str, label: str, terminal: bool = False) -> str:
+    style = "green" if terminal else "yellow"
+    return f"[{style}]{label} {state}[/{style}]"

@@ -1,0 +1,65 @@
+"""What the root options set for every command: the database, the acting user, the clock."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from casework.api import Casework
+    from casework.clock import Clock
+
+
+@dataclass
+class Settings:
+    db: str | None
+    user: str | None
+
+    def database(self) -> str:
+        """--db, else CASEWORK_DB, else casework.db in the user's application directory."""
+        if self.db:
+            return self.db
+        env = os.environ.get("CASEWORK_DB")
+        if env:
+            return env
+        return os.path.join(typer.get_app_dir("casework"), "casework.db")
+
+    def clock(self) -> Clock:
+        """The system clock, or the instant frozen in CASEWORK_NOW (for tests and replays)."""
+        from casework.clock import fixed_clock, system_clock
+
+        frozen = os.environ.get("CASEWORK_NOW")
+        if not frozen:
+            return system_clock
+        from casework.timeutil import parse_when
+
+        return fixed_clock(parse_when(frozen, "CASEWORK_NOW"))
+
+    def open(self) -> Casework:
+        """The API on the chosen database, acting as the chosen user."""
+        from casework.api import Casework
+
+        return Casework(self.database(), user=self.user, clock=self.clock())
+
+
+def settings(ctx: typer.Context) -> Settings:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Settings)
+    return obj
+
+
+def parse_sets(pairs: list[str] | None) -> dict[str, str]:
+    """``KEY=VALUE`` pairs from repeated --set options."""
+    out: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise typer.BadParameter(f"--set {pair[:60]!r} must be KEY=VALUE")
+        if key in out:
+            raise typer.BadParameter(f"--set {key[:40]!r} is given twice")
+        out[key] = value
+    return out

@@ -1,0 +1,95 @@
+"""Leader-assigned major disputes (领导包案).
+
+One issue, one leader, one team, one plan, one deadline.
+"""
+
+from __future__ import annotations
+
+from workflows.spec import FieldSpec, StateSpec, TriggerSpec, Workflow
+
+CITY_DECIDERS = ("supervisor",)  # admin acts wherever a supervisor may
+
+WORKFLOW = Workflow(
+    name="major_dispute",
+    label="领导包案",
+    prefix="BA",
+    description="A serious dispute or prominent petition problem put in a city leader's charge.",
+    states=(
+        StateSpec("identified", "已梳理"),
+        StateSpec("assigned", "已包案"),
+        StateSpec("resolving", "化解中"),
+        StateSpec("resolved", "已化解"),
+        StateSpec("closed", "已销号", terminal=True),
+    ),
+    initial="identified",
+    register_roles=("clerk", "supervisor"),
+    register_fields=(FieldSpec("screening", "来源排查", "int", minimum=1, required=False),),
+    documents={
+        "ledger": "台账登记表",
+        "plan": "化解方案",
+        "minutes": "会议纪要",
+        "evidence": "证据材料",
+        "acceptance": "验收材料",
+    },
+    triggers=(
+        TriggerSpec(
+            "assign",
+            "包案",
+            ("identified",),
+            "assigned",
+            CITY_DECIDERS,
+            fields=(
+                FieldSpec("leader", "包案领导", "user", role="leader"),
+                FieldSpec("unit", "责任单位"),
+                FieldSpec(
+                    "due_days",
+                    "化解期限(日)",
+                    "int",
+                    minimum=1,
+                    maximum=366,
+                    required=False,
+                    default=90,
+                ),
+            ),
+            city_only=True,
+        ),
+        TriggerSpec(
+            "plan",
+            "制定化解方案",
+            ("assigned",),
+            "resolving",
+            ("leader",),
+            fields=(FieldSpec("plan", "化解方案"),),
+        ),
+        TriggerSpec(
+            "resolve",
+            "化解",
+            ("resolving",),
+            "resolved",
+            ("leader",),
+            fields=(FieldSpec("outcome", "化解结果"),),
+        ),
+        TriggerSpec("verify", "验收销号", ("resolved",), "closed", CITY_DECIDERS, city_only=True),
+        TriggerSpec(
+            "reopen",
+            "反弹重启",
+            ("resolved", "closed"),
+            "resolving",
+            CITY_DECIDERS,
+            fields=(FieldSpec("reason", "重启原因"),),
+            city_only=True,
+        ),
+        TriggerSpec(
+            "extend",
+            "延期",
+            ("assigned", "resolving"),
+            None,
+            CITY_DECIDERS,
+            fields=(
+                FieldSpec("days", "延长天数", "int", minimum=1, maximum=366),
+                FieldSpec("reason", "理由"),
+            ),
+            city_only=True,
+        ),
+    ),
+)

@@ -1,0 +1,137 @@
+"""Petitions (信访事项): 信访工作条例 (2022) articles 17-40."""
+
+from __future__ import annotations
+
+from workflows.guards import at_most, window
+from workflows.spec import ANY_OPEN, FieldSpec, StateSpec, TriggerSpec, Workflow
+
+OUTCOMES = {"support": "支持", "explain": "解释说明", "not_support": "不予支持"}
+
+ROUTES = {
+    "litigation": "诉讼",
+    "arbitration": "仲裁",
+    "reconsideration": "行政复议",
+    "party_appeal": "党员申诉",
+    "administrative": "行政程序",
+}
+
+CHANNELS = {"letter": "来信", "visit": "来访", "phone": "来电", "fax": "传真", "online": "网上"}
+
+CATEGORIES = {
+    "suggestion": "建议意见类",
+    "accusation": "检举控告类",
+    "complaint": "申诉求决类",
+}
+
+outcome = FieldSpec("outcome", "处理意见", "choice", choices=OUTCOMES)
+
+WORKFLOW = Workflow(
+    name="petition",
+    label="信访事项",
+    prefix="XF",
+    description="A petition by letter, visit, phone, fax or online, handled under 信访工作条例.",
+    states=(
+        StateSpec("registered", "已登记"),
+        StateSpec("handling", "办理中"),
+        StateSpec("replied", "已答复"),
+        StateSpec("reviewing", "复查中"),
+        StateSpec("reviewed", "已复查"),
+        StateSpec("rereviewing", "复核中"),
+        StateSpec("closed", "已办结", terminal=True),
+        StateSpec("concluded", "已终结", terminal=True),
+        StateSpec("not_accepted", "不予受理", terminal=True),
+        StateSpec("forwarded", "已转送", terminal=True),
+        StateSpec("diverted", "已导入法定途径", terminal=True),
+    ),
+    initial="registered",
+    register_roles=("clerk", "supervisor"),
+    register_fields=(
+        FieldSpec("channel", "信访形式", "choice", choices=CHANNELS, required=False),
+        FieldSpec("category", "信访类别", "choice", choices=CATEGORIES, required=False),
+    ),
+    party_roles=("petitioner", "representative", "respondent"),
+    documents={
+        "letter": "信访件",
+        "visit_record": "来访登记表",
+        "acceptance_notice": "受理告知书",
+        "reply": "处理意见书",
+        "review_opinion": "复查意见书",
+        "rereview_opinion": "复核意见书",
+        "id_copy": "身份证明",
+        "evidence": "证据材料",
+    },
+    triggers=(
+        TriggerSpec("accept", "受理", ("registered",), "handling", ("supervisor",)),
+        TriggerSpec(
+            "refuse",
+            "不予受理",
+            ("registered",),
+            "not_accepted",
+            ("supervisor",),
+            fields=(FieldSpec("reason", "理由"),),
+        ),
+        TriggerSpec(
+            "forward",
+            "转送",
+            ("registered",),
+            "forwarded",
+            ("clerk", "supervisor"),
+            fields=(FieldSpec("to_organ", "转送机关"),),
+        ),
+        TriggerSpec(
+            "divert",
+            "导入法定途径",
+            ("handling",),
+            "diverted",
+            ("supervisor",),
+            fields=(FieldSpec("route", "法定途径", "choice", choices=ROUTES),),
+        ),
+        TriggerSpec(
+            "extend",
+            "延期",
+            ("handling",),
+            None,
+            ("supervisor",),
+            fields=(
+                FieldSpec("days", "延长天数", "int", minimum=1, maximum=30),
+                FieldSpec("reason", "理由"),
+            ),
+            guards=(at_most("extend_once", "只可延期一次", "extend", 1),),
+        ),
+        TriggerSpec(
+            "reply", "出具处理意见", ("handling",), "replied", ("supervisor",), fields=(outcome,)
+        ),
+        TriggerSpec(
+            "request_review",
+            "申请复查",
+            ("replied",),
+            "reviewing",
+            ("clerk", "supervisor"),
+            guards=(window("review_window", "答复后30日内申请复查", "reply", 30, "review"),),
+        ),
+        TriggerSpec(
+            "review", "复查", ("reviewing",), "reviewed", ("supervisor",), fields=(outcome,)
+        ),
+        TriggerSpec(
+            "request_rereview",
+            "申请复核",
+            ("reviewed",),
+            "rereviewing",
+            ("clerk", "supervisor"),
+            guards=(window("rereview_window", "复查后30日内申请复核", "review", 30, "re-review"),),
+        ),
+        TriggerSpec(
+            "rereview", "复核", ("rereviewing",), "concluded", ("supervisor",), fields=(outcome,)
+        ),
+        TriggerSpec("close", "办结", ("replied", "reviewed"), "closed", ("clerk", "supervisor")),
+        TriggerSpec(
+            "supervise",
+            "督办",
+            (ANY_OPEN,),
+            None,
+            ("supervisor",),
+            fields=(FieldSpec("note", "督办意见"),),
+            city_only=True,
+        ),
+    ),
+)

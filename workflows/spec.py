@@ -1,0 +1,206 @@
+"""The shape of a procedure: states, triggers, roles, data and guards, declared as data.
+
+A procedure module in this package builds one :class:`Workflow` literal named ``WORKFLOW``;
+the engine turns it into a state machine without knowing anything procedure-specific.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal, Protocol
+
+ROLES: Mapping[str, str] = {
+    "clerk": "登记员",
+    "mediator": "调解员",
+    "supervisor": "负责人",
+    "leader": "包案领导",
+    "admin": "管理员",
+    "viewer": "统计员",
+}
+
+PARTY_ROLES: Mapping[str, str] = {
+    "petitioner": "信访人",
+    "applicant": "申请人",
+    "respondent": "被申请人",
+    "representative": "代表",
+}
+
+FieldKind = Literal["text", "int", "choice", "user"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One value a trigger or a registration takes (``--set name=value``)."""
+
+    name: str
+    label: str
+    kind: FieldKind = "text"
+    choices: Mapping[str, str] = field(default_factory=dict)
+    minimum: int | None = None
+    maximum: int | None = None
+    required: bool = True
+    role: str | None = None  # for kind "user": the role the named user must have
+    default: str | int | None = None
+    max_length: int = 2000
+
+    def describe(self) -> str:
+        """A short English description of what the field accepts."""
+        if self.kind == "choice":
+            return f"one of {', '.join(self.choices)}"
+        if self.kind == "int":
+            lo = "" if self.minimum is None else str(self.minimum)
+            hi = "" if self.maximum is None else str(self.maximum)
+            return f"a whole number {lo}..{hi}".rstrip(".") if lo or hi else "a whole number"
+        if self.kind == "user":
+            return f"the username of a user with role {self.role}"
+        return "a non-empty text"
+
+    def coerce(self, raw: str) -> str | int:
+        """Turn a typed value into the stored one, or raise ValueError saying why."""
+        text = raw.strip()
+        if not text:
+            raise ValueError(f"{self.name} must be {self.describe()}, not empty")
+        if any(ord(ch) < 32 and ch not in "\t\n" for ch in text):
+            raise ValueError(f"{self.name} contains control characters")
+        if len(text) > self.max_length:
+            raise ValueError(f"{self.name} is longer than {self.max_length} characters")
+        if self.kind == "choice":
+            if text not in self.choices:
+                raise ValueError(f"{self.name} must be {self.describe()}, not {text!r}")
+            return text
+        if self.kind == "int":
+            if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 12:
+                raise ValueError(f"{self.name} must be {self.describe()}, not {text!r}")
+            value = int(text)
+            if self.minimum is not None and value < self.minimum:
+                raise ValueError(f"{self.name} must be {self.describe()}, not {value}")
+            if self.maximum is not None and value > self.maximum:
+                raise ValueError(f"{self.name} must be {self.describe()}, not {value}")
+            return value
+        return text
+
+
+@dataclass(frozen=True)
+class EventView:
+    """A recorded event as guards see it."""
+
+    seq: int
+    trigger: str
+    from_state: str | None
+    to_state: str
+    occurred_at: datetime
+    occurred_on: date
+    data: Mapping[str, Any]
+
+
+class GuardContext(Protocol):
+    """What a guard may look at: the case, the trigger's values and the case's history."""
+
+    @property
+    def case_no(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+    @property
+    def values(self) -> Mapping[str, Any]: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def on(self) -> date: ...
+    @property
+    def events(self) -> Sequence[EventView]: ...
+    @property
+    def documents(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A named rule a trigger must pass; ``check`` returns a refusal message or None."""
+
+    name: str
+    label: str
+    check: Callable[[GuardContext], str | None]
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    name: str
+    label: str
+    terminal: bool = False
+
+
+ANY_OPEN = "*open*"
+
+
+@dataclass(frozen=True)
+class TriggerSpec:
+    """A trigger: from which states to which (``dest=None`` stays put), who may fire it."""
+
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    dest: str | None
+    roles: tuple[str, ...]
+    fields: tuple[FieldSpec, ...] = ()
+    guards: tuple[Guard, ...] = ()
+    city_only: bool = False  # the actor's office must be a city-level office
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """A whole procedure, declared as data."""
+
+    name: str
+    label: str
+    prefix: str
+    states: tuple[StateSpec, ...]
+    initial: str
+    triggers: tuple[TriggerSpec, ...]
+    register_roles: tuple[str, ...]
+    register_fields: tuple[FieldSpec, ...] = ()
+    party_roles: tuple[str, ...] = tuple(PARTY_ROLES)
+    documents: Mapping[str, str] = field(default_factory=dict)
+    description: str = ""
+    # Returns the document kinds still missing from a complete case file, or None when the
+    # procedure has no notion of a complete file.
+    case_file: Callable[[GuardContext], list[str]] | None = None
+
+    def state(self, name: str) -> StateSpec:
+        for s in self.states:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def trigger(self, name: str) -> TriggerSpec | None:
+        return next((t for t in self.triggers if t.name == name), None)
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.states)
+
+    def sources_of(self, trigger: TriggerSpec) -> tuple[str, ...]:
+        """The trigger's from-states, with ``ANY_OPEN`` expanded to every non-terminal state."""
+        out: list[str] = []
+        for src in trigger.sources:
+            if src == ANY_OPEN:
+                out.extend(s.name for s in self.states if not s.terminal)
+            else:
+                out.append(src)
+        return tuple(dict.fromkeys(out))
+
+    def dest_of(self, trigger: TriggerSpec, source: str) -> str:
+        return trigger.dest if trigger.dest is not None else source
+
+
+def last_event(ctx: GuardContext, trigger: str) -> EventView | None:
+    """The most recent event of a given trigger in the case's history."""
+    for ev in reversed(ctx.events):
+        if ev.trigger == trigger:
+            return ev
+    return None
