@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from casework.storage.types import UTCDateTime, json_type
@@ -81,7 +81,7 @@ class Event(SQLModel, table=True):
     occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     occurred_on: date
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    note: str | None = Field(default=None)
+    note: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
     data: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(json_type(), nullable=False)
     )
