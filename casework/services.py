@@ -222,11 +222,11 @@ class CaseService:
         now: datetime,
         note: str | None,
         values: Mapping[str, Any],
-        merge: bool,
+        case_values: Mapping[str, Any],
     ) -> dict[str, Any]:
         """Move the case row on by one version and append its event, or refuse on a race."""
         seq = row.version + 1
-        data = {**(row.data or {}), **values} if merge and values else row.data
+        data = {**(row.data or {}), **case_values} if case_values else row.data
         changed = conn.execute(
             update(cases)
             .where(cases.c.id == row.id, cases.c.version == row.version)
@@ -474,7 +474,16 @@ class CaseService:
             ctx = Context(conn, row.id, row.case_no, row.state, row.data or {}, data, when)
             new_state = self.machines.fire(wf, trig, ctx)
             event = self._append(
-                conn, row, actor, trig.name, new_state, when, now, clean_note, data, merge=True
+                conn,
+                row,
+                actor,
+                trig.name,
+                new_state,
+                when,
+                now,
+                clean_note,
+                data,
+                trig.case_values(data),
             )
             return {
                 "case_no": row.case_no,
@@ -527,7 +536,7 @@ class CaseService:
             self._check_back_dating(conn, row, when)
             values = {"kind": kind, "file_name": file_name, "sha256": digest}
             event = self._append(
-                conn, row, actor, DOCUMENT, row.state, when, now, clean_note, values, merge=False
+                conn, row, actor, DOCUMENT, row.state, when, now, clean_note, values, {}
             )
             conn.execute(
                 documents.insert().values(

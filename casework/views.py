@@ -30,6 +30,17 @@ def allowed_triggers(
     return [t.name for t in machines.triggers_from(wf, state) if may_fire(actor, t) is None]
 
 
+def data_view(wf: Workflow, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The case's data with Chinese labels for keys and for chosen values."""
+    out = []
+    for key, value in data.items():
+        spec = wf.field(key)
+        label = spec.label if spec else {"origin_case": "来源案件"}.get(key, key)
+        value_label = spec.choices.get(str(value)) if spec and spec.choices else None
+        out.append({"key": key, "label": label, "value": value, "value_label": value_label})
+    return out
+
+
 def show_case(
     conn: Connection,
     machines: WorkflowEngine,
@@ -80,6 +91,7 @@ def show_case(
         "version": row.version,
         "registered_at": local_iso(row.registered_at),
         "data": row.data or {},
+        "data_view": data_view(wf, row.data or {}),
         "parties": [party_view(p, reveal) for p in party_rows],
         "documents": [
             {

@@ -35,6 +35,11 @@ def _event_line(result: dict[str, Any]) -> None:
     )
 
 
+def _short(iso: str) -> str:
+    """``2020-09-01T09:30:00+08:00`` as ``2020-09-01 09:30`` (all times shown are China time)."""
+    return iso[:16].replace("T", " ")
+
+
 @case_app.command("register")
 def register(
     ctx: typer.Context,
@@ -147,8 +152,9 @@ def show(
     for p in c["parties"]:
         ids = " ".join(x for x in (p["id_number"], p["phone"]) if x)
         body.append((f"当事人 {p['role_label']}", f"{p['name']} {ids}".strip()))
-    for key, value in c["data"].items():
-        body.append((f"· {key}", value))
+    for item in c["data_view"]:
+        shown = f"{item['value_label']} {item['value']}" if item["value_label"] else item["value"]
+        body.append((f"{item['label']} {item['key']}", shown))
     for link in c["links"]:
         body.append((f"关联 {link['kind']}", f"{link['case_no']} ({link['state']})"))
     if c["documents"]:
@@ -172,7 +178,7 @@ def show(
         [
             (
                 e["seq"],
-                e["occurred_at"],
+                _short(e["occurred_at"]),
                 f"{e['trigger_label']} {e['trigger']}",
                 f"{e['from_state'] or ''} → {e['to_state']}",
                 e["actor"],
@@ -247,8 +253,8 @@ def history(
         [
             (
                 e["seq"],
-                e["occurred_at"],
-                e["recorded_at"],
+                _short(e["occurred_at"]),
+                _short(e["recorded_at"]),
                 f"{e['trigger_label']} {e['trigger']}",
                 f"{e['from_state'] or ''} → {e['to_state']}",
                 e["actor"],

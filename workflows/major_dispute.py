@@ -76,7 +76,7 @@ WORKFLOW = Workflow(
             ("resolved", "closed"),
             "resolving",
             CITY_DECIDERS,
-            fields=(FieldSpec("reason", "重启原因"),),
+            fields=(FieldSpec("reason", "重启原因", on_case=False),),
             city_only=True,
         ),
         TriggerSpec(
@@ -86,8 +86,8 @@ WORKFLOW = Workflow(
             None,
             CITY_DECIDERS,
             fields=(
-                FieldSpec("days", "延长天数", "int", minimum=1, maximum=366),
-                FieldSpec("reason", "理由"),
+                FieldSpec("days", "延长天数", "int", minimum=1, maximum=366, on_case=False),
+                FieldSpec("reason", "延期理由", on_case=False),
             ),
             city_only=True,
         ),

@@ -44,6 +44,7 @@ class FieldSpec:
     role: str | None = None  # for kind "user": the role the named user must have
     default: str | int | None = None
     max_length: int = 2000
+    on_case: bool = True  # copied onto the case's data; False keeps it on the event only
 
     def describe(self) -> str:
         """A short English description of what the field accepts."""
@@ -151,6 +152,11 @@ class TriggerSpec:
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
 
+    def case_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The values of an event that become the case's data."""
+        keep = {f.name for f in self.fields if f.on_case}
+        return {k: v for k, v in values.items() if k in keep}
+
 
 @dataclass(frozen=True)
 class Workflow:
@@ -170,6 +176,17 @@ class Workflow:
     # Returns the document kinds still missing from a complete case file, or None when the
     # procedure has no notion of a complete file.
     case_file: Callable[[GuardContext], list[str]] | None = None
+
+    def field(self, name: str) -> FieldSpec | None:
+        """A registration or trigger field by name (the first declared wins)."""
+        for f in self.register_fields:
+            if f.name == name:
+                return f
+        for t in self.triggers:
+            found = t.field(name)
+            if found is not None:
+                return found
+        return None
 
     def state(self, name: str) -> StateSpec:
         for s in self.states:

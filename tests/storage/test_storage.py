@@ -62,7 +62,7 @@ def test_stale_version_is_refused_and_writes_nothing(cw: Casework) -> None:
             stale_at,
             None,
             {"reason": "x"},
-            merge=True,
+            {"reason": "x"},
         )
 
     stale_at = cw.clock()
