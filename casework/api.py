@@ -173,6 +173,36 @@ class Casework:
             actor = load_actor(conn, self.user) if self.user else None
             return list_cases(conn, self.machines, actor, kind, state, office, limit)
 
+    # -- trust ---------------------------------------------------------------------------
+
+    def verify(self) -> dict[str, Any]:
+        """Walk every case's hash chain and replay its history; lists what is wrong."""
+        from casework.audit import verify
+
+        with reading(self.engine) as conn:
+            n_cases, n_events, findings = verify(conn, self.machines.registry)
+        return {
+            "ok": not findings,
+            "cases": n_cases,
+            "events": n_events,
+            "findings": [f.as_dict() for f in findings],
+        }
+
+    def backup(self, target: str) -> dict[str, Any]:
+        """A checked, consistent copy of a SQLite database (PostgreSQL: use pg_dump)."""
+        from casework.backup import backup_sqlite
+
+        result = backup_sqlite(self.engine, target)
+        copy = Casework(target, clock=self.clock, registry=self.machines.registry)
+        try:
+            audit = copy.verify()
+        finally:
+            copy.close()
+        if not audit["ok"]:
+            result["audit"] = audit
+        result.update(cases=audit["cases"], events=audit["events"], audit_ok=audit["ok"])
+        return result
+
     # -- procedures ----------------------------------------------------------------------
 
     def workflows(self) -> list[dict[str, Any]]:

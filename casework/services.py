@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from casework.actors import Actor, check_office, load_actor, may_fire
+from casework.audit import event_digest
 from casework.clock import Clock
 from casework.engine import Engine as WorkflowEngine
 from casework.errors import Conflict, IllegalTransition, InvalidData, NotAllowed, NotFound
@@ -198,6 +199,7 @@ class CaseService:
                 cases.c.state,
                 cases.c.version,
                 cases.c.data,
+                cases.c.head_hash,
             ).where(cases.c.case_no == case_no)
         ).first()
         if row is None:
@@ -226,17 +228,6 @@ class CaseService:
     ) -> dict[str, Any]:
         """Move the case row on by one version and append its event, or refuse on a race."""
         seq = row.version + 1
-        data = {**(row.data or {}), **case_values} if case_values else row.data
-        changed = conn.execute(
-            update(cases)
-            .where(cases.c.id == row.id, cases.c.version == row.version)
-            .values(state=to_state, version=seq, data=data, updated_at=now)
-        ).rowcount
-        if changed != 1:
-            raise Conflict(
-                f"case {row.case_no} changed while '{trigger}' was being recorded; "
-                "look at it again (casework case show) and retry"
-            )
         event = {
             "case_id": row.id,
             "seq": seq,
@@ -251,6 +242,18 @@ class CaseService:
             "note": note,
             "data": dict(values),
         }
+        event["hash"] = event_digest(row.head_hash, row.case_no, event)
+        data = {**(row.data or {}), **case_values} if case_values else row.data
+        changed = conn.execute(
+            update(cases)
+            .where(cases.c.id == row.id, cases.c.version == row.version)
+            .values(state=to_state, version=seq, data=data, updated_at=now, head_hash=event["hash"])
+        ).rowcount
+        if changed != 1:
+            raise Conflict(
+                f"case {row.case_no} changed while '{trigger}' was being recorded; "
+                "look at it again (casework case show) and retry"
+            )
         conn.execute(events.insert().values(**event))
         return {
             "seq": seq,
@@ -320,6 +323,20 @@ class CaseService:
             case_no = f"{wf.prefix}-{year}-{office}-{seq:05d}"
             if origin is not None:
                 data["origin_case"] = origin.case_no
+            first_event: dict[str, Any] = {
+                "seq": 1,
+                "trigger": REGISTER,
+                "from_state": None,
+                "to_state": wf.initial,
+                "actor": actor.username,
+                "actor_role": actor.role,
+                "occurred_at": when,
+                "occurred_on": local_date(when),
+                "recorded_at": now,
+                "note": clean_note,
+                "data": dict(data),
+            }
+            first_event["hash"] = event_digest(None, case_no, first_event)
             case_id = conn.execute(
                 cases.insert()
                 .values(
@@ -337,9 +354,11 @@ class CaseService:
                     recorded_at=now,
                     updated_at=now,
                     created_by=actor.username,
+                    head_hash=first_event["hash"],
                 )
                 .returning(cases.c.id)
             ).scalar_one()
+            conn.execute(events.insert().values(case_id=case_id, **first_event))
             if checked:
                 conn.execute(
                     parties.insert(),
@@ -363,23 +382,6 @@ class CaseService:
                         {"case_id": origin.id, "other_case_id": case_id, "kind": "successor"},
                     ],
                 )
-            event_data = dict(data)
-            conn.execute(
-                events.insert().values(
-                    case_id=case_id,
-                    seq=1,
-                    trigger=REGISTER,
-                    from_state=None,
-                    to_state=wf.initial,
-                    actor=actor.username,
-                    actor_role=actor.role,
-                    occurred_at=when,
-                    occurred_on=local_date(when),
-                    recorded_at=now,
-                    note=clean_note,
-                    data=event_data,
-                )
-            )
             related = self._related(conn, wf, case_id, checked)
             return {
                 "case_no": case_no,

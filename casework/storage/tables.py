@@ -60,6 +60,7 @@ class Case(SQLModel, table=True):
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     created_by: str = Field(max_length=64)
+    head_hash: str | None = Field(default=None, max_length=64)  # the last event's hash
 
 
 class Event(SQLModel, table=True):
@@ -85,6 +86,7 @@ class Event(SQLModel, table=True):
     data: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(json_type(), nullable=False)
     )
+    hash: str = Field(max_length=64)  # see casework.audit
 
 
 class Party(SQLModel, table=True):
