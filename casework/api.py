@@ -119,9 +119,12 @@ class Casework:
         at: str | datetime | None = None,
         note: str | None = None,
         link: str | None = None,
+        ref: str | None = None,
     ) -> dict[str, Any]:
         """Register a case; returns ``{case_no, kind, office, state, related, ...}``."""
-        return self._cases.register(self.user, kind, office, title, parties, data, at, note, link)
+        return self._cases.register(
+            self.user, kind, office, title, parties, data, at, note, link, ref
+        )
 
     def advance(
         self,
@@ -130,9 +133,10 @@ class Casework:
         data: Mapping[str, str] | None = None,
         note: str | None = None,
         at: str | datetime | None = None,
+        ref: str | None = None,
     ) -> dict[str, Any]:
         """Fire a trigger; returns ``{case_no, kind, office, state, event}``."""
-        return self._cases.advance(self.user, case_no, trigger, data, note, at)
+        return self._cases.advance(self.user, case_no, trigger, data, note, at, ref)
 
     def add_document(
         self,
@@ -141,9 +145,10 @@ class Casework:
         file: str | None = None,
         at: str | datetime | None = None,
         note: str | None = None,
+        ref: str | None = None,
     ) -> dict[str, Any]:
         """Record a document of the case file (卷宗)."""
-        return self._cases.add_document(self.user, case_no, kind, file, at, note)
+        return self._cases.add_document(self.user, case_no, kind, file, at, note, ref)
 
     def show(self, case_no: str, reveal: bool = False) -> dict[str, Any]:
         """The whole case as the contract's ``case show`` JSON."""

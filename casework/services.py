@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
@@ -117,6 +117,7 @@ def event_json(row: Any, wf: Workflow | None = None) -> dict[str, Any]:
         "actor_role": row.actor_role,
         "note": row.note,
         "data": row.data or {},
+        "ref": getattr(row, "ref", None),
     }
 
 
@@ -225,6 +226,7 @@ class CaseService:
         note: str | None,
         values: Mapping[str, Any],
         case_values: Mapping[str, Any],
+        ref: str | None = None,
     ) -> dict[str, Any]:
         """Move the case row on by one version and append its event, or refuse on a race."""
         seq = row.version + 1
@@ -254,7 +256,7 @@ class CaseService:
                 f"case {row.case_no} changed while '{trigger}' was being recorded; "
                 "look at it again (casework case show) and retry"
             )
-        conn.execute(events.insert().values(**event))
+        conn.execute(events.insert().values(**event, ref=ref))
         return {
             "seq": seq,
             "trigger": trigger,
@@ -266,6 +268,32 @@ class CaseService:
             "actor_role": actor.role,
             "note": note,
             "data": dict(values),
+            "ref": ref,
+        }
+
+    def _repeated(self, conn: Connection, row: Any, ref: str | None, trigger: str) -> Any:
+        """The event already recorded under this idempotency key, if any."""
+        if ref is None:
+            return None
+        ref = clean_text(ref, "--ref", max_length=200)
+        done = conn.execute(
+            select(events).where(events.c.case_id == row.id, events.c.ref == ref)
+        ).first()
+        if done is not None and done.trigger != trigger:
+            raise InvalidData(
+                f"case {row.case_no}: --ref {ref!r} was used for '{done.trigger}' at seq "
+                f"{done.seq}, not for '{trigger}'"
+            )
+        return done
+
+    def _result(self, wf: Workflow, row: Any, state: str, event: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "case_no": row.case_no,
+            "kind": wf.name,
+            "office": row.office_code,
+            "state": state,
+            "state_label": wf.state(state).label,
+            "event": event,
         }
 
     def _check_back_dating(self, conn: Connection, row: Any, when: datetime) -> None:
@@ -289,8 +317,13 @@ class CaseService:
         at: str | datetime | None = None,
         note: str | None = None,
         link: str | None = None,
+        ref: str | None = None,
     ) -> dict[str, Any]:
-        """Register a new case of a procedure; returns its number, state and related cases."""
+        """Register a new case of a procedure; returns its number, state and related cases.
+
+        With ``ref`` (a caller's key, such as a letter's number) registering again returns the
+        case registered the first time, so that a script re-run after a crash adds nothing.
+        """
         wf = self.machines.workflow(kind)
         now = self.clock()
 
@@ -307,6 +340,26 @@ class CaseService:
             if office_row is None:
                 raise NotFound(f"unknown office {office[:40]!r}")
             check_office(actor, office, "the new case")
+            clean_ref = clean_text(ref, "--ref", max_length=200) if ref is not None else None
+            if clean_ref is not None:
+                existing = conn.execute(
+                    select(cases.c.case_no, cases.c.state, cases.c.registered_at).where(
+                        cases.c.kind == wf.name,
+                        cases.c.office_code == office,
+                        cases.c.ref == clean_ref,
+                    )
+                ).first()
+                if existing is not None:
+                    return {
+                        "case_no": existing.case_no,
+                        "kind": wf.name,
+                        "office": office,
+                        "state": existing.state,
+                        "state_label": wf.state(existing.state).label,
+                        "registered_at": local_iso(existing.registered_at),
+                        "related": [],
+                        "existing": True,
+                    }
             clean_title = clean_text(title, "title", max_length=500)
             clean_note = clean_text(note, "note", required=False) if note else None
             checked = [
@@ -355,6 +408,7 @@ class CaseService:
                     updated_at=now,
                     created_by=actor.username,
                     head_hash=first_event["hash"],
+                    ref=clean_ref,
                 )
                 .returning(cases.c.id)
             ).scalar_one()
@@ -391,6 +445,7 @@ class CaseService:
                 "state_label": wf.state(wf.initial).label,
                 "registered_at": local_iso(when),
                 "related": related,
+                "existing": False,
             }
 
         return run_write(self.db, work)
@@ -458,14 +513,23 @@ class CaseService:
         values: Mapping[str, str] | None = None,
         note: str | None = None,
         at: str | datetime | None = None,
+        ref: str | None = None,
     ) -> dict[str, Any]:
-        """Fire a trigger on a case; returns the case's new state and the recorded event."""
+        """Fire a trigger on a case; returns the case's new state and the recorded event.
+
+        With ``ref``, firing again with the same key returns the event recorded the first time
+        (``"repeated": true``) instead of refusing or recording it twice.
+        """
         now = self.clock()
 
         def work(conn: Connection) -> dict[str, Any]:
             actor = load_actor(conn, username)
             row = self._load_case(conn, case_no)
             wf = self.machines.workflow(row.kind)
+            done = self._repeated(conn, row, ref, trigger)
+            if done is not None:
+                check_office(actor, row.office_code, f"case {row.case_no}")
+                return {**self._result(wf, row, row.state, event_json(done)), "repeated": True}
             trig = self.machines.trigger_from(wf, row.case_no, row.state, trigger)
             self._check_actor(actor, row, trig)
             clean_note = clean_text(note, "note", required=False) if note else None
@@ -486,15 +550,9 @@ class CaseService:
                 clean_note,
                 data,
                 trig.case_values(data),
+                ref and clean_text(ref, "--ref", max_length=200),
             )
-            return {
-                "case_no": row.case_no,
-                "kind": wf.name,
-                "office": row.office_code,
-                "state": new_state,
-                "state_label": wf.state(new_state).label,
-                "event": event,
-            }
+            return {**self._result(wf, row, new_state, event), "repeated": False}
 
         return run_write(self.db, work)
 
@@ -512,6 +570,7 @@ class CaseService:
         file_path: str | None = None,
         at: str | datetime | None = None,
         note: str | None = None,
+        ref: str | None = None,
     ) -> dict[str, Any]:
         """Record a document of the case file; with a file, its name and SHA-256."""
         now = self.clock()
@@ -524,6 +583,19 @@ class CaseService:
             if actor.role == "viewer":
                 raise NotAllowed(f"user {actor.username} is a viewer and may only read")
             check_office(actor, row.office_code, f"case {row.case_no}")
+            done = self._repeated(conn, row, ref, DOCUMENT)
+            if done is not None:
+                recorded = done.data or {}
+                return {
+                    **self._result(wf, row, row.state, event_json(done)),
+                    "document": {
+                        "kind": recorded.get("kind"),
+                        "label": wf.documents.get(str(recorded.get("kind")), ""),
+                        "file_name": recorded.get("file_name"),
+                        "sha256": recorded.get("sha256"),
+                    },
+                    "repeated": True,
+                }
             if kind not in wf.documents:
                 raise InvalidData(
                     f"case {row.case_no}: document kind {kind[:30]!r} is unknown for a "
@@ -538,7 +610,17 @@ class CaseService:
             self._check_back_dating(conn, row, when)
             values = {"kind": kind, "file_name": file_name, "sha256": digest}
             event = self._append(
-                conn, row, actor, DOCUMENT, row.state, when, now, clean_note, values, {}
+                conn,
+                row,
+                actor,
+                DOCUMENT,
+                row.state,
+                when,
+                now,
+                clean_note,
+                values,
+                {},
+                ref and clean_text(ref, "--ref", max_length=200),
             )
             conn.execute(
                 documents.insert().values(
@@ -553,17 +635,14 @@ class CaseService:
                 )
             )
             return {
-                "case_no": row.case_no,
-                "kind": wf.name,
-                "office": row.office_code,
-                "state": row.state,
+                **self._result(wf, row, row.state, event),
                 "document": {
                     "kind": kind,
                     "label": wf.documents[kind],
                     "file_name": file_name,
                     "sha256": digest,
                 },
-                "event": event,
+                "repeated": False,
             }
 
         return run_write(self.db, work)
@@ -580,12 +659,3 @@ def _file_fingerprint(path: str) -> tuple[str, str]:
     except OSError as exc:
         raise InvalidData(f"--file {path[:200]!r} cannot be read: {exc.strerror}") from None
     return os.path.basename(path), digest.hexdigest()
-
-
-def count_events(conn: Connection, case_id: int) -> int:
-    """How many events a case has (used by consistency checks)."""
-    return int(
-        conn.execute(
-            select(func.count()).select_from(events).where(events.c.case_id == case_id)
-        ).scalar_one()
-    )

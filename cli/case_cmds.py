@@ -21,6 +21,10 @@ SETS = Annotated[
     typer.Option("--set", help="A value the step needs, KEY=VALUE; repeat as needed."),
 ]
 NOTE = Annotated[str | None, typer.Option("--note", help="A note kept with the event.")]
+REF = Annotated[
+    str | None,
+    typer.Option("--ref", help="Your key for this step; running again with it adds nothing."),
+]
 
 case_app = typer.Typer(
     help="Cases (案件): register, advance, document, show, list.", no_args_is_help=True
@@ -29,9 +33,10 @@ case_app = typer.Typer(
 
 def _event_line(result: dict[str, Any]) -> None:
     ev = result["event"]
+    again = " (已记录过 recorded before with this --ref)" if result.get("repeated") else ""
     output.line(
         f"{result['case_no']}: {ev['trigger']} — {ev['from_state']} → "
-        f"[bold]{result['state_label']} {result['state']}[/bold] (seq {ev['seq']})"
+        f"[bold]{result['state_label']} {result['state']}[/bold] (seq {ev['seq']}){again}"
     )
 
 
@@ -61,6 +66,7 @@ def register(
         str | None,
         typer.Option("--link", help="An earlier case this one comes from (escalation, repeat)."),
     ] = None,
+    ref: REF = None,
     as_json: JSON = False,
 ) -> None:
     """Register a case; prints its case number.
@@ -69,11 +75,16 @@ def register(
     --party petitioner:陈某 --set channel=visit
     """
     values = parse_sets(sets)
-    result = settings(ctx).open().register(kind, office, title, party or [], values, at, note, link)
+    result = (
+        settings(ctx).open().register(kind, office, title, party or [], values, at, note, link, ref)
+    )
     if as_json:
         output.print_json(result)
         return
-    output.line(f"[bold]{result['case_no']}[/bold] {result['state_label']} {result['state']}")
+    again = " (已登记过 registered before with this --ref)" if result["existing"] else ""
+    output.line(
+        f"[bold]{result['case_no']}[/bold] {result['state_label']} {result['state']}{again}"
+    )
     for rel in result["related"]:
         output.line(
             f"  同一当事人的其他案件 related: {rel['case_no']} {rel['state_label']} {rel['title']}"
@@ -88,6 +99,7 @@ def advance(
     sets: SETS = None,
     at: AT = None,
     note: NOTE = None,
+    ref: REF = None,
     as_json: JSON = False,
 ) -> None:
     """Fire a trigger on a case (see `casework workflow show KIND` for what each needs).
@@ -95,7 +107,7 @@ def advance(
     Example: casework --as sup1 case advance XF-2020-panzhou-00001 reply --set outcome=explain
     """
     values = parse_sets(sets)
-    result = settings(ctx).open().advance(case_no, trigger, values, note, at)
+    result = settings(ctx).open().advance(case_no, trigger, values, note, at, ref)
     if as_json:
         output.print_json(result)
     else:
@@ -113,13 +125,14 @@ def doc(
     ] = None,
     at: AT = None,
     note: NOTE = None,
+    ref: REF = None,
     as_json: JSON = False,
 ) -> None:
     """Record a document of the case file (卷宗).
 
     Example: casework --as clerk1 case doc TJ-2020-panzhou-00003 agreement --file 协议书.pdf
     """
-    result = settings(ctx).open().add_document(case_no, doc_kind, file, at, note)
+    result = settings(ctx).open().add_document(case_no, doc_kind, file, at, note, ref)
     if as_json:
         output.print_json(result)
         return

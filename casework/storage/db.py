@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from casework.errors import DatabaseBusy, NotInitialised
 
@@ -86,6 +86,9 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+_KEY_CONSTRAINTS = ("uq_cases_ref", "uq_events_case_ref", "cases.ref", "events.ref")
+
+
 def _is_busy(exc: BaseException) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
     return any(
@@ -108,12 +111,19 @@ def run_write(engine: Engine, work: Callable[[Connection], T]) -> T:
     """
     deadline = time.monotonic() + WRITE_RETRY_BUDGET
     delay = 0.01
+    races = 0
     while True:
         try:
             with engine.connect() as conn:
                 conn = conn.execution_options(**{_WRITE: True})
                 with conn.begin():
                     return work(conn)
+        except IntegrityError as exc:
+            # Two writers raced to use the same idempotency key; on retry the unit of work
+            # sees the winner's row and returns it.
+            if races >= 3 or not any(k in str(exc.orig) for k in _KEY_CONSTRAINTS):
+                raise
+            races += 1
         except (OperationalError, DBAPIError) as exc:
             if not _is_busy(exc):
                 raise

@@ -28,9 +28,28 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     cfg = _alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn  # type: ignore[attr-defined]
-        command.upgrade(cfg, revision)  # type: ignore[arg-type]
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            # SQLite rebuilds a table to alter it (Alembic's batch mode); with foreign keys
+            # enforced, dropping the old table would fail while other rows point at it. The
+            # pragma only takes effect outside a transaction, so it is set before BEGIN, and
+            # the keys are checked before the upgrade commits.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn  # type: ignore[attr-defined]
+                command.upgrade(cfg, revision)  # type: ignore[arg-type]
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise NotInitialised(
+                            f"the upgrade would break a foreign key in table {broken[0]}; "
+                            "nothing was changed"
+                        )
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
 def script_head() -> str:

@@ -42,6 +42,7 @@ class Case(SQLModel, table=True):
         Index("ix_cases_kind_state", "kind", "state"),
         Index("ix_cases_office_registered", "office_code", "registered_on"),
         Index("ix_cases_registered_on", "registered_on", "kind"),
+        UniqueConstraint("kind", "office_code", "ref", name="uq_cases_ref"),
     )
     id: int | None = Field(default=None, primary_key=True)
     case_no: str = Field(max_length=80, unique=True)
@@ -61,6 +62,8 @@ class Case(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     created_by: str = Field(max_length=64)
     head_hash: str | None = Field(default=None, max_length=64)  # the last event's hash
+    # A caller's idempotency key: registering again with the same ref returns this case.
+    ref: str | None = Field(default=None, max_length=200)
 
 
 class Event(SQLModel, table=True):
@@ -69,6 +72,7 @@ class Event(SQLModel, table=True):
     __tablename__ = "events"
     __table_args__ = (
         UniqueConstraint("case_id", "seq", name="uq_events_case_seq"),
+        UniqueConstraint("case_id", "ref", name="uq_events_case_ref"),
         Index("ix_events_trigger_on", "trigger", "occurred_on", "case_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -87,6 +91,7 @@ class Event(SQLModel, table=True):
         default_factory=dict, sa_column=Column(json_type(), nullable=False)
     )
     hash: str = Field(max_length=64)  # see casework.audit
+    ref: str | None = Field(default=None, max_length=200)  # idempotency key within the case
 
 
 class Party(SQLModel, table=True):

@@ -1,4 +1,7 @@
-"""Event hash chain: events.hash per case, cases.head_hash; existing histories are chained.
+"""Event hash chain and idempotency keys.
+
+events.hash chains each case's events, cases.head_hash keeps the chain's head, and existing
+histories are chained on upgrade. cases.ref and events.ref are callers' idempotency keys.
 
 Revision ID: 0002
 Revises: 0001
@@ -21,8 +24,12 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("events") as batch:
         batch.add_column(sa.Column("hash", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("ref", sa.String(length=200), nullable=True))
+        batch.create_unique_constraint("uq_events_case_ref", ["case_id", "ref"])
     with op.batch_alter_table("cases") as batch:
         batch.add_column(sa.Column("head_hash", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("ref", sa.String(length=200), nullable=True))
+        batch.create_unique_constraint("uq_cases_ref", ["kind", "office_code", "ref"])
     _chain_existing_events()
     with op.batch_alter_table("events") as batch:
         batch.alter_column("hash", existing_type=sa.String(length=64), nullable=False)
@@ -72,6 +79,10 @@ def _chain_existing_events() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("cases") as batch:
+        batch.drop_constraint("uq_cases_ref", type_="unique")
+        batch.drop_column("ref")
         batch.drop_column("head_hash")
     with op.batch_alter_table("events") as batch:
+        batch.drop_constraint("uq_events_case_ref", type_="unique")
+        batch.drop_column("ref")
         batch.drop_column("hash")
