@@ -1,0 +1,46 @@
+"""Writers killed with SIGKILL at random moments leave a consistent database, and running the
+same commands again completes the work without duplicates."""
+
+from __future__ import annotations
+
+import random
+import signal
+import time
+
+from sqlalchemy import func, select
+
+from casework.api import Casework
+from casework.storage.tables import cases, events
+from tests.storage.consistency import assert_consistent
+from tests.storage.test_concurrency import _spawn
+
+KILLS = 22
+COUNT = 60  # cases per writer: about a second of work, so a kill lands mid-burst
+
+
+def test_sigkill_at_random_points_then_rerun(cw: Casework, db_url: str) -> None:
+    rng = random.Random(20201201)
+    killed_mid_work = 0
+    for worker in range(KILLS):
+        proc = _spawn(db_url, worker, COUNT)
+        time.sleep(rng.uniform(0.75, 1.6))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed_mid_work += 1
+        proc.wait(timeout=60)
+        fresh = Casework(db_url)
+        try:
+            assert_consistent(fresh)
+        finally:
+            fresh.close()
+    assert killed_mid_work >= 20
+    # The same commands again, four at a time: they finish what the killed ones left.
+    for batch in range(0, KILLS, 4):
+        procs = [_spawn(db_url, w, COUNT) for w in range(batch, min(batch + 4, KILLS))]
+        for p in procs:
+            assert p.wait(timeout=600) == 0, p.stderr.read() if p.stderr else ""
+    with cw.engine.connect() as conn:
+        n_cases = conn.execute(select(func.count()).select_from(cases)).scalar_one()
+        n_events = conn.execute(select(func.count()).select_from(events)).scalar_one()
+    assert (n_cases, n_events) == (KILLS * COUNT, KILLS * COUNT * 4)
+    assert_consistent(cw)

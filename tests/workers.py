@@ -1,0 +1,48 @@
+"""A writer process for concurrency and crash tests: registers and advances cases.
+
+    python -m tests.workers DB WORKER COUNT [OFFICE,OFFICE...]
+
+Every step carries a --ref, so running the same command again after a crash completes the work
+without adding anything twice. Exits 0 when done; any error is printed and exits 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+
+from casework.api import Casework
+from casework.clock import fixed_clock
+
+STEPS = (
+    ("sup_city", "accept", {}),
+    ("sup_city", "extend", {"days": "15", "reason": "并发测试"}),
+    ("sup_city", "reply", {"outcome": "explain"}),
+)
+
+
+def run(db: str, worker: int, count: int, offices: list[str]) -> None:
+    cw = Casework(db, clock=fixed_clock(datetime(2020, 12, 1, 2, 0, tzinfo=UTC)))
+    clerk = cw.acting("clerk_city")
+    for i in range(count):
+        office = offices[i % len(offices)]
+        key = f"w{worker}-{i}"
+        case_no = clerk.register("petition", office, f"并发 {key}", ref=key)["case_no"]
+        for user, trigger, values in STEPS:
+            cw.acting(user).advance(case_no, trigger, values, ref=f"{key}-{trigger}")
+    cw.close()
+
+
+def main(argv: list[str]) -> int:
+    db, worker, count = argv[0], int(argv[1]), int(argv[2])
+    offices = argv[3].split(",") if len(argv) > 3 else ["panzhou", "shanmei"]
+    try:
+        run(db, worker, count, offices)
+    except Exception as exc:  # the test reads this line
+        print(f"worker {worker} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
