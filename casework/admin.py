@@ -118,7 +118,7 @@ class AdminService:
         """Load a shipped office list and create the first admin; safe to run again."""
         if not _USERNAME.fullmatch(admin):
             raise InvalidData(f"admin username {admin[:64]!r} is not a valid username")
-        wanted = shipped_offices(office_set) if office_set else []
+        wanted = shipped_offices(office_set) if office_set is not None else []
 
         def work(conn: Connection) -> dict[str, Any]:
             now = self.clock()
