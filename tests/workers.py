@@ -8,6 +8,7 @@ without adding anything twice. Exits 0 when done; any error is printed and exits
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime
 
@@ -24,12 +25,18 @@ STEPS = (
 def run(db: str, worker: int, count: int, offices: list[str]) -> None:
     cw = Casework(db, clock=fixed_clock(datetime(2020, 12, 1, 2, 0, tzinfo=UTC)))
     clerk = cw.acting("clerk_city")
+    # With CASEWORK_TEST_PROGRESS=1 a line per committed step lets a test kill us mid-burst.
+    progress = os.environ.get("CASEWORK_TEST_PROGRESS") == "1"
     for i in range(count):
         office = offices[i % len(offices)]
         key = f"w{worker}-{i}"
         case_no = clerk.register("petition", office, f"并发 {key}", ref=key)["case_no"]
+        if progress:
+            print(case_no, flush=True)
         for user, trigger, values in STEPS:
             cw.acting(user).advance(case_no, trigger, values, ref=f"{key}-{trigger}")
+            if progress:
+                print(case_no, trigger, flush=True)
     cw.close()
 
 

@@ -63,7 +63,7 @@ class FieldSpec:
         text = raw.strip()
         if not text:
             raise ValueError(f"{self.name} must be {self.describe()}, not empty")
-        if any(ord(ch) < 32 and ch not in "\t\n" for ch in text):
+        if any((ord(ch) < 32 and ch not in "\t\n") or ord(ch) == 127 for ch in text):
             raise ValueError(f"{self.name} contains control characters")
         if len(text) > self.max_length:
             raise ValueError(f"{self.name} is longer than {self.max_length} characters")

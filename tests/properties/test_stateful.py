@@ -7,27 +7,28 @@ frozen clock. After every step the whole database is checked:
 2. replaying the case's events through the procedure gives the stored state;
 3. event sequence numbers are 1..n per case and the case's version is n;
 4. an accepted step added exactly one event (to that case) and a refused one changed no row
-   anywhere.
+   anywhere (the whole database dump is compared).
 
-Besides these invariants each step is checked against a small model of the rules (who may fire
-what from where, which values are valid, back-dating, and the procedures' guards): what the
-model says must be refused is refused, and what it says must be accepted is accepted, into the
-declared destination.
+Besides these invariants each step is checked against a small model of the rules (who may act
+where, which values are valid, back-dating, the procedures' guards): what the model says must
+be refused is refused, and what it says must be accepted is accepted, into the declared state,
+with the declared values on the event and on the case.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import hypothesis.strategies as st
-from hypothesis import HealthCheck, event, settings
+from hypothesis import HealthCheck, settings
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
@@ -43,7 +44,7 @@ from casework.api import Casework
 from casework.errors import CaseworkError, GuardFailed
 from casework.replay import DOCUMENT, REGISTER, replay
 from casework.storage.tables import case_counters, cases, documents, events, offices
-from casework.timeutil import local_date, local_iso
+from casework.timeutil import CST, local_date, local_iso
 from tests.helpers import STAFF, FrozenClock, add_staff, dump
 from workflows import default_registry
 from workflows.spec import FieldSpec, TriggerSpec, Workflow
@@ -53,12 +54,11 @@ KINDS = ("petition", "mediation", "major_dispute")
 OFFICES = ("panzhou", "shanmei")
 ACTORS = (*(s[0] for s in STAFF), "admin")
 UNKNOWN_USER = "nobody"
-# Few cases, so that the steps of a run go deep into each case's procedure.
-MAX_CASES = 5
+# Few open cases at a time, so that the steps of a run go deep into each case's procedure.
+MAX_OPEN_CASES = 3
 # Trigger names no procedure declares; "register" and "doc" are reserved for the engine itself.
 BOGUS_TRIGGERS = ("teleport", REGISTER, DOCUMENT)
 BOGUS_DOCUMENT = "selfie"
-ALL_DOCUMENTS = tuple(sorted({k for kind in KINDS for k in REGISTRY.get(kind).documents}))
 
 USERS_BY_ROLE: Mapping[str, tuple[str, ...]] = {
     role: tuple(s[0] for s in STAFF if s[2] == role) for role in {s[2] for s in STAFF}
@@ -70,7 +70,9 @@ GOOD_TITLES = ("拖欠工资", "邻里纠纷", "  土地山林权属  ")
 BAD_TITLES = ("", "  ", "null\x00byte", "z" * 501)
 GOOD_NOTES = ("已电话联系", "  ", "备注\n第二行")
 BAD_NOTES = ("ctl\x02char",)
+DOC_BYTES = b"%PDF-1.4 stateful test\n"
 
+# The procedures' guards as their rules are written: (trigger whose event opens it, days).
 WINDOW_GUARDS = {
     "review_window": ("reply", 30),
     "rereview_window": ("review", 30),
@@ -82,6 +84,9 @@ def workflow(kind: str) -> Workflow:
     wf = REGISTRY.get(kind)
     assert wf is not None, kind
     return wf
+
+
+ALL_DOCUMENTS = tuple(sorted({k for kind in KINDS for k in workflow(kind).documents}))
 
 
 @dataclass(frozen=True)
@@ -107,12 +112,37 @@ class CaseRow:
     office: str
     state: str
     version: int
+    data: Mapping[str, Any]
     last_at: datetime
     history: tuple[tuple[str, date], ...]  # (trigger, occurred_on) in seq order
     documents: tuple[str, ...]
 
 
-# -- values: valid and invalid, per field -------------------------------------------------------
+# -- drawing inputs -----------------------------------------------------------------------------
+
+
+def one_in(data: st.DataObject, n: int) -> bool:
+    """True with odds about 1 in n; shrinks to False, so failures shrink toward valid input."""
+    return bool(data.draw(st.integers(0, n - 1)) == n - 1)
+
+
+class Draw:
+    """The draws of one step: a clean step, or (one in three) a chaotic one with faults.
+
+    On a clean step every input is valid (the trigger may still be refused by its guards); on
+    a chaotic step each input is, one time in three, a fault: a user who may not act, a bad
+    value, a bogus trigger or document kind, a back-dated time, a malformed note.
+    """
+
+    def __init__(self, data: st.DataObject) -> None:
+        self.data = data
+        self.chaotic = one_in(data, 3)
+
+    def __call__(self, strategy: st.SearchStrategy[Any]) -> Any:
+        return self.data.draw(strategy)
+
+    def fault(self) -> bool:
+        return self.chaotic and one_in(self.data, 3)
 
 
 def valid_value(spec: FieldSpec) -> st.SearchStrategy[str]:
@@ -148,37 +178,58 @@ def invalid_value(spec: FieldSpec) -> st.SearchStrategy[str]:
     return st.sampled_from(bad)
 
 
-def one_in(data: st.DataObject, n: int) -> bool:
-    """True with odds 1 in n; shrinks to False, so a failing run shrinks toward valid input."""
-    return data.draw(st.integers(0, n - 1)) == n - 1
-
-
 def draw_values(
-    data: st.DataObject, fields: Sequence[FieldSpec], note_fills: bool
+    d: Draw, fields: Sequence[FieldSpec], note_fills: bool
 ) -> tuple[dict[str, str], bool]:
     """A ``--set`` mapping for these fields, and whether the model says it must be refused."""
     values: dict[str, str] = {}
     bad = False
     for spec in fields:
-        mode = "invalid" if one_in(data, 8) else "omit" if one_in(data, 6) else "valid"
-        if mode == "valid":
-            values[spec.name] = data.draw(valid_value(spec))
-        elif mode == "invalid":
-            values[spec.name] = data.draw(invalid_value(spec))
-            bad = True
-        elif spec.required and not (spec.name == "note" and note_fills):
-            bad = True
-    if one_in(data, 20):
-        values[data.draw(st.sampled_from(("bogus_key", "Reason", "state")))] = "1"
+        if d.fault():
+            if d(st.booleans()):
+                values[spec.name] = d(invalid_value(spec))
+                bad = True
+            elif spec.required and not (spec.name == "note" and note_fills):
+                bad = True  # a required value left out
+        elif spec.required or d(st.booleans()):
+            values[spec.name] = d(valid_value(spec))
+    if d.fault():
+        values[d(st.sampled_from(("bogus_key", "Reason", "state")))] = "1"
         bad = True
     return values, bad
 
 
-def draw_note(data: st.DataObject) -> tuple[str | None, bool]:
+def draw_note(d: Draw) -> tuple[str | None, bool]:
     """A note (or none) and whether it is malformed."""
-    if one_in(data, 12):
-        return data.draw(st.sampled_from(BAD_NOTES)), True
-    return data.draw(st.sampled_from((None, None, None, *GOOD_NOTES))), False
+    if d.fault():
+        return d(st.sampled_from(BAD_NOTES)), True
+    return d(st.sampled_from((None, None, None, *GOOD_NOTES))), False
+
+
+# -- the model ----------------------------------------------------------------------------------
+
+
+def expected_values(
+    fields: Sequence[FieldSpec], raw: Mapping[str, str], note: str | None
+) -> dict[str, Any]:
+    """The values an accepted step records: stripped text, whole numbers, defaults."""
+    out: dict[str, Any] = {}
+    for spec in fields:
+        text = raw.get(spec.name)
+        if text is None and spec.name == "note" and note and note.strip():
+            text = note
+        if text is None:
+            if spec.default is not None:
+                out[spec.name] = spec.default
+            continue
+        out[spec.name] = int(text.strip()) if spec.kind == "int" else text.strip()
+    return out
+
+
+def on_case(spec: TriggerSpec, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values of an event that the case's data keeps (a field may keep to its event)."""
+    keep = {f.name for f in spec.fields if getattr(f, "on_case", True)}
+    return {k: v for k, v in values.items() if k in keep}
 
 
 def predict_guards(
@@ -222,12 +273,17 @@ class CaseworkMachine(RuleBasedStateMachine):
         self.clock = clock
         self.tmp = tempfile.mkdtemp(prefix="casework-stateful-")
         path = os.path.join(self.tmp, "casework.db")
-        self.cw = Casework.initialise(path, offices="gaozhou", clock=clock)
-        add_staff(self.cw)
+        try:
+            self.cw = Casework.initialise(path, offices="gaozhou", clock=clock)
+            add_staff(self.cw)
+        except BaseException:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
+        self.admin = self.cw.acting("admin")
         self.engine = self.cw.engine
         self.doc_file = os.path.join(self.tmp, "scan.pdf")
         with open(self.doc_file, "wb") as fh:
-            fh.write(b"%PDF-1.4 stateful test\n")
+            fh.write(DOC_BYTES)
         with self.engine.connect() as conn:
             levels = dict(conn.execute(select(offices.c.code, offices.c.level)).all())
         self.who: dict[str, Who] = {
@@ -236,7 +292,6 @@ class CaseworkMachine(RuleBasedStateMachine):
             if office is not None
         }
         self.who["admin"] = Who("admin", None, True)
-        self.registered = 0
 
     def teardown(self) -> None:
         self.cw.close()
@@ -246,11 +301,7 @@ class CaseworkMachine(RuleBasedStateMachine):
 
     def case_row(self, case_no: str) -> CaseRow:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(
-                    cases.c.id, cases.c.kind, cases.c.office_code, cases.c.state, cases.c.version
-                ).where(cases.c.case_no == case_no)
-            ).one()
+            row = conn.execute(select(cases).where(cases.c.case_no == case_no)).one()
             evs = conn.execute(
                 select(events.c.trigger, events.c.occurred_on, events.c.occurred_at)
                 .where(events.c.case_id == row.id)
@@ -265,10 +316,18 @@ class CaseworkMachine(RuleBasedStateMachine):
                 row.office_code,
                 row.state,
                 row.version,
+                dict(row.data or {}),
                 evs[-1].occurred_at,
                 tuple((e.trigger, e.occurred_on) for e in evs),
                 tuple(docs),
             )
+
+    def open_case_numbers(self) -> list[str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(cases.c.case_no, cases.c.kind, cases.c.state).order_by(cases.c.id)
+            ).all()
+        return [no for no, kind, state in rows if not workflow(kind).state(state).terminal]
 
     def event_counts(self) -> Counter[int]:
         with self.engine.connect() as conn:
@@ -279,34 +338,39 @@ class CaseworkMachine(RuleBasedStateMachine):
 
     # -- drawing actors and times ----------------------------------------------------------
 
-    def draw_actor(self, data: st.DataObject, permitted: Sequence[str]) -> str:
-        """Mostly someone the model says may act (if anyone), else anyone at all."""
-        if permitted and not one_in(data, 4):
-            return data.draw(st.sampled_from(sorted(permitted)))
-        return data.draw(st.sampled_from((*ACTORS, UNKNOWN_USER)))
+    def draw_actor(self, d: Draw, permitted: Sequence[str]) -> str:
+        """Someone the model says may act (if anyone), or on a fault anyone at all."""
+        if permitted and not d.fault():
+            return str(d(st.sampled_from(sorted(permitted))))
+        return str(d(st.sampled_from((*ACTORS, UNKNOWN_USER))))
 
-    def draw_at(self, data: st.DataObject, last: datetime) -> tuple[Any, datetime]:
-        """An ``at`` (None, a datetime or ISO text) never in the future, and its instant."""
+    def draw_at(self, d: Draw, last: datetime) -> tuple[Any, datetime | None]:
+        """An ``at`` never in the future, and its instant (None when it must be refused).
+
+        Mostly between the case's last event and now; on a fault before the last event, or a
+        datetime without a timezone.
+        """
         now = self.clock.now
-        mode = (
-            "backward"
-            if one_in(data, 8)
-            else data.draw(st.sampled_from(("now", "forward", "same")))
-        )
+        mode = "backward" if d.fault() else d(st.sampled_from(("now", "forward", "same")))
         if mode == "now":
             return None, now
         if mode == "same":
             instant = last
         elif mode == "forward":
             span = int((now - last).total_seconds() // 60)
-            instant = last + timedelta(minutes=data.draw(st.integers(0, max(span, 0))))
+            instant = last + timedelta(minutes=d(st.integers(0, max(span, 0))))
         else:
-            instant = last - timedelta(minutes=data.draw(st.integers(1, 20 * 24 * 60)))
-        form = data.draw(st.sampled_from(("datetime", "local", "utc")))
+            instant = last - timedelta(minutes=d(st.integers(1, 20 * 24 * 60)))
+        form = d(st.sampled_from(("datetime", "local", "utc", "date")))
         if form == "local":
             return local_iso(instant), instant
         if form == "utc":
             return instant.isoformat(), instant
+        if form == "date":
+            day = local_date(instant)
+            return day.isoformat(), datetime.combine(day, time(0, 0), tzinfo=CST)
+        if d.fault():
+            return instant.astimezone(CST).replace(tzinfo=None), None
         return instant, instant
 
     def may_fire(self, actor: str, spec: TriggerSpec, office: str) -> bool:
@@ -319,20 +383,28 @@ class CaseworkMachine(RuleBasedStateMachine):
 
     # -- checking one step ---------------------------------------------------------------
 
-    def expect_refused(self, before: dict[str, Any], exc: CaseworkError | None, why: str) -> None:
-        assert exc is not None, f"accepted although the model refuses it: {why}"
-        after = dump(self.engine)
-        assert after == before, f"refused ({exc}) but the database changed"
+    def expect_refused(self, before: dict[str, Any], exc: CaseworkError) -> None:
+        assert dump(self.engine) == before, f"refused ({exc}) but the database changed"
 
     def expect_one_event(self, counts_before: Counter[int], case_id: int) -> None:
-        counts_after = self.event_counts()
         expected = Counter(counts_before)
         expected[case_id] += 1
-        assert counts_after == expected, "an accepted step must add exactly one event to its case"
+        assert self.event_counts() == expected, "an accepted step must add exactly one event"
+
+    def check_read_side(self, case_no: str) -> None:
+        """The case as ``show`` and ``history`` give it agrees with the stored rows."""
+        row = self.case_row(case_no)
+        shown = self.admin.show(case_no)
+        assert (shown["state"], shown["version"]) == (row.state, row.version)
+        assert [e["seq"] for e in shown["history"]] == list(range(1, row.version + 1))
+        assert self.admin.history(case_no) == shown["history"]
+        assert sorted(doc["kind"] for doc in shown["documents"]) == sorted(row.documents)
+        wf = workflow(row.kind)
+        assert set(shown["triggers"]) <= {t.name for t in wf.triggers}
 
     # -- rules ----------------------------------------------------------------------------
 
-    @precondition(lambda self: self.registered < MAX_CASES)
+    @precondition(lambda self: len(self.open_case_numbers()) < MAX_OPEN_CASES)
     @rule(
         target=cases,
         kind=st.sampled_from(KINDS),
@@ -340,34 +412,35 @@ class CaseworkMachine(RuleBasedStateMachine):
         data=st.data(),
     )
     def register(self, kind: str, office: str, data: st.DataObject) -> Any:
+        d = Draw(data)
         wf = workflow(kind)
         permitted = [
             name
             for name, who in self.who.items()
             if who.roles & set(wf.register_roles) and who.may_act_on(office)
         ]
-        actor = self.draw_actor(data, permitted)
+        actor = self.draw_actor(d, permitted)
         why: list[str] = []
         if actor not in permitted:
             why.append(f"{actor} may not register a {kind} at {office}")
-        title = data.draw(st.sampled_from(BAD_TITLES if one_in(data, 6) else GOOD_TITLES))
+        title = d(st.sampled_from(BAD_TITLES if d.fault() else GOOD_TITLES))
         if title in BAD_TITLES:
             why.append(f"bad title {title[:20]!r}")
-        values, bad = draw_values(data, wf.register_fields, note_fills=False)
+        values, bad = draw_values(d, wf.register_fields, note_fills=False)
         if bad:
             why.append(f"bad values {values}")
-        note, bad_note = draw_note(data)
+        note, bad_note = draw_note(d)
         if bad_note:
             why.append("bad note")
         parties: list[str] = []
-        if one_in(data, 10):
+        if d.fault():
             parties.append("bogus:李四")
             why.append("bad party role")
-        elif data.draw(st.booleans()):
+        elif d(st.booleans()):
             parties.append(f"{wf.party_roles[0]}:张三")
         at: Any = None
-        if data.draw(st.booleans()):
-            at = local_iso(self.clock.now - timedelta(minutes=data.draw(st.integers(0, 86400))))
+        if d(st.booleans()):
+            at = local_iso(self.clock.now - timedelta(minutes=d(st.integers(0, 86400))))
 
         before = dump(self.engine)
         counts = self.event_counts()
@@ -376,37 +449,49 @@ class CaseworkMachine(RuleBasedStateMachine):
                 kind, office, title, parties, values, at=at, note=note
             )
         except CaseworkError as exc:
-            self.expect_refused(before, exc, "; ".join(why))
+            assert why, f"registering a {kind} at {office} by {actor} {values} refused: {exc}"
+            self.expect_refused(before, exc)
             return multiple()
-        assert not why, f"register accepted although the model refuses it: {'; '.join(why)}"
+        assert not why, f"registration accepted although: {'; '.join(why)}"
         assert result["state"] == wf.initial
         row = self.case_row(result["case_no"])
-        assert row.kind == kind and row.office == office and row.state == wf.initial
+        assert (row.kind, row.office, row.state) == (kind, office, wf.initial)
         assert row.id not in counts
+        assert row.data == expected_values(wf.register_fields, values, None)
         self.expect_one_event(counts, row.id)
-        self.registered += 1
+        self.check_read_side(result["case_no"])
         return result["case_no"]
 
     @rule(case_no=cases, data=st.data())
     def advance(self, case_no: str, data: st.DataObject) -> None:
+        """Fire a trigger on any case, closed ones included."""
+        self.fire(case_no, Draw(data))
+
+    @precondition(lambda self: bool(self.open_case_numbers()))
+    @rule(data=st.data())
+    def advance_open_case(self, data: st.DataObject) -> None:
+        """Fire a trigger on a case still open, so that runs get deep into the procedures."""
+        case_no = data.draw(st.sampled_from(self.open_case_numbers()))
+        self.fire(case_no, Draw(data))
+
+    def fire(self, case_no: str, d: Draw) -> None:
         row = self.case_row(case_no)
         wf = workflow(row.kind)
-        possible = [t for t in wf.triggers if row.state in wf.sources_of(t)]
-        if possible and not one_in(data, 4):
-            name = data.draw(st.sampled_from([t.name for t in possible]))
+        possible = [t.name for t in wf.triggers if row.state in wf.sources_of(t)]
+        if possible and not d.fault():
+            name = d(st.sampled_from(possible))
         else:
-            names = [t.name for t in wf.triggers] + list(BOGUS_TRIGGERS)
-            name = data.draw(st.sampled_from(names))
+            name = d(st.sampled_from([t.name for t in wf.triggers] + list(BOGUS_TRIGGERS)))
         spec = wf.trigger(name)
         fields = spec.fields if spec is not None else ()
         permitted = [a for a in self.who if spec is not None and self.may_fire(a, spec, row.office)]
-        actor = self.draw_actor(data, permitted)
-        note, bad_note = draw_note(data)
+        actor = self.draw_actor(d, permitted)
+        note, bad_note = draw_note(d)
         note_fills = note is not None and bool(note.strip()) and not bad_note
-        values, bad = draw_values(data, fields, note_fills)
-        if spec is None and data.draw(st.booleans()):
+        values, bad = draw_values(d, fields, note_fills)
+        if spec is None and d(st.booleans()):
             values["reason"] = "anything"
-        at, instant = self.draw_at(data, row.last_at)
+        at, instant = self.draw_at(d, row.last_at)
 
         why: list[str] = []
         if spec is None or row.state not in wf.sources_of(spec):
@@ -417,59 +502,62 @@ class CaseworkMachine(RuleBasedStateMachine):
             why.append(f"bad values {values}")
         if bad_note:
             why.append("bad note")
-        if instant < row.last_at:
+        if instant is None:
+            why.append(f"--at {at} has no timezone")
+        elif instant < row.last_at:
             why.append(f"back-dated to {instant} before {row.last_at}")
-        guards = (
-            predict_guards(spec, row.history, row.documents, instant)
-            if spec is not None and not why
-            else None
-        )
+        guards = None
+        if spec is not None and instant is not None and not why:
+            guards = predict_guards(spec, row.history, row.documents, instant)
 
         before = dump(self.engine)
         counts = self.event_counts()
         try:
             result = self.cw.acting(actor).advance(case_no, name, values, note=note, at=at)
         except CaseworkError as exc:
-            if why:
-                self.expect_refused(before, exc, "")
-                return
-            assert guards is not True, f"'{name}' by {actor} {values} refused: {exc}"
-            assert isinstance(exc, GuardFailed), f"expected a guard refusal, got {exc!r}"
-            self.expect_refused(before, exc, "")
+            if not why:
+                assert guards is not True, f"'{name}' by {actor} {values} at {at} refused: {exc}"
+                assert isinstance(exc, GuardFailed), f"expected a guard refusal, got {exc!r}"
+            self.expect_refused(before, exc)
+            self.check_read_side(case_no)
             return
         assert not why, f"'{name}' by {actor} accepted although: {'; '.join(why)}"
         assert spec is not None
         assert guards is not False, f"'{name}' accepted although its guards refuse it"
         dest = wf.dest_of(spec, row.state)
+        recorded = expected_values(spec.fields, values, note)
+        ev = result["event"]
         assert result["state"] == dest
-        assert result["event"]["seq"] == row.version + 1
-        assert result["event"]["from_state"] == row.state
-        assert result["event"]["to_state"] == dest
-        assert self.case_row(case_no).state == dest
-        event(f"accepted {row.kind}.{name} -> {dest}")
+        assert (ev["seq"], ev["trigger"]) == (row.version + 1, name)
+        assert (ev["from_state"], ev["to_state"]) == (row.state, dest)
+        assert ev["data"] == recorded
+        after = self.case_row(case_no)
+        assert after.state == dest
+        assert after.data == {**row.data, **on_case(spec, recorded)}
         self.expect_one_event(counts, row.id)
+        self.check_read_side(case_no)
 
     @rule(case_no=cases, data=st.data())
     def add_document(self, case_no: str, data: st.DataObject) -> None:
+        d = Draw(data)
         row = self.case_row(case_no)
         wf = workflow(row.kind)
-        if not one_in(data, 4):
-            kind = data.draw(st.sampled_from(sorted(wf.documents)))
+        if not d.fault():
+            kind = d(st.sampled_from(sorted(wf.documents)))
         else:
-            kind = data.draw(st.sampled_from((*ALL_DOCUMENTS, BOGUS_DOCUMENT)))
+            kind = d(st.sampled_from((*ALL_DOCUMENTS, BOGUS_DOCUMENT)))
         permitted = [
             name
             for name, who in self.who.items()
             if who.role != "viewer" and who.may_act_on(row.office)
         ]
-        actor = self.draw_actor(data, permitted)
-        file = (
-            self.doc_file + ".missing"
-            if one_in(data, 10)
-            else data.draw(st.sampled_from((None, self.doc_file)))
-        )
-        note, bad_note = draw_note(data)
-        at, instant = self.draw_at(data, row.last_at)
+        actor = self.draw_actor(d, permitted)
+        if d.fault():
+            file = self.doc_file + ".missing"
+        else:
+            file = d(st.sampled_from((None, self.doc_file)))
+        note, bad_note = draw_note(d)
+        at, instant = self.draw_at(d, row.last_at)
 
         why: list[str] = []
         if actor not in permitted:
@@ -482,7 +570,9 @@ class CaseworkMachine(RuleBasedStateMachine):
             why.append("missing file")
         if bad_note:
             why.append("bad note")
-        if instant < row.last_at:
+        if instant is None:
+            why.append(f"--at {at} has no timezone")
+        elif instant < row.last_at:
             why.append(f"back-dated to {instant} before {row.last_at}")
 
         before = dump(self.engine)
@@ -490,17 +580,22 @@ class CaseworkMachine(RuleBasedStateMachine):
         try:
             result = self.cw.acting(actor).add_document(case_no, kind, file, at=at, note=note)
         except CaseworkError as exc:
-            self.expect_refused(before, exc, "; ".join(why))
+            assert why, f"document {kind!r} by {actor} on a '{row.state}' case refused: {exc}"
+            self.expect_refused(before, exc)
+            self.check_read_side(case_no)
             return
         assert not why, f"document {kind!r} by {actor} accepted although: {'; '.join(why)}"
+        digest = hashlib.sha256(DOC_BYTES).hexdigest() if file else None
+        ev = result["event"]
         assert result["state"] == row.state
-        assert result["event"]["seq"] == row.version + 1
-        assert result["document"]["sha256"] is None or file == self.doc_file
+        assert (ev["seq"], ev["trigger"]) == (row.version + 1, DOCUMENT)
+        assert (ev["from_state"], ev["to_state"]) == (row.state, row.state)
+        assert result["document"]["sha256"] == digest
         after = self.case_row(case_no)
-        assert after.state == row.state
+        assert after.state == row.state and after.data == row.data
         assert sorted(after.documents) == sorted((*row.documents, kind))
-        event("accepted document")
         self.expect_one_event(counts, row.id)
+        self.check_read_side(case_no)
 
     @rule(days=st.integers(0, 45), hours=st.integers(0, 23))
     def tick(self, days: int, hours: int) -> None:
@@ -558,13 +653,13 @@ class CaseworkMachine(RuleBasedStateMachine):
             assert c.case_no == f"{wf.prefix}-{c.year}-{c.office_code}-{c.seq:05d}"
             numbers[(wf.prefix, c.office_code, c.year)].append(c.seq)
 
+        # Each document has its 'doc' event, and case numbers are handed out without gaps.
         doc_events = {(e.case_id, e.seq): e for e in event_rows if e.trigger == DOCUMENT}
         assert len(doc_rows) == len(doc_events), "documents and 'doc' events differ in number"
-        for d in doc_rows:
-            ev = doc_events.get((d.case_id, d.event_seq))
-            assert ev is not None, f"document {d} has no 'doc' event"
-            assert (ev.data or {}).get("kind") == d.kind
-
+        for doc in doc_rows:
+            ev = doc_events.get((doc.case_id, doc.event_seq))
+            assert ev is not None, f"document {doc} has no 'doc' event"
+            assert (ev.data or {}).get("kind") == doc.kind
         last = {(k.prefix, k.office_code, k.year): k.last_seq for k in counters}
         assert set(last) == set(numbers)
         for key, seqs in numbers.items():
@@ -572,13 +667,14 @@ class CaseworkMachine(RuleBasedStateMachine):
 
 
 SETTINGS = settings(
-    max_examples=35,
-    stateful_step_count=30,
+    max_examples=40,
+    stateful_step_count=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
 
 def test_random_steps_keep_the_database_consistent(clock: FrozenClock) -> None:
+    """Random steps on a fresh SQLite database per run, with the clock fixture moving time."""
     start = clock.now
     run_state_machine_as_test(lambda: CaseworkMachine(clock, start), settings=SETTINGS)

@@ -18,8 +18,12 @@ from tests.storage.consistency import assert_consistent
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _spawn(db_url: str, worker: int, count: int) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def _spawn(db_url: str, worker: int, count: int, progress: bool = False) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CASEWORK_TEST_PROGRESS": "1" if progress else "0",
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "tests.workers", db_url, str(worker), str(count)],
         cwd=ROOT,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import signal
-import time
 
 from sqlalchemy import func, select
 
@@ -15,18 +14,26 @@ from tests.storage.consistency import assert_consistent
 from tests.storage.test_concurrency import _spawn
 
 KILLS = 22
-COUNT = 60  # cases per writer: about a second of work, so a kill lands mid-burst
+COUNT = 30  # cases per writer, 4 steps each
 
 
 def test_sigkill_at_random_points_then_rerun(cw: Casework, db_url: str) -> None:
     rng = random.Random(20201201)
     killed_mid_work = 0
     for worker in range(KILLS):
-        proc = _spawn(db_url, worker, COUNT)
-        time.sleep(rng.uniform(0.75, 1.6))
+        proc = _spawn(db_url, worker, COUNT, progress=True)
+        # Kill after a random number of committed steps, wherever the writer then is: inside
+        # a transaction, between two, or in the middle of a commit.
+        steps = rng.randint(1, COUNT * 4 - 10)
+        assert proc.stdout is not None
+        for _ in range(steps):
+            if not proc.stdout.readline():
+                break
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             killed_mid_work += 1
+        else:
+            assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
         proc.wait(timeout=60)
         fresh = Casework(db_url)
         try:
