@@ -9,21 +9,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from casework.actors import Actor, load_actor
 from casework.admin import AdminService, list_offices, list_users
+from casework.calendar import Calendar
 from casework.clock import Clock, system_clock
 from casework.diagrams import describe, mermaid
 from casework.engine import Engine as WorkflowEngine
+from casework.holidays import add_holiday_file, calendar_coverage, load_calendar
 from casework.parties import PartyInput
 from casework.services import CaseService
 from casework.storage import schema
 from casework.storage.db import open_engine, reading
-from casework.views import case_history, list_cases, show_case
+from casework.timeutil import local_date, parse_date
+from casework.views import case_history, due_list, list_cases, show_case
 from workflows import Registry, default_registry
 
 
@@ -150,11 +153,23 @@ class Casework:
         """Record a document of the case file (卷宗)."""
         return self._cases.add_document(self.user, case_no, kind, file, at, note, ref)
 
-    def show(self, case_no: str, reveal: bool = False) -> dict[str, Any]:
-        """The whole case as the contract's ``case show`` JSON."""
+    def today(self) -> date:
+        """The local (China Standard Time) date of the clock."""
+        return local_date(self.clock())
+
+    def _as_of(self, as_of: str | date | None) -> date:
+        if as_of is None:
+            return self.today()
+        return parse_date(as_of, "--as-of") if isinstance(as_of, str) else as_of
+
+    def show(
+        self, case_no: str, reveal: bool = False, as_of: str | date | None = None
+    ) -> dict[str, Any]:
+        """The whole case as the contract's ``case show`` JSON; ``due`` as of a day (today)."""
+        day = self._as_of(as_of)
         with reading(self.engine) as conn:
             actor = load_actor(conn, self.user) if self.user else None
-            return show_case(conn, self.machines, case_no, actor, reveal)
+            return show_case(conn, self.machines, case_no, actor, reveal, day)
 
     def history(self, case_no: str) -> list[dict[str, Any]]:
         """The case's events in order."""
@@ -172,11 +187,61 @@ class Casework:
         state: str | None = None,
         office: str | None = None,
         limit: int | None = None,
+        overdue: bool = False,
+        as_of: str | date | None = None,
     ) -> list[dict[str, Any]]:
-        """Cases, newest first."""
+        """Cases, newest first; with ``overdue``, only those past a deadline on ``as_of``."""
+        day = self._as_of(as_of) if overdue else None
         with reading(self.engine) as conn:
             actor = load_actor(conn, self.user) if self.user else None
-            return list_cases(conn, self.machines, actor, kind, state, office, limit)
+            return list_cases(conn, self.machines, actor, kind, state, office, limit, day)
+
+    def due(
+        self,
+        within: int = 7,
+        office: str | None = None,
+        kind: str | None = None,
+        as_of: str | date | None = None,
+    ) -> list[dict[str, Any]]:
+        """What falls due within ``within`` days and what is late on ``as_of``, most urgent
+        first: ``[{case_no, kind, office, state, date, rule, overdue, days_left, ...}]``."""
+        day = self._as_of(as_of)
+        with reading(self.engine) as conn:
+            actor = load_actor(conn, self.user) if self.user else None
+            return due_list(conn, self.machines, actor, day, within, office, kind)
+
+    def replied_on_time(self, start: str | date, end: str | date) -> dict[str, Any]:
+        """``petition.replied_on_time`` for a period: ``{value, replied, items, late}``."""
+        from casework.ontime import replied_on_time
+
+        first, last = self._as_of(start), self._as_of(end)
+        with reading(self.engine) as conn:
+            result = replied_on_time(conn, self.machines.registry, load_calendar(conn), first, last)
+        return {
+            "metric": "petition.replied_on_time",
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "value": len(result["on_time"]),
+            "replied": len(result["replied"]),
+            "items": result["on_time"],
+            "late": result["late"],
+        }
+
+    # -- calendar ------------------------------------------------------------------------
+
+    def calendar(self) -> Calendar:
+        """The working-day calendar this database uses."""
+        with reading(self.engine) as conn:
+            return load_calendar(conn)
+
+    def calendar_add(self, path: str) -> dict[str, Any]:
+        """Add a holiday file for years the chinesecalendar package does not know (admin)."""
+        return add_holiday_file(self.engine, self.clock, self.user, path)
+
+    def calendar_show(self) -> dict[str, Any]:
+        """The years covered, by the package or by added holiday files."""
+        with reading(self.engine) as conn:
+            return calendar_coverage(conn)
 
     # -- trust ---------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
@@ -20,9 +20,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from casework.actors import Actor, check_office, load_actor, may_fire
 from casework.audit import event_digest
+from casework.calendar import Calendar
 from casework.clock import Clock
 from casework.engine import Engine as WorkflowEngine
 from casework.errors import Conflict, IllegalTransition, InvalidData, NotAllowed, NotFound
+from casework.holidays import load_calendar
 from casework.parties import PartyInput, parse_party, validate_party
 from casework.replay import DOCUMENT, REGISTER
 from casework.storage.db import run_write
@@ -55,17 +57,18 @@ class Context:
     data: Mapping[str, Any]
     values: Mapping[str, Any]
     at: datetime
-    _events: list[EventView] | None = field(default=None, repr=False)
 
     @property
     def on(self) -> date:
         return local_date(self.at)
 
-    @property
+    @cached_property
     def events(self) -> Sequence[EventView]:
-        if self._events is None:
-            self._events = load_event_views(self.conn, self.case_id)
-        return self._events
+        return load_event_views(self.conn, self.case_id)
+
+    @cached_property
+    def calendar(self) -> Calendar:
+        return load_calendar(self.conn)
 
     @cached_property
     def documents(self) -> Sequence[str]:

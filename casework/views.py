@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from casework.actors import Actor, check_office, may_fire
+from casework.deadlines import Due, due
 from casework.engine import Engine as WorkflowEngine
 from casework.errors import InvalidData, NotAllowed, NotFound
+from casework.holidays import load_calendar
 from casework.parties import party_view
 from casework.services import Context, event_json
 from casework.storage.tables import case_links, cases, documents, events, offices, parties
 from casework.timeutil import local_date, local_iso
-from workflows.spec import Workflow
+from workflows.spec import EventView, Workflow
 
 REVEAL_ROLES = frozenset({"supervisor", "admin"})
+
+
+def _event_view(row: Any) -> EventView:
+    return EventView(
+        row.seq,
+        row.trigger,
+        row.from_state,
+        row.to_state,
+        row.occurred_at,
+        row.occurred_on,
+        row.data or {},
+    )
 
 
 def allowed_triggers(
@@ -47,6 +63,7 @@ def show_case(
     case_no: str,
     actor: Actor | None,
     reveal: bool = False,
+    as_of: date | None = None,
 ) -> dict[str, Any]:
     """The whole case: data, parties, documents, links, allowed triggers and history."""
     row = conn.execute(select(cases).where(cases.c.case_no == case_no)).first()
@@ -118,6 +135,10 @@ def show_case(
         "due": None,
         "history": [event_json(e, wf) for e in history_rows],
     }
+    if as_of is not None:
+        views = [_event_view(e) for e in history_rows]
+        running = due(wf, views, load_calendar(conn), as_of)
+        result["due"] = running.as_json() if running else None
     if wf.case_file is not None:
         ctx = Context(conn, row.id, row.case_no, row.state, row.data or {}, {}, row.updated_at)
         result["missing_documents"] = wf.case_file(ctx)
@@ -150,8 +171,12 @@ def list_cases(
     state: str | None = None,
     office: str | None = None,
     limit: int | None = None,
+    overdue_on: date | None = None,
 ) -> list[dict[str, Any]]:
-    """Cases, newest first; a town user sees only their own office's."""
+    """Cases, newest first; a town user sees only their own office's.
+
+    With ``overdue_on``, only the cases past an office deadline (超期) on that day.
+    """
     query = select(
         cases.c.case_no,
         cases.c.kind,
@@ -175,9 +200,17 @@ def list_cases(
         query = query.where(cases.c.office_code == office)
     if actor is not None and not actor.city_wide:
         query = query.where(cases.c.office_code == actor.office_code)
+    if limit is not None and limit < 1:
+        raise InvalidData("--limit must be at least 1")
+    late: dict[str, Due] | None = None
+    if overdue_on is not None:
+        late = {
+            case_no: d
+            for case_no, _, d in _dues(conn, machines, overdue_on, kind, office, actor)
+            if d.overdue
+        }
+        query = query.where(cases.c.case_no.in_(list(late)))
     if limit is not None:
-        if limit < 1:
-            raise InvalidData("--limit must be at least 1")
         query = query.limit(limit)
     query = query.order_by(cases.c.registered_at.desc(), cases.c.id.desc())
     out = []
@@ -195,4 +228,117 @@ def list_cases(
                 "registered_on": local_date(r.registered_at).isoformat(),
             }
         )
+        if late is not None:
+            out[-1]["due"] = late[r.case_no].as_json()
+    return out
+
+
+def _dues(
+    conn: Connection,
+    machines: WorkflowEngine,
+    as_of: date,
+    kind: str | None,
+    office: str | None,
+    actor: Actor | None,
+) -> Iterator[tuple[str, Any, Due]]:
+    """Every case with a limit running on ``as_of``: (case_no, case row, due)."""
+    kinds = [
+        wf.name
+        for wf in machines.registry
+        if any(s.limit is not None for s in wf.states) and (kind is None or wf.name == kind)
+    ]
+    if not kinds:
+        return
+    query = select(
+        cases.c.id,
+        cases.c.case_no,
+        cases.c.kind,
+        cases.c.office_code,
+        cases.c.state,
+        cases.c.title,
+    ).where(cases.c.kind.in_(kinds), cases.c.registered_on <= as_of)
+    if office is not None:
+        query = query.where(cases.c.office_code == office)
+    if actor is not None and not actor.city_wide:
+        query = query.where(cases.c.office_code == actor.office_code)
+    rows = {r.id: r for r in conn.execute(query)}
+    if not rows:
+        return
+    calendar = load_calendar(conn)
+    history = (
+        select(
+            events.c.case_id,
+            events.c.seq,
+            events.c.trigger,
+            events.c.from_state,
+            events.c.to_state,
+            events.c.occurred_at,
+            events.c.occurred_on,
+            events.c.data,
+        )
+        .where(events.c.case_id.in_(list(rows)), events.c.occurred_on <= as_of)
+        .order_by(events.c.case_id, events.c.seq)
+    )
+    current: int | None = None
+    batch: list[EventView] = []
+
+    def flush() -> Iterator[tuple[str, Any, Due]]:
+        if current is None or not batch:
+            return
+        row = rows[current]
+        wf = machines.registry.get(row.kind)
+        if wf is None:
+            return
+        d = due(wf, batch, calendar, as_of)
+        if d is not None:
+            yield row.case_no, row, d
+
+    for ev in conn.execute(history):
+        if ev.case_id != current:
+            yield from flush()
+            current, batch = ev.case_id, []
+        batch.append(_event_view(ev))
+    yield from flush()
+
+
+def due_list(
+    conn: Connection,
+    machines: WorkflowEngine,
+    actor: Actor | None,
+    as_of: date,
+    within: int,
+    office: str | None = None,
+    kind: str | None = None,
+) -> list[dict[str, Any]]:
+    """What falls due within ``within`` days (临期) and what is late (超期), most urgent first.
+
+    Office deadlines and advisory limits are listed; petitioners' windows are not duties.
+    """
+    if within < 0:
+        raise InvalidData("--within must be 0 or more days")
+    if (
+        office is not None
+        and conn.execute(select(offices.c.code).where(offices.c.code == office)).first() is None
+    ):
+        raise NotFound(f"unknown office {office[:40]!r}")
+    if kind is not None:
+        machines.workflow(kind)
+    out = []
+    for case_no, row, d in _dues(conn, machines, as_of, kind, office, actor):
+        if d.limit.binds == "party" or d.days_left > within:
+            continue
+        wf = machines.registry.get(row.kind)
+        out.append(
+            {
+                "case_no": case_no,
+                "kind": row.kind,
+                "office": row.office_code,
+                "state": d.state,
+                "state_label": wf.state(d.state).label if wf else d.state,
+                "title": row.title,
+                **d.as_json(),
+                "status": "overdue" if d.overdue else ("warning" if d.lapsed else "due_soon"),
+            }
+        )
+    out.sort(key=lambda r: (r["days_left"], r["case_no"]))
     return out

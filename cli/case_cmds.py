@@ -21,6 +21,10 @@ SETS = Annotated[
     typer.Option("--set", help="A value the step needs, KEY=VALUE; repeat as needed."),
 ]
 NOTE = Annotated[str | None, typer.Option("--note", help="A note kept with the event.")]
+AS_OF = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Judge deadlines as on this local date; default today."),
+]
 REF = Annotated[
     str | None,
     typer.Option("--ref", help="Your key for this step; running again with it adds nothing."),
@@ -148,10 +152,11 @@ def show(
     reveal: Annotated[
         bool, typer.Option("--reveal", help="Show ID numbers and phones (supervisor, admin).")
     ] = False,
+    as_of: AS_OF = None,
     as_json: JSON = False,
 ) -> None:
     """Show a case: parties, data, documents, allowed triggers, deadline and history."""
-    c = settings(ctx).open().show(case_no, reveal)
+    c = settings(ctx).open().show(case_no, reveal, as_of)
     if as_json:
         output.print_json(c)
         return
@@ -175,7 +180,13 @@ def show(
     if c.get("missing_documents"):
         body.append(("卷宗缺 missing", ", ".join(c["missing_documents"])))
     if c["due"]:
-        body.append(("期限 due", f"{c['due']['date']} {c['due']['rule']}"))
+        d = c["due"]
+        mark = ""
+        if d["overdue"]:
+            mark = f" [bold red]超期 {-d['days_left']}日[/bold red]"
+        elif d["days_left"] < 0:
+            mark = " [yellow]已过期限[/yellow]"
+        body.append((d["label"], f"{d['date']}（{d['rule']}）{mark}"))
     body.append(("可用操作 triggers", ", ".join(c["triggers"]) or "—"))
     output.panel(c["case_no"], body)
     output.table(
@@ -217,13 +228,17 @@ def list_(
     state: Annotated[str | None, typer.Option("--state", help="Only cases in this state.")] = None,
     office: Annotated[str | None, typer.Option("--office", help="Only this office.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="At most this many.")] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only cases past an office deadline (超期).")
+    ] = False,
+    as_of: AS_OF = None,
     as_json: JSON = False,
 ) -> None:
     """List cases, newest first.
 
     Example: casework case list --kind petition --state handling --office panzhou
     """
-    rows = settings(ctx).open().cases(kind, state, office, limit)
+    rows = settings(ctx).open().cases(kind, state, office, limit, overdue, as_of)
     if as_json:
         output.print_json(rows)
         return

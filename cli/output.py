@@ -41,8 +41,9 @@ def table(
     from rich.table import Table
 
     t = Table(title=title, caption=caption, show_lines=False)
-    for header, style in columns:
-        t.add_column(header, style=style or None, overflow="fold")
+    for i, (header, style) in enumerate(columns):
+        # The first column holds identifiers (case numbers) that must stay on one line.
+        t.add_column(header, style=style or None, overflow="fold", no_wrap=i == 0)
     for row in rows:
         t.add_row(*["" if v is None else str(v) for v in row])
     console().print(t)

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from workflows.limits import running
+from workflows.spec import Guard, GuardContext, TimeLimit
 
-from workflows.spec import Guard, GuardContext, last_event
 
-
-def window(name: str, label: str, after: str, days: int, what: str) -> Guard:
-    """A request must come within ``days`` calendar days of the last ``after`` event.
+def within(name: str, label: str, window: TimeLimit, what: str) -> Guard:
+    """A request must come within the window (counted like any limit in days).
 
     The window binds the petitioner or the parties, not the office: a late request is refused
     and the message names the window's last day.
     """
 
     def check(ctx: GuardContext) -> str | None:
-        start = last_event(ctx, after)
-        if start is None:
-            return f"no '{after}' event is recorded, so the {what} window has not opened"
-        last_day = start.occurred_on + timedelta(days=days)
-        if ctx.on > last_day:
+        run = running(window, ctx.events, ctx.calendar)
+        if run is None:
+            return f"no '{window.start}' event is recorded, so the {what} window has not opened"
+        if ctx.on > run.last_day:
             return (
-                f"the {what} window of {days} days after '{after}' on {start.occurred_on} "
-                f"closed on {last_day}"
+                f"the {what} window of {window.days} days after '{window.start}' on "
+                f"{run.start.occurred_on} closed on {run.last_day}"
             )
         return None
 

@@ -5,9 +5,20 @@ One issue, one leader, one team, one plan, one deadline.
 
 from __future__ import annotations
 
-from workflows.spec import FieldSpec, StateSpec, TriggerSpec, Workflow
+from workflows.spec import FieldSpec, StateSpec, TimeLimit, TriggerSpec, Workflow
 
 CITY_DECIDERS = ("supervisor",)  # admin acts wherever a supervisor may
+
+# Resolve by the deadline set at assignment (default 90 days), extendable with approval; a
+# reopened case runs against the same deadline.
+RESOLVE = TimeLimit(
+    "resolve_limit",
+    "化解期限",
+    start="assign",
+    days=90,
+    days_field="due_days",
+    extended_by=("extend",),
+)
 
 WORKFLOW = Workflow(
     name="major_dispute",
@@ -16,8 +27,8 @@ WORKFLOW = Workflow(
     description="A serious dispute or prominent petition problem put in a city leader's charge.",
     states=(
         StateSpec("identified", "已梳理"),
-        StateSpec("assigned", "已包案"),
-        StateSpec("resolving", "化解中"),
+        StateSpec("assigned", "已包案", limit=RESOLVE),
+        StateSpec("resolving", "化解中", limit=RESOLVE),
         StateSpec("resolved", "已化解"),
         StateSpec("closed", "已销号", terminal=True),
     ),

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from workflows.guards import window
-from workflows.spec import FieldSpec, Guard, GuardContext, StateSpec, TriggerSpec, Workflow
+from workflows.guards import within
+from workflows.spec import (
+    FieldSpec,
+    Guard,
+    GuardContext,
+    StateSpec,
+    TimeLimit,
+    TriggerSpec,
+    Workflow,
+)
 
 SOURCES = {
     "application": "当事人申请",
@@ -32,6 +40,13 @@ DECLINE_REASONS = {
     "in_litigation": "已进入诉讼等程序",
     "other": "其他",
 }
+
+# Local practice: conclude within 30 days of acceptance (a warning, not a violation).
+CONCLUDE = TimeLimit("conclude_limit", "调解期限", start="accept", days=30, binds="advice")
+# 法释〔2011〕5号 art. 2: apply jointly for judicial confirmation within 30 days of the agreement.
+CONFIRM_WINDOW = TimeLimit(
+    "confirmation_window", "申请司法确认期限", start="agree", days=30, binds="party"
+)
 
 SATISFACTION = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 
@@ -68,9 +83,9 @@ WORKFLOW = Workflow(
     description="A people's mediation case under 人民调解法, from application to archive.",
     states=(
         StateSpec("applied", "已申请"),
-        StateSpec("mediating", "调解中"),
-        StateSpec("agreed", "已达成协议"),
-        StateSpec("performed", "已履行"),
+        StateSpec("mediating", "调解中", limit=CONCLUDE),
+        StateSpec("agreed", "已达成协议", limit=CONFIRM_WINDOW),
+        StateSpec("performed", "已履行", limit=CONFIRM_WINDOW),
         StateSpec("breached", "未履行"),
         StateSpec("failed", "调解不成"),
         StateSpec("declined", "不予受理", terminal=True),
@@ -145,11 +160,10 @@ WORKFLOW = Workflow(
             ("clerk",),
             fields=(FieldSpec("court_case_no", "司法确认案号"),),
             guards=(
-                window(
+                within(
                     "confirmation_window",
                     "协议生效后30日内申请司法确认",
-                    "agree",
-                    30,
+                    CONFIRM_WINDOW,
                     "judicial confirmation",
                 ),
             ),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workflows.guards import at_most, window
-from workflows.spec import ANY_OPEN, FieldSpec, StateSpec, TriggerSpec, Workflow
+from workflows.guards import at_most, within
+from workflows.spec import ANY_OPEN, FieldSpec, StateSpec, TimeLimit, TriggerSpec, Workflow
 
 OUTCOMES = {"support": "支持", "explain": "解释说明", "not_support": "不予支持"}
 
@@ -25,18 +25,31 @@ CATEGORIES = {
 
 outcome = FieldSpec("outcome", "处理意见", "choice", choices=OUTCOMES)
 
+# 信访工作条例 art. 24: decide within 15 days whether to accept; art. 32: reply within 60 days of
+# acceptance, extendable once by at most 30; art. 35: review and re-review within 30 days.
+DECIDE = TimeLimit("decide_limit", "受理期限", start="register", days=15)
+REPLY = TimeLimit("reply_limit", "办理期限", start="accept", days=60, extended_by=("extend",))
+REVIEW_WINDOW = TimeLimit("review_window", "申请复查期限", start="reply", days=30, binds="party")
+REVIEW = TimeLimit("review_limit", "复查期限", start="request_review", days=30)
+REREVIEW_WINDOW = TimeLimit(
+    "rereview_window", "申请复核期限", start="review", days=30, binds="party"
+)
+# Hearing days (听证) do not count towards the re-review limit; casework does not yet record
+# hearings, so the limit runs on calendar days.
+REREVIEW = TimeLimit("rereview_limit", "复核期限", start="request_rereview", days=30)
+
 WORKFLOW = Workflow(
     name="petition",
     label="信访事项",
     prefix="XF",
     description="A petition by letter, visit, phone, fax or online, handled under 信访工作条例.",
     states=(
-        StateSpec("registered", "已登记"),
-        StateSpec("handling", "办理中"),
-        StateSpec("replied", "已答复"),
-        StateSpec("reviewing", "复查中"),
-        StateSpec("reviewed", "已复查"),
-        StateSpec("rereviewing", "复核中"),
+        StateSpec("registered", "已登记", limit=DECIDE),
+        StateSpec("handling", "办理中", limit=REPLY),
+        StateSpec("replied", "已答复", limit=REVIEW_WINDOW),
+        StateSpec("reviewing", "复查中", limit=REVIEW),
+        StateSpec("reviewed", "已复查", limit=REREVIEW_WINDOW),
+        StateSpec("rereviewing", "复核中", limit=REREVIEW),
         StateSpec("closed", "已办结", terminal=True),
         StateSpec("concluded", "已终结", terminal=True),
         StateSpec("not_accepted", "不予受理", terminal=True),
@@ -107,7 +120,7 @@ WORKFLOW = Workflow(
             ("replied",),
             "reviewing",
             ("clerk", "supervisor"),
-            guards=(window("review_window", "答复后30日内申请复查", "reply", 30, "review"),),
+            guards=(within("review_window", "答复后30日内申请复查", REVIEW_WINDOW, "review"),),
         ),
         TriggerSpec(
             "review", "复查", ("reviewing",), "reviewed", ("supervisor",), fields=(outcome,)
@@ -118,7 +131,9 @@ WORKFLOW = Workflow(
             ("reviewed",),
             "rereviewing",
             ("clerk", "supervisor"),
-            guards=(window("rereview_window", "复查后30日内申请复核", "review", 30, "re-review"),),
+            guards=(
+                within("rereview_window", "复查后30日内申请复核", REREVIEW_WINDOW, "re-review"),
+            ),
         ),
         TriggerSpec(
             "rereview", "复核", ("rereviewing",), "concluded", ("supervisor",), fields=(outcome,)

@@ -115,6 +115,8 @@ class GuardContext(Protocol):
     def events(self) -> Sequence[EventView]: ...
     @property
     def documents(self) -> Sequence[str]: ...
+    @property
+    def calendar(self) -> DayCounter: ...
 
 
 @dataclass(frozen=True)
@@ -126,11 +128,46 @@ class Guard:
     check: Callable[[GuardContext], str | None]
 
 
+LimitUnit = Literal["days", "working_days"]
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """A time limit running while a case is in a state, as the law or local practice sets it.
+
+    It starts at the last ``start`` event (a trigger name, or ``register``), lasts ``days`` (or
+    the value of ``days_field`` on the starting event, else ``days``), in calendar days or
+    working days, and grows by the ``days`` of each ``extended_by`` event since the start. A
+    limit in calendar days that ends on a rest day moves to the next working day (``roll``).
+    ``binds`` says who it binds: ``office`` (a deadline: past it the case is overdue, 超期),
+    ``advice`` (local practice: past it is a warning, not a violation) or ``party`` (a window
+    for the petitioner or the parties: a late request is refused, nothing is overdue).
+    """
+
+    name: str
+    label: str
+    start: str
+    days: int
+    unit: LimitUnit = "days"
+    roll: bool = True
+    days_field: str | None = None
+    extended_by: tuple[str, ...] = ()
+    binds: Literal["office", "advice", "party"] = "office"
+
+
+class DayCounter(Protocol):
+    """The calendar arithmetic a guard may use."""
+
+    def add_days(self, start: date, days: int, roll: bool = True) -> date: ...
+    def add_working_days(self, start: date, days: int) -> date: ...
+
+
 @dataclass(frozen=True)
 class StateSpec:
     name: str
     label: str
     terminal: bool = False
+    limit: TimeLimit | None = None
 
 
 ANY_OPEN = "*open*"

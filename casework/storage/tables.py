@@ -143,6 +143,26 @@ class CaseCounter(SQLModel, table=True):
     last_seq: int
 
 
+class CalendarYear(SQLModel, table=True):
+    """A year whose holiday arrangement comes from a holiday file an admin added."""
+
+    __tablename__ = "calendar_years"
+    year: int = Field(primary_key=True)
+    source: str = Field(max_length=255)
+    sha256: str = Field(max_length=64)
+    added_by: str = Field(max_length=64)
+    added_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CalendarDay(SQLModel, table=True):
+    """A statutory rest day or make-up working day from an added holiday file."""
+
+    __tablename__ = "calendar_days"
+    day: date = Field(primary_key=True)
+    kind: str = Field(max_length=10)  # holiday | workday
+    name: str = Field(default="", max_length=100)
+
+
 offices = Office.__table__  # type: ignore[attr-defined]
 users = User.__table__  # type: ignore[attr-defined]
 cases = Case.__table__  # type: ignore[attr-defined]
@@ -151,4 +171,6 @@ parties = Party.__table__  # type: ignore[attr-defined]
 case_links = CaseLink.__table__  # type: ignore[attr-defined]
 documents = Document.__table__  # type: ignore[attr-defined]
 case_counters = CaseCounter.__table__  # type: ignore[attr-defined]
+calendar_years = CalendarYear.__table__  # type: ignore[attr-defined]
+calendar_days = CalendarDay.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

@@ -1,0 +1,163 @@
+"""China's working-day calendar: weekends, statutory holidays and make-up working days (调休).
+
+Two sources: the ``chinesecalendar`` package (the State Council's arrangements it knows, 2004
+onwards) and holiday files an admin adds for the years it does not know yet (the arrangement for
+a year is published each autumn). A year covered by a holiday file is taken from that file, so a
+file also corrects the package. A computation that needs a year no source covers fails with an
+error naming the year; it never guesses.
+
+Holiday file format (UTF-8 text, one entry per line, ``#`` starts a comment)::
+
+    2027-01-01..2027-01-03 holiday 元旦
+    2027-02-06..2027-02-13 holiday 春节
+    2027-02-14 workday 春节调休上班
+
+Each line is a date or an inclusive range ``FROM..TO``, then ``holiday`` (a statutory rest day)
+or ``workday`` (a weekend day worked instead), then an optional name. The file covers the years
+its dates fall in; every other day of those years is a working day Monday to Friday and a rest
+day at the weekend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+
+from casework.errors import CaseworkError, InvalidData
+
+DAY_KINDS = ("holiday", "workday")
+
+
+class CalendarMissing(CaseworkError):
+    """A date falls in a year for which no holiday arrangement is known."""
+
+
+@cache
+def package_years() -> frozenset[int]:
+    """The years the chinesecalendar package knows."""
+    from chinese_calendar import constants
+
+    return frozenset(d.year for d in (*constants.holidays, *constants.workdays))
+
+
+@dataclass(frozen=True)
+class DayEntry:
+    day: date
+    kind: str  # holiday | workday
+    name: str
+
+
+@dataclass
+class Calendar:
+    """Working days for China: the package's years plus the years of added holiday files."""
+
+    added: Mapping[date, DayEntry] = field(default_factory=dict)
+    added_years: frozenset[int] = frozenset()
+    use_package: bool = True
+
+    def covers(self, year: int) -> bool:
+        return year in self.added_years or (self.use_package and year in package_years())
+
+    def years(self) -> list[int]:
+        covered = set(self.added_years)
+        if self.use_package:
+            covered |= package_years()
+        return sorted(covered)
+
+    def is_working_day(self, day: date) -> bool:
+        """True for a working day (including a make-up working day), False for a rest day."""
+        if day.year in self.added_years:
+            entry = self.added.get(day)
+            if entry is not None:
+                return entry.kind == "workday"
+            return day.weekday() < 5
+        if self.use_package and day.year in package_years():
+            from chinese_calendar import is_workday
+
+            return bool(is_workday(day))
+        raise CalendarMissing(
+            f"no holiday arrangement is known for {day.year} (needed for {day.isoformat()}); "
+            f"an admin can add one with `casework calendar add FILE` "
+            "(see `casework calendar add --help` for the format)"
+        )
+
+    def next_working_day(self, day: date) -> date:
+        """The day itself if it is a working day, else the first working day after it."""
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def add_days(self, start: date, days: int, roll: bool = True) -> date:
+        """The last day of a limit of ``days`` calendar days counted from the day after
+        ``start``; with ``roll`` a last day on a rest day moves to the next working day."""
+        end = start + timedelta(days=days)
+        return self.next_working_day(end) if roll else end
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The ``days``-th working day after ``start`` (make-up working days count)."""
+        day, left = start, days
+        while left > 0:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                left -= 1
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """How many working days fall after ``start`` up to and including ``end``."""
+        count, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                count += 1
+        return count
+
+
+def parse_holiday_file(text: str, source: str = "file") -> list[DayEntry]:
+    """Read a holiday file; every bad line is reported at once, with its line number."""
+    entries: dict[date, DayEntry] = {}
+    problems: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split(None, 2)
+        if len(parts) < 2:
+            problems.append(f"line {number}: expected 'DATE[..DATE] holiday|workday [name]'")
+            continue
+        span, kind = parts[0], parts[1].lower()
+        name = parts[2].strip() if len(parts) > 2 else ""
+        if kind not in DAY_KINDS:
+            problems.append(f"line {number}: {parts[1][:20]!r} is not holiday or workday")
+            continue
+        try:
+            first_text, _, last_text = span.partition("..")
+            first = date.fromisoformat(first_text)
+            last = date.fromisoformat(last_text) if last_text else first
+        except ValueError:
+            problems.append(f"line {number}: {span[:30]!r} is not a date or FROM..TO range")
+            continue
+        if last < first or (last - first).days > 60:
+            problems.append(f"line {number}: range {span} is backwards or longer than 60 days")
+            continue
+        day = first
+        while day <= last:
+            previous = entries.get(day)
+            if previous is not None and previous.kind != kind:
+                problems.append(f"line {number}: {day} is both holiday and workday")
+            entries[day] = DayEntry(day, kind, name)
+            day += timedelta(days=1)
+    if problems:
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
+        raise InvalidData(f"holiday file {source}: {shown}")
+    if not entries:
+        raise InvalidData(f"holiday file {source} lists no days")
+    return sorted(entries.values(), key=lambda e: e.day)
+
+
+def calendar_from(entries: Iterable[DayEntry], years: Iterable[int]) -> Calendar:
+    """A calendar with added holiday files' days for the given years."""
+    return Calendar({e.day: e for e in entries}, frozenset(years))

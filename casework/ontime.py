@@ -1,0 +1,71 @@
+"""On-time figures computed from the same deadline code as ``case show`` and ``due``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.engine import Connection
+
+from casework.calendar import Calendar
+from casework.deadlines import first_on_time
+from casework.storage.tables import cases, events
+from workflows import Registry
+from workflows.spec import EventView
+
+
+def replied_on_time(
+    conn: Connection, registry: Registry, calendar: Calendar, start: date, end: date
+) -> dict[str, Any]:
+    """``petition.replied_on_time``: petitions whose first reply fell in the period, split by
+    whether it came within the 60-day limit plus any extension (信访工作条例 art. 32)."""
+    wf = registry.get("petition")
+    if wf is None:
+        return {"replied": [], "on_time": [], "late": []}
+    first_replies = (
+        select(events.c.case_id)
+        .join(cases, and_(cases.c.id == events.c.case_id, cases.c.kind == "petition"))
+        .where(events.c.trigger == "reply", events.c.occurred_on.between(start, end))
+        .distinct()
+    )
+    rows = conn.execute(
+        select(
+            cases.c.case_no,
+            events.c.case_id,
+            events.c.seq,
+            events.c.trigger,
+            events.c.from_state,
+            events.c.to_state,
+            events.c.occurred_at,
+            events.c.occurred_on,
+            events.c.data,
+        )
+        .join(cases, cases.c.id == events.c.case_id)
+        .where(events.c.case_id.in_(first_replies))
+        .order_by(events.c.case_id, events.c.seq)
+    ).all()
+    by_case: dict[str, list[EventView]] = {}
+    for r in rows:
+        by_case.setdefault(r.case_no, []).append(
+            EventView(
+                r.seq,
+                r.trigger,
+                r.from_state,
+                r.to_state,
+                r.occurred_at,
+                r.occurred_on,
+                r.data or {},
+            )
+        )
+    replied: list[dict[str, str]] = []
+    on_time: list[dict[str, str]] = []
+    late: list[dict[str, str]] = []
+    for case_no, history in sorted(by_case.items()):
+        found = first_on_time(wf, history, "reply", calendar)
+        if found is None or not start <= found[0].occurred_on <= end:
+            continue  # its first reply came before the period
+        item = {"case_no": case_no, "date": found[0].occurred_on.isoformat()}
+        replied.append(item)
+        (on_time if found[1] else late).append(item)
+    return {"replied": replied, "on_time": on_time, "late": late}

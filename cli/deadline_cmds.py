@@ -1,0 +1,125 @@
+"""``casework due`` and ``casework calendar``: time limits and the working-day calendar."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli import output
+from cli.state import settings
+
+JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+AS_OF = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Judge as on this local date (YYYY-MM-DD); default today."),
+]
+
+DAY_RULES = """Days are counted as Chinese procedure law counts them: a limit of N days (日) starts
+the day after the starting event and, when its last day is a weekend rest day or a statutory
+holiday, ends on the next working day; a limit in working days (工作日) skips weekends and
+holidays and counts make-up working days (调休). Holidays come from the chinesecalendar package
+and from holiday files added with `casework calendar add`."""
+
+calendar_app = typer.Typer(
+    help="The working-day calendar (工作日历): statutory holidays and make-up working days.\n\n"
+    + DAY_RULES,
+    no_args_is_help=True,
+)
+
+
+def due(
+    ctx: typer.Context,
+    within: Annotated[
+        int, typer.Option("--within", help="Also list what falls due within this many days.")
+    ] = 7,
+    office: Annotated[str | None, typer.Option("--office", help="Only this office.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this procedure.")] = None,
+    as_of: AS_OF = None,
+    as_json: JSON = False,
+) -> None:
+    """What falls due soon (临期) and what is late (超期), most urgent first.
+
+    Example: casework due --within 3 --office panzhou --as-of 2020-11-30
+
+    Days are counted as Chinese procedure law counts them: N days (日) start the day after the
+    starting event and, ending on a rest day, move to the next working day; working days
+    (工作日) skip weekends and holidays and count make-up working days (调休).
+    """
+    rows = settings(ctx).open().due(within, office, kind, as_of)
+    if as_json:
+        output.print_json(rows)
+        return
+    styles = {"overdue": "bold red", "warning": "yellow", "due_soon": "cyan"}
+    labels = {
+        "overdue": "超期 overdue",
+        "warning": "超建议期限 past advice",
+        "due_soon": "临期 due",
+    }
+    output.table(
+        f"期限 Deadlines ({len(rows)})",
+        [
+            ("案件编号 case_no", "cyan"),
+            ("状态 state", ""),
+            ("期限 due", ""),
+            ("规则 rule", ""),
+            ("剩余 days left", ""),
+            ("", ""),
+        ],
+        [
+            (
+                r["case_no"],
+                f"{r['state_label']} {r['state']}",
+                f"{r['label']} {r['date']}",
+                r["rule"],
+                r["days_left"],
+                f"[{styles[r['status']]}]{labels[r['status']]}[/{styles[r['status']]}]",
+            )
+            for r in rows
+        ],
+    )
+
+
+@calendar_app.command("add")
+def calendar_add(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="A holiday file (UTF-8 text).")],
+    as_json: JSON = False,
+) -> None:
+    """Add the holiday arrangement of years the chinesecalendar package does not know (admin).
+
+    One entry per line: a date or inclusive range, then holiday or workday, then a name;
+    '#' starts a comment. The file covers the years its dates fall in and replaces what was
+    known for them.
+
+      2027-01-01..2027-01-03 holiday 元旦
+
+      2027-02-06..2027-02-13 holiday 春节
+
+      2027-02-14 workday 春节调休上班
+    """
+    result = settings(ctx).open().calendar_add(file)
+    if as_json:
+        output.print_json(result)
+    else:
+        years = ", ".join(str(y) for y in result["years"])
+        output.line(
+            f"已添加节假日安排 added: {result['file']} covers {years} "
+            f"({result['holidays']} holidays, {result['workdays']} make-up working days)"
+        )
+
+
+@calendar_app.command("show")
+def calendar_show(ctx: typer.Context, as_json: JSON = False) -> None:
+    """Which years the calendar covers, and from which source."""
+    result = settings(ctx).open().calendar_show()
+    if as_json:
+        output.print_json(result)
+        return
+    package = [r["year"] for r in result["years"] if r["source"] == "chinesecalendar"]
+    files = [r for r in result["years"] if r["source"] == "file"]
+    if package:
+        output.line(f"chinesecalendar: {min(package)}–{max(package)}")
+    for r in files:
+        output.line(f"{r['year']}: {r['file']} (added by {r['added_by']})")
+    output.line(f"[dim]{DAY_RULES}[/dim]")

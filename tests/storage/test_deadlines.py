@@ -1,0 +1,255 @@
+"""Deadlines computed from events with a frozen clock: show, due, list --overdue, windows."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+
+import pytest
+
+from casework.api import Casework
+from casework.calendar import CalendarMissing
+from casework.errors import GuardFailed, NotAllowed
+from tests.helpers import Cli, FrozenClock, add_staff
+from workflows import Registry, default_registry
+from workflows.spec import StateSpec, TimeLimit, TriggerSpec, Workflow
+
+
+def _petition(cw: Casework, registered: str, accepted: str | None = None) -> str:
+    case_no = cw.acting("clerk_pz").register("petition", "panzhou", "t", at=registered)["case_no"]
+    if accepted:
+        cw.acting("sup_pz").advance(case_no, "accept", at=accepted)
+    return case_no
+
+
+def test_decision_limit_ending_on_a_weekend(cw: Casework) -> None:
+    case_no = _petition(cw, "2020-03-06T10:00")
+    due = cw.show(case_no, as_of="2020-03-22")["due"]
+    assert due["date"] == "2020-03-23" and due["overdue"] is False
+    assert due["rule"] == "登记后15日，逢休息日顺延"
+    assert cw.show(case_no, as_of="2020-03-24")["due"]["overdue"] is True
+
+
+def test_reply_limit_inside_national_day_moves_to_october_9(cw: Casework) -> None:
+    case_no = _petition(cw, "2020-08-01", "2020-08-03")
+    due = cw.show(case_no, as_of="2020-10-09")["due"]
+    assert (due["date"], due["overdue"], due["days_left"]) == ("2020-10-09", False, 0)
+    assert cw.show(case_no, as_of="2020-10-10")["due"]["overdue"] is True
+
+
+def test_extension_lengthens_the_running_limit(cw: Casework) -> None:
+    case_no = _petition(cw, "2020-08-20", "2020-08-21")
+    assert cw.show(case_no, as_of="2020-10-01")["due"]["date"] == "2020-10-20"
+    cw.acting("sup_pz").advance(
+        case_no, "extend", {"days": "30", "reason": "核实"}, at="2020-10-10"
+    )
+    due = cw.show(case_no, as_of="2020-11-30")["due"]
+    assert due["date"] == "2020-11-19" and due["rule"] == "受理后60日，已延期30日"
+    assert due["overdue"] is True and due["days_left"] == -11
+    # judged on a day before the extension was granted, the old limit still ran
+    assert cw.show(case_no, as_of="2020-10-09")["due"]["date"] == "2020-10-20"
+
+
+def test_back_dated_acceptance_moves_the_deadline(cw: Casework) -> None:
+    case_no = _petition(cw, "2020-05-01")
+    cw.acting("sup_pz").advance(case_no, "accept", at="2020-05-06")
+    assert cw.show(case_no, as_of="2020-06-01")["due"]["date"] == "2020-07-06"
+
+
+def test_late_review_request_is_refused_with_the_last_day(cw: Casework) -> None:
+    case_no = _petition(cw, "2020-06-01", "2020-06-02")
+    sup = cw.acting("sup_pz")
+    sup.advance(case_no, "reply", {"outcome": "explain"}, at="2020-09-01")
+    # 30 days after 2020-09-01 is 2020-10-01, a holiday: the window closes on 2020-10-09
+    window = cw.show(case_no, as_of="2020-09-15")["due"]
+    assert window["date"] == "2020-10-09" and window["binds"] == "party"
+    assert cw.show(case_no, as_of="2020-11-30")["due"]["overdue"] is False  # binds no office
+    with pytest.raises(GuardFailed, match=r"review_window.*closed on 2020-10-09"):
+        sup.advance(case_no, "request_review", at="2020-10-10")
+    assert sup.advance(case_no, "request_review", at="2020-10-09")["state"] == "reviewing"
+
+
+def test_late_judicial_confirmation_is_refused(cw: Casework) -> None:
+    med = cw.acting("med_pz")
+    case_no = cw.acting("clerk_pz").register("mediation", "panzhou", "t", at="2020-03-01")[
+        "case_no"
+    ]
+    med.advance(case_no, "accept", {"mediator": "med_pz"}, at="2020-03-02")
+    med.advance(case_no, "agree", {"form": "written"}, at="2020-03-10")
+    with pytest.raises(GuardFailed, match=r"closed on 2020-04-09"):
+        cw.acting("clerk_pz").advance(case_no, "confirm", {"court_case_no": "x"}, at="2020-04-10")
+
+
+def test_major_dispute_deadline_set_at_assignment(cw: Casework) -> None:
+    case_no = cw.acting("sup_pz").register("major_dispute", "panzhou", "t", at="2020-02-01")[
+        "case_no"
+    ]
+    cw.acting("sup_city").advance(
+        case_no,
+        "assign",
+        {"leader": "leader1", "unit": "街道", "due_days": "45"},
+        at="2020-02-03",
+    )
+    due = cw.show(case_no, as_of="2020-03-01")["due"]
+    assert due["date"] == "2020-03-19" and due["rule"] == "包案后45日"
+
+
+def test_mediation_advice_limit_is_a_warning_not_overdue(cw: Casework) -> None:
+    case_no = cw.acting("clerk_pz").register("mediation", "panzhou", "t", at="2020-10-01")[
+        "case_no"
+    ]
+    cw.acting("med_pz").advance(case_no, "accept", {"mediator": "med_pz"}, at="2020-10-09")
+    due = cw.show(case_no, as_of="2020-11-30")["due"]
+    assert due["binds"] == "advice" and due["days_left"] < 0 and due["overdue"] is False
+    rows = cw.due(as_of="2020-11-30")
+    assert [r["status"] for r in rows if r["case_no"] == case_no] == ["warning"]
+
+
+@pytest.fixture
+def overdue_world(cw: Casework) -> dict[str, list[str]]:
+    """Petitions and major disputes, some overdue on 2020-11-30, some not."""
+    sup, city = cw.acting("sup_pz"), cw.acting("sup_city")
+    late = [
+        _petition(cw, "2020-11-01"),  # not accepted within 15 days (2020-11-16)
+        _petition(cw, "2020-08-20", "2020-08-21"),  # reply due 2020-10-20
+    ]
+    extended_late = _petition(cw, "2020-08-20", "2020-08-21")
+    sup.advance(extended_late, "extend", {"days": "30", "reason": "r"}, at="2020-10-10")
+    late.append(extended_late)  # due 2020-11-19
+    major = sup.register("major_dispute", "panzhou", "t", at="2020-06-01")["case_no"]
+    city.advance(
+        major, "assign", {"leader": "leader1", "unit": "u", "due_days": "90"}, at="2020-06-02"
+    )
+    late.append(major)  # due 2020-08-31
+    shanmei_late = cw.acting("clerk_sm").register("petition", "shanmei", "t", at="2020-10-01")
+    late.append(shanmei_late["case_no"])
+    on_time = [
+        _petition(cw, "2020-11-20"),  # decision due 2020-12-07
+        _petition(cw, "2020-10-15", "2020-10-16"),  # reply due 2020-12-15
+    ]
+    replied = _petition(cw, "2020-08-01", "2020-08-03")
+    sup.advance(replied, "reply", {"outcome": "support"}, at="2020-09-30")
+    on_time.append(replied)
+    closed_after = _petition(cw, "2020-08-01", "2020-08-03")  # late on 11-30, replied 12-01
+    sup.advance(closed_after, "reply", {"outcome": "support"}, at="2020-12-01")
+    late.append(closed_after)
+    future = _petition(cw, "2020-12-01")  # not yet registered on 11-30
+    on_time.append(future)
+    return {"late": late, "on_time": on_time}
+
+
+def test_due_as_of_lists_exactly_the_overdue_cases(
+    cw: Casework, cli: Cli, clock: FrozenClock, overdue_world: dict[str, list[str]]
+) -> None:
+    clock.set("2020-12-02T12:00")
+    result = cli("due", "--as-of", "2020-11-30", "--json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    keys = {"case_no", "kind", "office", "state", "date", "rule", "overdue", "days_left"}
+    assert all(keys <= set(r) for r in rows)
+    overdue = {r["case_no"] for r in rows if r["overdue"]}
+    assert overdue == set(overdue_world["late"])
+    assert [r["days_left"] for r in rows] == sorted(r["days_left"] for r in rows)
+    for case_no in overdue_world["late"]:
+        shown = json.loads(cli("case", "show", case_no, "--as-of", "2020-11-30", "--json").stdout)
+        assert shown["due"]["overdue"] is True, case_no
+    for case_no in overdue_world["on_time"]:
+        shown = json.loads(cli("case", "show", case_no, "--as-of", "2020-11-30", "--json").stdout)
+        assert shown["due"] is None or shown["due"]["overdue"] is False, case_no
+    listed = json.loads(cli("case", "list", "--overdue", "--as-of", "2020-11-30", "--json").stdout)
+    assert {r["case_no"] for r in listed} == set(overdue_world["late"])
+    town = json.loads(cli("due", "--as-of", "2020-11-30", "--json", user="clerk_sm").stdout)
+    assert {r["office"] for r in town} == {"shanmei"}
+    soon = json.loads(cli("due", "--as-of", "2020-11-30", "--within", "8", "--json").stdout)
+    assert {r["case_no"] for r in soon if not r["overdue"]} >= {overdue_world["on_time"][0]}
+    table = cli("due", "--as-of", "2020-11-30")
+    assert "超期" in table.stdout
+
+
+def test_replied_on_time_uses_the_same_limits(cw: Casework) -> None:
+    sup = cw.acting("sup_pz")
+    on_time = _petition(cw, "2020-08-01", "2020-08-03")
+    sup.advance(on_time, "reply", {"outcome": "support"}, at="2020-10-09")  # last day
+    late = _petition(cw, "2020-08-01", "2020-08-03")
+    sup.advance(late, "reply", {"outcome": "support"}, at="2020-10-10")
+    extended = _petition(cw, "2020-08-01", "2020-08-03")
+    sup.advance(extended, "extend", {"days": "20", "reason": "r"}, at="2020-09-01")
+    sup.advance(extended, "reply", {"outcome": "explain"}, at="2020-10-20")
+    outside = _petition(cw, "2020-06-01", "2020-06-02")
+    sup.advance(outside, "reply", {"outcome": "explain"}, at="2020-07-01")
+    figure = cw.replied_on_time("2020-10-01", "2020-10-31")
+    assert figure["replied"] == 3 and figure["value"] == 2
+    assert {i["case_no"] for i in figure["items"]} == {on_time, extended}
+    assert [i["case_no"] for i in figure["late"]] == [late]
+
+
+TOY_LIMIT = TimeLimit("answer_limit", "答复期限", start="register", days=5, unit="working_days")
+
+
+def _toy(days: int) -> Workflow:
+    return Workflow(
+        name="toy_limit",
+        label="测试",
+        prefix="TL",
+        states=(
+            StateSpec("open", "待办", limit=dataclasses.replace(TOY_LIMIT, days=days)),
+            StateSpec("done", "办结", terminal=True),
+        ),
+        initial="open",
+        register_roles=("clerk",),
+        triggers=(TriggerSpec("finish", "办结", ("open",), "done", ("clerk",)),),
+    )
+
+
+# after 2020-09-30 the working days are 10-09, 10-10 (a Saturday worked), 10-12, 10-13 ...
+@pytest.mark.parametrize(
+    "days,expected", [(5, "2020-10-14"), (1, "2020-10-09"), (10, "2020-10-21")]
+)
+def test_deadlines_follow_the_declaration(
+    db_url: str, clock: FrozenClock, days: int, expected: str
+) -> None:
+    registry = Registry([*default_registry(), _toy(days)])
+    cw = Casework.initialise(db_url, offices="gaozhou", clock=clock, registry=registry)
+    add_staff(cw)
+    case_no = cw.acting("clerk_pz").register("toy_limit", "panzhou", "t", at="2020-09-30")[
+        "case_no"
+    ]
+    due = cw.show(case_no, as_of="2020-10-01")["due"]
+    assert due["date"] == expected
+    assert due["rule"] == f"登记后{days}个工作日"
+    cw.close()
+
+
+def test_uncovered_year_fails_until_a_holiday_file_is_added(
+    cw: Casework, cli: Cli, clock: FrozenClock, tmp_path: os.PathLike[str]
+) -> None:
+    clock.set("2026-12-20T10:00")
+    case_no = _petition(cw, "2026-12-17")
+    with pytest.raises(CalendarMissing, match="2027"):
+        cw.show(case_no)
+    shown = cli("case", "show", case_no)
+    assert shown.exit_code == 1 and "2027" in shown.stderr and "calendar add" in shown.stderr
+    path = os.path.join(str(tmp_path), "2027.txt")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(
+            "2027-01-01..2027-01-03 holiday 元旦\n2027-02-06..2027-02-13 holiday 春节\n"
+            "2027-02-14 workday 春节调休\n"
+        )
+    refused = cli("calendar", "add", path, user="clerk_pz")
+    assert refused.exit_code == 1 and "admin" in refused.stderr
+    with pytest.raises(NotAllowed):
+        cw.acting("sup_pz").calendar_add(path)
+    added = cli("calendar", "add", path, "--json", user="admin")
+    assert added.exit_code == 0, added.stderr
+    assert json.loads(added.stdout)["years"] == [2027]
+    due = json.loads(cli("case", "show", case_no, "--json").stdout)["due"]
+    assert due["date"] == "2027-01-04"  # 2027-01-01 is a Friday holiday; the weekend follows
+    coverage = json.loads(cli("calendar", "show", "--json").stdout)
+    assert coverage["last"] == 2027 and coverage["first"] == 2004
+    assert {"year": 2027, "source": "file"}.items() <= coverage["years"][-1].items()
+
+
+def test_help_explains_day_counting(cli: Cli) -> None:
+    text = cli("due", "--help").stdout
+    assert "next working day" in text and "调休" in text
