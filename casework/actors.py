@@ -67,13 +67,27 @@ def check_office(actor: Actor, office_code: str, what: str) -> None:
         )
 
 
-def may_fire(actor: Actor, trig: TriggerSpec) -> str | None:
-    """Why this user may not fire the trigger, or None when they may (office aside)."""
+def may_fire(actor: Actor, trig: TriggerSpec, case_office: str) -> str | None:
+    """Why this user may not fire the trigger on a case of this office, or None when they may.
+
+    The general rule that town users act only on their own office is checked separately.
+    """
     if not actor.roles & set(trig.roles):
         need = " or ".join(trig.roles)
         return f"needs role {need}; user {actor.username} is {actor.role}"
+    if actor.role == "admin":
+        return None
     if trig.city_only and not actor.city_wide:
         return f"needs a city-level office; user {actor.username} is at {actor.office_code}"
+    if trig.own_office_only and actor.office_code != case_office:
+        return (
+            f"is for the case's own office {case_office}; user {actor.username} is at "
+            f"{actor.office_code}"
+        )
+    if trig.offices and actor.office_code not in trig.offices:
+        return (
+            f"is for {' or '.join(trig.offices)}; user {actor.username} is at {actor.office_code}"
+        )
     return None
 
 

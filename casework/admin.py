@@ -149,7 +149,14 @@ class AdminService:
                     )
                 )
                 created = admin
-            return {"offices_added": added, "admin_created": created}
+            from casework.subsidy.scale import load_example
+
+            example = load_example(conn, created or "init", now)
+            return {
+                "offices_added": added,
+                "admin_created": created,
+                "example_scale_loaded": example,
+            }
 
         return run_write(self.db, work)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
@@ -28,6 +28,9 @@ from casework.storage.db import open_engine, reading
 from casework.timeutil import local_date, parse_date
 from casework.views import case_history, due_list, list_cases, show_case
 from workflows import Registry, default_registry
+
+if TYPE_CHECKING:
+    from casework.subsidy.api import SubsidyAPI
 
 
 class Casework:
@@ -226,6 +229,13 @@ class Casework:
             "items": result["on_time"],
             "late": result["late"],
         }
+
+    @property
+    def subsidy(self) -> SubsidyAPI:
+        """以案定补: eligibility, the scale, quarterly claims, payout sheets, figures."""
+        from casework.subsidy.api import SubsidyAPI
+
+        return SubsidyAPI(self)
 
     # -- calendar ------------------------------------------------------------------------
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
@@ -25,6 +25,7 @@ from casework.clock import Clock
 from casework.engine import Engine as WorkflowEngine
 from casework.errors import Conflict, IllegalTransition, InvalidData, NotAllowed, NotFound
 from casework.holidays import load_calendar
+from casework.lookups import resolve
 from casework.parties import PartyInput, parse_party, validate_party
 from casework.replay import DOCUMENT, REGISTER
 from casework.storage.db import run_write
@@ -41,6 +42,35 @@ from casework.storage.tables import (
 from casework.text import clean_text
 from casework.timeutil import local_date, local_iso, parse_when
 from workflows.spec import EventView, FieldSpec, TriggerSpec, Workflow
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One trigger to fire, as ``case advance`` takes it."""
+
+    case_no: str
+    trigger: str
+    values: Mapping[str, str] = field(default_factory=dict)
+    note: str | None = None
+    at: str | datetime | None = None
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One case to register, as ``case register`` takes it (the kind aside)."""
+
+    office: str
+    title: str
+    parties: tuple[str | PartyInput, ...] = ()
+    values: Mapping[str, str] = field(default_factory=dict)
+    at: str | datetime | None = None
+    note: str | None = None
+    link: str | None = None
+    ref: str | None = None
+
 
 # A clerk's clock may run a little ahead of the server's; more than this is a typing error.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -151,6 +181,7 @@ class CaseService:
         raw: Mapping[str, str],
         note: str | None,
         where: str,
+        case_data: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         known = {f.name for f in fields}
         for key in raw:
@@ -177,6 +208,12 @@ class CaseService:
                 raise InvalidData(f"{where}: {exc}") from None
             if spec.kind == "user":
                 self._check_user_value(conn, spec, str(value), where)
+            if spec.kind == "lookup" and spec.source:
+                try:
+                    values.update(resolve(spec.source, conn, str(value), case_data or {}))
+                except InvalidData as exc:
+                    raise InvalidData(f"{where}: {exc}") from None
+                continue
             values[spec.name] = value
         return values
 
@@ -327,131 +364,172 @@ class CaseService:
         With ``ref`` (a caller's key, such as a letter's number) registering again returns the
         case registered the first time, so that a script re-run after a crash adds nothing.
         """
+        item = Registration(
+            office, title, tuple(party_specs), dict(values or {}), at, note, link, ref
+        )
+        return self.register_many(username, kind, [item])[0]
+
+    def register_many(
+        self,
+        username: str | None,
+        kind: str,
+        items: Sequence[Registration],
+        progress: Progress | None = None,
+        internal: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Register many cases in one transaction: all of them, or none if one is refused."""
         wf = self.machines.workflow(kind)
         now = self.clock()
 
-        def work(conn: Connection) -> dict[str, Any]:
+        def work(conn: Connection) -> list[dict[str, Any]]:
             actor = load_actor(conn, username)
-            if not actor.roles & set(wf.register_roles):
-                raise NotAllowed(
-                    f"registering a {wf.name} needs role {' or '.join(wf.register_roles)}; "
-                    f"user {actor.username} is {actor.role}"
-                )
-            office_row = conn.execute(
-                select(offices.c.code).where(offices.c.code == office)
-            ).first()
-            if office_row is None:
-                raise NotFound(f"unknown office {office[:40]!r}")
-            check_office(actor, office, "the new case")
-            clean_ref = clean_text(ref, "--ref", max_length=200) if ref is not None else None
-            if clean_ref is not None:
-                existing = conn.execute(
-                    select(cases.c.case_no, cases.c.state, cases.c.registered_at).where(
-                        cases.c.kind == wf.name,
-                        cases.c.office_code == office,
-                        cases.c.ref == clean_ref,
-                    )
-                ).first()
-                if existing is not None:
-                    return {
-                        "case_no": existing.case_no,
-                        "kind": wf.name,
-                        "office": office,
-                        "state": existing.state,
-                        "state_label": wf.state(existing.state).label,
-                        "registered_at": local_iso(existing.registered_at),
-                        "related": [],
-                        "existing": True,
-                    }
-            clean_title = clean_text(title, "title", max_length=500)
-            clean_note = clean_text(note, "note", required=False) if note else None
-            checked = [
-                validate_party(p if isinstance(p, PartyInput) else parse_party(p), wf.party_roles)
-                for p in party_specs
-            ]
-            data = self._values(
-                conn, wf.register_fields, values or {}, None, f"registering a {wf.name}"
-            )
-            when = self._when(at, now)
-            origin = self._origin(conn, actor, wf, link) if link else None
-            year = local_date(when).year
-            seq = self._next_number(conn, wf.prefix, office, year)
-            case_no = f"{wf.prefix}-{year}-{office}-{seq:05d}"
-            if origin is not None:
-                data["origin_case"] = origin.case_no
-            first_event: dict[str, Any] = {
-                "seq": 1,
-                "trigger": REGISTER,
-                "from_state": None,
-                "to_state": wf.initial,
-                "actor": actor.username,
-                "actor_role": actor.role,
-                "occurred_at": when,
-                "occurred_on": local_date(when),
-                "recorded_at": now,
-                "note": clean_note,
-                "data": dict(data),
-            }
-            first_event["hash"] = event_digest(None, case_no, first_event)
-            case_id = conn.execute(
-                cases.insert()
-                .values(
-                    case_no=case_no,
-                    kind=wf.name,
-                    office_code=office,
-                    year=year,
-                    seq=seq,
-                    title=clean_title,
-                    state=wf.initial,
-                    version=1,
-                    data=data,
-                    registered_at=when,
-                    registered_on=local_date(when),
-                    recorded_at=now,
-                    updated_at=now,
-                    created_by=actor.username,
-                    head_hash=first_event["hash"],
-                    ref=clean_ref,
-                )
-                .returning(cases.c.id)
-            ).scalar_one()
-            conn.execute(events.insert().values(case_id=case_id, **first_event))
-            if checked:
-                conn.execute(
-                    parties.insert(),
-                    [
-                        {
-                            "case_id": case_id,
-                            "ord": i,
-                            "role": p.role,
-                            "name": p.name,
-                            "id_number": p.id_number,
-                            "phone": p.phone,
-                        }
-                        for i, p in enumerate(checked, start=1)
-                    ],
-                )
-            if origin is not None:
-                conn.execute(
-                    case_links.insert(),
-                    [
-                        {"case_id": case_id, "other_case_id": origin.id, "kind": "origin"},
-                        {"case_id": origin.id, "other_case_id": case_id, "kind": "successor"},
-                    ],
-                )
-            related = self._related(conn, wf, case_id, checked)
-            return {
-                "case_no": case_no,
-                "kind": wf.name,
-                "office": office,
-                "state": wf.initial,
-                "state_label": wf.state(wf.initial).label,
-                "registered_at": local_iso(when),
-                "related": related,
-                "existing": False,
-            }
+            out = []
+            for n, item in enumerate(items, start=1):
+                out.append(self.register_in(conn, actor, wf, item, now, internal))
+                if progress is not None:
+                    progress(n)
+            return out
 
         return run_write(self.db, work)
+
+    def register_in(
+        self,
+        conn: Connection,
+        actor: Actor,
+        wf: Workflow,
+        item: Registration,
+        now: datetime,
+        internal: bool = False,
+    ) -> dict[str, Any]:
+        """Register one case inside the caller's transaction."""
+        office, title, party_specs, at, note, link, ref = (
+            item.office,
+            item.title,
+            item.parties,
+            item.at,
+            item.note,
+            item.link,
+            item.ref,
+        )
+        values = item.values
+        if wf.registered_by and not internal:
+            raise NotAllowed(f"{wf.name} cases are created by `{wf.registered_by}`, not registered")
+        if not actor.roles & set(wf.register_roles):
+            raise NotAllowed(
+                f"registering a {wf.name} needs role {' or '.join(wf.register_roles)}; "
+                f"user {actor.username} is {actor.role}"
+            )
+        office_row = conn.execute(select(offices.c.code).where(offices.c.code == office)).first()
+        if office_row is None:
+            raise NotFound(f"unknown office {office[:40]!r}")
+        check_office(actor, office, "the new case")
+        clean_ref = clean_text(ref, "--ref", max_length=200) if ref is not None else None
+        if clean_ref is not None:
+            existing = conn.execute(
+                select(cases.c.case_no, cases.c.state, cases.c.registered_at).where(
+                    cases.c.kind == wf.name,
+                    cases.c.office_code == office,
+                    cases.c.ref == clean_ref,
+                )
+            ).first()
+            if existing is not None:
+                return {
+                    "case_no": existing.case_no,
+                    "kind": wf.name,
+                    "office": office,
+                    "state": existing.state,
+                    "state_label": wf.state(existing.state).label,
+                    "registered_at": local_iso(existing.registered_at),
+                    "related": [],
+                    "existing": True,
+                }
+        clean_title = clean_text(title, "title", max_length=500)
+        clean_note = clean_text(note, "note", required=False) if note else None
+        checked = [
+            validate_party(p if isinstance(p, PartyInput) else parse_party(p), wf.party_roles)
+            for p in party_specs
+        ]
+        data = self._values(
+            conn, wf.register_fields, values or {}, None, f"registering a {wf.name}"
+        )
+        when = self._when(at, now)
+        origin = self._origin(conn, actor, wf, link) if link else None
+        year = local_date(when).year
+        seq = self._next_number(conn, wf.prefix, office, year)
+        case_no = f"{wf.prefix}-{year}-{office}-{seq:05d}"
+        if origin is not None:
+            data["origin_case"] = origin.case_no
+        first_event: dict[str, Any] = {
+            "seq": 1,
+            "trigger": REGISTER,
+            "from_state": None,
+            "to_state": wf.initial,
+            "actor": actor.username,
+            "actor_role": actor.role,
+            "occurred_at": when,
+            "occurred_on": local_date(when),
+            "recorded_at": now,
+            "note": clean_note,
+            "data": dict(data),
+        }
+        first_event["hash"] = event_digest(None, case_no, first_event)
+        case_id = conn.execute(
+            cases.insert()
+            .values(
+                case_no=case_no,
+                kind=wf.name,
+                office_code=office,
+                year=year,
+                seq=seq,
+                title=clean_title,
+                state=wf.initial,
+                version=1,
+                data=data,
+                registered_at=when,
+                registered_on=local_date(when),
+                recorded_at=now,
+                updated_at=now,
+                created_by=actor.username,
+                head_hash=first_event["hash"],
+                ref=clean_ref,
+            )
+            .returning(cases.c.id)
+        ).scalar_one()
+        conn.execute(events.insert().values(case_id=case_id, **first_event))
+        if checked:
+            conn.execute(
+                parties.insert(),
+                [
+                    {
+                        "case_id": case_id,
+                        "ord": i,
+                        "role": p.role,
+                        "name": p.name,
+                        "id_number": p.id_number,
+                        "phone": p.phone,
+                    }
+                    for i, p in enumerate(checked, start=1)
+                ],
+            )
+        if origin is not None:
+            conn.execute(
+                case_links.insert(),
+                [
+                    {"case_id": case_id, "other_case_id": origin.id, "kind": "origin"},
+                    {"case_id": origin.id, "other_case_id": case_id, "kind": "successor"},
+                ],
+            )
+        related = self._related(conn, wf, case_id, checked)
+        return {
+            "case_no": case_no,
+            "kind": wf.name,
+            "office": office,
+            "state": wf.initial,
+            "state_label": wf.state(wf.initial).label,
+            "registered_at": local_iso(when),
+            "related": related,
+            "existing": False,
+        }
 
     def _origin(self, conn: Connection, actor: Actor, wf: Workflow, link: str) -> Any:
         other = conn.execute(
@@ -523,44 +601,74 @@ class CaseService:
         With ``ref``, firing again with the same key returns the event recorded the first time
         (``"repeated": true``) instead of refusing or recording it twice.
         """
+        step = Step(case_no, trigger, dict(values or {}), note, at, ref)
+        return self.advance_many(username, [step])[0]
+
+    def advance_many(
+        self,
+        username: str | None,
+        steps: Sequence[Step],
+        progress: Progress | None = None,
+    ) -> list[dict[str, Any]]:
+        """Fire many triggers in one transaction, with the same checks and events as one at a
+        time: all of them are recorded, or none if one is refused."""
         now = self.clock()
 
-        def work(conn: Connection) -> dict[str, Any]:
+        def work(conn: Connection) -> list[dict[str, Any]]:
             actor = load_actor(conn, username)
-            row = self._load_case(conn, case_no)
-            wf = self.machines.workflow(row.kind)
-            done = self._repeated(conn, row, ref, trigger)
-            if done is not None:
-                check_office(actor, row.office_code, f"case {row.case_no}")
-                return {**self._result(wf, row, row.state, event_json(done)), "repeated": True}
-            trig = self.machines.trigger_from(wf, row.case_no, row.state, trigger)
-            self._check_actor(actor, row, trig)
-            clean_note = clean_text(note, "note", required=False) if note else None
-            where = f"case {row.case_no} is '{row.state}'; '{trig.name}'"
-            data = self._values(conn, trig.fields, values or {}, clean_note, where)
-            when = self._when(at, now)
-            self._check_back_dating(conn, row, when)
-            ctx = Context(conn, row.id, row.case_no, row.state, row.data or {}, data, when)
-            new_state = self.machines.fire(wf, trig, ctx)
-            event = self._append(
-                conn,
-                row,
-                actor,
-                trig.name,
-                new_state,
-                when,
-                now,
-                clean_note,
-                data,
-                trig.case_values(data),
-                ref and clean_text(ref, "--ref", max_length=200),
-            )
-            return {**self._result(wf, row, new_state, event), "repeated": False}
+            out = []
+            for n, step in enumerate(steps, start=1):
+                out.append(self.advance_in(conn, actor, step, now))
+                if progress is not None:
+                    progress(n)
+            return out
 
         return run_write(self.db, work)
 
+    def advance_in(
+        self, conn: Connection, actor: Actor, step: Step, now: datetime
+    ) -> dict[str, Any]:
+        """Fire one trigger inside the caller's transaction."""
+        case_no, trigger, values, note, at, ref = (
+            step.case_no,
+            step.trigger,
+            step.values,
+            step.note,
+            step.at,
+            step.ref,
+        )
+        row = self._load_case(conn, case_no)
+        wf = self.machines.workflow(row.kind)
+        done = self._repeated(conn, row, ref, trigger)
+        if done is not None:
+            check_office(actor, row.office_code, f"case {row.case_no}")
+            return {**self._result(wf, row, row.state, event_json(done)), "repeated": True}
+        trig = self.machines.trigger_from(wf, row.case_no, row.state, trigger)
+        self._check_actor(actor, row, trig)
+        clean_note = clean_text(note, "note", required=False) if note else None
+        where = f"case {row.case_no} is '{row.state}'; '{trig.name}'"
+        data = self._values(conn, trig.fields, values or {}, clean_note, where, row.data)
+        when = self._when(at, now)
+        self._check_back_dating(conn, row, when)
+        ctx = Context(conn, row.id, row.case_no, row.state, row.data or {}, data, when)
+        new_state = self.machines.fire(wf, trig, ctx)
+        event = self._append(
+            conn,
+            row,
+            actor,
+            trig.name,
+            new_state,
+            when,
+            now,
+            clean_note,
+            data,
+            trig.case_values(data),
+            ref and clean_text(ref, "--ref", max_length=200),
+        )
+        return {**self._result(wf, row, new_state, event), "repeated": False}
+
     def _check_actor(self, actor: Actor, row: Any, trig: TriggerSpec) -> None:
-        why = may_fire(actor, trig)
+        why = may_fire(actor, trig, row.office_code)
         if why is not None:
             raise NotAllowed(f"case {row.case_no} is '{row.state}'; '{trig.name}' {why}")
         check_office(actor, row.office_code, f"case {row.case_no}")

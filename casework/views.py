@@ -43,7 +43,7 @@ def allowed_triggers(
         return []
     if not actor.city_wide and actor.office_code != office:
         return []
-    return [t.name for t in machines.triggers_from(wf, state) if may_fire(actor, t) is None]
+    return [t.name for t in machines.triggers_from(wf, state) if may_fire(actor, t, office) is None]
 
 
 def data_view(wf: Workflow, data: dict[str, Any]) -> list[dict[str, Any]]:

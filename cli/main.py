@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from cli import admin_cmds, case_cmds, deadline_cmds, trust_cmds, workflow_cmds
+from cli import (
+    admin_cmds,
+    case_cmds,
+    deadline_cmds,
+    subsidy_cmds,
+    trust_cmds,
+    workflow_cmds,
+)
 from cli.app_core import CaseworkGroup
 from cli.state import Settings
 
@@ -72,6 +79,7 @@ app.add_typer(workflow_cmds.workflow_app, name="workflow")
 app.add_typer(trust_cmds.audit_app, name="audit")
 app.command("due")(deadline_cmds.due)
 app.add_typer(deadline_cmds.calendar_app, name="calendar")
+app.add_typer(subsidy_cmds.subsidy_app, name="subsidy")
 app.command("backup")(trust_cmds.backup)
 
 

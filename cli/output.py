@@ -73,3 +73,40 @@ STATE_STYLES = {True: "dim", False: "bold"}
 def state_text(state: str, label: str, terminal: bool = False) -> str:
     style = "green" if terminal else "yellow"
     return f"[{style}]{label} {state}[/{style}]"
+
+
+class ProgressBar:
+    """A Rich progress bar on stderr, so that --json output on stdout stays one document."""
+
+    def __init__(self, description: str, total: int | None = None) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._task = self._progress.add_task(description, total=total)
+
+    def __enter__(self) -> ProgressBar:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def total(self, total: int) -> None:
+        self._progress.update(self._task, total=total)
+
+    def advance_to(self, done: int) -> None:
+        self._progress.update(self._task, completed=done)

@@ -27,7 +27,7 @@ PARTY_ROLES: Mapping[str, str] = {
     "representative": "代表",
 }
 
-FieldKind = Literal["text", "int", "choice", "user"]
+FieldKind = Literal["text", "int", "choice", "user", "lookup"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,9 @@ class FieldSpec:
     default: str | int | None = None
     max_length: int = 2000
     on_case: bool = True  # copied onto the case's data; False keeps it on the event only
+    # For kind "lookup": the name of a value source casework resolves against its own data
+    # (such as "subsidy_tier", the tiers of the subsidy scale in force), which may add values.
+    source: str | None = None
 
     def describe(self) -> str:
         """A short English description of what the field accepts."""
@@ -56,6 +59,8 @@ class FieldSpec:
             return f"a whole number {lo}..{hi}".rstrip(".") if lo or hi else "a whole number"
         if self.kind == "user":
             return f"the username of a user with role {self.role}"
+        if self.kind == "lookup":
+            return f"a value from {self.source}"
         return "a non-empty text"
 
     def coerce(self, raw: str) -> str | int:
@@ -185,14 +190,16 @@ class TriggerSpec:
     fields: tuple[FieldSpec, ...] = ()
     guards: tuple[Guard, ...] = ()
     city_only: bool = False  # the actor's office must be a city-level office
+    own_office_only: bool = False  # the actor's office must be the case's own office
+    offices: tuple[str, ...] = ()  # when given, the actor's office must be one of these
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
 
     def case_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """The values of an event that become the case's data."""
-        keep = {f.name for f in self.fields if f.on_case}
-        return {k: v for k, v in values.items() if k in keep}
+        """The values of an event that become the case's data (derived ones included)."""
+        drop = {f.name for f in self.fields if not f.on_case}
+        return {k: v for k, v in values.items() if k not in drop}
 
 
 @dataclass(frozen=True)
@@ -213,6 +220,9 @@ class Workflow:
     # Returns the document kinds still missing from a complete case file, or None when the
     # procedure has no notion of a complete file.
     case_file: Callable[[GuardContext], list[str]] | None = None
+    # When set, cases are created only by this command (e.g. subsidy claims by drafting),
+    # never by a plain `case register`.
+    registered_by: str | None = None
 
     def field(self, name: str) -> FieldSpec | None:
         """A registration or trigger field by name (the first declared wins)."""

@@ -48,6 +48,8 @@ def problems(wf: Workflow) -> list[str]:
                 out.append(f"{wf.name}.{t.name}: choice field {f.name!r} has no choices")
             if f.kind == "user" and f.role not in ROLES:
                 out.append(f"{wf.name}.{t.name}: user field {f.name!r} names no known role")
+            if f.kind == "lookup" and not f.source:
+                out.append(f"{wf.name}.{t.name}: lookup field {f.name!r} names no source")
     if out:
         return out
     # Reachability over the declared edges, from the initial state.

@@ -163,6 +163,31 @@ class CalendarDay(SQLModel, table=True):
     name: str = Field(default="", max_length=100)
 
 
+class SubsidyScale(SQLModel, table=True):
+    """One tier's amount in the 以案定补 scale, in force from a date until a later entry."""
+
+    __tablename__ = "subsidy_scale"
+    __table_args__ = (UniqueConstraint("effective_from", "tier", name="uq_subsidy_scale"),)
+    id: int | None = Field(default=None, primary_key=True)
+    effective_from: date
+    tier: str = Field(max_length=30)
+    label: str = Field(max_length=50)
+    amount: int  # yuan
+    example: bool = Field(default=False)
+    set_by: str = Field(max_length=64)
+    set_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Setting(SQLModel, table=True):
+    """A dated setting of local practice, such as when oral agreements began to count."""
+
+    __tablename__ = "settings"
+    key: str = Field(primary_key=True, max_length=80)
+    value: str = Field(max_length=200)
+    set_by: str = Field(max_length=64)
+    set_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
 offices = Office.__table__  # type: ignore[attr-defined]
 users = User.__table__  # type: ignore[attr-defined]
 cases = Case.__table__  # type: ignore[attr-defined]
@@ -173,4 +198,6 @@ documents = Document.__table__  # type: ignore[attr-defined]
 case_counters = CaseCounter.__table__  # type: ignore[attr-defined]
 calendar_years = CalendarYear.__table__  # type: ignore[attr-defined]
 calendar_days = CalendarDay.__table__  # type: ignore[attr-defined]
+subsidy_scale = SubsidyScale.__table__  # type: ignore[attr-defined]
+settings = Setting.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

@@ -1,0 +1,1 @@
+"""以案定补: eligibility rules, the dated scale, quarterly claims and payout sheets."""

@@ -1,0 +1,290 @@
+"""``casework subsidy``: 以案定补 eligibility, the scale, quarterly claims and payout sheets."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from cli import output
+from cli.state import parse_sets, settings
+
+JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+QUARTER = Annotated[str, typer.Option("--quarter", help="The claim quarter, e.g. 2020Q3.")]
+OFFICE = Annotated[str | None, typer.Option("--office", help="Only this office.")]
+
+subsidy_app = typer.Typer(
+    help="以案定补: per-case subsidies for people's mediators, claimed per quarter.",
+    no_args_is_help=True,
+)
+scale_app = typer.Typer(
+    help="The subsidy scale: tiers and amounts with effective dates.", no_args_is_help=True
+)
+rules_app = typer.Typer(
+    help="The eligibility rules and their effective dates.", invoke_without_command=True
+)
+subsidy_app.add_typer(scale_app, name="scale")
+subsidy_app.add_typer(rules_app, name="rules")
+
+
+@subsidy_app.command("check")
+def check(
+    ctx: typer.Context,
+    case_no: Annotated[str, typer.Argument(help="A mediation case number.")],
+    quarter: Annotated[
+        str | None,
+        typer.Option(
+            "--quarter", help="Judge for this quarter (default: the quarter of its archive date)."
+        ),
+    ] = None,
+    as_json: JSON = False,
+) -> None:
+    """Which eligibility rules pass and which fail for one mediation case, and why.
+
+    Example: casework subsidy check TJ-2020-panzhou-00012 --quarter 2020Q3
+    """
+    result = settings(ctx).open().subsidy.check(case_no, quarter)
+    if as_json:
+        output.print_json(result)
+        return
+    verdict = (
+        "[green]符合 eligible[/green]" if result["eligible"] else "[red]不符合 not eligible[/red]"
+    )
+    output.line(f"{result['case_no']} {result['quarter'] or ''}: {verdict}")
+    output.table(
+        None,
+        [("规则 rule", "cyan"), ("", ""), ("说明 why", "")],
+        [
+            (f"{r['label']} {r['rule']}", "✓" if r["passed"] else "[red]✗[/red]", r["message"])
+            for r in result["rules"]
+        ],
+    )
+
+
+@rules_app.callback()
+def rules(ctx: typer.Context, as_json: JSON = False) -> None:
+    """The eligibility rules, with the date from which oral agreements count."""
+    if ctx.invoked_subcommand is not None:
+        return
+    rows = settings(ctx).open().subsidy.rules()
+    if as_json:
+        output.print_json(rows)
+        return
+    output.table(
+        "以案定补条件 eligibility rules",
+        [("规则 rule", "cyan"), ("中文", ""), ("生效 from", "")],
+        [(r["rule"], r["label"], r["effective_from"] or "") for r in rows],
+    )
+
+
+@rules_app.command("set")
+def rules_set(
+    ctx: typer.Context,
+    rule: Annotated[str, typer.Argument(help="oral_agreement")],
+    start: Annotated[str, typer.Option("--from", help="From this date (YYYY-MM-DD).")],
+    as_json: JSON = False,
+) -> None:
+    """Change when a dated rule takes effect (admin only).
+
+    Example: casework --as admin subsidy rules set oral_agreement --from 2024-01-01
+    """
+    if rule != "oral_agreement":
+        raise typer.BadParameter(f"only oral_agreement has an effective date, not {rule[:30]!r}")
+    result = settings(ctx).open().subsidy.set_oral_agreements_from(start)
+    if as_json:
+        output.print_json(result)
+    else:
+        output.line(f"口头协议自 {result['effective_from']} 起计入 oral agreements count from then")
+
+
+@scale_app.command("show")
+def scale_show(
+    ctx: typer.Context,
+    on: Annotated[str | None, typer.Option("--on", help="The scale in force on this date.")] = None,
+    as_json: JSON = False,
+) -> None:
+    """The tiers and amounts in force (today, or --on a date), and every dated entry."""
+    result = settings(ctx).open().subsidy.scale(on)
+    if as_json:
+        output.print_json(result)
+        return
+    output.table(
+        f"以案定补标准 scale on {result['on']}",
+        [("档次 tier", "cyan"), ("名称", ""), ("金额（元）", ""), ("生效 from", ""), ("", "")],
+        [
+            (
+                t,
+                v["label"],
+                v["amount"],
+                v["effective_from"],
+                "示例 example" if v["example"] else "",
+            )
+            for t, v in result["tiers"].items()
+        ],
+    )
+
+
+@scale_app.command("set")
+def scale_set(
+    ctx: typer.Context,
+    amounts: Annotated[list[str], typer.Argument(help="TIER=YUAN pairs, e.g. ordinary=300.")],
+    start: Annotated[str, typer.Option("--from", help="In force from this date.")],
+    label: Annotated[
+        list[str] | None, typer.Option("--label", help="TIER=中文名称 for a new tier.")
+    ] = None,
+    as_json: JSON = False,
+) -> None:
+    """Set tiers' amounts from a date (admin only); other tiers keep theirs.
+
+    Example: casework --as admin subsidy scale set --from 2020-07-01 ordinary=300 complex=600
+    """
+    result = settings(ctx).open().subsidy.set_scale(start, parse_sets(amounts), parse_sets(label))
+    if as_json:
+        output.print_json(result)
+    else:
+        tiers = ", ".join(f"{t}={v['amount']}" for t, v in result["scale"].items())
+        output.line(f"自 {result['effective_from']} 起 in force: {tiers}")
+
+
+@subsidy_app.command("draft")
+def draft(
+    ctx: typer.Context, quarter: QUARTER, office: OFFICE = None, as_json: JSON = False
+) -> None:
+    """Draft one claim per eligible mediation case archived in the quarter.
+
+    Running it again drafts nothing twice. Ineligible cases are reported with the rules they
+    fail. Example: casework --as clerk_pz subsidy draft --quarter 2020Q3 --office panzhou
+    """
+    with output.ProgressBar(f"起草 drafting {quarter}") as bar:
+        result = settings(ctx).open().subsidy.draft(quarter, office, bar.advance_to)
+    if as_json:
+        output.print_json(result)
+        return
+    output.line(
+        f"{result['quarter']}: 新起草 drafted {len(result['drafted'])}, 已有 existing "
+        f"{len(result['existing'])}, 不符合 ineligible {len(result['ineligible'])} "
+        f"(of {result['candidates']} archived)"
+    )
+    if result["ineligible"]:
+        output.table(
+            "不符合条件 ineligible",
+            [("案件编号 case_no", "cyan"), ("未通过 failed rules", "red")],
+            [(i["case_no"], ", ".join(i["failed"])) for i in result["ineligible"]],
+        )
+
+
+def _bulk(
+    ctx: typer.Context,
+    quarter: str,
+    trigger: str,
+    values: dict[str, str],
+    office: str | None,
+    as_json: JSON,
+    label: str,
+) -> None:
+    with output.ProgressBar(f"{label} {quarter}") as bar:
+        result = (
+            settings(ctx)
+            .open()
+            .subsidy.advance_quarter(quarter, trigger, values, office, bar.advance_to, bar.total)
+        )
+    if as_json:
+        output.print_json(result)
+        return
+    amount = f", {result['amount']:,} 元" if result["amount"] else ""
+    output.line(f"{result['quarter']}: {label} {len(result['claims'])} claims{amount}")
+
+
+@subsidy_app.command("town-check")
+def town_check(
+    ctx: typer.Context, quarter: QUARTER, office: OFFICE = None, as_json: JSON = False
+) -> None:
+    """The town judicial office's check (初审) of all its drafted claims of a quarter."""
+    _bulk(ctx, quarter, "check", {}, office, as_json, "初审 checked")
+
+
+@subsidy_app.command("approve")
+def approve(
+    ctx: typer.Context,
+    quarter: QUARTER,
+    tier: Annotated[str, typer.Option("--tier", help="The tier for every claim approved.")],
+    office: OFFICE = None,
+    as_json: JSON = False,
+) -> None:
+    """Approve (核定) a quarter's checked claims in bulk, in one transaction (city justice
+    bureau). Set a claim's own tier with `casework case advance BZ-... approve --set tier=...`.
+
+    Example: casework --as sup_justice subsidy approve --quarter 2020Q3 --tier ordinary
+    """
+    _bulk(ctx, quarter, "approve", {"tier": tier}, office, as_json, "核定 approved")
+
+
+@subsidy_app.command("pay")
+def pay(
+    ctx: typer.Context,
+    quarter: QUARTER,
+    batch: Annotated[str, typer.Option("--batch", help="The payment batch, e.g. 2020年第三季度.")],
+    office: OFFICE = None,
+    as_json: JSON = False,
+) -> None:
+    """Mark a quarter's approved claims as paid (发放) in a named batch (admin)."""
+    _bulk(ctx, quarter, "pay", {"batch": batch}, office, as_json, "发放 paid")
+
+
+@subsidy_app.command("sheet")
+def sheet(
+    ctx: typer.Context,
+    quarter: QUARTER,
+    out: Annotated[str | None, typer.Option("--out", help="Write FILE.xlsx (or FILE.csv).")] = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV on stdout.")] = False,
+    office: OFFICE = None,
+    as_json: JSON = False,
+) -> None:
+    """The quarter's payout sheet: approved claims per office and per mediator, with totals.
+
+    Example: casework subsidy sheet --quarter 2020Q3 --out 2020Q3-以案定补.xlsx
+    """
+    from casework.subsidy.sheet import to_csv, write_xlsx
+
+    data: dict[str, Any] = settings(ctx).open().subsidy.sheet(quarter, office)
+    if out:
+        if out.lower().endswith(".csv"):
+            with open(out, "w", encoding="utf-8-sig", newline="") as fh:
+                fh.write(to_csv(data))
+        else:
+            write_xlsx(data, out)
+    if as_json:
+        output.print_json(data)
+    elif as_csv:
+        sys.stdout.write(to_csv(data))
+    else:
+        output.table(
+            f"以案定补 {data['quarter']} 按单位 by office",
+            [("单位 office", "cyan"), ("名称", ""), ("件数 cases", ""), ("金额 yuan", "")],
+            [
+                (o["office"], o["office_name"], o["cases"], f"{o['amount']:,}")
+                for o in data["by_office"]
+            ]
+            + [("合计 total", "", data["total_cases"], f"{data['total_amount']:,}")],
+        )
+        if out:
+            output.line(f"已写入 written: {out}")
+
+
+@subsidy_app.command("figures")
+def figures(
+    ctx: typer.Context,
+    start: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD).")],
+    end: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD).")],
+    as_json: JSON = False,
+) -> None:
+    """subsidy.cases and subsidy.amount for a period, with the claims behind them."""
+    result = settings(ctx).open().subsidy.figures(start, end)
+    if as_json:
+        output.print_json(result)
+        return
+    output.line(
+        f"{result['from']}..{result['to']}: 纳入以案定补 {result['subsidy.cases']} 件, "
+        f"{result['subsidy.amount']:,} 元"
+    )
