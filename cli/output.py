@@ -88,13 +88,16 @@ class ProgressBar:
             TimeElapsedColumn,
         )
 
+        err = Console(stderr=True)
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            console=Console(stderr=True),
+            console=err,
             transient=True,
+            # Scripts read stderr for the one-line error: draw only for a person at a terminal.
+            disable=not err.is_terminal,
         )
         self._task = self._progress.add_task(description, total=total)
 

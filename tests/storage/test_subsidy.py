@@ -231,6 +231,7 @@ def test_a_quarter_end_to_end(
         "subsidy", "approve", "--quarter", "2020Q3", "--tier", "ordinary", user="sup_pz"
     )
     assert town_approve.exit_code == 1 and "city-justice" in town_approve.stderr
+    assert len(town_approve.stderr.splitlines()) == 1
     with pytest.raises(NotAllowed):
         cw.acting("sup_hotline").subsidy.advance_quarter("2020Q3", "approve", {"tier": "simple"})
     one = cw.acting("sup_justice").advance(first["drafted"][1], "approve", {"tier": "complex"})
