@@ -230,6 +230,128 @@ class Casework:
             "late": result["late"],
         }
 
+    # -- screenings and statistics --------------------------------------------------------
+
+    def log_screening(
+        self,
+        office: str,
+        day: str | date,
+        kind: str,
+        found: int | str,
+        prevented: int | str,
+        campaign: str | None = None,
+        note: str | None = None,
+        ref: str | None = None,
+    ) -> dict[str, Any]:
+        """Record a dispute screening (矛盾纠纷排查) of an office."""
+        from casework.screening import log_in
+        from casework.storage.db import run_write
+
+        when = parse_date(day, "--date") if isinstance(day, str) else day
+        now = self.clock()
+
+        def work(conn: Any) -> dict[str, Any]:
+            actor = load_actor(conn, self.user)
+            return log_in(
+                conn,
+                actor,
+                office,
+                when,
+                kind,
+                found,
+                prevented,
+                local_date(now),
+                now,
+                campaign,
+                note,
+                ref,
+            )
+
+        return run_write(self.engine, work)
+
+    def screenings(
+        self,
+        office: str | None = None,
+        start: str | date | None = None,
+        end: str | date | None = None,
+        kind: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Screening entries, newest first."""
+        from casework.screening import list_entries
+
+        first = self._as_of(start) if start is not None else None
+        last = self._as_of(end) if end is not None else None
+        with reading(self.engine) as conn:
+            actor = load_actor(conn, self.user) if self.user else None
+            return list_entries(conn, actor, office, first, last, kind)
+
+    def _scope(
+        self,
+        start: str | date | None,
+        end: str | date | None,
+        as_of: str | date | None,
+        office: str | None,
+    ) -> Any:
+        from casework.stats import Scope
+
+        today = self.today()
+        first = self._as_of(start) if start is not None else date(today.year, 1, 1)
+        last = self._as_of(end) if end is not None else today
+        day = self._as_of(as_of) if as_of is not None else None
+        return Scope(first, last, day, office)
+
+    def stats(
+        self,
+        start: str | date | None = None,
+        end: str | date | None = None,
+        by: str | None = None,
+        as_of: str | date | None = None,
+        office: str | None = None,
+        metrics: list[str] | None = None,
+    ) -> dict[str, Any]:
+        """The metric catalogue for a period (this year to date), optionally grouped."""
+        from casework.stats import compute
+
+        scope = self._scope(start, end, as_of, office)
+        with reading(self.engine) as conn:
+            scope = self._restrict(conn, scope)
+            return compute(conn, scope, metrics, by)
+
+    def explain(
+        self,
+        metric: str,
+        start: str | date | None = None,
+        end: str | date | None = None,
+        as_of: str | date | None = None,
+        office: str | None = None,
+    ) -> dict[str, Any]:
+        """The cases or screening entries behind one figure."""
+        from casework.stats import explain
+
+        scope = self._scope(start, end, as_of, office)
+        with reading(self.engine) as conn:
+            scope = self._restrict(conn, scope)
+            return explain(conn, metric, scope)
+
+    def _restrict(self, conn: Any, scope: Any) -> Any:
+        """A town user's statistics cover their own office only."""
+        import dataclasses
+
+        from casework.actors import check_office
+        from casework.errors import NotFound
+        from casework.storage.tables import offices
+
+        actor = load_actor(conn, self.user) if self.user else None
+        if scope.office is not None:
+            found = conn.execute(offices.select().where(offices.c.code == scope.office)).first()
+            if found is None:
+                raise NotFound(f"unknown office {scope.office[:40]!r}")
+            if actor is not None:
+                check_office(actor, scope.office, "that office's statistics")
+        elif actor is not None and not actor.city_wide:
+            scope = dataclasses.replace(scope, office=actor.office_code)
+        return scope
+
     @property
     def subsidy(self) -> SubsidyAPI:
         """以案定补: eligibility, the scale, quarterly claims, payout sheets, figures."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, true
 from sqlalchemy.engine import Connection
 
 from casework.calendar import Calendar
@@ -16,7 +16,12 @@ from workflows.spec import EventView
 
 
 def replied_on_time(
-    conn: Connection, registry: Registry, calendar: Calendar, start: date, end: date
+    conn: Connection,
+    registry: Registry,
+    calendar: Calendar,
+    start: date,
+    end: date,
+    recorded_by: datetime | None = None,
 ) -> dict[str, Any]:
     """``petition.replied_on_time``: petitions whose first reply fell in the period, split by
     whether it came within the 60-day limit plus any extension (信访工作条例 art. 32)."""
@@ -29,6 +34,8 @@ def replied_on_time(
         .where(events.c.trigger == "reply", events.c.occurred_on.between(start, end))
         .distinct()
     )
+    if recorded_by is not None:
+        first_replies = first_replies.where(events.c.recorded_at < recorded_by)
     rows = conn.execute(
         select(
             cases.c.case_no,
@@ -42,7 +49,10 @@ def replied_on_time(
             events.c.data,
         )
         .join(cases, cases.c.id == events.c.case_id)
-        .where(events.c.case_id.in_(first_replies))
+        .where(
+            events.c.case_id.in_(first_replies),
+            events.c.recorded_at < recorded_by if recorded_by is not None else true(),
+        )
         .order_by(events.c.case_id, events.c.seq)
     ).all()
     by_case: dict[str, list[EventView]] = {}

@@ -10,6 +10,7 @@ from cli import (
     admin_cmds,
     case_cmds,
     deadline_cmds,
+    stats_cmds,
     subsidy_cmds,
     trust_cmds,
     workflow_cmds,
@@ -80,6 +81,8 @@ app.add_typer(trust_cmds.audit_app, name="audit")
 app.command("due")(deadline_cmds.due)
 app.add_typer(deadline_cmds.calendar_app, name="calendar")
 app.add_typer(subsidy_cmds.subsidy_app, name="subsidy")
+app.add_typer(stats_cmds.screening_app, name="screening")
+app.add_typer(stats_cmds.stats_app, name="stats")
 app.command("backup")(trust_cmds.backup)
 
 

@@ -188,6 +188,24 @@ class Setting(SQLModel, table=True):
     set_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
+class Screening(SQLModel, table=True):
+    """A dispute screening (矛盾纠纷排查): a ledger entry, not a workflow."""
+
+    __tablename__ = "screenings"
+    __table_args__ = (Index("ix_screenings_day_office", "day", "office_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    office_code: str = Field(foreign_key="offices.code", max_length=40)
+    day: date
+    kind: str = Field(max_length=10)  # routine | special
+    campaign: str | None = Field(default=None, max_length=200)
+    found: int
+    prevented: int
+    note: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    recorded_by: str = Field(max_length=64)
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    ref: str | None = Field(default=None, max_length=200, unique=True)
+
+
 offices = Office.__table__  # type: ignore[attr-defined]
 users = User.__table__  # type: ignore[attr-defined]
 cases = Case.__table__  # type: ignore[attr-defined]
@@ -200,4 +218,5 @@ calendar_years = CalendarYear.__table__  # type: ignore[attr-defined]
 calendar_days = CalendarDay.__table__  # type: ignore[attr-defined]
 subsidy_scale = SubsidyScale.__table__  # type: ignore[attr-defined]
 settings = Setting.__table__  # type: ignore[attr-defined]
+screenings = Screening.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

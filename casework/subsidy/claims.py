@@ -6,10 +6,10 @@ claim gets the same checks and events as if a person had fired it by hand.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.engine import Connection
 
 from casework.actors import Actor, check_office, load_actor
@@ -151,7 +151,9 @@ def advance_quarter(
     }
 
 
-def figures(conn: Connection, start: date, end: date) -> dict[str, Any]:
+def figures(
+    conn: Connection, start: date, end: date, recorded_by: datetime | None = None
+) -> dict[str, Any]:
     """``subsidy.cases`` and ``subsidy.amount``: mediation cases whose claim was approved for a
     quarter inside the period, and the sum of those claims' amounts, with the claims behind."""
     rows = conn.execute(
@@ -163,7 +165,11 @@ def figures(conn: Connection, start: date, end: date) -> dict[str, Any]:
             events.c.data.label("event_data"),
         )
         .join(events, events.c.case_id == cases.c.id)
-        .where(cases.c.kind == CLAIM_KIND, events.c.trigger == "approve")
+        .where(
+            cases.c.kind == CLAIM_KIND,
+            events.c.trigger == "approve",
+            events.c.recorded_at < recorded_by if recorded_by is not None else true(),
+        )
         .order_by(cases.c.case_no, events.c.seq)
     )
     items: dict[str, dict[str, Any]] = {}

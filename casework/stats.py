@@ -1,0 +1,376 @@
+"""The metric catalogue of statistics.md: every figure a query over stored cases, events and
+screenings, for a period of local dates, optionally grouped, each traceable to its items.
+
+Counting metrics are built from one "items" query each (a row per case or screening, with the
+local date it counts on, its office and kind); the figure, every grouping and ``explain`` are
+the same query aggregated, grouped or listed, so they always agree. Two metrics need more than
+SQL: ``petition.replied_on_time`` judges each reply against its deadline with the deadline code,
+and the subsidy metrics count claims by the quarter they were approved for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, literal, select
+from sqlalchemy.engine import Connection
+
+from casework.errors import InvalidData
+from casework.periods import Quarter
+from casework.storage.tables import cases, events, screenings
+from casework.timeutil import CST
+
+GROUPINGS = ("office", "month", "quarter", "kind")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a statistic looks at: a period of local dates, as the database stood on a day."""
+
+    start: date
+    end: date
+    as_of: date | None = None
+    office: str | None = None
+
+    @property
+    def recorded_by(self) -> datetime | None:
+        """The last instant of ``as_of`` (local), or None for "as it stands now"."""
+        if self.as_of is None:
+            return None
+        return datetime.combine(self.as_of + timedelta(days=1), time(0), CST).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    label: str
+    kind: str  # count | sum | rate
+    items: Callable[[Scope], Select[Any]] | None = None
+    parts: tuple[str, str] | None = None  # rate: numerator, denominator
+    hidden: bool = False
+
+
+def _first(
+    kind: str, triggers: tuple[str, ...], scope: Scope, to_states: tuple[str, ...] = ()
+) -> Select[Any]:
+    """Each case of a kind on the local date of its first matching event."""
+    cond = [cases.c.kind == kind]
+    if triggers:
+        cond.append(events.c.trigger.in_(triggers))
+    if to_states:
+        cond.append(events.c.to_state.in_(to_states))
+        cond.append(events.c.from_state != events.c.to_state)
+    if scope.recorded_by is not None:
+        cond.append(events.c.recorded_at < scope.recorded_by)
+    first = (
+        select(events.c.case_id, func.min(events.c.occurred_on).label("on"))
+        .join(cases, cases.c.id == events.c.case_id)
+        .where(*cond)
+        .group_by(events.c.case_id)
+        .subquery()
+    )
+    return select(
+        cases.c.case_no.label("ref"),
+        first.c.on.label("on"),
+        cases.c.office_code.label("office"),
+        cases.c.kind.label("kind"),
+        literal(1).label("value"),
+    ).join(first, first.c.case_id == cases.c.id)
+
+
+def _registered(kind: str, scope: Scope) -> Select[Any]:
+    query = select(
+        cases.c.case_no.label("ref"),
+        cases.c.registered_on.label("on"),
+        cases.c.office_code.label("office"),
+        cases.c.kind.label("kind"),
+        literal(1).label("value"),
+    ).where(cases.c.kind == kind)
+    if scope.recorded_by is not None:
+        query = query.where(cases.c.recorded_at < scope.recorded_by)
+    return query
+
+
+def _screenings(value: Any, scope: Scope, special: bool = False) -> Select[Any]:
+    query = select(
+        screenings.c.id.label("ref"),
+        screenings.c.day.label("on"),
+        screenings.c.office_code.label("office"),
+        literal("screening").label("kind"),
+        value.label("value"),
+    )
+    if special:
+        query = query.where(screenings.c.kind == "special")
+    if scope.recorded_by is not None:
+        query = query.where(screenings.c.recorded_at < scope.recorded_by)
+    return query
+
+
+CATALOGUE: tuple[Metric, ...] = (
+    Metric("petition.registered", "信访登记件数", "count", lambda s: _registered("petition", s)),
+    Metric("petition.accepted", "受理件数", "count", lambda s: _first("petition", ("accept",), s)),
+    Metric("petition.replied", "答复件数", "count", lambda s: _first("petition", ("reply",), s)),
+    Metric("petition.replied_on_time", "按期答复件数", "count"),
+    Metric(
+        "petition.closed",
+        "办结件数",
+        "count",
+        lambda s: _first("petition", (), s, ("closed", "concluded")),
+    ),
+    Metric(
+        "mediation.mediated", "调解件数", "count", lambda s: _first("mediation", ("accept",), s)
+    ),
+    Metric(
+        "mediation.agreed", "调解成功件数", "count", lambda s: _first("mediation", ("agree",), s)
+    ),
+    Metric(
+        "mediation.success_rate",
+        "调解成功率",
+        "rate",
+        parts=("mediation.agreed", "mediation.concluded"),
+    ),
+    Metric("subsidy.cases", "纳入以案定补件数", "count"),
+    Metric("subsidy.amount", "以案定补金额（元）", "sum"),
+    Metric(
+        "major_dispute.identified",
+        "梳理重大矛盾纠纷件数",
+        "count",
+        lambda s: _registered("major_dispute", s),
+    ),
+    Metric(
+        "major_dispute.resolved",
+        "化解件数",
+        "count",
+        lambda s: _first("major_dispute", ("resolve",), s),
+    ),
+    Metric(
+        "major_dispute.resolution_rate",
+        "化解率",
+        "rate",
+        parts=("major_dispute.resolved", "major_dispute.identified"),
+    ),
+    Metric("screening.sessions", "排查次数", "count", lambda s: _screenings(literal(1), s)),
+    Metric(
+        "screening.special",
+        "专项排查次数",
+        "count",
+        lambda s: _screenings(literal(1), s, special=True),
+    ),
+    Metric(
+        "screening.prevented",
+        "预防纠纷件数",
+        "sum",
+        lambda s: _screenings(screenings.c.prevented, s),
+    ),
+    # Not reported on its own: the denominator of the success rate (agreed or failed, each
+    # case once, on the day its mediation ended).
+    Metric(
+        "mediation.concluded",
+        "调解终结件数",
+        "count",
+        lambda s: _first("mediation", ("agree", "fail"), s),
+        hidden=True,
+    ),
+)
+BY_NAME = {m.name: m for m in CATALOGUE}
+LABELS = {m.name: m.label for m in CATALOGUE}
+
+
+def metric(name: str) -> Metric:
+    found = BY_NAME.get(name)
+    if found is None:
+        raise InvalidData(f"unknown metric {name[:60]!r}; known: {', '.join(BY_NAME)}")
+    return found
+
+
+# -- items: the rows behind a figure -------------------------------------------------------
+
+
+def items(conn: Connection, name: str, scope: Scope) -> list[dict[str, Any]]:
+    """Every case (or screening) a metric counts in the scope, with its date, office, kind and
+    value; for a rate, the cases of its denominator with ``value`` 1 for the numerator."""
+    m = metric(name)
+    if name == "petition.replied_on_time":
+        return _on_time_items(conn, scope)
+    if name.startswith("subsidy."):
+        return _subsidy_items(conn, scope)
+    if m.kind == "rate" and m.parts is not None:
+        numerator = {i["ref"] for i in items(conn, m.parts[0], scope)}
+        return [
+            {**i, "value": 1 if i["ref"] in numerator else 0}
+            for i in items(conn, m.parts[1], scope)
+        ]
+    assert m.items is not None
+    query = m.items(scope).subquery()
+    stmt = select(query).where(query.c.on.between(scope.start, scope.end))
+    if scope.office is not None:
+        stmt = stmt.where(query.c.office == scope.office)
+    rows = conn.execute(stmt.order_by(query.c.on, query.c.ref))
+    return [
+        {
+            "ref": r.ref,
+            "date": r.on.isoformat(),
+            "office": r.office,
+            "kind": r.kind,
+            "value": int(r.value or 0),
+        }
+        for r in rows
+    ]
+
+
+def _on_time_items(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
+    from casework.holidays import load_calendar
+    from casework.ontime import replied_on_time
+    from workflows import default_registry
+
+    result = replied_on_time(
+        conn,
+        default_registry(),
+        load_calendar(conn),
+        scope.start,
+        scope.end,
+        recorded_by=scope.recorded_by,
+    )
+    offices = _offices_of(conn, [i["case_no"] for i in result["on_time"]])
+    return [
+        {
+            "ref": i["case_no"],
+            "date": i["date"],
+            "office": offices[i["case_no"]],
+            "kind": "petition",
+            "value": 1,
+        }
+        for i in result["on_time"]
+        if scope.office is None or offices[i["case_no"]] == scope.office
+    ]
+
+
+def _subsidy_items(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
+    from casework.subsidy.claims import figures
+
+    result = figures(conn, scope.start, scope.end, recorded_by=scope.recorded_by)
+    offices = _offices_of(conn, [i["case_no"] for i in result["items"]])
+    out = []
+    for i in result["items"]:
+        if scope.office is not None and offices[i["case_no"]] != scope.office:
+            continue
+        out.append(
+            {
+                "ref": i["case_no"],
+                "date": Quarter.parse(i["quarter"]).last_day.isoformat(),
+                "office": offices[i["case_no"]],
+                "kind": "subsidy_claim",
+                "value": i["amount"],
+                "mediation_case": i["mediation_case"],
+                "quarter": i["quarter"],
+            }
+        )
+    return out
+
+
+def _offices_of(conn: Connection, case_nos: list[str]) -> dict[str, str]:
+    if not case_nos:
+        return {}
+    rows = conn.execute(
+        select(cases.c.case_no, cases.c.office_code).where(cases.c.case_no.in_(case_nos))
+    )
+    return {r.case_no: r.office_code for r in rows}
+
+
+# -- figures and groupings --------------------------------------------------------------
+
+
+def _aggregate(name: str, rows: list[dict[str, Any]]) -> float | int | None:
+    m = BY_NAME[name]
+    if m.kind == "count":
+        if name == "subsidy.cases":
+            return len({r["mediation_case"] for r in rows})
+        return len(rows)
+    if m.kind == "sum":
+        return sum(int(r["value"]) for r in rows)
+    denominator = len(rows)
+    if denominator == 0:
+        return None
+    return round(100.0 * sum(int(r["value"]) for r in rows) / denominator, 2)
+
+
+def _group_key(by: str, row: dict[str, Any]) -> str:
+    if by == "office":
+        return str(row["office"])
+    if by == "kind":
+        return str(row["kind"])
+    day = date.fromisoformat(row["date"])
+    if by == "month":
+        return f"{day.year}-{day.month:02d}"
+    return str(Quarter.of(day))
+
+
+def compute(
+    conn: Connection, scope: Scope, names: list[str] | None = None, by: str | None = None
+) -> dict[str, Any]:
+    """Every metric (or those named) for the scope, optionally grouped."""
+    wanted = names or [m.name for m in CATALOGUE if not m.hidden]
+    for name in wanted:
+        metric(name)
+    if by is not None and by not in GROUPINGS:
+        raise InvalidData(f"--by must be one of {', '.join(GROUPINGS)}, not {by[:20]!r}")
+    if scope.end < scope.start:
+        raise InvalidData(f"the period ends ({scope.end}) before it starts ({scope.start})")
+    rows = {name: items(conn, name, scope) for name in wanted}
+    head: dict[str, Any] = {"from": scope.start.isoformat(), "to": scope.end.isoformat()}
+    if scope.as_of is not None:
+        head["as_of"] = scope.as_of.isoformat()
+    if by is None:
+        return {
+            **head,
+            "metrics": {name: _aggregate(name, rows[name]) for name in wanted},
+            "labels": {name: LABELS[name] for name in wanted},
+        }
+    keys = sorted({_group_key(by, r) for name in wanted for r in rows[name]})
+    grouped = []
+    for key in keys:
+        grouped.append(
+            {
+                "key": key,
+                "metrics": {
+                    name: _aggregate(name, [r for r in rows[name] if _group_key(by, r) == key])
+                    for name in wanted
+                },
+            }
+        )
+    return {**head, "by": by, "rows": grouped, "labels": {name: LABELS[name] for name in wanted}}
+
+
+def explain(conn: Connection, name: str, scope: Scope) -> dict[str, Any]:
+    """The cases or screening entries behind one figure; their count equals the figure."""
+    m = metric(name)
+    rows = items(conn, name, scope)
+    listed = rows
+    if m.kind == "rate":
+        listed = [r for r in rows if r["value"]]
+    if name == "subsidy.cases":  # one item per mediation case
+        first_claims: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            first_claims.setdefault(r["mediation_case"], r)
+        listed = list(first_claims.values())
+    key = "screening_id" if name.startswith("screening.") else "case_no"
+    return {
+        "metric": name,
+        "label": m.label,
+        "from": scope.start.isoformat(),
+        "to": scope.end.isoformat(),
+        "value": _aggregate(name, rows),
+        "items": [
+            {
+                key: r["ref"],
+                "date": r["date"],
+                "office": r["office"],
+                **({"value": r["value"]} if m.kind == "sum" else {}),
+            }
+            for r in listed
+        ],
+        **({"denominator": len(rows)} if m.kind == "rate" else {}),
+    }

@@ -1,0 +1,191 @@
+"""``casework screening`` and ``casework stats``: the screening ledger and the figures."""
+
+from __future__ import annotations
+
+import csv
+from typing import Annotated, Any
+
+import typer
+
+from cli import output
+from cli.state import settings
+
+JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+FROM = Annotated[str | None, typer.Option("--from", help="First local date (default 1 Jan).")]
+TO = Annotated[str | None, typer.Option("--to", help="Last local date (default today).")]
+AS_OF = Annotated[
+    str | None,
+    typer.Option("--as-of", help="As the database stood at the end of this day (recorded_at)."),
+]
+OFFICE = Annotated[str | None, typer.Option("--office", help="Only this office.")]
+
+screening_app = typer.Typer(
+    help="The dispute screening ledger (矛盾纠纷排查台账).", no_args_is_help=True
+)
+stats_app = typer.Typer(
+    help="The figures of the metric catalogue (统计), each traceable to its cases.",
+    invoke_without_command=True,
+)
+
+
+@screening_app.command("log")
+def screening_log(
+    ctx: typer.Context,
+    office: Annotated[str, typer.Option("--office", help="The screening office.")],
+    day: Annotated[str, typer.Option("--date", help="The day of the screening.")],
+    kind: Annotated[str, typer.Option("--kind", help="routine (常规) or special (专项).")],
+    found: Annotated[str, typer.Option("--found", help="Disputes found (0 for 零报告).")],
+    prevented: Annotated[str, typer.Option("--prevented", help="Disputes prevented.")],
+    campaign: Annotated[
+        str | None, typer.Option("--campaign", help="The campaign of a special screening.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note.")] = None,
+    as_json: JSON = False,
+) -> None:
+    """Record a screening of an office's area.
+
+    Example: casework --as clerk_pz screening log --office panzhou --date 2020-03-02
+    --kind special --campaign 疫情防控专项排查 --found 3 --prevented 2
+    """
+    row = settings(ctx).open().log_screening(office, day, kind, found, prevented, campaign, note)
+    if as_json:
+        output.print_json(row)
+    else:
+        output.line(
+            f"已登记排查 screening {row['id']}: {row['office']} {row['date']} "
+            f"{row['kind_label']} found {row['found']}, prevented {row['prevented']}"
+        )
+
+
+@screening_app.command("list")
+def screening_list(
+    ctx: typer.Context,
+    office: OFFICE = None,
+    start: FROM = None,
+    end: TO = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="routine or special.")] = None,
+    as_json: JSON = False,
+) -> None:
+    """Screening entries, newest first."""
+    rows = settings(ctx).open().screenings(office, start, end, kind)
+    if as_json:
+        output.print_json(rows)
+        return
+    output.table(
+        f"排查台账 screenings ({len(rows)})",
+        [
+            ("#", "dim"),
+            ("单位 office", "cyan"),
+            ("日期 date", ""),
+            ("类型 kind", ""),
+            ("专项 campaign", ""),
+            ("排查 found", ""),
+            ("预防 prevented", ""),
+        ],
+        [
+            (
+                r["id"],
+                r["office"],
+                r["date"],
+                r["kind_label"],
+                r["campaign"] or "",
+                r["found"],
+                r["prevented"],
+            )
+            for r in rows
+        ],
+    )
+
+
+def _table_rows(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    names = list(result["labels"])
+    if "rows" not in result:
+        return ["指标 metric", "值 value"], [
+            [f"{result['labels'][n]} {n}", _fmt(result["metrics"][n])] for n in names
+        ]
+    header = ["指标 metric", *[r["key"] for r in result["rows"]]]
+    body = [
+        [f"{result['labels'][n]} {n}", *[_fmt(r["metrics"][n]) for r in result["rows"]]]
+        for n in names
+    ]
+    return header, body
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.2f}%"
+    return f"{value:,}"
+
+
+@stats_app.callback()
+def stats(
+    ctx: typer.Context,
+    start: FROM = None,
+    end: TO = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Group by office, month, quarter or kind.")
+    ] = None,
+    as_of: AS_OF = None,
+    office: OFFICE = None,
+    metric: Annotated[
+        list[str] | None, typer.Option("--metric", help="Only these metrics (repeat).")
+    ] = None,
+    to_csv: Annotated[
+        str | None, typer.Option("--csv", help="Also write the table as CSV.")
+    ] = None,
+    to_xlsx: Annotated[str | None, typer.Option("--xlsx", help="Also write it as XLSX.")] = None,
+    as_json: JSON = False,
+) -> None:
+    """The metric catalogue for a period of local dates (Asia/Shanghai, both ends inclusive).
+
+    Example: casework stats --from 2020-01-01 --to 2020-11-30 --by office --json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    result = settings(ctx).open().stats(start, end, by, as_of, office, metric)
+    header, body = _table_rows(result)
+    if to_csv:
+        with open(to_csv, "w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows([header, *body])
+    if to_xlsx:
+        from casework.export_xlsx import write_table
+
+        write_table(to_xlsx, f"统计 {result['from']}..{result['to']}", header, body)
+    if as_json:
+        output.print_json({k: v for k, v in result.items() if k != "labels"})
+        return
+    output.table(
+        f"统计 statistics {result['from']} .. {result['to']}"
+        + (f" (as of {result['as_of']})" if "as_of" in result else ""),
+        [(h, "cyan" if i == 0 else "") for i, h in enumerate(header)],
+        body,
+    )
+
+
+@stats_app.command("explain")
+def stats_explain(
+    ctx: typer.Context,
+    metric: Annotated[str, typer.Argument(help="A metric name, e.g. mediation.mediated.")],
+    start: FROM = None,
+    end: TO = None,
+    as_of: AS_OF = None,
+    office: OFFICE = None,
+    as_json: JSON = False,
+) -> None:
+    """The cases (or screening entries) behind one figure; their count equals the figure.
+
+    Example: casework stats explain screening.special --from 2020-01-01 --to 2020-11-30
+    """
+    result = settings(ctx).open().explain(metric, start, end, as_of, office)
+    if as_json:
+        output.print_json(result)
+        return
+    key = "screening_id" if metric.startswith("screening.") else "case_no"
+    output.table(
+        f"{result['label']} {metric} = {_fmt(result['value'])} ({result['from']}..{result['to']})",
+        [("编号 " + key, "cyan"), ("日期 date", ""), ("单位 office", "")],
+        [(i[key], i["date"], i["office"]) for i in result["items"]],
+    )
+
