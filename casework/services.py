@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
@@ -72,6 +72,50 @@ class Registration:
     ref: str | None = None
 
 
+# Statements built once: building a SQLAlchemy statement costs more than running it, and the
+# demo, imports and bulk approvals fire tens of thousands of steps.
+_LOAD_CASE = select(
+    cases.c.id,
+    cases.c.case_no,
+    cases.c.kind,
+    cases.c.office_code,
+    cases.c.state,
+    cases.c.version,
+    cases.c.data,
+    cases.c.head_hash,
+).where(cases.c.case_no == bindparam("case_no"))
+_LAST_EVENT_AT = select(events.c.occurred_at).where(
+    events.c.case_id == bindparam("case_id"), events.c.seq == bindparam("seq")
+)
+_MOVE_CASE = (
+    update(cases)
+    .where(cases.c.id == bindparam("b_id"), cases.c.version == bindparam("b_version"))
+    .values(
+        state=bindparam("b_state"),
+        version=bindparam("b_new_version"),
+        data=bindparam("b_data", type_=cases.c.data.type),
+        updated_at=bindparam("b_now", type_=cases.c.updated_at.type),
+        head_hash=bindparam("b_hash"),
+    )
+)
+_INSERT_EVENT = events.insert()
+_INSERT_CASE = cases.insert().returning(cases.c.id)
+_INSERT_DOCUMENT = documents.insert()
+_DOCUMENT_KINDS = select(documents.c.kind).where(documents.c.case_id == bindparam("case_id"))
+_EVENT_VIEWS = (
+    select(
+        events.c.seq,
+        events.c.trigger,
+        events.c.from_state,
+        events.c.to_state,
+        events.c.occurred_at,
+        events.c.occurred_on,
+        events.c.data,
+    )
+    .where(events.c.case_id == bindparam("case_id"))
+    .order_by(events.c.seq)
+)
+
 # A clerk's clock may run a little ahead of the server's; more than this is a typing error.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
@@ -102,26 +146,12 @@ class Context:
 
     @cached_property
     def documents(self) -> Sequence[str]:
-        rows = self.conn.execute(
-            select(documents.c.kind).where(documents.c.case_id == self.case_id)
-        )
+        rows = self.conn.execute(_DOCUMENT_KINDS, {"case_id": self.case_id})
         return [r.kind for r in rows]
 
 
 def load_event_views(conn: Connection, case_id: int) -> list[EventView]:
-    rows = conn.execute(
-        select(
-            events.c.seq,
-            events.c.trigger,
-            events.c.from_state,
-            events.c.to_state,
-            events.c.occurred_at,
-            events.c.occurred_on,
-            events.c.data,
-        )
-        .where(events.c.case_id == case_id)
-        .order_by(events.c.seq)
-    )
+    rows = conn.execute(_EVENT_VIEWS, {"case_id": case_id})
     return [
         EventView(
             r.seq, r.trigger, r.from_state, r.to_state, r.occurred_at, r.occurred_on, r.data or {}
@@ -231,26 +261,13 @@ class CaseService:
             )
 
     def _load_case(self, conn: Connection, case_no: str) -> Any:
-        row = conn.execute(
-            select(
-                cases.c.id,
-                cases.c.case_no,
-                cases.c.kind,
-                cases.c.office_code,
-                cases.c.state,
-                cases.c.version,
-                cases.c.data,
-                cases.c.head_hash,
-            ).where(cases.c.case_no == case_no)
-        ).first()
+        row = conn.execute(_LOAD_CASE, {"case_no": case_no}).first()
         if row is None:
             raise NotFound(f"unknown case {case_no[:80]!r}")
         return row
 
     def _last_event_at(self, conn: Connection, case_id: int, seq: int) -> datetime:
-        at = conn.execute(
-            select(events.c.occurred_at).where(events.c.case_id == case_id, events.c.seq == seq)
-        ).scalar_one()
+        at = conn.execute(_LAST_EVENT_AT, {"case_id": case_id, "seq": seq}).scalar_one()
         assert isinstance(at, datetime)
         return at
 
@@ -287,16 +304,23 @@ class CaseService:
         event["hash"] = event_digest(row.head_hash, row.case_no, event)
         data = {**(row.data or {}), **case_values} if case_values else row.data
         changed = conn.execute(
-            update(cases)
-            .where(cases.c.id == row.id, cases.c.version == row.version)
-            .values(state=to_state, version=seq, data=data, updated_at=now, head_hash=event["hash"])
+            _MOVE_CASE,
+            {
+                "b_id": row.id,
+                "b_version": row.version,
+                "b_state": to_state,
+                "b_new_version": seq,
+                "b_data": data,
+                "b_now": now,
+                "b_hash": event["hash"],
+            },
         ).rowcount
         if changed != 1:
             raise Conflict(
                 f"case {row.case_no} changed while '{trigger}' was being recorded; "
                 "look at it again (casework case show) and retry"
             )
-        conn.execute(events.insert().values(**event, ref=ref))
+        conn.execute(_INSERT_EVENT, {**event, "ref": ref})
         return {
             "seq": seq,
             "trigger": trigger,
@@ -474,28 +498,27 @@ class CaseService:
         }
         first_event["hash"] = event_digest(None, case_no, first_event)
         case_id = conn.execute(
-            cases.insert()
-            .values(
-                case_no=case_no,
-                kind=wf.name,
-                office_code=office,
-                year=year,
-                seq=seq,
-                title=clean_title,
-                state=wf.initial,
-                version=1,
-                data=data,
-                registered_at=when,
-                registered_on=local_date(when),
-                recorded_at=now,
-                updated_at=now,
-                created_by=actor.username,
-                head_hash=first_event["hash"],
-                ref=clean_ref,
-            )
-            .returning(cases.c.id)
+            _INSERT_CASE,
+            {
+                "case_no": case_no,
+                "kind": wf.name,
+                "office_code": office,
+                "year": year,
+                "seq": seq,
+                "title": clean_title,
+                "state": wf.initial,
+                "version": 1,
+                "data": data,
+                "registered_at": when,
+                "registered_on": local_date(when),
+                "recorded_at": now,
+                "updated_at": now,
+                "created_by": actor.username,
+                "head_hash": first_event["hash"],
+                "ref": clean_ref,
+            },
         ).scalar_one()
-        conn.execute(events.insert().values(case_id=case_id, **first_event))
+        conn.execute(_INSERT_EVENT, {"case_id": case_id, "ref": None, **first_event})
         if checked:
             conn.execute(
                 parties.insert(),
@@ -685,78 +708,95 @@ class CaseService:
     ) -> dict[str, Any]:
         """Record a document of the case file; with a file, its name and SHA-256."""
         now = self.clock()
-        file_name, digest = _file_fingerprint(file_path) if file_path else (None, None)
+        fingerprint = _file_fingerprint(file_path) if file_path else (None, None)
 
         def work(conn: Connection) -> dict[str, Any]:
             actor = load_actor(conn, username)
-            row = self._load_case(conn, case_no)
-            wf = self.machines.workflow(row.kind)
-            if actor.role == "viewer":
-                raise NotAllowed(f"user {actor.username} is a viewer and may only read")
-            check_office(actor, row.office_code, f"case {row.case_no}")
-            done = self._repeated(conn, row, ref, DOCUMENT)
-            if done is not None:
-                recorded = done.data or {}
-                return {
-                    **self._result(wf, row, row.state, event_json(done)),
-                    "document": {
-                        "kind": recorded.get("kind"),
-                        "label": wf.documents.get(str(recorded.get("kind")), ""),
-                        "file_name": recorded.get("file_name"),
-                        "sha256": recorded.get("sha256"),
-                    },
-                    "repeated": True,
-                }
-            if kind not in wf.documents:
-                raise InvalidData(
-                    f"case {row.case_no}: document kind {kind[:30]!r} is unknown for a "
-                    f"{wf.name}; use one of {', '.join(wf.documents)}"
-                )
-            if wf.state(row.state).terminal:
-                raise IllegalTransition(
-                    f"case {row.case_no} is '{row.state}'; its case file is closed to new documents"
-                )
-            clean_note = clean_text(note, "note", required=False) if note else None
-            when = self._when(at, now)
-            self._check_back_dating(conn, row, when)
-            values = {"kind": kind, "file_name": file_name, "sha256": digest}
-            event = self._append(
-                conn,
-                row,
-                actor,
-                DOCUMENT,
-                row.state,
-                when,
-                now,
-                clean_note,
-                values,
-                {},
-                ref and clean_text(ref, "--ref", max_length=200),
-            )
-            conn.execute(
-                documents.insert().values(
-                    case_id=row.id,
-                    event_seq=event["seq"],
-                    kind=kind,
-                    file_name=file_name,
-                    sha256=digest,
-                    actor=actor.username,
-                    occurred_at=when,
-                    recorded_at=now,
-                )
-            )
-            return {
-                **self._result(wf, row, row.state, event),
-                "document": {
-                    "kind": kind,
-                    "label": wf.documents[kind],
-                    "file_name": file_name,
-                    "sha256": digest,
-                },
-                "repeated": False,
-            }
+            return self.document_in(conn, actor, case_no, kind, fingerprint, at, note, ref, now)
 
         return run_write(self.db, work)
+
+    def document_in(
+        self,
+        conn: Connection,
+        actor: Actor,
+        case_no: str,
+        kind: str,
+        fingerprint: tuple[str | None, str | None],
+        at: str | datetime | None,
+        note: str | None,
+        ref: str | None,
+        now: datetime,
+    ) -> dict[str, Any]:
+        """Record one document inside the caller's transaction."""
+        file_name, digest = fingerprint
+        row = self._load_case(conn, case_no)
+        wf = self.machines.workflow(row.kind)
+        if actor.role == "viewer":
+            raise NotAllowed(f"user {actor.username} is a viewer and may only read")
+        check_office(actor, row.office_code, f"case {row.case_no}")
+        done = self._repeated(conn, row, ref, DOCUMENT)
+        if done is not None:
+            recorded = done.data or {}
+            return {
+                **self._result(wf, row, row.state, event_json(done)),
+                "document": {
+                    "kind": recorded.get("kind"),
+                    "label": wf.documents.get(str(recorded.get("kind")), ""),
+                    "file_name": recorded.get("file_name"),
+                    "sha256": recorded.get("sha256"),
+                },
+                "repeated": True,
+            }
+        if kind not in wf.documents:
+            raise InvalidData(
+                f"case {row.case_no}: document kind {kind[:30]!r} is unknown for a "
+                f"{wf.name}; use one of {', '.join(wf.documents)}"
+            )
+        if wf.state(row.state).terminal:
+            raise IllegalTransition(
+                f"case {row.case_no} is '{row.state}'; its case file is closed to new documents"
+            )
+        clean_note = clean_text(note, "note", required=False) if note else None
+        when = self._when(at, now)
+        self._check_back_dating(conn, row, when)
+        values = {"kind": kind, "file_name": file_name, "sha256": digest}
+        event = self._append(
+            conn,
+            row,
+            actor,
+            DOCUMENT,
+            row.state,
+            when,
+            now,
+            clean_note,
+            values,
+            {},
+            ref and clean_text(ref, "--ref", max_length=200),
+        )
+        conn.execute(
+            _INSERT_DOCUMENT,
+            {
+                "case_id": row.id,
+                "event_seq": event["seq"],
+                "kind": kind,
+                "file_name": file_name,
+                "sha256": digest,
+                "actor": actor.username,
+                "occurred_at": when,
+                "recorded_at": now,
+            },
+        )
+        return {
+            **self._result(wf, row, row.state, event),
+            "document": {
+                "kind": kind,
+                "label": wf.documents[kind],
+                "file_name": file_name,
+                "sha256": digest,
+            },
+            "repeated": False,
+        }
 
 
 def _file_fingerprint(path: str) -> tuple[str, str]:

@@ -10,6 +10,7 @@ from cli import (
     admin_cmds,
     case_cmds,
     deadline_cmds,
+    demo_cmds,
     stats_cmds,
     subsidy_cmds,
     trust_cmds,
@@ -83,6 +84,7 @@ app.add_typer(deadline_cmds.calendar_app, name="calendar")
 app.add_typer(subsidy_cmds.subsidy_app, name="subsidy")
 app.add_typer(stats_cmds.screening_app, name="screening")
 app.add_typer(stats_cmds.stats_app, name="stats")
+app.command("demo")(demo_cmds.demo)
 app.command("backup")(trust_cmds.backup)
 
 

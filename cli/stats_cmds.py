@@ -188,4 +188,3 @@ def stats_explain(
         [("编号 " + key, "cyan"), ("日期 date", ""), ("单位 office", "")],
         [(i[key], i["date"], i["office"]) for i in result["items"]],
     )
-

@@ -1,0 +1,746 @@
+"""The plan of a demo year: every step of every case, in time order, drawn from a seeded RNG.
+
+The plan is generated to meet the report's figures (see ``figures.py``): the number of
+mediation cases accepted from January to November, of claims approved for the first three
+quarters, of screenings and of major disputes. It decides only what people do and when; the
+figures themselves come out of the statistics code run over what the services recorded.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from casework.calendar import Calendar
+from casework.demo.figures import TARGETS
+from casework.demo.people import OFFICE_WEIGHTS, TOWNS, mediators_of, party
+from casework.timeutil import CST
+
+
+@dataclass(eq=False)
+class Planned:
+    """A case or screening to be created; its number or id is filled in when it is."""
+
+    kind: str
+    office: str
+    ref: str
+    case_no: str | None = None
+    screening_id: int | None = None
+    day: date | None = None
+
+
+@dataclass(order=True)
+class Op:
+    at: datetime
+    order: int
+    user: str = field(compare=False)
+    action: str = field(compare=False)  # register | advance | doc | screening | claims
+    target: Planned | None = field(compare=False, default=None)
+    args: dict[str, Any] = field(compare=False, default_factory=dict)
+
+
+class Planner:
+    """Builds the ops of one year."""
+
+    def __init__(self, year: int, seed: int) -> None:
+        self.year = year
+        self.rng = random.Random(f"casework-demo-{year}-{seed}")
+        self.cal = Calendar()
+        self.ops: list[Op] = []
+        self._n = 0
+        self.year_end = date(year, 12, 31)
+        self._months: dict[int, list[date]] = {}
+
+    # -- time ----------------------------------------------------------------------------
+
+    def at(self, day: date, minute: int | None = None) -> datetime:
+        """A working-hours instant on a local day (08:30-17:30)."""
+        if minute is None:
+            minute = self.rng.randrange(0, 9 * 60)
+        return datetime.combine(day, time(8, 30), CST).astimezone(UTC) + timedelta(minutes=minute)
+
+    def working_day(self, day: date) -> date:
+        """The day itself, or the next working day (offices mostly act on working days)."""
+        return self.cal.next_working_day(day) if self.rng.random() < 0.92 else day
+
+    def add(
+        self, when: datetime, user: str, action: str, target: Planned | None = None, **args: Any
+    ) -> None:
+        self._n += 1
+        if when.astimezone(CST).date() <= self.year_end:
+            self.ops.append(Op(when, self._n, user, action, target, args))
+
+    def month_days(self, month: int) -> list[date]:
+        cached = self._months.get(month)
+        if cached is not None:
+            return cached
+        first = date(self.year, month, 1)
+        last = date(self.year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        working = [d for d in days if self.cal.is_working_day(d)]
+        self._months[month] = working or days
+        return self._months[month]
+
+    def office(self) -> str:
+        return self.rng.choices(TOWNS, weights=[OFFICE_WEIGHTS[t] for t in TOWNS])[0]
+
+    @staticmethod
+    def split(total: int, weights: list[float]) -> list[int]:
+        """``total`` split by weights, exactly (largest remainders)."""
+        raw = [total * w / sum(weights) for w in weights]
+        out = [int(r) for r in raw]
+        for i in sorted(range(len(raw)), key=lambda i: raw[i] - out[i], reverse=True)[
+            : total - sum(out)
+        ]:
+            out[i] += 1
+        return out
+
+    # -- the year ------------------------------------------------------------------------
+
+    def build(self) -> list[Op]:
+        screenings = self.screenings()
+        petitions = self.petitions()
+        self.mediation()
+        self.major_disputes(petitions, screenings)
+        return sorted(self.ops)
+
+    def screenings(self) -> list[Planned]:
+        """Monthly routine screenings by every office, extra ones by busy offices, and the
+        2020 pandemic campaign (疫情防控矛盾纠纷专项排查) concentrated in February-April."""
+        t = TARGETS
+        entries: list[tuple[date, str, str]] = []
+        for month in range(1, 12):
+            for office in TOWNS:
+                entries.append((self.rng.choice(self.month_days(month)), office, "routine"))
+        extra = t.screening_sessions - t.screening_special - len(entries)
+        for _ in range(extra):
+            entries.append(
+                (
+                    self.rng.choice(self.month_days(self.rng.randint(1, 11))),
+                    self.office(),
+                    "routine",
+                )
+            )
+        campaign_months = self.split(t.screening_special, [5, 4, 2, 1, 0.5, 0.3])
+        for month, n in zip(range(2, 8), campaign_months, strict=True):
+            for _ in range(n):
+                entries.append((self.rng.choice(self.month_days(month)), self.office(), "special"))
+        entries.sort()
+        weights = [3.0 if kind == "special" else 1.0 for _, _, kind in entries]
+        prevented = [0] * len(entries)
+        for i in self.rng.choices(range(len(entries)), weights=weights, k=t.screening_prevented):
+            prevented[i] += 1
+        planned = []
+        for n, ((day, office, kind), stop) in enumerate(zip(entries, prevented, strict=True)):
+            p = Planned("screening", office, f"screening-{self.year}-{n:04d}", day=day)
+            found = stop + (0 if self.rng.random() < 0.3 else self.rng.randint(0, 4))
+            self.add(
+                self.at(day),
+                f"{office}_clerk",
+                "screening",
+                p,
+                day=day,
+                kind=kind,
+                found=found,
+                prevented=stop,
+                campaign="新冠肺炎疫情防控矛盾纠纷专项排查" if kind == "special" else None,
+                note="零报告" if found == 0 else None,
+            )
+            planned.append(p)
+        for office in TOWNS:  # December's routine round
+            p = Planned("screening", office, f"screening-{self.year}-dec-{office}")
+            day = self.rng.choice(self.month_days(12))
+            self.add(
+                self.at(day),
+                f"{office}_clerk",
+                "screening",
+                p,
+                day=day,
+                kind="routine",
+                found=self.rng.randint(0, 3),
+                prevented=0,
+                campaign=None,
+                note=None,
+            )
+        return planned
+
+    def petitions(self) -> list[tuple[Planned, date]]:
+        """About 1,400 petitions with the paths of 信访工作条例."""
+        out: list[tuple[Planned, date]] = []
+        weights = [1.2, 0.8, 0.9, 1.0, 1.0, 1.0, 1.1, 1.0, 1.0, 0.9, 1.0, 1.1]
+        seen_ids: list[str] = []
+        for month, count in enumerate(self.split(1400, weights), start=1):
+            for _ in range(count):
+                day = self.rng.choice(self.month_days(month))
+                city = self.rng.random() < 0.18
+                office = "city-petition" if city else self.office()
+                clerk = "petition_clerk" if city else f"{office}_clerk"
+                sup = "petition_sup" if city else f"{office}_sup"
+                p = Planned("petition", office, f"petition-{self.year}-{len(out):05d}")
+                petitioner = party(self.rng, "petitioner")
+                if seen_ids and self.rng.random() < 0.08:  # a petitioner who came before
+                    petitioner = self.rng.choice(seen_ids)
+                elif petitioner.split(":")[2]:
+                    seen_ids.append(petitioner)
+                self.add(
+                    self.at(day),
+                    clerk,
+                    "register",
+                    p,
+                    title=self.rng.choice(PETITION_TITLES),
+                    parties=[petitioner],
+                    values={
+                        "channel": self.rng.choice(("letter", "visit", "visit", "phone", "online")),
+                        "category": self.rng.choice(
+                            ("complaint", "complaint", "suggestion", "accusation")
+                        ),
+                    },
+                )
+                self.petition_path(p, day, clerk, sup)
+                out.append((p, day))
+        return out
+
+    def petition_path(self, p: Planned, day: date, clerk: str, sup: str) -> None:
+        roll = self.rng.random()
+        decide = self.working_day(day + timedelta(days=self.rng.choice((1, 2, 3, 5, 7, 10))))
+        if self.rng.random() < 0.03:
+            decide = day + timedelta(days=self.rng.randint(16, 25))  # decided late
+        if roll < 0.07:
+            self.add(
+                self.at(decide),
+                clerk,
+                "advance",
+                p,
+                trigger="forward",
+                values={"to_organ": self.rng.choice(FORWARD_ORGANS)},
+            )
+            return
+        if roll < 0.12:
+            self.add(
+                self.at(decide),
+                sup,
+                "advance",
+                p,
+                trigger="refuse",
+                values={"reason": "不属于信访事项受理范围，已告知通过法定途径解决"},
+            )
+            return
+        self.add(self.at(decide), sup, "advance", p, trigger="accept")
+        if self.rng.random() < 0.03:
+            self.add(
+                self.at(decide + timedelta(days=self.rng.randint(5, 20))),
+                sup,
+                "advance",
+                p,
+                trigger="divert",
+                values={"route": self.rng.choice(("litigation", "arbitration", "reconsideration"))},
+            )
+            return
+        limit, earliest = 60, 12
+        if self.rng.random() < 0.06:
+            self.add(
+                self.at(decide + timedelta(days=self.rng.randint(5, 10))),
+                "petition_sup",
+                "advance",
+                p,
+                trigger="supervise",
+                values={"note": "请按期办结并反馈"},
+            )
+        if self.rng.random() < 0.11:
+            extra = self.rng.choice((15, 20, 30))
+            ask_day = self.rng.randint(45, 57)
+            self.add(
+                self.at(decide + timedelta(days=ask_day)),
+                sup,
+                "advance",
+                p,
+                trigger="extend",
+                values={"days": str(extra), "reason": "情况复杂，需多部门核查"},
+            )
+            limit, earliest = limit + extra, ask_day + 1
+        late = self.rng.random() < 0.05
+        reply_in = (
+            self.rng.randint(limit + 3, limit + 25)
+            if late
+            else self.rng.randint(earliest, limit - 2)
+        )
+        replied = self.working_day(decide + timedelta(days=reply_in))
+        self.add(
+            self.at(replied),
+            sup,
+            "advance",
+            p,
+            trigger="reply",
+            values={"outcome": self.rng.choice(("support", "explain", "explain", "not_support"))},
+        )
+        roll = self.rng.random()
+        if roll < 0.14:
+            asked = replied + timedelta(days=self.rng.randint(5, 26))
+            self.add(self.at(asked), clerk, "advance", p, trigger="request_review")
+            reviewed = self.working_day(asked + timedelta(days=self.rng.randint(10, 27)))
+            self.add(
+                self.at(reviewed),
+                sup,
+                "advance",
+                p,
+                trigger="review",
+                values={"outcome": self.rng.choice(("explain", "not_support"))},
+            )
+            if self.rng.random() < 0.3:
+                again = reviewed + timedelta(days=self.rng.randint(5, 25))
+                self.add(self.at(again), clerk, "advance", p, trigger="request_rereview")
+                self.add(
+                    self.at(self.working_day(again + timedelta(days=self.rng.randint(10, 27)))),
+                    "petition_sup",
+                    "advance",
+                    p,
+                    trigger="rereview",
+                    values={"outcome": "not_support"},
+                )
+            else:
+                self.add(
+                    self.at(reviewed + timedelta(days=self.rng.randint(31, 45))),
+                    clerk,
+                    "advance",
+                    p,
+                    trigger="close",
+                )
+        elif roll < 0.95:
+            self.add(
+                self.at(replied + timedelta(days=self.rng.randint(31, 45))),
+                clerk,
+                "advance",
+                p,
+                trigger="close",
+            )
+
+    def mediation(self) -> None:
+        """People's mediation: exactly the report's number accepted from January to November,
+        and exactly enough eligible cases archived in Q1-Q3 for the subsidy figure."""
+        t = TARGETS
+        # More family and land disputes around the Spring Festival; fewer in the autumn.
+        weights = [1.4, 1.2, 1.0, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.85, 0.85, 1.0]
+        counts = self.split(t.mediated, weights[:11])
+        counts.append(round(t.mediated / sum(weights[:11]) * weights[11]))
+        cases: list[dict[str, Any]] = []
+        for month, count in enumerate(counts, start=1):
+            for _ in range(count):
+                accept = self.rng.choice(self.month_days(month))
+                office = self.office()
+                agree = accept + timedelta(days=self.rng.choice((1, 2, 3, 3, 5, 7, 10, 14)))
+                perform = agree + timedelta(days=self.rng.choice((1, 2, 3, 5, 7, 10, 15)))
+                follow = perform + timedelta(days=self.rng.randint(2, 8))
+                archive = self.working_day(follow + timedelta(days=self.rng.randint(1, 4)))
+                cases.append(
+                    {
+                        "office": office,
+                        "accept": accept,
+                        "agree": agree,
+                        "perform": perform,
+                        "follow": follow,
+                        "archive": archive,
+                        "mediator": f"{office}_med{self.rng.randint(1, mediators_of(office))}",
+                        "category": self.rng.choices("EOBFL", weights=(93, 3, 1.5, 2, 0.5))[0],
+                        "open": month == 12 or (month == 11 and self.rng.random() < 0.3),
+                    }
+                )
+        cases.sort(key=lambda c: (c["accept"], c["office"]))
+        # Linked cases (the same dispute mediated again) need an earlier case to follow.
+        for i, c in enumerate(cases):
+            if c["category"] == "L":
+                earlier = [
+                    j
+                    for j in range(max(0, i - 400), i)
+                    if cases[j]["office"] == c["office"]
+                    and cases[j]["category"] == "E"
+                    and cases[j]["archive"] <= c["archive"]
+                ]
+                c["link"] = self.rng.choice(earlier) if earlier else None
+                if c["link"] is None:
+                    c["category"] = "E"
+        self._fit_subsidy(cases)
+        for n, c in enumerate(cases):
+            self.mediation_path(n, c, cases)
+        # Declined applications (不予受理): registered, never accepted.
+        for n in range(round(t.mediated * 0.025)):
+            office = self.office()
+            p = Planned("mediation", office, f"mediation-{self.year}-declined-{n:04d}")
+            day = self.rng.choice(self.month_days(self.rng.randint(1, 12)))
+            self.add(
+                self.at(day),
+                f"{office}_clerk",
+                "register",
+                p,
+                title=self.rng.choice(MEDIATION_TITLES)[1],
+                parties=[party(self.rng, "applicant")],
+                values={"source": "application"},
+            )
+            self.add(
+                self.at(day + timedelta(days=1)),
+                f"{office}_sup",
+                "advance",
+                p,
+                trigger="decline",
+                values={
+                    "reason": self.rng.choice(("party_refused", "in_litigation", "out_of_scope"))
+                },
+            )
+
+    def _fit_subsidy(self, cases: list[dict[str, Any]]) -> None:
+        """Make exactly ``subsidy_q123 + rejections`` eligible cases archived in Q1-Q3."""
+        t = TARGETS
+        want = t.subsidy_q123 + t.subsidy_rejections
+        cutoff = date(self.year, 9, 30)
+        eligible = [
+            c for c in cases if c["category"] == "E" and c["archive"] <= cutoff and not c["open"]
+        ]
+        others = [
+            c for c in cases if c["category"] in "OBF" and c["archive"] <= cutoff and not c["open"]
+        ]
+        if len(eligible) > want:
+            for c in self.rng.sample(eligible, len(eligible) - want):
+                c["category"] = self.rng.choice("OBF")
+        elif len(eligible) < want:
+            missing = want - len(eligible)
+            if missing > len(others):
+                raise RuntimeError("the demo plan has too few cases to meet the subsidy figure")
+            for c in self.rng.sample(others, missing):
+                c["category"] = "E"
+
+    def mediation_path(self, n: int, c: dict[str, Any], cases: list[dict[str, Any]]) -> None:
+        office, med = c["office"], c["mediator"]
+        clerk, sup = f"{office}_clerk", f"{office}_sup"
+        p = Planned("mediation", office, f"mediation-{self.year}-{n:05d}")
+        c["planned"] = p
+        kind, title = self.rng.choice(MEDIATION_TITLES)
+        if c["accept"].month <= 2 and self.rng.random() < 0.3:  # Spring Festival disputes
+            kind, title = self.rng.choice(MEDIATION_TITLES[:4])
+        link = cases[c["link"]]["planned"] if c.get("link") is not None else None
+        registered = self.at(c["accept"], self.rng.randrange(0, 200))
+        self.add(
+            registered,
+            clerk,
+            "register",
+            p,
+            title=title,
+            link=link,
+            parties=[party(self.rng, "applicant"), party(self.rng, "respondent", 0.5)],
+            values={
+                "source": self.rng.choice(
+                    ("application",) * 6
+                    + (
+                        "initiative",
+                        "police_referral",
+                        "court_referral",
+                        "petition_referral",
+                        "screening",
+                    )
+                ),
+                "dispute_type": kind,
+                "people": str(self.rng.choice((2, 2, 2, 3, 4, 6))),
+            },
+        )
+        self.add(registered + timedelta(minutes=5), clerk, "doc", p, doc="application")
+        self.add(
+            registered + timedelta(minutes=30),
+            med,
+            "advance",
+            p,
+            trigger="accept",
+            values={"mediator": med},
+        )
+        if c["open"] and self.rng.random() < 0.6:
+            return  # still being mediated at the year's end
+        category = c["category"]
+        if category == "F":
+            self.add(
+                self.at(c["agree"]),
+                med,
+                "advance",
+                p,
+                trigger="fail",
+                values={"routes_told": "yes"},
+            )
+            self.add(self.at(c["agree"], 500), clerk, "doc", p, doc="record")
+            self.add(self.at(c["agree"], 520), clerk, "doc", p, doc="termination")
+        else:
+            form = "oral" if category == "O" else "written"
+            self.add(
+                self.at(c["agree"], self.rng.randrange(0, 400)),
+                med,
+                "advance",
+                p,
+                trigger="agree",
+                values={"form": form},
+            )
+            self.add(self.at(c["agree"], 500), clerk, "doc", p, doc="record")
+            self.add(self.at(c["agree"], 520), clerk, "doc", p, doc="agreement")
+            if c["open"]:
+                return
+            outcome = "breach" if category == "B" else "perform"
+            self.add(
+                self.at(c["perform"]), self.rng.choice((med, clerk)), "advance", p, trigger=outcome
+            )
+        self.add(
+            self.at(c["follow"], self.rng.randrange(0, 400)),
+            med,
+            "advance",
+            p,
+            trigger="follow_up",
+            values={
+                "satisfaction": self.rng.choices(
+                    ("satisfied", "basic", "unsatisfied"), weights=(80, 17, 3)
+                )[0]
+            },
+        )
+        self.add(self.at(c["follow"], 520), clerk, "doc", p, doc="follow_up")
+        self.add(self.at(c["archive"]), sup, "advance", p, trigger="archive")
+
+    def claims(self) -> None:
+        """Each quarter: drafts by every office, the town check, the city approval, payment."""
+        for quarter, (draft, check, approve, pay) in CLAIM_CALENDAR.items():
+            for office in TOWNS:
+                when = self.at(date(self.year, *draft), 60)
+                self.add(
+                    when,
+                    f"{office}_clerk",
+                    "claims",
+                    None,
+                    quarter=f"{self.year}{quarter}",
+                    step="draft",
+                    office=office,
+                )
+                self.add(
+                    self.at(date(self.year, *check), 120),
+                    f"{office}_sup",
+                    "claims",
+                    None,
+                    quarter=f"{self.year}{quarter}",
+                    step="check",
+                    office=office,
+                )
+            self.add(
+                self.at(date(self.year, *approve), 60),
+                "justice_sup",
+                "claims",
+                None,
+                quarter=f"{self.year}{quarter}",
+                step="approve",
+            )
+            self.add(
+                self.at(date(self.year, *pay), 60),
+                "admin",
+                "claims",
+                None,
+                quarter=f"{self.year}{quarter}",
+                step="pay",
+            )
+
+    def major_disputes(
+        self, petitions: list[tuple[Planned, date]], screenings: list[Planned]
+    ) -> None:
+        """Leader-assigned major disputes: some escalated from petitions, some found by
+        screenings; the report's number identified by 24 December and resolved by then."""
+        t = TARGETS
+        cutoff = date(self.year, 12, 24)
+        counted = self.split(
+            t.identified, [1.2, 0.8, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.7]
+        )
+        days = []
+        for month, n in enumerate(counted, start=1):
+            pool = [d for d in self.month_days(month) if d <= cutoff]
+            days += [self.rng.choice(pool) for _ in range(n)]
+        days.sort()
+        late = [d for d in self.month_days(12) if d > cutoff]
+        days += late[:2]
+        resolvable = [i for i, d in enumerate(days[: t.identified]) if d <= date(self.year, 10, 31)]
+        resolved = set(self.rng.sample(resolvable, t.resolved))
+        for n, day in enumerate(days):
+            office = self.office()
+            sup = f"{office}_sup"
+            source = self.rng.random()
+            link = None
+            values: dict[str, str] = {}
+            if source < 0.4:
+                earlier = [p for p, d in petitions if d < day and p.office != "city-petition"]
+                if earlier:
+                    link = self.rng.choice(earlier[-200:])
+                    office, sup = link.office, f"{link.office}_sup"
+            elif source < 0.65:
+                values["screening"] = "@"  # filled with a real screening id when run
+            p = Planned("major_dispute", office, f"major-{self.year}-{n:03d}")
+            screening = None
+            if "screening" in values:
+                candidates = [
+                    s
+                    for s in screenings
+                    if s.office == office and s.day is not None and s.day < day
+                ][-20:]
+                screening = self.rng.choice(candidates) if candidates else None
+                if screening is None:
+                    values.pop("screening")
+            self.add(
+                self.at(day),
+                sup,
+                "register",
+                p,
+                title=self.rng.choice(MAJOR_TITLES),
+                link=link,
+                values=values,
+                screening=screening,
+                parties=[party(self.rng, "representative")],
+            )
+            assigned = self.working_day(day + timedelta(days=self.rng.randint(2, 8)))
+            leader = f"leader{self.rng.randint(1, 8)}"
+            due = self.rng.choice((60, 90, 90, 120))
+            self.add(
+                self.at(assigned),
+                "rol_sup",
+                "advance",
+                p,
+                trigger="assign",
+                values={"leader": leader, "unit": self.rng.choice(UNITS), "due_days": str(due)},
+            )
+            planned = assigned + timedelta(days=self.rng.randint(3, 12))
+            self.add(
+                self.at(planned),
+                leader,
+                "advance",
+                p,
+                trigger="plan",
+                values={"plan": self.rng.choice(PLANS)},
+            )
+            done = None
+            if n in resolved:  # resolved by the report's cut-off, after the plan
+                done = min(
+                    planned + timedelta(days=self.rng.randint(15, 110)),
+                    cutoff - timedelta(days=self.rng.randint(1, 20)),
+                )
+                done = max(done, planned + timedelta(days=1))
+            if self.rng.random() < 0.12:
+                extended = planned + timedelta(days=self.rng.randint(20, 50))
+                if done is None or extended < done:
+                    self.add(
+                        self.at(extended),
+                        "rol_sup",
+                        "advance",
+                        p,
+                        trigger="extend",
+                        values={"days": "30", "reason": "需协调多部门"},
+                    )
+            if done is None:
+                continue
+            self.add(
+                self.at(done),
+                leader,
+                "advance",
+                p,
+                trigger="resolve",
+                values={"outcome": self.rng.choice(OUTCOMES)},
+            )
+            if self.rng.random() < 0.7:
+                verified = done + timedelta(days=self.rng.randint(5, 20))
+                self.add(self.at(verified), "rol_sup", "advance", p, trigger="verify")
+                if self.rng.random() < 0.05:
+                    again = verified + timedelta(days=self.rng.randint(10, 40))
+                    self.add(
+                        self.at(again),
+                        "rol_sup",
+                        "advance",
+                        p,
+                        trigger="reopen",
+                        values={"reason": "当事人再次集体上访"},
+                    )
+                    self.add(
+                        self.at(again + timedelta(days=self.rng.randint(10, 30))),
+                        leader,
+                        "advance",
+                        p,
+                        trigger="resolve",
+                        values={"outcome": "达成和解"},
+                    )
+
+
+def plan_year(year: int, seed: int) -> list[Op]:
+    """Every op of the demo year, in time order."""
+    planner = Planner(year, seed)
+    planner.claims()
+    return planner.build()
+
+
+def by_day(ops: list[Op]) -> Iterator[tuple[date, list[Op]]]:
+    """The ops grouped by local day, in order."""
+    current: date | None = None
+    batch: list[Op] = []
+    for op in ops:
+        day = op.at.astimezone(CST).date()
+        if day != current and batch:
+            assert current is not None
+            yield current, batch
+            batch = []
+        current = day
+        batch.append(op)
+    if batch and current is not None:
+        yield current, batch
+
+
+# quarter: (draft, town check, city approval, payment) as (month, day)
+CLAIM_CALENDAR = {
+    "Q1": ((4, 8), (4, 14), (4, 22), (5, 12)),
+    "Q2": ((7, 7), (7, 13), (7, 21), (8, 11)),
+    "Q3": ((10, 12), (10, 16), (10, 23), (11, 10)),
+}
+PETITION_TITLES = (
+    "反映拖欠工程款问题",
+    "反映征地补偿款分配问题",
+    "请求解决宅基地纠纷",
+    "反映邻里噪音扰民",
+    "反映企业拖欠工资",
+    "请求解决林地权属争议",
+    "反映小区物业管理问题",
+    "反映道路施工影响通行",
+    "请求落实低保待遇",
+    "反映养殖场污染问题",
+    "反映土地承包经营权纠纷",
+    "请求解决子女入学问题",
+)
+MEDIATION_TITLES = (
+    ("marriage_family", "婚姻家庭纠纷（春节前离婚财产分割）"),
+    ("marriage_family", "赡养老人纠纷"),
+    ("land", "宅基地边界纠纷"),
+    ("land", "责任田承包经营权纠纷"),
+    ("neighbour", "邻里排水纠纷"),
+    ("neighbour", "邻里通行纠纷"),
+    ("labour", "务工人员工资纠纷"),
+    ("contract", "买卖合同纠纷"),
+    ("damage", "人身损害赔偿纠纷"),
+    ("traffic", "交通事故赔偿纠纷"),
+    ("medical", "医疗纠纷"),
+    ("other", "其他民间纠纷"),
+)
+MAJOR_TITLES = (
+    "村集体土地征收补偿群体纠纷",
+    "工程项目欠薪群体讨薪问题",
+    "山林权属群体纠纷",
+    "小区业主与开发商交房纠纷",
+    "水库移民后期扶持问题",
+    "企业改制职工安置问题",
+)
+FORWARD_ORGANS = (
+    "高州市自然资源局",
+    "高州市人力资源和社会保障局",
+    "高州市住房和城乡建设局",
+    "高州市公安局",
+    "高州市市场监督管理局",
+)
+UNITS = ("高州市信访局", "高州市司法局", "高州市自然资源局", "属地镇人民政府", "属地街道办事处")
+PLANS = (
+    "联合调处，分期支付",
+    "召开听证会，依法依规处理",
+    "成立工作专班，逐户走访",
+    "引导通过诉讼途径解决，提供法律援助",
+)
+OUTCOMES = ("息诉罢访", "达成和解协议", "依法处理到位", "签订调解协议并履行")
