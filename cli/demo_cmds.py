@@ -17,6 +17,10 @@ def demo(
     force: Annotated[
         bool, typer.Option("--force", help="Replace everything in a database that has cases.")
     ] = False,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="Stop after this day (a quick partial year).", hidden=True),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Build a believable year in Gaozhou (28 towns, the city bureaus) through the same
@@ -25,15 +29,17 @@ def demo(
     Example: casework demo            (about two minutes; then try `casework stats --by office`)
     """
     from casework.demo.runner import run_demo
+    from casework.timeutil import parse_date
 
     s = settings(ctx)
+    stop = parse_date(until, "--until") if until else None
     with output.ProgressBar(f"演示数据 building {year}") as bar:
 
         def progress(done: int, total: int) -> None:
             bar.total(total)
             bar.advance_to(done)
 
-        result = run_demo(s.database(), year, seed, force, progress)
+        result = run_demo(s.database(), year, seed, force, progress, stop)
     if as_json:
         output.print_json(result)
         return

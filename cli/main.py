@@ -11,6 +11,7 @@ from cli import (
     case_cmds,
     deadline_cmds,
     demo_cmds,
+    report_cmds,
     stats_cmds,
     subsidy_cmds,
     trust_cmds,
@@ -85,6 +86,7 @@ app.add_typer(subsidy_cmds.subsidy_app, name="subsidy")
 app.add_typer(stats_cmds.screening_app, name="screening")
 app.add_typer(stats_cmds.stats_app, name="stats")
 app.command("demo")(demo_cmds.demo)
+app.add_typer(report_cmds.report_app, name="report")
 app.command("backup")(trust_cmds.backup)
 
 

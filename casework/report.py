@@ -1,0 +1,160 @@
+"""The statistics part of the annual report's section 一(八), and monthly tables by office.
+
+Every number is filled from the statistics code over the stored cases and screenings; the
+text around them follows the wording of 高州市2020年法治政府建设年度报告.
+"""
+
+from __future__ import annotations
+
+import calendar
+import os
+from datetime import date
+from typing import Any
+
+from casework.errors import InvalidData
+
+OFFICE_COLUMNS = (
+    ("screening.sessions", "排查次数"),
+    ("screening.special", "专项排查"),
+    ("screening.prevented", "预防纠纷"),
+    ("mediation.mediated", "调解件数"),
+    ("mediation.agreed", "调解成功"),
+    ("subsidy.cases", "以案定补"),
+    ("petition.registered", "信访登记"),
+    ("petition.replied", "信访答复"),
+    ("major_dispute.identified", "重大纠纷梳理"),
+    ("major_dispute.resolved", "重大纠纷化解"),
+)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}%"
+
+
+def annual(stats: Any, office_names: dict[str, str], year: int) -> dict[str, Any]:
+    """The paragraph and the table by office, from ``stats(start, end, by=None)``."""
+    jan, nov, sep = date(year, 1, 1), date(year, 11, 30), date(year, 9, 30)
+    dec24, dec31 = date(year, 12, 24), date(year, 12, 31)
+    to_nov = stats(jan, nov)["metrics"]
+    to_sep = stats(jan, sep)["metrics"]
+    to_dec24 = stats(jan, dec24)["metrics"]
+    whole = stats(jan, dec31)["metrics"]
+    paragraph = (
+        f"（八）依法有效化解社会矛盾。深入开展矛盾纠纷排查化解，1-11月全市共排查纠纷"
+        f"{to_nov['screening.sessions']}次，其中开展疫情专项排查活动达"
+        f"{to_nov['screening.special']}次，预防纠纷{to_nov['screening.prevented']}件。"
+        f"充分发挥人民调解作用，{year}年1-11月共调解{to_nov['mediation.mediated']}件，"
+        f"调解成功{to_nov['mediation.agreed']}件，调解成功率"
+        f"{_pct(to_nov['mediation.success_rate'])}；落实以案定补，前三季度纳入以案定补案件"
+        f"{to_sep['subsidy.cases']}件，补贴金额{to_sep['subsidy.amount']:,}元。"
+        f"落实领导包案制度，梳理出{to_dec24['major_dispute.identified']}件重大矛盾纠纷和信访突出"
+        f"问题，共化解重大矛盾纠纷和信访突出问题案件{to_dec24['major_dispute.resolved']}件，"
+        f"化解率{_pct(to_dec24['major_dispute.resolution_rate'])}。全年登记信访事项"
+        f"{whole['petition.registered']}件，答复{whole['petition.replied']}件，其中按期答复"
+        f"{whole['petition.replied_on_time']}件。"
+    )
+    by_office = stats(jan, nov, by="office")
+    return {
+        "year": year,
+        "title": f"高州市{year}年法治政府建设年度报告 一(八) 依法有效化解社会矛盾（统计部分）",
+        "paragraph": paragraph,
+        "table_title": f"{year}年1-11月各单位矛盾纠纷化解情况",
+        **_table(by_office, office_names),
+    }
+
+
+def monthly(stats: Any, office_names: dict[str, str], month: str) -> dict[str, Any]:
+    """The month's table by office."""
+    try:
+        year_text, month_text = month.split("-")
+        year, number = int(year_text), int(month_text)
+        first = date(year, number, 1)
+    except ValueError:
+        raise InvalidData(f"--month {month[:20]!r} must look like 2020-11") from None
+    last = date(year, number, calendar.monthrange(year, number)[1])
+    return {
+        "month": f"{year}-{number:02d}",
+        "title": f"{year}年{number}月各单位矛盾纠纷化解情况",
+        "paragraph": "",
+        "table_title": f"{year}年{number}月（{first}至{last}）",
+        **_table(stats(first, last, by="office"), office_names),
+    }
+
+
+def _table(grouped: dict[str, Any], office_names: dict[str, str]) -> dict[str, Any]:
+    header = ["单位", *[label for _, label in OFFICE_COLUMNS]]
+    rows = []
+    totals = [0] * len(OFFICE_COLUMNS)
+    for row in grouped["rows"]:
+        values = [int(row["metrics"][name] or 0) for name, _ in OFFICE_COLUMNS]
+        totals = [a + b for a, b in zip(totals, values, strict=True)]
+        rows.append([office_names.get(row["key"], row["key"]), *values])
+    rows.append(["合计", *totals])
+    return {"header": header, "rows": rows}
+
+
+def as_text(report: dict[str, Any]) -> str:
+    """Plain text: the paragraph, then the table in aligned columns."""
+    lines = [report["title"], ""]
+    if report["paragraph"]:
+        lines += [report["paragraph"], ""]
+    lines.append(report["table_title"])
+    table = [report["header"], *[[str(v) for v in r] for r in report["rows"]]]
+    widths = [max(_width(str(r[i])) for r in table) for i in range(len(table[0]))]
+    for r in table:
+        lines.append(
+            "  ".join(
+                str(v) + " " * (w - _width(str(v))) for v, w in zip(r, widths, strict=True)
+            ).rstrip()
+        )
+    return "\n".join(lines) + "\n"
+
+
+def as_markdown(report: dict[str, Any]) -> str:
+    """Markdown: a heading, the paragraph and a table."""
+    lines = [f"# {report['title']}", ""]
+    if report["paragraph"]:
+        lines += [report["paragraph"], ""]
+    lines += [f"## {report['table_title']}", ""]
+    lines.append("| " + " | ".join(report["header"]) + " |")
+    lines.append("|" + "---|" * len(report["header"]))
+    for r in report["rows"]:
+        lines.append("| " + " | ".join(str(v) for v in r) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_xlsx(report: dict[str, Any], path: str) -> None:
+    """A workbook: the paragraph on top, the table below, numbers as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    if not path.lower().endswith(".xlsx"):
+        raise InvalidData(f"{path[:200]!r} must end in .xlsx")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise InvalidData(f"folder {folder} does not exist")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "报告"
+    sheet.append([report["title"]])
+    sheet["A1"].font = Font(bold=True, size=14)
+    if report["paragraph"]:
+        sheet.append([report["paragraph"]])
+        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(report["header"]))
+        sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[2].height = 150
+    sheet.append([report["table_title"]])
+    sheet.append(report["header"])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in report["rows"]:
+        sheet.append(row)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 26
+    book.save(path)
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
