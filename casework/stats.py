@@ -191,18 +191,14 @@ def metric(name: str) -> Metric:
 
 def items(conn: Connection, name: str, scope: Scope) -> list[dict[str, Any]]:
     """Every case (or screening) a metric counts in the scope, with its date, office, kind and
-    value; for a rate, the cases of its denominator with ``value`` 1 for the numerator."""
+    value; for a rate, the cases of its numerator (its denominator is a metric of its own)."""
     m = metric(name)
     if name == "petition.replied_on_time":
         return _on_time_items(conn, scope)
     if name.startswith("subsidy."):
         return _subsidy_items(conn, scope)
     if m.kind == "rate" and m.parts is not None:
-        numerator = {i["ref"] for i in items(conn, m.parts[0], scope)}
-        return [
-            {**i, "value": 1 if i["ref"] in numerator else 0}
-            for i in items(conn, m.parts[1], scope)
-        ]
+        return items(conn, m.parts[0], scope)
     assert m.items is not None
     query = m.items(scope).subquery()
     stmt = select(query).where(query.c.on.between(scope.start, scope.end))
@@ -283,18 +279,34 @@ def _offices_of(conn: Connection, case_nos: list[str]) -> dict[str, str]:
 # -- figures and groupings --------------------------------------------------------------
 
 
-def _aggregate(name: str, rows: list[dict[str, Any]]) -> float | int | None:
+def _aggregate(
+    name: str, rows: dict[str, list[dict[str, Any]]], keep: Callable[[dict[str, Any]], bool]
+) -> float | int | None:
+    """A metric's figure over the items ``keep`` selects (a group, or all of them)."""
     m = BY_NAME[name]
-    if m.kind == "count":
-        if name == "subsidy.cases":
-            return len({r["mediation_case"] for r in rows})
-        return len(rows)
+    if m.kind == "rate" and m.parts is not None:
+        numerator = _aggregate(m.parts[0], rows, keep)
+        denominator = _aggregate(m.parts[1], rows, keep)
+        if not denominator:
+            return None
+        return round(100.0 * float(numerator or 0) / float(denominator), 2)
+    kept = [r for r in rows[name] if keep(r)]
+    if name == "subsidy.cases":
+        return len({r["mediation_case"] for r in kept})
     if m.kind == "sum":
-        return sum(int(r["value"]) for r in rows)
-    denominator = len(rows)
-    if denominator == 0:
-        return None
-    return round(100.0 * sum(int(r["value"]) for r in rows) / denominator, 2)
+        return sum(int(r["value"]) for r in kept)
+    return len(kept)
+
+
+def _needed(names: list[str]) -> list[str]:
+    """The metrics whose items the named ones are computed from."""
+    out: list[str] = []
+    for name in names:
+        parts = BY_NAME[name].parts
+        for needed in (*(parts or ()), name):
+            if needed not in out and not (needed == name and parts):
+                out.append(needed)
+    return out
 
 
 def _group_key(by: str, row: dict[str, Any]) -> str:
@@ -319,27 +331,25 @@ def compute(
         raise InvalidData(f"--by must be one of {', '.join(GROUPINGS)}, not {by[:20]!r}")
     if scope.end < scope.start:
         raise InvalidData(f"the period ends ({scope.end}) before it starts ({scope.start})")
-    rows = {name: items(conn, name, scope) for name in wanted}
+    rows = {name: items(conn, name, scope) for name in _needed(wanted)}
     head: dict[str, Any] = {"from": scope.start.isoformat(), "to": scope.end.isoformat()}
     if scope.as_of is not None:
         head["as_of"] = scope.as_of.isoformat()
     if by is None:
         return {
             **head,
-            "metrics": {name: _aggregate(name, rows[name]) for name in wanted},
+            "metrics": {name: _aggregate(name, rows, lambda r: True) for name in wanted},
             "labels": {name: LABELS[name] for name in wanted},
         }
-    keys = sorted({_group_key(by, r) for name in wanted for r in rows[name]})
+    keys = sorted({_group_key(by, r) for found in rows.values() for r in found})
     grouped = []
     for key in keys:
+
+        def in_group(row: dict[str, Any], key: str = key) -> bool:
+            return _group_key(by, row) == key
+
         grouped.append(
-            {
-                "key": key,
-                "metrics": {
-                    name: _aggregate(name, [r for r in rows[name] if _group_key(by, r) == key])
-                    for name in wanted
-                },
-            }
+            {"key": key, "metrics": {name: _aggregate(name, rows, in_group) for name in wanted}}
         )
     return {**head, "by": by, "rows": grouped, "labels": {name: LABELS[name] for name in wanted}}
 
@@ -347,13 +357,11 @@ def compute(
 def explain(conn: Connection, name: str, scope: Scope) -> dict[str, Any]:
     """The cases or screening entries behind one figure; their count equals the figure."""
     m = metric(name)
-    rows = items(conn, name, scope)
-    listed = rows
-    if m.kind == "rate":
-        listed = [r for r in rows if r["value"]]
+    rows = {needed: items(conn, needed, scope) for needed in _needed([name])}
+    listed = rows[m.parts[0] if m.parts else name]
     if name == "subsidy.cases":  # one item per mediation case
         first_claims: dict[str, dict[str, Any]] = {}
-        for r in rows:
+        for r in listed:
             first_claims.setdefault(r["mediation_case"], r)
         listed = list(first_claims.values())
     key = "screening_id" if name.startswith("screening.") else "case_no"
@@ -362,7 +370,7 @@ def explain(conn: Connection, name: str, scope: Scope) -> dict[str, Any]:
         "label": m.label,
         "from": scope.start.isoformat(),
         "to": scope.end.isoformat(),
-        "value": _aggregate(name, rows),
+        "value": _aggregate(name, rows, lambda r: True),
         "items": [
             {
                 key: r["ref"],
@@ -372,5 +380,9 @@ def explain(conn: Connection, name: str, scope: Scope) -> dict[str, Any]:
             }
             for r in listed
         ],
-        **({"denominator": len(rows)} if m.kind == "rate" else {}),
+        **(
+            {"denominator": _aggregate(m.parts[1], rows, lambda r: True)}
+            if m.kind == "rate" and m.parts
+            else {}
+        ),
     }

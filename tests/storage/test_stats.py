@@ -1,0 +1,380 @@
+"""Statistics (statistics.md): every metric, grouping and explanation against counts made by hand
+over small databases built through the API."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from typing import Any
+
+import pytest
+
+from casework.api import Casework
+from casework.errors import NotAllowed
+from tests.helpers import Cli, FrozenClock
+
+NAMES = (
+    "petition.registered",
+    "petition.accepted",
+    "petition.replied",
+    "petition.replied_on_time",
+    "petition.closed",
+    "mediation.mediated",
+    "mediation.agreed",
+    "mediation.success_rate",
+    "major_dispute.identified",
+    "major_dispute.resolved",
+    "major_dispute.resolution_rate",
+    "screening.sessions",
+    "screening.special",
+    "screening.prevented",
+)
+CATALOGUE = {*NAMES, "subsidy.cases", "subsidy.amount"}
+RATES = {"mediation.success_rate", "major_dispute.resolution_rate"}
+H1 = ("2020-01-01", "2020-06-30")
+MONTHS = [(f"2020-{m:02d}", f"2020-{m:02d}-01", f"2020-{m:02d}-{d}") for m, d in
+          [(1, 31), (2, 29), (3, 31), (4, 30), (5, 31), (6, 30)]]  # fmt: skip
+
+
+def row(*values: Any) -> dict[str, Any]:
+    """The 14 figures of NAMES, in order."""
+    return dict(zip(NAMES, values, strict=True))
+
+
+def case(cw: Casework, user: str, kind: str, office: str, at: str, *steps: tuple[Any, ...]) -> str:
+    """Register a case and fire (user, trigger, values, at) steps on it."""
+    case_no = cw.acting(user).register(kind, office, f"{kind} 测试", at=at)["case_no"]
+    for who, trigger, values, when in steps:
+        cw.acting(who).advance(case_no, trigger, values, at=when)
+    return case_no
+
+
+ASSIGN = {"leader": "leader1", "unit": "责任单位"}
+
+
+@pytest.fixture
+def world(cw: Casework) -> dict[str, Any]:
+    """Petitions P1-P6, mediations M1-M5, major disputes D1-D3, screenings S1-S4 in 2020H1."""
+    pz, sm = "sup_pz", "sup_sm"
+    w: dict[str, Any] = {}
+    # P1 on time, closed; P2 replied late; P3 extended, on time, concluded; P4 refused;
+    # P5 only registered; P6 on time, closed.
+    w["P1"] = case(cw, "clerk_pz", "petition", "panzhou", "2020-01-06",
+                   (pz, "accept", {}, "2020-01-07"),
+                   (pz, "reply", {"outcome": "support"}, "2020-01-20"),
+                   (pz, "close", {}, "2020-02-10"))  # fmt: skip
+    w["P2"] = case(cw, "clerk_pz", "petition", "panzhou", "2020-02-03",
+                   (pz, "accept", {}, "2020-02-04"),
+                   (pz, "reply", {"outcome": "explain"}, "2020-06-01"))  # fmt: skip
+    w["P3"] = case(cw, "clerk_sm", "petition", "shanmei", "2020-02-10",
+                   (sm, "accept", {}, "2020-02-11"),
+                   (sm, "extend", {"days": "30", "reason": "复杂"}, "2020-03-20"),
+                   (sm, "reply", {"outcome": "explain"}, "2020-04-28"),
+                   (sm, "request_review", {}, "2020-05-10"),
+                   (sm, "review", {"outcome": "explain"}, "2020-05-20"),
+                   (sm, "request_rereview", {}, "2020-05-25"),
+                   (sm, "rereview", {"outcome": "explain"}, "2020-06-10"))  # fmt: skip
+    w["P4"] = case(cw, "clerk_sm", "petition", "shanmei", "2020-03-02",
+                   (sm, "refuse", {"reason": "不属于职权"}, "2020-03-05"))  # fmt: skip
+    w["P5"] = case(cw, "clerk_pz", "petition", "panzhou", "2020-03-09")
+    w["P6"] = case(cw, "clerk_pz", "petition", "panzhou", "2020-04-01",
+                   (pz, "accept", {}, "2020-04-02"),
+                   (pz, "reply", {"outcome": "support"}, "2020-04-10"),
+                   (pz, "close", {}, "2020-04-20"))  # fmt: skip
+    # M1 agreed, M2 failed, M3 agreed, M4 still mediating, M5 never accepted.
+    w["M1"] = case(cw, "clerk_pz", "mediation", "panzhou", "2020-01-10",
+                   ("med_pz", "accept", {"mediator": "med_pz"}, "2020-01-11"),
+                   ("med_pz", "agree", {"form": "written"}, "2020-01-15"))  # fmt: skip
+    w["M2"] = case(cw, "clerk_pz", "mediation", "panzhou", "2020-02-01",
+                   ("med_pz", "accept", {"mediator": "med_pz"}, "2020-02-02"),
+                   ("med_pz", "fail", {"routes_told": "yes"}, "2020-02-20"))  # fmt: skip
+    w["M3"] = case(cw, "clerk_sm", "mediation", "shanmei", "2020-03-01",
+                   ("med_sm", "accept", {"mediator": "med_sm"}, "2020-03-02"),
+                   ("med_sm", "agree", {"form": "written"}, "2020-03-10"))  # fmt: skip
+    w["M4"] = case(cw, "clerk_sm", "mediation", "shanmei", "2020-03-15",
+                   ("med_sm", "accept", {"mediator": "med_sm"}, "2020-03-16"))  # fmt: skip
+    w["M5"] = case(cw, "clerk_pz", "mediation", "panzhou", "2020-04-01")
+    # D1 resolved, verified, reopened, resolved again; D2 in hand; D3 resolved.
+    w["D1"] = case(cw, pz, "major_dispute", "panzhou", "2020-01-20",
+                   ("sup_city", "assign", ASSIGN, "2020-01-21"),
+                   ("leader1", "plan", {"plan": "方案"}, "2020-01-22"),
+                   ("leader1", "resolve", {"outcome": "化解"}, "2020-02-15"),
+                   ("sup_city", "verify", {}, "2020-02-20"),
+                   ("sup_city", "reopen", {"reason": "反弹"}, "2020-03-01"),
+                   ("leader1", "resolve", {"outcome": "再化解"}, "2020-04-15"))  # fmt: skip
+    w["D2"] = case(cw, pz, "major_dispute", "panzhou", "2020-03-05",
+                   ("sup_city", "assign", ASSIGN, "2020-03-06"),
+                   ("leader1", "plan", {"plan": "方案"}, "2020-03-07"))  # fmt: skip
+    w["D3"] = case(cw, sm, "major_dispute", "shanmei", "2020-04-05",
+                   ("sup_city", "assign", ASSIGN, "2020-04-06"),
+                   ("leader1", "plan", {"plan": "方案"}, "2020-04-07"),
+                   ("leader1", "resolve", {"outcome": "化解"}, "2020-05-10"))  # fmt: skip
+    log = cw.acting("admin").log_screening
+    w["S1"] = log("panzhou", "2020-01-15", "routine", 3, 2)["id"]
+    w["S2"] = log("panzhou", "2020-02-10", "special", 5, 4, campaign="疫情防控专项排查")["id"]
+    w["S3"] = log("shanmei", "2020-02-20", "routine", 0, 0)["id"]
+    w["S4"] = log("shanmei", "2020-04-10", "special", 2, 1, campaign="春节专项排查")["id"]
+    return w
+
+
+TOTAL = row(6, 4, 4, 3, 3, 4, 2, 66.67, 3, 2, 66.67, 4, 2, 7)
+BY = {
+    "office": {
+        "panzhou": row(4, 3, 3, 2, 2, 2, 1, 50.0, 2, 1, 50.0, 2, 1, 6),
+        "shanmei": row(2, 1, 1, 1, 1, 2, 1, 100.0, 1, 1, 100.0, 2, 1, 1),
+    },
+    "quarter": {
+        "2020Q1": row(5, 3, 1, 1, 1, 4, 2, 66.67, 2, 1, 50.0, 3, 1, 6),
+        "2020Q2": row(1, 1, 3, 2, 2, 0, 0, None, 1, 1, 100.0, 1, 1, 1),
+    },
+    "kind": {
+        "petition": row(6, 4, 4, 3, 3, 0, 0, None, 0, 0, None, 0, 0, 0),
+        "mediation": row(0, 0, 0, 0, 0, 4, 2, 66.67, 0, 0, None, 0, 0, 0),
+        "major_dispute": row(0, 0, 0, 0, 0, 0, 0, None, 3, 2, 66.67, 0, 0, 0),
+        "screening": row(0, 0, 0, 0, 0, 0, 0, None, 0, 0, None, 4, 2, 7),
+    },
+}
+# Each month on its own: D1 identified in January, resolved in February; D3 identified in
+# April, resolved in May; so January and April resolve none of what they identified.
+MONTHLY = {
+    "2020-01": row(1, 1, 1, 1, 0, 1, 1, 100.0, 1, 0, 0.0, 1, 0, 2),
+    "2020-02": row(2, 2, 0, 0, 1, 1, 0, 0.0, 0, 1, None, 2, 1, 4),
+    "2020-03": row(2, 0, 0, 0, 0, 2, 1, 100.0, 1, 0, 0.0, 0, 0, 0),
+    "2020-04": row(1, 1, 2, 2, 1, 0, 0, None, 1, 0, 0.0, 1, 1, 1),
+    "2020-05": row(0, 0, 0, 0, 0, 0, 0, None, 0, 1, None, 0, 0, 0),
+    "2020-06": row(0, 0, 1, 0, 1, 0, 0, None, 0, 0, None, 0, 0, 0),
+}
+
+
+def test_every_metric_over_the_half_year(world: dict[str, Any], cw: Casework) -> None:
+    result = cw.stats(*H1)
+    assert set(result["metrics"]) == CATALOGUE
+    assert result["from"] == "2020-01-01" and result["to"] == "2020-06-30"
+    assert result["metrics"] == {**TOTAL, "subsidy.cases": 0, "subsidy.amount": 0}
+    assert cw.stats(*H1, metrics=["mediation.success_rate"])["metrics"] == {
+        "mediation.success_rate": 66.67
+    }
+
+
+@pytest.mark.parametrize("by", ["office", "quarter", "kind"])
+def test_groupings(world: dict[str, Any], cw: Casework, by: str) -> None:
+    result = cw.stats(*H1, by=by, metrics=list(NAMES))
+    assert result["by"] == by
+    assert {r["key"]: r["metrics"] for r in result["rows"]} == BY[by]
+
+
+def test_by_month_and_each_month_alone(world: dict[str, Any], cw: Casework) -> None:
+    grouped = {
+        r["key"]: r["metrics"] for r in cw.stats(*H1, by="month", metrics=list(NAMES))["rows"]
+    }
+    assert list(grouped) == list(MONTHLY)
+    for key, first, last in MONTHS:
+        assert cw.stats(first, last, metrics=list(NAMES))["metrics"] == MONTHLY[key], key
+        got = {k: v for k, v in grouped[key].items() if k != "major_dispute.resolution_rate"}
+        want = {k: v for k, v in MONTHLY[key].items() if k != "major_dispute.resolution_rate"}
+        assert got == want, key
+
+
+def test_resolution_rate_is_resolved_over_identified(world: dict[str, Any], cw: Casework) -> None:
+    # February to May: identified D2, D3; resolved D1 (identified in January) and D3.
+    feb_may = cw.stats("2020-02-01", "2020-05-31")["metrics"]
+    assert (feb_may["major_dispute.identified"], feb_may["major_dispute.resolved"]) == (2, 2)
+    assert feb_may["major_dispute.resolution_rate"] == 100.0
+    grouped = cw.stats(*H1, by="month")["rows"]
+    assert {r["key"]: r["metrics"]["major_dispute.resolution_rate"] for r in grouped} == {
+        k: v["major_dispute.resolution_rate"] for k, v in MONTHLY.items()
+    }
+
+
+def test_zero_denominators_are_null(world: dict[str, Any], cw: Casework) -> None:
+    summer = cw.stats("2020-07-01", "2020-09-30")["metrics"]
+    assert summer["mediation.success_rate"] is None
+    assert summer["major_dispute.resolution_rate"] is None
+    assert all(summer[n] == 0 for n in CATALOGUE - RATES)
+    assert cw.explain("mediation.success_rate", "2020-07-01", "2020-09-30")["value"] is None
+
+
+def test_explain_lists_what_is_counted(world: dict[str, Any], cw: Casework) -> None:
+    def listed(name: str, key: str = "case_no") -> list[tuple[Any, str]]:
+        return [(i[key], i["date"]) for i in cw.explain(name, *H1)["items"]]
+
+    resolved = [(world["D1"], "2020-02-15"), (world["D3"], "2020-05-10")]
+    assert listed("major_dispute.resolved") == resolved
+    assert listed("petition.closed") == [
+        (world["P1"], "2020-02-10"),
+        (world["P6"], "2020-04-20"),
+        (world["P3"], "2020-06-10"),  # concluded by re-review
+    ]
+    assert sorted(listed("petition.replied_on_time")) == sorted(
+        [(world["P1"], "2020-01-20"), (world["P3"], "2020-04-28"), (world["P6"], "2020-04-10")]
+    )
+    assert listed("mediation.mediated") == [
+        (world["M1"], "2020-01-11"),
+        (world["M2"], "2020-02-02"),
+        (world["M3"], "2020-03-02"),
+        (world["M4"], "2020-03-16"),
+    ]
+    rate = cw.explain("mediation.success_rate", *H1)
+    assert (rate["value"], rate["denominator"]) == (66.67, 3)
+    assert [i["case_no"] for i in rate["items"]] == [world["M1"], world["M3"]]
+    assert listed("screening.special", "screening_id") == [
+        (world["S2"], "2020-02-10"),
+        (world["S4"], "2020-04-10"),
+    ]
+    prevented = cw.explain("screening.prevented", *H1)
+    assert [(i["screening_id"], i["office"], i["value"]) for i in prevented["items"]] == [
+        (world["S1"], "panzhou", 2),
+        (world["S2"], "panzhou", 4),
+        (world["S3"], "shanmei", 0),
+        (world["S4"], "shanmei", 1),
+    ]
+    # the second resolution of D1 (April) is not a first resolution
+    assert cw.explain("major_dispute.resolved", "2020-04-01", "2020-04-30")["items"] == []
+
+
+def test_explain_always_agrees_with_the_figure(world: dict[str, Any], cw: Casework) -> None:
+    periods = [H1, ("2020-07-01", "2020-12-31"), ("2020-01-01", "2020-03-31")]
+    periods += [(first, last) for _, first, last in MONTHS]
+    for first, last in periods:
+        for office in (None, "panzhou", "shanmei"):
+            figures = cw.stats(first, last, office=office)["metrics"]
+            for name in sorted(CATALOGUE):
+                got = cw.explain(name, first, last, office=office)
+                where = (name, first, last, office)
+                assert got["value"] == figures[name], where
+                if name == "subsidy.amount" or name == "screening.prevented":
+                    assert sum(i["value"] for i in got["items"]) == got["value"], where
+                elif name in RATES:
+                    n, d = len(got["items"]), got["denominator"]
+                    assert got["value"] == (round(100 * n / d, 2) if d else None), where
+                    if name == "mediation.success_rate":
+                        assert n == figures["mediation.agreed"], where
+                    else:
+                        assert d == figures["major_dispute.identified"], where
+                else:
+                    assert len(got["items"]) == got["value"], where
+
+
+def test_office_scope_and_town_users(world: dict[str, Any], cw: Casework) -> None:
+    assert {k: v for k, v in cw.stats(*H1, office="shanmei")["metrics"].items() if k in NAMES} == (
+        BY["office"]["shanmei"]
+    )
+    own = cw.acting("sup_sm").stats(*H1, metrics=list(NAMES))["metrics"]
+    assert own == BY["office"]["shanmei"]
+    with pytest.raises(NotAllowed):
+        cw.acting("sup_sm").stats(*H1, office="panzhou")
+
+
+def test_local_midnight_decides_the_day(cw: Casework, cli: Cli) -> None:
+    late, early = "2020-11-30T23:30", "2020-12-01T00:30"
+    numbers = []
+    for at in (late, early):
+        args = ["case", "register", "petition", "--office", "panzhou", "--title", "夜", "--json"]
+        result = cli(*args, "--at", at, user="clerk_pz")
+        assert result.exit_code == 0, result.stderr
+        numbers.append(json.loads(result.stdout)["case_no"])
+        result = cli("case", "advance", numbers[-1], "accept", "--at", at, user="sup_pz")
+        assert result.exit_code == 0, result.stderr
+    november = cw.stats("2020-11-01", "2020-11-30")["metrics"]
+    december = cw.stats("2020-12-01", "2020-12-01")["metrics"]
+    assert (november["petition.registered"], november["petition.accepted"]) == (1, 1)
+    assert (december["petition.registered"], december["petition.accepted"]) == (1, 1)
+    items = cw.explain("petition.accepted", "2020-11-01", "2020-12-31")["items"]
+    assert [(i["case_no"], i["date"]) for i in items] == [
+        (numbers[0], "2020-11-30"),
+        (numbers[1], "2020-12-01"),
+    ]
+
+
+def test_as_of_ignores_what_was_recorded_later(cw: Casework, clock: FrozenClock) -> None:
+    clock.set("2020-03-10T10:00")
+    pa = case(cw, "clerk_pz", "petition", "panzhou", "2020-03-02",
+              ("sup_pz", "accept", {}, "2020-03-03"))  # fmt: skip
+    da = case(cw, "sup_pz", "major_dispute", "panzhou", "2020-03-02",
+              ("sup_city", "assign", ASSIGN, "2020-03-03"),
+              ("leader1", "plan", {"plan": "方案"}, "2020-03-04"))  # fmt: skip
+    cw.acting("clerk_pz").log_screening("panzhou", "2020-03-05", "routine", 2, 1)
+    clock.set("2020-03-10T23:30")  # still 10 March, local time
+    pb = case(cw, "clerk_pz", "petition", "panzhou", "2020-03-04")
+    clock.set("2020-03-11T00:30")  # 10 March in UTC, 11 March locally
+    case(cw, "clerk_pz", "petition", "panzhou", "2020-03-05")
+    cw.acting("sup_pz").advance(pb, "accept", at="2020-03-06")
+    cw.acting("leader1").advance(da, "resolve", {"outcome": "化解"}, at="2020-03-09")
+    cw.acting("clerk_pz").log_screening("panzhou", "2020-03-06", "special", 4, 3, campaign="专项")
+    clock.set("2020-04-01T10:00")
+    case(cw, "clerk_pz", "mediation", "panzhou", "2020-03-01",
+         ("med_pz", "accept", {"mediator": "med_pz"}, "2020-03-02"),
+         ("med_pz", "agree", {"form": "written"}, "2020-03-08"))  # fmt: skip
+    march = ("2020-03-01", "2020-03-31")
+    keys = ("petition.registered", "petition.accepted", "major_dispute.identified",
+            "major_dispute.resolved", "major_dispute.resolution_rate", "screening.sessions",
+            "screening.special", "screening.prevented", "mediation.mediated",
+            "mediation.agreed", "mediation.success_rate")  # fmt: skip
+    expected = {
+        "2020-03-09": (0, 0, 0, 0, None, 0, 0, 0, 0, 0, None),
+        "2020-03-10": (2, 1, 1, 0, 0.0, 1, 0, 1, 0, 0, None),
+        "2020-03-11": (3, 2, 1, 1, 100.0, 2, 1, 4, 0, 0, None),
+        "2020-03-31": (3, 2, 1, 1, 100.0, 2, 1, 4, 0, 0, None),
+        None: (3, 2, 1, 1, 100.0, 2, 1, 4, 1, 1, 100.0),
+    }
+    for as_of, values in expected.items():
+        result = cw.stats(*march, as_of=as_of)
+        assert result.get("as_of") == as_of
+        assert tuple(result["metrics"][k] for k in keys) == values, as_of
+    early = cw.explain("petition.accepted", *march, as_of="2020-03-10")["items"]
+    assert [i["case_no"] for i in early] == [pa]
+    assert cw.explain("screening.sessions", *march, as_of="2020-03-10")["value"] == 1
+
+
+def test_cli_json_csv_xlsx_and_refusals(
+    world: dict[str, Any], cli: Cli, tmp_path: os.PathLike[str]
+) -> None:
+    period = ["--from", H1[0], "--to", H1[1]]
+    result = cli("stats", *period, "--json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert set(doc) == {"from", "to", "metrics"} and doc["metrics"]["petition.registered"] == 6
+    assert {k: doc["metrics"][k] for k in NAMES} == TOTAL
+    result = cli("stats", "--from", "2020-07-01", "--to", "2020-07-31", "--json")
+    assert '"mediation.success_rate": null' in result.stdout
+    doc = json.loads(cli("stats", *period, "--by", "office", "--json").stdout)
+    assert set(doc) == {"from", "to", "by", "rows"} and doc["by"] == "office"
+    assert all(set(r) == {"key", "metrics"} for r in doc["rows"])
+    assert {r["key"]: {k: r["metrics"][k] for k in NAMES} for r in doc["rows"]} == BY["office"]
+
+    doc = json.loads(cli("stats", "explain", "major_dispute.resolved", *period, "--json").stdout)
+    assert set(doc) >= {"metric", "from", "to", "value", "items"} and doc["value"] == 2
+    assert [(i["case_no"], i["date"]) for i in doc["items"]] == [
+        (world["D1"], "2020-02-15"),
+        (world["D3"], "2020-05-10"),
+    ]
+    doc = json.loads(cli("stats", "explain", "screening.special", *period, "--json").stdout)
+    assert [i["screening_id"] for i in doc["items"]] == [world["S2"], world["S4"]]
+
+    csv_path = os.path.join(str(tmp_path), "stats.csv")
+    xlsx_path = os.path.join(str(tmp_path), "stats.xlsx")
+    result = cli("stats", *period, "--csv", csv_path, "--xlsx", xlsx_path)
+    assert result.exit_code == 0, result.stderr
+    with open(csv_path, encoding="utf-8-sig", newline="") as fh:
+        table = {r[0]: r[1] for r in csv.reader(fh)}
+    assert table["信访登记件数 petition.registered"] == "6"
+    assert table["调解成功率 mediation.success_rate"] == "66.67%"
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(xlsx_path).active
+    assert sheet is not None
+    cells = {r[0]: r[1] for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert cells["排查次数 screening.sessions"] == 4
+    assert cells["化解率 major_dispute.resolution_rate"] == "66.67%"
+
+    for args in (
+        ["stats", *period, "--metric", "petition.nonsense"],
+        ["stats", *period, "--by", "week"],
+        ["stats", "--from", H1[1], "--to", H1[0]],
+        ["stats", "explain", "petition.nonsense", *period],
+    ):
+        result = cli(*args)
+        assert result.exit_code == 1, (args, result.stdout)
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
