@@ -9,6 +9,15 @@ from typing import Any
 from casework.errors import InvalidData
 
 
+def check_xlsx_path(path: str) -> None:
+    """Refuse an output path that is not .xlsx or whose folder does not exist."""
+    if not path.lower().endswith(".xlsx"):
+        raise InvalidData(f"{path[:200]!r} must end in .xlsx")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise InvalidData(f"folder {folder} does not exist")
+
+
 def write_table(
     path: str, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
@@ -16,11 +25,7 @@ def write_table(
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    if not path.lower().endswith(".xlsx"):
-        raise InvalidData(f"{path[:200]!r} must end in .xlsx")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise InvalidData(f"folder {folder} does not exist")
+    check_xlsx_path(path)
     book = Workbook()
     sheet = book.active
     sheet.title = "统计"

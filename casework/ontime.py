@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from casework.calendar import Calendar
 from casework.deadlines import first_on_time
+from casework.services import EVENT_VIEW_COLUMNS, event_view
 from casework.storage.tables import cases, events
 from workflows import Registry
 from workflows.spec import EventView
@@ -37,17 +38,7 @@ def replied_on_time(
     if recorded_by is not None:
         first_replies = first_replies.where(events.c.recorded_at < recorded_by)
     rows = conn.execute(
-        select(
-            cases.c.case_no,
-            events.c.case_id,
-            events.c.seq,
-            events.c.trigger,
-            events.c.from_state,
-            events.c.to_state,
-            events.c.occurred_at,
-            events.c.occurred_on,
-            events.c.data,
-        )
+        select(cases.c.case_no, events.c.case_id, *EVENT_VIEW_COLUMNS)
         .join(cases, cases.c.id == events.c.case_id)
         .where(
             events.c.case_id.in_(first_replies),
@@ -57,17 +48,7 @@ def replied_on_time(
     ).all()
     by_case: dict[str, list[EventView]] = {}
     for r in rows:
-        by_case.setdefault(r.case_no, []).append(
-            EventView(
-                r.seq,
-                r.trigger,
-                r.from_state,
-                r.to_state,
-                r.occurred_at,
-                r.occurred_on,
-                r.data or {},
-            )
-        )
+        by_case.setdefault(r.case_no, []).append(event_view(r))
     replied: list[dict[str, str]] = []
     on_time: list[dict[str, str]] = []
     late: list[dict[str, str]] = []

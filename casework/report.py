@@ -7,11 +7,11 @@ text around them follows the wording of 高州市2020年法治政府建设年度
 from __future__ import annotations
 
 import calendar
-import os
 from datetime import date
 from typing import Any
 
 from casework.errors import InvalidData
+from casework.export_xlsx import check_xlsx_path
 
 OFFICE_COLUMNS = (
     ("screening.sessions", "排查次数"),
@@ -128,11 +128,7 @@ def write_xlsx(report: dict[str, Any], path: str) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    if not path.lower().endswith(".xlsx"):
-        raise InvalidData(f"{path[:200]!r} must end in .xlsx")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise InvalidData(f"folder {folder} does not exist")
+    check_xlsx_path(path)
     book = Workbook()
     sheet = book.active
     sheet.title = "报告"

@@ -102,16 +102,18 @@ _INSERT_EVENT = events.insert()
 _INSERT_CASE = cases.insert().returning(cases.c.id)
 _INSERT_DOCUMENT = documents.insert()
 _DOCUMENT_KINDS = select(documents.c.kind).where(documents.c.case_id == bindparam("case_id"))
+# What guards and deadline code see of an event (see EventView).
+EVENT_VIEW_COLUMNS = (
+    events.c.seq,
+    events.c.trigger,
+    events.c.from_state,
+    events.c.to_state,
+    events.c.occurred_at,
+    events.c.occurred_on,
+    events.c.data,
+)
 _EVENT_VIEWS = (
-    select(
-        events.c.seq,
-        events.c.trigger,
-        events.c.from_state,
-        events.c.to_state,
-        events.c.occurred_at,
-        events.c.occurred_on,
-        events.c.data,
-    )
+    select(*EVENT_VIEW_COLUMNS)
     .where(events.c.case_id == bindparam("case_id"))
     .order_by(events.c.seq)
 )
@@ -150,14 +152,21 @@ class Context:
         return [r.kind for r in rows]
 
 
+def event_view(row: Any) -> EventView:
+    """An event row (with EVENT_VIEW_COLUMNS) as guards and deadline code see it."""
+    return EventView(
+        row.seq,
+        row.trigger,
+        row.from_state,
+        row.to_state,
+        row.occurred_at,
+        row.occurred_on,
+        row.data or {},
+    )
+
+
 def load_event_views(conn: Connection, case_id: int) -> list[EventView]:
-    rows = conn.execute(_EVENT_VIEWS, {"case_id": case_id})
-    return [
-        EventView(
-            r.seq, r.trigger, r.from_state, r.to_state, r.occurred_at, r.occurred_on, r.data or {}
-        )
-        for r in rows
-    ]
+    return [event_view(r) for r in conn.execute(_EVENT_VIEWS, {"case_id": case_id})]
 
 
 def event_json(row: Any, wf: Workflow | None = None) -> dict[str, Any]:

@@ -15,24 +15,12 @@ from casework.engine import Engine as WorkflowEngine
 from casework.errors import InvalidData, NotAllowed, NotFound
 from casework.holidays import load_calendar
 from casework.parties import party_view
-from casework.services import Context, event_json
+from casework.services import EVENT_VIEW_COLUMNS, Context, event_json, event_view
 from casework.storage.tables import case_links, cases, documents, events, offices, parties
 from casework.timeutil import local_date, local_iso
 from workflows.spec import EventView, Workflow
 
 REVEAL_ROLES = frozenset({"supervisor", "admin"})
-
-
-def _event_view(row: Any) -> EventView:
-    return EventView(
-        row.seq,
-        row.trigger,
-        row.from_state,
-        row.to_state,
-        row.occurred_at,
-        row.occurred_on,
-        row.data or {},
-    )
 
 
 def allowed_triggers(
@@ -136,7 +124,7 @@ def show_case(
         "history": [event_json(e, wf) for e in history_rows],
     }
     if as_of is not None:
-        views = [_event_view(e) for e in history_rows]
+        views = [event_view(e) for e in history_rows]
         running = due(wf, views, load_calendar(conn), as_of)
         result["due"] = running.as_json() if running else None
     if wf.case_file is not None:
@@ -266,16 +254,7 @@ def _dues(
         return
     calendar = load_calendar(conn)
     history = (
-        select(
-            events.c.case_id,
-            events.c.seq,
-            events.c.trigger,
-            events.c.from_state,
-            events.c.to_state,
-            events.c.occurred_at,
-            events.c.occurred_on,
-            events.c.data,
-        )
+        select(events.c.case_id, *EVENT_VIEW_COLUMNS)
         .where(events.c.case_id.in_(list(rows)), events.c.occurred_on <= as_of)
         .order_by(events.c.case_id, events.c.seq)
     )
@@ -297,7 +276,7 @@ def _dues(
         if ev.case_id != current:
             yield from flush()
             current, batch = ev.case_id, []
-        batch.append(_event_view(ev))
+        batch.append(event_view(ev))
     yield from flush()
 
 

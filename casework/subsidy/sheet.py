@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from casework.errors import InvalidData
+from casework.export_xlsx import check_xlsx_path
 from casework.periods import Quarter
 from casework.storage.tables import offices, users
 from casework.subsidy.claims import claims_in
@@ -98,11 +97,7 @@ def write_xlsx(sheet: dict[str, Any], path: str) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    if not path.lower().endswith(".xlsx"):
-        raise InvalidData(f"{path[:200]!r}: a payout sheet is written as .xlsx or .csv")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise InvalidData(f"folder {folder} does not exist")
+    check_xlsx_path(path)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     money = "#,##0.00"
