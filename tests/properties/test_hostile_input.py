@@ -206,6 +206,70 @@ COMMANDS: list[tuple[str | None, list[str], st.SearchStrategy[str]]] = [
         _not(lambda v: v in {"town", "city"}),
     ),
     (None, ["workflow", "show", "{x}"], _not(KINDS.__contains__)),
+    (None, ["due", "--as-of", "{x}"], _not(_parses)),
+    (None, ["due", "--office", "{x}"], _not(OFFICES.__contains__)),
+    (None, ["case", "show", "{registered}", "--as-of", "{x}"], _not(_parses)),
+    ("admin", ["calendar", "add", "{x}"], hostile.filter(lambda v: not os.path.isfile(v))),
+    (None, ["subsidy", "check", "{x}"], _not(lambda v: v.startswith("TJ-2020"))),
+    (
+        "clerk_pz",
+        ["subsidy", "draft", "--quarter", "{x}"],
+        _not(lambda v: bool(re.fullmatch(r"\s*\d{4}-?[Qq][1-4]\s*", v))),
+    ),
+    (
+        "admin",
+        ["subsidy", "scale", "set", "--from", "2021-01-01", "ordinary={x}"],
+        _not(lambda v: v.strip().isascii() and v.strip().isdigit() and int(v) <= 1_000_000),
+    ),
+    (
+        "clerk_pz",
+        [
+            "screening",
+            "log",
+            "--office",
+            "panzhou",
+            "--date",
+            "2020-11-01",
+            "--kind",
+            "routine",
+            "--found",
+            "{x}",
+            "--prevented",
+            "0",
+        ],
+        _not(lambda v: v.strip().isdigit() and int(v) <= 100_000),
+    ),
+    (
+        "clerk_pz",
+        [
+            "screening",
+            "log",
+            "--office",
+            "panzhou",
+            "--date",
+            "{x}",
+            "--kind",
+            "routine",
+            "--found",
+            "1",
+            "--prevented",
+            "0",
+        ],
+        _not(_parses),
+    ),
+    (None, ["stats", "--by", "{x}"], _not(lambda v: v in {"office", "month", "quarter", "kind"})),
+    (None, ["stats", "--from", "{x}"], _not(_parses)),
+    (None, ["stats", "explain", "{x}"], hostile),
+    (
+        None,
+        ["report", "monthly", "--month", "{x}"],
+        _not(
+            lambda v: (
+                bool(re.fullmatch(r"\d{4}-\d{1,2}", v.strip()))
+                and 1 <= int(v.strip().split("-")[1]) <= 12
+            )
+        ),
+    ),
     (None, ["init", "--offices", "{x}"], _not(lambda v: v == "gaozhou")),
 ]
 

@@ -90,6 +90,34 @@ def test_the_demo_year_gives_the_reports_figures(tmp_path: Path, clock: FrozenCl
     }
     overdue = json.loads(cli("due", "--as-of", "2020-11-30", "--json").stdout)
     assert any(r["overdue"] for r in overdue)
+    report = cli("report", "annual", "--year", "2020")
+    assert report.exit_code == 0, report.stderr
+    assert (
+        "1-11月全市共排查纠纷578次，其中开展疫情专项排查活动达140次，预防纠纷627件" in report.stdout
+    )
+    assert "2020年1-11月共调解7454件" in report.stdout
+    assert "前三季度纳入以案定补案件5467件" in report.stdout
+    assert "梳理出148件重大矛盾纠纷和信访突出问题" in report.stdout
+    assert "案件96件" in report.stdout and "潘州街道司法所" in report.stdout
+    md = cli("report", "monthly", "--month", "2020-11", "--format", "md").stdout
+    assert md.startswith("# 2020年11月") and "| 合计 |" in md
+    xlsx = tmp_path / "2020-11.xlsx"
+    assert (
+        cli(
+            "report", "monthly", "--month", "2020-11", "--format", "xlsx", "--out", str(xlsx)
+        ).exit_code
+        == 0
+    )
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(xlsx).active
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[0]]
+    body, total = rows[3:-1], rows[-1]
+    assert total[0] == "合计" and total[4] == sum(r[4] for r in body)  # 调解件数
+    november = json.loads(
+        cli("stats", "--from", "2020-11-01", "--to", "2020-11-30", "--json").stdout
+    )["metrics"]
+    assert total[4] == november["mediation.mediated"]
     again = cli("demo")
     assert again.exit_code == 1 and "--force" in again.stderr
 
