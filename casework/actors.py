@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
 from casework.errors import NotAllowed, NotFound
@@ -35,22 +35,26 @@ class Actor:
         return f"{self.username} ({self.role} {ROLES.get(self.role, '')}, {where})"
 
 
+# Built once: every command that changes data starts by loading its actor.
+_LOAD_ACTOR = (
+    select(
+        users.c.username,
+        users.c.name,
+        users.c.role,
+        users.c.office_code,
+        users.c.active,
+        offices.c.level,
+    )
+    .select_from(users.outerjoin(offices, users.c.office_code == offices.c.code))
+    .where(users.c.username == bindparam("username"))
+)
+
+
 def load_actor(conn: Connection, username: str | None) -> Actor:
     """The acting user, or a refusal when none was named or it is unknown or inactive."""
     if not username:
         raise NotAllowed("this command changes data: name the acting user with --as USERNAME")
-    row = conn.execute(
-        select(
-            users.c.username,
-            users.c.name,
-            users.c.role,
-            users.c.office_code,
-            users.c.active,
-            offices.c.level,
-        )
-        .select_from(users.outerjoin(offices, users.c.office_code == offices.c.code))
-        .where(users.c.username == username)
-    ).first()
+    row = conn.execute(_LOAD_ACTOR, {"username": username}).first()
     if row is None:
         raise NotFound(f"unknown user {username!r}")
     if not row.active:
