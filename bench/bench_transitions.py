@@ -40,8 +40,7 @@ def setup(path: str, cases: int) -> tuple[Casework, list[str]]:
 
 def raw_connection(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode=WAL", "busy_timeout=5000", "synchronous=FULL",
-                   "foreign_keys=ON"):
+    for pragma in ("journal_mode=WAL", "busy_timeout=5000", "synchronous=FULL", "foreign_keys=ON"):
         conn.execute(f"PRAGMA {pragma}")
     return conn
 
@@ -59,8 +58,18 @@ def raw_step(conn: sqlite3.Connection, case_no: str, note: str) -> None:
         "INSERT INTO events (case_id, seq, trigger, from_state, to_state, actor, actor_role, "
         "occurred_at, occurred_on, recorded_at, note, data, hash, ref) "
         "VALUES (?, ?, 'supervise', ?, ?, 'sup_city', 'supervisor', ?, ?, ?, ?, ?, ?, NULL)",
-        (case_id, version + 1, state, state, "2020-12-01 02:00:00.000000", "2020-12-01",
-         "2020-12-01 02:00:00.000000", note, json.dumps({"note": note}), "0" * 64),
+        (
+            case_id,
+            version + 1,
+            state,
+            state,
+            "2020-12-01 02:00:00.000000",
+            "2020-12-01",
+            "2020-12-01 02:00:00.000000",
+            note,
+            json.dumps({"note": note}),
+            "0" * 64,
+        ),
     )
 
 
@@ -103,21 +112,43 @@ def bench_bulk(n: int) -> dict[str, float]:
         version = versions[no]
         versions[no] = version + 1
         note = f"督办 {i}"
-        updates.append(("registered", version + 1, "{}", "2020-12-01 02:00:00.000000", "0" * 64,
-                        ids[no], version))
-        inserts.append((ids[no], version + 1, "registered", "registered",
-                        "2020-12-01 02:00:00.000000", "2020-12-01",
-                        "2020-12-01 02:00:00.000000", note, json.dumps({"note": note}),
-                        "0" * 64))
+        updates.append(
+            (
+                "registered",
+                version + 1,
+                "{}",
+                "2020-12-01 02:00:00.000000",
+                "0" * 64,
+                ids[no],
+                version,
+            )
+        )
+        inserts.append(
+            (
+                ids[no],
+                version + 1,
+                "registered",
+                "registered",
+                "2020-12-01 02:00:00.000000",
+                "2020-12-01",
+                "2020-12-01 02:00:00.000000",
+                note,
+                json.dumps({"note": note}),
+                "0" * 64,
+            )
+        )
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany(
         "UPDATE cases SET state = ?, version = ?, data = ?, updated_at = ?, head_hash = ? "
-        "WHERE id = ? AND version = ?", updates)
+        "WHERE id = ? AND version = ?",
+        updates,
+    )
     conn.executemany(
         "INSERT INTO events (case_id, seq, trigger, from_state, to_state, actor, actor_role, "
         "occurred_at, occurred_on, recorded_at, note, data, hash, ref) "
         "VALUES (?, ?, 'supervise', ?, ?, 'sup_city', 'supervisor', ?, ?, ?, ?, ?, ?, NULL)",
-        inserts)
+        inserts,
+    )
     conn.execute("COMMIT")
     raw_rate = n / (time.perf_counter() - start)
     return {"casework": casework_rate, "raw": raw_rate, "ratio": casework_rate / raw_rate}
@@ -133,8 +164,10 @@ def main() -> None:
         (f"{args.bulk} transitions in one transaction", bench_bulk(args.bulk), 0.25),
     ):
         verdict = "meets" if result["ratio"] >= target else "MISSES"
-        print(f"{name}: casework {result['casework']:,.0f}/s, raw sqlite3 "
-              f"{result['raw']:,.0f}/s, ratio {result['ratio']:.3f} ({verdict} {target})")
+        print(
+            f"{name}: casework {result['casework']:,.0f}/s, raw sqlite3 "
+            f"{result['raw']:,.0f}/s, ratio {result['ratio']:.3f} ({verdict} {target})"
+        )
 
 
 if __name__ == "__main__":
