@@ -33,6 +33,10 @@ DAY_KINDS = ("holiday", "workday")
 class CalendarMissing(CaseworkError):
     """A date falls in a year for which no holiday arrangement is known."""
 
+    def __init__(self, message: str, year: int) -> None:
+        super().__init__(message)
+        self.year = year
+
 
 @cache
 def package_years() -> frozenset[int]:
@@ -80,7 +84,8 @@ class Calendar:
         raise CalendarMissing(
             f"no holiday arrangement is known for {day.year} (needed for {day.isoformat()}); "
             f"an admin can add one with `casework calendar add FILE` "
-            "(see `casework calendar add --help` for the format)"
+            "(see `casework calendar add --help` for the format)",
+            day.year,
         )
 
     def next_working_day(self, day: date) -> date:

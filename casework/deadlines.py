@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from casework.calendar import CalendarMissing
 from workflows.limits import RunningLimit, running
 from workflows.spec import DayCounter, EventView, TimeLimit, Workflow
 
@@ -88,13 +89,56 @@ class Due:
         }
 
 
+@dataclass(frozen=True)
+class PendingDue:
+    """A limit that ends in a year whose holidays are not known yet, judged on a day before
+    that year begins: certainly not overdue, its last day not yet computable (never guessed)."""
+
+    limit: TimeLimit
+    state: str
+    as_of: date
+    start: EventView
+    start_label: str
+    problem: str
+
+    overdue = False
+    lapsed = False
+    date = None
+    days_left = None
+
+    @property
+    def rule(self) -> str:
+        return f"{self.start_label}后{self.limit.days}{UNIT_ZH[self.limit.unit]}（节假日安排未知）"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "date": None,
+            "rule": self.rule,
+            "rule_en": f"{self.limit.days} {UNIT_EN[self.limit.unit]} after {self.limit.start}",
+            "overdue": False,
+            "days_left": None,
+            "limit": self.limit.name,
+            "label": self.limit.label,
+            "binds": self.limit.binds,
+            "start": self.start.occurred_on.isoformat(),
+            "as_of": self.as_of.isoformat(),
+            "problem": self.problem,
+        }
+
+
 def history_as_of(events: Sequence[EventView], as_of: date) -> list[EventView]:
     """The events that had happened by the end of ``as_of`` (local date)."""
     return [ev for ev in events if ev.occurred_on <= as_of]
 
 
-def due(wf: Workflow, events: Sequence[EventView], calendar: DayCounter, as_of: date) -> Due | None:
-    """The limit running on ``as_of`` for a case with these events, or None."""
+def due(
+    wf: Workflow, events: Sequence[EventView], calendar: DayCounter, as_of: date
+) -> Due | PendingDue | None:
+    """The limit running on ``as_of`` for a case with these events, or None.
+
+    When the limit ends in a year no holiday source covers, the answer is a ``PendingDue`` if
+    ``as_of`` is before that year (it cannot be overdue yet); otherwise the error stands.
+    """
     past = history_as_of(events, as_of)
     if not past:
         return None
@@ -102,11 +146,17 @@ def due(wf: Workflow, events: Sequence[EventView], calendar: DayCounter, as_of: 
     spec = wf.state(state)
     if spec.limit is None or spec.terminal:
         return None
-    run = running(spec.limit, past, calendar)
-    if run is None:
-        return None
     start = wf.trigger(spec.limit.start)
     start_label = start.label if start else REGISTER_LABEL
+    try:
+        run = running(spec.limit, past, calendar)
+    except CalendarMissing as missing:
+        if as_of >= date(missing.year, 1, 1):
+            raise
+        begun = next(ev for ev in reversed(past) if ev.trigger == spec.limit.start)
+        return PendingDue(spec.limit, state, as_of, begun, start_label, str(missing))
+    if run is None:
+        return None
     return Due(run, state, as_of, start_label)
 
 

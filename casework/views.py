@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from casework.actors import Actor, check_office, may_fire
-from casework.deadlines import Due, due
+from casework.deadlines import Due, PendingDue, due
 from casework.engine import Engine as WorkflowEngine
 from casework.errors import InvalidData, NotAllowed, NotFound
 from casework.holidays import load_calendar
@@ -190,7 +190,7 @@ def list_cases(
         query = query.where(cases.c.office_code == actor.office_code)
     if limit is not None and limit < 1:
         raise InvalidData("--limit must be at least 1")
-    late: dict[str, Due] | None = None
+    late: dict[str, Due | PendingDue] | None = None
     if overdue_on is not None:
         late = {
             case_no: d
@@ -228,7 +228,7 @@ def _dues(
     kind: str | None,
     office: str | None,
     actor: Actor | None,
-) -> Iterator[tuple[str, Any, Due]]:
+) -> Iterator[tuple[str, Any, Due | PendingDue]]:
     """Every case with a limit running on ``as_of``: (case_no, case row, due)."""
     kinds = [
         wf.name
@@ -261,7 +261,7 @@ def _dues(
     current: int | None = None
     batch: list[EventView] = []
 
-    def flush() -> Iterator[tuple[str, Any, Due]]:
+    def flush() -> Iterator[tuple[str, Any, Due | PendingDue]]:
         if current is None or not batch:
             return
         row = rows[current]
@@ -304,7 +304,7 @@ def due_list(
         machines.workflow(kind)
     out = []
     for case_no, row, d in _dues(conn, machines, as_of, kind, office, actor):
-        if d.limit.binds == "party" or d.days_left > within:
+        if d.limit.binds == "party" or (d.days_left is not None and d.days_left > within):
             continue
         wf = machines.registry.get(row.kind)
         out.append(
@@ -316,8 +316,13 @@ def due_list(
                 "state_label": wf.state(d.state).label if wf else d.state,
                 "title": row.title,
                 **d.as_json(),
-                "status": "overdue" if d.overdue else ("warning" if d.lapsed else "due_soon"),
+                "status": "calendar_missing"
+                if d.days_left is None
+                else "overdue"
+                if d.overdue
+                else ("warning" if d.lapsed else "due_soon"),
             }
         )
-    out.sort(key=lambda r: (r["days_left"], r["case_no"]))
+    # Limits whose last day awaits a holiday arrangement come last.
+    out.sort(key=lambda r: (r["days_left"] is None, r["days_left"] or 0, r["case_no"]))
     return out

@@ -181,12 +181,12 @@ def show(
         body.append(("卷宗缺 missing", ", ".join(c["missing_documents"])))
     if c["due"]:
         d = c["due"]
-        mark = ""
+        mark = f" [yellow]{d['problem']}[/yellow]" if d.get("problem") else ""
         if d["overdue"]:
             mark = f" [bold red]超期 {-d['days_left']}日[/bold red]"
-        elif d["days_left"] < 0:
+        elif d["days_left"] is not None and d["days_left"] < 0:
             mark = " [yellow]已过期限[/yellow]"
-        body.append((d["label"], f"{d['date']}（{d['rule']}）{mark}"))
+        body.append((d["label"], f"{d['date'] or '—'}（{d['rule']}）{mark}"))
     body.append(("可用操作 triggers", ", ".join(c["triggers"]) or "—"))
     output.panel(c["case_no"], body)
     output.table(

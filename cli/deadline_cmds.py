@@ -50,11 +50,17 @@ def due(
     if as_json:
         output.print_json(rows)
         return
-    styles = {"overdue": "bold red", "warning": "yellow", "due_soon": "cyan"}
+    styles = {
+        "overdue": "bold red",
+        "warning": "yellow",
+        "due_soon": "cyan",
+        "calendar_missing": "magenta",
+    }
     labels = {
         "overdue": "超期 overdue",
         "warning": "超建议期限 past advice",
         "due_soon": "临期 due",
+        "calendar_missing": "节假日安排未知 holidays unknown",
     }
     output.table(
         f"期限 Deadlines ({len(rows)})",
@@ -70,9 +76,9 @@ def due(
             (
                 r["case_no"],
                 f"{r['state_label']} {r['state']}",
-                f"{r['label']} {r['date']}",
+                f"{r['label']} {r['date'] or '—'}",
                 r["rule"],
-                r["days_left"],
+                "—" if r["days_left"] is None else r["days_left"],
                 f"[{styles[r['status']]}]{labels[r['status']]}[/{styles[r['status']]}]",
             )
             for r in rows

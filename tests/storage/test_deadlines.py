@@ -225,11 +225,24 @@ def test_uncovered_year_fails_until_a_holiday_file_is_added(
     cw: Casework, cli: Cli, clock: FrozenClock, tmp_path: os.PathLike[str]
 ) -> None:
     clock.set("2026-12-20T10:00")
-    case_no = _petition(cw, "2026-12-17")
+    case_no = _petition(cw, "2026-12-17")  # the 15 days run into 2027
+    # Judged in 2026 the case cannot be overdue yet; its last day waits for 2027's holidays.
+    pending = cw.show(case_no)["due"]
+    assert pending["date"] is None and pending["overdue"] is False
+    assert "2027" in pending["problem"] and "calendar add" in pending["problem"]
+    table = cli("case", "show", case_no)
+    assert table.exit_code == 0 and "2027" in table.stdout
+    assert cli("due").exit_code == 0
+    listed = json.loads(cli("due", "--json").stdout)
+    assert [(r["case_no"], r["date"], r["status"]) for r in listed] == [
+        (case_no, None, "calendar_missing")
+    ]
+    # Judged in 2027, whether it is overdue needs the calendar: a clear error, never a guess.
     with pytest.raises(CalendarMissing, match="2027"):
-        cw.show(case_no)
-    shown = cli("case", "show", case_no)
+        cw.show(case_no, as_of="2027-01-05")
+    shown = cli("case", "show", case_no, "--as-of", "2027-01-05")
     assert shown.exit_code == 1 and "2027" in shown.stderr and "calendar add" in shown.stderr
+    assert len(shown.stderr.splitlines()) == 1
     path = os.path.join(str(tmp_path), "2027.txt")
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(
