@@ -266,3 +266,14 @@ def test_uncovered_year_fails_until_a_holiday_file_is_added(
 def test_help_explains_day_counting(cli: Cli) -> None:
     text = cli("due", "--help").stdout
     assert "next working day" in text and "调休" in text
+
+
+def test_a_window_running_into_an_unknown_year_still_takes_requests_in_time(
+    cw: Casework, clock: FrozenClock
+) -> None:
+    clock.set("2026-12-30T10:00")
+    case_no = _petition(cw, "2026-12-01", "2026-12-02")
+    sup = cw.acting("sup_pz")
+    sup.advance(case_no, "reply", {"outcome": "explain"}, at="2026-12-10")
+    # the 30 days end in January 2027, whose holidays are unknown; 20 days in is in time anyway
+    assert sup.advance(case_no, "request_review", at="2026-12-30")["state"] == "reviewing"
