@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from casework.calendar import CalendarMissing
-from workflows.limits import RunningLimit, running
+from workflows.limits import RunningLimit, plain_last_day, running
 from workflows.spec import DayCounter, EventView, TimeLimit, Workflow
 
 UNIT_ZH = {"days": "日", "working_days": "个工作日"}
@@ -174,6 +174,9 @@ def first_on_time(
         limit = wf.state(ev.from_state).limit if ev.from_state else None
         if limit is None or limit.binds == "party":
             return ev, True
+        plain = plain_last_day(limit, events[:i])
+        if plain is not None and ev.occurred_on <= plain:
+            return ev, True  # in time whatever the holidays, which only lengthen a limit
         run = running(limit, events[:i], calendar)
         return ev, run is None or ev.occurred_on <= run.last_day
     return None

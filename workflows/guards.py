@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from workflows.limits import running
+from workflows.limits import plain_last_day, running
 from workflows.spec import Guard, GuardContext, TimeLimit, last_event
 
 
@@ -19,7 +17,8 @@ def within(name: str, label: str, window: TimeLimit, what: str) -> Guard:
         start = last_event(ctx, window.start)
         if start is None:
             return f"no '{window.start}' event is recorded, so the {what} window has not opened"
-        if window.unit == "days" and ctx.on <= start.occurred_on + timedelta(days=window.days):
+        plain = plain_last_day(window, ctx.events)
+        if plain is not None and ctx.on <= plain:
             # Moving a last day past rest days only lengthens a window, so a request inside
             # the plain count is in time without consulting the holiday calendar.
             return None

@@ -277,3 +277,14 @@ def test_a_window_running_into_an_unknown_year_still_takes_requests_in_time(
     sup.advance(case_no, "reply", {"outcome": "explain"}, at="2026-12-10")
     # the 30 days end in January 2027, whose holidays are unknown; 20 days in is in time anyway
     assert sup.advance(case_no, "request_review", at="2026-12-30")["state"] == "reviewing"
+
+
+def test_on_time_replies_need_no_calendar_when_plainly_in_time(
+    cw: Casework, clock: FrozenClock
+) -> None:
+    clock.set("2026-12-30T10:00")
+    case_no = _petition(cw, "2026-12-01", "2026-12-02")  # the 60 days end in 2027
+    cw.acting("sup_pz").advance(case_no, "reply", {"outcome": "support"}, at="2026-12-20")
+    figure = cw.replied_on_time("2026-12-01", "2026-12-31")
+    assert figure["value"] == 1 and figure["items"][0]["case_no"] == case_no
+    assert cw.stats("2026-12-01", "2026-12-31")["metrics"]["petition.replied_on_time"] == 1
