@@ -352,6 +352,30 @@ class Casework:
             scope = dataclasses.replace(scope, office=actor.office_code)
         return scope
 
+    def export_cases(
+        self,
+        out: str,
+        kind: str | None = None,
+        start: str | date | None = None,
+        end: str | date | None = None,
+        office: str | None = None,
+        columns: str | None = None,
+        reveal: bool = False,
+    ) -> dict[str, Any]:
+        """Write cases to FILE.csv, .xlsx or .json; personal data masked unless revealed."""
+        from casework import export
+
+        chosen = export.choose_columns(columns)
+        if kind is not None:
+            self.machines.workflow(kind)
+        first = self._as_of(start) if start is not None else None
+        last = self._as_of(end) if end is not None else None
+        with reading(self.engine) as conn:
+            actor = load_actor(conn, self.user) if self.user else None
+            data = export.rows(conn, actor, chosen, reveal, kind, first, last, office)
+            count = export.write(out, chosen, data)
+        return {"out": out, "rows": count, "columns": chosen, "revealed": reveal}
+
     @property
     def subsidy(self) -> SubsidyAPI:
         """以案定补: eligibility, the scale, quarterly claims, payout sheets, figures."""

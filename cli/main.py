@@ -11,6 +11,7 @@ from cli import (
     case_cmds,
     deadline_cmds,
     demo_cmds,
+    export_cmds,
     report_cmds,
     stats_cmds,
     subsidy_cmds,
@@ -87,6 +88,7 @@ app.add_typer(stats_cmds.screening_app, name="screening")
 app.add_typer(stats_cmds.stats_app, name="stats")
 app.command("demo")(demo_cmds.demo)
 app.add_typer(report_cmds.report_app, name="report")
+app.add_typer(export_cmds.export_app, name="export")
 app.command("backup")(trust_cmds.backup)
 
 

@@ -1,0 +1,46 @@
+"""``casework export cases``: cases to CSV, XLSX or JSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli import output
+from cli.state import settings
+
+export_app = typer.Typer(
+    help="Exports (导出) of cases for spreadsheets and other systems.", no_args_is_help=True
+)
+
+
+@export_app.command("cases")
+def cases(
+    ctx: typer.Context,
+    out: Annotated[str, typer.Option("--out", help="FILE.csv, FILE.xlsx or FILE.json.")],
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this procedure.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Registered on or after.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Registered on or before.")] = None,
+    office: Annotated[str | None, typer.Option("--office", help="Only this office.")] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="Comma-separated: case_no,kind,office,title,state,"
+            "registered_at,registered_on,parties,id_numbers,phones,version,data.",
+        ),
+    ] = None,
+    reveal: Annotated[
+        bool, typer.Option("--reveal", help="Unmasked ID numbers and phones (supervisor, admin).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """Export cases with Chinese column headers; ID numbers and phones masked by default.
+
+    Example: casework export cases --kind mediation --from 2020-01-01 --out 调解台账.xlsx
+    """
+    result = settings(ctx).open().export_cases(out, kind, start, end, office, columns, reveal)
+    if as_json:
+        output.print_json(result)
+    else:
+        output.line(f"已导出 exported {result['rows']} cases to {result['out']}")
