@@ -67,9 +67,6 @@ def panel(title: str, body: Sequence[tuple[str, Any]]) -> None:
     console().print(Panel(grid, title=title, expand=False))
 
 
-STATE_STYLES = {True: "dim", False: "bold"}
-
-
 def state_text(state: str, label: str, terminal: bool = False) -> str:
     style = "green" if terminal else "yellow"
     return f"[{style}]{label} {state}[/{style}]"
