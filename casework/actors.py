@@ -71,6 +71,22 @@ def check_office(actor: Actor, office_code: str, what: str) -> None:
         )
 
 
+def office_scope(
+    conn: Connection, actor: Actor | None, office: str | None, what: str
+) -> str | None:
+    """The one office a listing covers: the office asked for (which must exist and be the
+    actor's to see), else a town user's own office, else None for every office."""
+    if office is not None:
+        if conn.execute(select(offices.c.code).where(offices.c.code == office)).first() is None:
+            raise NotFound(f"unknown office {office[:40]!r}")
+        if actor is not None:
+            check_office(actor, office, what)
+        return office
+    if actor is not None and not actor.city_wide:
+        return actor.office_code
+    return None
+
+
 def may_fire(actor: Actor, trig: TriggerSpec, case_office: str) -> str | None:
     """Why this user may not fire the trigger on a case of this office, or None when they may.
 

@@ -337,20 +337,11 @@ class Casework:
         """A town user's statistics cover their own office only."""
         import dataclasses
 
-        from casework.actors import check_office
-        from casework.errors import NotFound
-        from casework.storage.tables import offices
+        from casework.actors import office_scope
 
         actor = load_actor(conn, self.user) if self.user else None
-        if scope.office is not None:
-            found = conn.execute(offices.select().where(offices.c.code == scope.office)).first()
-            if found is None:
-                raise NotFound(f"unknown office {scope.office[:40]!r}")
-            if actor is not None:
-                check_office(actor, scope.office, "that office's statistics")
-        elif actor is not None and not actor.city_wide:
-            scope = dataclasses.replace(scope, office=actor.office_code)
-        return scope
+        office = office_scope(conn, actor, scope.office, "that office's statistics")
+        return dataclasses.replace(scope, office=office)
 
     def export_cases(
         self,

@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from casework.actors import Actor, check_office
-from casework.errors import InvalidData, NotAllowed, NotFound
+from casework.actors import Actor, office_scope
+from casework.errors import InvalidData, NotAllowed
 from casework.identity import mask_id, mask_phone
-from casework.storage.tables import cases, offices, parties
+from casework.storage.tables import cases, parties
 from casework.timeutil import local_iso
 
 # name: (Chinese header, how to read it from a case row and its parties)
@@ -92,14 +92,9 @@ def rows(
     query = select(cases).order_by(cases.c.registered_at, cases.c.id)
     if kind is not None:
         query = query.where(cases.c.kind == kind)
-    if office is not None:
-        if conn.execute(select(offices.c.code).where(offices.c.code == office)).first() is None:
-            raise NotFound(f"unknown office {office[:40]!r}")
-        if actor is not None:
-            check_office(actor, office, "that office's cases")
-        query = query.where(cases.c.office_code == office)
-    elif actor is not None and not actor.city_wide:
-        query = query.where(cases.c.office_code == actor.office_code)
+    scope = office_scope(conn, actor, office, "that office's cases")
+    if scope is not None:
+        query = query.where(cases.c.office_code == scope)
     if start is not None:
         query = query.where(cases.c.registered_on >= start)
     if end is not None:

@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import select, true
 from sqlalchemy.engine import Connection
 
-from casework.actors import Actor, check_office, load_actor
-from casework.errors import InvalidData, NotFound
+from casework.actors import load_actor, office_scope
+from casework.errors import InvalidData
 from casework.periods import Quarter
 from casework.services import CaseService, Progress, Registration, Step
 from casework.storage.db import reading, run_write
-from casework.storage.tables import cases, events, offices
+from casework.storage.tables import cases, events
 from casework.subsidy.rules import CLAIM_KIND, archived_in, evaluate, gather, oral_agreements_from
 
 
@@ -25,15 +25,6 @@ def claim_ref(mediation_case: str, quarter: Quarter) -> str:
     """A claim's idempotency key: one claim per mediation case and quarter, however often
     the quarter is drafted."""
     return f"{mediation_case}@{quarter}"
-
-
-def _office_scope(conn: Connection, actor: Actor, office: str | None) -> str | None:
-    if office is not None:
-        if conn.execute(select(offices.c.code).where(offices.c.code == office)).first() is None:
-            raise NotFound(f"unknown office {office[:40]!r}")
-        check_office(actor, office, "that office's claims")
-        return office
-    return None if actor.city_wide else actor.office_code
 
 
 def draft(
@@ -55,7 +46,7 @@ def draft(
 
     def work(conn: Connection) -> dict[str, Any]:
         actor = load_actor(conn, username)
-        scope = _office_scope(conn, actor, office)
+        scope = office_scope(conn, actor, office, "that office's claims")
         candidates = archived_in(conn, quarter, scope, None)
         oral_from = oral_agreements_from(conn)
         drafted, existing, ineligible = [], [], []
@@ -136,7 +127,7 @@ def advance_quarter(
     """Fire one trigger on every claim of the quarter in ``from_state``, in one transaction."""
     with reading(service.db) as conn:
         actor = load_actor(conn, username)
-        scope = _office_scope(conn, actor, office)
+        scope = office_scope(conn, actor, office, "that office's claims")
         targets = [r.case_no for r in claims_in(conn, quarter, (from_state,), scope)]
     if on_total is not None:
         on_total(len(targets))
