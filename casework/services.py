@@ -653,17 +653,18 @@ class CaseService:
         progress: Progress | None = None,
     ) -> list[dict[str, Any]]:
         """Fire many triggers in one transaction, with the same checks and events as one at a
-        time: all of them are recorded, or none if one is refused."""
+        time: all of them are recorded, or none if one is refused (the refusal names its step).
+
+        The cases are read in bulk and moved on in memory, and the writes go out together at
+        the end (see casework.batch); the results are what ``advance_in`` step by step returns.
+        """
+        from casework.batch import advance_batch  # it builds on this module
+
         now = self.clock()
 
         def work(conn: Connection) -> list[dict[str, Any]]:
             actor = load_actor(conn, username)
-            out = []
-            for n, step in enumerate(steps, start=1):
-                out.append(self.advance_in(conn, actor, step, now))
-                if progress is not None:
-                    progress(n)
-            return out
+            return advance_batch(self, conn, actor, steps, now, progress)
 
         return run_write(self.db, work)
 
