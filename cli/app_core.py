@@ -1,22 +1,133 @@
-"""The root command group: turns every refusal into one line and the right exit code."""
+"""The root command group: turns every refusal into one line and the right exit code, and
+imports a command's module only when that command runs.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import typer
 
 # Typer vendors Click since 0.26; its exception types live here.
 from typer import Abort, Exit
+from typer._click import Command, Context, HelpFormatter
 from typer._click.exceptions import ClickException
-from typer.core import TyperGroup
+from typer.core import HAS_RICH, TyperGroup
 
 from cli.output import error
 
 
+@dataclass(frozen=True)
+class Lazy:
+    """A root command kept in ``module``: a ``typer.Typer`` group or a command function.
+
+    ``help`` is the line ``casework --help`` shows for it, so that listing the commands imports
+    none of them; a test checks it against the command's own help.
+    """
+
+    module: str
+    attribute: str
+    help: str
+
+    def load(self, name: str) -> Command:
+        """Import the module and build the Click command exactly as ``add_typer`` would."""
+        target = getattr(importlib.import_module(self.module), self.attribute)
+        holder = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+        holder.callback()(_nothing)
+        if isinstance(target, typer.Typer):
+            holder.add_typer(target, name=name)
+        else:
+            holder.command(name)(target)
+        group = typer.main.get_group(holder)
+        return group.commands[name]
+
+
+def _nothing() -> None:
+    """The throw-away holder's callback (it makes ``get_group`` build a group)."""
+
+
+class _Commands(MutableMapping[str, Command]):
+    """The root's ``commands``: every name known up front, each command built on first use."""
+
+    def __init__(self, eager: Mapping[str, Command], lazy: Mapping[str, Lazy]) -> None:
+        self._loaded: dict[str, Command] = dict(eager)
+        self._lazy = {n: e for n, e in lazy.items() if n not in self._loaded}
+        self._order = [*self._loaded, *self._lazy]
+
+    def __getitem__(self, name: str) -> Command:
+        cmd = self._loaded.get(name)
+        if cmd is None:
+            cmd = self._loaded[name] = self._lazy[name].load(name)
+        return cmd
+
+    def __setitem__(self, name: str, cmd: Command) -> None:
+        if name not in self._loaded and name not in self._lazy:
+            self._order.append(name)
+        self._loaded[name] = cmd
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self._order:
+            raise KeyError(name)
+        self._order.remove(name)
+        self._loaded.pop(name, None)
+        self._lazy.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._loaded or name in self._lazy
+
+
 class CaseworkGroup(TyperGroup):
-    """A Typer group whose errors are one line on stderr, never a traceback."""
+    """A Typer group whose errors are one line on stderr, never a traceback.
+
+    Subclasses list their commands in ``lazy``; a command's module is imported when it runs,
+    when its help is asked for, or when ``commands`` is walked, never to list the commands.
+    """
+
+    lazy: ClassVar[Mapping[str, Lazy]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Commands(self.commands, self.lazy)
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        if not HAS_RICH or self.rich_markup_mode is None:
+            super().format_help(ctx, formatter)
+            return
+        from cli.help import print_root_help
+
+        print_root_help(self, ctx, self._listing(ctx))
+
+    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """The plain (TYPER_USE_RICH=0) command list, from the lazy table."""
+        rows = self._listing(ctx)
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def _listing(self, ctx: Context) -> list[tuple[str, str]]:
+        from cli.help import first_paragraph
+
+        rows = []
+        for name in self.list_commands(ctx):
+            entry = self.lazy.get(name)
+            if entry is not None:
+                rows.append((name, entry.help))
+                continue
+            cmd = self.commands[name]
+            if not cmd.hidden:
+                rows.append((name, first_paragraph(cmd.short_help or cmd.help or "")))
+        return rows
 
     def main(  # type: ignore[override]
         self,

@@ -6,19 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli import (
-    admin_cmds,
-    case_cmds,
-    deadline_cmds,
-    demo_cmds,
-    export_cmds,
-    report_cmds,
-    stats_cmds,
-    subsidy_cmds,
-    trust_cmds,
-    workflow_cmds,
-)
-from cli.app_core import CaseworkGroup
+from cli.app_core import CaseworkGroup, Lazy
 from cli.state import Settings
 
 HELP = """casework: petitions (信访), people's mediation (人民调解) and leader-assigned major
@@ -35,8 +23,73 @@ Examples:
   casework --as sup1 case advance XF-2020-panzhou-00001 accept
 """
 
+# The commands, in the order ``casework --help`` lists them. A command's module is imported only
+# when the command runs (or its own help is asked for): ``casework --help`` and ``casework case
+# show`` import neither the other commands nor what they use. Each line of help is the first
+# paragraph of the command's own help; tests/cli/test_startup.py keeps the two in step.
+COMMANDS: dict[str, Lazy] = {
+    "init": Lazy("cli.admin_cmds", "init", "Create or upgrade the database schema; idempotent."),
+    "due": Lazy(
+        "cli.deadline_cmds",
+        "due",
+        "What falls due soon (临期) and what is late (超期), most urgent first.",
+    ),
+    "demo": Lazy(
+        "cli.demo_cmds",
+        "demo",
+        "Build a believable year in Gaozhou (28 towns, the city bureaus) through the same "
+        "services a clerk uses, then print the 2020 report's figures beside casework's "
+        "statistics.",
+    ),
+    "backup": Lazy(
+        "cli.trust_cmds",
+        "backup",
+        "Take a consistent copy of a live SQLite database and check it.",
+    ),
+    "office": Lazy(
+        "cli.admin_cmds", "office_app", "Offices (单位): town judicial offices and city bodies."
+    ),
+    "user": Lazy("cli.admin_cmds", "user_app", "Users (用户): one role and one office each."),
+    "case": Lazy(
+        "cli.case_cmds", "case_app", "Cases (案件): register, advance, document, show, list."
+    ),
+    "workflow": Lazy(
+        "cli.workflow_cmds", "workflow_app", "Procedures (流程): states, triggers, roles."
+    ),
+    "audit": Lazy("cli.trust_cmds", "audit_app", "The tamper-evident history (审计)."),
+    "calendar": Lazy(
+        "cli.deadline_cmds",
+        "calendar_app",
+        "The working-day calendar (工作日历): statutory holidays and make-up working days.",
+    ),
+    "subsidy": Lazy(
+        "cli.subsidy_cmds",
+        "subsidy_app",
+        "以案定补: per-case subsidies for people's mediators, claimed per quarter.",
+    ),
+    "screening": Lazy(
+        "cli.stats_cmds", "screening_app", "The dispute screening ledger (矛盾纠纷排查台账)."
+    ),
+    "stats": Lazy(
+        "cli.stats_cmds",
+        "stats_app",
+        "The figures of the metric catalogue (统计), each traceable to its cases.",
+    ),
+    "report": Lazy("cli.report_cmds", "report_app", "Reports (报告) filled from the statistics."),
+    "export": Lazy(
+        "cli.export_cmds",
+        "export_app",
+        "Exports (导出) of cases for spreadsheets and other systems.",
+    ),
+}
+
+
+class CaseworkRoot(CaseworkGroup):
+    lazy = COMMANDS
+
+
 app = typer.Typer(
-    cls=CaseworkGroup,
+    cls=CaseworkRoot,
     help=HELP,
     no_args_is_help=True,
     add_completion=False,
@@ -73,23 +126,6 @@ def root(
     import os
 
     ctx.obj = Settings(db=db, user=user or os.environ.get("CASEWORK_USER") or None)
-
-
-app.command("init")(admin_cmds.init)
-app.add_typer(admin_cmds.office_app, name="office")
-app.add_typer(admin_cmds.user_app, name="user")
-app.add_typer(case_cmds.case_app, name="case")
-app.add_typer(workflow_cmds.workflow_app, name="workflow")
-app.add_typer(trust_cmds.audit_app, name="audit")
-app.command("due")(deadline_cmds.due)
-app.add_typer(deadline_cmds.calendar_app, name="calendar")
-app.add_typer(subsidy_cmds.subsidy_app, name="subsidy")
-app.add_typer(stats_cmds.screening_app, name="screening")
-app.add_typer(stats_cmds.stats_app, name="stats")
-app.command("demo")(demo_cmds.demo)
-app.add_typer(report_cmds.report_app, name="report")
-app.add_typer(export_cmds.export_app, name="export")
-app.command("backup")(trust_cmds.backup)
 
 
 def run() -> None:
