@@ -22,7 +22,7 @@ from casework.diagrams import describe, mermaid
 from casework.engine import Engine as WorkflowEngine
 from casework.holidays import add_holiday_file, calendar_coverage, load_calendar
 from casework.parties import PartyInput
-from casework.services import CaseService
+from casework.services import CaseService, Progress
 from casework.storage import schema
 from casework.storage.db import open_engine, reading
 from casework.timeutil import local_date, parse_date
@@ -366,6 +366,22 @@ class Casework:
             data = export.rows(conn, actor, chosen, reveal, kind, first, last, office)
             count = export.write(out, chosen, data)
         return {"out": out, "rows": count, "columns": chosen, "revealed": reveal}
+
+    def import_ledger(
+        self,
+        kind: str,
+        path: str,
+        map_path: str | None = None,
+        office: str | None = None,
+        skip_bad: bool = False,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
+        """Import a CSV or XLSX ledger (台账) of one procedure, replaying each row's steps."""
+        from casework.ledger.importer import import_ledger
+
+        return import_ledger(
+            self._cases, self.user, kind, path, map_path, office, skip_bad, progress
+        )
 
     @property
     def subsidy(self) -> SubsidyAPI:

@@ -16,32 +16,55 @@ from sqlalchemy.engine import Connection
 from casework.actors import Actor, office_scope
 from casework.errors import InvalidData, NotAllowed
 from casework.identity import mask_id, mask_phone
-from casework.storage.tables import cases, parties
+from casework.replay import DOCUMENT
+from casework.storage.tables import cases, events, parties
 from casework.timeutil import local_iso
 
-# name: (Chinese header, how to read it from a case row and its parties)
-Reader = Callable[[Any, list[Any], bool], Any]
+# name: (Chinese header, how to read it from a case row, its parties, reveal, its events)
+Reader = Callable[[Any, list[Any], bool, list[Any]], Any]
+
+
+def history(steps: list[Any]) -> str:
+    """The steps after registration as JSON, which `casework import` replays (办理经过)."""
+    out = []
+    for ev in steps:
+        if ev.seq == 1:
+            continue
+        entry: dict[str, Any] = {"trigger": ev.trigger, "at": local_iso(ev.occurred_at)}
+        entry["by"] = ev.actor
+        data = dict(ev.data or {})
+        if ev.trigger == DOCUMENT:
+            entry.update({k: v for k, v in data.items() if v is not None})
+        elif data:
+            entry["values"] = data
+        if ev.note:
+            entry["note"] = ev.note
+        out.append(entry)
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+
+
 COLUMNS: dict[str, tuple[str, Reader]] = {
-    "case_no": ("案件编号", lambda c, p, r: c.case_no),
-    "kind": ("案件类型", lambda c, p, r: c.kind),
-    "office": ("单位", lambda c, p, r: c.office_code),
-    "title": ("案件标题", lambda c, p, r: c.title),
-    "state": ("状态", lambda c, p, r: c.state),
-    "registered_at": ("登记时间", lambda c, p, r: local_iso(c.registered_at)),
-    "registered_on": ("登记日期", lambda c, p, r: c.registered_on.isoformat()),
-    "parties": ("当事人", lambda c, p, r: "；".join(f"{x.role}:{x.name}" for x in p)),
+    "case_no": ("案件编号", lambda c, p, r, e: c.case_no),
+    "kind": ("案件类型", lambda c, p, r, e: c.kind),
+    "office": ("单位", lambda c, p, r, e: c.office_code),
+    "title": ("案件标题", lambda c, p, r, e: c.title),
+    "state": ("状态", lambda c, p, r, e: c.state),
+    "registered_at": ("登记时间", lambda c, p, r, e: local_iso(c.registered_at)),
+    "registered_on": ("登记日期", lambda c, p, r, e: c.registered_on.isoformat()),
+    "parties": ("当事人", lambda c, p, r, e: "；".join(f"{x.role}:{x.name}" for x in p)),
     "id_numbers": (
         "身份证号",
-        lambda c, p, r: "；".join((x.id_number if r else mask_id(x.id_number)) or "" for x in p),
+        lambda c, p, r, e: "；".join((x.id_number if r else mask_id(x.id_number)) or "" for x in p),
     ),
     "phones": (
         "联系电话",
-        lambda c, p, r: "；".join((x.phone if r else mask_phone(x.phone)) or "" for x in p),
+        lambda c, p, r, e: "；".join((x.phone if r else mask_phone(x.phone)) or "" for x in p),
     ),
-    "version": ("版本", lambda c, p, r: c.version),
+    "version": ("版本", lambda c, p, r, e: c.version),
+    "history": ("办理经过", lambda c, p, r, e: history(e)),
     "data": (
         "案件数据",
-        lambda c, p, r: json.dumps(c.data or {}, ensure_ascii=False, sort_keys=True),
+        lambda c, p, r, e: json.dumps(c.data or {}, ensure_ascii=False, sort_keys=True),
     ),
 }
 DEFAULT_COLUMNS = (
@@ -50,11 +73,12 @@ DEFAULT_COLUMNS = (
     "office",
     "title",
     "state",
-    "registered_on",
+    "registered_at",
     "parties",
     "id_numbers",
     "phones",
     "data",
+    "history",
 )
 REVEAL_ROLES = frozenset({"supervisor", "admin"})
 
@@ -101,11 +125,11 @@ def rows(
         query = query.where(cases.c.registered_on <= end)
     readers = [COLUMNS[name][1] for name in columns]
     # Checks above run now; the rows below are produced as the writer asks for them.
-    return _stream(conn, query, readers, reveal)
+    return _stream(conn, query, readers, reveal, "history" in columns)
 
 
 def _stream(
-    conn: Connection, query: Any, readers: list[Reader], reveal: bool
+    conn: Connection, query: Any, readers: list[Reader], reveal: bool, with_events: bool
 ) -> Iterator[list[Any]]:
     result = conn.execution_options(stream_results=True, yield_per=1000).execute(query)
     for batch in result.partitions(1000):
@@ -117,9 +141,17 @@ def _stream(
             .order_by(parties.c.case_id, parties.c.ord)
         ):
             by_case.setdefault(p.case_id, []).append(p)
+        steps: dict[int, list[Any]] = {}
+        if with_events:
+            for ev in conn.execute(
+                select(events)
+                .where(events.c.case_id.in_(ids))
+                .order_by(events.c.case_id, events.c.seq)
+            ):
+                steps.setdefault(ev.case_id, []).append(ev)
         for c in batch:
             people = by_case.get(c.id, [])
-            yield [read(c, people, reveal) for read in readers]
+            yield [read(c, people, reveal, steps.get(c.id, [])) for read in readers]
 
 
 def write(path: str, columns: list[str], data: Iterator[list[Any]]) -> int:

@@ -7,6 +7,7 @@ from workflows.spec import (
     FieldSpec,
     Guard,
     GuardContext,
+    LedgerStep,
     StateSpec,
     TimeLimit,
     TriggerSpec,
@@ -76,6 +77,43 @@ def _file_complete(ctx: GuardContext) -> str | None:
     return None
 
 
+RESULT = "调解结果"
+PERFORMANCE = "履行情况"
+# A mediation ledger (人民调解台账): 结案日期 is the day of the outcome in 调解结果; steps are
+# fired by the mediator named in 调解员 where the role allows, else by the importing user.
+LEDGER = (
+    LedgerStep("accept", "受理日期", {"mediator": "调解员"}, actor="调解员"),
+    LedgerStep(
+        "decline",
+        "结案日期",
+        {"reason": "不予受理理由"},
+        when=(RESULT, ("decline", "不予受理")),
+        actor="调解员",
+    ),
+    LedgerStep(
+        "agree",
+        "结案日期",
+        {"form": "协议形式"},
+        when=(RESULT, ("agree", "成功", "调解成功", "达成协议")),
+        actor="调解员",
+    ),
+    # A ledger records 调解不成 only once the parties were told of their other routes (art. 29).
+    LedgerStep(
+        "fail",
+        "结案日期",
+        fixed={"routes_told": "yes"},
+        when=(RESULT, ("fail", "不成功", "调解不成", "失败")),
+        actor="调解员",
+    ),
+    LedgerStep("confirm", "司法确认日期", {"court_case_no": "司法确认案号"}),
+    LedgerStep(
+        "perform", "履行日期", when=(PERFORMANCE, ("perform", "已履行")), actor="调解员"
+    ),
+    LedgerStep("breach", "履行日期", when=(PERFORMANCE, ("breach", "未履行")), actor="调解员"),
+    LedgerStep("follow_up", "回访日期", {"satisfaction": "满意度"}, actor="调解员"),
+    LedgerStep("archive", "归档日期"),
+)
+
 WORKFLOW = Workflow(
     name="mediation",
     label="人民调解",
@@ -92,6 +130,7 @@ WORKFLOW = Workflow(
         StateSpec("archived", "已归档", terminal=True),
     ),
     initial="applied",
+    ledger=LEDGER,
     register_roles=("clerk", "mediator", "supervisor"),
     register_fields=(
         FieldSpec("source", "案件来源", "choice", choices=SOURCES, required=False),

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from workflows.guards import at_most, within
-from workflows.spec import ANY_OPEN, FieldSpec, StateSpec, TimeLimit, TriggerSpec, Workflow
+from workflows.spec import (
+    ANY_OPEN,
+    FieldSpec,
+    LedgerStep,
+    StateSpec,
+    TimeLimit,
+    TriggerSpec,
+    Workflow,
+)
 
 OUTCOMES = {"support": "支持", "explain": "解释说明", "not_support": "不予支持"}
 
@@ -38,6 +46,17 @@ REREVIEW_WINDOW = TimeLimit(
 # hearings, so the limit runs on calendar days.
 REREVIEW = TimeLimit("rereview_limit", "复核期限", start="request_rereview", days=30)
 
+# A petition ledger (信访台账): one row per matter, a date column per step taken. Steps are fired
+# by the user named in 承办人 when their role allows it, else by the importing user.
+LEDGER = (
+    LedgerStep("accept", "受理日期", actor="承办人"),
+    LedgerStep("refuse", "不予受理日期", {"reason": "不予受理理由"}, actor="承办人"),
+    LedgerStep("forward", "转送日期", {"to_organ": "转送机关"}, actor="承办人"),
+    LedgerStep("extend", "延期日期", {"days": "延长天数", "reason": "延期理由"}, actor="承办人"),
+    LedgerStep("reply", "答复日期", {"outcome": "处理意见"}, actor="承办人"),
+    LedgerStep("close", "办结日期", actor="承办人"),
+)
+
 WORKFLOW = Workflow(
     name="petition",
     label="信访事项",
@@ -57,6 +76,7 @@ WORKFLOW = Workflow(
         StateSpec("diverted", "已导入法定途径", terminal=True),
     ),
     initial="registered",
+    ledger=LEDGER,
     register_roles=("clerk", "supervisor"),
     register_fields=(
         FieldSpec("channel", "信访形式", "choice", choices=CHANNELS, required=False),

@@ -168,6 +168,21 @@ class DayCounter(Protocol):
 
 
 @dataclass(frozen=True)
+class LedgerStep:
+    """How a ledger (台账) row shows that a step happened, for importing it: a filled date
+    column, with columns for the trigger's values. When ``when`` is given, the step happened
+    only if that column holds one of the listed entries (a trigger name or a label such as
+    调解成功), which is how one date column (结案日期) serves several outcomes."""
+
+    trigger: str
+    date: str  # header of the column holding the step's date
+    values: Mapping[str, str] = field(default_factory=dict)  # field name -> header
+    fixed: Mapping[str, str] = field(default_factory=dict)  # values the ledger entry implies
+    when: tuple[str, tuple[str, ...]] | None = None  # (header, entries that select the step)
+    actor: str | None = None  # header of the column naming who acted (a username or name)
+
+
+@dataclass(frozen=True)
 class StateSpec:
     name: str
     label: str
@@ -223,6 +238,9 @@ class Workflow:
     # When set, cases are created only by this command (e.g. subsidy claims by drafting),
     # never by a plain `case register`.
     registered_by: str | None = None
+    # How the procedure's paper ledgers show its steps (see LedgerStep); empty when its cases
+    # are imported only from casework's own exports (the 办理经过 column).
+    ledger: tuple[LedgerStep, ...] = ()
 
     def field(self, name: str) -> FieldSpec | None:
         """A registration or trigger field by name (the first declared wins)."""

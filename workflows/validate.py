@@ -32,6 +32,15 @@ def problems(wf: Workflow) -> list[str]:
     for role in wf.register_roles:
         if role not in ROLES:
             out.append(f"{wf.name}: registration names unknown role {role!r}")
+    for step in wf.ledger:
+        trig = wf.trigger(step.trigger)
+        if trig is None:
+            out.append(f"{wf.name}: ledger step names unknown trigger {step.trigger!r}")
+            continue
+        takes = {f.name for f in trig.fields}
+        for name in [*step.values, *step.fixed]:
+            if name not in takes:
+                out.append(f"{wf.name}: ledger step {step.trigger!r} sets unknown value {name!r}")
     for t in wf.triggers:
         for src in t.sources:
             if src != ANY_OPEN and src not in known:

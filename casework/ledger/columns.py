@@ -1,0 +1,161 @@
+"""Which ledger column holds what: the documented headers, and a file's own renamed by --map."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from casework.errors import InvalidData
+from workflows.spec import Workflow
+
+# Headers every procedure's ledger may use, each with the target it fills. Where several
+# headers fill one target, the first one listed that a row fills wins (登记时间 over 登记日期).
+COMMON: dict[str, str] = {
+    "台账编号": "ref",
+    "案件编号": "ref",
+    "编号": "ref",
+    "案件类型": "kind",
+    "单位": "office",
+    "司法所": "office",
+    "承办单位": "office",
+    "登记单位": "office",
+    "案件标题": "title",
+    "标题": "title",
+    "纠纷简要情况": "title",
+    "事由": "title",
+    "登记时间": "registered_at",
+    "登记日期": "registered_at",
+    "申请日期": "registered_at",
+    "当事人": "parties",
+    "身份证号": "id_numbers",
+    "联系电话": "phones",
+    "状态": "state",
+    "办理经过": "history",
+    "案件数据": "data",
+    "卷宗材料": "documents",
+    "备注": "note",
+    "承办人": "handler",
+}
+# The English names a --map file may use instead of a documented header.
+TARGETS = (
+    "ref",
+    "kind",
+    "office",
+    "title",
+    "registered_at",
+    "parties",
+    "id_numbers",
+    "phones",
+    "state",
+    "history",
+    "data",
+    "documents",
+    "note",
+    "handler",
+)
+REQUIRED = ("title", "registered_at")
+# The header named in an error about a target the file has no column for.
+HEADER_OF = {target: header for header, target in reversed(COMMON.items())}
+
+
+def known_headers(wf: Workflow) -> dict[str, str]:
+    """Every header casework reads for a procedure: header -> target.
+
+    Registration values are found by their Chinese label (纠纷类型 -> ``field:dispute_type``);
+    a ledger step's columns are targets of their own (``col:受理日期``).
+    """
+    out = dict(COMMON)
+    for spec in wf.register_fields:
+        out.setdefault(spec.label, f"field:{spec.name}")
+    for step in wf.ledger:
+        headers = [step.date, *step.values.values()]
+        if step.when:
+            headers.append(step.when[0])
+        if step.actor:
+            headers.append(step.actor)
+        for header in headers:
+            out.setdefault(header, f"col:{header}")
+    return out
+
+
+def load_map(path: str | None) -> dict[str, str]:
+    """A --map file: a JSON object from the file's headers to documented headers (or '')."""
+    if path is None:
+        return {}
+    if not os.path.isfile(path):
+        raise InvalidData(f"--map {path[:200]!r} is not a readable file")
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            data = json.load(fh)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidData(f"--map {path[:200]!r} is not a JSON object: {exc}") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise InvalidData(
+            f"--map {path[:200]!r} must be a JSON object of header names, "
+            'such as {"答复时间": "答复日期"}'
+        )
+    return {k.strip(): v.strip() for k, v in data.items()}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each target is in a file's rows: target -> column indexes in priority order."""
+
+    columns: Mapping[str, tuple[int, ...]]
+    header: tuple[str, ...]
+    unused: tuple[str, ...]
+
+    def get(self, cells: Sequence[str], target: str) -> tuple[str, str]:
+        """The first filled cell of a target, with its header; ('', header) when empty."""
+        idxs = self.columns.get(target, ())
+        for i in idxs:
+            if i < len(cells) and cells[i].strip():
+                return cells[i].strip(), self.header[i]
+        return "", (self.header[idxs[0]] if idxs else HEADER_OF.get(target, target))
+
+    def has(self, target: str) -> bool:
+        return target in self.columns
+
+
+def layout(wf: Workflow, header: Sequence[str], renames: Mapping[str, str]) -> Layout:
+    """Match a file's header to targets, or refuse naming what is missing or ambiguous."""
+    known = known_headers(wf)
+    by_english = {t: t for t in TARGETS}
+    order = {h: i for i, h in enumerate(known)}
+    found: dict[str, list[tuple[int, int]]] = {}
+    unused: list[str] = []
+    for name in renames:
+        if name not in header:
+            raise InvalidData(f"--map names column {name[:40]!r}, which the file does not have")
+    for i, raw in enumerate(header):
+        name = renames.get(raw, raw)
+        if raw in renames and renames[raw] == "":
+            unused.append(raw)
+            continue
+        if name in known:
+            target, rank = known[name], order[name]
+        elif name in by_english:
+            target, rank = name, -1
+        else:
+            if raw in renames:
+                raise InvalidData(
+                    f"--map sends column {raw[:40]!r} to {name[:40]!r}, which casework does not "
+                    f"read for a {wf.name}; see `casework import --help` for the headers"
+                )
+            if raw:
+                unused.append(raw)
+            continue
+        found.setdefault(target, []).append((rank, i))
+    missing = [t for t in REQUIRED if t not in found]
+    if missing:
+        raise InvalidData(
+            "the ledger has no column for "
+            + ", ".join(f"{HEADER_OF[t]} ({t})" for t in missing)
+            + "; rename a column with --map"
+        )
+    columns = {t: tuple(i for _, i in sorted(v)) for t, v in found.items()}
+    return Layout(columns, tuple(header), tuple(unused))

@@ -1,0 +1,222 @@
+"""Importing a ledger file: read it row by row, check every row, write the good ones in
+batches inside one transaction, and refuse the whole file when any row is bad (unless the
+caller asks to skip bad rows, which then go to a rejects file beside the input)."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, TextIO
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from casework.actors import load_actor
+from casework.errors import InvalidData, NotAllowed
+from casework.holidays import load_calendar
+from casework.ledger.build import BuiltCase, CaseBuilder
+from casework.ledger.columns import layout, load_map
+from casework.ledger.readers import Row, check_ledger_path, file_digest, open_ledger
+from casework.ledger.rows import RowError, RowPlan, RowReader
+from casework.ledger.writer import existing_refs, write
+from casework.services import CaseService
+from casework.storage.db import run_write
+from casework.storage.tables import offices
+
+# Rows checked and written together: large enough that each insert carries many rows, small
+# enough that memory stays flat whatever the file's length.
+BATCH = 2000
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class BadRow:
+    row: int
+    column: str
+    why: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "error": self.why}
+
+
+class LedgerRejected(InvalidData):
+    """The file has bad rows and nothing was imported; ``bad_rows`` lists every one."""
+
+    def __init__(self, message: str, bad_rows: list[BadRow], summary: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.bad_rows = bad_rows
+        self.summary = summary
+
+
+def rejects_path(path: str) -> str:
+    """Where --skip-bad writes the rows it skipped: beside the input, as CSV."""
+    stem, _ = os.path.splitext(path)
+    return f"{stem}.rejects.csv"
+
+
+class _Rejects:
+    """The skipped rows with their reasons, written to a partial file renamed at the end."""
+
+    def __init__(self, path: str, header: list[str]) -> None:
+        self.path = path
+        self.partial = path + ".partial"
+        self.fh: TextIO = open(self.partial, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+        self.out = csv.writer(self.fh)
+        self.out.writerow(["原行号 row", "出错列 column", "错误原因 error", *header])
+
+    def add(self, bad: BadRow, cells: list[str]) -> None:
+        self.out.writerow([bad.row, bad.column, bad.why, *cells])
+
+    def finish(self, keep: bool) -> None:
+        self.fh.close()
+        if keep:
+            os.replace(self.partial, self.path)
+        else:
+            os.unlink(self.partial)
+
+
+def import_ledger(
+    service: CaseService,
+    username: str | None,
+    kind: str,
+    path: str,
+    map_path: str | None = None,
+    office: str | None = None,
+    skip_bad: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Import a CSV or XLSX ledger of one procedure's cases; returns what was done."""
+    wf = service.machines.workflow(kind)
+    if wf.registered_by:
+        raise NotAllowed(f"{wf.name} cases are created by `{wf.registered_by}`, not imported")
+    check_ledger_path(path)
+    renames = load_map(map_path)
+    sha256 = file_digest(path)
+    name = os.path.basename(path)
+    now = service.clock()
+
+    def work(conn: Connection) -> dict[str, Any]:
+        actor = load_actor(conn, username)
+        codes = _offices(conn)
+        if office is not None and office not in codes:
+            raise InvalidData(f"--office: unknown office {office[:40]!r}")
+        # A town office's clerk imports its own ledger without naming the office each row.
+        default_office = office or (None if actor.city_wide else actor.office_code)
+        builder = CaseBuilder(
+            conn,
+            service,
+            wf,
+            actor,
+            now,
+            load_calendar(conn),
+            lambda row, seq: f"import:{sha256}:{row}:{seq}",
+        )
+        summary: dict[str, Any] = {
+            "file": name,
+            "sha256": sha256,
+            "kind": wf.name,
+            "rows": 0,
+            "imported": 0,
+            "existing": 0,
+            "bad": 0,
+            "events": 0,
+            "rejects": None,
+        }
+        bad: list[BadRow] = []
+        with open_ledger(path) as (header, rows):
+            lay = layout(wf, header, renames)
+            summary["unused_columns"] = list(lay.unused)
+            reader = RowReader(wf, lay, sha256, codes, default_office)
+            rejects = _Rejects(rejects_path(path), header) if skip_bad else None
+            try:
+                seen: set[str] = set()
+                for batch in _batches(rows):
+                    summary["rows"] += len(batch)
+                    built = _check_batch(
+                        conn, wf, reader, builder, batch, seen, summary, bad, rejects
+                    )
+                    if skip_bad or not bad:
+                        write(conn, wf, built, actor.username)
+                        summary["imported"] += len(built)
+                        summary["events"] += sum(len(c.events) for c in built)
+                    if progress is not None:
+                        progress(summary["rows"])
+            except BaseException:
+                if rejects is not None:
+                    rejects.finish(keep=False)
+                raise
+        summary["bad"] = len(bad)
+        if bad and not skip_bad:
+            summary["imported"] = summary["events"] = 0
+            raise LedgerRejected(
+                f"{name}: {len(bad)} of {summary['rows']} rows are bad; nothing was imported "
+                "(fix them, or import the good rows with --skip-bad)",
+                bad,
+                summary,
+            )
+        if rejects is not None:
+            rejects.finish(keep=bool(bad))
+            summary["rejects"] = rejects.path if bad else None
+        summary["bad_rows"] = [b.as_json() for b in bad]
+        return summary
+
+    return run_write(service.db, work)
+
+
+def _offices(conn: Connection) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for r in conn.execute(select(offices.c.code, offices.c.name)):
+        out[r.code] = r.code
+        out.setdefault(r.name, r.code)
+    return out
+
+
+def _batches(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    while batch := list(islice(rows, BATCH)):
+        yield batch
+
+
+def _check_batch(
+    conn: Connection,
+    wf: Any,
+    reader: RowReader,
+    builder: CaseBuilder,
+    batch: list[Row],
+    seen: set[str],
+    summary: dict[str, Any],
+    bad: list[BadRow],
+    rejects: _Rejects | None,
+) -> list[BuiltCase]:
+    """The batch's new cases, built and checked; bad rows are noted, known ones counted."""
+    plans: list[tuple[RowPlan, list[str]]] = []
+    for number, cells in batch:
+        try:
+            plan = reader.plan(number, cells)
+            if plan.ref.startswith("ledger:"):
+                if plan.ref in seen:
+                    raise RowError(number, "台账编号", f"{plan.ref[7:][:40]!r} is repeated")
+                seen.add(plan.ref)
+            plans.append((plan, cells))
+        except RowError as exc:
+            _bad(exc, cells, bad, rejects)
+    known = existing_refs(conn, wf, [(p.office, p.ref) for p, _ in plans])
+    built: list[BuiltCase] = []
+    for plan, cells in plans:
+        if (plan.office, plan.ref) in known:
+            summary["existing"] += 1
+            continue
+        try:
+            built.append(builder.build(plan))
+        except RowError as exc:
+            _bad(exc, cells, bad, rejects)
+    return built
+
+
+def _bad(exc: RowError, cells: list[str], bad: list[BadRow], rejects: _Rejects | None) -> None:
+    row = BadRow(exc.row, exc.column, exc.why)
+    bad.append(row)
+    if rejects is not None:
+        rejects.add(row, cells)

@@ -1,0 +1,343 @@
+"""One ledger row read into a plan: the registration and the steps the row shows, in order.
+
+Only the row's own text is checked here; the procedure's rules are checked when the plan is
+built into a case (casework.ledger.build).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from casework.errors import CaseworkError, InvalidData
+from casework.ledger.columns import Layout
+from casework.parties import PartyInput
+from casework.replay import DOCUMENT
+from casework.timeutil import CST, parse_when
+from workflows.spec import PARTY_ROLES, FieldSpec, Workflow
+
+
+class RowError(CaseworkError):
+    """A bad ledger row: its number, the column to blame and why."""
+
+    def __init__(self, row: int, column: str, why: str) -> None:
+        super().__init__(f"row {row}, {column}: {why}")
+        self.row, self.column, self.why = row, column, why
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    """A trigger (or a document, ``trigger == "document"``) the row shows, with its time."""
+
+    trigger: str
+    at: datetime
+    date_only: bool
+    column: str  # the header blamed if the step is refused
+    values: Mapping[str, str] = field(default_factory=dict)
+    actors: tuple[str, ...] = ()  # usernames or names to try first, before the importer
+    note: str | None = None
+    document: tuple[str, str | None, str | None] | None = None  # kind, file name, SHA-256
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """A ledger row as a registration and its steps."""
+
+    row: int
+    ref: str
+    office: str
+    title: str
+    parties: tuple[PartyInput, ...]
+    values: Mapping[str, str]
+    at: datetime
+    date_only: bool
+    note: str | None
+    steps: tuple[PlannedStep, ...]
+    documents: tuple[str, ...]  # document kinds the case file holds (卷宗材料)
+    expect_state: str | None
+    handler: str | None
+
+
+_DATE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?"
+)
+_SPLIT = re.compile(r"[；;、\n]")
+_DOC_SPLIT = re.compile(r"[；;、,，\n]")
+
+
+def parse_cell_time(text: str, what: str) -> tuple[datetime, bool]:
+    """A ledger date or date-time (2020-09-01, 2020/9/1, 2020年9月1日, ISO with an offset), as
+    an instant, and whether only a date was given."""
+    raw = text.strip()
+    m = _DATE.fullmatch(raw)
+    if m:
+        y, mo, d, hh, mm, ss = m.groups()
+        try:
+            day = date(int(y), int(mo), int(d))
+            clock = time(int(hh), int(mm), int(ss or 0)) if hh else time(0, 0)
+        except ValueError:
+            raise InvalidData(f"{text[:40]!r} is not a real date") from None
+        return datetime.combine(day, clock, tzinfo=CST), hh is None
+    try:
+        return parse_when(raw, what), False
+    except InvalidData:
+        raise InvalidData(f"{text[:40]!r} is not a date (2020-09-01 or 2020年9月1日)") from None
+
+
+def choice_code(spec: FieldSpec | None, text: str) -> str:
+    """A choice given by its code or its Chinese label, as its code."""
+    if spec is None or spec.kind != "choice" or text in spec.choices:
+        return text
+    for code, label in spec.choices.items():
+        if label == text:
+            return code
+    return text  # left for the value check to refuse with the accepted codes
+
+
+class RowReader:
+    """Reads rows of one file for one procedure into plans."""
+
+    def __init__(
+        self,
+        wf: Workflow,
+        lay: Layout,
+        sha256: str,
+        offices: Mapping[str, str],
+        default_office: str | None,
+    ) -> None:
+        self.wf = wf
+        self.lay = lay
+        self.sha256 = sha256
+        self.offices = offices  # code or name -> code
+        self.default_office = default_office
+        self.state_names = {s.name: s.name for s in wf.states} | {
+            s.label: s.name for s in wf.states
+        }
+        self.selectors: dict[str, set[str]] = {}
+        for step in wf.ledger:
+            if step.when:
+                self.selectors.setdefault(step.when[0], set()).update(step.when[1])
+
+    def plan(self, row: int, cells: Sequence[str]) -> RowPlan:
+        """The plan of one row, or a RowError naming the first problem found."""
+        get = self.lay.get
+        wf = self.wf
+
+        kind, col = get(cells, "kind")
+        if kind and kind not in (wf.name, wf.label):
+            raise RowError(row, col, f"the row is a {kind[:30]!r} case, not a {wf.name}")
+        office = self._office(row, cells)
+        title, _ = get(cells, "title")
+        if not title:
+            raise RowError(row, self._col("title"), "empty; every case needs a title")
+        when_text, col = get(cells, "registered_at")
+        if not when_text:
+            raise RowError(row, self._col("registered_at"), "empty; when was the case registered?")
+        at, date_only = self._time(row, col, when_text)
+        ref_text, col = get(cells, "ref")
+        if len(ref_text) > 180:
+            raise RowError(row, col, "longer than 180 characters")
+        ref = f"ledger:{ref_text}" if ref_text else f"import:{self.sha256}:{row}"
+        note = get(cells, "note")[0] or None
+        handler = get(cells, "handler")[0] or None
+        state_text, col = get(cells, "state")
+        expect = None
+        if state_text:
+            expect = self.state_names.get(state_text)
+            if expect is None:
+                raise RowError(row, col, f"{state_text[:30]!r} is not a state of a {wf.name}")
+        history, col = get(cells, "history")
+        if history:
+            steps = self._history(row, col, history)
+        else:
+            steps = self._ledger_steps(row, cells, handler)
+        return RowPlan(
+            row=row,
+            ref=ref,
+            office=office,
+            title=title,
+            parties=self._parties(row, cells),
+            values=self._values(row, cells),
+            at=at,
+            date_only=date_only,
+            note=note,
+            steps=steps,
+            documents=self._documents(row, cells),
+            expect_state=expect,
+            handler=handler,
+        )
+
+    # -- pieces ------------------------------------------------------------------------------
+
+    def _col(self, target: str) -> str:
+        return self.lay.get((), target)[1]
+
+    def _time(self, row: int, col: str, text: str) -> tuple[datetime, bool]:
+        try:
+            return parse_cell_time(text, col)
+        except InvalidData as exc:
+            raise RowError(row, col, str(exc)) from None
+
+    def _office(self, row: int, cells: Sequence[str]) -> str:
+        text, col = self.lay.get(cells, "office")
+        if not text:
+            if self.default_office is None:
+                raise RowError(row, col, "empty; name the office in the row or with --office")
+            return self.default_office
+        code = self.offices.get(text)
+        if code is None:
+            raise RowError(row, col, f"unknown office {text[:40]!r}")
+        return code
+
+    def _parties(self, row: int, cells: Sequence[str]) -> tuple[PartyInput, ...]:
+        text, _ = self.lay.get(cells, "parties")
+        if not text:
+            return ()
+        labels = {label: role for role, label in PARTY_ROLES.items()}
+        allowed = self.wf.party_roles
+        out: list[tuple[str, str]] = []
+        for i, entry in enumerate(p.strip() for p in _SPLIT.split(text)):
+            if not entry:
+                continue
+            role_text, sep, name = entry.replace("：", ":").partition(":")
+            if sep:
+                role = labels.get(role_text.strip(), role_text.strip())
+            else:
+                # A plain list of names: the first is the one who came, the others the other side.
+                name = role_text
+                first, other = allowed[0], "respondent" if "respondent" in allowed else allowed[0]
+                role = first if i == 0 else other
+            out.append((role, name.strip()))
+        ids = self._aligned(row, cells, "id_numbers", len(out))
+        phones = self._aligned(row, cells, "phones", len(out))
+        return tuple(
+            PartyInput(role, name, ids[i], phones[i]) for i, (role, name) in enumerate(out)
+        )
+
+    def _aligned(self, row: int, cells: Sequence[str], target: str, n: int) -> list[str | None]:
+        text, col = self.lay.get(cells, target)
+        parts = [p.strip() for p in _SPLIT.split(text)] if text else []
+        if len(parts) > n:
+            raise RowError(row, col, f"{len(parts)} entries for {n} parties in 当事人")
+        # A masked number (from an export without --reveal) is unknown, not wrong.
+        out = [p if p and "*" not in p else None for p in parts]
+        return out + [None] * (n - len(out))
+
+    def _values(self, row: int, cells: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        data_text, data_col = self.lay.get(cells, "data")
+        if data_text:
+            try:
+                data = json.loads(data_text)
+            except ValueError:
+                raise RowError(row, data_col, "not a JSON object") from None
+            if not isinstance(data, dict):
+                raise RowError(row, data_col, "not a JSON object")
+            for spec in self.wf.register_fields:
+                if data.get(spec.name) is not None:
+                    out[spec.name] = str(data[spec.name])
+        for spec in self.wf.register_fields:
+            text, _ = self.lay.get(cells, f"field:{spec.name}")
+            if text:
+                out[spec.name] = choice_code(spec, text)
+        return out
+
+    def _documents(self, row: int, cells: Sequence[str]) -> tuple[str, ...]:
+        text, col = self.lay.get(cells, "documents")
+        if not text:
+            return ()
+        by_label = {label: kind for kind, label in self.wf.documents.items()}
+        out = []
+        for entry in (p.strip() for p in _DOC_SPLIT.split(text)):
+            if not entry:
+                continue
+            kind = entry if entry in self.wf.documents else by_label.get(entry)
+            if kind is None:
+                raise RowError(
+                    row, col, f"{entry[:30]!r} is not a document of a {self.wf.name} case file"
+                )
+            out.append(kind)
+        return tuple(dict.fromkeys(out))
+
+    def _ledger_steps(
+        self, row: int, cells: Sequence[str], handler: str | None
+    ) -> tuple[PlannedStep, ...]:
+        get = self.lay.get
+        for header, accepted in self.selectors.items():
+            text, col = get(cells, f"col:{header}")
+            if text and text not in accepted:
+                choices = "、".join(a for a in sorted(accepted) if not a.isascii())
+                raise RowError(row, col, f"{text[:30]!r} is not one of {choices}")
+        found: list[tuple[datetime, int, PlannedStep]] = []
+        for order, step in enumerate(self.wf.ledger):
+            date_text, date_col = get(cells, f"col:{step.date}")
+            if step.when is not None:
+                chosen, sel_col = get(cells, f"col:{step.when[0]}")
+                if chosen not in step.when[1]:
+                    continue
+                if not date_text:
+                    raise RowError(row, date_col, f"empty, but {sel_col} is {chosen!r}")
+            elif not date_text:
+                continue
+            at, date_only = self._time(row, date_col, date_text)
+            trig = self.wf.trigger(step.trigger)
+            values = dict(step.fixed)
+            for name, header in step.values.items():
+                text, _ = get(cells, f"col:{header}")
+                if text:
+                    values[name] = choice_code(trig.field(name) if trig else None, text)
+            actors = tuple(
+                a for a in (get(cells, f"col:{step.actor}")[0] if step.actor else "", handler) if a
+            )
+            found.append(
+                (at, order, PlannedStep(step.trigger, at, date_only, date_col, values, actors))
+            )
+        found.sort(key=lambda f: (f[0], f[1]))
+        return tuple(s for _, _, s in found)
+
+    def _history(self, row: int, col: str, text: str) -> tuple[PlannedStep, ...]:
+        try:
+            entries = json.loads(text)
+        except ValueError:
+            raise RowError(row, col, "not a JSON list of steps") from None
+        if not isinstance(entries, list):
+            raise RowError(row, col, "not a JSON list of steps")
+        out = []
+        for n, entry in enumerate(entries, start=1):
+            out.append(self._history_step(row, f"{col} step {n}", entry))
+        return tuple(out)
+
+    def _history_step(self, row: int, col: str, entry: Any) -> PlannedStep:
+        if not isinstance(entry, dict) or not isinstance(entry.get("trigger"), str):
+            raise RowError(row, col, 'each step must be an object with "trigger" and "at"')
+        trigger = entry["trigger"]
+        at_text = entry.get("at")
+        if not isinstance(at_text, str):
+            raise RowError(row, col, f"'{trigger[:30]}' has no time (\"at\")")
+        at, date_only = self._time(row, col, at_text)
+        by = entry.get("by")
+        actors = (by,) if isinstance(by, str) and by else ()
+        note = entry.get("note") if isinstance(entry.get("note"), str) else None
+        if trigger == DOCUMENT:
+            kind = entry.get("kind")
+            if not isinstance(kind, str):
+                raise RowError(row, col, 'a document step needs its "kind"')
+            name, digest = entry.get("file_name"), entry.get("sha256")
+            doc = (
+                kind,
+                name if isinstance(name, str) else None,
+                digest if isinstance(digest, str) else None,
+            )
+            return PlannedStep(DOCUMENT, at, date_only, col, {}, actors, note, doc)
+        raw = entry.get("values") or {}
+        if not isinstance(raw, dict):
+            raise RowError(row, col, '"values" must be an object')
+        trig = self.wf.trigger(trigger)
+        names = {f.name for f in trig.fields} if trig else set(raw)
+        values = {k: str(v) for k, v in raw.items() if k in names and v is not None}
+        return PlannedStep(trigger, at, date_only, col, values, actors, note)

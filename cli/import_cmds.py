@@ -1,0 +1,69 @@
+"""``casework import KIND FILE``: a CSV or XLSX ledger (台账) into casework."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from cli import output
+from cli.state import settings
+
+
+def import_ledger(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="The procedure: petition, mediation, ...")],
+    file: Annotated[str, typer.Argument(help="The ledger, FILE.csv or FILE.xlsx.")],
+    map_file: Annotated[
+        str | None,
+        typer.Option("--map", help="JSON object renaming the file's headers to casework's."),
+    ] = None,
+    office: Annotated[
+        str | None, typer.Option("--office", help="Office code of rows that name none.")
+    ] = None,
+    skip_bad: Annotated[
+        bool,
+        typer.Option("--skip-bad", help="Import the good rows; bad ones go to FILE.rejects.csv."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """Import a ledger (台账) of one procedure from CSV or XLSX, with Chinese headers.
+
+    Every row is checked first; if any row is bad, every bad row is listed (row, column, why)
+    and nothing is imported, unless --skip-bad imports the good rows and writes the bad ones to
+    FILE.rejects.csv beside the input. Rows showing a case mid-procedure (受理日期, 结案日期,
+    答复日期...) are replayed through the procedure with back-dated events, each naming the file's
+    SHA-256 and its row. Importing the same file again adds nothing. Headers: docs/import.md;
+    rename a file's own with --map FILE.json, such as {"答复时间": "答复日期"}.
+
+    Examples:
+
+      casework --as lin_sup import mediation 调解台账2019.xlsx
+
+      casework --as city_clerk import petition 信访台账.csv --office panzhou --skip-bad
+    """
+    from casework.ledger.importer import LedgerRejected
+
+    api = settings(ctx).open()
+    try:
+        with output.ProgressBar(f"导入 importing {file}", rate_unit="rows") as bar:
+            result = api.import_ledger(kind, file, map_file, office, skip_bad, bar.advance_to)
+    except LedgerRejected as exc:
+        if as_json:
+            output.print_json({**exc.summary, "bad_rows": [b.as_json() for b in exc.bad_rows]})
+        output.error(str(exc))
+        for bad in exc.bad_rows:
+            sys.stderr.write(f"  row {bad.row}, {bad.column}: {bad.why}\n")
+        raise typer.Exit(1) from None
+    if as_json:
+        output.print_json(result)
+        return
+    output.line(
+        f"已导入 imported {result['imported']} cases ({result['events']} events) from "
+        f"{result['file']}; {result['existing']} already imported"
+    )
+    if result["rejects"]:
+        output.line(f"跳过 skipped {result['bad']} bad rows, written to {result['rejects']}")
+    if result["unused_columns"]:
+        output.line("未使用的列 columns not read: " + "、".join(result["unused_columns"]))
