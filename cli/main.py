@@ -81,6 +81,11 @@ COMMANDS: dict[str, Lazy] = {
         "export_app",
         "Exports (导出) of cases for spreadsheets and other systems.",
     ),
+    "import": Lazy(
+        "cli.import_cmds",
+        "import_ledger",
+        "Import a ledger (台账) of one procedure from CSV or XLSX, with Chinese headers.",
+    ),
 }
 
 

@@ -75,21 +75,35 @@ def state_text(state: str, label: str, terminal: bool = False) -> str:
 class ProgressBar:
     """A Rich progress bar on stderr, so that --json output on stdout stays one document."""
 
-    def __init__(self, description: str, total: int | None = None) -> None:
+    def __init__(
+        self, description: str, total: int | None = None, rate_unit: str | None = None
+    ) -> None:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
             Progress,
+            ProgressColumn,
+            Task,
             TextColumn,
             TimeElapsedColumn,
         )
+        from rich.text import Text
+
+        class Rate(ProgressColumn):
+            """Items per second, such as rows/s of an import."""
+
+            def render(self, task: Task) -> Text:
+                speed = task.finished_speed or task.speed
+                return Text("" if speed is None else f"{speed:,.0f} {rate_unit}/s")
 
         err = Console(stderr=True)
+        rate = [Rate()] if rate_unit else []
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
+            *rate,
             TimeElapsedColumn(),
             console=err,
             transient=True,
