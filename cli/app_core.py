@@ -100,6 +100,10 @@ class CaseworkGroup(TyperGroup):
         super().__init__(*args, **kwargs)
         self.commands = _Commands(self.commands, self.lazy)
 
+    def list_commands(self, ctx: Context) -> list[str]:
+        """The names in order of declaration (TyperGroup's version loads every command)."""
+        return list(self.commands)
+
     def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
         if not HAS_RICH or self.rich_markup_mode is None:
             super().format_help(ctx, formatter)

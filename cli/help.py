@@ -64,6 +64,11 @@ def print_root_help(group: TyperGroup, ctx: Context, commands: Sequence[tuple[st
     class TypesHighlighter(RegexHighlighter):
         highlights = _TYPES_PATTERNS
 
+    def _markup(text: str, style: str = "") -> Text:
+        # Rich markup as Typer reads help, without emoji codes: loading their table alone
+        # costs more than drawing the page, and no help text here uses one.
+        return Text.from_markup(text, style=style, emoji=False)
+
     highlight = OptionHighlighter()
     highlight_types = TypesHighlighter()
     width = getenv("TERMINAL_WIDTH")
@@ -83,9 +88,9 @@ def print_root_help(group: TyperGroup, ctx: Context, commands: Sequence[tuple[st
 
     if group.help:
         first, *rest = inspect.cleandoc(group.help).split("\n\n")
-        parts: list[Any] = [highlight(Text.from_markup(" ".join(first.split())))]
+        parts: list[Any] = [highlight(_markup(" ".join(first.split())))]
         if rest:
-            parts += [Text(""), highlight(Text.from_markup("\n\n".join(rest), style="dim"))]
+            parts += [Text(""), highlight(_markup("\n\n".join(rest), "dim"))]
         console.print(Padding(Group(*parts), (0, 1, 1, 1)))
 
     options = Table(
@@ -129,6 +134,6 @@ def print_root_help(group: TyperGroup, ctx: Context, commands: Sequence[tuple[st
     )
     listing.add_column("Description", justify="left", no_wrap=False, ratio=10)
     for name, line in commands:
-        listing.add_row(Text(name), highlight(Text.from_markup(line)))
+        listing.add_row(Text(name), highlight(_markup(line)))
     if listing.row_count:
         console.print(Panel(listing, border_style="dim", title="Commands", title_align="left"))
