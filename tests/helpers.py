@@ -48,7 +48,7 @@ STAFF: Sequence[tuple[str, str, str, str | None]] = (
 )
 
 VALID_ID = "110101199003074514"
-VALID_ID_2 = "440981198512120013"
+VALID_ID_2 = "440981198512120010"
 
 
 def add_staff(cw: Casework) -> None:

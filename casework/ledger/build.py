@@ -140,7 +140,9 @@ class CaseBuilder:
                 user_roles=self.user_roles,
             )
         except CaseworkError as exc:
-            raise RowError(row, "登记信息", str(exc)) from None
+            why = str(exc)
+            named = [f.label for f in wf.register_fields if f.name in why]
+            raise RowError(row, named[0] if named else "案件数据", why) from None
         try:
             when = self.service._when(plan.at, self.now)
             note = clean_text(plan.note, "note", required=False) if plan.note else None

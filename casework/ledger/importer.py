@@ -167,10 +167,19 @@ def import_ledger(
 
 
 def _offices(conn: Connection) -> dict[str, str]:
+    """Office code by code, by name, and by the short names ledgers use (山美街道, 山美)."""
     out: dict[str, str] = {}
+    short: dict[str, set[str]] = {}
     for r in conn.execute(select(offices.c.code, offices.c.name)):
         out[r.code] = r.code
         out.setdefault(r.name, r.code)
+        town = r.name.removesuffix("司法所")
+        for alias in (town, town.removesuffix("街道").removesuffix("镇")):
+            if alias and alias != r.name:
+                short.setdefault(alias, set()).add(r.code)
+    for alias, codes in short.items():
+        if len(codes) == 1:
+            out.setdefault(alias, codes.pop())
     return out
 
 
@@ -191,6 +200,7 @@ def _check_batch(
     rejects: _Rejects | None,
 ) -> list[BuiltCase]:
     """The batch's new cases, built and checked; bad rows are noted, known ones counted."""
+    found: list[tuple[BadRow, list[str]]] = []
     plans: list[tuple[RowPlan, list[str]]] = []
     for number, cells in batch:
         try:
@@ -201,7 +211,7 @@ def _check_batch(
                 seen.add(plan.ref)
             plans.append((plan, cells))
         except RowError as exc:
-            _bad(exc, cells, bad, rejects)
+            found.append((BadRow(exc.row, exc.column, exc.why), cells))
     known = existing_refs(conn, wf, [(p.office, p.ref) for p, _ in plans])
     built: list[BuiltCase] = []
     for plan, cells in plans:
@@ -211,12 +221,10 @@ def _check_batch(
         try:
             built.append(builder.build(plan))
         except RowError as exc:
-            _bad(exc, cells, bad, rejects)
+            found.append((BadRow(exc.row, exc.column, exc.why), cells))
+    found.sort(key=lambda f: f[0].row)
+    for row, cells in found:
+        bad.append(row)
+        if rejects is not None:
+            rejects.add(row, cells)
     return built
-
-
-def _bad(exc: RowError, cells: list[str], bad: list[BadRow], rejects: _Rejects | None) -> None:
-    row = BadRow(exc.row, exc.column, exc.why)
-    bad.append(row)
-    if rejects is not None:
-        rejects.add(row, cells)

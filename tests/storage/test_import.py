@@ -1,0 +1,335 @@
+"""Importing ledgers (台账): XLSX and CSV with Chinese headers, mid-procedure rows replayed,
+bad rows refused all together, re-imports adding nothing, and export/import round trips."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from casework.api import Casework
+from casework.errors import InvalidData
+from casework.ledger.importer import LedgerRejected
+from casework.storage.tables import cases, events
+from tests.helpers import VALID_ID, VALID_ID_2, Cli, FrozenClock, add_staff, dump
+from tests.paths import PATHS
+from tests.storage.test_paths_api import run_path
+
+MEDIATION_HEADER = [
+    "台账编号",
+    "登记日期",
+    "案件标题",
+    "当事人",
+    "身份证号",
+    "联系电话",
+    "纠纷类型",
+    "受理日期",
+    "调解员",
+    "调解结果",
+    "结案日期",
+    "协议形式",
+    "履行情况",
+    "履行日期",
+    "回访日期",
+    "满意度",
+    "归档日期",
+    "卷宗材料",
+]
+FILE = "申请书或受理登记表；调解笔录；调解协议书；回访记录"
+MEDIATION_ROWS = [
+    # just registered
+    ["TJ19-001", "2020-03-02", "邻里排水纠纷", "张三、李四", VALID_ID, "13800138000", "邻里"]
+    + [""] * 11,
+    # accepted by a mediator named as people know them
+    [
+        "TJ19-002",
+        "2020/3/5",
+        "土地边界纠纷",
+        "王五",
+        "",
+        "",
+        "土地山林",
+        "2020年3月6日",
+        "潘州调解员",
+    ]
+    + [""] * 9,
+    # agreed, performed, followed up and archived with a complete case file
+    [
+        "TJ19-003",
+        "2020-03-07 09:30",
+        "拖欠货款纠纷",
+        "申请人:赵六；被申请人:钱七",
+        f"{VALID_ID_2}；",
+        "",
+        "合同",
+        "2020-03-07",
+        "med_pz",
+        "成功",
+        "2020-03-20",
+        "书面",
+        "已履行",
+        "2020-04-01",
+        "2020-04-15",
+        "满意",
+        "2020-04-20",
+        FILE,
+    ],
+    # mediation failed
+    ["TJ19-004", "2020-03-09", "婚约财产纠纷", "孙八", "", "", "婚姻家庭", "2020-03-10", "med_pz"]
+    + ["调解不成", "2020-03-30"]
+    + [""] * 7,
+]
+
+
+def _xlsx(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _csv(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(header)
+        out.writerows(rows)
+    return path
+
+
+def _history(cw: Casework, case_no: str) -> list[tuple[str, str, str]]:
+    return [(e["trigger"], e["to_state"], e["actor"]) for e in cw.acting("admin").history(case_no)]
+
+
+def test_xlsx_ledger_with_mid_procedure_rows(
+    cw: Casework, clock: FrozenClock, tmp_path: Path
+) -> None:
+    clock.set("2020-12-01T10:00")
+    ledger = _xlsx(tmp_path / "调解台账.xlsx", MEDIATION_HEADER, MEDIATION_ROWS)
+    result = cw.acting("sup_pz").import_ledger("mediation", str(ledger))
+    assert (result["rows"], result["imported"], result["bad"]) == (4, 4, 0)
+    by_ref = {}
+    with cw.engine.connect() as conn:
+        for r in conn.execute(select(cases.c.ref, cases.c.case_no, cases.c.state)):
+            by_ref[r.ref] = (r.case_no, r.state)
+    states = {ref: state for ref, (_, state) in by_ref.items()}
+    assert states == {
+        "ledger:TJ19-001": "applied",
+        "ledger:TJ19-002": "mediating",
+        "ledger:TJ19-003": "archived",
+        "ledger:TJ19-004": "failed",
+    }
+    assert all(no.startswith("TJ-2020-panzhou-") for no, _ in by_ref.values())
+    archived = by_ref["ledger:TJ19-003"][0]
+    assert _history(cw, archived) == [
+        ("register", "applied", "sup_pz"),
+        ("accept", "mediating", "med_pz"),
+        ("agree", "agreed", "med_pz"),
+        ("perform", "performed", "med_pz"),
+        ("follow_up", "performed", "med_pz"),
+        ("doc", "performed", "sup_pz"),
+        ("doc", "performed", "sup_pz"),
+        ("doc", "performed", "sup_pz"),
+        ("doc", "performed", "sup_pz"),
+        ("archive", "archived", "sup_pz"),
+    ]
+    shown = cw.acting("sup_pz").show(archived, reveal=True)
+    assert shown["data"]["dispute_type"] == "contract" and shown["data"]["form"] == "written"
+    assert [(p["role"], p["name"], p["id_number"]) for p in shown["parties"]] == [
+        ("applicant", "赵六", VALID_ID_2),
+        ("respondent", "钱七", None),
+    ]
+    history = shown["history"]
+    # back-dated to the ledger's dates, recorded now, each naming the file and row
+    assert history[0]["occurred_at"] == "2020-03-07T09:30:00+08:00"
+    assert history[2]["occurred_at"] == "2020-03-20T00:00:00+08:00"
+    assert {e["recorded_at"] for e in history} == {"2020-12-01T10:00:00+08:00"}
+    assert [e["ref"] for e in history] == [
+        f"import:{result['sha256']}:4:{seq}" for seq in range(1, 11)
+    ]
+    accepted = by_ref["ledger:TJ19-002"][0]
+    assert _history(cw, accepted)[1] == ("accept", "mediating", "med_pz")
+    assert cw.acting("admin").verify()["ok"] is True
+
+
+def test_csv_petition_ledger_with_handler_and_gb18030(
+    cw: Casework, clock: FrozenClock, tmp_path: Path
+) -> None:
+    clock.set("2020-12-01T10:00")
+    header = ["登记日期", "案件标题", "当事人", "信访形式", "受理日期", "答复日期", "处理意见"]
+    header += ["办结日期", "承办人", "单位"]
+    rows = [
+        [
+            *("2020-05-06", "工资拖欠", "陈某", "来访", "2020-05-08", "2020-06-20", "支持"),
+            *("2020-06-25", "潘州所长", "panzhou"),
+        ],
+        ["2020-05-07", "噪音扰民", "刘某", "来信", "2020-05-09", "", "", "", "sup_sm", "山美"],
+    ]
+    path = tmp_path / "信访台账.csv"
+    with open(path, "w", encoding="gb18030", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(header)
+        out.writerows(rows)
+    result = cw.acting("sup_city").import_ledger("petition", str(path))
+    assert result["imported"] == 2
+    listed = {c["office"]: c["case_no"] for c in cw.acting("admin").cases()}
+    assert _history(cw, listed["panzhou"]) == [
+        ("register", "registered", "sup_city"),
+        ("accept", "handling", "sup_pz"),
+        ("reply", "replied", "sup_pz"),
+        ("close", "closed", "sup_pz"),
+    ]
+    assert _history(cw, listed["shanmei"])[-1] == ("accept", "handling", "sup_sm")
+
+
+def test_bad_rows_write_nothing_and_every_one_is_reported(
+    cw: Casework, cli: Cli, clock: FrozenClock, tmp_path: Path
+) -> None:
+    clock.set("2020-12-01T10:00")
+    rows = [list(r) for r in MEDIATION_ROWS]
+    bad = [list(r) for r in MEDIATION_ROWS]
+    bad[0][0], bad[0][4] = "TJ19-101", VALID_ID[:-1] + "5"  # wrong check digit
+    bad[1][0], bad[1][6] = "TJ19-102", "家务事"  # not a dispute type
+    bad[2][0], bad[2][10] = "TJ19-103", "2020-03-01"  # agreed before it was accepted
+    bad[3][0], bad[3][1] = "TJ19-104", "2020-02-30"  # no such day
+    extra = ["TJ19-105", "2020-03-02", "", "周九"] + [""] * 14  # no title
+    ledger = _csv(tmp_path / "台账.csv", MEDIATION_HEADER, rows + bad + [extra])
+    before = dump(cw.engine)
+    with pytest.raises(LedgerRejected) as caught:
+        cw.acting("sup_pz").import_ledger("mediation", str(ledger))
+    reported = [(b.row, b.column) for b in caught.value.bad_rows]
+    assert reported == [
+        (6, "身份证号"),
+        (7, "纠纷类型"),
+        (8, "结案日期"),
+        (9, "登记日期"),
+        (10, "案件标题"),
+    ]
+    assert "dispute_type" in caught.value.bad_rows[1].why
+    assert dump(cw.engine) == before
+
+    result = cli("import", "mediation", str(ledger), "--json", user="sup_pz")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].startswith("Error: 台账.csv: 5 of 9 rows are bad")
+    assert [ln.split(":")[0].strip() for ln in result.stderr.splitlines()[1:]] == [
+        "row 6, 身份证号",
+        "row 7, 纠纷类型",
+        "row 8, 结案日期",
+        "row 9, 登记日期",
+        "row 10, 案件标题",
+    ]
+    assert [b["row"] for b in json.loads(result.stdout)["bad_rows"]] == [6, 7, 8, 9, 10]
+    assert dump(cw.engine) == before
+    assert not (tmp_path / "台账.rejects.csv").exists()
+
+    skipped = cli("import", "mediation", str(ledger), "--skip-bad", "--json", user="sup_pz")
+    assert skipped.exit_code == 0, skipped.stderr
+    summary = json.loads(skipped.stdout)
+    assert (summary["imported"], summary["bad"]) == (4, 5)
+    with open(tmp_path / "台账.rejects.csv", encoding="utf-8-sig", newline="") as fh:
+        rejected = list(csv.reader(fh))
+    assert [r[0] for r in rejected[1:]] == ["6", "7", "8", "9", "10"]
+    assert rejected[1][3:] == bad[0]
+
+
+def test_a_second_import_of_the_same_file_creates_nothing(
+    cw: Casework, cli: Cli, clock: FrozenClock, tmp_path: Path
+) -> None:
+    clock.set("2020-12-01T10:00")
+    rows = [["", *r[1:]] for r in MEDIATION_ROWS]  # no ledger numbers: the file and row count
+    ledger = _xlsx(tmp_path / "无编号台账.xlsx", MEDIATION_HEADER, rows)
+    first = cli("import", "mediation", str(ledger), "--json", user="sup_pz")
+    assert first.exit_code == 0, first.stderr
+    assert json.loads(first.stdout)["imported"] == 4
+    before = dump(cw.engine)
+    clock.advance(days=1)
+    again = cli("import", "mediation", str(ledger), "--json", user="sup_pz")
+    assert again.exit_code == 0, again.stderr
+    assert (json.loads(again.stdout)["imported"], json.loads(again.stdout)["existing"]) == (0, 4)
+    assert dump(cw.engine) == before
+
+
+def test_map_renames_a_files_own_headers(cw: Casework, clock: FrozenClock, tmp_path: Path) -> None:
+    clock.set("2020-12-01T10:00")
+    header = ["收案时间", "纠纷简况", "受理时间", "调解人", "备用列"]
+    ledger = _csv(
+        tmp_path / "x.csv", header, [["2020-04-01", "借款纠纷", "2020-04-02", "med_pz", "?"]]
+    )
+    renames = tmp_path / "map.json"
+    renames.write_text(
+        json.dumps(
+            {
+                "收案时间": "登记日期",
+                "纠纷简况": "title",
+                "受理时间": "受理日期",
+                "调解人": "调解员",
+            }
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidData, match="案件标题"):
+        cw.acting("sup_pz").import_ledger("mediation", str(ledger))
+    result = cw.acting("sup_pz").import_ledger("mediation", str(ledger), str(renames))
+    assert result["imported"] == 1 and result["unused_columns"] == ["备用列"]
+    [case] = cw.acting("sup_pz").cases()
+    assert case["state"] == "mediating"
+
+
+def test_refusals_name_the_problem(cw: Casework, cli: Cli, tmp_path: Path) -> None:
+    ledger = _csv(tmp_path / "x.csv", ["案件标题", "登记日期"], [["甲", "2020-01-01"]])
+    before = dump(cw.engine)
+    for args, words in [
+        (("import", "mediation", str(tmp_path / "none.csv")), "not a readable file"),
+        (("import", "mediation", str(tmp_path / "x.txt")), ".csv or .xlsx"),
+        (("import", "nosuch", str(ledger)), "nosuch"),
+        (("import", "subsidy_claim", str(ledger)), "subsidy draft"),
+        (("import", "mediation", str(ledger), "--office", "atlantis"), "atlantis"),
+        (("import", "mediation", str(ledger), "--map", str(ledger)), "JSON"),
+    ]:
+        result = cli(*args, user="sup_city")
+        assert result.exit_code == 1, (args, result.stdout)
+        assert len(result.stderr.splitlines()) == 1 and words in result.stderr, result.stderr
+    no_title = _csv(tmp_path / "y.csv", ["标题x", "登记日期"], [["甲", "2020-01-01"]])
+    result = cli("import", "mediation", str(no_title), user="sup_city")
+    assert result.exit_code == 1 and "案件标题" in result.stderr
+    assert dump(cw.engine) == before
+
+
+def _stats(cw: Casework) -> dict[str, Any]:
+    figures = cw.acting("admin").stats("2020-01-01", "2020-12-31", by="office")
+    keep = ("petition.", "mediation.", "major_dispute.")
+    return {
+        row["key"]: {k: v for k, v in row["metrics"].items() if k.startswith(keep)}
+        for row in figures["rows"]
+    }
+
+
+def test_export_then_import_round_trips_the_statistics(
+    cw: Casework, clock: FrozenClock, tmp_path: Path
+) -> None:
+    for path in PATHS:
+        run_path(cw, path)
+    clock.set("2020-12-31T18:00")
+    original = _stats(cw)
+    assert any(v for row in original.values() for v in row.values())
+    # From either database into an empty SQLite file.
+    copy = Casework.initialise(str(tmp_path / "copy.db"), offices="gaozhou", clock=clock)
+    add_staff(copy)
+    for kind, suffix in (("petition", "csv"), ("mediation", "xlsx"), ("major_dispute", "csv")):
+        out = tmp_path / f"{kind}.{suffix}"
+        exported = cw.acting("sup_city").export_cases(str(out), kind=kind)
+        imported = copy.acting("admin").import_ledger(kind, str(out))
+        assert imported["imported"] == exported["rows"] > 0, kind
+    assert _stats(copy) == original
+    with cw.engine.connect() as a, copy.engine.connect() as b:
+        count = select(func.count()).select_from(events)
+        assert a.execute(count).scalar_one() == b.execute(count).scalar_one()
+    copy.close()
