@@ -15,7 +15,6 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from casework.actors import Actor, check_office, load_actor, may_fire
@@ -615,8 +614,11 @@ class CaseService:
 
     def _next_number(self, conn: Connection, prefix: str, office: str, year: int) -> int:
         """Hand out the next sequence number; the counter row serialises concurrent writers."""
-        dialect = conn.dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        # Imported here: the PostgreSQL dialect is a large import that SQLite never needs.
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
         stmt = insert(case_counters).values(
             prefix=prefix, office_code=office, year=year, last_seq=1
         )

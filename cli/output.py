@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 def console() -> Console:
     from rich.console import Console
 
-    return Console(soft_wrap=False, highlight=False)
+    # No emoji codes: a case's own text such as "见 :memo:" is printed as written, and loading
+    # Rich's emoji table is a tenth of ``case show``'s own start-up.
+    return Console(soft_wrap=False, highlight=False, emoji=False)
 
 
 def print_json(data: Any) -> None:
@@ -58,13 +60,14 @@ def panel(title: str, body: Sequence[tuple[str, Any]]) -> None:
     """A panel of label/value lines."""
     from rich.panel import Panel
     from rich.table import Table
+    from rich.text import Text
 
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold cyan", no_wrap=True)
     grid.add_column()
     for label, value in body:
         grid.add_row(label, "" if value is None else str(value))
-    console().print(Panel(grid, title=title, expand=False))
+    console().print(Panel(grid, title=Text.from_markup(title, emoji=False), expand=False))
 
 
 def state_text(state: str, label: str, terminal: bool = False) -> str:

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -31,6 +30,27 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class JSONDocument(TypeDecorator[Any]):
+    """JSON, as JSONB on PostgreSQL.
+
+    Chosen per dialect when a connection first uses it, so that working on SQLite never imports
+    SQLAlchemy's PostgreSQL dialect (and its drivers' modules): a fifth of a command's start-up.
+    """
+
+    impl = JSON
+    cache_ok = True
+    # As JSON itself: None is stored as JSON null, and dicts are not hashable.
+    should_evaluate_none = True
+    hashable = False
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
+
+
 def json_type() -> TypeEngine[Any]:
     """JSON, as JSONB on PostgreSQL."""
-    return JSON().with_variant(JSONB(), "postgresql")
+    return JSONDocument()
