@@ -56,19 +56,46 @@ class Metric:
 def _first(
     kind: str, triggers: tuple[str, ...], scope: Scope, to_states: tuple[str, ...] = ()
 ) -> Select[Any]:
-    """Each case of a kind on the local date of its first matching event."""
-    cond = [cases.c.kind == kind]
-    if triggers:
-        cond.append(events.c.trigger.in_(triggers))
-    if to_states:
-        cond.append(events.c.to_state.in_(to_states))
-        cond.append(events.c.from_state != events.c.to_state)
-    if scope.recorded_by is not None:
-        cond.append(events.c.recorded_at < scope.recorded_by)
+    """Each case of a kind on the local date of its first matching event.
+
+    Only cases whose first matching event falls in the period can count, so the query starts
+    from the period's matching events (an index range on trigger or target state and date) and
+    drops a case that has a matching event before the period (looked up by its case id): the
+    earliest event left is its first. It never reads the events of other periods.
+    """
+
+    def matching(ev: Any, by_case: bool = False) -> list[Any]:
+        # by_case: the trigger and state are compared as expressions (``|| ''``), which no
+        # index serves, so the lookup goes by the case's id instead of ranging over every
+        # earlier event of the trigger (SQLite, without table statistics, would pick that).
+        trigger, to_state = ev.c.trigger, ev.c.to_state
+        if by_case:
+            trigger, to_state = trigger.concat(""), to_state.concat("")
+        cond = []
+        if triggers:
+            cond.append(trigger.in_(triggers))
+        if to_states:
+            cond.append(to_state.in_(to_states))
+            cond.append(ev.c.from_state != ev.c.to_state)
+        if scope.recorded_by is not None:
+            cond.append(ev.c.recorded_at < scope.recorded_by)
+        return cond
+
+    earlier = events.alias("earlier")
+    before = select(earlier.c.id).where(
+        earlier.c.case_id == events.c.case_id,
+        earlier.c.occurred_on < scope.start,
+        *matching(earlier, by_case=True),
+    )
     first = (
         select(events.c.case_id, func.min(events.c.occurred_on).label("on"))
         .join(cases, cases.c.id == events.c.case_id)
-        .where(*cond)
+        .where(
+            cases.c.kind == kind,
+            events.c.occurred_on.between(scope.start, scope.end),
+            *matching(events),
+            ~before.exists(),
+        )
         .group_by(events.c.case_id)
         .subquery()
     )
@@ -88,7 +115,7 @@ def _registered(kind: str, scope: Scope) -> Select[Any]:
         cases.c.office_code.label("office"),
         cases.c.kind.label("kind"),
         literal(1).label("value"),
-    ).where(cases.c.kind == kind)
+    ).where(cases.c.kind == kind, cases.c.registered_on.between(scope.start, scope.end))
     if scope.recorded_by is not None:
         query = query.where(cases.c.recorded_at < scope.recorded_by)
     return query
@@ -101,7 +128,7 @@ def _screenings(value: Any, scope: Scope, special: bool = False) -> Select[Any]:
         screenings.c.office_code.label("office"),
         literal("screening").label("kind"),
         value.label("value"),
-    )
+    ).where(screenings.c.day.between(scope.start, scope.end))
     if special:
         query = query.where(screenings.c.kind == "special")
     if scope.recorded_by is not None:
@@ -244,9 +271,19 @@ def _on_time_items(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
     ]
 
 
+def _holds_a_quarter(start: date, end: date) -> bool:
+    """Whether a whole calendar quarter lies inside the period."""
+    quarter = Quarter.of(start)
+    if quarter.first_day < start:
+        quarter = Quarter.of(quarter.last_day + timedelta(days=1))
+    return quarter.last_day <= end
+
+
 def _subsidy_items(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
     from casework.subsidy.claims import figures
 
+    if not _holds_a_quarter(scope.start, scope.end):
+        return []  # claims count for a quarter inside the period: a month holds none
     result = figures(conn, scope.start, scope.end, recorded_by=scope.recorded_by)
     offices = _offices_of(conn, [i["case_no"] for i in result["items"]])
     out = []
@@ -268,12 +305,15 @@ def _subsidy_items(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
 
 
 def _offices_of(conn: Connection, case_nos: list[str]) -> dict[str, str]:
-    if not case_nos:
-        return {}
-    rows = conn.execute(
-        select(cases.c.case_no, cases.c.office_code).where(cases.c.case_no.in_(case_nos))
-    )
-    return {r.case_no: r.office_code for r in rows}
+    out: dict[str, str] = {}
+    for i in range(0, len(case_nos), 500):  # bounded IN lists, by the unique case number
+        rows = conn.execute(
+            select(cases.c.case_no, cases.c.office_code).where(
+                cases.c.case_no.in_(case_nos[i : i + 500])
+            )
+        )
+        out.update({r.case_no: r.office_code for r in rows})
+    return out
 
 
 # -- figures and groupings --------------------------------------------------------------

@@ -42,6 +42,7 @@ class Case(SQLModel, table=True):
         Index("ix_cases_kind_state", "kind", "state"),
         Index("ix_cases_office_registered", "office_code", "registered_on"),
         Index("ix_cases_registered_on", "registered_on", "kind"),
+        Index("ix_cases_kind_registered", "kind", "registered_on"),  # statistics
         UniqueConstraint("kind", "office_code", "ref", name="uq_cases_ref"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -74,6 +75,7 @@ class Event(SQLModel, table=True):
         UniqueConstraint("case_id", "seq", name="uq_events_case_seq"),
         UniqueConstraint("case_id", "ref", name="uq_events_case_ref"),
         Index("ix_events_trigger_on", "trigger", "occurred_on", "case_id"),
+        Index("ix_events_to_state_on", "to_state", "occurred_on", "case_id"),  # statistics
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id")
