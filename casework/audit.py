@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -28,6 +29,7 @@ from workflows import Registry
 DIGEST_VERSION = "v1"
 
 
+@lru_cache(maxsize=8192)  # events share instants: an import's "now", a ledger's days
 def _instant(value: datetime) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)

@@ -6,6 +6,7 @@ the engine turns it into a state machine without knowing anything procedure-spec
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,6 +27,8 @@ PARTY_ROLES: Mapping[str, str] = {
     "respondent": "被申请人",
     "representative": "代表",
 }
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab and newline
 
 FieldKind = Literal["text", "int", "choice", "user", "lookup"]
 
@@ -68,7 +71,7 @@ class FieldSpec:
         text = raw.strip()
         if not text:
             raise ValueError(f"{self.name} must be {self.describe()}, not empty")
-        if any((ord(ch) < 32 and ch not in "\t\n") or ord(ch) == 127 for ch in text):
+        if _CONTROL.search(text):
             raise ValueError(f"{self.name} contains control characters")
         if len(text) > self.max_length:
             raise ValueError(f"{self.name} is longer than {self.max_length} characters")

@@ -111,11 +111,15 @@ class Layout:
 
     def get(self, cells: Sequence[str], target: str) -> tuple[str, str]:
         """The first filled cell of a target, with its header; ('', header) when empty."""
-        idxs = self.columns.get(target, ())
+        idxs = self.columns.get(target)
+        if idxs is None:
+            return "", HEADER_OF.get(target, target)
         for i in idxs:
-            if i < len(cells) and cells[i].strip():
-                return cells[i].strip(), self.header[i]
-        return "", (self.header[idxs[0]] if idxs else HEADER_OF.get(target, target))
+            if i < len(cells):
+                value = cells[i].strip()
+                if value:
+                    return value, self.header[i]
+        return "", self.header[idxs[0]]
 
     def has(self, target: str) -> bool:
         return target in self.columns

@@ -21,7 +21,7 @@ from casework.ledger.build import BuiltCase, CaseBuilder
 from casework.ledger.columns import layout, load_map
 from casework.ledger.readers import Row, check_ledger_path, file_digest, open_ledger
 from casework.ledger.rows import RowError, RowPlan, RowReader
-from casework.ledger.writer import existing_refs, write
+from casework.ledger.writer import existing_refs, file_seen, write
 from casework.services import CaseService
 from casework.storage.db import run_write
 from casework.storage.tables import offices
@@ -133,10 +133,11 @@ def import_ledger(
             rejects = _Rejects(rejects_path(path), header) if skip_bad else None
             try:
                 seen: set[str] = set()
+                seen_file = file_seen(conn, wf, sha256)
                 for batch in _batches(rows):
                     summary["rows"] += len(batch)
                     built = _check_batch(
-                        conn, wf, reader, builder, batch, seen, summary, bad, rejects
+                        conn, wf, reader, builder, batch, seen, seen_file, summary, bad, rejects
                     )
                     if skip_bad or not bad:
                         write(conn, wf, built, actor.username)
@@ -195,6 +196,7 @@ def _check_batch(
     builder: CaseBuilder,
     batch: list[Row],
     seen: set[str],
+    seen_file: bool,
     summary: dict[str, Any],
     bad: list[BadRow],
     rejects: _Rejects | None,
@@ -212,7 +214,9 @@ def _check_batch(
             plans.append((plan, cells))
         except RowError as exc:
             found.append((BadRow(exc.row, exc.column, exc.why), cells))
-    known = existing_refs(conn, wf, [(p.office, p.ref) for p, _ in plans])
+    # Rows keyed by this file's own hash can exist only if the file was imported before.
+    keys = [(p.office, p.ref) for p, _ in plans if seen_file or p.ref.startswith("ledger:")]
+    known = existing_refs(conn, wf, keys)
     built: list[BuiltCase] = []
     for plan, cells in plans:
         if (plan.office, plan.ref) in known:

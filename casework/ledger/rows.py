@@ -120,8 +120,15 @@ class RowReader:
         }
         self.selectors: dict[str, set[str]] = {}
         for step in wf.ledger:
-            if step.when:
+            if step.when and lay.has(f"col:{step.when[0]}"):
                 self.selectors.setdefault(step.when[0], set()).update(step.when[1])
+        self.party_labels = {label: role for role, label in PARTY_ROLES.items()}
+        self.first_role = wf.party_roles[0]
+        self.other_role = "respondent" if "respondent" in wf.party_roles else wf.party_roles[0]
+        # Only the steps the file has a date column for can happen in its rows.
+        self.steps = [
+            (order, step) for order, step in enumerate(wf.ledger) if lay.has(f"col:{step.date}")
+        ]
 
     def plan(self, row: int, cells: Sequence[str]) -> RowPlan:
         """The plan of one row, or a RowError naming the first problem found."""
@@ -198,20 +205,18 @@ class RowReader:
         text, _ = self.lay.get(cells, "parties")
         if not text:
             return ()
-        labels = {label: role for role, label in PARTY_ROLES.items()}
-        allowed = self.wf.party_roles
         out: list[tuple[str, str]] = []
-        for i, entry in enumerate(p.strip() for p in _SPLIT.split(text)):
+        for entry in _SPLIT.split(text):
+            entry = entry.strip()
             if not entry:
                 continue
-            role_text, sep, name = entry.replace("：", ":").partition(":")
-            if sep:
-                role = labels.get(role_text.strip(), role_text.strip())
+            if ":" in entry or "：" in entry:
+                role_text, _, name = entry.replace("：", ":").partition(":")
+                role_text = role_text.strip()
+                role = self.party_labels.get(role_text, role_text)
             else:
                 # A plain list of names: the first is the one who came, the others the other side.
-                name = role_text
-                first, other = allowed[0], "respondent" if "respondent" in allowed else allowed[0]
-                role = first if i == 0 else other
+                role, name = (self.other_role if out else self.first_role), entry
             out.append((role, name.strip()))
         ids = self._aligned(row, cells, "id_numbers", len(out))
         phones = self._aligned(row, cells, "phones", len(out))
@@ -221,7 +226,9 @@ class RowReader:
 
     def _aligned(self, row: int, cells: Sequence[str], target: str, n: int) -> list[str | None]:
         text, col = self.lay.get(cells, target)
-        parts = [p.strip() for p in _SPLIT.split(text)] if text else []
+        if not text:
+            return [None] * n
+        parts = [p.strip() for p in _SPLIT.split(text)]
         if len(parts) > n:
             raise RowError(row, col, f"{len(parts)} entries for {n} parties in 当事人")
         # A masked number (from an export without --reveal) is unknown, not wrong.
@@ -274,7 +281,7 @@ class RowReader:
                 choices = "、".join(a for a in sorted(accepted) if not a.isascii())
                 raise RowError(row, col, f"{text[:30]!r} is not one of {choices}")
         found: list[tuple[datetime, int, PlannedStep]] = []
-        for order, step in enumerate(self.wf.ledger):
+        for order, step in self.steps:
             date_text, date_col = get(cells, f"col:{step.date}")
             if step.when is not None:
                 chosen, sel_col = get(cells, f"col:{step.when[0]}")

@@ -3,7 +3,10 @@ statement, hash chains computed, then one multi-row insert per table."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -32,6 +35,27 @@ def _reserve(conn: Connection, prefix: str, office: str, year: int, count: int) 
     last = conn.execute(upsert, {"n": count}).scalar_one()
     assert isinstance(last, int)
     return last - count + 1
+
+
+def file_seen(conn: Connection, wf: Workflow, sha256: str) -> bool:
+    """Whether a case of this procedure was imported from a file with this SHA-256 before."""
+    prefix = f"import:{sha256}:"
+    # A range on the (kind, office, ref) index per office: ``LIKE`` would scan.
+    offices_used = select(cases.c.office_code).where(cases.c.kind == wf.name).distinct()
+    for (office,) in conn.execute(offices_used):
+        hit = conn.execute(
+            select(cases.c.id)
+            .where(
+                cases.c.kind == wf.name,
+                cases.c.office_code == office,
+                cases.c.ref >= prefix,
+                cases.c.ref < prefix[:-1] + ";",
+            )
+            .limit(1)
+        ).first()
+        if hit is not None:
+            return True
+    return False
 
 
 def existing_refs(
@@ -101,17 +125,100 @@ def write(conn: Connection, wf: Workflow, built: Sequence[BuiltCase], created_by
                 "ref": case.ref,
             }
         )
-    ids = list(conn.execute(_INSERT_CASES, case_rows).scalars())
-    event_rows: list[dict[str, Any]] = []
-    party_rows: list[dict[str, Any]] = []
-    document_rows: list[dict[str, Any]] = []
-    for case_id, case in zip(ids, built, strict=True):
-        event_rows.extend({**e, "case_id": case_id} for e in case.events)
-        party_rows.extend({**p, "case_id": case_id} for p in case.parties)
-        document_rows.extend({**d, "case_id": case_id} for d in case.documents)
-    conn.execute(events.insert(), event_rows)
-    if party_rows:
-        conn.execute(parties.insert(), party_rows)
-    if document_rows:
-        conn.execute(documents.insert(), document_rows)
+    if conn.dialect.name == "sqlite":
+        _insert_sqlite(conn, built, case_rows)
+    else:
+        ids = list(conn.execute(_INSERT_CASES, case_rows).scalars())
+        event_rows: list[dict[str, Any]] = []
+        party_rows: list[dict[str, Any]] = []
+        document_rows: list[dict[str, Any]] = []
+        for case_id, case in zip(ids, built, strict=True):
+            event_rows.extend({**e, "case_id": case_id} for e in case.events)
+            party_rows.extend({**p, "case_id": case_id} for p in case.parties)
+            document_rows.extend({**d, "case_id": case_id} for d in case.documents)
+        conn.execute(events.insert(), event_rows)
+        if party_rows:
+            conn.execute(parties.insert(), party_rows)
+        if document_rows:
+            conn.execute(documents.insert(), document_rows)
     return [row["case_no"] for row in case_rows]
+
+
+# SQLite: the same values SQLAlchemy's types would bind (UTC instants as naive text with
+# microseconds, dates as ISO text, JSON by json.dumps), sent with the driver's executemany.
+# Binding row by row through SQLAlchemy cost more than the inserts themselves.
+_CASE_COLUMNS = (
+    "id", "case_no", "kind", "office_code", "year", "seq", "title", "state", "version", "data",
+    "registered_at", "registered_on", "recorded_at", "updated_at", "created_by", "head_hash",
+    "ref",
+)  # fmt: skip
+_EVENT_COLUMNS = (
+    "case_id", "seq", "trigger", "from_state", "to_state", "actor", "actor_role",
+    "occurred_at", "occurred_on", "recorded_at", "note", "data", "hash", "ref",
+)  # fmt: skip
+_PARTY_COLUMNS = ("case_id", "ord", "role", "name", "id_number", "phone")
+_DOCUMENT_COLUMNS = (
+    "case_id", "event_seq", "kind", "file_name", "sha256", "actor", "occurred_at", "recorded_at",
+)  # fmt: skip
+
+
+def _sql(table: str, columns: Sequence[str]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+@lru_cache(maxsize=8192)  # a ledger's rows share their days and the import's one "now"
+def _instant(value: datetime) -> str:
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _case_tuple(r: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (
+        r["id"], r["case_no"], r["kind"], r["office_code"], r["year"], r["seq"], r["title"],
+        r["state"], r["version"], json.dumps(r["data"]), _instant(r["registered_at"]),
+        r["registered_on"].isoformat(), _instant(r["recorded_at"]), _instant(r["updated_at"]),
+        r["created_by"], r["head_hash"], r["ref"],
+    )  # fmt: skip
+
+
+def _event_tuple(case_id: int, e: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (
+        case_id, e["seq"], e["trigger"], e["from_state"], e["to_state"], e["actor"],
+        e["actor_role"], _instant(e["occurred_at"]), e["occurred_on"].isoformat(),
+        _instant(e["recorded_at"]), e["note"], json.dumps(e["data"]), e["hash"], e["ref"],
+    )  # fmt: skip
+
+
+def _document_tuple(case_id: int, d: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (
+        case_id, d["event_seq"], d["kind"], d["file_name"], d["sha256"], d["actor"],
+        _instant(d["occurred_at"]), _instant(d["recorded_at"]),
+    )  # fmt: skip
+
+
+def _insert_sqlite(
+    conn: Connection, built: Sequence[BuiltCase], case_rows: list[dict[str, Any]]
+) -> None:
+    # The write transaction holds SQLite's only write lock, so no one else takes these ids.
+    first = conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM cases").scalar_one()
+    event_rows: list[tuple[Any, ...]] = []
+    party_rows: list[tuple[Any, ...]] = []
+    document_rows: list[tuple[Any, ...]] = []
+    for case_id, (row, case) in enumerate(zip(case_rows, built, strict=True), start=first):
+        row["id"] = case_id
+        event_rows.extend(_event_tuple(case_id, e) for e in case.events)
+        party_rows.extend(
+            (case_id, p["ord"], p["role"], p["name"], p["id_number"], p["phone"])
+            for p in case.parties
+        )
+        document_rows.extend(_document_tuple(case_id, d) for d in case.documents)
+    # The driver's own executemany, on the transaction's connection.
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(_sql("cases", _CASE_COLUMNS), [_case_tuple(r) for r in case_rows])
+        cursor.executemany(_sql("events", _EVENT_COLUMNS), event_rows)
+        if party_rows:
+            cursor.executemany(_sql("parties", _PARTY_COLUMNS), party_rows)
+        if document_rows:
+            cursor.executemany(_sql("documents", _DOCUMENT_COLUMNS), document_rows)
+    finally:
+        cursor.close()

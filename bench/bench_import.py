@@ -1,0 +1,200 @@
+"""Importing a CSV ledger through casework against raw sqlite3 loading the same file, in one run.
+
+    python bench/bench_import.py [--rows 1000000] [--keep DIR]
+
+Writes a mediation ledger of ``--rows`` rows (登记日期, 案件标题, 当事人, 身份证号, 联系电话,
+纠纷类型, 单位), then:
+- casework: ``casework import mediation FILE`` in a child process under ``/usr/bin/time -v``
+  (so its peak memory is measured) on a freshly initialised database;
+- baseline: raw ``sqlite3`` under the same pragmas, parsing the same file with the ``csv``
+  module and inserting the same rows casework writes (a case, its registration event and its
+  party per row) with ``executemany``, in one transaction.
+Prints rows per second of each, their ratio, and casework's peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import random
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+
+from casework.api import Casework
+from casework.clock import fixed_clock
+from casework.identity import id_check_digit
+
+NOW = datetime(2021, 1, 10, 2, 0, tzinfo=UTC)
+HEADER = ["登记日期", "案件标题", "当事人", "身份证号", "联系电话", "纠纷类型", "单位"]
+TYPES = ["邻里", "婚姻家庭", "土地山林", "合同", "劳动", "损害赔偿", "其他"]
+OFFICES = ["panzhou", "shanmei", "baoguang", "shizailing", "jinshan", "xieji"]
+
+
+def write_ledger(path: str, rows: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(HEADER)
+        for i in range(rows):
+            first17 = f"440981{1950 + i % 50}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
+            out.writerow(
+                [
+                    f"2020-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                    f"第{i}号 {rng.choice(TYPES)}纠纷",
+                    f"申请人{i % 997}、被申请人{i % 991}",
+                    first17 + id_check_digit(first17),
+                    f"138{i % 100000000:08d}",
+                    rng.choice(TYPES),
+                    OFFICES[i % len(OFFICES)],
+                ]
+            )
+
+
+def prepare(path: str) -> None:
+    cw = Casework.initialise(path, offices="gaozhou", clock=fixed_clock(NOW))
+    cw.acting("admin").add_user("importer", "导入员", "supervisor", "city-justice")
+    cw.close()
+
+
+def run_casework(db: str, ledger: str) -> tuple[float, int, dict[str, object]]:
+    """Seconds, peak RSS in KB and the import's summary."""
+    exe = os.path.join(os.path.dirname(sys.executable), "casework")
+    env = {**os.environ, "CASEWORK_DB": db, "CASEWORK_NOW": NOW.isoformat()}
+    cmd = ["/usr/bin/time", "-v", exe, "--as", "importer", "import", "mediation", ledger, "--json"]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"casework import failed: {done.stderr[-2000:]}")
+    peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))  # type: ignore[union-attr]
+    return seconds, peak, json.loads(done.stdout)
+
+
+def run_raw(db: str, ledger: str) -> float:
+    """Parse the same file with csv and insert the same rows with executemany: the same
+    columns and values casework writes (its idempotency keys naming the file and row, a
+    64-character hash), only without casework's checks, numbering and hashing."""
+    codes = {"邻里": "neighbour", "婚姻家庭": "marriage_family", "土地山林": "land"}
+    conn = sqlite3.connect(db, isolation_level=None)
+    for pragma in ("journal_mode=WAL", "busy_timeout=5000", "synchronous=FULL", "foreign_keys=ON"):
+        conn.execute(f"PRAGMA {pragma}")
+    stamp = "2021-01-10 02:00:00.000000"
+    start = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    next_id = (conn.execute("SELECT max(id) FROM cases").fetchone()[0] or 0) + 1
+    sha = hashlib.sha256(open(ledger, "rb").read()).hexdigest()  # noqa: SIM115
+    row_no = 2  # the header is row 1
+    with open(ledger, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        while True:
+            batch = [row for _, row in zip(range(2000), reader, strict=False)]
+            if not batch:
+                break
+            case_rows, event_rows, party_rows = [], [], []  # type: ignore[var-annotated]
+            for row in batch:
+                day, title, people, id_number, phone, kind, office = row
+                data = json.dumps({"dispute_type": codes.get(kind, "other")}, ensure_ascii=False)
+                case_rows.append(
+                    (
+                        next_id,
+                        f"TJ-2020-{office}-{next_id:07d}",
+                        office,
+                        2020,
+                        next_id,
+                        title,
+                        data,
+                        f"{day} 00:00:00.000000",
+                        day,
+                        stamp,
+                        stamp,
+                        "0" * 64,
+                        f"import:{sha}:{row_no}",
+                    )
+                )
+                event_rows.append(
+                    (
+                        next_id,
+                        data,
+                        f"{day} 00:00:00.000000",
+                        day,
+                        stamp,
+                        "0" * 64,
+                        f"import:{sha}:{row_no}:1",
+                    )
+                )
+                applicant, respondent = people.split("、")
+                party_rows.append((next_id, 1, "applicant", applicant, id_number, phone))
+                party_rows.append((next_id, 2, "respondent", respondent, None, None))
+                next_id += 1
+                row_no += 1
+            conn.executemany(
+                "INSERT INTO cases (id, case_no, kind, office_code, year, seq, title, state, "
+                "version, data, registered_at, registered_on, recorded_at, updated_at, "
+                "created_by, head_hash, ref) VALUES (?, ?, 'mediation', ?, ?, ?, ?, 'applied', 1, "
+                "?, ?, ?, ?, ?, 'importer', ?, ?)",
+                case_rows,
+            )
+            conn.executemany(
+                "INSERT INTO events (case_id, seq, trigger, from_state, to_state, actor, "
+                "actor_role, data, occurred_at, occurred_on, recorded_at, note, hash, ref) "
+                "VALUES (?, 1, 'register', NULL, 'applied', 'importer', 'supervisor', ?, ?, ?, "
+                "?, NULL, ?, ?)",
+                event_rows,
+            )
+            conn.executemany(
+                "INSERT INTO parties (case_id, ord, role, name, id_number, phone) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                party_rows,
+            )
+    conn.execute("COMMIT")
+    seconds = time.perf_counter() - start
+    conn.close()
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", help="a folder to keep the ledger and databases in")
+    args = parser.parse_args()
+    folder = args.keep or tempfile.mkdtemp(prefix="bench-import-")
+    os.makedirs(folder, exist_ok=True)
+    ledger = os.path.join(folder, f"ledger-{args.rows}.csv")
+    if not os.path.exists(ledger):
+        print(f"writing {args.rows:,} rows to {ledger} ...", flush=True)
+        write_ledger(ledger, args.rows)
+    size_mb = os.path.getsize(ledger) / 1e6
+    dbs = {side: os.path.join(folder, f"{side}.db") for side in ("casework", "raw")}
+    for db in dbs.values():
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(db + suffix):
+                os.unlink(db + suffix)
+        prepare(db)
+    raw_s = run_raw(dbs["raw"], ledger)
+    cw_s, peak_kb, summary = run_casework(dbs["casework"], ledger)
+    assert summary["imported"] == args.rows, summary
+    cw_rate, raw_rate = args.rows / cw_s, args.rows / raw_s
+    ratio = cw_rate / raw_rate
+    print(f"ledger: {args.rows:,} rows, {size_mb:,.1f} MB")
+    print(
+        f"import: casework {cw_rate:,.0f} rows/s ({cw_s:.1f} s, start-up included), "
+        f"raw csv+sqlite3 executemany {raw_rate:,.0f} rows/s ({raw_s:.1f} s), "
+        f"ratio {ratio:.3f} ({'meets' if ratio >= 0.40 else 'MISSES'} 0.40)"
+    )
+    print(
+        f"casework peak memory {peak_kb / 1024:,.0f} MB "
+        f"({'meets' if peak_kb < 300 * 1024 else 'MISSES'} < 300 MB)"
+    )
+
+
+if __name__ == "__main__":
+    main()
