@@ -106,9 +106,7 @@ LEDGER = (
         actor="调解员",
     ),
     LedgerStep("confirm", "司法确认日期", {"court_case_no": "司法确认案号"}),
-    LedgerStep(
-        "perform", "履行日期", when=(PERFORMANCE, ("perform", "已履行")), actor="调解员"
-    ),
+    LedgerStep("perform", "履行日期", when=(PERFORMANCE, ("perform", "已履行")), actor="调解员"),
     LedgerStep("breach", "履行日期", when=(PERFORMANCE, ("breach", "未履行")), actor="调解员"),
     LedgerStep("follow_up", "回访日期", {"satisfaction": "满意度"}, actor="调解员"),
     LedgerStep("archive", "归档日期"),
