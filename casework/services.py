@@ -616,9 +616,13 @@ class CaseService:
         """Hand out the next sequence number; the counter row serialises concurrent writers."""
         # Imported here: the PostgreSQL dialect is a large import that SQLite never needs.
         if conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            insert: Callable[..., Any] = pg_insert
         else:
-            from sqlalchemy.dialects.sqlite import insert
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            insert = sqlite_insert
         stmt = insert(case_counters).values(
             prefix=prefix, office_code=office, year=year, last_seq=1
         )
