@@ -87,8 +87,18 @@ def _first(
         earlier.c.occurred_on < scope.start,
         *matching(earlier, by_case=True),
     )
-    first = (
-        select(events.c.case_id, func.min(events.c.occurred_on).label("on"))
+    # One row per case. Its number, office and kind are taken with min() (one value per case)
+    # rather than grouped by, or joined again outside, so that a filter on the office applies
+    # to these rows: grouped by, or joined, SQLite would start from all the office's cases.
+    return (
+        select(
+            func.min(cases.c.case_no).label("ref"),
+            func.min(events.c.occurred_on).label("on"),
+            func.min(cases.c.office_code).label("office"),
+            func.min(cases.c.kind).label("kind"),
+            literal(1).label("value"),
+        )
+        .select_from(events)
         .join(cases, cases.c.id == events.c.case_id)
         .where(
             cases.c.kind == kind,
@@ -97,15 +107,7 @@ def _first(
             ~before.exists(),
         )
         .group_by(events.c.case_id)
-        .subquery()
     )
-    return select(
-        cases.c.case_no.label("ref"),
-        first.c.on.label("on"),
-        cases.c.office_code.label("office"),
-        cases.c.kind.label("kind"),
-        literal(1).label("value"),
-    ).join(first, first.c.case_id == cases.c.id)
 
 
 def _registered(kind: str, scope: Scope) -> Select[Any]:
