@@ -162,7 +162,9 @@ class CaseBuilder:
             {"ord": i, "role": p.role, "name": p.name, "id_number": p.id_number, "phone": p.phone}
             for i, p in enumerate(checked, start=1)
         ]
-        self._event(case, self.importer, REGISTER, wf.initial, when, note, dict(data), row)
+        # The registration's values are the case's first data: one dict (never mutated; later
+        # steps replace case.data) that the writer serialises once.
+        self._event(case, self.importer, REGISTER, wf.initial, when, note, data, row)
         views: list[EventView] = []
         docs: list[str] = []
         steps = self._with_documents(plan)

@@ -5,6 +5,7 @@ caller asks to skip bad rows, which then go to a rejects file beside the input).
 from __future__ import annotations
 
 import csv
+import gc
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -131,6 +132,10 @@ def import_ledger(
             summary["unused_columns"] = list(lay.unused)
             reader = RowReader(wf, lay, sha256, codes, default_office)
             rejects = _Rejects(rejects_path(path), header) if skip_bad else None
+            # The rows of a batch make no reference cycles; the cyclic collector would only
+            # walk the batch's many young objects again and again.
+            collecting = gc.isenabled()
+            gc.disable()
             try:
                 seen: set[str] = set()
                 seen_file = file_seen(conn, wf, sha256)
@@ -149,6 +154,9 @@ def import_ledger(
                 if rejects is not None:
                     rejects.finish(keep=False)
                 raise
+            finally:
+                if collecting:
+                    gc.enable()
         summary["bad"] = len(bad)
         if bad and not skip_bad:
             summary["imported"] = summary["events"] = 0

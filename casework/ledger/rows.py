@@ -122,6 +122,10 @@ class RowReader:
         for step in wf.ledger:
             if step.when and lay.has(f"col:{step.when[0]}"):
                 self.selectors.setdefault(step.when[0], set()).update(step.when[1])
+        self.present = frozenset(lay.columns)
+        self.value_columns = bool(
+            self.present & ({"data"} | {f"field:{f.name}" for f in wf.register_fields})
+        )
         self.party_labels = {label: role for role, label in PARTY_ROLES.items()}
         self.first_role = wf.party_roles[0]
         self.other_role = "respondent" if "respondent" in wf.party_roles else wf.party_roles[0]
@@ -134,10 +138,12 @@ class RowReader:
         """The plan of one row, or a RowError naming the first problem found."""
         get = self.lay.get
         wf = self.wf
+        has = self.present.__contains__  # optional columns a file lacks cost nothing per row
 
-        kind, col = get(cells, "kind")
-        if kind and kind not in (wf.name, wf.label):
-            raise RowError(row, col, f"the row is a {kind[:30]!r} case, not a {wf.name}")
+        if has("kind"):
+            kind, col = get(cells, "kind")
+            if kind and kind not in (wf.name, wf.label):
+                raise RowError(row, col, f"the row is a {kind[:30]!r} case, not a {wf.name}")
         office = self._office(row, cells)
         title, _ = get(cells, "title")
         if not title:
@@ -146,35 +152,38 @@ class RowReader:
         if not when_text:
             raise RowError(row, self._col("registered_at"), "empty; when was the case registered?")
         at, date_only = self._time(row, col, when_text)
-        ref_text, col = get(cells, "ref")
+        ref_text, col = get(cells, "ref") if has("ref") else ("", "")
         if len(ref_text) > 180:
             raise RowError(row, col, "longer than 180 characters")
         ref = f"ledger:{ref_text}" if ref_text else f"import:{self.sha256}:{row}"
-        note = get(cells, "note")[0] or None
-        handler = get(cells, "handler")[0] or None
-        state_text, col = get(cells, "state")
+        note = (get(cells, "note")[0] or None) if has("note") else None
+        handler = (get(cells, "handler")[0] or None) if has("handler") else None
         expect = None
-        if state_text:
-            expect = self.state_names.get(state_text)
-            if expect is None:
-                raise RowError(row, col, f"{state_text[:30]!r} is not a state of a {wf.name}")
-        history, col = get(cells, "history")
+        if has("state"):
+            state_text, col = get(cells, "state")
+            if state_text:
+                expect = self.state_names.get(state_text)
+                if expect is None:
+                    raise RowError(row, col, f"{state_text[:30]!r} is not a state of a {wf.name}")
+        history, col = get(cells, "history") if has("history") else ("", "")
         if history:
             steps = self._history(row, col, history)
-        else:
+        elif self.steps:
             steps = self._ledger_steps(row, cells, handler)
+        else:
+            steps = ()
         return RowPlan(
             row=row,
             ref=ref,
             office=office,
             title=title,
-            parties=self._parties(row, cells),
-            values=self._values(row, cells),
+            parties=self._parties(row, cells) if has("parties") else (),
+            values=self._values(row, cells) if self.value_columns else {},
             at=at,
             date_only=date_only,
             note=note,
             steps=steps,
-            documents=self._documents(row, cells),
+            documents=self._documents(row, cells) if has("documents") else (),
             expect_state=expect,
             handler=handler,
         )

@@ -171,20 +171,20 @@ def _instant(value: datetime) -> str:
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-def _case_tuple(r: Mapping[str, Any]) -> tuple[Any, ...]:
+def _case_tuple(r: Mapping[str, Any], data: str) -> tuple[Any, ...]:
     return (
         r["id"], r["case_no"], r["kind"], r["office_code"], r["year"], r["seq"], r["title"],
-        r["state"], r["version"], json.dumps(r["data"]), _instant(r["registered_at"]),
+        r["state"], r["version"], data, _instant(r["registered_at"]),
         r["registered_on"].isoformat(), _instant(r["recorded_at"]), _instant(r["updated_at"]),
         r["created_by"], r["head_hash"], r["ref"],
     )  # fmt: skip
 
 
-def _event_tuple(case_id: int, e: Mapping[str, Any]) -> tuple[Any, ...]:
+def _event_tuple(case_id: int, e: Mapping[str, Any], data: str) -> tuple[Any, ...]:
     return (
         case_id, e["seq"], e["trigger"], e["from_state"], e["to_state"], e["actor"],
         e["actor_role"], _instant(e["occurred_at"]), e["occurred_on"].isoformat(),
-        _instant(e["recorded_at"]), e["note"], json.dumps(e["data"]), e["hash"], e["ref"],
+        _instant(e["recorded_at"]), e["note"], data, e["hash"], e["ref"],
     )  # fmt: skip
 
 
@@ -203,9 +203,15 @@ def _insert_sqlite(
     event_rows: list[tuple[Any, ...]] = []
     party_rows: list[tuple[Any, ...]] = []
     document_rows: list[tuple[Any, ...]] = []
+    case_tuples = []
     for case_id, (row, case) in enumerate(zip(case_rows, built, strict=True), start=first):
         row["id"] = case_id
-        event_rows.extend(_event_tuple(case_id, e) for e in case.events)
+        case_json = json.dumps(case.data)
+        case_tuples.append(_case_tuple(row, case_json))
+        event_rows.extend(
+            _event_tuple(case_id, e, case_json if e["data"] is case.data else json.dumps(e["data"]))
+            for e in case.events
+        )
         party_rows.extend(
             (case_id, p["ord"], p["role"], p["name"], p["id_number"], p["phone"])
             for p in case.parties
@@ -214,7 +220,7 @@ def _insert_sqlite(
     # The driver's own executemany, on the transaction's connection.
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(_sql("cases", _CASE_COLUMNS), [_case_tuple(r) for r in case_rows])
+        cursor.executemany(_sql("cases", _CASE_COLUMNS), case_tuples)
         cursor.executemany(_sql("events", _EVENT_COLUMNS), event_rows)
         if party_rows:
             cursor.executemany(_sql("parties", _PARTY_COLUMNS), party_rows)
