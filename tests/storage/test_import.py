@@ -333,3 +333,28 @@ def test_export_then_import_round_trips_the_statistics(
         count = select(func.count()).select_from(events)
         assert a.execute(count).scalar_one() == b.execute(count).scalar_one()
     copy.close()
+
+
+def test_rows_are_written_in_batches(
+    cw: Casework, clock: FrozenClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import casework.ledger.importer as importer
+
+    clock.set("2020-12-01T10:00")
+    rows = [["", f"2020-04-{1 + i % 28:02d}", f"纠纷{i}", f"甲{i}、乙{i}"] for i in range(11)]
+    ledger = _csv(tmp_path / "批量.csv", ["台账编号", "登记日期", "案件标题", "当事人"], rows)
+    sizes: list[int] = []
+    real_write = importer.write
+
+    def counting(conn: Any, wf: Any, built: Any, created_by: str) -> list[str]:
+        sizes.append(len(built))
+        return real_write(conn, wf, built, created_by)
+
+    monkeypatch.setattr(importer, "BATCH", 4)
+    monkeypatch.setattr(importer, "write", counting)
+    progress: list[int] = []
+    result = cw.acting("sup_pz").import_ledger("mediation", str(ledger), progress=progress.append)
+    assert result["imported"] == 11 and sizes == [4, 4, 3] and progress == [4, 8, 11]
+    numbers = sorted(c["case_no"] for c in cw.acting("sup_pz").cases())
+    assert numbers == [f"TJ-2020-panzhou-{n:05d}" for n in range(1, 12)]
+    assert cw.acting("admin").verify()["ok"] is True
