@@ -4,10 +4,12 @@ imports a command's module only when that command runs.
 
 from __future__ import annotations
 
+import copy
+import functools
 import importlib
 import os
 import sys
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -35,16 +37,34 @@ class Lazy:
     help: str
 
     def load(self, name: str) -> Command:
-        """Import the module and build the Click command exactly as ``add_typer`` would."""
+        """Import the module and build the Click command as ``add_typer`` or ``command`` would.
+
+        A group's own commands are built when one of them is used, not all of them up front.
+        """
         target = getattr(importlib.import_module(self.module), self.attribute)
         holder = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
         holder.callback()(_nothing)
-        if isinstance(target, typer.Typer):
-            holder.add_typer(target, name=name)
-        else:
+        if not isinstance(target, typer.Typer):
             holder.command(name)(target)
-        group = typer.main.get_group(holder)
-        return group.commands[name]
+            return typer.main.get_group(holder).commands[name]
+        # The group itself from a copy without its commands, then its commands on demand.
+        bare = copy.copy(target)
+        bare.registered_commands = []
+        holder.add_typer(bare, name=name)
+        group = typer.main.get_group(holder).commands[name]
+        assert isinstance(group, TyperGroup)
+        builders: dict[str, Callable[[], Command]] = {}
+        for info in target.registered_commands:
+            assert info.callback is not None
+            sub = info.name or typer.main.get_command_name(info.callback.__name__)
+            builders[sub] = functools.partial(
+                typer.main.get_command_from_info,
+                info,
+                pretty_exceptions_short=holder.pretty_exceptions_short,
+                rich_markup_mode=holder.rich_markup_mode,
+            )
+        group.commands = _Commands(builders, group.commands)
+        return group
 
 
 def _nothing() -> None:
@@ -52,21 +72,25 @@ def _nothing() -> None:
 
 
 class _Commands(MutableMapping[str, Command]):
-    """The root's ``commands``: every name known up front, each command built on first use."""
+    """A group's ``commands``: every name known up front, each command built on first use."""
 
-    def __init__(self, eager: Mapping[str, Command], lazy: Mapping[str, Lazy]) -> None:
-        self._loaded: dict[str, Command] = dict(eager)
-        self._lazy = {n: e for n, e in lazy.items() if n not in self._loaded}
-        self._order = [*self._loaded, *self._lazy]
+    def __init__(
+        self, lazy: Mapping[str, Callable[[], Command]], eager: Mapping[str, Command]
+    ) -> None:
+        self._loaded: dict[str, Command] = {}
+        self._lazy: dict[str, Callable[[], Command]] = dict(lazy)
+        self._order = list(self._lazy)
+        for name, cmd in eager.items():
+            self[name] = cmd
 
     def __getitem__(self, name: str) -> Command:
         cmd = self._loaded.get(name)
         if cmd is None:
-            cmd = self._loaded[name] = self._lazy[name].load(name)
+            cmd = self._loaded[name] = self._lazy[name]()
         return cmd
 
     def __setitem__(self, name: str, cmd: Command) -> None:
-        if name not in self._loaded and name not in self._lazy:
+        if name not in self._order:
             self._order.append(name)
         self._loaded[name] = cmd
 
@@ -84,7 +108,7 @@ class _Commands(MutableMapping[str, Command]):
         return len(self._order)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._loaded or name in self._lazy
+        return name in self._order
 
 
 class CaseworkGroup(TyperGroup):
@@ -98,7 +122,8 @@ class CaseworkGroup(TyperGroup):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.commands = _Commands(self.commands, self.lazy)
+        lazy = {n: functools.partial(e.load, n) for n, e in self.lazy.items()}
+        self.commands = _Commands(lazy, self.commands)
 
     def list_commands(self, ctx: Context) -> list[str]:
         """The names in order of declaration (TyperGroup's version loads every command)."""

@@ -80,6 +80,7 @@ def print_root_help(group: TyperGroup, ctx: Context, commands: Sequence[tuple[st
     console = Console(
         theme=Theme(_THEME),
         highlighter=highlight,
+        emoji=False,
         force_terminal=force,
         width=int(width) if width else None,
     )
@@ -124,7 +125,7 @@ def print_root_help(group: TyperGroup, ctx: Context, commands: Sequence[tuple[st
             highlight(Text(help_text)),
         )
     if options.row_count:
-        console.print(Panel(options, border_style="dim", title="Options", title_align="left"))
+        console.print(Panel(options, border_style="dim", title=Text("Options"), title_align="left"))
 
     listing = Table(
         highlight=False, show_header=False, expand=True, box=None, pad_edge=False, padding=(0, 1)
@@ -136,4 +137,6 @@ def print_root_help(group: TyperGroup, ctx: Context, commands: Sequence[tuple[st
     for name, line in commands:
         listing.add_row(Text(name), highlight(_markup(line)))
     if listing.row_count:
-        console.print(Panel(listing, border_style="dim", title="Commands", title_align="left"))
+        console.print(
+            Panel(listing, border_style="dim", title=Text("Commands"), title_align="left")
+        )
