@@ -107,7 +107,14 @@ def main() -> None:
     try:
         path = os.path.join(folder, "cw.db")
         case_no = setup(path)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("CASEWORK_", "PYTHONPROF"))}
+        # Bytecode is written and read as on any installed copy: with PYTHONDONTWRITEBYTECODE
+        # set, every run would compile casework's sources while the libraries it is compared
+        # with load theirs from bytecode.
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("CASEWORK_") and k != "PYTHONDONTWRITEBYTECODE"
+        }
         env["CASEWORK_NOW"] = "2020-12-01T10:00:00+08:00"
         exe = casework_exe()
         py = sys.executable
