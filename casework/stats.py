@@ -325,14 +325,27 @@ Tally = dict[str, tuple[int, int]]  # group key ("" for all) -> (count, sum of v
 ALL = ""
 
 
-def _tally(conn: Connection, name: str, scope: Scope, by: str | None) -> Tally:
+Listed = dict[str, list[dict[str, Any]]]  # the items of the metrics judged in Python
+
+
+def _listed(conn: Connection, name: str, scope: Scope, memo: Listed) -> list[dict[str, Any]]:
+    """A metric's items, computed once per computation (both subsidy metrics share theirs)."""
+    key = "subsidy" if name.startswith("subsidy.") else name
+    if key not in memo:
+        memo[key] = items(conn, name, scope)
+    return memo[key]
+
+
+def _tally(
+    conn: Connection, name: str, scope: Scope, by: str | None, memo: Listed | None = None
+) -> Tally:
     """Count and sum a metric's items in SQL, per group; the few metrics judged in Python
     (on-time replies, subsidies) are tallied from their items."""
     m = BY_NAME[name]
     out: dict[str, list[int]] = {}
     if m.items is None:
         seen: dict[str, set[str]] = {}
-        for r in items(conn, name, scope):
+        for r in _listed(conn, name, scope, {} if memo is None else memo):
             key = ALL if by is None else _group_key(by, r)
             tally = out.setdefault(key, [0, 0])
             if name.startswith("subsidy."):  # one dispute, one count, however many claims
@@ -413,7 +426,8 @@ def compute(
         raise InvalidData(f"--by must be one of {', '.join(GROUPINGS)}, not {by[:20]!r}")
     if scope.end < scope.start:
         raise InvalidData(f"the period ends ({scope.end}) before it starts ({scope.start})")
-    tallies = {name: _tally(conn, name, scope, by) for name in _needed(wanted)}
+    memo: Listed = {}
+    tallies = {name: _tally(conn, name, scope, by, memo) for name in _needed(wanted)}
     head: dict[str, Any] = {"from": scope.start.isoformat(), "to": scope.end.isoformat()}
     if scope.as_of is not None:
         head["as_of"] = scope.as_of.isoformat()
@@ -432,8 +446,9 @@ def compute(
 def explain(conn: Connection, name: str, scope: Scope) -> dict[str, Any]:
     """The cases or screening entries behind one figure; their count equals the figure."""
     m = metric(name)
-    tallies = {needed: _tally(conn, needed, scope, None) for needed in _needed([name])}
-    listed = items(conn, m.parts[0] if m.parts else name, scope)
+    memo: Listed = {}
+    tallies = {needed: _tally(conn, needed, scope, None, memo) for needed in _needed([name])}
+    listed = _listed(conn, m.parts[0] if m.parts else name, scope, memo)
     if name == "subsidy.cases":  # one item per mediation case
         first_claims: dict[str, dict[str, Any]] = {}
         for r in listed:
