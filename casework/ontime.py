@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, select, true
+from sqlalchemy import and_, func, select, true
 from sqlalchemy.engine import Connection
 
 from casework.calendar import Calendar
@@ -29,19 +29,25 @@ def replied_on_time(
     wf = registry.get("petition")
     if wf is None:
         return {"replied": [], "on_time": [], "late": []}
-    first_replies = (
-        select(events.c.case_id)
+    # The petitions replied in the period (an index range on trigger and date), each with its
+    # last reply there: the case's first reply comes no later, and the events after that
+    # first reply play no part in judging it, so only each history up to there is read.
+    replies = (
+        select(events.c.case_id, func.max(events.c.seq).label("upto"))
         .join(cases, and_(cases.c.id == events.c.case_id, cases.c.kind == "petition"))
         .where(events.c.trigger == "reply", events.c.occurred_on.between(start, end))
-        .distinct()
+        .group_by(events.c.case_id)
     )
     if recorded_by is not None:
-        first_replies = first_replies.where(events.c.recorded_at < recorded_by)
+        replies = replies.where(events.c.recorded_at < recorded_by)
+    replied_in = replies.subquery()
     rows = conn.execute(
         select(cases.c.case_no, events.c.case_id, *EVENT_VIEW_COLUMNS)
+        .select_from(replied_in)
+        .join(events, events.c.case_id == replied_in.c.case_id)
         .join(cases, cases.c.id == events.c.case_id)
         .where(
-            events.c.case_id.in_(first_replies),
+            events.c.seq <= replied_in.c.upto,
             events.c.recorded_at < recorded_by if recorded_by is not None else true(),
         )
         .order_by(events.c.case_id, events.c.seq)
