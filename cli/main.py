@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Annotated
 
 import typer
@@ -135,4 +136,9 @@ def root(
 
 def run() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    finally:
+        # The process ends here. Its last act would be a collector pass over every object the
+        # imports made (about 0.1 s, a sixth of `case show`), freeing nothing the OS does not.
+        gc.freeze()

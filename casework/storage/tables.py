@@ -5,13 +5,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import ConfigDict
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from casework.storage.types import UTCDateTime, json_type
 
 
-class Office(SQLModel, table=True):
+class Table(SQLModel):
+    """Base of the tables: casework reads and writes them through SQLAlchemy Core and never
+    validates a model instance, so pydantic builds no validator for them (cheaper start-up)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Office(Table, table=True):
     """A judicial office (司法所) or a city-level body."""
 
     __tablename__ = "offices"
@@ -22,7 +30,7 @@ class Office(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class User(SQLModel, table=True):
+class User(Table, table=True):
     """A person who acts in casework: one role, one office (none for a city-wide admin)."""
 
     __tablename__ = "users"
@@ -34,7 +42,7 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class Case(SQLModel, table=True):
+class Case(Table, table=True):
     """A case: its number, procedure, office, current state and version."""
 
     __tablename__ = "cases"
@@ -67,7 +75,7 @@ class Case(SQLModel, table=True):
     ref: str | None = Field(default=None, max_length=200)
 
 
-class Event(SQLModel, table=True):
+class Event(Table, table=True):
     """One step of a case's history, written once and never changed."""
 
     __tablename__ = "events"
@@ -96,7 +104,7 @@ class Event(SQLModel, table=True):
     ref: str | None = Field(default=None, max_length=200)  # idempotency key within the case
 
 
-class Party(SQLModel, table=True):
+class Party(Table, table=True):
     """A party to a case; ID number and phone are personal data, masked on output."""
 
     __tablename__ = "parties"
@@ -109,7 +117,7 @@ class Party(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=20)
 
 
-class CaseLink(SQLModel, table=True):
+class CaseLink(Table, table=True):
     """A directed link between two cases (escalated_to, escalated_from, same_matter)."""
 
     __tablename__ = "case_links"
@@ -120,7 +128,7 @@ class CaseLink(SQLModel, table=True):
     kind: str = Field(max_length=30)
 
 
-class Document(SQLModel, table=True):
+class Document(Table, table=True):
     """A document of a case file (卷宗), with the event that recorded it."""
 
     __tablename__ = "documents"
@@ -135,7 +143,7 @@ class Document(SQLModel, table=True):
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class CaseCounter(SQLModel, table=True):
+class CaseCounter(Table, table=True):
     """The last case number handed out per prefix, office and year; numbers are never reused."""
 
     __tablename__ = "case_counters"
@@ -145,7 +153,7 @@ class CaseCounter(SQLModel, table=True):
     last_seq: int
 
 
-class CalendarYear(SQLModel, table=True):
+class CalendarYear(Table, table=True):
     """A year whose holiday arrangement comes from a holiday file an admin added."""
 
     __tablename__ = "calendar_years"
@@ -156,7 +164,7 @@ class CalendarYear(SQLModel, table=True):
     added_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class CalendarDay(SQLModel, table=True):
+class CalendarDay(Table, table=True):
     """A statutory rest day or make-up working day from an added holiday file."""
 
     __tablename__ = "calendar_days"
@@ -165,7 +173,7 @@ class CalendarDay(SQLModel, table=True):
     name: str = Field(default="", max_length=100)
 
 
-class SubsidyScale(SQLModel, table=True):
+class SubsidyScale(Table, table=True):
     """One tier's amount in the 以案定补 scale, in force from a date until a later entry."""
 
     __tablename__ = "subsidy_scale"
@@ -180,7 +188,7 @@ class SubsidyScale(SQLModel, table=True):
     set_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class Setting(SQLModel, table=True):
+class Setting(Table, table=True):
     """A dated setting of local practice, such as when oral agreements began to count."""
 
     __tablename__ = "settings"
@@ -190,7 +198,7 @@ class Setting(SQLModel, table=True):
     set_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class Screening(SQLModel, table=True):
+class Screening(Table, table=True):
     """A dispute screening (矛盾纠纷排查): a ledger entry, not a workflow."""
 
     __tablename__ = "screenings"
