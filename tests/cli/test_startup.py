@@ -151,3 +151,19 @@ def test_a_group_builds_only_the_command_that_runs() -> None:
     show = commands["show"]
     assert show.name == "show"
     assert getattr(commands, "_loaded", None) == {"show": show}
+
+
+def test_the_console_script_skips_the_collectors_pass_at_exit() -> None:
+    # The last collector pass would walk every object the imports made (~0.1 s per command).
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+        "sys.argv = ['casework', '--help']\n"
+        "from cli.main import run\n"
+        "run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("frozen True")
