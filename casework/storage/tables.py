@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import ConfigDict
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from sqlmodel._compat import SQLModelConfig
 
 from casework.storage.types import UTCDateTime, json_type
 
@@ -16,7 +16,7 @@ class Table(SQLModel):
     """Base of the tables: casework reads and writes them through SQLAlchemy Core and never
     validates a model instance, so pydantic builds no validator for them (cheaper start-up)."""
 
-    model_config = ConfigDict(defer_build=True)
+    model_config = SQLModelConfig(from_attributes=True, defer_build=True)
 
 
 class Office(Table, table=True):
