@@ -42,14 +42,16 @@ def file_seen(conn: Connection, wf: Workflow, sha256: str) -> bool:
     prefix = f"import:{sha256}:"
     # A range on the (kind, office, ref) index per office: ``LIKE`` would scan.
     offices_used = select(cases.c.office_code).where(cases.c.kind == wf.name).distinct()
+    # Byte order, whatever the database's collation (a PostgreSQL locale may ignore the colon).
+    ref = cases.c.ref.collate("C") if conn.dialect.name == "postgresql" else cases.c.ref
     for (office,) in conn.execute(offices_used):
         hit = conn.execute(
             select(cases.c.id)
             .where(
                 cases.c.kind == wf.name,
                 cases.c.office_code == office,
-                cases.c.ref >= prefix,
-                cases.c.ref < prefix[:-1] + ";",
+                ref >= prefix,
+                ref < prefix[:-1] + ";",
             )
             .limit(1)
         ).first()
