@@ -20,6 +20,7 @@ from casework.calendar import Calendar
 from casework.clock import Clock, system_clock
 from casework.diagrams import describe, mermaid
 from casework.engine import Engine as WorkflowEngine
+from casework.errors import InvalidData
 from casework.holidays import add_holiday_file, calendar_coverage, load_calendar
 from casework.parties import PartyInput
 from casework.services import CaseService, Progress
@@ -160,10 +161,10 @@ class Casework:
         """The local (China Standard Time) date of the clock."""
         return local_date(self.clock())
 
-    def _as_of(self, as_of: str | date | None) -> date:
+    def _as_of(self, as_of: str | date | None, option: str = "--as-of") -> date:
         if as_of is None:
             return self.today()
-        return parse_date(as_of, "--as-of") if isinstance(as_of, str) else as_of
+        return parse_date(as_of, option) if isinstance(as_of, str) else as_of
 
     def show(
         self, case_no: str, reveal: bool = False, as_of: str | date | None = None
@@ -217,7 +218,7 @@ class Casework:
         """``petition.replied_on_time`` for a period: ``{value, replied, items, late}``."""
         from casework.ontime import replied_on_time
 
-        first, last = self._as_of(start), self._as_of(end)
+        first, last = self._as_of(start, "--from"), self._as_of(end, "--to")
         with reading(self.engine) as conn:
             result = replied_on_time(conn, self.machines.registry, load_calendar(conn), first, last)
         return {
@@ -279,8 +280,8 @@ class Casework:
         """Screening entries, newest first."""
         from casework.screening import list_entries
 
-        first = self._as_of(start) if start is not None else None
-        last = self._as_of(end) if end is not None else None
+        first = self._as_of(start, "--from") if start is not None else None
+        last = self._as_of(end, "--to") if end is not None else None
         with reading(self.engine) as conn:
             actor = load_actor(conn, self.user) if self.user else None
             return list_entries(conn, actor, office, first, last, kind)
@@ -295,8 +296,8 @@ class Casework:
         from casework.stats import Scope
 
         today = self.today()
-        first = self._as_of(start) if start is not None else date(today.year, 1, 1)
-        last = self._as_of(end) if end is not None else today
+        first = self._as_of(start, "--from") if start is not None else date(today.year, 1, 1)
+        last = self._as_of(end, "--to") if end is not None else today
         day = self._as_of(as_of) if as_of is not None else None
         return Scope(first, last, day, office)
 
@@ -359,8 +360,10 @@ class Casework:
         chosen = export.choose_columns(columns)
         if kind is not None:
             self.machines.workflow(kind)
-        first = self._as_of(start) if start is not None else None
-        last = self._as_of(end) if end is not None else None
+        first = self._as_of(start, "--from") if start is not None else None
+        last = self._as_of(end, "--to") if end is not None else None
+        if first is not None and last is not None and last < first:
+            raise InvalidData(f"the period ends ({last}) before it starts ({first})")
         with reading(self.engine) as conn:
             actor = load_actor(conn, self.user) if self.user else None
             data = export.rows(conn, actor, chosen, reveal, kind, first, last, office)

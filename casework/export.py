@@ -87,7 +87,7 @@ def choose_columns(names: str | None) -> list[str]:
     """Column names from ``a,b,c`` (default: the usual ledger columns)."""
     if not names:
         return list(DEFAULT_COLUMNS)
-    chosen = [n.strip() for n in names.split(",") if n.strip()]
+    chosen = list(dict.fromkeys(n.strip() for n in names.split(",") if n.strip()))
     unknown = [n for n in chosen if n not in COLUMNS]
     if unknown or not chosen:
         raise InvalidData(
@@ -168,11 +168,13 @@ def write(path: str, columns: list[str], data: Iterator[list[Any]]) -> int:
     partial = path + ".partial"
     try:
         count = _write(partial, lower, columns, data)
-    except BaseException:
+        os.replace(partial, path)
+    except BaseException as exc:
         if os.path.exists(partial):
             os.remove(partial)
+        if isinstance(exc, OSError):
+            raise InvalidData(f"--out {path[:200]!r} cannot be written: {exc.strerror}") from None
         raise
-    os.replace(partial, path)
     return count
 
 

@@ -7,6 +7,7 @@ chains its hashes and inserts it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -93,6 +94,7 @@ class CaseBuilder:
                 names.setdefault(r.name, []).append(r.username)
         # A ledger names people as it knows them: by username, or by a name only one user has.
         self.by_name = {n: u[0] for n, u in names.items() if len(u) == 1}
+        self.shared_names = {n for n, u in names.items() if len(u) > 1}
         self.actors: dict[str, Actor | None] = {importer.username: importer}
 
     def _actor(self, who: str) -> Actor | None:
@@ -177,7 +179,7 @@ class CaseBuilder:
             except RowError:
                 raise
             except CaseworkError as exc:
-                raise RowError(row, step.column, str(exc)) from None
+                raise RowError(row, *_blame(step, str(exc))) from None
         if plan.expect_state is not None and plan.expect_state != case.state:
             raise RowError(
                 row,
@@ -246,6 +248,10 @@ class CaseBuilder:
             # A ledger names the mediator as people know them; casework stores the username.
             named = raw.get(spec.name)
             if spec.kind == "user" and named is not None and named not in self.user_roles:
+                if named in self.shared_names:
+                    raise InvalidData(
+                        f"{spec.name} {named[:40]!r} names more than one user; give the username"
+                    )
                 raw[spec.name] = self.by_name.get(named, named)
         values = self.service._values(
             self.conn, trig.fields, raw, note, where, case.data, self.user_roles
@@ -337,3 +343,21 @@ class CaseBuilder:
         }
         case.events.append(event)
         return event
+
+
+_SET_HINT = re.compile(r"; give --set (\w+)=\.\.\.")
+
+
+def _blame(step: PlannedStep, why: str) -> tuple[str, str]:
+    """The column to blame for a refused step, and the reason in a ledger's terms: a value's
+    own column when the reason names it, with the command line's hints left out."""
+    column = step.column
+    for name, header in step.headers.items():
+        if re.search(rf"\b{re.escape(name)}\b", why):
+            column = header
+            break
+    hint = _SET_HINT.search(why)
+    if hint:
+        named = step.headers.get(hint.group(1))
+        why = _SET_HINT.sub(f"; fill in {named}" if named else "", why)
+    return column, why.replace("--at ", "")

@@ -113,7 +113,7 @@ class Layout:
         """The first filled cell of a target, with its header; ('', header) when empty."""
         idxs = self.columns.get(target)
         if idxs is None:
-            return "", HEADER_OF.get(target, target)
+            return "", HEADER_OF.get(target, target.removeprefix("col:"))
         for i in idxs:
             if i < len(cells):
                 value = cells[i].strip()
@@ -125,9 +125,14 @@ class Layout:
         return target in self.columns
 
 
+def _plain(header: str) -> str:
+    """A header as matched: full-width brackets as ASCII (涉及金额（元） is 涉及金额(元))."""
+    return header.strip().replace("（", "(").replace("）", ")")
+
+
 def layout(wf: Workflow, header: Sequence[str], renames: Mapping[str, str]) -> Layout:
     """Match a file's header to targets, or refuse naming what is missing or ambiguous."""
-    known = known_headers(wf)
+    known = {_plain(h): t for h, t in known_headers(wf).items()}
     by_english = {t: t for t in TARGETS}
     order = {h: i for i, h in enumerate(known)}
     found: dict[str, list[tuple[int, int]]] = {}
@@ -135,11 +140,18 @@ def layout(wf: Workflow, header: Sequence[str], renames: Mapping[str, str]) -> L
     for name in renames:
         if name not in header:
             raise InvalidData(f"--map names column {name[:40]!r}, which the file does not have")
+    taken: dict[str, str] = {}
     for i, raw in enumerate(header):
-        name = renames.get(raw, raw)
+        name = _plain(renames.get(raw, raw))
         if raw in renames and renames[raw] == "":
             unused.append(raw)
             continue
+        if name in taken and (name in known or name in by_english):
+            raise InvalidData(
+                f"columns {taken[name][:40]!r} and {raw[:40]!r} are both {name[:40]!r}; "
+                "keep one, or send one elsewhere with --map"
+            )
+        taken[name] = raw
         if name in known:
             target, rank = known[name], order[name]
         elif name in by_english:

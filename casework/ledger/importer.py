@@ -22,10 +22,11 @@ from casework.ledger.build import BuiltCase, CaseBuilder
 from casework.ledger.columns import layout, load_map
 from casework.ledger.readers import Row, check_ledger_path, file_digest, open_ledger
 from casework.ledger.rows import RowError, RowPlan, RowReader
-from casework.ledger.writer import existing_refs, file_seen, write
+from casework.ledger.writer import existing_refs, file_seen, imported_as, write
 from casework.services import CaseService
 from casework.storage.db import run_write
 from casework.storage.tables import offices
+from casework.timeutil import local_date
 
 # Rows checked and written together: large enough that each insert carries many rows, small
 # enough that memory stays flat whatever the file's length.
@@ -64,7 +65,12 @@ class _Rejects:
     def __init__(self, path: str, header: list[str]) -> None:
         self.path = path
         self.partial = path + ".partial"
-        self.fh: TextIO = open(self.partial, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+        try:
+            self.fh: TextIO = open(self.partial, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+        except OSError as exc:
+            raise InvalidData(
+                f"--skip-bad: the rejects file {path[:200]!r} cannot be written: {exc.strerror}"
+            ) from None
         self.out = csv.writer(self.fh)
         self.out.writerow(["原行号 row", "出错列 column", "错误原因 error", *header])
 
@@ -101,6 +107,11 @@ def import_ledger(
 
     def work(conn: Connection) -> dict[str, Any]:
         actor = load_actor(conn, username)
+        if not actor.roles & set(wf.register_roles):
+            raise NotAllowed(
+                f"importing {wf.name} cases needs role {' or '.join(wf.register_roles)}; "
+                f"user {actor.username} is {actor.role}"
+            )
         codes = _offices(conn)
         if office is not None and office not in codes:
             raise InvalidData(f"--office: unknown office {office[:40]!r}")
@@ -129,6 +140,16 @@ def import_ledger(
         bad: list[BadRow] = []
         with open_ledger(path) as (header, rows):
             lay = layout(wf, header, renames)
+            if not wf.ledger and not lay.has("history"):
+                raise InvalidData(
+                    f"a {wf.name} ledger is imported only from casework's own export, whose "
+                    "办理经过 column holds each case's steps; this file has none"
+                )
+            other = imported_as(conn, wf, sha256)
+            if other is not None:
+                raise InvalidData(
+                    f"{name} was imported before as {other} cases; import it as {other}"
+                )
             summary["unused_columns"] = list(lay.unused)
             reader = RowReader(wf, lay, sha256, codes, default_office)
             rejects = _Rejects(rejects_path(path), header) if skip_bad else None
@@ -217,7 +238,9 @@ def _check_batch(
             plan = reader.plan(number, cells)
             if plan.ref.startswith("ledger:"):
                 if plan.ref in seen:
-                    raise RowError(number, "台账编号", f"{plan.ref[7:][:40]!r} is repeated")
+                    raise RowError(
+                        number, "台账编号", f"{plan.ref.split(':', 2)[2][:40]!r} is repeated"
+                    )
                 seen.add(plan.ref)
             plans.append((plan, cells))
         except RowError as exc:
@@ -227,8 +250,23 @@ def _check_batch(
     known = existing_refs(conn, wf, keys)
     built: list[BuiltCase] = []
     for plan, cells in plans:
-        if (plan.office, plan.ref) in known:
-            summary["existing"] += 1
+        before = known.get((plan.office, plan.ref))
+        if before is not None:
+            title, day = before
+            if title == plan.title.strip() and day == local_date(plan.at):
+                summary["existing"] += 1
+                continue
+            found.append(
+                (
+                    BadRow(
+                        plan.row,
+                        "台账编号",
+                        f"{plan.ref.split(':', 2)[2][:40]!r} was imported before as another case "
+                        f"({title[:40]!r}, registered {day}); give this case its own number",
+                    ),
+                    cells,
+                )
+            )
             continue
         try:
             built.append(builder.build(plan))

@@ -20,9 +20,12 @@ Row = tuple[int, list[str]]  # (row number as a spreadsheet shows it, cells)
 def file_digest(path: str) -> str:
     """The SHA-256 of a file, read in chunks."""
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        raise InvalidData(f"{path[:200]!r} cannot be read: {exc.strerror}") from None
     return digest.hexdigest()
 
 

@@ -41,6 +41,7 @@ class PlannedStep:
     actors: tuple[str, ...] = ()  # usernames or names to try first, before the importer
     note: str | None = None
     document: tuple[str, str | None, str | None] | None = None  # kind, file name, SHA-256
+    headers: Mapping[str, str] = field(default_factory=dict)  # value name -> its column
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ _DATE = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:[ T]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?"
 )
-_SPLIT = re.compile(r"[；;、\n]")
+_SPLIT = re.compile(r"[；;、,，\n]")
 _DOC_SPLIT = re.compile(r"[；;、,，\n]")
 
 
@@ -129,6 +130,15 @@ class RowReader:
         self.party_labels = {label: role for role, label in PARTY_ROLES.items()}
         self.first_role = wf.party_roles[0]
         self.other_role = "respondent" if "respondent" in wf.party_roles else wf.party_roles[0]
+        # Date columns read only through an outcome column, such as 结案日期 through 调解结果.
+        plain = {step.date for step in wf.ledger if step.when is None}
+        self.outcome_dates = sorted(
+            {
+                (step.date, step.when[0])
+                for step in wf.ledger
+                if step.when is not None and step.date not in plain and lay.has(f"col:{step.date}")
+            }
+        )
         # Only the steps the file has a date column for can happen in its rows.
         self.steps = [
             (order, step) for order, step in enumerate(wf.ledger) if lay.has(f"col:{step.date}")
@@ -155,7 +165,9 @@ class RowReader:
         ref_text, col = get(cells, "ref") if has("ref") else ("", "")
         if len(ref_text) > 180:
             raise RowError(row, col, "longer than 180 characters")
-        ref = f"ledger:{ref_text}" if ref_text else f"import:{self.sha256}:{row}"
+        # Offices number their ledgers afresh each year: a number names a case within its year.
+        year = at.astimezone(CST).year
+        ref = f"ledger:{year}:{ref_text}" if ref_text else f"import:{self.sha256}:{row}"
         note = (get(cells, "note")[0] or None) if has("note") else None
         handler = (get(cells, "handler")[0] or None) if has("handler") else None
         expect = None
@@ -310,9 +322,19 @@ class RowReader:
             actors = tuple(
                 a for a in (get(cells, f"col:{step.actor}")[0] if step.actor else "", handler) if a
             )
-            found.append(
-                (at, order, PlannedStep(step.trigger, at, date_only, date_col, values, actors))
+            headers = {name: get((), f"col:{header}")[1] for name, header in step.values.items()}
+            if step.actor:
+                headers["actor"] = get((), f"col:{step.actor}")[1]
+            plan = PlannedStep(
+                step.trigger, at, date_only, date_col, values, actors, headers=headers
             )
+            found.append((at, order, plan))
+        # A date that only some outcome gives meaning to (结案日期 by 调解结果) needs that outcome.
+        for date_header, selector in self.outcome_dates:
+            date_text, date_col = get(cells, f"col:{date_header}")
+            chosen, sel_col = get(cells, f"col:{selector}")
+            if date_text and not chosen:
+                raise RowError(row, sel_col, f"empty, but {date_col} is {date_text!r}")
         found.sort(key=lambda f: (f[0], f[1]))
         return tuple(s for _, _, s in found)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -60,30 +60,52 @@ def file_seen(conn: Connection, wf: Workflow, sha256: str) -> bool:
     return False
 
 
+def imported_as(conn: Connection, wf: Workflow, sha256: str) -> str | None:
+    """Another procedure this very file was imported as before, if any."""
+    prefix = f"import:{sha256}:"
+    ref = cases.c.ref.collate("C") if conn.dialect.name == "postgresql" else cases.c.ref
+    pairs = select(cases.c.kind, cases.c.office_code).where(cases.c.kind != wf.name).distinct()
+    for kind, office in conn.execute(pairs).all():
+        hit = conn.execute(
+            select(cases.c.id)
+            .where(
+                cases.c.kind == kind,
+                cases.c.office_code == office,
+                ref >= prefix,
+                ref < prefix[:-1] + ";",
+            )
+            .limit(1)
+        ).first()
+        if hit is not None:
+            return str(kind)
+    return None
+
+
 def existing_refs(
     conn: Connection, wf: Workflow, keys: Sequence[tuple[str, str]]
-) -> set[tuple[str, str]]:
-    """Which (office, ref) pairs were imported before, or name a case by its number."""
+) -> dict[tuple[str, str], tuple[str, date]]:
+    """The (office, ref) pairs imported before, or naming a case by its number (an export
+    re-imported), each with that case's title and registration day."""
     if not keys:
-        return set()
+        return {}
     refs = sorted({ref for _, ref in keys})
     found = {
-        (r.office_code, r.ref)
+        (r.office_code, r.ref): (r.title, r.registered_on)
         for r in conn.execute(
-            select(cases.c.office_code, cases.c.ref).where(
+            select(cases.c.office_code, cases.c.ref, cases.c.title, cases.c.registered_on).where(
                 cases.c.kind == wf.name, cases.c.ref.in_(refs)
             )
         )
     }
-    # An exported ledger's 案件编号 re-imported where that case already is: the same case.
-    numbers = [ref.removeprefix("ledger:") for ref in refs if ref.startswith("ledger:")]
+    # ledger:<year>:<case number>, where the number is casework's own.
+    numbers = {ref.split(":", 2)[2]: ref for ref in refs if ref.startswith("ledger:")}
     if numbers:
         for r in conn.execute(
-            select(cases.c.office_code, cases.c.case_no).where(
-                cases.c.kind == wf.name, cases.c.case_no.in_(numbers)
-            )
+            select(
+                cases.c.office_code, cases.c.case_no, cases.c.title, cases.c.registered_on
+            ).where(cases.c.kind == wf.name, cases.c.case_no.in_(sorted(numbers)))
         ):
-            found.add((r.office_code, f"ledger:{r.case_no}"))
+            found[(r.office_code, numbers[r.case_no])] = (r.title, r.registered_on)
     return found
 
 

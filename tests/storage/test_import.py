@@ -122,13 +122,13 @@ def test_xlsx_ledger_with_mid_procedure_rows(
             by_ref[r.ref] = (r.case_no, r.state)
     states = {ref: state for ref, (_, state) in by_ref.items()}
     assert states == {
-        "ledger:TJ19-001": "applied",
-        "ledger:TJ19-002": "mediating",
-        "ledger:TJ19-003": "archived",
-        "ledger:TJ19-004": "failed",
+        "ledger:2020:TJ19-001": "applied",
+        "ledger:2020:TJ19-002": "mediating",
+        "ledger:2020:TJ19-003": "archived",
+        "ledger:2020:TJ19-004": "failed",
     }
     assert all(no.startswith("TJ-2020-panzhou-") for no, _ in by_ref.values())
-    archived = by_ref["ledger:TJ19-003"][0]
+    archived = by_ref["ledger:2020:TJ19-003"][0]
     assert _history(cw, archived) == [
         ("register", "applied", "sup_pz"),
         ("accept", "mediating", "med_pz"),
@@ -155,7 +155,7 @@ def test_xlsx_ledger_with_mid_procedure_rows(
     assert [e["ref"] for e in history] == [
         f"import:{result['sha256']}:4:{seq}" for seq in range(1, 11)
     ]
-    accepted = by_ref["ledger:TJ19-002"][0]
+    accepted = by_ref["ledger:2020:TJ19-002"][0]
     assert _history(cw, accepted)[1] == ("accept", "mediating", "med_pz")
     assert cw.acting("admin").verify()["ok"] is True
 
@@ -358,3 +358,99 @@ def test_rows_are_written_in_batches(
     numbers = sorted(c["case_no"] for c in cw.acting("sup_pz").cases())
     assert numbers == [f"TJ-2020-panzhou-{n:05d}" for n in range(1, 12)]
     assert cw.acting("admin").verify()["ok"] is True
+
+
+def test_ledger_numbers_are_per_year_and_a_reused_one_is_refused(
+    cw: Casework, clock: FrozenClock, tmp_path: Path
+) -> None:
+    clock.set("2020-12-01T10:00")
+    header = ["台账编号", "登记日期", "案件标题"]
+    first = _csv(tmp_path / "a.csv", header, [["1", "2019-05-01", "宅基地纠纷"]])
+    cw.acting("sup_pz").import_ledger("mediation", str(first))
+    # the same number a year later is another case; in the same year, a clash
+    later = _csv(tmp_path / "b.csv", header, [["1", "2020-05-01", "噪音纠纷"]])
+    assert cw.acting("sup_pz").import_ledger("mediation", str(later))["imported"] == 1
+    clash = _csv(tmp_path / "c.csv", header, [["1", "2020-06-01", "借款纠纷"]])
+    with pytest.raises(LedgerRejected) as caught:
+        cw.acting("sup_pz").import_ledger("mediation", str(clash))
+    [bad] = caught.value.bad_rows
+    assert bad.column == "台账编号" and "噪音纠纷" in bad.why
+    assert len(cw.acting("sup_pz").cases()) == 2
+
+
+def test_ledger_rows_that_say_too_little_or_too_much(
+    cw: Casework, clock: FrozenClock, tmp_path: Path
+) -> None:
+    clock.set("2020-12-01T10:00")
+    cw.acting("admin").add_user("zt1", "张同", "mediator", "panzhou")
+    cw.acting("admin").add_user("zt2", "张同", "mediator", "panzhou")
+    header = [
+        "登记日期",
+        "案件标题",
+        "受理日期",
+        "调解员",
+        "调解结果",
+        "结案日期",
+        "履行情况",
+        "履行日期",
+    ]
+    rows = [
+        ["2020-05-01", "甲", "2020-05-02", "med_pz", "", "2020-05-10", "", ""],
+        ["2020-05-01", "乙", "2020-05-02", "med_pz", "成功", "2020-05-10", "", "2020-05-20"],
+        ["2020-05-01", "丙", "2020-05-02", "张同", "", "", "", ""],
+        ["2020-05-01", "丁", "2020-05-02", "clerk_pz", "", "", "", ""],
+    ]
+    ledger = _csv(tmp_path / "x.csv", header, rows)
+    with pytest.raises(LedgerRejected) as caught:
+        cw.acting("sup_pz").import_ledger("mediation", str(ledger))
+    reported = [(b.row, b.column) for b in caught.value.bad_rows]
+    assert reported == [(2, "调解结果"), (3, "履行情况"), (4, "调解员"), (5, "调解员")]
+    assert "more than one user" in caught.value.bad_rows[2].why
+    assert "--set" not in " ".join(b.why for b in caught.value.bad_rows)
+
+
+def test_files_that_cannot_be_this_procedures_ledger(
+    cw: Casework, cli: Cli, clock: FrozenClock, tmp_path: Path
+) -> None:
+    clock.set("2020-12-01T10:00")
+    ledger = _csv(tmp_path / "x.csv", ["登记日期", "案件标题"], [["2020-05-01", "甲"]])
+    assert cw.acting("sup_pz").import_ledger("mediation", str(ledger))["imported"] == 1
+    before = dump(cw.engine)
+    for args, words in [
+        (("import", "petition", str(ledger)), "imported before as mediation"),
+        (("import", "major_dispute", str(ledger)), "办理经过"),
+    ]:
+        result = cli(*args, user="sup_city")
+        assert result.exit_code == 1 and words in result.stderr, result.stderr
+    result = cli("import", "mediation", str(ledger), user="viewer1")
+    assert result.exit_code == 1 and "viewer" in result.stderr
+    twice = _csv(tmp_path / "y.csv", ["登记日期", "案件标题", "申请日期", "登记日期"], [])
+    result = cli("import", "mediation", str(twice), user="sup_pz")
+    assert result.exit_code == 1 and "are both '登记日期'" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert dump(cw.engine) == before
+
+
+def test_full_width_headers_and_comma_separated_parties(
+    cw: Casework, clock: FrozenClock, tmp_path: Path
+) -> None:
+    clock.set("2020-12-01T10:00")
+    header = ["登记日期", "案件标题", "当事人", "涉及金额（元）"]
+    ledger = _csv(tmp_path / "x.csv", header, [["2020-05-01", "欠款", "张三,李四", "5000"]])
+    assert cw.acting("sup_pz").import_ledger("mediation", str(ledger))["unused_columns"] == []
+    [case] = cw.acting("sup_pz").cases()
+    shown = cw.acting("sup_pz").show(case["case_no"])
+    assert shown["data"]["amount"] == 5000
+    assert [(p["role"], p["name"]) for p in shown["parties"]] == [
+        ("applicant", "张三"),
+        ("respondent", "李四"),
+    ]
+
+
+def test_export_period_and_date_options_are_named(cli: Cli, tmp_path: Path) -> None:
+    out = str(tmp_path / "x.csv")
+    result = cli("export", "cases", "--out", out, "--from", "2020-12-31", "--to", "2020-01-01")
+    assert result.exit_code == 1 and "before it starts" in result.stderr
+    result = cli("export", "cases", "--out", out, "--from", "2020-13-01")
+    assert result.exit_code == 1 and "--from '2020-13-01'" in result.stderr
+    assert not (tmp_path / "x.csv").exists()
