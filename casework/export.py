@@ -192,9 +192,13 @@ def _write(path: str, lower: str, columns: list[str], data: Iterator[list[Any]])
     if lower.endswith(".json"):
         with open(path, "w", encoding="utf-8") as fh:
             fh.write("[")
+            nested = [name for name in columns if name in ("data", "history")]
             for row in data:
+                record = dict(zip(columns, row, strict=True))
+                for name in nested:  # JSON in a JSON document is an object, not a string
+                    record[name] = json.loads(record[name])
                 fh.write(("," if count else "") + "\n  ")
-                fh.write(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False))
+                fh.write(json.dumps(record, ensure_ascii=False))
                 count += 1
             fh.write("\n]\n")
         return count

@@ -56,6 +56,14 @@ def test_export_formats_columns_and_masking(cw: Casework, cli: Cli, tmp_path: Pa
     data = json.loads(revealed.read_text("utf-8"))
     assert data[0] == {"case_no": nos[0], "id_numbers": VALID_ID, "phones": "13800138000"}
     assert [d["case_no"] for d in data] == [nos[0], nos[2]]
+    steps = tmp_path / "steps.json"
+    result = cli(
+        "export", "cases", "--out", str(steps), "--columns", "case_no,data,history,case_no"
+    )
+    assert result.exit_code == 0, result.stderr
+    nested = json.loads(steps.read_text("utf-8"))
+    assert list(nested[0]) == ["case_no", "data", "history"]
+    assert isinstance(nested[0]["data"], dict) and isinstance(nested[0]["history"], list)
     xlsx = tmp_path / "cases.xlsx"
     assert (
         cli(
