@@ -19,7 +19,7 @@ from casework.actors import load_actor
 from casework.errors import InvalidData, NotAllowed
 from casework.holidays import load_calendar
 from casework.ledger.build import BuiltCase, CaseBuilder
-from casework.ledger.columns import layout, load_map
+from casework.ledger.columns import Layout, layout, load_map
 from casework.ledger.readers import Row, check_ledger_path, file_digest, open_ledger
 from casework.ledger.rows import RowError, RowPlan, RowReader
 from casework.ledger.writer import existing_refs, file_seen, imported_as, write
@@ -27,6 +27,7 @@ from casework.services import CaseService
 from casework.storage.db import run_write
 from casework.storage.tables import offices
 from casework.timeutil import local_date
+from workflows.spec import Workflow
 
 # Rows checked and written together: large enough that each insert carries many rows, small
 # enough that memory stays flat whatever the file's length.
@@ -138,8 +139,8 @@ def import_ledger(
             "rejects": None,
         }
         bad: list[BadRow] = []
-        with open_ledger(path) as (header, rows):
-            lay = layout(wf, header, renames)
+        with open_ledger(path) as (first, rows):
+            header, lay = _find_header(wf, first, rows, renames)
             if not wf.ledger and not lay.has("history"):
                 raise InvalidData(
                     f"a {wf.name} ledger is imported only from casework's own export, whose "
@@ -194,6 +195,29 @@ def import_ledger(
         return summary
 
     return run_write(service.db, work)
+
+
+# Sheets often open with a title row or two (潘州街道人民调解台账（2019年）) above the header.
+HEADER_SEARCH = 10
+
+
+def _find_header(
+    wf: Workflow, first: list[str], rows: Iterator[Row], renames: dict[str, str]
+) -> tuple[list[str], Layout]:
+    """The header row, the first of the sheet's top rows that names the columns casework
+    needs, and its layout; the refusal of the first row when none does."""
+    header = first
+    try:
+        return header, layout(wf, header, renames)
+    except InvalidData as exc:
+        refusal = exc
+    for _, cells in islice(rows, HEADER_SEARCH - 1):
+        header = [c.strip() for c in cells]
+        try:
+            return header, layout(wf, header, renames)
+        except InvalidData:
+            continue
+    raise refusal
 
 
 def _offices(conn: Connection) -> dict[str, str]:

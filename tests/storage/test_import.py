@@ -454,3 +454,20 @@ def test_export_period_and_date_options_are_named(cli: Cli, tmp_path: Path) -> N
     result = cli("export", "cases", "--out", out, "--from", "2020-13-01")
     assert result.exit_code == 1 and "--from '2020-13-01'" in result.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_title_row_above_the_header(cw: Casework, clock: FrozenClock, tmp_path: Path) -> None:
+    clock.set("2020-12-01T10:00")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["潘州街道人民调解台账（2020年）"])
+    sheet.merge_cells("A1:C1")
+    sheet.append([])
+    sheet.append(["登记日期", "案件标题", "受理日期", "调解员"])
+    sheet.append(["2020-05-01", "邻里纠纷", "2020-05-02", "潘州调解员"])
+    book.save(tmp_path / "t.xlsx")
+    result = cw.acting("sup_pz").import_ledger("mediation", str(tmp_path / "t.xlsx"))
+    assert (result["imported"], result["bad"]) == (1, 0)
+    shown = cw.acting("sup_pz").history(cw.acting("sup_pz").cases()[0]["case_no"])
+    assert shown[0]["ref"].endswith(":4:1")  # the spreadsheet's own row number
