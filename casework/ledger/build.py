@@ -144,12 +144,13 @@ class CaseBuilder:
         except CaseworkError as exc:
             why = str(exc)
             named = [f.label for f in wf.register_fields if f.name in why]
-            raise RowError(row, named[0] if named else "案件数据", why) from None
+            column = named[0] if named else "案件数据"
+            raise RowError(row, column, _SET_HINT.sub(f"; fill in {column}", why)) from None
         try:
             when = self.service._when(plan.at, self.now)
             note = clean_text(plan.note, "note", required=False) if plan.note else None
         except CaseworkError as exc:
-            raise RowError(row, "登记日期", str(exc)) from None
+            raise RowError(row, "登记日期", str(exc).replace("--at ", "")) from None
         case = BuiltCase(
             row=row,
             ref=plan.ref,
