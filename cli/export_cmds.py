@@ -26,8 +26,9 @@ def cases(
         str | None,
         typer.Option(
             "--columns",
-            help="Comma-separated: case_no,kind,office,title,state,"
-            "registered_at,registered_on,parties,id_numbers,phones,version,data.",
+            help="Comma-separated: case_no,kind,office,title,state,registered_at,"
+            "registered_on,parties,id_numbers,phones,version,data,history (办理经过, the steps "
+            "`casework import` replays).",
         ),
     ] = None,
     reveal: Annotated[
