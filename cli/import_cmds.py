@@ -50,11 +50,15 @@ def import_ledger(
         with output.ProgressBar(f"导入 importing {file}", rate_unit="rows") as bar:
             result = api.import_ledger(kind, file, map_file, office, skip_bad, bar.advance_to)
     except LedgerRejected as exc:
+        # The report goes to stdout (a JSON document, or a line per bad row); stderr keeps to
+        # one line, which still names every bad row for scripts that read only it.
         if as_json:
             output.print_json({**exc.summary, "bad_rows": [b.as_json() for b in exc.bad_rows]})
-        output.error(str(exc))
-        for bad in exc.bad_rows:
-            sys.stderr.write(f"  row {bad.row}, {bad.column}: {bad.why}\n")
+        else:
+            for bad in exc.bad_rows:
+                sys.stdout.write(f"row {bad.row}, {bad.column}: {bad.why}\n")
+        rows = "; ".join(f"row {b.row}, {b.column}: {b.why}" for b in exc.bad_rows)
+        output.error(f"{exc}: {rows}")
         raise typer.Exit(1) from None
     if as_json:
         output.print_json(result)
