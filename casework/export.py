@@ -206,10 +206,20 @@ def _write(path: str, lower: str, columns: list[str], data: Iterator[list[Any]])
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("案件")
+    from openpyxl.cell import WriteOnlyCell
+
+    def text(value: Any) -> Any:
+        # A cell typed "=1+2" is text in a case, not a formula for the spreadsheet to run.
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            return cell
+        return value
+
     sheet.append(headers)
     for row in data:
-        sheet.append(row)
+        sheet.append([text(v) for v in row])
         count += 1
-    with open(path, "wb") as fh:
-        book.save(fh)
+    with open(path, "wb") as out:
+        book.save(out)
     return count

@@ -222,16 +222,25 @@ class CaseBuilder:
         return when
 
     def _pick(self, case: BuiltCase, trig: TriggerSpec, step: PlannedStep) -> Actor:
-        tried = [a for a in (self._actor(w) for w in step.actors) if a is not None]
+        """Who fired a step: the user the row names, if the importer may speak for others (a
+        supervisor or admin) and that user may fire it on this office's case; else the
+        importer, who then must be allowed to fire it."""
+        delegate = "supervisor" in self.importer.roles
+        named = [a for a in (self._actor(w) for w in step.actors) if a is not None]
         first_refusal = None
-        for actor in [*tried, self.importer]:
+        for actor in [*(named if delegate else []), self.importer]:
             why = may_fire(actor, trig, case.office)
             if why is None and (actor.city_wide or actor.office_code == case.office):
                 return actor
             first_refusal = first_refusal or why or f"needs a user of office {case.office}"
-        named = ", ".join(step.actors) or "nobody"
+        if named and not delegate:
+            raise NotAllowed(
+                f"'{trig.name}' {first_refusal}; steps taken by others "
+                f"({', '.join(step.actors)}) are imported by a supervisor or admin"
+            )
+        who = ", ".join(step.actors) or "nobody"
         raise NotAllowed(
-            f"'{trig.name}' {first_refusal}; the row names {named} and the importer is "
+            f"'{trig.name}' {first_refusal}; the row names {who} and the importer is "
             f"{self.importer.describe()}"
         )
 
@@ -328,6 +337,10 @@ class CaseBuilder:
         row: int,
     ) -> dict[str, Any]:
         seq = len(case.events) + 1
+        if actor.username != self.importer.username:
+            # The history names who acted; the note says who put it into casework.
+            imported = f"imported by {self.importer.username}"
+            note = f"{note} ({imported})" if note else imported
         event = {
             "seq": seq,
             "trigger": trigger,

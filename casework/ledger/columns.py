@@ -130,6 +130,12 @@ def _plain(header: str) -> str:
     return header.strip().replace("（", "(").replace("）", ")")
 
 
+def recognised(wf: Workflow, header: Sequence[str], renames: Mapping[str, str]) -> int:
+    """How many cells of a row are headers casework reads (a title row has none)."""
+    known = {_plain(h) for h in known_headers(wf)} | set(TARGETS)
+    return sum(1 for raw in header if _plain(renames.get(raw, raw)) in known)
+
+
 def layout(wf: Workflow, header: Sequence[str], renames: Mapping[str, str]) -> Layout:
     """Match a file's header to targets, or refuse naming what is missing or ambiguous."""
     known = {_plain(h): t for h, t in known_headers(wf).items()}

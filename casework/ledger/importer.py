@@ -19,7 +19,7 @@ from casework.actors import load_actor
 from casework.errors import InvalidData, NotAllowed
 from casework.holidays import load_calendar
 from casework.ledger.build import BuiltCase, CaseBuilder
-from casework.ledger.columns import Layout, layout, load_map
+from casework.ledger.columns import Layout, layout, load_map, recognised
 from casework.ledger.readers import Row, check_ledger_path, file_digest, open_ledger
 from casework.ledger.rows import RowError, RowPlan, RowReader
 from casework.ledger.writer import existing_refs, file_seen, imported_as, write
@@ -204,20 +204,16 @@ HEADER_SEARCH = 10
 def _find_header(
     wf: Workflow, first: list[str], rows: Iterator[Row], renames: dict[str, str]
 ) -> tuple[list[str], Layout]:
-    """The header row, the first of the sheet's top rows that names the columns casework
-    needs, and its layout; the refusal of the first row when none does."""
+    """The header row and its layout: the first row, unless it names no column casework reads
+    (a title), in which case the first of the next rows that does."""
     header = first
-    try:
-        return header, layout(wf, header, renames)
-    except InvalidData as exc:
-        refusal = exc
-    for _, cells in islice(rows, HEADER_SEARCH - 1):
-        header = [c.strip() for c in cells]
-        try:
-            return header, layout(wf, header, renames)
-        except InvalidData:
-            continue
-    raise refusal
+    if not recognised(wf, header, renames):
+        for _, cells in islice(rows, HEADER_SEARCH - 1):
+            candidate = [c.strip() for c in cells]
+            if recognised(wf, candidate, renames):
+                header = candidate
+                break
+    return header, layout(wf, header, renames)
 
 
 def _offices(conn: Connection) -> dict[str, str]:
@@ -261,11 +257,12 @@ def _check_batch(
         try:
             plan = reader.plan(number, cells)
             if plan.ref.startswith("ledger:"):
-                if plan.ref in seen:
+                key = f"{plan.office}\n{plan.ref}"  # numbers count per office and year
+                if key in seen:
                     raise RowError(
                         number, "台账编号", f"{plan.ref.split(':', 2)[2][:40]!r} is repeated"
                     )
-                seen.add(plan.ref)
+                seen.add(key)
             plans.append((plan, cells))
         except RowError as exc:
             found.append((BadRow(exc.row, exc.column, exc.why), cells))

@@ -139,6 +139,15 @@ class RowReader:
                 if step.when is not None and step.date not in plain and lay.has(f"col:{step.date}")
             }
         )
+        # Outcomes whose date column the file lacks: a row choosing one is refused, not dropped.
+        self.dateless = {
+            (step.when[0], entry): step.date
+            for step in wf.ledger
+            if step.when is not None
+            and lay.has(f"col:{step.when[0]}")
+            and not lay.has(f"col:{step.date}")
+            for entry in step.when[1]
+        }
         # Only the steps the file has a date column for can happen in its rows.
         self.steps = [
             (order, step) for order, step in enumerate(wf.ledger) if lay.has(f"col:{step.date}")
@@ -180,7 +189,7 @@ class RowReader:
         history, col = get(cells, "history") if has("history") else ("", "")
         if history:
             steps = self._history(row, col, history)
-        elif self.steps:
+        elif self.steps or self.selectors:
             steps = self._ledger_steps(row, cells, handler)
         else:
             steps = ()
@@ -301,6 +310,9 @@ class RowReader:
             if text and text not in accepted:
                 choices = "、".join(a for a in sorted(accepted) if not a.isascii())
                 raise RowError(row, col, f"{text[:30]!r} is not one of {choices}")
+            missing = self.dateless.get((header, text))
+            if missing:
+                raise RowError(row, col, f"{text!r}, but the file has no {missing} column")
         found: list[tuple[datetime, int, PlannedStep]] = []
         for order, step in self.steps:
             date_text, date_col = get(cells, f"col:{step.date}")

@@ -471,3 +471,64 @@ def test_a_title_row_above_the_header(cw: Casework, clock: FrozenClock, tmp_path
     assert (result["imported"], result["bad"]) == (1, 0)
     shown = cw.acting("sup_pz").history(cw.acting("sup_pz").cases()[0]["case_no"])
     assert shown[0]["ref"].endswith(":4:1")  # the spreadsheet's own row number
+
+
+def test_only_a_supervisor_imports_steps_taken_by_others(
+    cw: Casework, clock: FrozenClock, tmp_path: Path
+) -> None:
+    clock.set("2020-12-01T10:00")
+    header = ["案件标题", "登记日期", "受理日期", "承办人", "单位"]
+    row = ["冒名受理", "2020-10-01", "2020-10-02", "sup_pz", "panzhou"]
+    ledger = _csv(tmp_path / "p.csv", header, [row])
+    with pytest.raises(LedgerRejected) as caught:
+        cw.acting("clerk_pz").import_ledger("petition", str(ledger))
+    [bad] = caught.value.bad_rows
+    assert (bad.column, "supervisor or admin" in bad.why) == ("受理日期", True)
+    cw.acting("sup_city").import_ledger("petition", str(ledger))
+    [case] = cw.acting("sup_city").cases()
+    accepted = cw.acting("sup_city").history(case["case_no"])[1]
+    assert (accepted["actor"], accepted["note"]) == ("sup_pz", "imported by sup_city")
+
+
+def test_outcomes_without_a_date_column_and_numbers_per_office(
+    cw: Casework, clock: FrozenClock, tmp_path: Path
+) -> None:
+    clock.set("2020-12-01T10:00")
+    header = ["案件标题", "登记日期", "受理日期", "调解员", "调解结果"]
+    ledger = _csv(
+        tmp_path / "m.csv", header, [["甲", "2020-08-01", "2020-08-02", "med_pz", "成功"]]
+    )
+    with pytest.raises(LedgerRejected) as caught:
+        cw.acting("sup_pz").import_ledger("mediation", str(ledger))
+    assert [(b.column, "no 结案日期 column" in b.why) for b in caught.value.bad_rows] == [
+        ("调解结果", True)
+    ]
+    header = ["台账编号", "单位", "案件标题", "登记日期"]
+    rows = [["001", "潘州", "甲", "2020-08-01"], ["001", "山美", "乙", "2020-08-01"]]
+    both = _csv(tmp_path / "n.csv", header, rows)
+    assert cw.acting("sup_city").import_ledger("petition", str(both))["imported"] == 2
+
+
+def test_a_title_row_does_not_hide_the_headers_problem(
+    cw: Casework, cli: Cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "人民调解台账\n案件标题,登记日期,案件标题\n甲,2020-01-01,乙\n", encoding="utf-8"
+    )
+    result = cli("import", "mediation", str(path), user="sup_pz")
+    assert result.exit_code == 1 and "are both '案件标题'" in result.stderr, result.stderr
+
+
+def test_text_that_looks_like_a_formula_round_trips_through_xlsx(
+    cw: Casework, clock: FrozenClock, tmp_path: Path
+) -> None:
+    clock.set("2020-12-01T10:00")
+    cw.acting("clerk_pz").register("petition", "panzhou", "=1+2", at="2020-05-01")
+    out = tmp_path / "f.xlsx"
+    cw.acting("sup_pz").export_cases(str(out), kind="petition")
+    copy = Casework.initialise(str(tmp_path / "copy.db"), offices="gaozhou", clock=clock)
+    add_staff(copy)
+    assert copy.acting("sup_pz").import_ledger("petition", str(out))["imported"] == 1
+    assert copy.acting("sup_pz").cases()[0]["title"] == "=1+2"
+    copy.close()
