@@ -79,8 +79,11 @@ def office_scope(
     if office is not None:
         if conn.execute(select(offices.c.code).where(offices.c.code == office)).first() is None:
             raise NotFound(f"unknown office {office[:40]!r}")
-        if actor is not None:
-            check_office(actor, office, what)
+        if actor is not None and not actor.city_wide and actor.office_code != office:
+            raise NotAllowed(
+                f"{what} belong to office {office}; user {actor.username} "
+                f"({actor.office_code}) sees only {actor.office_code}'s"
+            )
         return office
     if actor is not None and not actor.city_wide:
         return actor.office_code
