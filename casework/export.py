@@ -109,9 +109,9 @@ def rows(
 ) -> Iterator[list[Any]]:
     """The export's rows, oldest registration first, read in batches."""
     if reveal and (actor is None or not actor.roles & REVEAL_ROLES):
+        who = f"user {actor.username} is a {actor.role}" if actor else "name one with --as"
         raise NotAllowed(
-            "revealing ID numbers and phones in an export is for supervisors and "
-            "admins; name one with --as"
+            f"revealing ID numbers and phones in an export is for supervisors and admins; {who}"
         )
     query = select(cases).order_by(cases.c.registered_at, cases.c.id)
     if kind is not None:
