@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import gc
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, TextIO
@@ -22,8 +22,8 @@ from casework.ledger.build import BuiltCase, CaseBuilder
 from casework.ledger.columns import Layout, layout, load_map, recognised
 from casework.ledger.readers import Row, check_ledger_path, file_digest, open_ledger
 from casework.ledger.rows import RowError, RowPlan, RowReader
-from casework.ledger.writer import existing_refs, file_seen, imported_as, write
-from casework.services import CaseService
+from casework.ledger.writer import existing_refs, imported_kinds, write
+from casework.services import CaseService, Progress
 from casework.storage.db import run_write
 from casework.storage.tables import offices
 from casework.timeutil import local_date
@@ -32,7 +32,6 @@ from workflows.spec import Workflow
 # Rows checked and written together: large enough that each insert carries many rows, small
 # enough that memory stays flat whatever the file's length.
 BATCH = 2000
-Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -146,10 +145,11 @@ def import_ledger(
                     f"a {wf.name} ledger is imported only from casework's own export, whose "
                     "办理经过 column holds each case's steps; this file has none"
                 )
-            other = imported_as(conn, wf, sha256)
-            if other is not None:
+            kinds = imported_kinds(conn, sha256)
+            other = sorted(kinds - {wf.name})
+            if other:
                 raise InvalidData(
-                    f"{name} was imported before as {other} cases; import it as {other}"
+                    f"{name} was imported before as {other[0]} cases; import it as {other[0]}"
                 )
             summary["unused_columns"] = list(lay.unused)
             reader = RowReader(wf, lay, sha256, codes, default_office)
@@ -160,7 +160,7 @@ def import_ledger(
             gc.disable()
             try:
                 seen: set[str] = set()
-                seen_file = file_seen(conn, wf, sha256)
+                seen_file = wf.name in kinds
                 for batch in _batches(rows):
                     summary["rows"] += len(batch)
                     built = _check_batch(
@@ -240,7 +240,7 @@ def _batches(rows: Iterator[Row]) -> Iterator[list[Row]]:
 
 def _check_batch(
     conn: Connection,
-    wf: Any,
+    wf: Workflow,
     reader: RowReader,
     builder: CaseBuilder,
     batch: list[Row],

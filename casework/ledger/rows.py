@@ -68,7 +68,6 @@ _DATE = re.compile(
     r"(?:[ T]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?"
 )
 _SPLIT = re.compile(r"[；;、,，\n]")
-_DOC_SPLIT = re.compile(r"[；;、,，\n]")
 
 
 def parse_cell_time(text: str, what: str) -> tuple[datetime, bool]:
@@ -290,7 +289,7 @@ class RowReader:
             return ()
         by_label = {label: kind for kind, label in self.wf.documents.items()}
         out = []
-        for entry in (p.strip() for p in _DOC_SPLIT.split(text)):
+        for entry in (p.strip() for p in _SPLIT.split(text)):
             if not entry:
                 continue
             kind = entry if entry in self.wf.documents else by_label.get(entry)

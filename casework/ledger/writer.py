@@ -37,35 +37,17 @@ def _reserve(conn: Connection, prefix: str, office: str, year: int, count: int) 
     return last - count + 1
 
 
-def file_seen(conn: Connection, wf: Workflow, sha256: str) -> bool:
-    """Whether a case of this procedure was imported from a file with this SHA-256 before."""
+def imported_kinds(conn: Connection, sha256: str) -> set[str]:
+    """The procedures a file with this SHA-256 was imported as before (its rows' case refs)."""
     prefix = f"import:{sha256}:"
-    # A range on the (kind, office, ref) index per office: ``LIKE`` would scan.
-    offices_used = select(cases.c.office_code).where(cases.c.kind == wf.name).distinct()
-    # Byte order, whatever the database's collation (a PostgreSQL locale may ignore the colon).
+    # A range on the (kind, office, ref) index per kind and office: ``LIKE`` would scan. Byte
+    # order, whatever the database's collation (a PostgreSQL locale may ignore the colon).
     ref = cases.c.ref.collate("C") if conn.dialect.name == "postgresql" else cases.c.ref
-    for (office,) in conn.execute(offices_used):
-        hit = conn.execute(
-            select(cases.c.id)
-            .where(
-                cases.c.kind == wf.name,
-                cases.c.office_code == office,
-                ref >= prefix,
-                ref < prefix[:-1] + ";",
-            )
-            .limit(1)
-        ).first()
-        if hit is not None:
-            return True
-    return False
-
-
-def imported_as(conn: Connection, wf: Workflow, sha256: str) -> str | None:
-    """Another procedure this very file was imported as before, if any."""
-    prefix = f"import:{sha256}:"
-    ref = cases.c.ref.collate("C") if conn.dialect.name == "postgresql" else cases.c.ref
-    pairs = select(cases.c.kind, cases.c.office_code).where(cases.c.kind != wf.name).distinct()
+    pairs = select(cases.c.kind, cases.c.office_code).distinct()
+    found: set[str] = set()
     for kind, office in conn.execute(pairs).all():
+        if kind in found:
+            continue
         hit = conn.execute(
             select(cases.c.id)
             .where(
@@ -77,8 +59,8 @@ def imported_as(conn: Connection, wf: Workflow, sha256: str) -> str | None:
             .limit(1)
         ).first()
         if hit is not None:
-            return str(kind)
-    return None
+            found.add(str(kind))
+    return found
 
 
 def existing_refs(
