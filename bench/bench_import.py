@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 
 from casework.api import Casework
 from casework.clock import fixed_clock
-from casework.identity import id_check_digit
+from casework.domain.identity import id_check_digit
 
 NOW = datetime(2021, 1, 10, 2, 0, tzinfo=UTC)
 HEADER = ["登记日期", "案件标题", "当事人", "身份证号", "联系电话", "纠纷类型", "单位"]

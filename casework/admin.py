@@ -15,7 +15,7 @@ from casework.clock import Clock
 from casework.errors import InvalidData, NotFound
 from casework.storage.db import run_write
 from casework.storage.tables import offices, users
-from casework.text import clean_text
+from casework.domain.text import clean_text
 from workflows.spec import ROLES
 
 LEVELS = {"town": "镇街", "city": "市级"}

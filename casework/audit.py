@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from casework.replay import replay
+from casework.domain.replay import replay
 from casework.storage.tables import cases, events
 from workflows import Registry
 

@@ -31,10 +31,10 @@ from sqlalchemy.engine import Connection
 
 from casework.actors import Actor, check_office
 from casework.audit import event_digest
-from casework.calendar import Calendar
+from casework.time.calendar import Calendar
 from casework.errors import CaseworkError, Conflict, InvalidData, NotFound
 from casework.holidays import load_calendar
-from casework.services import (
+from casework.legacy_services import (
     _DOCUMENT_KINDS,
     _INSERT_EVENT,
     _MOVE_CASE,
@@ -43,12 +43,12 @@ from casework.services import (
     load_event_views,
 )
 from casework.storage.tables import cases, events
-from casework.text import clean_text
-from casework.timeutil import local_date, local_iso
+from casework.domain.text import clean_text
+from casework.time.local import local_date, local_iso
 from workflows.spec import EventView, TriggerSpec
 
 if TYPE_CHECKING:
-    from casework.services import CaseService, Step
+    from casework.legacy_services import CaseService, Step
 
 # Case numbers (or refs) per query: well inside every driver's limit on bound parameters.
 CHUNK = 500

@@ -70,45 +70,68 @@ class Engine:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self._machines: dict[str, Machine] = {}
+        # (procedure, trigger, state) -> where a trigger without guards leads: the machine's
+        # answer then depends on nothing else, so it is asked once.
+        self._unguarded: dict[tuple[str, str, str], str] = {}
 
     def workflow(self, kind: str) -> Workflow:
+        """A procedure by its name or its Chinese label (``信访事项`` for ``petition``)."""
         wf = self.registry.get(kind)
         if wf is None:
-            known = ", ".join(self.registry.names())
-            raise NotFound(f"unknown workflow {kind!r}; known: {known}")
+            wf = next((w for w in self.registry if w.label == kind), None)
+        if wf is None:
+            known = "、".join(f"{w.label} {w.name}" for w in self.registry)
+            raise NotFound(f"未知流程 unknown workflow {kind[:40]!r}；已有：{known}", field="kind")
         return wf
 
-    def _machine(self, wf: Workflow) -> Machine:
+    def machine(self, wf: Workflow) -> Machine:
         machine = self._machines.get(wf.name)
         if machine is None:
             machine = self._machines[wf.name] = build_machine(wf)
         return machine
 
     def trigger_from(self, wf: Workflow, case_no: str, state: str, name: str) -> TriggerSpec:
-        """The trigger spec if ``name`` may fire from ``state``; otherwise a refusal."""
-        trig = wf.trigger(name)
+        """The trigger if ``name`` (or its Chinese label) may fire from ``state``; otherwise a
+        refusal naming the states it may fire from."""
+        trig = wf.trigger_named(name)
+        here = wf.state(state).shown
         if trig is None:
-            known = ", ".join(t.name for t in wf.triggers)
+            known = "、".join(f"{t.label} {t.name}" for t in wf.triggers)
             raise IllegalTransition(
-                f"case {case_no} is '{state}'; {wf.name} has no trigger '{name}' (known: {known})"
+                f"案件 {case_no} 当前为{here}；{wf.label} {wf.name} 没有操作 {name[:40]!r}"
+                f"（可用：{known}）",
+                field="trigger",
+                value=name[:40],
             )
         sources = wf.sources_of(trig)
         if state not in sources:
-            allowed = ", ".join(f"'{s}'" for s in sources)
+            allowed = "、".join(wf.state(s).shown for s in sources)
             raise IllegalTransition(
-                f"case {case_no} is '{state}'; '{name}' is allowed only from {allowed}"
+                f"案件 {case_no} 当前为{here}，{trig.shown}只能在{allowed}状态进行",
+                field="trigger",
+                value=trig.name,
             )
         return trig
 
     def fire(self, wf: Workflow, trig: TriggerSpec, ctx: GuardContext) -> str:
         """Run the trigger through the machine and return the new state, or refuse by rule."""
+        if not trig.guards:
+            key = (wf.name, trig.name, ctx.state)
+            known = self._unguarded.get(key)
+            if known is None:
+                known = self._unguarded[key] = self._run(wf, trig, ctx)
+            return known
+        return self._run(wf, trig, ctx)
+
+    def _run(self, wf: Workflow, trig: TriggerSpec, ctx: GuardContext) -> str:
         token = _Token(ctx.state, ctx)
-        fired = self._machine(wf).events[trig.name].trigger(token)
+        fired = self.machine(wf).events[trig.name].trigger(token)
         if not fired:
             guard, message = token.refusal or (Guard("unknown", "", lambda c: None), "refused")
             raise GuardFailed(
-                f"case {ctx.case_no} is '{ctx.state}'; '{trig.name}' refused by rule "
-                f"{guard.name} ({guard.label}): {message}"
+                f"案件 {ctx.case_no} 当前为{wf.state(ctx.state).shown}，{trig.shown}"
+                f"不符合规则「{guard.label} {guard.name}」：{message}",
+                rule=guard.name,
             )
         return token.state
 

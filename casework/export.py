@@ -15,10 +15,10 @@ from sqlalchemy.engine import Connection
 
 from casework.actors import Actor, office_scope
 from casework.errors import InvalidData, NotAllowed
-from casework.identity import mask_id, mask_phone
-from casework.replay import DOCUMENT
+from casework.domain.identity import mask_id, mask_phone
+from casework.domain.replay import DOCUMENT
 from casework.storage.tables import cases, events, parties
-from casework.timeutil import local_iso
+from casework.time.local import local_iso
 
 # name: (Chinese header, how to read it from a case row, its parties, reveal, its events)
 Reader = Callable[[Any, list[Any], bool, list[Any]], Any]

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection, Engine
 
 from casework.actors import load_actor, require_admin
-from casework.calendar import Calendar, DayEntry, calendar_from, package_years, parse_holiday_file
+from casework.time.calendar import Calendar, DayEntry, calendar_from, package_years, parse_holiday_file
 from casework.clock import Clock
 from casework.errors import InvalidData
 from casework.storage.db import run_write

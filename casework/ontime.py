@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import and_, func, select, true
 from sqlalchemy.engine import Connection
 
-from casework.calendar import Calendar
-from casework.deadlines import first_on_time
-from casework.services import EVENT_VIEW_COLUMNS, event_view
+from casework.time.calendar import Calendar
+from casework.time.deadlines import first_on_time
+from casework.legacy_services import EVENT_VIEW_COLUMNS, event_view
 from casework.storage.tables import cases, events
 from workflows import Registry
 from workflows.spec import EventView

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from casework.actors import Actor, check_office
 from casework.errors import InvalidData, NotAllowed, NotFound
 from casework.storage.tables import offices, screenings
-from casework.text import clean_text
+from casework.domain.text import clean_text
 
 KINDS = {"routine": "常规", "special": "专项"}
 LOG_ROLES = frozenset({"clerk", "supervisor", "mediator", "admin"})

@@ -19,9 +19,9 @@ from sqlalchemy import Select, extract, func, literal, select
 from sqlalchemy.engine import Connection
 
 from casework.errors import InvalidData
-from casework.periods import Quarter
+from casework.time.periods import Quarter
 from casework.storage.tables import cases, events, screenings
-from casework.timeutil import CST
+from casework.time.local import CST
 
 GROUPINGS = ("office", "month", "quarter", "kind")
 

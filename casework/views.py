@@ -10,17 +10,30 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from casework.actors import Actor, check_office, may_fire
-from casework.deadlines import Due, PendingDue, due
+from casework.time.deadlines import Due, PendingDue, due
 from casework.engine import Engine as WorkflowEngine
 from casework.errors import InvalidData, NotAllowed, NotFound
 from casework.holidays import load_calendar
-from casework.parties import party_view
-from casework.services import EVENT_VIEW_COLUMNS, Context, event_json, event_view
+from casework.domain.identity import mask_id, mask_phone
+from casework.legacy_services import EVENT_VIEW_COLUMNS, Context, event_json, event_view
 from casework.storage.tables import case_links, cases, documents, events, offices, parties
-from casework.timeutil import local_date, local_iso
+from casework.time.local import local_date, local_iso
 from workflows.spec import EventView, Workflow
 
 REVEAL_ROLES = frozenset({"supervisor", "admin"})
+
+
+def party_view(row: Any, reveal: bool) -> dict[str, Any]:
+    """A party as output: ID number and phone masked unless revealing was allowed and asked."""
+    from workflows.spec import PARTY_ROLES
+
+    return {
+        "role": row.role,
+        "role_label": PARTY_ROLES.get(row.role, row.role),
+        "name": row.name,
+        "id_number": row.id_number if reveal else mask_id(row.id_number),
+        "phone": row.phone if reveal else mask_phone(row.phone),
+    }
 
 
 def allowed_triggers(

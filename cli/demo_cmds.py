@@ -29,10 +29,10 @@ def demo(
     Example: casework demo            (about two minutes; then try `casework stats --by office`)
     """
     from casework.demo.runner import run_demo
-    from casework.timeutil import parse_date
+    from casework.time.local import parse_date
 
     s = settings(ctx)
-    stop = parse_date(until, "--until") if until else None
+    stop = parse_date(until, "until") if until else None
     with output.ProgressBar(f"演示数据 building {year}") as bar:
 
         def progress(done: int, total: int) -> None:

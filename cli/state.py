@@ -34,7 +34,7 @@ class Settings:
         frozen = os.environ.get("CASEWORK_NOW")
         if not frozen:
             return system_clock
-        from casework.timeutil import parse_when
+        from casework.time.local import parse_when
 
         return fixed_clock(parse_when(frozen, "CASEWORK_NOW"))
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from casework.api import Casework
 from casework.storage.tables import metadata
-from casework.timeutil import CST
+from casework.time.local import CST
 
 
 class FrozenClock:

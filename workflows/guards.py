@@ -10,13 +10,13 @@ def within(name: str, label: str, window: TimeLimit, what: str) -> Guard:
     """A request must come within the window (counted like any limit in days).
 
     The window binds the petitioner or the parties, not the office: a late request is refused
-    and the message names the window's last day.
+    and the message names the window's last day. ``what`` names the request in Chinese.
     """
 
     def check(ctx: GuardContext) -> str | None:
         start = last_event(ctx, window.start)
         if start is None:
-            return f"no '{window.start}' event is recorded, so the {what} window has not opened"
+            return f"尚无 {window.start} 记录，{what}期限未开始 (the window has not opened)"
         plain = plain_last_day(window, ctx.events)
         if plain is not None and ctx.on <= plain:
             # Moving a last day past rest days only lengthens a window, so a request inside
@@ -26,8 +26,8 @@ def within(name: str, label: str, window: TimeLimit, what: str) -> Guard:
         assert run is not None
         if ctx.on > run.last_day:
             return (
-                f"the {what} window of {window.days} days after '{window.start}' on "
-                f"{run.start.occurred_on} closed on {run.last_day}"
+                f"{window.start} 于 {run.start.occurred_on} 后 {window.days} 日内{what}，"
+                f"期限已于 {run.last_day} 届满 (closed on {run.last_day})"
             )
         return None
 
@@ -40,8 +40,7 @@ def at_most(name: str, label: str, trigger: str, times: int) -> Guard:
     def check(ctx: GuardContext) -> str | None:
         done = sum(1 for ev in ctx.events if ev.trigger == trigger)
         if done >= times:
-            plural = "once" if times == 1 else f"{times} times"
-            return f"'{trigger}' may be used at most {plural} per case"
+            return f"每案至多 {times} 次 {trigger} (at most {times} per case)，已有 {done} 次"
         return None
 
     return Guard(name, label, check)

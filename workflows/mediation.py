@@ -67,13 +67,13 @@ def missing_documents(ctx: GuardContext) -> list[str]:
 def _followed_up(ctx: GuardContext) -> str | None:
     if any(ev.trigger == "follow_up" for ev in ctx.events):
         return None
-    return "no follow-up visit ('follow_up') is recorded"
+    return "尚未回访 (no follow_up is recorded)"
 
 
 def _file_complete(ctx: GuardContext) -> str | None:
     missing = missing_documents(ctx)
     if missing:
-        return "the case file is incomplete, missing: " + ", ".join(missing)
+        return "卷宗不全，缺少 (missing)：" + ", ".join(missing)
     return None
 
 
@@ -201,7 +201,7 @@ WORKFLOW = Workflow(
                     "confirmation_window",
                     "协议生效后30日内申请司法确认",
                     CONFIRM_WINDOW,
-                    "judicial confirmation",
+                    "申请司法确认",
                 ),
             ),
         ),

@@ -7,6 +7,8 @@ from workflows.spec import (
     ANY_OPEN,
     FieldSpec,
     LedgerStep,
+    LinkedCase,
+    LinkRule,
     StateSpec,
     TimeLimit,
     TriggerSpec,
@@ -57,6 +59,21 @@ LEDGER = (
     LedgerStep("close", "办结日期", actor="承办人"),
 )
 
+
+
+def _not_concluded(other: LinkedCase) -> str | None:
+    """信访工作条例 art. 35: a matter concluded on re-review (终结) is not accepted again on the
+    same facts and reasons; local practice refuses it rather than merging it silently."""
+    if other.kind == "petition" and other.state == "concluded":
+        return (
+            f"同一事项已在案件 {other.case_no} 中终结（已终结 concluded），不再受理"
+            "（信访工作条例第三十五条）"
+        )
+    return None
+
+
+LINK_RULES = (LinkRule("not_concluded", "已终结事项不再受理", _not_concluded),)
+
 WORKFLOW = Workflow(
     name="petition",
     label="信访事项",
@@ -77,6 +94,7 @@ WORKFLOW = Workflow(
     ),
     initial="registered",
     ledger=LEDGER,
+    link_rules=LINK_RULES,
     register_roles=("clerk", "supervisor"),
     register_fields=(
         FieldSpec("channel", "信访形式", "choice", choices=CHANNELS, required=False),
@@ -140,7 +158,7 @@ WORKFLOW = Workflow(
             ("replied",),
             "reviewing",
             ("clerk", "supervisor"),
-            guards=(within("review_window", "答复后30日内申请复查", REVIEW_WINDOW, "review"),),
+            guards=(within("review_window", "答复后30日内申请复查", REVIEW_WINDOW, "申请复查"),),
         ),
         TriggerSpec(
             "review", "复查", ("reviewing",), "reviewed", ("supervisor",), fields=(outcome,)
@@ -152,7 +170,7 @@ WORKFLOW = Workflow(
             "rereviewing",
             ("clerk", "supervisor"),
             guards=(
-                within("rereview_window", "复查后30日内申请复核", REREVIEW_WINDOW, "re-review"),
+                within("rereview_window", "复查后30日内申请复核", REREVIEW_WINDOW, "申请复核"),
             ),
         ),
         TriggerSpec(

@@ -9,17 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from typing import Any, Literal, Protocol
 
-ROLES: Mapping[str, str] = {
-    "clerk": "登记员",
-    "mediator": "调解员",
-    "supervisor": "负责人",
-    "leader": "包案领导",
-    "admin": "管理员",
-    "viewer": "统计员",
-}
+from casework.errors import InvalidData
+from workflows.policy import ROLES
+
+__all__ = ["ROLES"]  # re-exported: procedures name roles from here
 
 PARTY_ROLES: Mapping[str, str] = {
     "petitioner": "信访人",
@@ -66,42 +63,80 @@ class FieldSpec:
             return f"a value from {self.source}"
         return "a non-empty text"
 
+    def describe_zh(self) -> str:
+        """What the field accepts, in Chinese with the English codes beside."""
+        if self.kind == "choice":
+            listed = "、".join(f"{label} {code}" for code, label in self.choices.items())
+            return f"以下之一：{listed}"
+        if self.kind == "int":
+            lo = "" if self.minimum is None else str(self.minimum)
+            hi = "" if self.maximum is None else str(self.maximum)
+            return f"{lo}..{hi} 的整数" if lo or hi else "整数"
+        if self.kind == "user":
+            return f"角色为 {ROLES.get(self.role or '', '')} {self.role} 的用户名"
+        if self.kind == "lookup":
+            return f"{self.source} 中的取值"
+        return "非空文本"
+
+    @property
+    def shown(self) -> str:
+        """``「延长天数 days」``: the field as messages name it."""
+        return f"「{self.label} {self.name}」"
+
+    def refuse(self, why: str, value: object) -> InvalidData:
+        return InvalidData(f"{self.shown}{why}", field=f"value.{self.name}", value=value)
+
     def coerce(self, raw: str) -> str | int:
-        """Turn a typed value into the stored one, or raise ValueError saying why."""
+        """Turn a typed value into the stored one, or refuse it saying why. A choice may be
+        given by its code or by its Chinese label (``来访`` for ``visit``)."""
         text = raw.strip()
         if not text:
-            raise ValueError(f"{self.name} must be {self.describe()}, not empty")
+            raise self.refuse(f"不能为空，应为{self.describe_zh()}", raw)
         if _CONTROL.search(text):
-            raise ValueError(f"{self.name} contains control characters")
+            raise self.refuse("含有控制字符 (control characters)", raw)
         if len(text) > self.max_length:
-            raise ValueError(f"{self.name} is longer than {self.max_length} characters")
+            raise self.refuse(f"超过 {self.max_length} 个字符", raw[:40])
         if self.kind == "choice":
-            if text not in self.choices:
-                raise ValueError(f"{self.name} must be {self.describe()}, not {text!r}")
-            return text
+            return self._choice(text)
         if self.kind == "int":
-            if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 12:
-                raise ValueError(f"{self.name} must be {self.describe()}, not {text!r}")
-            value = int(text)
-            if self.minimum is not None and value < self.minimum:
-                raise ValueError(f"{self.name} must be {self.describe()}, not {value}")
-            if self.maximum is not None and value > self.maximum:
-                raise ValueError(f"{self.name} must be {self.describe()}, not {value}")
-            return value
+            return self._whole(text)
         return text
 
+    def _choice(self, text: str) -> str:
+        if text in self.choices:
+            return text
+        for code, label in self.choices.items():
+            if label == text:
+                return code
+        raise self.refuse(f"应为{self.describe_zh()}，不是 {text[:40]!r}", text[:40])
 
-@dataclass(frozen=True)
-class EventView:
-    """A recorded event as guards see it."""
+    def _whole(self, text: str) -> int:
+        if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 12:
+            raise self.refuse(f"应为{self.describe_zh()}，不是 {text[:40]!r}", text[:40])
+        value = int(text)
+        low = self.minimum is not None and value < self.minimum
+        if low or (self.maximum is not None and value > self.maximum):
+            raise self.refuse(f"应为{self.describe_zh()}，不是 {value}", value)
+        return value
 
-    seq: int
-    trigger: str
-    from_state: str | None
-    to_state: str
-    occurred_at: datetime
-    occurred_on: date
-    data: Mapping[str, Any]
+
+class EventView(Protocol):
+    """A recorded event as guards and deadline code see it."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def trigger(self) -> str: ...
+    @property
+    def from_state(self) -> str | None: ...
+    @property
+    def to_state(self) -> str: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+    @property
+    def occurred_on(self) -> date: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...
 
 
 class GuardContext(Protocol):
@@ -192,6 +227,31 @@ class StateSpec:
     terminal: bool = False
     limit: TimeLimit | None = None
 
+    @property
+    def shown(self) -> str:
+        """``「已登记 registered」``: the state as messages name it."""
+        return f"「{self.label} {self.name}」"
+
+
+class LinkedCase(Protocol):
+    """An earlier case a new one is registered as coming from (``--link``)."""
+
+    @property
+    def case_no(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class LinkRule:
+    """A rule on the case a new case comes from; ``check`` returns a refusal or None."""
+
+    name: str
+    label: str
+    check: Callable[[LinkedCase], str | None]
+
 
 ANY_OPEN = "*open*"
 
@@ -213,6 +273,11 @@ class TriggerSpec:
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def shown(self) -> str:
+        """``「受理 accept」``: the trigger as messages name it."""
+        return f"「{self.label} {self.name}」"
 
     def case_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The values of an event that become the case's data (derived ones included)."""
@@ -244,6 +309,24 @@ class Workflow:
     # How the procedure's paper ledgers show its steps (see LedgerStep); empty when its cases
     # are imported only from casework's own exports (the 办理经过 column).
     ledger: tuple[LedgerStep, ...] = ()
+    # Rules on the earlier case a new one is registered from (--link), such as a petition whose
+    # matter was concluded (终结), which is not accepted again.
+    link_rules: tuple[LinkRule, ...] = ()
+    # Triggers that may be taken for a whole quarter's cases at once (subsidy claims: the town
+    # check, the city approval, the payment), each from its one source state.
+    bulk_triggers: tuple[str, ...] = ()
+
+    @cached_property
+    def _states(self) -> dict[str, StateSpec]:
+        return {s.name: s for s in self.states}
+
+    @cached_property
+    def _triggers(self) -> dict[str, TriggerSpec]:
+        return {t.name: t for t in self.triggers}
+
+    @cached_property
+    def _sources(self) -> dict[str, tuple[str, ...]]:
+        return {t.name: self._expand(t) for t in self.triggers}
 
     def field(self, name: str) -> FieldSpec | None:
         """A registration or trigger field by name (the first declared wins)."""
@@ -257,13 +340,20 @@ class Workflow:
         return None
 
     def state(self, name: str) -> StateSpec:
-        for s in self.states:
-            if s.name == name:
-                return s
-        raise KeyError(name)
+        return self._states[name]
 
     def trigger(self, name: str) -> TriggerSpec | None:
-        return next((t for t in self.triggers if t.name == name), None)
+        return self._triggers.get(name)
+
+    def state_named(self, text: str) -> StateSpec | None:
+        """A state by its name or its Chinese label (``调解中`` for ``mediating``)."""
+        found = self._states.get(text)
+        return found or next((s for s in self.states if s.label == text), None)
+
+    def trigger_named(self, text: str) -> TriggerSpec | None:
+        """A trigger by its name or its Chinese label (``受理`` for ``accept``)."""
+        found = self._triggers.get(text)
+        return found or next((t for t in self.triggers if t.label == text), None)
 
     @property
     def state_names(self) -> tuple[str, ...]:
@@ -271,6 +361,12 @@ class Workflow:
 
     def sources_of(self, trigger: TriggerSpec) -> tuple[str, ...]:
         """The trigger's from-states, with ``ANY_OPEN`` expanded to every non-terminal state."""
+        known = self._sources.get(trigger.name)
+        return known if known is not None and self._triggers[trigger.name] is trigger else (
+            self._expand(trigger)
+        )
+
+    def _expand(self, trigger: TriggerSpec) -> tuple[str, ...]:
         out: list[str] = []
         for src in trigger.sources:
             if src == ANY_OPEN:

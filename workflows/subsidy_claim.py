@@ -16,7 +16,9 @@ WORKFLOW = Workflow(
     label="以案定补申报",
     prefix="BZ",
     description="A per-case subsidy claim for a mediated case, with a two-level check.",
-    registered_by="casework subsidy draft",
+    registered_by="以案定补起草 subsidy draft",
+    # The town check, the city approval and the payment are taken for a quarter's claims at once.
+    bulk_triggers=("check", "approve", "pay"),
     states=(
         StateSpec("drafted", "待初审"),
         StateSpec("town_checked", "已初审"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from casework.identity import id_check_digit
+from casework.domain.identity import id_check_digit
 
 SURNAMES = "陈李黄张梁林何吴王刘杨邓谭冯曾罗郑钟周叶潘朱蔡莫彭卢苏庞董许龙韦袁江邱梁谢麦柯"
 GIVEN = (

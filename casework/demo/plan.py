@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from casework.calendar import Calendar
+from casework.time.calendar import Calendar
 from casework.demo.figures import TARGETS
 from casework.demo.people import OFFICE_WEIGHTS, TOWNS, mediators_of, party
-from casework.timeutil import CST
+from casework.time.local import CST
 
 
 @dataclass(eq=False)

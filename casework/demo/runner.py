@@ -23,14 +23,14 @@ from casework.demo.figures import TARGETS, compare
 from casework.demo.people import TOWNS, staff
 from casework.demo.plan import Op, by_day, plan_year
 from casework.errors import CaseworkError
-from casework.periods import Quarter
+from casework.time.periods import Quarter
 from casework.screening import log_in
-from casework.services import Registration, Step
+from casework.legacy_services import Registration, Step
 from casework.storage import schema
 from casework.storage.db import database_url, open_engine, run_write, sqlite_path
 from casework.storage.tables import case_links, cases, events, metadata
 from casework.subsidy import claims
-from casework.timeutil import CST
+from casework.time.local import CST
 
 TIERS = (("simple", 30), ("ordinary", 50), ("complex", 15), ("major", 5))
 

@@ -17,15 +17,15 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from casework.actors import Actor, check_office, load_actor, may_fire
-from casework.calendar import Calendar
+from casework.time.calendar import Calendar
 from casework.errors import CaseworkError, IllegalTransition, InvalidData, NotAllowed, NotFound
 from casework.ledger.rows import PlannedStep, RowError, RowPlan
-from casework.parties import validate_party
-from casework.replay import DOCUMENT, REGISTER
-from casework.services import CaseService
+from casework.domain.parties import validate_party
+from casework.domain.replay import DOCUMENT, REGISTER
+from casework.legacy_services import CaseService
 from casework.storage.tables import users
-from casework.text import clean_text
-from casework.timeutil import local_date, local_iso
+from casework.domain.text import clean_text
+from casework.time.local import local_date, local_iso
 from workflows.spec import EventView, TriggerSpec, Workflow
 
 

@@ -23,10 +23,10 @@ from casework.ledger.columns import Layout, layout, load_map, recognised
 from casework.ledger.readers import Row, check_ledger_path, file_digest, open_ledger
 from casework.ledger.rows import RowError, RowPlan, RowReader
 from casework.ledger.writer import existing_refs, imported_kinds, write
-from casework.services import CaseService, Progress
+from casework.legacy_services import CaseService, Progress
 from casework.storage.db import run_write
 from casework.storage.tables import offices
-from casework.timeutil import local_date
+from casework.time.local import local_date
 from workflows.spec import Workflow
 
 # Rows checked and written together: large enough that each insert carries many rows, small

@@ -15,9 +15,9 @@ from typing import Any
 
 from casework.errors import CaseworkError, InvalidData
 from casework.ledger.columns import Layout
-from casework.parties import PartyInput
-from casework.replay import DOCUMENT
-from casework.timeutil import CST, parse_when
+from casework.domain.parties import PartyInput
+from casework.domain.replay import DOCUMENT
+from casework.time.local import CST, parse_when
 from workflows.spec import PARTY_ROLES, FieldSpec, Workflow
 
 

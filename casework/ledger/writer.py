@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from casework.audit import event_digest
 from casework.ledger.build import BuiltCase
 from casework.storage.tables import case_counters, cases, documents, events, parties
-from casework.timeutil import local_date
+from casework.time.local import local_date
 from workflows.spec import Workflow
 
 _INSERT_CASES = cases.insert().returning(cases.c.id, sort_by_parameter_order=True)

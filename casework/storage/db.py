@@ -48,11 +48,15 @@ def open_engine(target: str, *, must_exist: bool = True) -> Engine:
     try:
         parsed = make_url(url)
     except Exception:
-        raise NotInitialised(f"database {target!r} is not a path or a database URL") from None
+        raise NotInitialised(
+            f"数据库 database {target[:200]!r} 既不是文件路径也不是数据库 URL", field="database"
+        ) from None
     path = sqlite_path(url)
     if path is not None:
         if must_exist and not os.path.exists(path):
-            raise NotInitialised(f"no database at {path}; run `casework init` first")
+            raise NotInitialised(
+                f"{path} 处没有数据库 (no database)；请先初始化 (casework init)", field="database"
+            )
         directory = os.path.dirname(path)
         if not must_exist and directory:
             os.makedirs(directory, exist_ok=True)
@@ -62,7 +66,9 @@ def open_engine(target: str, *, must_exist: bool = True) -> Engine:
     try:
         return create_engine(parsed, pool_pre_ping=True)
     except Exception as exc:
-        raise NotInitialised(f"cannot use database {target!r}: {exc}") from None
+        raise NotInitialised(
+            f"无法使用数据库 database {target[:200]!r}：{exc}", field="database"
+        ) from None
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -129,11 +135,31 @@ def run_write(engine: Engine, work: Callable[[Connection], T]) -> T:
                 raise
             if time.monotonic() > deadline:
                 raise DatabaseBusy(
-                    "the database stayed busy with other writers; nothing was changed, "
-                    "try again in a moment"
+                    "数据库一直被其他写入占用，本次未作任何更改，请稍后再试"
+                    " (the database stayed busy with other writers)"
                 ) from None
             time.sleep(delay * (1 + random.random()))
             delay = min(delay * 2, 0.5)
+
+
+# Bound variables per statement, where the database does not say: well inside every driver's
+# limit (SQLite's default is 32766, PostgreSQL's 65535).
+MAX_CHUNK = 500
+
+
+def chunk_size(conn: Connection) -> int:
+    """How many values an ``IN`` list of this connection may hold, leaving room for a few more
+    parameters: SQLite's own limit when it was lowered (``Connection.setlimit``), else 500."""
+    if conn.dialect.name != "sqlite":
+        return MAX_CHUNK
+    raw = conn.connection.dbapi_connection
+    getlimit = getattr(raw, "getlimit", None)
+    if getlimit is None:
+        return MAX_CHUNK
+    import sqlite3
+
+    limit = int(getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    return max(1, min(MAX_CHUNK, limit - 8))
 
 
 @contextmanager

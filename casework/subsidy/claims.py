@@ -14,8 +14,8 @@ from sqlalchemy.engine import Connection
 
 from casework.actors import load_actor, office_scope
 from casework.errors import InvalidData
-from casework.periods import Quarter
-from casework.services import CaseService, Progress, Registration, Step
+from casework.time.periods import Quarter
+from casework.legacy_services import CaseService, Progress, Registration, Step
 from casework.storage.db import reading, run_write
 from casework.storage.tables import cases, events
 from casework.subsidy.rules import CLAIM_KIND, archived_in, evaluate, gather, oral_agreements_from

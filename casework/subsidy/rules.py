@@ -17,8 +17,8 @@ from sqlalchemy.engine import Connection, Engine
 from casework.actors import load_actor, require_admin
 from casework.clock import Clock
 from casework.errors import InvalidData, NotFound
-from casework.periods import Quarter
-from casework.services import Context
+from casework.time.periods import Quarter
+from casework.legacy_services import Context
 from casework.storage.db import run_write
 from casework.storage.tables import case_links, cases, events, settings, users
 from workflows import Registry

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 from casework.actors import load_actor, require_admin
 from casework.clock import Clock
 from casework.errors import InvalidData
-from casework.periods import Quarter
+from casework.time.periods import Quarter
 from casework.storage.db import run_write
 from casework.storage.tables import subsidy_scale
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from casework.export_xlsx import check_xlsx_path
-from casework.periods import Quarter
+from casework.time.periods import Quarter
 from casework.storage.tables import offices, users
 from casework.subsidy.claims import claims_in
 from casework.subsidy.scale import TIER_LABELS

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from casework.admin import shipped_offices
 from casework.api import Casework
 from casework.errors import CaseworkError
-from casework.identity import check_id_number
+from casework.domain.identity import check_id_number
 from casework.storage.db import open_engine
-from casework.timeutil import parse_when
+from casework.time.local import parse_when
 from tests.helpers import STAFF, Cli, FrozenClock, add_staff, dump
 from workflows import default_registry
 

@@ -42,9 +42,9 @@ from sqlalchemy import func, select
 
 from casework.api import Casework
 from casework.errors import CaseworkError, GuardFailed
-from casework.replay import DOCUMENT, REGISTER, replay
+from casework.domain.replay import DOCUMENT, REGISTER, replay
 from casework.storage.tables import case_counters, cases, documents, events, offices
-from casework.timeutil import CST, local_date, local_iso
+from casework.time.local import CST, local_date, local_iso
 from tests.helpers import STAFF, FrozenClock, add_staff, dump
 from workflows import default_registry
 from workflows.spec import FieldSpec, TriggerSpec, Workflow

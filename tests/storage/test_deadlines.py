@@ -9,7 +9,7 @@ import os
 import pytest
 
 from casework.api import Casework
-from casework.calendar import CalendarMissing
+from casework.time.calendar import CalendarMissing
 from casework.errors import GuardFailed, NotAllowed
 from tests.helpers import Cli, FrozenClock, add_staff
 from workflows import Registry, default_registry

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from casework.api import Casework
-from casework.replay import replay
+from casework.domain.replay import replay
 from tests.helpers import FrozenClock
 from tests.paths import PATHS, Path
 from workflows import default_registry

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from casework.calendar import Calendar, CalendarMissing, calendar_from, parse_holiday_file
+from casework.time.calendar import Calendar, CalendarMissing, calendar_from, parse_holiday_file
 from casework.errors import InvalidData
 
 CAL = Calendar()

@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from casework.errors import InvalidData
-from casework.identity import check_id_number, check_phone, id_check_digit, mask_id, mask_phone
-from casework.parties import parse_party
-from casework.timeutil import local_date, parse_date, parse_when
+from casework.domain.identity import check_id_number, check_phone, id_check_digit, mask_id, mask_phone
+from casework.domain.parties import parse_party
+from casework.time.local import local_date, parse_date, parse_when
 
 
 def test_gb11643_check_digit() -> None:

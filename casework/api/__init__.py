@@ -16,25 +16,27 @@ from sqlalchemy.engine import Engine
 
 from casework.actors import Actor, load_actor
 from casework.admin import AdminService, list_offices, list_users
-from casework.calendar import Calendar
+from casework.time.calendar import Calendar
 from casework.clock import Clock, system_clock
 from casework.diagrams import describe, mermaid
 from casework.engine import Engine as WorkflowEngine
 from casework.errors import InvalidData
 from casework.holidays import add_holiday_file, calendar_coverage, load_calendar
-from casework.parties import PartyInput
-from casework.services import CaseService, Progress
+from casework.domain.parties import PartyInput
+from casework.api.cases import CaseCommands
+from casework.legacy_services import CaseService
+from casework.services.cases import Progress
 from casework.storage import schema
 from casework.storage.db import open_engine, reading
-from casework.timeutil import local_date, parse_date
+from casework.time.local import local_date, parse_date
 from casework.views import case_history, due_list, list_cases, show_case
 from workflows import Registry, default_registry
 
 if TYPE_CHECKING:
-    from casework.subsidy.api import SubsidyAPI
+    from casework.api.subsidy import SubsidyAPI
 
 
-class Casework:
+class Casework(CaseCommands):
     """One database, one acting user (or none, for reads), one clock."""
 
     def __init__(
@@ -115,47 +117,6 @@ class Casework:
             return load_actor(conn, self.user)
 
     # -- cases ---------------------------------------------------------------------------
-
-    def register(
-        self,
-        kind: str,
-        office: str,
-        title: str,
-        parties: Sequence[str | PartyInput] = (),
-        data: Mapping[str, str] | None = None,
-        at: str | datetime | None = None,
-        note: str | None = None,
-        link: str | None = None,
-        ref: str | None = None,
-    ) -> dict[str, Any]:
-        """Register a case; returns ``{case_no, kind, office, state, related, ...}``."""
-        return self._cases.register(
-            self.user, kind, office, title, parties, data, at, note, link, ref
-        )
-
-    def advance(
-        self,
-        case_no: str,
-        trigger: str,
-        data: Mapping[str, str] | None = None,
-        note: str | None = None,
-        at: str | datetime | None = None,
-        ref: str | None = None,
-    ) -> dict[str, Any]:
-        """Fire a trigger; returns ``{case_no, kind, office, state, event}``."""
-        return self._cases.advance(self.user, case_no, trigger, data, note, at, ref)
-
-    def add_document(
-        self,
-        case_no: str,
-        kind: str,
-        file: str | None = None,
-        at: str | datetime | None = None,
-        note: str | None = None,
-        ref: str | None = None,
-    ) -> dict[str, Any]:
-        """Record a document of the case file (卷宗)."""
-        return self._cases.add_document(self.user, case_no, kind, file, at, note, ref)
 
     def today(self) -> date:
         """The local (China Standard Time) date of the clock."""
@@ -248,7 +209,7 @@ class Casework:
         from casework.screening import log_in
         from casework.storage.db import run_write
 
-        when = parse_date(day, "--date") if isinstance(day, str) else day
+        when = parse_date(day, "date") if isinstance(day, str) else day
         now = self.clock()
 
         def work(conn: Any) -> dict[str, Any]:
@@ -389,7 +350,7 @@ class Casework:
     @property
     def subsidy(self) -> SubsidyAPI:
         """以案定补: eligibility, the scale, quarterly claims, payout sheets, figures."""
-        from casework.subsidy.api import SubsidyAPI
+        from casework.api.subsidy import SubsidyAPI
 
         return SubsidyAPI(self)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from casework.calendar import CalendarMissing
+from casework.time.calendar import CalendarMissing
 from workflows.limits import RunningLimit, plain_last_day, running
 from workflows.spec import DayCounter, EventView, TimeLimit, Workflow
 

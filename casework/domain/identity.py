@@ -10,9 +10,9 @@ from casework.errors import InvalidData
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _WEIGHT_SUM = sum(_WEIGHTS)
 _CHECK = "10X98765432"
-_ID = re.compile(r"\d{17}[\dX]")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
+_ID = re.compile(r"[0-9]{17}[0-9X]")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}")
 
 
 def id_check_digit(first17: str) -> str:
@@ -29,16 +29,23 @@ def check_id_number(text: str) -> str:
     """Return a valid 18-character resident ID number in canonical form, or raise InvalidData."""
     raw = text.strip().upper()
     if not _ID.fullmatch(raw):
-        raise InvalidData(f"ID number {_safe(text)} must be 17 digits and a digit or X")
+        raise _bad_id(text, "应为17位数字加一位数字或X (17 digits and a digit or X)")
     try:
         born = date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
     except ValueError:
-        raise InvalidData(f"ID number {_safe(text)} has an impossible birth date") from None
+        raise _bad_id(text, "出生日期不存在 (an impossible birth date)") from None
     if born.year < 1900:
-        raise InvalidData(f"ID number {_safe(text)} has an impossible birth date")
+        raise _bad_id(text, "出生日期不存在 (an impossible birth date)")
     if id_check_digit(raw[:17]) != raw[17]:
-        raise InvalidData(f"ID number {_safe(text)} has a wrong check digit")
+        raise _bad_id(text, "校验码错误 (a wrong check digit)")
     return raw
+
+
+def _bad_id(text: str, why: str) -> InvalidData:
+    shown = _safe(text)
+    return InvalidData(
+        f"身份证号 ID number {shown} {why}", field="party.id_number", value=shown
+    )
 
 
 def check_phone(text: str) -> str:
@@ -46,7 +53,12 @@ def check_phone(text: str) -> str:
     raw = text.strip().replace(" ", "")
     if _MOBILE.fullmatch(raw) or _LANDLINE.fullmatch(raw):
         return raw
-    raise InvalidData(f"phone {_safe(text)} is not a mainland mobile or landline number")
+    shown = _safe(text)
+    raise InvalidData(
+        f"电话 phone {shown} 不是有效的手机或固定电话号码 (not a mainland mobile or landline)",
+        field="party.phone",
+        value=shown,
+    )
 
 
 def mask_id(number: str | None) -> str | None:

@@ -6,11 +6,11 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from casework.periods import Quarter
-from casework.services import Progress
+from casework.time.periods import Quarter
+from casework.services.cases import Progress
 from casework.storage.db import reading
 from casework.subsidy import claims, rules, scale, sheet
-from casework.timeutil import parse_date
+from casework.time.local import parse_date
 
 if TYPE_CHECKING:
     from casework.api import Casework
@@ -49,7 +49,7 @@ class SubsidyAPI:
 
     def set_oral_agreements_from(self, day: str | date) -> dict[str, Any]:
         """From when oral agreements count (admin only)."""
-        when = parse_date(day, "--from") if isinstance(day, str) else day
+        when = parse_date(day, "from") if isinstance(day, str) else day
         done = rules.set_oral_agreements_from(self.cw.engine, self.cw.clock, self.cw.user, when)
         return {"rule": "oral_agreement", "effective_from": done.isoformat()}
 
@@ -71,7 +71,7 @@ class SubsidyAPI:
     ) -> dict[str, Any]:
         """Set tiers' amounts from a date (admin only)."""
         day = (
-            parse_date(effective_from, "--from")
+            parse_date(effective_from, "from")
             if isinstance(effective_from, str)
             else effective_from
         )

@@ -11,11 +11,28 @@ from casework.errors import InvalidData
 CST = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
-def parse_when(text: str, what: str = "time") -> datetime:
+# How messages name the date fields (the field names of casework.errors).
+DATE_LABELS = {
+    "at": "时间 at",
+    "as_of": "截至日期 as-of",
+    "from": "起始日期 from",
+    "to": "截止日期 to",
+    "date": "日期 date",
+    "on": "日期 on",
+    "until": "结束日期 until",
+}
+
+
+def parse_when(text: str, field: str = "at") -> datetime:
     """Parse an ISO 8601 date or date-time; local CST unless it carries an offset."""
     raw = text.strip()
+    label = DATE_LABELS.get(field, field)
     if not raw or len(raw) > 40 or not raw.isascii() or not raw[:4].isdigit():
-        raise InvalidData(f"{what} {text!r} is not an ISO 8601 date or date-time (2020-03-02)")
+        raise InvalidData(
+            f"{label} {text[:40]!r} 不是 ISO 8601 日期或时间（如 2020-03-02）",
+            field=field,
+            value=text[:40],
+        )
     try:
         if len(raw) == 10:
             parsed = datetime.combine(date.fromisoformat(raw), time(0, 0))
@@ -23,14 +40,16 @@ def parse_when(text: str, what: str = "time") -> datetime:
             parsed = datetime.fromisoformat(raw)
     except ValueError:
         raise InvalidData(
-            f"{what} {text!r} is not an ISO 8601 date or date-time (2020-03-02T09:30)"
+            f"{label} {text!r} 不是 ISO 8601 日期或时间（如 2020-03-02T09:30）",
+            field=field,
+            value=text[:40],
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=CST)
     return parsed.astimezone(UTC)
 
 
-def parse_date(text: str, what: str = "date") -> date:
+def parse_date(text: str, field: str = "date") -> date:
     """Parse a local calendar date (YYYY-MM-DD)."""
     raw = text.strip()
     try:
@@ -38,7 +57,10 @@ def parse_date(text: str, what: str = "date") -> date:
             raise ValueError
         return date.fromisoformat(raw)
     except ValueError:
-        raise InvalidData(f"{what} {text!r} is not a date of the form YYYY-MM-DD") from None
+        label = DATE_LABELS.get(field, field)
+        raise InvalidData(
+            f"{label} {text[:40]!r} 不是 YYYY-MM-DD 形式的日期", field=field, value=text[:40]
+        ) from None
 
 
 def local_date(instant: datetime) -> date:

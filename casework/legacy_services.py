@@ -19,14 +19,14 @@ from sqlalchemy.engine import Connection, Engine
 
 from casework.actors import Actor, check_office, load_actor, may_fire
 from casework.audit import event_digest
-from casework.calendar import Calendar
+from casework.time.calendar import Calendar
 from casework.clock import Clock
 from casework.engine import Engine as WorkflowEngine
 from casework.errors import Conflict, IllegalTransition, InvalidData, NotAllowed, NotFound
 from casework.holidays import load_calendar
 from casework.lookups import resolve
-from casework.parties import PartyInput, parse_party, validate_party
-from casework.replay import DOCUMENT, REGISTER
+from casework.domain.parties import PartyInput, parse_party, validate_party
+from casework.domain.replay import DOCUMENT, REGISTER
 from casework.storage.db import run_write
 from casework.storage.tables import (
     case_counters,
@@ -38,8 +38,8 @@ from casework.storage.tables import (
     parties,
     users,
 )
-from casework.text import clean_text
-from casework.timeutil import local_date, local_iso, parse_when
+from casework.domain.text import clean_text
+from casework.time.local import local_date, local_iso, parse_when
 from workflows.spec import EventView, FieldSpec, TriggerSpec, Workflow
 
 Progress = Callable[[int], None]
@@ -151,9 +151,20 @@ class Context:
         return [r.kind for r in rows]
 
 
+@dataclass(frozen=True)
+class _View:
+    seq: int
+    trigger: str
+    from_state: str | None
+    to_state: str
+    occurred_at: datetime
+    occurred_on: date
+    data: Mapping[str, Any]
+
+
 def event_view(row: Any) -> EventView:
     """An event row (with EVENT_VIEW_COLUMNS) as guards and deadline code see it."""
-    return EventView(
+    return _View(
         row.seq,
         row.trigger,
         row.from_state,

@@ -1,0 +1,135 @@
+"""Registering cases, taking steps, recording documents: one, many, or a day's worth at once."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import TypeVar
+
+from casework.api.base import Base
+from casework.domain.model import Actor, Party
+from casework.domain.results import AdvanceResult, DocumentResult, RegisterResult
+from casework.domain.steps import DocumentStep, Registration, Step
+from casework.errors import InvalidData
+from casework.services import cases
+from casework.services.cases import Progress
+from casework.storage.uow import UnitOfWork, write
+
+T = TypeVar("T")
+
+
+class Batch:
+    """Steps by several users in one unit of work (the demo's day, a script's run): each call
+    is the same step a single command takes; all of them are written together at the end."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    def _actor(self, username: str) -> Actor:
+        return self._uow.users.actor(username)
+
+    def register(
+        self, username: str, kind: str, item: Registration, related: bool = False
+    ) -> RegisterResult:
+        return cases.register_one(self._uow, self._actor(username), kind, item, related=related)
+
+    def advance(self, username: str, step: Step) -> AdvanceResult:
+        return cases.advance_one(self._uow, self._actor(username), step)
+
+    def document(self, username: str, doc: DocumentStep) -> DocumentResult:
+        return cases.add_document(self._uow, self._actor(username), doc)
+
+    def load(self, case_nos: Sequence[str]) -> None:
+        """Read these cases at once (a batch's cases, before its steps)."""
+        self._uow.cases.load(case_nos)
+
+    @property
+    def unit(self) -> UnitOfWork:
+        """The unit of work, for the services a batch also runs (screenings)."""
+        return self._uow
+
+
+class CaseCommands(Base):
+    """Cases (案件): register, advance, document."""
+
+    def register(
+        self,
+        kind: str,
+        office: str,
+        title: str,
+        parties: Sequence[str | Party] = (),
+        data: Mapping[str, str] | None = None,
+        at: str | datetime | None = None,
+        note: str | None = None,
+        link: str | None = None,
+        ref: str | None = None,
+    ) -> RegisterResult:
+        """Register a case; with ``ref`` (a caller's key, such as a letter's number)
+        registering again returns the case registered the first time."""
+        item = Registration(office, title, tuple(parties), dict(data or {}), at, note, link, ref)
+        return self.acting_write(lambda uow, actor: cases.register_one(uow, actor, kind, item))
+
+    def register_many(
+        self, kind: str, items: Sequence[Registration], progress: Progress | None = None
+    ) -> list[RegisterResult]:
+        """Register many cases in one transaction: all of them, or none if one is refused."""
+        return self.acting_write(
+            lambda uow, actor: cases.register_many(uow, actor, kind, items, progress)
+        )
+
+    def advance(
+        self,
+        case_no: str,
+        trigger: str,
+        data: Mapping[str, str] | None = None,
+        note: str | None = None,
+        at: str | datetime | None = None,
+        ref: str | None = None,
+    ) -> AdvanceResult:
+        """Fire a trigger; with ``ref``, firing again with the same key returns the event
+        recorded the first time (``"repeated": true``)."""
+        step = Step(case_no, trigger, dict(data or {}), note, at, ref)
+        return self.acting_write(lambda uow, actor: cases.advance_many(uow, actor, [step])[0])
+
+    def advance_many(
+        self, steps: Sequence[Step], progress: Progress | None = None
+    ) -> list[AdvanceResult]:
+        """Fire many triggers in one transaction, with the same checks and events as one at a
+        time: all of them are recorded, or none if one is refused (the refusal names it)."""
+        return self.acting_write(lambda uow, actor: cases.advance_many(uow, actor, steps, progress))
+
+    def add_document(
+        self,
+        case_no: str,
+        kind: str,
+        file: str | None = None,
+        at: str | datetime | None = None,
+        note: str | None = None,
+        ref: str | None = None,
+    ) -> DocumentResult:
+        """Record a document of the case file (卷宗); with a file, its name and SHA-256."""
+        name, digest = _fingerprint(file) if file else (None, None)
+        doc = DocumentStep(case_no, kind, name, digest, at, note, ref)
+        return self.acting_write(lambda uow, actor: cases.add_document(uow, actor, doc))
+
+    def batch(self, work: Callable[[Batch], T]) -> T:
+        """Run ``work`` over a :class:`Batch`: its steps, by whichever users take them, go
+        into one transaction and are written together (retried as a whole when busy)."""
+        return write(self.engine, self.clock, self.machines, lambda uow: work(Batch(uow)))
+
+
+def _fingerprint(path: str) -> tuple[str, str]:
+    if not os.path.isfile(path):
+        raise InvalidData(f"文件 file {path[:200]!r} 不存在或不可读", field="file", value=path)
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        raise InvalidData(
+            f"文件 file {path[:200]!r} 无法读取：{exc.strerror}", field="file", value=path
+        ) from None
+    return os.path.basename(path), digest.hexdigest()

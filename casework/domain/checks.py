@@ -1,0 +1,127 @@
+"""The checks every step makes: its values, its time, who takes it and the case it comes from.
+
+Each refusal names the field at fault (``value.days``, ``at``) and says why in the user's terms;
+the CLI, the importer and the web each say how to fix it in their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from casework.domain.model import Actor, Case, Data
+from casework.domain.policy import check_office, refusal, shown
+from casework.errors import InvalidData, NotAllowed
+from casework.time.local import local_iso, parse_when
+from workflows.policy import ROLES
+from workflows.spec import FieldSpec, TriggerSpec, Workflow
+
+# A clerk's clock may run a little ahead of the server's; more than this is a typing error.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+class Directory(Protocol):
+    """What value checks look up outside the case: users and value sources."""
+
+    def user_role(self, username: str) -> str | None:
+        """The role of an active user, or None for an unknown or deactivated one."""
+
+    def resolve(self, source: str, value: str, data: Data) -> Mapping[str, object]:
+        """The values a lookup field records (``subsidy_tier``: the tier and its amount)."""
+
+
+def occurred(at: str | datetime | None, now: datetime, last: datetime | None) -> datetime:
+    """When a step happened: the time given (back-dated, never in the future), else now.
+
+    A step never happens before the case's previous one; without a time given it happens now,
+    or at the previous step's time when that was recorded from a clock a little ahead.
+    """
+    if at is None:
+        return now if last is None or last <= now else last
+    when = parse_when(at, "at") if isinstance(at, str) else at
+    if when.tzinfo is None:
+        raise InvalidData("时间须带时区 (a datetime needs a timezone)", field="at", value=at)
+    if when > now + FUTURE_TOLERANCE:
+        raise InvalidData(
+            f"时间 {local_iso(when)} 在将来（现在 {local_iso(now)}）(is in the future)",
+            field="at",
+            value=local_iso(when),
+        )
+    return when
+
+
+def not_before(case: Case, when: datetime) -> None:
+    """A step is never dated before the case's previous event."""
+    if when < case.last_at:
+        raise InvalidData(
+            f"案件 {case.case_no}：时间 {local_iso(when)} 早于本案上一步（第 {case.version} 步，"
+            f"{local_iso(case.last_at)}）(is before the case's previous event)",
+            field="at",
+            value=local_iso(when),
+        )
+
+
+def may_take(actor: Actor, trig: TriggerSpec, case: Case, wf: Workflow) -> None:
+    """The acting user's role and office allow this trigger on this case."""
+    why = refusal(actor, trig, case.office)
+    if why is not None:
+        raise NotAllowed(
+            f"案件 {case.case_no} 当前为{wf.state(case.state).shown}，{trig.shown}{why}；"
+            f"{shown(actor)} 不可",
+            field="user",
+        )
+    check_office(actor, case.office, f"案件 {case.case_no} ")
+
+
+def checked_values(
+    fields: Sequence[FieldSpec],
+    raw: Mapping[str, str],
+    note: str | None,
+    subject: str,
+    data: Data,
+    directory: Directory,
+) -> dict[str, object]:
+    """The checked values of a trigger or registration; ``subject`` names it in messages."""
+    known = {f.name for f in fields}
+    for key in raw:
+        if key not in known:
+            accepted = "、".join(f"{f.label} {f.name}" for f in fields) or "无 (none)"
+            raise InvalidData(
+                f"{subject}不接受值 {key[:40]!r}（可填：{accepted}）",
+                field=f"value.{key[:40]}",
+                value=raw[key][:40],
+            )
+    values: dict[str, object] = {}
+    for spec in fields:
+        text = raw.get(spec.name)
+        if text is None and spec.name == "note" and note:
+            text = note
+        if text is None:
+            if spec.required:
+                raise InvalidData(
+                    f"{subject}需要填写{spec.shown}：{spec.describe_zh()}",
+                    field=f"value.{spec.name}",
+                )
+            if spec.default is not None:
+                values[spec.name] = spec.default
+            continue
+        value = spec.coerce(text)
+        if spec.kind == "user":
+            _check_user(spec, str(value), directory)
+        if spec.kind == "lookup" and spec.source:
+            values.update(directory.resolve(spec.source, str(value), data))
+            continue
+        values[spec.name] = value
+    return values
+
+
+def _check_user(spec: FieldSpec, username: str, directory: Directory) -> None:
+    role = directory.user_role(username)
+    if role is None:
+        raise spec.refuse(f" {username[:40]!r} 不是已登记的用户 (not a registered user)", username)
+    if role != spec.role:
+        need = f"{ROLES.get(spec.role or '', '')} {spec.role}"
+        raise spec.refuse(
+            f" {username!r} 是 {ROLES.get(role, role)} {role}，不是 {need}", username
+        )

@@ -1,0 +1,82 @@
+"""The tamper-evident history: each event's hash covers its content and the previous hash.
+
+One chain per case, not one per database: writers on different cases never wait for each
+other on a shared chain head (28 offices write at once on PostgreSQL), and a chain is checked
+case by case. The case row keeps the head of its chain and its version, so that deleting a
+case's last events, which a per-case chain alone could not show, is found too. The digest is a
+plain SHA-256: it shows edits made outside casework; it is not a signature against someone who
+knows the format and rewrites a whole chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+# Changing what v1 covers would break every stored chain: a new format gets a new tag.
+DIGEST_VERSION = "v1"
+
+
+@lru_cache(maxsize=8192)  # events share instants: an import's "now", a ledger's days
+def _instant(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+_ENCODE = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), check_circular=False
+).encode
+
+
+def event_digest(
+    prev: str | None,
+    case_no: str,
+    seq: int,
+    trigger: str,
+    states: tuple[str | None, str],
+    who: tuple[str, str],
+    times: tuple[datetime, datetime],
+    note: str | None,
+    data: Mapping[str, Any] | None,
+) -> str:
+    """The hash of one event, chained to the previous event's hash of the same case.
+
+    ``states`` is (from, to), ``who`` (actor, role), ``times`` (occurred, recorded).
+    """
+    payload = _ENCODE(
+        [
+            DIGEST_VERSION,
+            case_no,
+            seq,
+            trigger,
+            states[0],
+            states[1],
+            who[0],
+            who[1],
+            _instant(times[0]),
+            _instant(times[1]),
+            note,
+            data or {},
+        ]
+    )
+    return hashlib.sha256(f"{prev or ''}\n{payload}".encode()).hexdigest()
+
+
+def row_digest(prev: str | None, case_no: str, row: Mapping[str, Any]) -> str:
+    """The hash of a stored event row (its columns by name), as recorded."""
+    return event_digest(
+        prev,
+        case_no,
+        row["seq"],
+        row["trigger"],
+        (row["from_state"], row["to_state"]),
+        (row["actor"], row["actor_role"]),
+        (row["occurred_at"], row["recorded_at"]),
+        row["note"],
+        row["data"],
+    )

@@ -1,0 +1,176 @@
+"""The case model: who acts, a case, its parties, its events and its file, as typed values.
+
+A :class:`Case` is what a step needs of a case: its number, procedure, office, state, version,
+data, the head of its hash chain and the time of its last event. What a step needs less often,
+its history, its documents and the events recorded under callers' keys, sits in its
+:class:`CaseFile`, which loads them from storage on first use and keeps the events and documents
+added since, so that a guard sees the steps taken earlier in the same batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Generic, TypeVar
+
+from workflows.policy import covered_roles
+
+# What a case's data holds: the values of its registration and steps (text, whole numbers).
+Data = Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A user acting in casework: one role, one office (none for a city-wide admin)."""
+
+    username: str
+    name: str
+    role: str
+    office: str | None
+    office_level: str  # "city" for city-level offices and for an admin without an office
+
+    @property
+    def city_wide(self) -> bool:
+        """City-level users and admins see and act on every office's cases."""
+        return self.role == "admin" or self.office_level == "city"
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The roles this user acts in (an admin acts as a supervisor too)."""
+        return covered_roles(self.role)
+
+    def describe(self) -> str:
+        return f"{self.username}（{self.role}，{self.office or '全市 city-wide'}）"
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A party to a case; ID number and phone are personal data, masked on output."""
+
+    role: str
+    name: str
+    id_number: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One step of a case's history, written once and never changed."""
+
+    seq: int
+    trigger: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    actor_role: str
+    occurred_at: datetime
+    occurred_on: date
+    recorded_at: datetime
+    note: str | None
+    data: Data
+    hash: str
+    ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A document of a case file (卷宗), recorded by the event ``event_seq``."""
+
+    kind: str
+    file_name: str | None
+    sha256: str | None
+    actor: str
+    occurred_at: datetime
+    recorded_at: datetime
+    event_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link from a case to another (``origin``: the case it came from; ``successor``)."""
+
+    kind: str
+    case_no: str
+
+
+T = TypeVar("T")
+
+
+class Lazy(Generic[T]):
+    """A value loaded on first use and then kept."""
+
+    __slots__ = ("_load", "_value")
+
+    def __init__(self, load: Callable[[], T] | None, value: T | None = None) -> None:
+        self._load = load
+        self._value = value
+
+    def get(self) -> T:
+        if self._load is not None:
+            self._value, self._load = self._load(), None
+        assert self._value is not None
+        return self._value
+
+
+def _nothing() -> tuple[()]:
+    return ()
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFile:
+    """A case's history, documents and refs: those stored, loaded when first asked for, and
+    those added since the case was read."""
+
+    stored_events: Lazy[Sequence[Event]] = field(default_factory=lambda: Lazy(_nothing))
+    stored_documents: Lazy[Sequence[Document]] = field(default_factory=lambda: Lazy(_nothing))
+    find_ref: Callable[[str], Event | None] | None = None
+    events_added: tuple[Event, ...] = ()
+    documents_added: tuple[Document, ...] = ()
+
+    def events(self) -> Sequence[Event]:
+        stored = self.stored_events.get()
+        return [*stored, *self.events_added] if self.events_added else stored
+
+    def documents(self) -> Sequence[Document]:
+        stored = self.stored_documents.get()
+        return [*stored, *self.documents_added] if self.documents_added else stored
+
+    def recorded(self, ref: str) -> Event | None:
+        """The event recorded under a caller's key, stored or added since."""
+        for event in self.events_added:
+            if event.ref == ref:
+                return event
+        if self.find_ref is not None:
+            return self.find_ref(ref)
+        return next((e for e in self.stored_events.get() if e.ref == ref), None)
+
+    def adding(self, event: Event, document: Document | None = None) -> CaseFile:
+        docs = self.documents_added if document is None else (*self.documents_added, document)
+        return CaseFile(
+            self.stored_events,
+            self.stored_documents,
+            self.find_ref,
+            (*self.events_added, event),
+            docs,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A case as a step sees it. ``id`` is None until the case is stored."""
+
+    id: int | None
+    case_no: str
+    kind: str
+    office: str
+    title: str
+    state: str
+    version: int
+    data: Data
+    head_hash: str | None
+    last_at: datetime  # when the event at ``version`` happened
+    registered_at: datetime
+    ref: str | None = None
+    parties: tuple[Party, ...] = ()
+    file: CaseFile = field(default_factory=CaseFile, compare=False)

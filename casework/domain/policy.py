@@ -1,0 +1,88 @@
+"""Who may read, write and reveal: the acting user's role and office against what they ask.
+
+The roles themselves, the role an admin also acts in, who only reads and who may see personal
+data unmasked are declared in workflows/policy.py; a trigger names the roles that may fire it.
+"""
+
+from __future__ import annotations
+
+from casework.domain.model import Actor
+from casework.errors import NotAllowed
+from workflows.policy import READ_ONLY_ROLES, REVEAL_ROLES, ROLES, role_label
+from workflows.spec import TriggerSpec
+
+
+def shown(actor: Actor) -> str:
+    """``用户 sup_pz（负责人 supervisor，panzhou）``."""
+    return f"用户 {actor.username}（{role_label(actor.role)}，{actor.office or '全市 city-wide'}）"
+
+
+def may_see(actor: Actor | None, office: str) -> bool:
+    """A town-level user sees only their own office's cases; no user means an operator."""
+    return actor is None or actor.city_wide or actor.office == office
+
+
+def check_office(actor: Actor, office: str, what: str) -> None:
+    """A town-level user reads and acts only on their own office's cases."""
+    if not (actor.city_wide or actor.office == office):
+        raise NotAllowed(
+            f"{what}属于 {office}；{shown(actor)} 只能处理本单位 {actor.office} 的案件",
+            field="office",
+            value=office,
+        )
+
+
+def check_writer(actor: Actor) -> None:
+    """A viewer (统计员) only reads."""
+    if actor.role in READ_ONLY_ROLES:
+        raise NotAllowed(f"{shown(actor)} 只能查看，不能修改 (read only)", field="user")
+
+
+def check_admin(actor: Actor, what: str) -> None:
+    if actor.role != "admin":
+        raise NotAllowed(f"{what}需由管理员 admin 进行；{shown(actor)} 不是管理员", field="user")
+
+
+def check_reveal(actor: Actor | None, what: str) -> None:
+    """Unmasked ID numbers and phones are for supervisors and admins, when they ask."""
+    if actor is None or not actor.roles & REVEAL_ROLES:
+        who = "未指定用户 (no user)" if actor is None else shown(actor)
+        raise NotAllowed(
+            f"显示{what}中的完整身份证号和电话仅限负责人 supervisor 和管理员 admin；{who} 不可",
+            field="user",
+        )
+
+
+def check_roles(actor: Actor, roles: tuple[str, ...], what: str) -> None:
+    if not actor.roles & set(roles):
+        raise NotAllowed(f"{what}{needs(roles)}；{shown(actor)} 不可", field="user")
+
+
+def needs(roles: tuple[str, ...]) -> str:
+    """``需由 登记员 clerk 或 负责人 supervisor 进行``."""
+    return "需由 " + " 或 ".join(f"{ROLES.get(r, r)} {r}" for r in roles) + " 进行"
+
+
+def refusal(actor: Actor, trig: TriggerSpec, case_office: str) -> str | None:
+    """Why this user may not fire the trigger on a case of this office, or None when they may.
+
+    The general rule that town users act only on their own office is checked separately.
+    """
+    if not actor.roles & set(trig.roles):
+        return needs(trig.roles)
+    if actor.role == "admin":
+        return None
+    if trig.city_only and not actor.city_wide:
+        return "需由市级单位 (a city-level office) 进行"
+    if trig.own_office_only and actor.office != case_office:
+        return f"需由案件所属单位 {case_office} 进行"
+    if trig.offices and actor.office not in trig.offices:
+        return f"需由 {' 或 '.join(trig.offices)} 进行"
+    return None
+
+
+def may_fire(actor: Actor | None, trig: TriggerSpec, case_office: str) -> bool:
+    """Whether the user may fire the trigger on a case of this office now (guards aside)."""
+    if actor is None or not may_see(actor, case_office):
+        return False
+    return refusal(actor, trig, case_office) is None

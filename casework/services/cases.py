@@ -1,0 +1,129 @@
+"""Use cases that change cases: register, advance, record a document, one or many at a time.
+
+Each opens no transaction of its own: it works in the unit of work it is given, loads the cases
+it needs through the repository (many at once for a batch), calls the domain's one step for each
+item and saves the outcome. A batch names the item it refused (``第 3 步（共 5 步）``), and since
+nothing is written before the unit of work ends, a refused item leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from casework.domain.model import Actor
+from casework.domain.results import (
+    AdvanceResult,
+    DocumentResult,
+    RegisterResult,
+    RelatedCase,
+    advanced,
+    documented,
+    registered,
+)
+from casework.domain.steps import (
+    DocumentStep,
+    Registration,
+    Step,
+    advance,
+    record_document,
+    register,
+)
+from casework.domain.text import clean_ref
+from casework.errors import CaseworkError
+from casework.storage.uow import UnitOfWork
+
+Progress = Callable[[int], None]
+
+
+@contextmanager
+def numbered(n: int, total: int, what: str = "步") -> Iterator[None]:
+    """Refusals inside name the item of a batch they refused (a lone item needs no number)."""
+    try:
+        yield
+    except CaseworkError as exc:
+        if total <= 1:
+            raise
+        raise exc.within(f"第 {n} {what}（共 {total} {what}）item {n} of {total}") from None
+
+
+def advance_one(uow: UnitOfWork, actor: Actor, step: Step) -> AdvanceResult:
+    """Fire one trigger in the unit of work."""
+    case = uow.cases.get(step.case_no)
+    done = advance(case, step, actor, uow)
+    uow.cases.save(done)
+    return advanced(uow.machines.workflow(done.case.kind), done)
+
+
+def advance_many(
+    uow: UnitOfWork, actor: Actor, steps: Sequence[Step], progress: Progress | None = None
+) -> list[AdvanceResult]:
+    """Fire the steps in order, with the same checks and events as one at a time."""
+    uow.cases.load(s.case_no for s in steps)
+    refs = [(s.case_no, ref) for s in steps if (ref := _ref_or_none(s.ref)) is not None]
+    uow.cases.prefetch_refs(refs)
+    out = []
+    for n, step in enumerate(steps, start=1):
+        with numbered(n, len(steps)):
+            out.append(advance_one(uow, actor, step))
+        if progress is not None:
+            progress(n)
+    return out
+
+
+def _ref_or_none(ref: str | None) -> str | None:
+    try:
+        return clean_ref(ref)
+    except CaseworkError:
+        return None  # refused at its own step, in order
+
+
+def register_one(
+    uow: UnitOfWork,
+    actor: Actor,
+    kind: str,
+    item: Registration,
+    internal: bool = False,
+    related: bool = True,
+) -> RegisterResult:
+    """Register one case in the unit of work; ``related`` lists earlier cases of the same
+    procedure naming the same ID numbers (repeat petitions)."""
+    wf = uow.machines.workflow(kind)
+    done = register(wf, item, actor, uow, internal)
+    uow.cases.add(done, done.origin)
+    found: list[RelatedCase] = []
+    ids = [p.id_number for p in done.case.parties if p.id_number]
+    if related and ids and not done.existing:
+        found = [
+            RelatedCase(
+                case_no=no, state=state, state_label=wf.state(state).label, title=title
+            )
+            for no, state, title in uow.cases.related(wf.name, done.case.case_no, ids)
+        ]
+    return registered(wf, done, found)
+
+
+def register_many(
+    uow: UnitOfWork,
+    actor: Actor,
+    kind: str,
+    items: Sequence[Registration],
+    progress: Progress | None = None,
+    internal: bool = False,
+) -> list[RegisterResult]:
+    """Register the cases in order: all of them, or none if one is refused."""
+    out = []
+    for n, item in enumerate(items, start=1):
+        with numbered(n, len(items), "件"):
+            out.append(register_one(uow, actor, kind, item, internal))
+        if progress is not None:
+            progress(n)
+    return out
+
+
+def add_document(uow: UnitOfWork, actor: Actor, doc: DocumentStep) -> DocumentResult:
+    """Record one document of a case file."""
+    case = uow.cases.get(doc.case_no)
+    done = record_document(case, doc, actor, uow)
+    uow.cases.save(done)
+    return documented(uow.machines.workflow(case.kind), done)

@@ -1,0 +1,162 @@
+"""The fast path for many rows: the driver's own executemany on SQLite, Core on PostgreSQL.
+
+SQLAlchemy's executemany on SQLite spends more time converting each row's values than SQLite
+spends storing them. Here the SQL is written from the table's own columns and each value is
+converted as SQLAlchemy's types would convert it (UTC instants as naive text with microseconds,
+dates as ISO text, JSON by ``json.dumps``, booleans as 0/1); instants shared by many rows (a
+batch's "now", a ledger's days) are converted once. On PostgreSQL the rows go through Core,
+whose insertmanyvalues is already fast there. ``tests/integration/test_bulk.py`` checks that
+each function stores exactly what the plain SQLAlchemy call stores, on both databases.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Table, bindparam
+from sqlalchemy.engine import Connection
+
+from casework.storage.types import JSONDocument, UTCDateTime
+
+Row = Mapping[str, Any]
+Convert = Callable[[Any], Any]
+
+
+@lru_cache(maxsize=16384)
+def _instant(value: datetime) -> str:
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _as_instant(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetimes are not stored; give an aware instant")
+    return _instant(value)
+
+
+def _as_day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _as_json(value: Any) -> str:
+    return json.dumps(value)
+
+
+def _as_flag(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _converter(column: Any) -> Convert | None:
+    kind = column.type
+    if isinstance(kind, UTCDateTime | DateTime):
+        return _as_instant
+    if isinstance(kind, JSONDocument | JSON):
+        return _as_json
+    if isinstance(kind, Date):
+        return _as_day
+    if isinstance(kind, Boolean):
+        return _as_flag
+    return None
+
+
+@lru_cache(maxsize=64)
+def _plan(table: Table, names: tuple[str, ...]) -> tuple[str, tuple[Convert | None, ...]]:
+    """The INSERT statement for these columns and each column's conversion."""
+    columns = [table.c[name] for name in names]
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(names)}) "
+        f"VALUES ({', '.join('?' * len(names))})"
+    )
+    return sql, tuple(_converter(c) for c in columns)
+
+
+def _tuples(
+    rows: Sequence[Row], names: tuple[str, ...], converts: tuple[Convert | None, ...]
+) -> list[tuple[Any, ...]]:
+    plan = list(zip(names, converts, strict=True))
+    return [
+        tuple(row[name] if convert is None else convert(row[name]) for name, convert in plan)
+        for row in rows
+    ]
+
+
+def _sqlite_executemany(conn: Connection, sql: str, params: list[tuple[Any, ...]]) -> int:
+    # The transaction's own DBAPI connection: the rows join the unit of work's transaction.
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, params)
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
+
+
+def insert(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
+    """Insert rows that all name the same columns."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), list(rows))
+        return
+    names = tuple(rows[0])
+    sql, converts = _plan(table, names)
+    _sqlite_executemany(conn, sql, _tuples(rows, names, converts))
+
+
+def insert_with_ids(conn: Connection, table: Table, rows: Sequence[Row]) -> list[int]:
+    """Insert rows and return their new ``id`` values, in the rows' order."""
+    if not rows:
+        return []
+    if conn.dialect.name != "sqlite":
+        stmt = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        return [int(i) for i in conn.execute(stmt, list(rows)).scalars()]
+    # The write transaction holds SQLite's only write lock: no one else takes these ids.
+    first = conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) + 1 FROM {table.name}").scalar_one()
+    ids = list(range(int(first), int(first) + len(rows)))
+    insert(conn, table, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
+    return ids
+
+
+def update_by_id(
+    conn: Connection, table: Table, rows: Sequence[Row], *, check: str | None = None
+) -> int:
+    """``UPDATE table SET ... WHERE id = :id [AND check = :expected]`` for each row; returns
+    how many rows changed. Each row holds ``id``, the new values and, with ``check``, the
+    value the row must still have under the key ``expected``."""
+    if not rows:
+        return 0
+    names = tuple(k for k in rows[0] if k not in ("id", "expected"))
+    if conn.dialect.name != "sqlite":
+        stmt = table.update().where(table.c.id == bindparam("b_id"))
+        if check is not None:
+            stmt = stmt.where(table.c[check] == bindparam("b_expected"))
+        stmt = stmt.values({n: bindparam(f"b_{n}", type_=table.c[n].type) for n in names})
+        params = [{f"b_{k}": v for k, v in row.items()} for row in rows]
+        return _changed(conn, stmt, params)
+    sql, converts = _update_plan(table, names, check)
+    keys = (*names, "id", *(("expected",) if check else ()))
+    convert_all = (*converts, None, *((None,) if check else ()))
+    return _sqlite_executemany(conn, sql, _tuples(rows, keys, convert_all))
+
+
+@lru_cache(maxsize=16)
+def _update_plan(
+    table: Table, names: tuple[str, ...], check: str | None
+) -> tuple[str, tuple[Convert | None, ...]]:
+    where = "id = ?" + (f" AND {check} = ?" if check else "")
+    sql = f"UPDATE {table.name} SET {', '.join(f'{n} = ?' for n in names)} WHERE {where}"
+    return sql, tuple(_converter(table.c[n]) for n in names)
+
+
+def _counts_many(conn: Connection) -> bool:
+    return bool(conn.dialect.supports_sane_multi_rowcount)
+
+
+def _changed(conn: Connection, stmt: Any, params: list[dict[str, Any]]) -> int:
+    if len(params) == 1 or not _counts_many(conn):
+        return sum(conn.execute(stmt, p).rowcount for p in params)
+    return int(conn.execute(stmt, params).rowcount)

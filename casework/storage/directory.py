@@ -1,0 +1,96 @@
+"""Who acts and where: users with their role and office, and the offices themselves."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
+
+from casework.domain.model import Actor
+from casework.errors import NotAllowed, NotFound
+from casework.storage.tables import offices, users
+
+# Built once: every command that changes data starts by loading its actor.
+_LOAD_ACTOR = (
+    select(
+        users.c.username,
+        users.c.name,
+        users.c.role,
+        users.c.office_code,
+        users.c.active,
+        offices.c.level,
+    )
+    .select_from(users.outerjoin(offices, users.c.office_code == offices.c.code))
+    .where(users.c.username == bindparam("username"))
+)
+_OFFICE = select(offices.c.code).where(offices.c.code == bindparam("code"))
+
+
+def load_actor(conn: Connection, username: str | None) -> Actor:
+    """The acting user, or a refusal when none was named or it is unknown or inactive."""
+    if not username:
+        raise NotAllowed(
+            "此操作会更改数据，需指明操作用户 (name the acting user)", field="user"
+        )
+    row = conn.execute(_LOAD_ACTOR, {"username": username}).first()
+    if row is None:
+        raise NotFound(f"未知用户 unknown user {username[:64]!r}", field="user", value=username)
+    if not row.active:
+        raise NotAllowed(f"用户 {username!r} 已停用 (deactivated)", field="user", value=username)
+    return Actor(row.username, row.name, row.role, row.office_code, row.level or "city")
+
+
+def office_exists(conn: Connection, code: str) -> bool:
+    return conn.execute(_OFFICE, {"code": code}).first() is not None
+
+
+def require_office(conn: Connection, code: str, field: str = "office") -> str:
+    """The office code, or NotFound naming it."""
+    if not office_exists(conn, code):
+        raise NotFound(f"未知单位 unknown office {code[:40]!r}", field=field, value=code[:40])
+    return code
+
+
+class UserDirectory:
+    """The active users of one unit of work, read once when first needed."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._roles: dict[str, str] | None = None
+        self._names: dict[str, list[str]] = {}
+        self._actors: dict[str, Actor] = {}
+
+    def _load(self) -> dict[str, str]:
+        if self._roles is None:
+            rows = self._conn.execute(
+                select(users.c.username, users.c.name, users.c.role).where(users.c.active.is_(True))
+            )
+            self._roles = {}
+            for r in rows:
+                self._roles[r.username] = r.role
+                self._names.setdefault(r.name, []).append(r.username)
+        return self._roles
+
+    def role_of(self, username: str) -> str | None:
+        """The role of an active user, None for an unknown or deactivated one."""
+        return self._load().get(username)
+
+    def named(self, who: str) -> str | None:
+        """A username given as is, or as the name only one active user has."""
+        roles = self._load()
+        if who in roles:
+            return who
+        usernames = self._names.get(who, [])
+        return usernames[0] if len(usernames) == 1 else None
+
+    def shared_name(self, who: str) -> bool:
+        """Whether several active users go by this name."""
+        self._load()
+        return len(self._names.get(who, [])) > 1
+
+    def actor(self, username: str | None) -> Actor:
+        """A user as an actor (loaded once per unit of work)."""
+        if username is not None and username in self._actors:
+            return self._actors[username]
+        actor = load_actor(self._conn, username)
+        self._actors[actor.username] = actor
+        return actor

@@ -1,0 +1,488 @@
+"""Cases as the domain sees them, loaded from and written to the tables.
+
+A :class:`CaseRepository` belongs to one unit of work. It loads a case once (one by number, or
+many by ``IN`` chunks sized to the database's limit on bound variables), hands out each case's
+latest version to the steps that follow, and keeps what the steps add (new cases, moved cases,
+events, documents, parties, links) until :meth:`CaseRepository.flush` writes it all with
+executemany: each moved case once, from the version read to the version reached, with a version
+check, then the events in the order they were taken. Rows are inserted in the order the steps
+made them, so their ids are the same however the steps were grouped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Row
+
+from casework.domain.model import Case, CaseFile, Document, Event, Lazy, Party
+from casework.domain.steps import Registered, Stepped
+from casework.errors import Conflict, NotFound
+from casework.storage import bulk
+from casework.storage.db import chunk_size
+from casework.storage.tables import (
+    case_counters,
+    case_links,
+    cases,
+    documents,
+    events,
+    parties,
+)
+from casework.time.local import as_utc, local_date
+
+_CASE_COLUMNS = (
+    cases.c.id,
+    cases.c.case_no,
+    cases.c.kind,
+    cases.c.office_code,
+    cases.c.title,
+    cases.c.state,
+    cases.c.version,
+    cases.c.data,
+    cases.c.head_hash,
+    cases.c.registered_at,
+    cases.c.ref,
+    events.c.occurred_at.label("last_at"),
+)
+_CASES = select(*_CASE_COLUMNS).select_from(
+    cases.outerjoin(events, and_(events.c.case_id == cases.c.id, events.c.seq == cases.c.version))
+)
+_BY_NUMBERS = _CASES.where(cases.c.case_no.in_(bindparam("case_nos", expanding=True)))
+_BY_REF = _CASES.where(
+    cases.c.kind == bindparam("kind"),
+    cases.c.office_code == bindparam("office"),
+    cases.c.ref == bindparam("ref"),
+)
+_EVENT_COLUMNS = (
+    events.c.seq,
+    events.c.trigger,
+    events.c.from_state,
+    events.c.to_state,
+    events.c.actor,
+    events.c.actor_role,
+    events.c.occurred_at,
+    events.c.occurred_on,
+    events.c.recorded_at,
+    events.c.note,
+    events.c.data,
+    events.c.hash,
+    events.c.ref,
+)
+_HISTORY = (
+    select(*_EVENT_COLUMNS).where(events.c.case_id == bindparam("case_id")).order_by(events.c.seq)
+)
+_EVENT_BY_REF = select(*_EVENT_COLUMNS).where(
+    events.c.case_id == bindparam("case_id"), events.c.ref == bindparam("ref")
+)
+_REFS = select(events.c.case_id, *_EVENT_COLUMNS).where(
+    events.c.case_id.in_(bindparam("case_ids", expanding=True)),
+    events.c.ref.in_(bindparam("refs", expanding=True)),
+)
+_FILE = (
+    select(
+        documents.c.kind,
+        documents.c.file_name,
+        documents.c.sha256,
+        documents.c.actor,
+        documents.c.occurred_at,
+        documents.c.recorded_at,
+        documents.c.event_seq,
+    )
+    .where(documents.c.case_id == bindparam("case_id"))
+    .order_by(documents.c.id)
+)
+_VERSIONS = select(cases.c.case_no, cases.c.version).where(
+    cases.c.id.in_(bindparam("case_ids", expanding=True))
+)
+_LAST_AT = select(events.c.occurred_at).where(
+    events.c.case_id == bindparam("case_id"), events.c.seq == bindparam("seq")
+)
+
+
+def event_of(row: Any) -> Event:
+    """An event row (the columns of ``_EVENT_COLUMNS``) as the model's event."""
+    return Event(
+        row.seq,
+        row.trigger,
+        row.from_state,
+        row.to_state,
+        row.actor,
+        row.actor_role,
+        as_utc(row.occurred_at),
+        row.occurred_on,
+        as_utc(row.recorded_at),
+        row.note,
+        row.data or {},
+        row.hash,
+        row.ref,
+    )
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class CaseRepository:
+    """The cases of one unit of work: loaded once, moved in memory, written together."""
+
+    def __init__(self, conn: Connection, now: Any) -> None:
+        self._conn = conn
+        self._now = now  # the unit of work's clock, read once under the write lock
+        self._lock = conn.dialect.name == "postgresql"
+        self._size = chunk_size(conn)
+        self._by_no: dict[str, Case] = {}
+        self._read: dict[str, int] = {}  # stored case_no -> version as read
+        self._ids: dict[str, int] = {}
+        self._new: list[str] = []
+        self._creators: dict[str, str] = {}
+        self._moved: list[str] = []
+        self._events: list[tuple[str, Event]] = []
+        self._documents: list[tuple[str, Document]] = []
+        self._links: list[tuple[str, str, str]] = []
+        self._refs: dict[tuple[str, str, str], str] = {}  # (kind, office, ref) -> new case
+        self._known_refs: dict[tuple[int, str], Event | None] = {}
+        self._counters: dict[tuple[str, str, int], list[int]] = {}  # key -> [stored, last]
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def get(self, case_no: str) -> Case:
+        """The case's latest version in this unit of work; NotFound for an unknown number."""
+        found = self._by_no.get(case_no)
+        if found is None:
+            self.load([case_no])
+            found = self._by_no.get(case_no)
+        if found is None:
+            raise NotFound(f"未知案件 unknown case {case_no[:80]!r}", field="case_no")
+        return found
+
+    def load(self, case_nos: Iterable[str]) -> None:
+        """Read the cases not read yet, in chunks; on PostgreSQL their rows stay locked until
+        the unit of work ends, so that its clock, read afterwards, is later than their last
+        steps and a racing writer waits for it instead of failing."""
+        wanted = [n for n in dict.fromkeys(case_nos) if n not in self._by_no]
+        query = _BY_NUMBERS.with_for_update(of=cases) if self._lock else _BY_NUMBERS
+        for part in chunks(wanted, self._size):
+            for row in self._conn.execute(query, {"case_nos": list(part)}):
+                self._keep(row)
+
+    def prefetch_refs(self, wanted: Iterable[tuple[str, str]]) -> None:
+        """Look up at once the events recorded under these (case_no, ref) keys."""
+        by_ref: dict[str, set[int]] = {}
+        for case_no, ref in wanted:
+            case_id = self._ids.get(case_no)
+            if case_id is not None:
+                by_ref.setdefault(ref, set()).add(case_id)
+                self._known_refs.setdefault((case_id, ref), None)
+        refs = sorted(by_ref)
+        for part in chunks(refs, max(1, self._size // 2)):
+            ids = sorted(set().union(*(by_ref[r] for r in part)))
+            for id_part in chunks(ids, max(1, self._size // 2)):
+                params = {"case_ids": list(id_part), "refs": list(part)}
+                for row in self._conn.execute(_REFS, params):
+                    self._known_refs[(row.case_id, row.ref)] = event_of(row)
+
+    def with_ref(self, kind: str, office: str, ref: str) -> Case | None:
+        """The case registered under a caller's key, in this unit of work or before."""
+        new = self._refs.get((kind, office, ref))
+        if new is not None:
+            return self._by_no[new]
+        row = self._conn.execute(_BY_REF, {"kind": kind, "office": office, "ref": ref}).first()
+        if row is None:
+            return None
+        return self._by_no.get(row.case_no) or self._keep(row)
+
+    def _keep(self, row: Row[Any]) -> Case:
+        case_id = row.id
+        last_at = row.last_at
+        if last_at is None:  # no event at the case's version: the back-dating check fails
+            last_at = self._conn.execute(_LAST_AT, {"case_id": case_id, "seq": row.version})
+            last_at = last_at.scalar_one()
+        case = Case(
+            case_id,
+            row.case_no,
+            row.kind,
+            row.office_code,
+            row.title,
+            row.state,
+            row.version,
+            row.data or {},
+            row.head_hash,
+            as_utc(last_at),
+            as_utc(row.registered_at),
+            row.ref,
+            (),
+            self._file(case_id),
+        )
+        self._by_no[case.case_no] = case
+        self._read[case.case_no] = case.version
+        self._ids[case.case_no] = case_id
+        return case
+
+    def _file(self, case_id: int) -> CaseFile:
+        conn = self._conn
+
+        def history() -> Sequence[Event]:
+            return [event_of(r) for r in conn.execute(_HISTORY, {"case_id": case_id})]
+
+        def papers() -> Sequence[Document]:
+            return [
+                Document(
+                    r.kind,
+                    r.file_name,
+                    r.sha256,
+                    r.actor,
+                    as_utc(r.occurred_at),
+                    as_utc(r.recorded_at),
+                    r.event_seq,
+                )
+                for r in conn.execute(_FILE, {"case_id": case_id})
+            ]
+
+        def find(ref: str) -> Event | None:
+            key = (case_id, ref)
+            if key not in self._known_refs:
+                row = conn.execute(_EVENT_BY_REF, {"case_id": case_id, "ref": ref}).first()
+                self._known_refs[key] = None if row is None else event_of(row)
+            return self._known_refs[key]
+
+        return CaseFile(Lazy(history), Lazy(papers), find)
+
+    def related(self, kind: str, case_no: str, id_numbers: Sequence[str]) -> list[tuple[str, str, str]]:
+        """Other cases of the procedure naming any of these ID numbers: (case_no, state,
+        title), by case number; stored ones and those added in this unit of work."""
+        wanted = set(id_numbers)
+        found: dict[str, tuple[str, str, str]] = {}
+        for part in chunks(sorted(wanted), self._size):
+            rows = self._conn.execute(
+                select(cases.c.case_no, cases.c.state, cases.c.title)
+                .select_from(parties.join(cases, parties.c.case_id == cases.c.id))
+                .where(parties.c.id_number.in_(list(part)), cases.c.kind == kind)
+                .distinct()
+            )
+            for r in rows:
+                found[r.case_no] = (r.case_no, r.state, r.title)
+        for no in self._new:
+            case = self._by_no[no]
+            if case.kind == kind and any(p.id_number in wanted for p in case.parties):
+                found[no] = (no, case.state, case.title)
+        found.pop(case_no, None)
+        return [found[no] for no in sorted(found)]
+
+    # -- changes ----------------------------------------------------------------------------
+
+    def add(self, done: Registered, origin: Case | None = None) -> None:
+        """A new case and its first event (with its origin, linked both ways)."""
+        if done.existing or done.event is None:
+            return
+        case = done.case
+        self._by_no[case.case_no] = case
+        self._new.append(case.case_no)
+        self._creators[case.case_no] = done.event.actor
+        self._events.append((case.case_no, done.event))
+        if case.ref is not None:
+            self._refs[(case.kind, case.office, case.ref)] = case.case_no
+        if origin is not None:
+            self.link(case.case_no, origin.case_no, "origin")
+            self.link(origin.case_no, case.case_no, "successor")
+
+    def save(self, done: Stepped) -> None:
+        """A step taken on a case of this unit of work."""
+        if done.repeated:
+            return
+        case = done.case
+        if case.case_no in self._read and self._by_no[case.case_no].version == self._read[
+            case.case_no
+        ]:
+            self._moved.append(case.case_no)
+        self._by_no[case.case_no] = case
+        self._events.append((case.case_no, done.event))
+        if done.document is not None:
+            self._documents.append((case.case_no, done.document))
+
+    def link(self, case_no: str, other_no: str, kind: str) -> None:
+        self._links.append((case_no, other_no, kind))
+
+    def next_number(self, prefix: str, office: str, year: int) -> int:
+        """The next case number's sequence. The first of a key in this unit of work takes the
+        counter row (an upsert, which on PostgreSQL locks it until commit); the others count on
+        in memory, and the row is set to the last one handed out when the work is written."""
+        key = (prefix, office, year)
+        counter = self._counters.get(key)
+        if counter is not None:
+            counter[1] += 1
+            return counter[1]
+        insert = postgresql.insert if self._lock else sqlite.insert
+        stmt = insert(case_counters).values(prefix=prefix, office_code=office, year=year, last_seq=1)
+        upsert = stmt.on_conflict_do_update(
+            index_elements=["prefix", "office_code", "year"],
+            set_={"last_seq": case_counters.c.last_seq + 1},
+        ).returning(case_counters.c.last_seq)
+        seq = int(self._conn.execute(upsert).scalar_one())
+        self._counters[key] = [seq, seq]
+        return seq
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write everything this unit of work changed, then forget the cases it loaded."""
+        now = self._now()
+        self._insert_new(now)
+        self._update_moved(now)
+        bulk.insert(self._conn, events, [self._event_row(no, e) for no, e in self._events])
+        bulk.insert(
+            self._conn,
+            documents,
+            [self._document_row(no, d) for no, d in self._documents],
+        )
+        bulk.insert(
+            self._conn,
+            case_links,
+            [
+                {"case_id": self._ids[a], "other_case_id": self._ids[b], "kind": kind}
+                for a, b, kind in self._links
+            ],
+        )
+        self._write_counters()
+        self._forget()
+
+    def _insert_new(self, now: datetime) -> None:
+        if not self._new:
+            return
+        rows = [self._case_row(self._by_no[no], now) for no in self._new]
+        ids = bulk.insert_with_ids(self._conn, cases, rows)
+        self._ids.update(zip(self._new, ids, strict=True))
+        bulk.insert(
+            self._conn,
+            parties,
+            [
+                self._party_row(self._ids[no], ord_, p)
+                for no in self._new
+                for ord_, p in enumerate(self._by_no[no].parties, start=1)
+            ],
+        )
+
+    def _update_moved(self, now: datetime) -> None:
+        rows = [
+            {
+                "id": self._ids[no],
+                "state": case.state,
+                "version": case.version,
+                "data": case.data,
+                "updated_at": now,
+                "head_hash": case.head_hash,
+                "expected": self._read[no],
+            }
+            for no in self._moved
+            for case in (self._by_no[no],)
+        ]
+        if bulk.update_by_id(self._conn, cases, rows, check="version") != len(rows):
+            raise self._conflict()
+
+    def _conflict(self) -> Conflict:
+        """The refusal when another writer moved one of these cases meanwhile."""
+        ids = [self._ids[no] for no in self._moved]
+        stored: dict[str, int] = {}
+        for part in chunks(ids, self._size):
+            for row in self._conn.execute(_VERSIONS, {"case_ids": list(part)}):
+                stored[row.case_no] = row.version
+        case_no = next(
+            (no for no in self._moved if stored.get(no) != self._read[no]), self._moved[0]
+        )
+        return Conflict(
+            f"案件 {case_no} 在记录本步时已被他人更改，请重新查看（case show）后再试"
+            " (the case changed meanwhile; look at it again and retry)",
+            field="case_no",
+            value=case_no,
+        )
+
+    def _write_counters(self) -> None:
+        for (prefix, office, year), counter in self._counters.items():
+            if counter[1] != counter[0]:
+                self._conn.execute(
+                    case_counters.update()
+                    .where(
+                        case_counters.c.prefix == prefix,
+                        case_counters.c.office_code == office,
+                        case_counters.c.year == year,
+                    )
+                    .values(last_seq=counter[1])
+                )
+                counter[0] = counter[1]
+
+    def _forget(self) -> None:
+        self._by_no.clear()
+        self._read.clear()
+        self._new.clear()
+        self._creators.clear()
+        self._moved.clear()
+        self._events.clear()
+        self._documents.clear()
+        self._links.clear()
+        self._refs.clear()
+
+    def _case_row(self, case: Case, now: datetime) -> dict[str, Any]:
+        registered = case.registered_at
+        return {
+            "case_no": case.case_no,
+            "kind": case.kind,
+            "office_code": case.office,
+            "year": int(case.case_no.split("-")[1]),
+            "seq": int(case.case_no.rsplit("-", 1)[1]),
+            "title": case.title,
+            "state": case.state,
+            "version": case.version,
+            "data": case.data,
+            "registered_at": registered,
+            "registered_on": local_date(registered),
+            "recorded_at": now,
+            "updated_at": now,
+            "created_by": self._creators[case.case_no],
+            "head_hash": case.head_hash,
+            "ref": case.ref,
+        }
+
+    def _event_row(self, case_no: str, e: Event) -> dict[str, Any]:
+        return {
+            "case_id": self._ids[case_no],
+            "seq": e.seq,
+            "trigger": e.trigger,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "actor": e.actor,
+            "actor_role": e.actor_role,
+            "occurred_at": e.occurred_at,
+            "occurred_on": e.occurred_on,
+            "recorded_at": e.recorded_at,
+            "note": e.note,
+            "data": e.data,
+            "hash": e.hash,
+            "ref": e.ref,
+        }
+
+    def _document_row(self, case_no: str, d: Document) -> dict[str, Any]:
+        return {
+            "case_id": self._ids[case_no],
+            "event_seq": d.event_seq,
+            "kind": d.kind,
+            "file_name": d.file_name,
+            "sha256": d.sha256,
+            "actor": d.actor,
+            "occurred_at": d.occurred_at,
+            "recorded_at": d.recorded_at,
+        }
+
+    @staticmethod
+    def _party_row(case_id: int, ord_: int, p: Party) -> dict[str, Any]:
+        return {
+            "case_id": case_id,
+            "ord": ord_,
+            "role": p.role,
+            "name": p.name,
+            "id_number": p.id_number,
+            "phone": p.phone,
+        }

@@ -1,0 +1,99 @@
+"""The unit of work: one transaction, the repositories a use case works with, one "now".
+
+A use case runs as ``write(engine, clock, machines, work)``: ``work`` gets a
+:class:`UnitOfWork`, loads what it needs through its repositories, calls the domain's steps and
+saves their outcomes; the unit of work then writes everything (executemany) and commits, or,
+if anything was refused, rolls back and nothing is written. A busy database is waited for and
+the whole unit retried within a bound (``storage.db.run_write``).
+
+The unit of work reads its clock once, when a step first asks, which is after its write lock
+is held: on SQLite ``BEGIN IMMEDIATE`` takes it before anything is read, and on PostgreSQL the
+cases a step moves are locked as they are read (``SELECT ... FOR UPDATE``). So a step taken
+"now" is never older than a step another writer committed first on the same case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy.engine import Connection, Engine
+
+from casework.clock import Clock
+from casework.domain.model import Case, Data
+from casework.engine import Engine as Machines
+from casework.storage.calendars import load_calendar
+from casework.storage.db import run_write
+from casework.storage.directory import UserDirectory, office_exists
+from casework.storage.repository import CaseRepository
+from casework.storage.settings import resolve
+from casework.time.calendar import Calendar
+
+T = TypeVar("T")
+
+
+class UnitOfWork:
+    """What one use case reads and changes, written together or not at all.
+
+    It is also what the domain's steps see of the world (``casework.domain.steps.Intake``):
+    the clock, the calendar, the users, value sources, offices, case numbers and cases.
+    """
+
+    def __init__(self, conn: Connection, clock: Clock, machines: Machines) -> None:
+        self.conn = conn
+        self._clock = clock
+        self._now: datetime | None = None
+        self._calendar: Calendar | None = None
+        self._machines = machines
+        self.cases = CaseRepository(conn, self.now)
+        self.users = UserDirectory(conn)
+
+    @property
+    def machines(self) -> Machines:
+        return self._machines
+
+    def now(self) -> datetime:
+        """The unit of work's one instant, read the first time it is asked for."""
+        if self._now is None:
+            self._now = self._clock()
+        return self._now
+
+    def calendar(self) -> Calendar:
+        if self._calendar is None:
+            self._calendar = load_calendar(self.conn)
+        return self._calendar
+
+    def user_role(self, username: str) -> str | None:
+        return self.users.role_of(username)
+
+    def resolve(self, source: str, value: str, data: Data) -> Mapping[str, object]:
+        return resolve(self.conn, source, value, data)
+
+    def office_exists(self, code: str) -> bool:
+        return office_exists(self.conn, code)
+
+    def case_with_ref(self, kind: str, office: str, ref: str) -> Case | None:
+        return self.cases.with_ref(kind, office, ref)
+
+    def case(self, case_no: str) -> Case:
+        return self.cases.get(case_no)
+
+    def next_number(self, prefix: str, office: str, year: int) -> int:
+        return self.cases.next_number(prefix, office, year)
+
+    def flush(self) -> None:
+        """Write what the repositories hold so far (the transaction stays open)."""
+        self.cases.flush()
+
+
+def write(engine: Engine, clock: Clock, machines: Machines, work: Callable[[UnitOfWork], T]) -> T:
+    """Run ``work`` in one unit of work and commit it; retried as a whole on a busy database."""
+
+    def unit(conn: Connection) -> T:
+        uow = UnitOfWork(conn, clock, machines)
+        result = work(uow)
+        uow.flush()
+        return result
+
+    return run_write(engine, unit)

@@ -1,0 +1,45 @@
+"""Who may do what, whatever the procedure: the roles, the role an admin also acts in, who only
+reads, who may see personal data unmasked and who keeps the screening ledger.
+
+A procedure's own triggers name the roles that may fire them (workflows/spec.py); this module
+holds the rules that hold across procedures, in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+ROLES: Mapping[str, str] = {
+    "clerk": "登记员",
+    "mediator": "调解员",
+    "supervisor": "负责人",
+    "leader": "包案领导",
+    "admin": "管理员",
+    "viewer": "统计员",
+}
+
+# An admin may do whatever a supervisor may, in every office (procedures.md, Roles).
+COVERS: Mapping[str, frozenset[str]] = {"admin": frozenset({"supervisor"})}
+
+# A viewer (统计员) reads cases and statistics only.
+READ_ONLY_ROLES = frozenset({"viewer"})
+
+# ID numbers and phones are shown unmasked only to these roles, and only when asked.
+REVEAL_ROLES = frozenset({"supervisor", "admin"})
+
+# Who records a dispute screening (矛盾纠纷排查) of an office.
+SCREENING_ROLES = frozenset({"clerk", "supervisor", "mediator", "admin"})
+
+# Who may act for others when importing a ledger: the steps its rows name are fired by the users
+# they name (casework import).
+DELEGATING_ROLES = frozenset({"supervisor"})
+
+
+def covered_roles(role: str) -> frozenset[str]:
+    """The roles a user of ``role`` acts in."""
+    return frozenset({role}) | COVERS.get(role, frozenset())
+
+
+def role_label(role: str) -> str:
+    """``负责人 supervisor``: a role as shown beside its Chinese name."""
+    return f"{ROLES.get(role, role)} {role}"
