@@ -107,9 +107,7 @@ class Engine:
         if state not in sources:
             allowed = "、".join(wf.state(s).shown for s in sources)
             raise IllegalTransition(
-                f"案件 {case_no} 当前为{here}，{trig.shown}只能在{allowed}状态进行",
-                field="trigger",
-                value=trig.name,
+                f"案件 {case_no} 当前为{here}，{trig.shown}只能在{allowed}状态进行"
             )
         return trig
 

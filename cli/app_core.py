@@ -46,7 +46,7 @@ class Lazy:
         holder.callback()(_nothing)
         if not isinstance(target, typer.Typer):
             holder.command(name)(target)
-            return typer.main.get_group(holder).commands[name]
+            return hinting(typer.main.get_group(holder).commands[name])
         # The group itself from a copy without its commands, then its commands on demand.
         bare = copy.copy(target)
         bare.registered_commands = []
@@ -58,13 +58,46 @@ class Lazy:
             assert info.callback is not None
             sub = info.name or typer.main.get_command_name(info.callback.__name__)
             builders[sub] = functools.partial(
-                typer.main.get_command_from_info,
+                _built,
                 info,
-                pretty_exceptions_short=holder.pretty_exceptions_short,
-                rich_markup_mode=holder.rich_markup_mode,
+                holder.pretty_exceptions_short,
+                holder.rich_markup_mode,
             )
-        group.commands = _Commands(builders, group.commands)
+        group.commands = _Commands(builders, {n: hinting(c) for n, c in group.commands.items()})
         return group
+
+
+def _built(info: Any, short: bool, markup: Any) -> Command:
+    return hinting(
+        typer.main.get_command_from_info(
+            info, pretty_exceptions_short=short, rich_markup_mode=markup
+        )
+    )
+
+
+def hinting(cmd: Command) -> Command:
+    """The command, with its refusals printed in its own terms: the field at fault said as
+    the option that sets it (``--at``, ``--set days=...``). Groups pass it to their commands."""
+    sub = getattr(cmd, "commands", None)
+    if isinstance(sub, dict):
+        for name, inner in list(sub.items()):
+            sub[name] = hinting(inner)
+        return cmd
+    invoke = cmd.invoke
+
+    def invoke_with_hints(ctx: Context) -> Any:
+        from casework.errors import CaseworkError
+
+        try:
+            return invoke(ctx)
+        except CaseworkError as exc:
+            from cli.errors import option_for, with_hint
+
+            error(with_hint(exc.reason, option_for(exc.field, list(cmd.params))))
+            raise Exit(exc.exit_code) from None
+
+    cmd.invoke = invoke_with_hints  # type: ignore[method-assign]
+    return cmd
 
 
 def _nothing() -> None:
@@ -189,7 +222,9 @@ class CaseworkGroup(TyperGroup):
                 **extra,
             )
         except CaseworkError as exc:
-            error(str(exc))
+            from cli.errors import option_for, with_hint
+
+            error(with_hint(exc.reason, option_for(exc.field, list(self.params))))
             return exc.exit_code
         except ClickException as exc:
             error(exc.format_message())

@@ -43,7 +43,7 @@ def import_ledger(
 
       casework --as city_clerk import petition 信访台账.csv --office panzhou --skip-bad
     """
-    from casework.ledger.importer import LedgerRejected
+    from casework.services.imports import LedgerRejected
 
     api = settings(ctx).open()
     try:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from workflows.guards import within
 from workflows.spec import (
     FieldSpec,
+    FirstEvent,
     Guard,
     GuardContext,
     LedgerStep,
+    MetricSpec,
+    Rate,
     StateSpec,
     TimeLimit,
     TriggerSpec,
@@ -112,10 +115,31 @@ LEDGER = (
     LedgerStep("archive", "归档日期"),
 )
 
+# The figures of the metric catalogue (statistics.md). The success rate is over the cases whose
+# mediation ended (agreed or failed, each once, on the day it ended).
+METRICS = (
+    MetricSpec("mediation.mediated", "调解件数", FirstEvent(triggers=("accept",)), order=60),
+    MetricSpec("mediation.agreed", "调解成功件数", FirstEvent(triggers=("agree",)), order=70),
+    MetricSpec(
+        "mediation.success_rate",
+        "调解成功率",
+        Rate("mediation.agreed", "mediation.concluded"),
+        order=80,
+    ),
+    MetricSpec(
+        "mediation.concluded",
+        "调解终结件数",
+        FirstEvent(triggers=("agree", "fail")),
+        order=170,
+        hidden=True,
+    ),
+)
+
 WORKFLOW = Workflow(
     name="mediation",
     label="人民调解",
     prefix="TJ",
+    metrics=METRICS,
     description="A people's mediation case under 人民调解法, from application to archive.",
     states=(
         StateSpec("applied", "已申请"),

@@ -5,10 +5,14 @@ from __future__ import annotations
 from workflows.guards import at_most, within
 from workflows.spec import (
     ANY_OPEN,
+    Computed,
     FieldSpec,
+    FirstEvent,
     LedgerStep,
     LinkedCase,
     LinkRule,
+    MetricSpec,
+    Registered,
     StateSpec,
     TimeLimit,
     TriggerSpec,
@@ -74,10 +78,23 @@ def _not_concluded(other: LinkedCase) -> str | None:
 
 LINK_RULES = (LinkRule("not_concluded", "已终结事项不再受理", _not_concluded),)
 
+# The figures of the metric catalogue (statistics.md): each case once, on the local date of its
+# first event named; on-time replies are judged against the limit running at the reply.
+METRICS = (
+    MetricSpec("petition.registered", "信访登记件数", Registered(), order=10),
+    MetricSpec("petition.accepted", "受理件数", FirstEvent(triggers=("accept",)), order=20),
+    MetricSpec("petition.replied", "答复件数", FirstEvent(triggers=("reply",)), order=30),
+    MetricSpec("petition.replied_on_time", "按期答复件数", Computed("replied_on_time"), order=40),
+    MetricSpec(
+        "petition.closed", "办结件数", FirstEvent(to_states=("closed", "concluded")), order=50
+    ),
+)
+
 WORKFLOW = Workflow(
     name="petition",
     label="信访事项",
     prefix="XF",
+    metrics=METRICS,
     description="A petition by letter, visit, phone, fax or online, handled under 信访工作条例.",
     states=(
         StateSpec("registered", "已登记", limit=DECIDE),

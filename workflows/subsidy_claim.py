@@ -6,15 +6,31 @@ approved with a tier by the city justice bureau, and paid in a named batch.
 
 from __future__ import annotations
 
-from workflows.spec import FieldSpec, StateSpec, TriggerSpec, Workflow
+from workflows.spec import Computed, FieldSpec, MetricSpec, StateSpec, TriggerSpec, Workflow
 
 # The city justice bureau's office code in the shipped office list.
 JUSTICE_BUREAU = "city-justice"
+
+# The figures of the metric catalogue (statistics.md): claims approved for a quarter inside the
+# period; a mediation case counts once however many claims it had (one dispute, one subsidy).
+METRICS = (
+    MetricSpec(
+        "subsidy.cases",
+        "纳入以案定补件数",
+        Computed("approved_claims"),
+        order=90,
+        distinct_by="mediation_case",
+    ),
+    MetricSpec(
+        "subsidy.amount", "以案定补金额（元）", Computed("approved_claims"), kind="sum", order=100
+    ),
+)
 
 WORKFLOW = Workflow(
     name="subsidy_claim",
     label="以案定补申报",
     prefix="BZ",
+    metrics=METRICS,
     description="A per-case subsidy claim for a mediated case, with a two-level check.",
     registered_by="以案定补起草 subsidy draft",
     # The town check, the city approval and the payment are taken for a quarter's claims at once.

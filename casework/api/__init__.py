@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import Engine
 
 from casework.actors import Actor, load_actor
-from casework.admin import AdminService, list_offices, list_users
+from casework.admin import list_offices, list_users
 from casework.time.calendar import Calendar
 from casework.clock import Clock, system_clock
 from casework.diagrams import describe, mermaid
@@ -23,7 +23,12 @@ from casework.engine import Engine as WorkflowEngine
 from casework.errors import InvalidData
 from casework.holidays import add_holiday_file, calendar_coverage, load_calendar
 from casework.domain.parties import PartyInput
+from casework.api.admin import AdminCommands
+from casework.services.admin import InitResult, initialise
+from casework.storage.uow import write
 from casework.api.cases import CaseCommands
+from casework.api.ledger import LedgerCommands
+from casework.api.subsidy import SubsidyAPI
 from casework.legacy_services import CaseService
 from casework.services.cases import Progress
 from casework.storage import schema
@@ -32,11 +37,9 @@ from casework.time.local import local_date, parse_date
 from casework.views import case_history, due_list, list_cases, show_case
 from workflows import Registry, default_registry
 
-if TYPE_CHECKING:
-    from casework.api.subsidy import SubsidyAPI
 
 
-class Casework(CaseCommands):
+class Casework(CaseCommands, AdminCommands, LedgerCommands):
     """One database, one acting user (or none, for reads), one clock."""
 
     def __init__(
@@ -55,7 +58,6 @@ class Casework(CaseCommands):
         self.clock = clock
         self.machines = WorkflowEngine(registry or default_registry())
         self._cases = CaseService(self.engine, self.machines, clock)
-        self._admin = AdminService(self.engine, clock)
 
     @classmethod
     def initialise(
@@ -71,11 +73,11 @@ class Casework(CaseCommands):
         engine = open_engine(db, must_exist=False) if isinstance(db, str) else db
         schema.upgrade(engine)
         cw = cls(engine, clock=clock, registry=registry)
-        cw.last_init = cw._admin.initialise(offices, admin)
+        cw.last_init = write(engine, clock, cw.machines, lambda uow: initialise(uow, offices, admin))
         cw.last_init["revision"] = schema.current_revision(engine)
         return cw
 
-    last_init: dict[str, Any]
+    last_init: InitResult
 
     def acting(self, username: str | None) -> Casework:
         """The same database and clock, acting as another user."""
@@ -89,20 +91,10 @@ class Casework(CaseCommands):
 
     # -- offices and users ---------------------------------------------------------------
 
-    def add_office(
-        self, code: str, name: str, level: str, kind: str | None = None
-    ) -> dict[str, Any]:
-        """Add an office (admin only)."""
-        return self._admin.add_office(self.user, code, name, level, kind)
-
     def offices(self) -> list[dict[str, Any]]:
         """All offices, city-level first."""
         with reading(self.engine) as conn:
             return list_offices(conn)
-
-    def add_user(self, username: str, name: str, role: str, office: str | None) -> dict[str, Any]:
-        """Add a user (admin only)."""
-        return self._admin.add_user(self.user, username, name, role, office)
 
     def users(self) -> list[dict[str, Any]]:
         """All users by office."""
@@ -193,43 +185,6 @@ class Casework(CaseCommands):
         }
 
     # -- screenings and statistics --------------------------------------------------------
-
-    def log_screening(
-        self,
-        office: str,
-        day: str | date,
-        kind: str,
-        found: int | str,
-        prevented: int | str,
-        campaign: str | None = None,
-        note: str | None = None,
-        ref: str | None = None,
-    ) -> dict[str, Any]:
-        """Record a dispute screening (矛盾纠纷排查) of an office."""
-        from casework.screening import log_in
-        from casework.storage.db import run_write
-
-        when = parse_date(day, "date") if isinstance(day, str) else day
-        now = self.clock()
-
-        def work(conn: Any) -> dict[str, Any]:
-            actor = load_actor(conn, self.user)
-            return log_in(
-                conn,
-                actor,
-                office,
-                when,
-                kind,
-                found,
-                prevented,
-                local_date(now),
-                now,
-                campaign,
-                note,
-                ref,
-            )
-
-        return run_write(self.engine, work)
 
     def screenings(
         self,
@@ -331,27 +286,9 @@ class Casework(CaseCommands):
             count = export.write(out, chosen, data)
         return {"out": out, "rows": count, "columns": chosen, "revealed": reveal}
 
-    def import_ledger(
-        self,
-        kind: str,
-        path: str,
-        map_path: str | None = None,
-        office: str | None = None,
-        skip_bad: bool = False,
-        progress: Progress | None = None,
-    ) -> dict[str, Any]:
-        """Import a CSV or XLSX ledger (台账) of one procedure, replaying each row's steps."""
-        from casework.ledger.importer import import_ledger
-
-        return import_ledger(
-            self._cases, self.user, kind, path, map_path, office, skip_bad, progress
-        )
-
     @property
     def subsidy(self) -> SubsidyAPI:
         """以案定补: eligibility, the scale, quarterly claims, payout sheets, figures."""
-        from casework.api.subsidy import SubsidyAPI
-
         return SubsidyAPI(self)
 
     # -- calendar ------------------------------------------------------------------------
@@ -360,10 +297,6 @@ class Casework(CaseCommands):
         """The working-day calendar this database uses."""
         with reading(self.engine) as conn:
             return load_calendar(conn)
-
-    def calendar_add(self, path: str) -> dict[str, Any]:
-        """Add a holiday file for years the chinesecalendar package does not know (admin)."""
-        return add_holiday_file(self.engine, self.clock, self.user, path)
 
     def calendar_show(self) -> dict[str, Any]:
         """The years covered, by the package or by added holiday files."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 from casework.api.base import Base
@@ -13,8 +13,9 @@ from casework.domain.model import Actor, Party
 from casework.domain.results import AdvanceResult, DocumentResult, RegisterResult
 from casework.domain.steps import DocumentStep, Registration, Step
 from casework.errors import InvalidData
-from casework.services import cases
+from casework.services import cases, screening
 from casework.services.cases import Progress
+from casework.storage.screenings import ScreeningJSON
 from casework.storage.uow import UnitOfWork, write
 
 T = TypeVar("T")
@@ -41,14 +42,32 @@ class Batch:
     def document(self, username: str, doc: DocumentStep) -> DocumentResult:
         return cases.add_document(self._uow, self._actor(username), doc)
 
-    def load(self, case_nos: Sequence[str]) -> None:
-        """Read these cases at once (a batch's cases, before its steps)."""
-        self._uow.cases.load(case_nos)
+    def log_screening(
+        self,
+        username: str,
+        office: str,
+        day: date,
+        kind: str,
+        counts: tuple[int | str, int | str],
+        texts: tuple[str | None, str | None] = (None, None),
+        ref: str | None = None,
+    ) -> ScreeningJSON:
+        """A screening of an office's area: ``counts`` (found, prevented), ``texts``
+        (campaign, note)."""
+        return screening.log(self._uow, self._actor(username), office, day, kind, counts, texts, ref)
 
-    @property
-    def unit(self) -> UnitOfWork:
-        """The unit of work, for the services a batch also runs (screenings)."""
-        return self._uow
+    def prepare(
+        self, steps: Sequence[Step], registrations: Sequence[tuple[str, Registration]] = ()
+    ) -> None:
+        """Read at once what these steps and (kind, registration) pairs will read one by one:
+        the cases, their histories where guards read them, the refs already used."""
+        cases.prepare(self._uow, steps)
+        by_kind: dict[str, list[tuple[str, str]]] = {}
+        for kind, item in registrations:
+            if item.ref is not None:
+                by_kind.setdefault(kind, []).append((item.office, item.ref))
+        for kind, keys in by_kind.items():
+            self._uow.cases.known_refs(self._uow.machines.workflow(kind).name, keys)
 
 
 class CaseCommands(Base):

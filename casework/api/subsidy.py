@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from casework.time.periods import Quarter
 from casework.services.cases import Progress
@@ -12,78 +12,77 @@ from casework.storage.db import reading
 from casework.subsidy import claims, rules, scale, sheet
 from casework.time.local import parse_date
 
-if TYPE_CHECKING:
-    from casework.api import Casework
+from casework.api.base import Base
+from casework.domain.model import Actor
+from casework.services.cases import listing_office
+from casework.storage.uow import UnitOfWork
+from casework.services import settings as scale_settings
+from casework.services import subsidy
+from casework.services.settings import ScaleSet
+from casework.services.subsidy import BulkResult, ClaimRow, DraftResult
+from casework.read.shapes import CheckJSON, FiguresJSON, RuleJSON, ScaleJSON, SheetJSON
 
 
 class SubsidyAPI:
     """Eligibility, the scale, quarterly claims, payout sheets and figures."""
 
-    def __init__(self, cw: Casework) -> None:
+    def __init__(self, cw: Base) -> None:
         self.cw = cw
 
-    def check(self, case_no: str, quarter: str | None = None) -> dict[str, Any]:
+    def check(self, case_no: str, quarter: str | None = None) -> CheckJSON:
         """Which eligibility rules pass and fail for one mediation case, and why."""
+        from casework.read import subsidy as read_subsidy
+
         q = Quarter.parse(quarter) if quarter else None
-        with reading(self.cw.engine) as conn:
-            return rules.check(conn, self.cw.machines.registry, case_no, q)
+        with self.cw.read() as (conn, _):
+            return read_subsidy.check(conn, self.cw.machines.registry, case_no, q)
 
-    def rules(self) -> list[dict[str, Any]]:
+    def rules(self) -> list[RuleJSON]:
         """The named rules, with the effective date of those that changed over time."""
-        with reading(self.cw.engine) as conn:
-            oral_from = rules.oral_agreements_from(conn)
-        names = {
-            "archived": ("已归档", None),
-            "agreement_performed": ("达成协议并履行", None),
-            "oral_agreement": ("口头协议自生效日起计入", oral_from),
-            "case_file_complete": ("卷宗齐全", None),
-            "mediator_registered": ("调解员已登记", None),
-            "not_subsidised_before": ("未曾申报", None),
-            "dispute_not_subsidised": ("同一纠纷只补一次", None),
-            "archived_in_quarter": ("归档在申报季度内", None),
-        }
-        return [
-            {"rule": rule, "label": label, "effective_from": day.isoformat() if day else None}
-            for rule, (label, day) in names.items()
-        ]
+        from casework.read import subsidy as read_subsidy
 
-    def set_oral_agreements_from(self, day: str | date) -> dict[str, Any]:
+        with self.cw.read() as (conn, _):
+            return read_subsidy.rules(conn)
+
+    def set_oral_agreements_from(self, day: str | date) -> dict[str, str]:
         """From when oral agreements count (admin only)."""
-        when = parse_date(day, "from") if isinstance(day, str) else day
-        done = rules.set_oral_agreements_from(self.cw.engine, self.cw.clock, self.cw.user, when)
+        when = self.cw.day(day, "from")
+        done = self.cw.acting_write(
+            lambda uow, actor: scale_settings.set_oral_agreements_from(uow, actor, when)
+        )
         return {"rule": "oral_agreement", "effective_from": done.isoformat()}
 
-    def scale(self, on: str | date | None = None) -> dict[str, Any]:
+    def scale(self, on: str | date | None = None) -> ScaleJSON:
         """The scale in force on a day (today) and every dated entry."""
-        day = self.cw._as_of(on)
-        with reading(self.cw.engine) as conn:
-            return {
-                "on": day.isoformat(),
-                "tiers": scale.scale_on(conn, day),
-                "history": scale.scale_history(conn),
-            }
+        from casework.read import subsidy as read_subsidy
+
+        day = self.cw.day(on, "on")
+        with self.cw.read() as (conn, _):
+            return read_subsidy.scale(conn, day)
 
     def set_scale(
         self,
         effective_from: str | date,
         amounts: Mapping[str, str],
         labels: Mapping[str, str] | None = None,
-    ) -> dict[str, Any]:
+    ) -> ScaleSet:
         """Set tiers' amounts from a date (admin only)."""
-        day = (
-            parse_date(effective_from, "from")
-            if isinstance(effective_from, str)
-            else effective_from
-        )
-        return scale.set_scale(
-            self.cw.engine, self.cw.clock, self.cw.user, day, scale.parse_amounts(amounts), labels
+        day = self.cw.day(effective_from, "from")
+        parsed = scale_settings.parse_amounts(amounts)
+        return self.cw.acting_write(
+            lambda uow, actor: scale_settings.set_scale(uow, actor, day, parsed, labels)
         )
 
     def draft(
         self, quarter: str, office: str | None = None, progress: Progress | None = None
-    ) -> dict[str, Any]:
+    ) -> DraftResult:
         """One claim per eligible mediation case archived in the quarter."""
-        return claims.draft(self.cw._cases, self.cw.user, Quarter.parse(quarter), office, progress)
+        q = Quarter.parse(quarter)
+        return self.cw.acting_write(
+            lambda uow, actor: subsidy.draft(
+                uow, actor, q, listing_office(uow, actor, office, "以案定补申报"), progress
+            )
+        )
 
     def advance_quarter(
         self,
@@ -93,33 +92,53 @@ class SubsidyAPI:
         office: str | None = None,
         progress: Progress | None = None,
         on_total: Callable[[int], None] | None = None,
-    ) -> dict[str, Any]:
+    ) -> BulkResult:
         """Bulk ``check`` (town), ``approve`` (city, with a tier) or ``pay`` (admin, batch)."""
-        from_state = {"check": "drafted", "approve": "town_checked", "pay": "approved"}.get(trigger)
-        if from_state is None:
-            from casework.errors import InvalidData
+        q = Quarter.parse(quarter)
 
-            raise InvalidData(f"bulk steps are check, approve and pay, not {trigger[:20]!r}")
-        return claims.advance_quarter(
-            self.cw._cases,
-            self.cw.user,
-            Quarter.parse(quarter),
-            trigger,
-            from_state,
-            dict(values or {}),
-            office,
-            progress,
-            on_total,
-        )
+        def work(uow: UnitOfWork, actor: Actor) -> BulkResult:
+            scope = listing_office(uow, actor, office, "以案定补申报")
+            return subsidy.advance_quarter(
+                uow, actor, q, trigger, dict(values or {}), scope, progress, on_total
+            )
 
-    def sheet(self, quarter: str, office: str | None = None) -> dict[str, Any]:
+        return self.cw.acting_write(work)
+
+    def claims(
+        self, quarter: str, states: tuple[str, ...], office: str | None = None
+    ) -> list[ClaimRow]:
+        """The quarter's claims in these states (of the acting user's office, for a town
+        user), by case number."""
+        q = Quarter.parse(quarter)
+
+        def work(uow: UnitOfWork, actor: Actor) -> list[ClaimRow]:
+            scope = listing_office(uow, actor, office, "以案定补申报")
+            return [
+                ClaimRow(
+                    case_no=r.case_no,
+                    office=r.office_code,
+                    state=r.state,
+                    mediation_case=str((r.data or {}).get("mediation_case", "")),
+                )
+                for r in uow.claims.in_states(q, states, scope)
+            ]
+
+        return self.cw.acting_write(work)
+
+    def sheet(self, quarter: str, office: str | None = None) -> SheetJSON:
         """The quarter's payout sheet as data."""
-        with reading(self.cw.engine) as conn:
-            return sheet.payout(conn, Quarter.parse(quarter), office)
+        from casework.read import subsidy as read_subsidy
 
-    def figures(self, start: str | date, end: str | date) -> dict[str, Any]:
+        q = Quarter.parse(quarter)
+        with self.cw.read() as (conn, _):
+            return read_subsidy.payout(conn, q, office)
+
+    def figures(self, start: str | date, end: str | date) -> FiguresJSON:
         """``subsidy.cases`` and ``subsidy.amount`` for a period, with the claims behind them."""
-        first, last = self.cw._as_of(start), self.cw._as_of(end)
-        with reading(self.cw.engine) as conn:
-            result = claims.figures(conn, first, last)
-        return {"from": first.isoformat(), "to": last.isoformat(), **result}
+        from casework.read import subsidy as read_subsidy
+        from casework.read.scope import check_period
+
+        first, last = self.cw.day(start, "from"), self.cw.day(end, "to")
+        check_period(first, last)
+        with self.cw.read() as (conn, _):
+            return read_subsidy.figures(conn, first, last)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from collections.abc import Callable
+from typing import TypedDict
 
 
 @dataclass(frozen=True)
@@ -67,20 +68,38 @@ def report_figures(year: int = 2020) -> list[Figure]:
     ]
 
 
-def compare(stats: Any, year: int = 2020) -> list[dict[str, Any]]:
+FigureRow = TypedDict(
+    "FigureRow",
+    {
+        "figure": str,
+        "metric": str,
+        "from": str,
+        "to": str,
+        "report": int,
+        "casework": float | int | None,
+        "match": bool,
+    },
+)
+
+
+def compare(
+    stats: Callable[[str, date, date], float | int | None], year: int = 2020
+) -> list[FigureRow]:
     """Each report figure beside what casework's statistics compute for its period."""
     rows = []
     for f in report_figures(year):
         value = stats(f.metric, f.start, f.end)
         rows.append(
-            {
-                "figure": f.text,
-                "metric": f.metric,
-                "from": f.start.isoformat(),
-                "to": f.end.isoformat(),
-                "report": f.value,
-                "casework": value,
-                "match": value == f.value,
-            }
+            FigureRow(
+                {
+                    "figure": f.text,
+                    "metric": f.metric,
+                    "from": f.start.isoformat(),
+                    "to": f.end.isoformat(),
+                    "report": f.value,
+                    "casework": value,
+                    "match": value == f.value,
+                }
+            )
         )
     return rows

@@ -1,9 +1,12 @@
-"""Running the demo plan through casework's services, one transaction per simulated day.
+"""Running the demo plan through casework's API, one transaction per simulated day.
 
-Every step goes through the same service methods a clerk's command uses (register, advance,
-record a document, log a screening, draft and approve claims), with the same checks, guards,
-events and hash chain. The clock follows the simulated days, so each step is recorded on the
-evening of the day it happened and ``stats --as-of`` sees the year as it unfolded.
+Every step goes through the same step a clerk's command takes (register, advance, record a
+document, log a screening, draft and approve claims), with the same checks, guards, events and
+hash chain; a day's steps go together through one batch (``Casework.batch``) and are written
+together. The clock follows the simulated days, so each step is recorded on the evening of the
+day it happened and ``stats --as-of`` sees the year as it unfolded.
+
+The demo builds only a database it created itself (see ``casework.storage.lifecycle``).
 """
 
 from __future__ import annotations
@@ -12,27 +15,36 @@ import os
 import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import NotRequired, TypedDict
 
-from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
-
-from casework.actors import Actor, load_actor
 from casework.api import Casework
-from casework.demo.figures import TARGETS, compare
+from casework.api.cases import Batch
+from casework.demo.figures import TARGETS, FigureRow, compare
 from casework.demo.people import TOWNS, staff
-from casework.demo.plan import Op, by_day, plan_year
+from casework.demo.plan import Op, Planned, by_day, plan_year
+from casework.domain.steps import DocumentStep, Registration, Step
 from casework.errors import CaseworkError
-from casework.time.periods import Quarter
-from casework.screening import log_in
-from casework.legacy_services import Registration, Step
-from casework.storage import schema
-from casework.storage.db import database_url, open_engine, run_write, sqlite_path
-from casework.storage.tables import case_links, cases, events, metadata
-from casework.subsidy import claims
+from casework.services import screening
+from casework.storage.db import open_engine, sqlite_path
+from casework.storage.lifecycle import DemoMark, contents, set_mark, wipe
 from casework.time.local import CST
 
 TIERS = (("simple", 30), ("ordinary", 50), ("complex", 15), ("major", 5))
+CLAIM = "subsidy_claim"
+
+
+class DemoResult(TypedDict):
+    database: str
+    year: int
+    seed: int
+    steps: int
+    cases: int
+    events: int
+    bytes: int | None
+    seconds: float
+    figures: list[FigureRow]
+    all_match: bool
+    replaced: NotRequired[bool]
 
 
 class DemoClock:
@@ -48,51 +60,53 @@ class DemoClock:
         self.now = datetime.combine(day, time(20, 0), CST).astimezone(UTC)
 
 
-def prepare(target: str, force: bool, clock: DemoClock) -> Casework:
-    """A new database with Gaozhou's offices and the demo staff; refuse one with cases."""
-    engine = open_engine(target, must_exist=False)
-    if schema.current_revision(engine) is not None:
-        with engine.connect() as conn:
-            has_cases = conn.execute(select(func.count()).select_from(cases)).scalar_one()
-        if has_cases and not force:
-            raise CaseworkError(
-                f"the database already holds {has_cases} cases; the demo needs a new one "
-                "(use another --db, or --force to replace everything in it)"
-            )
-        if has_cases or force:
-            engine.dispose()
-            _wipe(target)
-            engine = open_engine(target, must_exist=False)
+def _refusal(target: str, what: str) -> CaseworkError:
+    return CaseworkError(
+        f"数据库 {target} {what}；演示只在新数据库或它自己建立的演示数据库中生成"
+        "（请另指定数据库 database）",
+        field="database",
+        value=target,
+    )
+
+
+def prepare(target: str, force: bool, clock: DemoClock, year: int, seed: int) -> Casework:
+    """A new database with Gaozhou's offices and the demo staff, marked as the demo's own.
+
+    A database that holds cases or users of its own is refused, with or without ``force``; one
+    the demo built is rebuilt only with ``force``.
+    """
+    # A demo database is rebuilt, not recovered: its commits need not wait for the disk.
+    engine = open_engine(target, must_exist=False, durable=False)
+    held = contents(engine)
+    if held.schema and held.mark is None:
+        engine.dispose()
+        raise _refusal(
+            target, f"不是演示数据库（有 {held.cases} 件案件、{held.users} 个用户）(not a demo database)"
+        )
+    if held.schema and held.cases and not force:
+        engine.dispose()
+        raise _refusal(
+            target, f"已有演示生成的 {held.cases} 件案件 (already holds cases); 可用 force 重建"
+        )
+    if held.schema and force and not held.untouched():
+        engine.dispose()
+        raise _refusal(
+            target, "在演示之后又添加了用户或案件 (has users or cases of its own)，不能替换"
+        )
+    if held.schema and held.cases:
+        engine = wipe(target, engine)
     cw = Casework.initialise(engine, offices="gaozhou", clock=clock)
-    admin = cw.acting("admin")
+    set_mark(cw.engine, DemoMark(year, seed, "building"), clock())
     known = {u["username"] for u in cw.users()}
-    for username, name, role, office in staff():
-        if username not in known:
-            admin.add_user(username, name, role, office)
+    cw.acting("admin").add_users([u for u in staff() if u[0] not in known])
     return cw
-
-
-def _wipe(target: str) -> None:
-    path = sqlite_path(database_url(target))
-    if path is not None:
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-        return
-    engine = open_engine(target, must_exist=False)
-    with engine.begin() as conn:
-        metadata.drop_all(conn)
-        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    engine.dispose()
 
 
 class Runner:
     def __init__(self, cw: Casework, clock: DemoClock, seed: int, year: int) -> None:
         self.cw = cw
         self.clock = clock
-        self.service = cw._cases
         self.rng = random.Random(f"casework-demo-run-{year}-{seed}")
-        self.actors: dict[str, Actor] = {}
         self.year = year
         self.rejections = self._rejection_plan()
 
@@ -103,12 +117,6 @@ class Runner:
             key = (f"{self.year}Q{n % 3 + 1}", self.rng.choice(TOWNS))
             plan[key] = plan.get(key, 0) + 1
         return plan
-
-    def actor(self, conn: Connection, username: str) -> Actor:
-        found = self.actors.get(username)
-        if found is None:
-            found = self.actors[username] = load_actor(conn, username)
-        return found
 
     def run(self, ops: list[Op], progress: Callable[[int], None] | None = None) -> None:
         done = 0
@@ -130,125 +138,104 @@ class Runner:
     def _commit(self, ops: list[Op]) -> None:
         if not ops:
             return
-        now = self.clock()
 
-        def work(conn: Connection) -> None:
+        def work(b: Batch) -> None:
+            b.prepare(
+                [
+                    Step(op.target.case_no, op.args.get("trigger", "doc"))
+                    for op in ops
+                    if op.target and op.target.case_no and op.action in ("advance", "doc")
+                ],
+                [
+                    (op.target.kind, Registration(op.target.office, "", ref=op.target.ref))
+                    for op in ops
+                    if op.target and op.action == "register"
+                ],
+            )
             for op in ops:
-                self._apply(conn, op, now)
+                _apply(b, op)
 
-        run_write(self.service.db, work)
-
-    def _apply(self, conn: Connection, op: Op, now: datetime) -> None:
-        actor = self.actor(conn, op.user)
-        a, p = op.args, op.target
-        assert p is not None
-        if op.action == "register":
-            wf = self.service.machines.workflow(p.kind)
-            values = dict(a.get("values") or {})
-            if a.get("screening") is not None:
-                values["screening"] = str(a["screening"].screening_id)
-            link = a.get("link")
-            item = Registration(
-                p.office,
-                a["title"],
-                tuple(a.get("parties", ())),
-                values,
-                op.at,
-                None,
-                link.case_no if link else None,
-                p.ref,
-            )
-            p.case_no = self.service.register_in(conn, actor, wf, item, now)["case_no"]
-        elif op.action == "advance":
-            assert p.case_no is not None
-            self.service.advance_in(
-                conn, actor, Step(p.case_no, a["trigger"], a.get("values") or {}, None, op.at), now
-            )
-        elif op.action == "doc":
-            assert p.case_no is not None
-            self.service.document_in(
-                conn, actor, p.case_no, a["doc"], (None, None), op.at, None, None, now
-            )
-        elif op.action == "screening":
-            row = log_in(
-                conn,
-                actor,
-                p.office,
-                a["day"],
-                a["kind"],
-                a["found"],
-                a["prevented"],
-                a["day"],
-                now,
-                a["campaign"],
-                a["note"],
-                p.ref,
-            )
-            p.screening_id = row["id"]
-        else:  # pragma: no cover - the plan makes no other ops
-            raise ValueError(op.action)
+        self.cw.batch(work)
 
     def _claims(self, op: Op) -> None:
-        quarter = Quarter.parse(op.args["quarter"])
-        step = op.args["step"]
+        quarter, step, office = op.args["quarter"], op.args["step"], op.args.get("office")
+        user = self.cw.acting(op.user)
         if step == "draft":
-            claims.draft(self.service, op.user, quarter, op.args["office"])
+            user.subsidy.draft(quarter, office)
         elif step == "check":
-            office = op.args["office"]
             self._reject(op.user, quarter, office)
-            claims.advance_quarter(self.service, op.user, quarter, "check", "drafted", {}, office)
+            user.subsidy.advance_quarter(quarter, "check", {}, office)
         elif step == "approve":
-            with self.service.db.connect() as conn:
-                targets = [
-                    r.case_no for r in claims.claims_in(conn, quarter, ("town_checked",), None)
-                ]
+            targets = user.subsidy.claims(quarter, ("town_checked",))
             tiers = [t for t, _ in TIERS]
             weights = [w for _, w in TIERS]
             steps = [
-                Step(no, "approve", {"tier": self.rng.choices(tiers, weights)[0]}, None, op.at)
-                for no in targets
+                Step(c["case_no"], "approve", {"tier": self.rng.choices(tiers, weights)[0]}, None, op.at)
+                for c in targets
             ]
-            self.service.advance_many(op.user, steps)
+            user.advance_many(steps)
         elif step == "pay":
-            claims.advance_quarter(
-                self.service,
-                op.user,
-                quarter,
-                "pay",
-                "approved",
-                {"batch": f"{quarter.year}年第{quarter.number}季度"},
-            )
+            q = quarter
+            batch = f"{q[:4]}年第{q[-1]}季度"
+            user.subsidy.advance_quarter(quarter, "pay", {"batch": batch})
 
-    def _reject(self, user: str, quarter: Quarter, office: str) -> None:
-        count = self.rejections.get((str(quarter), office), 0)
+    def _reject(self, user: str, quarter: str, office: str) -> None:
+        count = self.rejections.get((quarter, office), 0)
         if not count:
             return
-        with self.service.db.connect() as conn:
-            drafted = claims.claims_in(conn, quarter, ("drafted",), office)
-            linked = {
-                r.case_id
-                for r in conn.execute(
-                    select(case_links.c.case_id)
-                    .join(cases, cases.c.id == case_links.c.other_case_id)
-                    .where(cases.c.kind == "mediation")
-                )
-            }
-            mediation_ids: dict[str, int] = dict(
-                conn.execute(
-                    select(cases.c.case_no, cases.c.id).where(cases.c.kind == "mediation")
-                ).all()
-            )
-        chosen = [
-            c.case_no
-            for c in drafted
-            if mediation_ids.get(str((c.data or {}).get("mediation_case"))) not in linked
-        ][:count]
+        api = self.cw.acting(user)
+        chosen = []
+        for claim in api.subsidy.claims(quarter, ("drafted",), office):
+            # A claim whose case is one of several mediations of one dispute is kept.
+            links = api.show(claim["mediation_case"])["links"]
+            if not any(link["case_kind"] == "mediation" for link in links):
+                chosen.append(claim["case_no"])
+            if len(chosen) == count:
+                break
         if len(chosen) < count:
             raise RuntimeError(f"{office} {quarter}: too few claims to send {count} back")
         reasons = ("调解协议书缺当事人签名", "卷宗材料不规范，需补正", "回访记录不完整")
-        self.service.advance_many(
-            user, [Step(no, "reject", {"reason": self.rng.choice(reasons)}) for no in chosen]
+        api.advance_many([Step(no, "reject", {"reason": self.rng.choice(reasons)}) for no in chosen])
+
+
+def _apply(b: Batch, op: Op) -> None:
+    a, p = op.args, op.target
+    assert p is not None
+    if op.action == "register":
+        values = dict(a.get("values") or {})
+        if a.get("screening") is not None:
+            values["screening"] = str(a["screening"].screening_id)
+        link: Planned | None = a.get("link")
+        item = Registration(
+            p.office,
+            a["title"],
+            tuple(a.get("parties", ())),
+            values,
+            op.at,
+            None,
+            link.case_no if link else None,
+            p.ref,
         )
+        p.case_no = b.register(op.user, p.kind, item)["case_no"]
+    elif op.action == "advance":
+        assert p.case_no is not None
+        b.advance(op.user, Step(p.case_no, a["trigger"], a.get("values") or {}, None, op.at))
+    elif op.action == "doc":
+        assert p.case_no is not None
+        b.document(op.user, DocumentStep(p.case_no, a["doc"], at=op.at))
+    elif op.action == "screening":
+        row = b.log_screening(
+            op.user,
+            p.office,
+            a["day"],
+            a["kind"],
+            (a["found"], a["prevented"]),
+            (a["campaign"], a["note"]),
+            p.ref,
+        )
+        p.screening_id = row["id"]
+    else:  # pragma: no cover - the plan makes no other ops
+        raise ValueError(op.action)
 
 
 def run_demo(
@@ -258,44 +245,38 @@ def run_demo(
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
     until: date | None = None,
-) -> dict[str, Any]:
+) -> DemoResult:
     """Build the demo year into a database and return the report figures beside casework's.
 
     ``until`` stops the year after that day (for quick trials; the figures then fall short).
     """
     if not 2004 <= year <= 2026:
         raise CaseworkError(
-            f"--year {year}: the demo needs a year the holiday calendar knows (2004-2026)"
+            f"演示年份 year {year} 须在节假日日历已知的 2004-2026 年之间", field="year", value=year
         )
     clock = DemoClock(datetime(year, 1, 1, tzinfo=CST).astimezone(UTC))
-    cw = prepare(target, force, clock)
     started = datetime.now(UTC)
+    cw = prepare(target, force, clock, year, seed)
     ops = plan_year(year, seed)
     if until is not None:
         ops = [op for op in ops if op.at.astimezone(CST).date() <= until]
-    runner = Runner(cw, clock, seed, year)
-    runner.run(ops, (lambda n: progress(n, len(ops))) if progress else None)
+    Runner(cw, clock, seed, year).run(ops, (lambda n: progress(n, len(ops))) if progress else None)
     clock.evening_of(date(year, 12, 31))
-
-    def stat(name: str, start: date, end: date) -> Any:
-        return cw.stats(start, end, metrics=[name])["metrics"][name]
-
-    rows = compare(stat, year)
-    with cw.engine.connect() as conn:
-        n_cases = conn.execute(select(func.count()).select_from(cases)).scalar_one()
-        n_events = conn.execute(select(func.count()).select_from(events)).scalar_one()
+    rows = compare(lambda name, start, end: cw.stats(start, end, metrics=[name])["metrics"][name], year)
+    held = contents(cw.engine)
+    set_mark(cw.engine, DemoMark(year, seed, "built", held.cases, held.events, held.users), clock())
     path = sqlite_path(cw.engine.url.render_as_string(False))
     size = os.path.getsize(path) if path and os.path.exists(path) else None
     cw.close()
-    return {
-        "database": target,
-        "year": year,
-        "seed": seed,
-        "steps": len(ops),
-        "cases": n_cases,
-        "events": n_events,
-        "bytes": size,
-        "seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
-        "figures": rows,
-        "all_match": all(r["match"] for r in rows),
-    }
+    return DemoResult(
+        database=target,
+        year=year,
+        seed=seed,
+        steps=len(ops),
+        cases=held.cases,
+        events=held.events,
+        bytes=size,
+        seconds=round((datetime.now(UTC) - started).total_seconds(), 1),
+        figures=rows,
+        all_match=all(r["match"] for r in rows),
+    )

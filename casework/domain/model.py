@@ -112,6 +112,10 @@ class Lazy(Generic[T]):
         assert self._value is not None
         return self._value
 
+    def set(self, value: T) -> None:
+        """The value, known already (loaded with others), so never loaded."""
+        self._value, self._load = value, None
+
 
 def _nothing() -> tuple[()]:
     return ()

@@ -86,3 +86,19 @@ def may_fire(actor: Actor | None, trig: TriggerSpec, case_office: str) -> bool:
     if actor is None or not may_see(actor, case_office):
         return False
     return refusal(actor, trig, case_office) is None
+
+
+def listing_scope(actor: Actor | None, office: str | None, what: str) -> str | None:
+    """The one office a listing covers: the office asked for (which must be the actor's to
+    see), else a town user's own office, else None for every office."""
+    if office is not None:
+        if actor is not None and not (actor.city_wide or actor.office == office):
+            raise NotAllowed(
+                f"{what}属于 {office}；{shown(actor)} 只能查看本单位 {actor.office} 的",
+                field="office",
+                value=office,
+            )
+        return office
+    if actor is not None and not actor.city_wide:
+        return actor.office
+    return None

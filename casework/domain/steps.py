@@ -10,7 +10,7 @@ load the cases before and write them after.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
@@ -57,6 +57,7 @@ class Registration:
     note: str | None = None
     link: str | None = None
     ref: str | None = None
+    event_ref: str | None = None  # the key of its first event (an imported row's provenance)
 
 
 @dataclass(frozen=True)
@@ -208,14 +209,22 @@ def _event(
 
 
 def _moved(case: Case, event: Event, data: Data, document: Document | None = None) -> Case:
-    return replace(
-        case,
-        state=event.to_state,
-        version=event.seq,
-        data=data,
-        head_hash=event.hash,
-        last_at=event.occurred_at,
-        file=case.file.adding(event, document),
+    # Positional, not dataclasses.replace: this runs once per event of every import and batch.
+    return Case(
+        case.id,
+        case.case_no,
+        case.kind,
+        case.office,
+        case.title,
+        event.to_state,
+        event.seq,
+        data,
+        event.hash,
+        event.occurred_at,
+        case.registered_at,
+        case.ref,
+        case.parties,
+        case.file.adding(event, document),
     )
 
 
@@ -336,7 +345,8 @@ def register(
         parties,
         CaseFile(),
     )
-    event = _event(blank, REGISTER, wf.initial, actor, (when, ports.now()), note, data, None)
+    times = (when, ports.now())
+    event = _event(blank, REGISTER, wf.initial, actor, times, note, data, item.event_ref)
     return Registered(_moved(blank, event, data), event, origin=origin)
 
 

@@ -30,7 +30,8 @@ from casework.domain.steps import (
     register,
 )
 from casework.domain.text import clean_ref
-from casework.errors import CaseworkError
+from casework.domain.policy import listing_scope
+from casework.errors import CaseworkError, NotFound
 from casework.storage.uow import UnitOfWork
 
 Progress = Callable[[int], None]
@@ -55,13 +56,29 @@ def advance_one(uow: UnitOfWork, actor: Actor, step: Step) -> AdvanceResult:
     return advanced(uow.machines.workflow(done.case.kind), done)
 
 
+def prepare(uow: UnitOfWork, steps: Sequence[Step]) -> None:
+    """Read at once what a batch's steps will read one by one: their cases, the events
+    recorded under their refs, and the history and file of the cases whose steps have guards."""
+    uow.cases.load(s.case_no for s in steps)
+    refs = [(s.case_no, ref) for s in steps if (ref := _ref_or_none(s.ref)) is not None]
+    uow.cases.prefetch_refs(refs)
+    guarded = []
+    for step in steps:
+        case = uow.cases.find(step.case_no)
+        if case is None:
+            continue
+        trig = uow.machines.workflow(case.kind).trigger_named(step.trigger)
+        if trig is not None and trig.guards:
+            guarded.append(step.case_no)
+    uow.cases.load_files(guarded)
+
+
 def advance_many(
     uow: UnitOfWork, actor: Actor, steps: Sequence[Step], progress: Progress | None = None
 ) -> list[AdvanceResult]:
     """Fire the steps in order, with the same checks and events as one at a time."""
-    uow.cases.load(s.case_no for s in steps)
-    refs = [(s.case_no, ref) for s in steps if (ref := _ref_or_none(s.ref)) is not None]
-    uow.cases.prefetch_refs(refs)
+    if len(steps) > 1:
+        prepare(uow, steps)
     out = []
     for n, step in enumerate(steps, start=1):
         with numbered(n, len(steps)):
@@ -127,3 +144,10 @@ def add_document(uow: UnitOfWork, actor: Actor, doc: DocumentStep) -> DocumentRe
     done = record_document(case, doc, actor, uow)
     uow.cases.save(done)
     return documented(uow.machines.workflow(case.kind), done)
+
+
+def listing_office(uow: UnitOfWork, actor: Actor, office: str | None, what: str) -> str | None:
+    """The office a bulk action covers (see ``domain.policy.listing_scope``), known to exist."""
+    if office is not None and not uow.offices.exists(office):
+        raise NotFound(f"未知单位 unknown office {office[:40]!r}", field="office", value=office)
+    return listing_scope(actor, office, what)

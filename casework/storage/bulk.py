@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Table, bindparam
@@ -78,11 +79,20 @@ def _plan(table: Table, names: tuple[str, ...]) -> tuple[str, tuple[Convert | No
 def _tuples(
     rows: Sequence[Row], names: tuple[str, ...], converts: tuple[Convert | None, ...]
 ) -> list[tuple[Any, ...]]:
-    plan = list(zip(names, converts, strict=True))
-    return [
-        tuple(row[name] if convert is None else convert(row[name]) for name, convert in plan)
-        for row in rows
-    ]
+    # itemgetter takes a row's values in C; only the columns that need it are converted.
+    take = itemgetter(*names)
+    convert = [(i, c) for i, c in enumerate(converts) if c is not None]
+    if len(names) == 1:
+        return [(row[names[0]] if not convert else convert[0][1](row[names[0]]),) for row in rows]
+    if not convert:
+        return [take(row) for row in rows]
+    out = []
+    for row in rows:
+        values = list(take(row))
+        for i, c in convert:
+            values[i] = c(values[i])
+        out.append(tuple(values))
+    return out
 
 
 def _sqlite_executemany(conn: Connection, sql: str, params: list[tuple[Any, ...]]) -> int:

@@ -52,3 +52,18 @@ def replace_years(
         [{"day": e.day, "kind": e.kind, "name": e.name[:100]} for e in entries],
     )
     return years
+
+
+class Calendars:
+    """The added holiday files of one unit of work."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def load(self) -> Calendar:
+        return load_calendar(self._conn)
+
+    def replace(
+        self, entries: Sequence[DayEntry], source: tuple[str, str], added: tuple[str, datetime]
+    ) -> list[int]:
+        return replace_years(self._conn, entries, source, added)

@@ -42,8 +42,12 @@ def sqlite_path(url: str) -> str | None:
     return parsed.database or None
 
 
-def open_engine(target: str, *, must_exist: bool = True) -> Engine:
-    """An engine for a path or URL; with ``must_exist`` a missing SQLite file is refused."""
+def open_engine(target: str, *, must_exist: bool = True, durable: bool = True) -> Engine:
+    """An engine for a path or URL; with ``must_exist`` a missing SQLite file is refused.
+
+    ``durable=False`` (the demo's build, which is rebuilt rather than recovered) lets SQLite
+    commit without waiting for the disk: a power cut may lose the last transactions, never
+    corrupt the file."""
     url = database_url(target)
     try:
         parsed = make_url(url)
@@ -61,7 +65,7 @@ def open_engine(target: str, *, must_exist: bool = True) -> Engine:
         if not must_exist and directory:
             os.makedirs(directory, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, "FULL" if durable else "NORMAL")
         return engine
     try:
         return create_engine(parsed, pool_pre_ping=True)
@@ -71,7 +75,7 @@ def open_engine(target: str, *, must_exist: bool = True) -> Engine:
         ) from None
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, synchronous: str) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN itself rather than pysqlite's implicit one.
@@ -80,7 +84,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # FULL: a committed case step survives a power cut, not only a process crash.
-        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
@@ -94,3 +96,64 @@ class UserDirectory:
         actor = load_actor(self._conn, username)
         self._actors[actor.username] = actor
         return actor
+
+
+class Offices:
+    """The offices and users tables, as set-up and administration change them."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._codes: set[str] | None = None
+
+    def codes(self) -> set[str]:
+        if self._codes is None:
+            self._codes = {r.code for r in self._conn.execute(select(offices.c.code))}
+        return set(self._codes)
+
+    def exists(self, code: str) -> bool:
+        if self._codes is None:
+            self.codes()
+        assert self._codes is not None
+        return code in self._codes
+
+    def add_office(self, values: dict[str, str | None], at: datetime) -> None:
+        self._conn.execute(offices.insert().values(**values, created_at=at))
+        self._codes = None
+
+    def user_exists(self, username: str) -> bool:
+        found = self._conn.execute(select(users.c.username).where(users.c.username == username))
+        return found.first() is not None
+
+    def any_admin(self) -> bool:
+        found = self._conn.execute(select(users.c.username).where(users.c.role == "admin").limit(1))
+        return found.first() is not None
+
+    def add_user(
+        self, username: str, name: str, role: str, office: str | None, at: datetime
+    ) -> None:
+        self._conn.execute(
+            users.insert().values(
+                username=username,
+                name=name,
+                role=role,
+                office_code=office,
+                active=True,
+                created_at=at,
+            )
+        )
+
+    def aliases(self) -> dict[str, str]:
+        """Office code by code, by name, and by the short names ledgers use (山美街道, 山美)."""
+        out: dict[str, str] = {}
+        short: dict[str, set[str]] = {}
+        for r in self._conn.execute(select(offices.c.code, offices.c.name)):
+            out[r.code] = r.code
+            out.setdefault(r.name, r.code)
+            town = r.name.removesuffix("司法所")
+            for alias in (town, town.removesuffix("街道").removesuffix("镇")):
+                if alias and alias != r.name:
+                    short.setdefault(alias, set()).add(r.code)
+        for alias, codes in short.items():
+            if len(codes) == 1:
+                out.setdefault(alias, codes.pop())
+        return out

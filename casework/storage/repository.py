@@ -12,11 +12,11 @@ made them, so their ids are the same however the steps were grouped.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row
 
 from casework.domain.model import Case, CaseFile, Document, Event, Lazy, Party
@@ -82,6 +82,25 @@ _REFS = select(events.c.case_id, *_EVENT_COLUMNS).where(
     events.c.case_id.in_(bindparam("case_ids", expanding=True)),
     events.c.ref.in_(bindparam("refs", expanding=True)),
 )
+_DOCUMENT_COLUMNS = (
+    documents.c.kind,
+    documents.c.file_name,
+    documents.c.sha256,
+    documents.c.actor,
+    documents.c.occurred_at,
+    documents.c.recorded_at,
+    documents.c.event_seq,
+)
+_HISTORIES = (
+    select(events.c.case_id, *_EVENT_COLUMNS)
+    .where(events.c.case_id.in_(bindparam("case_ids", expanding=True)))
+    .order_by(events.c.case_id, events.c.seq)
+)
+_FILES = (
+    select(documents.c.case_id, *_DOCUMENT_COLUMNS)
+    .where(documents.c.case_id.in_(bindparam("case_ids", expanding=True)))
+    .order_by(documents.c.case_id, documents.c.id)
+)
 _FILE = (
     select(
         documents.c.kind,
@@ -97,6 +116,56 @@ _FILE = (
 )
 _VERSIONS = select(cases.c.case_no, cases.c.version).where(
     cases.c.id.in_(bindparam("case_ids", expanding=True))
+)
+
+
+
+@lru_cache(maxsize=4)
+def _take_number(dialect: str) -> Any:
+    """Take the next number of a key: the counter row serialises concurrent writers. Built
+    once per dialect, and only for the dialect in use (PostgreSQL's is a large import)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(case_counters).values(
+        prefix=bindparam("b_prefix"),
+        office_code=bindparam("b_office"),
+        year=bindparam("b_year"),
+        last_seq=1,
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["prefix", "office_code", "year"],
+        set_={"last_seq": case_counters.c.last_seq + 1},
+    ).returning(case_counters.c.last_seq)
+
+
+# Statements built once: building a SQLAlchemy statement costs more than running it.
+_SET_NUMBER = (
+    case_counters.update()
+    .where(
+        case_counters.c.prefix == bindparam("b_prefix"),
+        case_counters.c.office_code == bindparam("b_office"),
+        case_counters.c.year == bindparam("b_year"),
+    )
+    .values(last_seq=bindparam("b_last"))
+)
+_REFS_USED = select(
+    cases.c.office_code, cases.c.ref, cases.c.title, cases.c.registered_on
+).where(cases.c.kind == bindparam("kind"), cases.c.ref.in_(bindparam("refs", expanding=True)))
+_NUMBERS_USED = select(
+    cases.c.office_code, cases.c.case_no, cases.c.title, cases.c.registered_on
+).where(
+    cases.c.kind == bindparam("kind"), cases.c.case_no.in_(bindparam("nos", expanding=True))
+)
+_RELATED = (
+    select(cases.c.case_no, cases.c.state, cases.c.title)
+    .select_from(parties.join(cases, parties.c.case_id == cases.c.id))
+    .where(
+        parties.c.id_number.in_(bindparam("ids", expanding=True)),
+        cases.c.kind == bindparam("kind"),
+    )
+    .distinct()
 )
 _LAST_AT = select(events.c.occurred_at).where(
     events.c.case_id == bindparam("case_id"), events.c.seq == bindparam("seq")
@@ -119,6 +188,18 @@ def event_of(row: Any) -> Event:
         row.data or {},
         row.hash,
         row.ref,
+    )
+
+
+def _document_of(r: Any) -> Document:
+    return Document(
+        r.kind,
+        r.file_name,
+        r.sha256,
+        r.actor,
+        as_utc(r.occurred_at),
+        as_utc(r.recorded_at),
+        r.event_seq,
     )
 
 
@@ -146,6 +227,7 @@ class CaseRepository:
         self._links: list[tuple[str, str, str]] = []
         self._refs: dict[tuple[str, str, str], str] = {}  # (kind, office, ref) -> new case
         self._known_refs: dict[tuple[int, str], Event | None] = {}
+        self._absent: set[tuple[str, str, str]] = set()  # (kind, office, ref) known unused
         self._counters: dict[tuple[str, str, int], list[int]] = {}  # key -> [stored, last]
 
     # -- loading ----------------------------------------------------------------------------
@@ -160,6 +242,10 @@ class CaseRepository:
             raise NotFound(f"未知案件 unknown case {case_no[:80]!r}", field="case_no")
         return found
 
+    def find(self, case_no: str) -> Case | None:
+        """A case this unit of work has read or added, without reading it."""
+        return self._by_no.get(case_no)
+
     def load(self, case_nos: Iterable[str]) -> None:
         """Read the cases not read yet, in chunks; on PostgreSQL their rows stay locked until
         the unit of work ends, so that its clock, read afterwards, is later than their last
@@ -169,6 +255,28 @@ class CaseRepository:
         for part in chunks(wanted, self._size):
             for row in self._conn.execute(query, {"case_nos": list(part)}):
                 self._keep(row)
+
+    def load_files(self, case_nos: Iterable[str]) -> None:
+        """Read at once the histories and documents of these (loaded, stored) cases, for the
+        guards that will read them; cases read since or new ones are left as they are."""
+        by_id = {
+            case.id: case
+            for no in dict.fromkeys(case_nos)
+            if (case := self._by_no.get(no)) is not None
+            and case.id is not None
+            and self._read.get(no) == case.version
+        }
+        history: dict[int, list[Event]] = {i: [] for i in by_id}
+        papers: dict[int, list[Document]] = {i: [] for i in by_id}
+        for part in chunks(sorted(by_id), self._size):
+            ids = {"case_ids": list(part)}
+            for row in self._conn.execute(_HISTORIES, ids):
+                history[row.case_id].append(event_of(row))
+            for row in self._conn.execute(_FILES, ids):
+                papers[row.case_id].append(_document_of(row))
+        for case_id, case in by_id.items():
+            case.file.stored_events.set(history[case_id])
+            case.file.stored_documents.set(papers[case_id])
 
     def prefetch_refs(self, wanted: Iterable[tuple[str, str]]) -> None:
         """Look up at once the events recorded under these (case_no, ref) keys."""
@@ -191,6 +299,8 @@ class CaseRepository:
         new = self._refs.get((kind, office, ref))
         if new is not None:
             return self._by_no[new]
+        if (kind, office, ref) in self._absent:
+            return None
         row = self._conn.execute(_BY_REF, {"kind": kind, "office": office, "ref": ref}).first()
         if row is None:
             return None
@@ -230,18 +340,7 @@ class CaseRepository:
             return [event_of(r) for r in conn.execute(_HISTORY, {"case_id": case_id})]
 
         def papers() -> Sequence[Document]:
-            return [
-                Document(
-                    r.kind,
-                    r.file_name,
-                    r.sha256,
-                    r.actor,
-                    as_utc(r.occurred_at),
-                    as_utc(r.recorded_at),
-                    r.event_seq,
-                )
-                for r in conn.execute(_FILE, {"case_id": case_id})
-            ]
+            return [_document_of(r) for r in conn.execute(_FILE, {"case_id": case_id})]
 
         def find(ref: str) -> Event | None:
             key = (case_id, ref)
@@ -252,19 +351,62 @@ class CaseRepository:
 
         return CaseFile(Lazy(history), Lazy(papers), find)
 
+    def known_refs(
+        self, kind: str, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[str, date]]:
+        """Of these (office, ref) keys, those registered before (or naming a case by its number,
+        ``ledger:<year>:<case number>``, an export re-imported), each with the case's title and
+        registration day. The others are remembered as unused."""
+        refs = sorted({ref for _, ref in keys})
+        found: dict[tuple[str, str], tuple[str, date]] = {}
+        for part in chunks(refs, self._size):
+            rows = self._conn.execute(_REFS_USED, {"kind": kind, "refs": list(part)})
+            found.update({(r.office_code, r.ref): (r.title, r.registered_on) for r in rows})
+        numbers = {ref.split(":", 2)[2]: ref for ref in refs if ref.startswith("ledger:")}
+        for part in chunks(sorted(numbers), self._size):
+            rows = self._conn.execute(_NUMBERS_USED, {"kind": kind, "nos": list(part)})
+            for r in rows:
+                found[(r.office_code, numbers[r.case_no])] = (r.title, r.registered_on)
+        self.assume_new(kind, [k for k in keys if k not in found])
+        return found
+
+    def assume_new(self, kind: str, keys: Iterable[tuple[str, str]]) -> None:
+        """These (office, ref) keys are known to be unused: registering under them needs no
+        look-up (an import's rows keyed by a file never imported before)."""
+        self._absent.update((kind, office, ref) for office, ref in keys)
+
+    def imported_kinds(self, sha256: str) -> set[str]:
+        """The procedures a file with this SHA-256 was imported as before (its rows' refs)."""
+        prefix = f"import:{sha256}:"
+        # A range on the (kind, office, ref) index per kind and office: ``LIKE`` would scan.
+        # Byte order, whatever the collation (a PostgreSQL locale may ignore the colon).
+        ref = cases.c.ref.collate("C") if self._lock else cases.c.ref
+        pairs = self._conn.execute(select(cases.c.kind, cases.c.office_code).distinct()).all()
+        found: set[str] = set()
+        for kind, office in pairs:
+            if kind in found:
+                continue
+            hit = self._conn.execute(
+                select(cases.c.id)
+                .where(
+                    cases.c.kind == kind,
+                    cases.c.office_code == office,
+                    ref >= prefix,
+                    ref < prefix[:-1] + ";",
+                )
+                .limit(1)
+            ).first()
+            if hit is not None:
+                found.add(str(kind))
+        return found
+
     def related(self, kind: str, case_no: str, id_numbers: Sequence[str]) -> list[tuple[str, str, str]]:
         """Other cases of the procedure naming any of these ID numbers: (case_no, state,
         title), by case number; stored ones and those added in this unit of work."""
         wanted = set(id_numbers)
         found: dict[str, tuple[str, str, str]] = {}
         for part in chunks(sorted(wanted), self._size):
-            rows = self._conn.execute(
-                select(cases.c.case_no, cases.c.state, cases.c.title)
-                .select_from(parties.join(cases, parties.c.case_id == cases.c.id))
-                .where(parties.c.id_number.in_(list(part)), cases.c.kind == kind)
-                .distinct()
-            )
-            for r in rows:
+            for r in self._conn.execute(_RELATED, {"ids": list(part), "kind": kind}):
                 found[r.case_no] = (r.case_no, r.state, r.title)
         for no in self._new:
             case = self._by_no[no]
@@ -316,17 +458,26 @@ class CaseRepository:
         if counter is not None:
             counter[1] += 1
             return counter[1]
-        insert = postgresql.insert if self._lock else sqlite.insert
-        stmt = insert(case_counters).values(prefix=prefix, office_code=office, year=year, last_seq=1)
-        upsert = stmt.on_conflict_do_update(
-            index_elements=["prefix", "office_code", "year"],
-            set_={"last_seq": case_counters.c.last_seq + 1},
-        ).returning(case_counters.c.last_seq)
-        seq = int(self._conn.execute(upsert).scalar_one())
+        upsert = _take_number(self._conn.dialect.name)
+        params = {"b_prefix": prefix, "b_office": office, "b_year": year}
+        seq = int(self._conn.execute(upsert, params).scalar_one())
         self._counters[key] = [seq, seq]
         return seq
 
+    def release_number(self, case: Case) -> None:
+        """Give back the number of a case that will not be written (an import's bad row),
+        when no later number of its key was handed out."""
+        prefix, year = case.case_no.split("-", 2)[:2]
+        seq = int(case.case_no.rsplit("-", 1)[1])
+        counter = self._counters.get((prefix, case.office, int(year)))
+        if counter is not None and counter[1] == seq:
+            counter[1] -= 1
+
     # -- writing ----------------------------------------------------------------------------
+
+    def discard(self) -> None:
+        """Forget what this unit of work would write (it will be rolled back anyway)."""
+        self._forget()
 
     def flush(self) -> None:
         """Write everything this unit of work changed, then forget the cases it loaded."""
@@ -403,15 +554,8 @@ class CaseRepository:
     def _write_counters(self) -> None:
         for (prefix, office, year), counter in self._counters.items():
             if counter[1] != counter[0]:
-                self._conn.execute(
-                    case_counters.update()
-                    .where(
-                        case_counters.c.prefix == prefix,
-                        case_counters.c.office_code == office,
-                        case_counters.c.year == year,
-                    )
-                    .values(last_seq=counter[1])
-                )
+                params = {"b_prefix": prefix, "b_office": office, "b_year": year, "b_last": counter[1]}
+                self._conn.execute(_SET_NUMBER, params)
                 counter[0] = counter[1]
 
     def _forget(self) -> None:
@@ -424,6 +568,7 @@ class CaseRepository:
         self._documents.clear()
         self._links.clear()
         self._refs.clear()
+        self._absent.clear()
 
     def _case_row(self, case: Case, now: datetime) -> dict[str, Any]:
         registered = case.registered_at

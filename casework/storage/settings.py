@@ -6,7 +6,7 @@ and by listings; they are changed only by admins (casework.services.settings).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import TypedDict
 
@@ -51,11 +51,13 @@ def scale_on(conn: Connection, day: date) -> dict[str, Tier]:
     return out
 
 
-def resolve_tier(conn: Connection, value: str, case_data: Mapping[str, object]) -> dict[str, object]:
+def resolve_tier(
+    settings: Settings, value: str, case_data: Mapping[str, object]
+) -> dict[str, object]:
     """The ``subsidy_tier`` source: a tier of the scale in force on the claim quarter's last
     day, with its amount."""
     quarter = Quarter.parse(str(case_data.get("quarter", "")))
-    scale = scale_on(conn, quarter.last_day)
+    scale = settings.scale_on(quarter.last_day)
     tier = scale.get(value)
     if tier is None:
         known = "、".join(f"{t['label']} {name}" for name, t in scale.items()) or "无 (none)"
@@ -97,14 +99,61 @@ def oral_agreements_from(conn: Connection) -> date:
 
 # Value sources of ``lookup`` fields (workflows.spec.FieldSpec.source): the typed value is
 # checked against casework's own data, which may add values derived from it.
-SOURCES = {"subsidy_tier": resolve_tier}
+Resolver = Callable[["Settings", str, Mapping[str, object]], dict[str, object]]
+SOURCES: dict[str, Resolver] = {"subsidy_tier": resolve_tier}
 
 
-def resolve(
-    conn: Connection, source: str, value: str, data: Mapping[str, object]
-) -> dict[str, object]:
-    """The values a lookup field records, or InvalidData saying why the value is refused."""
-    resolver = SOURCES.get(source)
-    if resolver is None:
-        raise InvalidData(f"未知取值来源 unknown value source {source!r}", field="value")
-    return resolver(conn, value, data)
+class Settings:
+    """The dated settings of one unit of work: the subsidy scale and the rules' dates."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._scales: dict[date, dict[str, Tier]] = {}
+
+    def resolve(self, source: str, value: str, data: Mapping[str, object]) -> dict[str, object]:
+        """The values a lookup field records, or InvalidData saying why it is refused."""
+        resolver = SOURCES.get(source)
+        if resolver is None:
+            raise InvalidData(f"未知取值来源 unknown value source {source!r}", field="value")
+        return resolver(self, value, data)
+
+    def load_example(self, by: str, at: datetime) -> bool:
+        return load_example(self._conn, by, at)
+
+    def scale_on(self, day: date) -> dict[str, Tier]:
+        """The scale in force on a day (read once per unit of work and day)."""
+        found = self._scales.get(day)
+        if found is None:
+            found = self._scales[day] = scale_on(self._conn, day)
+        return dict(found)
+
+    def set_tier(
+        self, effective_from: date, tier: str, label: str, amount: int, by: tuple[str, datetime]
+    ) -> None:
+        """One tier's amount from a date (an entry of the same day and tier is replaced)."""
+        self._scales.clear()
+        self._conn.execute(
+            subsidy_scale.delete().where(
+                subsidy_scale.c.effective_from == effective_from, subsidy_scale.c.tier == tier
+            )
+        )
+        self._conn.execute(
+            subsidy_scale.insert().values(
+                effective_from=effective_from,
+                tier=tier,
+                label=label,
+                amount=amount,
+                example=False,
+                set_by=by[0],
+                set_at=by[1],
+            )
+        )
+
+    def oral_agreements_from(self) -> date:
+        return oral_agreements_from(self._conn)
+
+    def set_value(self, key: str, value: str, by: tuple[str, datetime]) -> None:
+        self._conn.execute(settings.delete().where(settings.c.key == key))
+        self._conn.execute(
+            settings.insert().values(key=key, value=value, set_by=by[0], set_at=by[1])
+        )

@@ -23,11 +23,13 @@ from sqlalchemy.engine import Connection, Engine
 from casework.clock import Clock
 from casework.domain.model import Case, Data
 from casework.engine import Engine as Machines
-from casework.storage.calendars import load_calendar
+from casework.storage.calendars import Calendars
+from casework.storage.claims import Claims
 from casework.storage.db import run_write
-from casework.storage.directory import UserDirectory, office_exists
+from casework.storage.directory import Offices, UserDirectory
 from casework.storage.repository import CaseRepository
-from casework.storage.settings import resolve
+from casework.storage.screenings import Screenings
+from casework.storage.settings import Settings
 from casework.time.calendar import Calendar
 
 T = TypeVar("T")
@@ -48,6 +50,11 @@ class UnitOfWork:
         self._machines = machines
         self.cases = CaseRepository(conn, self.now)
         self.users = UserDirectory(conn)
+        self.offices = Offices(conn)
+        self.settings = Settings(conn)
+        self.screenings = Screenings(conn)
+        self.calendars = Calendars(conn)
+        self.claims = Claims(conn)
 
     @property
     def machines(self) -> Machines:
@@ -61,17 +68,17 @@ class UnitOfWork:
 
     def calendar(self) -> Calendar:
         if self._calendar is None:
-            self._calendar = load_calendar(self.conn)
+            self._calendar = self.calendars.load()
         return self._calendar
 
     def user_role(self, username: str) -> str | None:
         return self.users.role_of(username)
 
     def resolve(self, source: str, value: str, data: Data) -> Mapping[str, object]:
-        return resolve(self.conn, source, value, data)
+        return self.settings.resolve(source, value, data)
 
     def office_exists(self, code: str) -> bool:
-        return office_exists(self.conn, code)
+        return self.offices.exists(code)
 
     def case_with_ref(self, kind: str, office: str, ref: str) -> Case | None:
         return self.cases.with_ref(kind, office, ref)

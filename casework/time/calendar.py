@@ -82,9 +82,9 @@ class Calendar:
 
             return bool(is_workday(day))
         raise CalendarMissing(
-            f"no holiday arrangement is known for {day.year} (needed for {day.isoformat()}); "
-            f"an admin can add one with `casework calendar add FILE` "
-            "(see `casework calendar add --help` for the format)",
+            f"尚无 {day.year} 年的节假日安排（计算 {day.isoformat()} 时需要）(no holiday "
+            f"arrangement is known for {day.year})；管理员可添加该年的节假日文件"
+            "（calendar add，格式见其帮助）",
             day.year,
         )
 
@@ -129,37 +129,37 @@ def parse_holiday_file(text: str, source: str = "file") -> list[DayEntry]:
             continue
         parts = line.split(None, 2)
         if len(parts) < 2:
-            problems.append(f"line {number}: expected 'DATE[..DATE] holiday|workday [name]'")
+            problems.append(f"第 {number} 行：应为 'DATE[..DATE] holiday|workday [名称]'")
             continue
         span, kind = parts[0], parts[1].lower()
         name = parts[2].strip() if len(parts) > 2 else ""
         if kind not in DAY_KINDS:
-            problems.append(f"line {number}: {parts[1][:20]!r} is not holiday or workday")
+            problems.append(f"第 {number} 行：{parts[1][:20]!r} 不是 holiday 或 workday")
             continue
         try:
             first_text, _, last_text = span.partition("..")
             first = date.fromisoformat(first_text)
             last = date.fromisoformat(last_text) if last_text else first
         except ValueError:
-            problems.append(f"line {number}: {span[:30]!r} is not a date or FROM..TO range")
+            problems.append(f"第 {number} 行：{span[:30]!r} 不是日期或 FROM..TO 范围")
             continue
         if last < first or (last - first).days > 60:
-            problems.append(f"line {number}: range {span} is backwards or longer than 60 days")
+            problems.append(f"第 {number} 行：范围 {span} 颠倒或超过 60 日")
             continue
         day = first
         while day <= last:
             previous = entries.get(day)
             if previous is not None and previous.kind != kind:
-                problems.append(f"line {number}: {day} is both holiday and workday")
+                problems.append(f"第 {number} 行：{day} 既是 holiday 又是 workday")
             entries[day] = DayEntry(day, kind, name)
             day += timedelta(days=1)
     if problems:
         shown = "; ".join(problems[:5]) + (
-            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+            f"；另有 {len(problems) - 5} 处" if len(problems) > 5 else ""
         )
-        raise InvalidData(f"holiday file {source}: {shown}")
+        raise InvalidData(f"节假日文件 {source}：{shown}", field="holiday_file")
     if not entries:
-        raise InvalidData(f"holiday file {source} lists no days")
+        raise InvalidData(f"节假日文件 {source} 没有列出任何日期", field="holiday_file")
     return sorted(entries.values(), key=lambda e: e.day)
 
 

@@ -1,0 +1,61 @@
+"""Administration: offices, users, holiday files; and the screening ledger's entries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from casework.api.base import Base
+from casework.services import admin, screening
+from casework.services.admin import OfficeResult, UserResult
+from casework.services.settings import HolidayFileAdded, add_holiday_file
+from casework.storage.screenings import ScreeningJSON
+
+
+class AdminCommands(Base):
+    """Offices (单位), users (用户), holiday files (节假日) and screenings (排查)."""
+
+    def add_office(
+        self, code: str, name: str, level: str, kind: str | None = None
+    ) -> OfficeResult:
+        """Add an office (admin only); codes are stable ASCII identifiers used in case numbers."""
+        values = admin.office_values(code, name, level, kind)
+        return self.acting_write(lambda uow, actor: admin.add_office(uow, actor, values))
+
+    def add_user(self, username: str, name: str, role: str, office: str | None) -> UserResult:
+        """Add a user with one role and one office (an admin may be city-wide, without one)."""
+        admin.check_user(username, name, role, office)
+        return self.acting_write(
+            lambda uow, actor: admin.add_user(uow, actor, username, name, role, office)
+        )
+
+    def add_users(self, users: Sequence[tuple[str, str, str, str | None]]) -> list[UserResult]:
+        """Add many users at once (admin only): (username, name, role, office) each."""
+        for username, name, role, office in users:
+            admin.check_user(username, name, role, office)
+        return self.acting_write(
+            lambda uow, actor: [admin.add_user(uow, actor, *user) for user in users]
+        )
+
+    def calendar_add(self, path: str) -> HolidayFileAdded:
+        """Add a holiday file for years the chinesecalendar package does not know (admin)."""
+        return self.acting_write(lambda uow, actor: add_holiday_file(uow, actor, path))
+
+    def log_screening(
+        self,
+        office: str,
+        day: str | date,
+        kind: str,
+        found: int | str,
+        prevented: int | str,
+        campaign: str | None = None,
+        note: str | None = None,
+        ref: str | None = None,
+    ) -> ScreeningJSON:
+        """Record a dispute screening (矛盾纠纷排查) of an office."""
+        when = self.day(day, "date")
+        return self.acting_write(
+            lambda uow, actor: screening.log(
+                uow, actor, office, when, kind, (found, prevented), (campaign, note), ref
+            )
+        )

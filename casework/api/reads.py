@@ -1,0 +1,166 @@
+"""Reading cases, listings, the procedures, the directory and the history's audit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from casework.api.base import Base
+from casework.domain.model import Actor
+from casework.read import diagrams, directory
+from casework.read.due import due_list
+from casework.read.shapes import (
+    BackupJSON,
+    CalendarCoverage,
+    CaseJSON,
+    CaseRow,
+    DueRow,
+    EventJSON,
+    OfficeJSON,
+    ScreeningJSON,
+    UserJSON,
+    VerifyJSON,
+    WorkflowJSON,
+)
+from casework.read.views import case_history, list_cases, show_case
+from casework.storage.calendars import load_calendar
+from casework.storage.db import open_engine, reading
+from casework.time.calendar import Calendar
+
+
+class Reads(Base):
+    """What casework shows: cases, what is due, screenings, procedures, the directory."""
+
+    def show(
+        self, case_no: str, reveal: bool = False, as_of: str | date | None = None
+    ) -> CaseJSON:
+        """The whole case as the contract's ``case show`` JSON; ``due`` as of a day (today)."""
+        day = self.day(as_of)
+        with self.read() as (conn, actor):
+            return show_case(conn, self.machines, case_no, actor, reveal, day)
+
+    def history(self, case_no: str) -> list[EventJSON]:
+        """The case's events in order."""
+        with self.read() as (conn, actor):
+            return case_history(conn, self.machines, case_no, actor)
+
+    def allowed(self, case_no: str) -> list[str]:
+        """Trigger names the acting user may fire on the case now."""
+        return list(self.show(case_no)["triggers"])
+
+    def cases(
+        self,
+        kind: str | None = None,
+        state: str | None = None,
+        office: str | None = None,
+        limit: int | None = None,
+        overdue: bool = False,
+        as_of: str | date | None = None,
+    ) -> list[CaseRow]:
+        """Cases, newest first; with ``overdue``, only those past a deadline on ``as_of``.
+        ``kind`` and ``state`` may be given by name or by Chinese label (``调解中``)."""
+        day = self.day(as_of) if overdue else None
+        with self.read() as (conn, actor):
+            return list_cases(conn, self.machines, actor, kind, state, office, limit, day)
+
+    def due(
+        self,
+        within: int = 7,
+        office: str | None = None,
+        kind: str | None = None,
+        as_of: str | date | None = None,
+    ) -> list[DueRow]:
+        """What falls due within ``within`` days and what is late on ``as_of``, most urgent
+        first: ``[{case_no, kind, office, state, date, rule, overdue, days_left, ...}]``."""
+        day = self.day(as_of)
+        with self.read() as (conn, actor):
+            return due_list(conn, self.machines, actor, day, within, office, kind)
+
+    def screenings(
+        self,
+        office: str | None = None,
+        start: str | date | None = None,
+        end: str | date | None = None,
+        kind: str | None = None,
+    ) -> list[ScreeningJSON]:
+        """Screening entries, newest first."""
+        from casework.read.screening import list_entries
+
+        first = self.day(start, "from") if start is not None else None
+        last = self.day(end, "to") if end is not None else None
+        with self.read() as (conn, actor):
+            return list_entries(conn, actor, office, first, last, kind)
+
+    # -- the calendar, the directory ------------------------------------------------------
+
+    def calendar(self) -> Calendar:
+        """The working-day calendar this database uses."""
+        with self.read() as (conn, _):
+            return load_calendar(conn)
+
+    def calendar_show(self) -> CalendarCoverage:
+        """The years covered, by the package or by added holiday files."""
+        with self.read() as (conn, _):
+            return directory.calendar_coverage(conn)
+
+    def offices(self) -> list[OfficeJSON]:
+        """All offices, city-level first."""
+        with self.read() as (conn, _):
+            return directory.list_offices(conn)
+
+    def users(self) -> list[UserJSON]:
+        """All users by office."""
+        with self.read() as (conn, _):
+            return directory.list_users(conn)
+
+    def whoami(self) -> Actor | None:
+        """The acting user, or None when none is set."""
+        with self.read() as (_, actor):
+            return actor
+
+    # -- trust ----------------------------------------------------------------------------
+
+    def verify(self) -> VerifyJSON:
+        """Walk every case's hash chain and replay its history; lists what is wrong."""
+        from casework.read.audit import verify_json
+
+        with self.read() as (conn, _):
+            return verify_json(conn, self.machines.registry)
+
+    def backup(self, target: str) -> BackupJSON:
+        """A checked, consistent copy of a SQLite database (PostgreSQL: use pg_dump), with
+        the audit of the copy."""
+        from casework.backup import backup_sqlite
+        from casework.read.audit import verify_json
+
+        copied = backup_sqlite(self.engine, target)
+        copy = open_engine(str(copied["backup"]))
+        try:
+            with reading(copy) as conn:
+                audit = verify_json(conn, self.machines.registry)
+        finally:
+            copy.dispose()
+        result = BackupJSON(
+            backup=str(copied["backup"]),
+            bytes=int(copied["bytes"]),
+            integrity=str(copied["integrity"]),
+            cases=audit["cases"],
+            events=audit["events"],
+            audit_ok=audit["ok"],
+        )
+        if not audit["ok"]:
+            result["audit"] = audit
+        return result
+
+    # -- procedures -----------------------------------------------------------------------
+
+    def workflows(self) -> list[WorkflowJSON]:
+        """Every procedure, described."""
+        return [diagrams.describe(wf) for wf in self.machines.registry]
+
+    def workflow(self, kind: str) -> WorkflowJSON:
+        """One procedure, described (by name or Chinese label)."""
+        return diagrams.describe(self.machines.workflow(kind))
+
+    def mermaid(self, kind: str) -> str:
+        """One procedure as a Mermaid state diagram."""
+        return diagrams.mermaid(self.machines.workflow(kind))

@@ -1,0 +1,103 @@
+"""Figures and exports: the metric catalogue, the items behind a figure, on-time replies and
+case exports. The modules behind them are imported when first used, not at start-up."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from casework.api.base import Base
+from casework.read.scope import Scope, check_period, office_scope
+from casework.read.shapes import ExplainJSON, ExportSummary, OnTimeJSON, StatsJSON
+
+
+class Statistics(Base):
+    """The statistics (统计) of stored cases and screenings, and exports of cases."""
+
+    def stats_scope(
+        self,
+        start: str | date | None = None,
+        end: str | date | None = None,
+        as_of: str | date | None = None,
+        office: str | None = None,
+    ) -> Scope:
+        """A period of local dates (default: 1 January of this year to today), as the database
+        stood at the end of ``as_of`` (default: as it stands), of one office or all."""
+        today = self.today()
+        first = self.day(start, "from") if start is not None else date(today.year, 1, 1)
+        last = self.day(end, "to") if end is not None else today
+        day = self.day(as_of) if as_of is not None else None
+        return Scope(first, last, day, office)
+
+    def stats(
+        self,
+        start: str | date | None = None,
+        end: str | date | None = None,
+        by: str | None = None,
+        as_of: str | date | None = None,
+        office: str | None = None,
+        metrics: list[str] | None = None,
+    ) -> StatsJSON:
+        """The metric catalogue for a period (this year to date), optionally grouped by
+        office, month, quarter or kind; a town user's figures cover their own office."""
+        from casework.read.stats import catalogue, compute
+
+        scope = self.stats_scope(start, end, as_of, office)
+        with self.read() as (conn, actor):
+            scope = dataclasses.replace(
+                scope, office=office_scope(conn, actor, scope.office, "统计")
+            )
+            return compute(conn, catalogue(self.machines.registry), scope, metrics, by)
+
+    def explain(
+        self,
+        metric: str,
+        start: str | date | None = None,
+        end: str | date | None = None,
+        as_of: str | date | None = None,
+        office: str | None = None,
+    ) -> ExplainJSON:
+        """The cases or screening entries behind one figure."""
+        from casework.read.stats import catalogue, explain
+
+        scope = self.stats_scope(start, end, as_of, office)
+        with self.read() as (conn, actor):
+            scope = dataclasses.replace(
+                scope, office=office_scope(conn, actor, scope.office, "统计")
+            )
+            return explain(conn, catalogue(self.machines.registry), metric, scope)
+
+    def replied_on_time(self, start: str | date, end: str | date) -> OnTimeJSON:
+        """``petition.replied_on_time`` for a period: ``{value, replied, items, late}``."""
+        from casework.read.ontime import first_replies
+        from casework.storage.calendars import load_calendar
+
+        first, last = self.day(start, "from"), self.day(end, "to")
+        check_period(first, last)
+        wf = self.machines.registry.get("petition")
+        with self.read() as (conn, _):
+            found = first_replies(conn, wf, load_calendar(conn), first, last)
+        return found.as_json(first, last)
+
+    def export_cases(
+        self,
+        out: str,
+        kind: str | None = None,
+        start: str | date | None = None,
+        end: str | date | None = None,
+        office: str | None = None,
+        columns: str | None = None,
+        reveal: bool = False,
+    ) -> ExportSummary:
+        """Write cases to FILE.csv, .xlsx or .json; personal data masked unless revealed."""
+        from casework.read import export
+
+        chosen = export.choose_columns(columns)
+        name = self.machines.workflow(kind).name if kind is not None else None
+        first = self.day(start, "from") if start is not None else None
+        last = self.day(end, "to") if end is not None else None
+        check_period(first, last, "导出期间")
+        with self.read() as (conn, actor):
+            data = export.rows(conn, actor, chosen, reveal, name, first, last, office)
+            count = export.write(out, chosen, data)
+        return ExportSummary(out=out, rows=count, columns=chosen, revealed=reveal)

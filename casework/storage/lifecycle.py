@@ -1,0 +1,103 @@
+"""What a database holds, whether the demo built it, and replacing one that it did.
+
+The demo year builds only a database it created itself: one with no casework schema yet, or
+one it marked as its own when it built it (a ``settings`` row holding the year, the seed and,
+once built, how many cases, events and users it made). It replaces only such a database, and
+only while it still holds exactly what the demo made: a database with users or cases of its
+own is never replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import Engine
+
+from casework.storage.db import database_url, open_engine, sqlite_path
+from casework.storage.tables import cases, events, metadata, settings, users
+
+DEMO_KEY = "demo.database"
+
+
+@dataclass(frozen=True)
+class DemoMark:
+    """The demo's mark on a database it built: ``state`` is building or built."""
+
+    year: int
+    seed: int
+    state: str
+    cases: int = 0
+    events: int = 0
+    users: int = 0
+
+    def as_text(self) -> str:
+        return json.dumps(self.__dict__, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What a database holds, as far as the demo is concerned."""
+
+    schema: bool
+    cases: int = 0
+    events: int = 0
+    users: int = 0
+    mark: DemoMark | None = None
+
+    def untouched(self) -> bool:
+        """A demo database holding exactly what the demo made (or one still being built)."""
+        mark = self.mark
+        if mark is None:
+            return False
+        if mark.state != "built":
+            return True
+        return (self.cases, self.events, self.users) == (mark.cases, mark.events, mark.users)
+
+
+def contents(engine: Engine) -> Contents:
+    """What the database holds: no schema, or its counts and the demo's mark."""
+    with engine.connect() as conn:
+        names = set(inspect(conn).get_table_names())
+        if "alembic_version" not in names or "cases" not in names:
+            return Contents(schema=False)
+        count = {
+            t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+            for t in (cases, events, users)
+        }
+        row = conn.execute(select(settings.c.value).where(settings.c.key == DEMO_KEY)).first()
+    mark = None
+    if row is not None:
+        try:
+            mark = DemoMark(**json.loads(row.value))
+        except (ValueError, TypeError):
+            mark = None
+    return Contents(True, count["cases"], count["events"], count["users"], mark)
+
+
+def set_mark(engine: Engine, mark: DemoMark, at: datetime) -> None:
+    """Mark the database as the demo's own (replacing an earlier mark)."""
+    with engine.begin() as conn:
+        conn.execute(settings.delete().where(settings.c.key == DEMO_KEY))
+        conn.execute(
+            settings.insert().values(key=DEMO_KEY, value=mark.as_text(), set_by="demo", set_at=at)
+        )
+
+
+def wipe(target: str, engine: Engine) -> Engine:
+    """Replace a demo database by an empty one: its SQLite file is removed, or its casework
+    tables dropped on PostgreSQL. Returns an engine on the empty database."""
+    engine.dispose()
+    path = sqlite_path(database_url(target))
+    if path is not None:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        return open_engine(target, must_exist=False, durable=False)
+    with engine.begin() as conn:
+        metadata.drop_all(conn)
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    return engine

@@ -1,0 +1,256 @@
+"""What the subsidy's rules and listings read: the facts of many mediation cases at once, the
+cases archived in a quarter and a quarter's claims.
+
+Facts are gathered for a whole set of cases in a few queries, each ``IN`` list cut to the
+database's limit on bound variables (:func:`casework.storage.db.chunk_size`): the events, the
+documents, whether each mediator is registered, and the claims of each case and of the cases
+linked to it (the same dispute). Both ``subsidy check`` and ``subsidy draft`` use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Row
+
+from casework.domain.model import Case, CaseFile, Document, Event, Lazy
+from casework.domain.steps import guard_view
+from casework.domain.subsidy import CLAIM_KIND, Facts
+from casework.storage.calendars import load_calendar
+from casework.storage.db import chunk_size
+from casework.storage.repository import chunks, event_of
+from casework.storage.tables import case_links, cases, documents, events, users
+from casework.time.calendar import Calendar
+from casework.time.local import as_utc
+from casework.time.periods import Quarter
+from workflows import Registry, default_registry
+from workflows.spec import Workflow
+
+MEDIATION = "mediation"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A subsidy claim (a ``subsidy_claim`` case) of a quarter."""
+
+    id: int
+    case_no: str
+    office: str
+    state: str
+    data: Mapping[str, object]
+
+
+def archived_in(conn: Connection, quarter: Quarter, office: str | None = None) -> list[str]:
+    """Mediation cases with an ``archive`` event inside the quarter, by case number."""
+    query = (
+        select(cases.c.case_no)
+        .join(events, events.c.case_id == cases.c.id)
+        .where(
+            cases.c.kind == MEDIATION,
+            events.c.trigger == "archive",
+            events.c.occurred_on.between(quarter.first_day, quarter.last_day),
+        )
+    )
+    if office is not None:
+        query = query.where(cases.c.office_code == office)
+    return sorted({r.case_no for r in conn.execute(query)})
+
+
+def claims_in(
+    conn: Connection, quarter: Quarter, states: Sequence[str], office: str | None = None
+) -> list[Claim]:
+    """The quarter's claims in the given states, by case number."""
+    query = (
+        select(cases.c.id, cases.c.case_no, cases.c.office_code, cases.c.state, cases.c.data)
+        .where(
+            cases.c.kind == CLAIM_KIND,
+            cases.c.state.in_(list(states)),
+            cases.c.ref.like(f"%@{quarter}"),
+        )
+        .order_by(cases.c.case_no)
+    )
+    if office is not None:
+        query = query.where(cases.c.office_code == office)
+    return [
+        Claim(r.id, r.case_no, r.office_code, r.state, r.data or {}) for r in conn.execute(query)
+    ]
+
+
+def facts_for(
+    conn: Connection, case_nos: Iterable[str], registry: Registry | None = None
+) -> dict[str, Facts]:
+    """The facts of each of these mediation cases, by case number; unknown numbers and cases
+    of other procedures are left out."""
+    wf = (registry or default_registry()).get(MEDIATION)
+    size = chunk_size(conn)
+    rows = _case_rows(conn, sorted(set(case_nos)), size)
+    ids = [r.id for r in rows]
+    history = _events_of(conn, ids, size)
+    papers = _documents_of(conn, ids, size)
+    names = {str((r.data or {})["mediator"]) for r in rows if (r.data or {}).get("mediator")}
+    mediators = _registered_mediators(conn, sorted(names), size)
+    linked = _linked_mediation(conn, ids, size)
+    claim_ids = sorted({*ids, *(other for pairs in linked.values() for other, _ in pairs)})
+    claims = _claims_of(conn, claim_ids, size)
+    calendar = cache(lambda: load_calendar(conn))
+    out: dict[str, Facts] = {}
+    for r in rows:
+        data = dict(r.data or {})
+        steps = history.get(r.id, [])
+        out[r.case_no] = Facts(
+            case_no=r.case_no,
+            case_id=r.id,
+            state=r.state,
+            data=data,
+            events=steps,
+            missing_documents=_missing(wf, r, steps, papers.get(r.id, []), calendar),
+            mediator_ok=str(data.get("mediator", "")) in mediators,
+            own_claims=claims.get(r.id, []),
+            linked_claims=[
+                (other_no, claim_no, state)
+                for other, other_no in linked.get(r.id, [])
+                for claim_no, state in claims.get(other, [])
+            ],
+        )
+    return out
+
+
+def _case_rows(conn: Connection, case_nos: Sequence[str], size: int) -> list[Row[Any]]:
+    query = select(
+        cases.c.id,
+        cases.c.case_no,
+        cases.c.office_code,
+        cases.c.title,
+        cases.c.state,
+        cases.c.version,
+        cases.c.data,
+        cases.c.head_hash,
+        cases.c.registered_at,
+    ).where(cases.c.kind == MEDIATION)
+    out: list[Row[Any]] = []
+    for part in chunks(case_nos, size):
+        out.extend(conn.execute(query.where(cases.c.case_no.in_(list(part)))))
+    return out
+
+
+def _events_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, list[Event]]:
+    out: dict[int, list[Event]] = {}
+    for part in chunks(ids, size):
+        for row in conn.execute(
+            select(events)
+            .where(events.c.case_id.in_(list(part)))
+            .order_by(events.c.case_id, events.c.seq)
+        ):
+            out.setdefault(row.case_id, []).append(event_of(row))
+    return out
+
+
+def _documents_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, list[Document]]:
+    out: dict[int, list[Document]] = {}
+    for part in chunks(ids, size):
+        for d in conn.execute(
+            select(documents)
+            .where(documents.c.case_id.in_(list(part)))
+            .order_by(documents.c.case_id, documents.c.id)
+        ):
+            out.setdefault(d.case_id, []).append(
+                Document(
+                    d.kind,
+                    d.file_name,
+                    d.sha256,
+                    d.actor,
+                    as_utc(d.occurred_at),
+                    as_utc(d.recorded_at),
+                    d.event_seq,
+                )
+            )
+    return out
+
+
+def _registered_mediators(conn: Connection, names: Sequence[str], size: int) -> set[str]:
+    """Which of these usernames are active users with the mediator role."""
+    found: set[str] = set()
+    for part in chunks(names, size):
+        found.update(
+            conn.execute(
+                select(users.c.username).where(
+                    users.c.username.in_(list(part)),
+                    users.c.role == "mediator",
+                    users.c.active.is_(True),
+                )
+            ).scalars()
+        )
+    return found
+
+
+def _linked_mediation(
+    conn: Connection, ids: Sequence[int], size: int
+) -> dict[int, list[tuple[int, str]]]:
+    """Mediation cases linked to each of these either way (links are stored both ways): the
+    same dispute, in the order they were linked."""
+    other = cases.alias("other")
+    out: dict[int, list[tuple[int, str]]] = {}
+    for part in chunks(ids, size):
+        rows = conn.execute(
+            select(case_links.c.case_id, other.c.id, other.c.case_no)
+            .select_from(case_links.join(other, other.c.id == case_links.c.other_case_id))
+            .where(case_links.c.case_id.in_(list(part)), other.c.kind == MEDIATION)
+            .order_by(case_links.c.id)
+        )
+        for r in rows:
+            pairs = out.setdefault(r.case_id, [])
+            if (r.id, r.case_no) not in pairs:
+                pairs.append((r.id, r.case_no))
+    return out
+
+
+def _claims_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, list[tuple[str, str]]]:
+    """Claims (not rejected) linked to each of these mediation cases, by claim number."""
+    claim = cases.alias("claim")
+    out: dict[int, list[tuple[str, str]]] = {}
+    for part in chunks(ids, size):
+        rows = conn.execute(
+            select(case_links.c.case_id, claim.c.case_no, claim.c.state)
+            .join(claim, claim.c.id == case_links.c.other_case_id)
+            .where(
+                case_links.c.case_id.in_(list(part)),
+                claim.c.kind == CLAIM_KIND,
+                claim.c.state != "rejected",
+            )
+            .order_by(claim.c.case_no)
+        )
+        for r in rows:
+            out.setdefault(r.case_id, []).append((r.case_no, r.state))
+    return out
+
+
+def _missing(
+    wf: Workflow | None,
+    row: Row[Any],
+    steps: Sequence[Event],
+    papers: Sequence[Document],
+    calendar: Callable[[], Calendar],
+) -> list[str]:
+    """The document kinds the case file still lacks, by the procedure's own rule."""
+    if wf is None or wf.case_file is None:
+        return []
+    registered = as_utc(row.registered_at)
+    case = Case(
+        row.id,
+        row.case_no,
+        MEDIATION,
+        row.office_code,
+        row.title,
+        row.state,
+        row.version,
+        row.data or {},
+        row.head_hash,
+        steps[-1].occurred_at if steps else registered,
+        registered,
+        file=CaseFile(Lazy(None, steps), Lazy(None, papers)),
+    )
+    return wf.case_file(guard_view(case, calendar))
