@@ -7,6 +7,7 @@ context, so no table row is ever touched by the library and nothing leaks per ca
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from transitions import Machine
@@ -94,6 +95,8 @@ class Engine:
         """The trigger if ``name`` (or its Chinese label) may fire from ``state``; otherwise a
         refusal naming the states it may fire from."""
         trig = wf.trigger_named(name)
+        if trig is not None and state in wf.sources_of(trig):
+            return trig
         here = wf.state(state).shown
         if trig is None:
             known = "、".join(f"{t.label} {t.name}" for t in wf.triggers)
@@ -103,23 +106,25 @@ class Engine:
                 field="trigger",
                 value=name[:40],
             )
-        sources = wf.sources_of(trig)
-        if state not in sources:
-            allowed = "、".join(wf.state(s).shown for s in sources)
-            raise IllegalTransition(
-                f"案件 {case_no} 当前为{here}，{trig.shown}只能在{allowed}状态进行"
-            )
-        return trig
+        allowed = "、".join(wf.state(s).shown for s in wf.sources_of(trig))
+        raise IllegalTransition(f"案件 {case_no} 当前为{here}，{trig.shown}只能在{allowed}状态进行")
 
-    def fire(self, wf: Workflow, trig: TriggerSpec, ctx: GuardContext) -> str:
-        """Run the trigger through the machine and return the new state, or refuse by rule."""
+    def fire(
+        self, wf: Workflow, trig: TriggerSpec, state: str, ctx: Callable[[], GuardContext]
+    ) -> str:
+        """Run the trigger through the machine and return the new state, or refuse by rule.
+
+        ``ctx`` makes the guards' view of the case; it is made only for a trigger with guards:
+        without them the machine's answer depends on the procedure, trigger and state alone,
+        and is asked once.
+        """
         if not trig.guards:
-            key = (wf.name, trig.name, ctx.state)
+            key = (wf.name, trig.name, state)
             known = self._unguarded.get(key)
             if known is None:
-                known = self._unguarded[key] = self._run(wf, trig, ctx)
+                known = self._unguarded[key] = self._run(wf, trig, ctx())
             return known
-        return self._run(wf, trig, ctx)
+        return self._run(wf, trig, ctx())
 
     def _run(self, wf: Workflow, trig: TriggerSpec, ctx: GuardContext) -> str:
         token = _Token(ctx.state, ctx)

@@ -64,7 +64,6 @@ LEDGER = (
 )
 
 
-
 def _not_concluded(other: LinkedCase) -> str | None:
     """信访工作条例 art. 35: a matter concluded on re-review (终结) is not accepted again on the
     same facts and reasons; local practice refuses it rather than merging it silently."""

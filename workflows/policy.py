@@ -8,6 +8,7 @@ holds the rules that hold across procedures, in one place.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 
 ROLES: Mapping[str, str] = {
     "clerk": "登记员",
@@ -35,6 +36,7 @@ SCREENING_ROLES = frozenset({"clerk", "supervisor", "mediator", "admin"})
 DELEGATING_ROLES = frozenset({"supervisor"})
 
 
+@cache
 def covered_roles(role: str) -> frozenset[str]:
     """The roles a user of ``role`` acts in."""
     return frozenset({role}) | COVERS.get(role, frozenset())

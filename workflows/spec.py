@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, Literal, Protocol
 
 from casework.errors import InvalidData
@@ -91,7 +91,7 @@ class FieldSpec:
         given by its code or by its Chinese label (``来访`` for ``visit``)."""
         text = raw.strip()
         if not text:
-            raise self.refuse(f"不能为空，应为{self.describe_zh()}", raw)
+            raise self.refuse(f"不能为空，应为 {self.describe_zh()}", raw)
         if _CONTROL.search(text):
             raise self.refuse("含有控制字符 (control characters)", raw)
         if len(text) > self.max_length:
@@ -108,15 +108,15 @@ class FieldSpec:
         for code, label in self.choices.items():
             if label == text:
                 return code
-        raise self.refuse(f"应为{self.describe_zh()}，不是 {text[:40]!r}", text[:40])
+        raise self.refuse(f"应为 {self.describe_zh()}，不是 {text[:40]!r}", text[:40])
 
     def _whole(self, text: str) -> int:
         if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 12:
-            raise self.refuse(f"应为{self.describe_zh()}，不是 {text[:40]!r}", text[:40])
+            raise self.refuse(f"应为 {self.describe_zh()}，不是 {text[:40]!r}", text[:40])
         value = int(text)
         low = self.minimum is not None and value < self.minimum
         if low or (self.maximum is not None and value > self.maximum):
-            raise self.refuse(f"应为{self.describe_zh()}，不是 {value}", value)
+            raise self.refuse(f"应为 {self.describe_zh()}，不是 {value}", value)
         return value
 
 
@@ -279,9 +279,19 @@ class TriggerSpec:
         """``「受理 accept」``: the trigger as messages name it."""
         return f"「{self.label} {self.name}」"
 
+    @cached_property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(self.roles)
+
+    @cached_property
+    def _event_only(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields if not f.on_case)
+
     def case_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The values of an event that become the case's data (derived ones included)."""
-        drop = {f.name for f in self.fields if not f.on_case}
+        drop = self._event_only
+        if not drop:
+            return dict(values)
         return {k: v for k, v in values.items() if k not in drop}
 
 
@@ -315,6 +325,8 @@ class Workflow:
     # Triggers that may be taken for a whole quarter's cases at once (subsidy claims: the town
     # check, the city approval, the payment), each from its one source state.
     bulk_triggers: tuple[str, ...] = ()
+    # The figures of the metric catalogue this procedure's cases give (see MetricSpec).
+    metrics: tuple[MetricSpec, ...] = ()
 
     @cached_property
     def _states(self) -> dict[str, StateSpec]:
@@ -362,8 +374,10 @@ class Workflow:
     def sources_of(self, trigger: TriggerSpec) -> tuple[str, ...]:
         """The trigger's from-states, with ``ANY_OPEN`` expanded to every non-terminal state."""
         known = self._sources.get(trigger.name)
-        return known if known is not None and self._triggers[trigger.name] is trigger else (
-            self._expand(trigger)
+        return (
+            known
+            if known is not None and self._triggers[trigger.name] is trigger
+            else (self._expand(trigger))
         )
 
     def _expand(self, trigger: TriggerSpec) -> tuple[str, ...]:
@@ -385,3 +399,59 @@ def last_event(ctx: GuardContext, trigger: str) -> EventView | None:
         if ev.trigger == trigger:
             return ev
     return None
+
+
+# -- statistics: what a procedure's figures count (casework.read.stats builds the catalogue) --
+
+
+@dataclass(frozen=True)
+class Registered:
+    """Each case of the procedure, once, on the local date it was registered."""
+
+
+@dataclass(frozen=True)
+class FirstEvent:
+    """Each case of the procedure, once, on the local date of its first event that fires one
+    of ``triggers`` or moves it into one of ``to_states`` (a change of state, not a stay)."""
+
+    triggers: tuple[str, ...] = ()
+    to_states: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A percentage with two decimals: metric ``numerator`` over metric ``denominator``."""
+
+    numerator: str
+    denominator: str
+
+
+@dataclass(frozen=True)
+class Computed:
+    """Items casework computes beyond one query, named by their source: ``replied_on_time``
+    (first replies judged against the limit running then), ``approved_claims`` (subsidy claims
+    approved for a quarter inside the period)."""
+
+    source: str
+
+
+MetricCounts = Registered | FirstEvent | Rate | Computed
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One figure of the metric catalogue (statistics.md).
+
+    ``kind`` ``count`` counts items, ``sum`` adds their values (a rate is declared by
+    ``counts=Rate(...)``); ``distinct_by`` counts items sharing that value once (one dispute,
+    one count, however many claims); ``order`` is the figure's place in the catalogue;
+    ``hidden`` figures are computed for others (a rate's denominator) but not reported alone.
+    """
+
+    name: str
+    label: str
+    counts: MetricCounts
+    kind: Literal["count", "sum"] = "count"
+    order: int = 1000
+    hidden: bool = False
+    distinct_by: str | None = None

@@ -15,9 +15,7 @@ from casework.storage.screenings import ScreeningJSON
 class AdminCommands(Base):
     """Offices (单位), users (用户), holiday files (节假日) and screenings (排查)."""
 
-    def add_office(
-        self, code: str, name: str, level: str, kind: str | None = None
-    ) -> OfficeResult:
+    def add_office(self, code: str, name: str, level: str, kind: str | None = None) -> OfficeResult:
         """Add an office (admin only); codes are stable ASCII identifiers used in case numbers."""
         values = admin.office_values(code, name, level, kind)
         return self.acting_write(lambda uow, actor: admin.add_office(uow, actor, values))

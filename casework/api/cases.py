@@ -54,7 +54,9 @@ class Batch:
     ) -> ScreeningJSON:
         """A screening of an office's area: ``counts`` (found, prevented), ``texts``
         (campaign, note)."""
-        return screening.log(self._uow, self._actor(username), office, day, kind, counts, texts, ref)
+        return screening.log(
+            self._uow, self._actor(username), office, day, kind, counts, texts, ref
+        )
 
     def prepare(
         self, steps: Sequence[Step], registrations: Sequence[tuple[str, Registration]] = ()

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from casework.time.calendar import Calendar
 from casework.demo.figures import TARGETS
 from casework.demo.people import OFFICE_WEIGHTS, TOWNS, mediators_of, party
+from casework.time.calendar import Calendar
 from casework.time.local import CST
 
 

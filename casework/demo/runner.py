@@ -24,7 +24,6 @@ from casework.demo.people import TOWNS, staff
 from casework.demo.plan import Op, Planned, by_day, plan_year
 from casework.domain.steps import DocumentStep, Registration, Step
 from casework.errors import CaseworkError
-from casework.services import screening
 from casework.storage.db import open_engine, sqlite_path
 from casework.storage.lifecycle import DemoMark, contents, set_mark, wipe
 from casework.time.local import CST
@@ -81,7 +80,8 @@ def prepare(target: str, force: bool, clock: DemoClock, year: int, seed: int) ->
     if held.schema and held.mark is None:
         engine.dispose()
         raise _refusal(
-            target, f"不是演示数据库（有 {held.cases} 件案件、{held.users} 个用户）(not a demo database)"
+            target,
+            f"不是演示数据库（有 {held.cases} 件案件、{held.users} 个用户）(not a demo database)",
         )
     if held.schema and held.cases and not force:
         engine.dispose()
@@ -158,11 +158,13 @@ class Runner:
         self.cw.batch(work)
 
     def _claims(self, op: Op) -> None:
-        quarter, step, office = op.args["quarter"], op.args["step"], op.args.get("office")
+        quarter, step = str(op.args["quarter"]), str(op.args["step"])
+        office: str | None = op.args.get("office")
         user = self.cw.acting(op.user)
         if step == "draft":
             user.subsidy.draft(quarter, office)
         elif step == "check":
+            assert office is not None
             self._reject(op.user, quarter, office)
             user.subsidy.advance_quarter(quarter, "check", {}, office)
         elif step == "approve":
@@ -170,7 +172,13 @@ class Runner:
             tiers = [t for t, _ in TIERS]
             weights = [w for _, w in TIERS]
             steps = [
-                Step(c["case_no"], "approve", {"tier": self.rng.choices(tiers, weights)[0]}, None, op.at)
+                Step(
+                    c["case_no"],
+                    "approve",
+                    {"tier": self.rng.choices(tiers, weights)[0]},
+                    None,
+                    op.at,
+                )
                 for c in targets
             ]
             user.advance_many(steps)
@@ -195,7 +203,9 @@ class Runner:
         if len(chosen) < count:
             raise RuntimeError(f"{office} {quarter}: too few claims to send {count} back")
         reasons = ("调解协议书缺当事人签名", "卷宗材料不规范，需补正", "回访记录不完整")
-        api.advance_many([Step(no, "reject", {"reason": self.rng.choice(reasons)}) for no in chosen])
+        api.advance_many(
+            [Step(no, "reject", {"reason": self.rng.choice(reasons)}) for no in chosen]
+        )
 
 
 def _apply(b: Batch, op: Op) -> None:
@@ -262,7 +272,9 @@ def run_demo(
         ops = [op for op in ops if op.at.astimezone(CST).date() <= until]
     Runner(cw, clock, seed, year).run(ops, (lambda n: progress(n, len(ops))) if progress else None)
     clock.evening_of(date(year, 12, 31))
-    rows = compare(lambda name, start, end: cw.stats(start, end, metrics=[name])["metrics"][name], year)
+    rows = compare(
+        lambda name, start, end: cw.stats(start, end, metrics=[name])["metrics"][name], year
+    )
     held = contents(cw.engine)
     set_mark(cw.engine, DemoMark(year, seed, "built", held.cases, held.events, held.users), clock())
     path = sqlite_path(cw.engine.url.render_as_string(False))

@@ -78,12 +78,13 @@ def checked_values(
     fields: Sequence[FieldSpec],
     raw: Mapping[str, str],
     note: str | None,
-    subject: str,
+    subject: object,
     data: Data,
     directory: Directory,
 ) -> dict[str, object]:
-    """The checked values of a trigger or registration; ``subject`` names it in messages."""
-    known = {f.name for f in fields}
+    """The checked values of a trigger or registration; ``subject`` (its ``str``) names it
+    in messages."""
+    known = {f.name for f in fields} if raw else set()
     for key in raw:
         if key not in known:
             accepted = "、".join(f"{f.label} {f.name}" for f in fields) or "无 (none)"
@@ -122,6 +123,4 @@ def _check_user(spec: FieldSpec, username: str, directory: Directory) -> None:
         raise spec.refuse(f" {username[:40]!r} 不是已登记的用户 (not a registered user)", username)
     if role != spec.role:
         need = f"{ROLES.get(spec.role or '', '')} {spec.role}"
-        raise spec.refuse(
-            f" {username!r} 是 {ROLES.get(role, role)} {role}，不是 {need}", username
-        )
+        raise spec.refuse(f" {username!r} 是 {ROLES.get(role, role)} {role}，不是 {need}", username)

@@ -43,9 +43,7 @@ def check_id_number(text: str) -> str:
 
 def _bad_id(text: str, why: str) -> InvalidData:
     shown = _safe(text)
-    return InvalidData(
-        f"身份证号 ID number {shown} {why}", field="party.id_number", value=shown
-    )
+    return InvalidData(f"身份证号 ID number {shown} {why}", field="party.id_number", value=shown)
 
 
 def check_phone(text: str) -> str:

@@ -18,7 +18,8 @@ def parse_party(spec: str) -> Party:
     parts = spec.replace("：", ":").split(":")
     if len(parts) < 2 or len(parts) > 4:
         raise InvalidData(
-            f"当事人 party {spec[:40]!r} 应写作 角色:姓名[:身份证号[:电话]] (ROLE:NAME[:ID[:PHONE]])",
+            f"当事人 party {spec[:40]!r} 应写作 角色:姓名[:身份证号[:电话]]"
+            " (ROLE:NAME[:ID[:PHONE]])",
             field="party",
             value=spec[:40],
         )

@@ -68,7 +68,7 @@ def refusal(actor: Actor, trig: TriggerSpec, case_office: str) -> str | None:
 
     The general rule that town users act only on their own office is checked separately.
     """
-    if not actor.roles & set(trig.roles):
+    if not actor.roles & trig.role_set:
         return needs(trig.roles)
     if actor.role == "admin":
         return None

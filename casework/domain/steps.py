@@ -160,6 +160,18 @@ class GuardView:
         return self._calendar()
 
 
+class _Subject:
+    """How a refusal names what took the values, built only when there is a refusal."""
+
+    __slots__ = ("args", "template")
+
+    def __init__(self, template: str, *args: str) -> None:
+        self.template, self.args = template, args
+
+    def __str__(self) -> str:
+        return self.template.format(*self.args)
+
+
 def guard_view(
     case: Case, calendar: Callable[[], DayCounter], at: datetime | None = None
 ) -> GuardView:
@@ -258,11 +270,13 @@ def advance(case: Case, step: Step, actor: Actor, ports: Ports) -> Stepped:
     trig = machines.trigger_from(wf, case.case_no, case.state, step.trigger)
     may_take(actor, trig, case, wf)
     note = optional_text(step.note, "note")
-    subject = f"案件 {case.case_no} 的{trig.shown}"
+    subject = _Subject("案件 {} 的{}", case.case_no, trig.shown)
     values = checked_values(trig.fields, step.values, note, subject, case.data, ports)
     when = occurred(step.at, ports.now(), case.last_at)
     not_before(case, when)
-    new_state = machines.fire(wf, trig, GuardView(case, values, when, ports.calendar))
+    new_state = machines.fire(
+        wf, trig, case.state, lambda: GuardView(case, values, when, ports.calendar)
+    )
     event = _event(case, trig.name, new_state, actor, (when, ports.now()), note, values, ref)
     kept = trig.case_values(values)
     return Stepped(_moved(case, event, {**case.data, **kept} if kept else case.data), event)
@@ -321,7 +335,7 @@ def register(
         validate_party(p if isinstance(p, Party) else parse_party(p), wf.party_roles)
         for p in item.parties
     )
-    subject = f"登记「{wf.label} {wf.name}」"
+    subject = _Subject("登记「{} {}」", wf.label, wf.name)
     data = checked_values(wf.register_fields, item.values, None, subject, {}, ports)
     when = occurred(item.at, ports.now(), None)
     origin = _origin(wf, item.link, actor, ports) if item.link else None

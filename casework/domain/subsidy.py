@@ -9,7 +9,7 @@ from a date) carries its effective date, kept as a dated setting.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import NotRequired, TypedDict
 
@@ -79,12 +79,23 @@ class Facts:
     mediator_ok: bool
     own_claims: Sequence[tuple[str, str]]  # (claim case_no, state), rejected ones left out
     linked_claims: Sequence[tuple[str, str, str]]  # (mediation case_no, claim case_no, state)
+    linked: Sequence[str] = ()  # the mediation cases linked to this one: the same dispute
 
     def first(self, trigger: str) -> EventView | None:
         return next((e for e in self.events if e.trigger == trigger), None)
 
     def last(self, trigger: str) -> EventView | None:
         return next((e for e in reversed(self.events) if e.trigger == trigger), None)
+
+    def with_drafted(self, drafted: Mapping[str, str]) -> Facts:
+        """These facts with the claims drafted since they were read (``drafted``: mediation
+        case -> claim number), as a quarter's draft sees the claims it made before."""
+        own = [*self.own_claims]
+        if self.case_no in drafted:
+            own.append((drafted[self.case_no], "drafted"))
+        linked = [*self.linked_claims]
+        linked += [(no, drafted[no], "drafted") for no in self.linked if no in drafted]
+        return replace(self, own_claims=own, linked_claims=linked)
 
     @property
     def archived_on(self) -> date | None:

@@ -25,9 +25,7 @@ LABELS: Mapping[str, str] = {
 }
 
 
-def clean_text(
-    value: str, field: str, *, max_length: int = 2000, required: bool = True
-) -> str:
+def clean_text(value: str, field: str, *, max_length: int = 2000, required: bool = True) -> str:
     """Stripped text without control characters, within a length; refused otherwise."""
     text = value.strip()
     label = LABELS.get(field, field)

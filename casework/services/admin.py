@@ -81,9 +81,7 @@ def office_values(code: str, name: str, level: str, kind: str | None) -> OfficeR
 def add_office(uow: UnitOfWork, actor: Actor, values: OfficeResult) -> OfficeResult:
     check_admin(actor, "新增单位")
     if uow.offices.exists(values["code"]):
-        raise InvalidData(
-            f"单位 office {values['code']!r} 已存在 (exists already)", field="code"
-        )
+        raise InvalidData(f"单位 office {values['code']!r} 已存在 (exists already)", field="code")
     row: dict[str, str | None] = {
         "code": values["code"],
         "name": values["name"],
@@ -109,9 +107,7 @@ def check_user(username: str, name: str, role: str, office: str | None) -> str:
             f"角色 role {role[:20]!r} 未知，应为 {listed}", field="role", value=role[:20]
         )
     if office is None and role != "admin":
-        raise InvalidData(
-            f"「{ROLES[role]} {role}」需要所属单位 (an office)", field="office"
-        )
+        raise InvalidData(f"「{ROLES[role]} {role}」需要所属单位 (an office)", field="office")
     return clean_text(name, "name", max_length=200)
 
 

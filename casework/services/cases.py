@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from casework.domain.model import Actor
+from casework.domain.policy import listing_scope
 from casework.domain.results import (
     AdvanceResult,
     DocumentResult,
@@ -30,7 +31,6 @@ from casework.domain.steps import (
     register,
 )
 from casework.domain.text import clean_ref
-from casework.domain.policy import listing_scope
 from casework.errors import CaseworkError, NotFound
 from casework.storage.uow import UnitOfWork
 
@@ -112,9 +112,7 @@ def register_one(
     ids = [p.id_number for p in done.case.parties if p.id_number]
     if related and ids and not done.existing:
         found = [
-            RelatedCase(
-                case_no=no, state=state, state_label=wf.state(state).label, title=title
-            )
+            RelatedCase(case_no=no, state=state, state_label=wf.state(state).label, title=title)
             for no, state, title in uow.cases.related(wf.name, done.case.case_no, ids)
         ]
     return registered(wf, done, found)

@@ -225,7 +225,9 @@ class RowBuilder:
                 break
         when = steps[at_index].at if at_index < len(steps) else (steps[-1].at if steps else plan.at)
         docs = [
-            PlannedStep(DOCUMENT, when, True, self._column("documents"), document=(kind, None, None))
+            PlannedStep(
+                DOCUMENT, when, True, self._column("documents"), document=(kind, None, None)
+            )
             for kind in plan.documents
         ]
         return steps[:at_index] + docs + steps[at_index:]
@@ -242,7 +244,9 @@ class RowBuilder:
             actor = self._pick(case, step)
             values = self._values(step)
             note = self._note(step.note, actor)
-            return advance(case, Step(case.case_no, step.trigger, values, note, at, ref), actor, self.uow)
+            return advance(
+                case, Step(case.case_no, step.trigger, values, note, at, ref), actor, self.uow
+            )
         except RowError:
             raise
         except CaseworkError as exc:
@@ -556,5 +560,3 @@ def _finish(run: Run, skip_bad: bool, rejects: Rejects | None, ledger: Ledger) -
         summary["rejects"] = rejects.path if bad else None
     summary["bad_rows"] = [b.as_json() for b in bad]
     return summary
-
-

@@ -110,9 +110,7 @@ def bulk_source(wf: Workflow, trigger: str) -> str:
     """The one state a bulk step of a quarter's claims is taken from."""
     trig = wf.trigger(trigger)
     if trig is None or trigger not in wf.bulk_triggers:
-        listed = "、".join(
-            f"{t.label} {t.name}" for t in wf.triggers if t.name in wf.bulk_triggers
-        )
+        listed = "、".join(f"{t.label} {t.name}" for t in wf.triggers if t.name in wf.bulk_triggers)
         raise InvalidData(
             f"可批量进行的操作为 {listed}，不是 {trigger[:20]!r}", field="trigger", value=trigger
         )

@@ -69,10 +69,7 @@ def _converter(column: Any) -> Convert | None:
 def _plan(table: Table, names: tuple[str, ...]) -> tuple[str, tuple[Convert | None, ...]]:
     """The INSERT statement for these columns and each column's conversion."""
     columns = [table.c[name] for name in names]
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(names)}) "
-        f"VALUES ({', '.join('?' * len(names))})"
-    )
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     return sql, tuple(_converter(c) for c in columns)
 
 

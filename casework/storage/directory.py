@@ -30,9 +30,7 @@ _OFFICE = select(offices.c.code).where(offices.c.code == bindparam("code"))
 def load_actor(conn: Connection, username: str | None) -> Actor:
     """The acting user, or a refusal when none was named or it is unknown or inactive."""
     if not username:
-        raise NotAllowed(
-            "此操作会更改数据，需指明操作用户 (name the acting user)", field="user"
-        )
+        raise NotAllowed("此操作会更改数据，需指明操作用户 (name the acting user)", field="user")
     row = conn.execute(_LOAD_ACTOR, {"username": username}).first()
     if row is None:
         raise NotFound(f"未知用户 unknown user {username[:64]!r}", field="user", value=username)
@@ -52,24 +50,39 @@ def require_office(conn: Connection, code: str, field: str = "office") -> str:
     return code
 
 
+_ALL_USERS = select(
+    users.c.username,
+    users.c.name,
+    users.c.role,
+    users.c.office_code,
+    users.c.active,
+    offices.c.level,
+).select_from(users.outerjoin(offices, users.c.office_code == offices.c.code))
+
+
 class UserDirectory:
-    """The active users of one unit of work, read once when first needed."""
+    """The users of one unit of work, read at once when first needed (a batch's steps are
+    taken by many users; a city has a few hundred)."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._roles: dict[str, str] | None = None
         self._names: dict[str, list[str]] = {}
         self._actors: dict[str, Actor] = {}
+        self._inactive: set[str] = set()
 
     def _load(self) -> dict[str, str]:
         if self._roles is None:
-            rows = self._conn.execute(
-                select(users.c.username, users.c.name, users.c.role).where(users.c.active.is_(True))
-            )
             self._roles = {}
-            for r in rows:
+            for r in self._conn.execute(_ALL_USERS):
+                if not r.active:
+                    self._inactive.add(r.username)
+                    continue
                 self._roles[r.username] = r.role
                 self._names.setdefault(r.name, []).append(r.username)
+                self._actors[r.username] = Actor(
+                    r.username, r.name, r.role, r.office_code, r.level or "city"
+                )
         return self._roles
 
     def role_of(self, username: str) -> str | None:
@@ -90,12 +103,10 @@ class UserDirectory:
         return len(self._names.get(who, [])) > 1
 
     def actor(self, username: str | None) -> Actor:
-        """A user as an actor (loaded once per unit of work)."""
-        if username is not None and username in self._actors:
-            return self._actors[username]
-        actor = load_actor(self._conn, username)
-        self._actors[actor.username] = actor
-        return actor
+        """A user as an actor, or the refusal naming why not (none named, unknown, inactive)."""
+        self._load()
+        found = self._actors.get(username or "")
+        return found if found is not None else load_actor(self._conn, username)
 
 
 class Offices:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from casework.domain.model import Case, CaseFile, Document, Event, Lazy, Party
 from casework.domain.steps import Registered, Stepped
@@ -52,6 +52,7 @@ _CASES = select(*_CASE_COLUMNS).select_from(
     cases.outerjoin(events, and_(events.c.case_id == cases.c.id, events.c.seq == cases.c.version))
 )
 _BY_NUMBERS = _CASES.where(cases.c.case_no.in_(bindparam("case_nos", expanding=True)))
+_BY_NUMBERS_LOCKED = _BY_NUMBERS.with_for_update(of=cases)
 _BY_REF = _CASES.where(
     cases.c.kind == bindparam("kind"),
     cases.c.office_code == bindparam("office"),
@@ -119,16 +120,15 @@ _VERSIONS = select(cases.c.case_no, cases.c.version).where(
 )
 
 
-
 @lru_cache(maxsize=4)
 def _take_number(dialect: str) -> Any:
     """Take the next number of a key: the counter row serialises concurrent writers. Built
     once per dialect, and only for the dialect in use (PostgreSQL's is a large import)."""
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects import postgresql as chosen
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(case_counters).values(
+        from sqlalchemy.dialects import sqlite as chosen  # type: ignore[no-redef]
+    stmt = chosen.insert(case_counters).values(
         prefix=bindparam("b_prefix"),
         office_code=bindparam("b_office"),
         year=bindparam("b_year"),
@@ -150,14 +150,15 @@ _SET_NUMBER = (
     )
     .values(last_seq=bindparam("b_last"))
 )
-_REFS_USED = select(
-    cases.c.office_code, cases.c.ref, cases.c.title, cases.c.registered_on
-).where(cases.c.kind == bindparam("kind"), cases.c.ref.in_(bindparam("refs", expanding=True)))
+# By procedure, office and ref: the unique index (kind, office_code, ref) serves it.
+_REFS_USED = select(cases.c.office_code, cases.c.ref, cases.c.title, cases.c.registered_on).where(
+    cases.c.kind == bindparam("kind"),
+    cases.c.office_code == bindparam("office"),
+    cases.c.ref.in_(bindparam("refs", expanding=True)),
+)
 _NUMBERS_USED = select(
     cases.c.office_code, cases.c.case_no, cases.c.title, cases.c.registered_on
-).where(
-    cases.c.kind == bindparam("kind"), cases.c.case_no.in_(bindparam("nos", expanding=True))
-)
+).where(cases.c.kind == bindparam("kind"), cases.c.case_no.in_(bindparam("nos", expanding=True)))
 _RELATED = (
     select(cases.c.case_no, cases.c.state, cases.c.title)
     .select_from(parties.join(cases, parties.c.case_id == cases.c.id))
@@ -251,7 +252,7 @@ class CaseRepository:
         the unit of work ends, so that its clock, read afterwards, is later than their last
         steps and a racing writer waits for it instead of failing."""
         wanted = [n for n in dict.fromkeys(case_nos) if n not in self._by_no]
-        query = _BY_NUMBERS.with_for_update(of=cases) if self._lock else _BY_NUMBERS
+        query = _BY_NUMBERS_LOCKED if self._lock else _BY_NUMBERS
         for part in chunks(wanted, self._size):
             for row in self._conn.execute(query, {"case_nos": list(part)}):
                 self._keep(row)
@@ -272,8 +273,8 @@ class CaseRepository:
             ids = {"case_ids": list(part)}
             for row in self._conn.execute(_HISTORIES, ids):
                 history[row.case_id].append(event_of(row))
-            for row in self._conn.execute(_FILES, ids):
-                papers[row.case_id].append(_document_of(row))
+            for paper in self._conn.execute(_FILES, ids):
+                papers[paper.case_id].append(_document_of(paper))
         for case_id, case in by_id.items():
             case.file.stored_events.set(history[case_id])
             case.file.stored_documents.set(papers[case_id])
@@ -306,7 +307,7 @@ class CaseRepository:
             return None
         return self._by_no.get(row.case_no) or self._keep(row)
 
-    def _keep(self, row: Row[Any]) -> Case:
+    def _keep(self, row: Any) -> Case:
         case_id = row.id
         last_at = row.last_at
         if last_at is None:  # no event at the case's version: the back-dating check fails
@@ -358,10 +359,15 @@ class CaseRepository:
         ``ledger:<year>:<case number>``, an export re-imported), each with the case's title and
         registration day. The others are remembered as unused."""
         refs = sorted({ref for _, ref in keys})
+        by_office: dict[str, set[str]] = {}
+        for office, ref in keys:
+            by_office.setdefault(office, set()).add(ref)
         found: dict[tuple[str, str], tuple[str, date]] = {}
-        for part in chunks(refs, self._size):
-            rows = self._conn.execute(_REFS_USED, {"kind": kind, "refs": list(part)})
-            found.update({(r.office_code, r.ref): (r.title, r.registered_on) for r in rows})
+        for office, wanted in sorted(by_office.items()):
+            for part in chunks(sorted(wanted), self._size):
+                params = {"kind": kind, "office": office, "refs": list(part)}
+                rows = self._conn.execute(_REFS_USED, params)
+                found.update({(r.office_code, r.ref): (r.title, r.registered_on) for r in rows})
         numbers = {ref.split(":", 2)[2]: ref for ref in refs if ref.startswith("ledger:")}
         for part in chunks(sorted(numbers), self._size):
             rows = self._conn.execute(_NUMBERS_USED, {"kind": kind, "nos": list(part)})
@@ -400,7 +406,9 @@ class CaseRepository:
                 found.add(str(kind))
         return found
 
-    def related(self, kind: str, case_no: str, id_numbers: Sequence[str]) -> list[tuple[str, str, str]]:
+    def related(
+        self, kind: str, case_no: str, id_numbers: Sequence[str]
+    ) -> list[tuple[str, str, str]]:
         """Other cases of the procedure naming any of these ID numbers: (case_no, state,
         title), by case number; stored ones and those added in this unit of work."""
         wanted = set(id_numbers)
@@ -437,9 +445,10 @@ class CaseRepository:
         if done.repeated:
             return
         case = done.case
-        if case.case_no in self._read and self._by_no[case.case_no].version == self._read[
-            case.case_no
-        ]:
+        if (
+            case.case_no in self._read
+            and self._by_no[case.case_no].version == self._read[case.case_no]
+        ):
             self._moved.append(case.case_no)
         self._by_no[case.case_no] = case
         self._events.append((case.case_no, done.event))
@@ -552,11 +561,15 @@ class CaseRepository:
         )
 
     def _write_counters(self) -> None:
-        for (prefix, office, year), counter in self._counters.items():
-            if counter[1] != counter[0]:
-                params = {"b_prefix": prefix, "b_office": office, "b_year": year, "b_last": counter[1]}
-                self._conn.execute(_SET_NUMBER, params)
-                counter[0] = counter[1]
+        changed = [
+            {"b_prefix": prefix, "b_office": office, "b_year": year, "b_last": counter[1]}
+            for (prefix, office, year), counter in self._counters.items()
+            if counter[1] != counter[0]
+        ]
+        if changed:
+            self._conn.execute(_SET_NUMBER, changed)
+        for counter in self._counters.values():
+            counter[0] = counter[1]
 
     def _forget(self) -> None:
         self._by_no.clear()

@@ -10,7 +10,6 @@ from sqlalchemy.engine import Connection, Row
 
 from casework.storage.tables import screenings
 
-
 KINDS = {"routine": "常规", "special": "专项"}
 
 

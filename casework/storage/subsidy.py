@@ -115,6 +115,7 @@ def facts_for(
                 for other, other_no in linked.get(r.id, [])
                 for claim_no, state in claims.get(other, [])
             ],
+            linked=[other_no for _, other_no in linked.get(r.id, [])],
         )
     return out
 

@@ -26,8 +26,10 @@ def test_eight_writers_on_hot_cases(cw: Casework, db_url: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.race_worker", db_url, str(w), str(ROUNDS), str(start)]
-            + [",".join(case_nos)],
+            [
+                *(sys.executable, "-m", "tests.race_worker", db_url),
+                *(str(w), str(ROUNDS), str(start), ",".join(case_nos)),
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

@@ -1,0 +1,185 @@
+"""The demo year: built once per session and checked whole; same seed, same database; and a
+demo that never replaces a database it did not build."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from casework.api import Casework
+from casework.storage.tables import cases, events
+from tests.helpers import Cli, FrozenClock, dump, dump_digest
+
+FIGURES = {  # metric: (from, to, value), statistics.md
+    "screening.sessions": ("2020-01-01", "2020-11-30", 578),
+    "screening.special": ("2020-01-01", "2020-11-30", 140),
+    "screening.prevented": ("2020-01-01", "2020-11-30", 627),
+    "mediation.mediated": ("2020-01-01", "2020-11-30", 7454),
+    "subsidy.cases": ("2020-01-01", "2020-09-30", 5467),
+    "major_dispute.identified": ("2020-01-01", "2020-12-24", 148),
+    "major_dispute.resolved": ("2020-01-01", "2020-12-24", 96),
+}
+# The dump of `casework demo` (seed 2020) as the commit before the core redesign (afb0a22)
+# built it: the redesign's demo must build exactly the same database.
+DEMO_2020_DIGEST = "5a8a0d9d2ec54e594c9f3015770d133f7aecb129a4f3a60c0a38f5e83287be2b"
+EVERY_TRIGGER = {
+    *("accept", "refuse", "forward", "divert", "extend", "reply", "request_review", "review"),
+    *("request_rereview", "rereview", "close", "supervise", "decline", "agree", "fail"),
+    *("perform", "breach", "follow_up", "archive", "assign", "plan", "resolve", "verify"),
+    *("reopen", "check", "approve", "reject", "pay", "doc"),
+}
+
+
+@pytest.fixture(scope="session")
+def demo_year(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Cli, dict[str, object]]]:
+    """The whole demo year, built once for every test of this module."""
+    clock = FrozenClock(datetime(2021, 1, 5, 1, 0, tzinfo=UTC))  # 09:00 in China
+    cli = Cli(str(tmp_path_factory.mktemp("demo") / "demo.db"), clock)
+    result = cli("demo", "--json")
+    assert result.exit_code == 0, result.stderr
+    yield cli, json.loads(result.stdout)
+
+
+def test_the_year_gives_the_reports_figures(demo_year: tuple[Cli, dict[str, object]]) -> None:
+    cli, summary = demo_year
+    assert summary["all_match"] is True
+    assert isinstance(summary["figures"], list) and len(summary["figures"]) == 7
+    for metric, (start, end, value) in FIGURES.items():
+        stats = cli("stats", "--from", start, "--to", end, "--metric", metric, "--json")
+        assert stats.exit_code == 0, stats.stderr
+        assert json.loads(stats.stdout)["metrics"][metric] == value, metric
+    explained = cli(
+        *("stats", "explain", "major_dispute.resolved", "--from", "2020-01-01"),
+        *("--to", "2020-12-24", "--json"),
+    )
+    listed = json.loads(explained.stdout)
+    assert len(listed["items"]) == listed["value"] == 96
+
+
+def test_the_same_database_as_before_the_redesign(
+    demo_year: tuple[Cli, dict[str, object]],
+) -> None:
+    cli, summary = demo_year
+    cw = Casework(cli.db)
+    try:
+        assert dump_digest(cw.engine) == DEMO_2020_DIGEST
+        audit = cw.verify()
+        assert audit["ok"] is True and audit["events"] == summary["events"]
+        with cw.engine.connect() as conn:
+            triggers = {r[0] for r in conn.execute(select(events.c.trigger).distinct())}
+            kinds = {r[0] for r in conn.execute(select(cases.c.kind).distinct())}
+    finally:
+        cw.close()
+    # a believable year: every procedure and most of their paths were walked
+    assert kinds == {"petition", "mediation", "major_dispute", "subsidy_claim"}
+    assert triggers >= EVERY_TRIGGER
+
+
+def test_reports_and_deadlines_on_the_year(
+    demo_year: tuple[Cli, dict[str, object]], tmp_path: Path
+) -> None:
+    cli, _ = demo_year
+    overdue = json.loads(cli("due", "--as-of", "2020-11-30", "--json").stdout)
+    assert any(r["overdue"] for r in overdue)
+    report = cli("report", "annual", "--year", "2020")
+    assert report.exit_code == 0, report.stderr
+    text = report.stdout
+    assert "1-11月全市共排查纠纷578次，其中开展疫情专项排查活动达140次，预防纠纷627件" in text
+    assert "2020年1-11月共调解7454件" in text and "前三季度纳入以案定补案件5467件" in text
+    assert "梳理出148件重大矛盾纠纷和信访突出问题" in text
+    assert "案件96件" in text and "潘州街道司法所" in text
+    md = cli("report", "monthly", "--month", "2020-11", "--format", "md").stdout
+    assert md.startswith("# 2020年11月") and "| 合计 |" in md
+    xlsx = tmp_path / "2020-11.xlsx"
+    made = cli("report", "monthly", "--month", "2020-11", "--format", "xlsx", "--out", str(xlsx))
+    assert made.exit_code == 0, made.stderr
+    sheet = load_workbook(xlsx).active
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[0]]
+    body, total = rows[3:-1], rows[-1]
+    assert total[0] == "合计" and total[4] == sum(r[4] for r in body)  # 调解件数
+    month = cli("stats", "--from", "2020-11-01", "--to", "2020-11-30", "--json").stdout
+    assert total[4] == json.loads(month)["metrics"]["mediation.mediated"]
+
+
+def test_a_built_demo_is_not_built_over(demo_year: tuple[Cli, dict[str, object]]) -> None:
+    cli, _ = demo_year
+    again = cli("demo")
+    assert again.exit_code == 1 and "force" in again.stderr
+
+
+def _snapshot(path: Path) -> tuple[list[tuple[str, str, int]], dict[str, object]]:
+    cw = Casework(str(path))
+    with cw.engine.connect() as conn:
+        rows = [
+            (r.case_no, r.state, r.version)
+            for r in conn.execute(
+                select(cases.c.case_no, cases.c.state, cases.c.version).order_by(cases.c.case_no)
+            )
+        ]
+    stats = cw.stats("2020-01-01", "2020-12-31")["metrics"]
+    by_month = cw.stats("2020-01-01", "2020-12-31", by="month")["rows"]
+    cw.close()
+    return rows, {"metrics": stats, "by_month": by_month}
+
+
+def test_same_seed_same_database(tmp_path: Path, clock: FrozenClock) -> None:
+    clock.set("2021-01-05T09:00")
+    snapshots = []
+    for name in ("a.db", "b.db"):
+        cli = Cli(str(tmp_path / name), clock)
+        result = cli("demo", "--seed", "7", "--until", "2020-02-20", "--json")
+        assert result.exit_code == 0, result.stderr
+        partial = json.loads(result.stdout)
+        assert partial["cases"] > 500 and partial["all_match"] is False
+        snapshots.append(_snapshot(tmp_path / name))
+    assert snapshots[0] == snapshots[1]
+    other = Cli(str(tmp_path / "c.db"), clock)("demo", "--seed", "8", "--until", "2020-02-20")
+    assert other.exit_code == 0
+    assert _snapshot(tmp_path / "c.db") != snapshots[0]
+
+
+def test_a_database_of_its_own_is_never_replaced(tmp_path: Path, clock: FrozenClock) -> None:
+    clock.set("2021-01-05T09:00")
+    path = str(tmp_path / "used.db")
+    cw = Casework.initialise(path, offices="gaozhou", clock=clock)
+    cw.acting("admin").add_user("c1", "某", "clerk", "panzhou")
+    before = dump(cw.engine)
+    cli = Cli(path, clock)
+    # users and no cases (a city just set up): the demo writes nothing into it
+    for args in (("demo",), ("demo", "--force"), ("--as", "admin", "demo", "--force")):
+        refused = cli(*args, "--until", "2020-01-10")
+        assert refused.exit_code == 1 and "not a demo database" in refused.stderr, refused.stderr
+        assert len(refused.stderr.splitlines()) == 1
+        assert dump(cw.engine) == before
+    cw.acting("c1").register("petition", "panzhou", "旧案")
+    before = dump(cw.engine)
+    assert cli("demo", "--force", "--until", "2020-01-10").exit_code == 1
+    assert dump(cw.engine) == before
+    cw.close()
+
+
+def test_force_replaces_only_an_untouched_demo(tmp_path: Path, clock: FrozenClock) -> None:
+    clock.set("2021-01-05T09:00")
+    path = str(tmp_path / "demo.db")
+    cli = Cli(path, clock)
+    first = json.loads(cli("demo", "--until", "2020-01-10", "--json").stdout)
+    assert first["cases"] > 10
+    refused = cli("demo", "--until", "2020-01-10")
+    assert refused.exit_code == 1 and "force" in refused.stderr
+    rebuilt = cli("demo", "--force", "--until", "2020-01-15", "--json")
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert json.loads(rebuilt.stdout)["cases"] > first["cases"]
+    # someone tries the demo database out: it is theirs now
+    cw = Casework(path, clock=clock)
+    cw.acting("panzhou_clerk").register("petition", "panzhou", "试用")
+    before = dump(cw.engine)
+    refused = cli("demo", "--force", "--until", "2020-01-10")
+    assert refused.exit_code == 1 and "of its own" in refused.stderr, refused.stderr
+    assert dump(cw.engine) == before
+    cw.close()
