@@ -1,37 +1,71 @@
-"""Checks that a declared procedure is well formed before any machine is built from it."""
+"""Checks that a declared procedure is well formed before any machine is built from it.
+
+Each rule is one function from a procedure to the sentences describing how it breaks that rule
+(empty when it keeps it). ``problems`` runs the structural rules first and, only when they all
+hold (the graph is then well defined), the rules on the graph of states.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from workflows.spec import ANY_OPEN, ROLES, Workflow
+
+Rule = Callable[[Workflow], list[str]]
 
 
 class WorkflowDefinitionError(ValueError):
     """A procedure declaration breaks one of the structural rules."""
 
 
-def problems(wf: Workflow) -> list[str]:
-    """Every structural problem of a procedure, as readable sentences; empty when sound."""
-    out: list[str] = []
+# -- structural rules: names, declarations, references ------------------------------------------
+
+
+def states_declared_once(wf: Workflow) -> list[str]:
     names = [s.name for s in wf.states]
-    known = set(names)
-    if len(known) != len(names):
-        out.append(f"{wf.name}: a state is declared twice")
-    if not re.fullmatch(r"[A-Z]{2,4}", wf.prefix):
-        out.append(f"{wf.name}: case prefix {wf.prefix!r} must be 2-4 capital letters")
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", wf.name):
-        out.append(f"{wf.name!r}: a workflow name must be snake_case")
-    if wf.initial not in known:
-        out.append(f"{wf.name}: initial state {wf.initial!r} is not declared")
-    trigger_names = [t.name for t in wf.triggers]
-    if len(set(trigger_names)) != len(trigger_names):
-        out.append(f"{wf.name}: a trigger is declared twice")
-    if "register" in trigger_names:
-        out.append(f"{wf.name}: 'register' is reserved for a case's first event")
-    for role in wf.register_roles:
-        if role not in ROLES:
-            out.append(f"{wf.name}: registration names unknown role {role!r}")
+    return [f"{wf.name}: a state is declared twice"] if len(set(names)) != len(names) else []
+
+
+def prefix_shape(wf: Workflow) -> list[str]:
+    if re.fullmatch(r"[A-Z]{2,4}", wf.prefix):
+        return []
+    return [f"{wf.name}: case prefix {wf.prefix!r} must be 2-4 capital letters"]
+
+
+def name_shape(wf: Workflow) -> list[str]:
+    if re.fullmatch(r"[a-z][a-z0-9_]*", wf.name):
+        return []
+    return [f"{wf.name!r}: a workflow name must be snake_case"]
+
+
+def initial_declared(wf: Workflow) -> list[str]:
+    if wf.initial in {s.name for s in wf.states}:
+        return []
+    return [f"{wf.name}: initial state {wf.initial!r} is not declared"]
+
+
+def triggers_declared_once(wf: Workflow) -> list[str]:
+    names = [t.name for t in wf.triggers]
+    return [f"{wf.name}: a trigger is declared twice"] if len(set(names)) != len(names) else []
+
+
+def register_reserved(wf: Workflow) -> list[str]:
+    if all(t.name != "register" for t in wf.triggers):
+        return []
+    return [f"{wf.name}: 'register' is reserved for a case's first event"]
+
+
+def registration_roles(wf: Workflow) -> list[str]:
+    return [
+        f"{wf.name}: registration names unknown role {role!r}"
+        for role in wf.register_roles
+        if role not in ROLES
+    ]
+
+
+def ledger_steps(wf: Workflow) -> list[str]:
+    out: list[str] = []
     for step in wf.ledger:
         trig = wf.trigger(step.trigger)
         if trig is None:
@@ -41,17 +75,33 @@ def problems(wf: Workflow) -> list[str]:
         for name in [*step.values, *step.fixed]:
             if name not in takes:
                 out.append(f"{wf.name}: ledger step {step.trigger!r} sets unknown value {name!r}")
+    return out
+
+
+def trigger_states(wf: Workflow) -> list[str]:
+    known = {s.name for s in wf.states}
+    out: list[str] = []
     for t in wf.triggers:
         for src in t.sources:
             if src != ANY_OPEN and src not in known:
                 out.append(f"{wf.name}.{t.name}: from-state {src!r} is not declared")
         if t.dest is not None and t.dest not in known:
             out.append(f"{wf.name}.{t.name}: to-state {t.dest!r} is not declared")
+    return out
+
+
+def trigger_roles(wf: Workflow) -> list[str]:
+    out: list[str] = []
+    for t in wf.triggers:
         if not t.roles:
             out.append(f"{wf.name}.{t.name}: no role may fire it")
-        for role in t.roles:
-            if role not in ROLES:
-                out.append(f"{wf.name}.{t.name}: unknown role {role!r}")
+        out.extend(f"{wf.name}.{t.name}: unknown role {r!r}" for r in t.roles if r not in ROLES)
+    return out
+
+
+def field_kinds(wf: Workflow) -> list[str]:
+    out: list[str] = []
+    for t in wf.triggers:
         for f in t.fields:
             if f.kind == "choice" and not f.choices:
                 out.append(f"{wf.name}.{t.name}: choice field {f.name!r} has no choices")
@@ -59,28 +109,72 @@ def problems(wf: Workflow) -> list[str]:
                 out.append(f"{wf.name}.{t.name}: user field {f.name!r} names no known role")
             if f.kind == "lookup" and not f.source:
                 out.append(f"{wf.name}.{t.name}: lookup field {f.name!r} names no source")
-    if out:
-        return out
-    # Reachability over the declared edges, from the initial state.
-    edges: dict[str, set[str]] = {n: set() for n in names}
+    return out
+
+
+# -- rules on the graph of states (run only on a structurally sound procedure) -------------------
+
+
+def edges(wf: Workflow) -> dict[str, set[str]]:
+    """Each declared state's next states over the declared triggers."""
+    out: dict[str, set[str]] = {s.name: set() for s in wf.states}
     for t in wf.triggers:
         for src in wf.sources_of(t):
-            edges[src].add(wf.dest_of(t, src))
+            out.setdefault(src, set()).add(wf.dest_of(t, src))
+    return out
+
+
+def reachability(wf: Workflow) -> list[str]:
+    following = edges(wf)
     seen = {wf.initial}
     todo = [wf.initial]
     while todo:
-        for nxt in edges[todo.pop()]:
+        for nxt in following.get(todo.pop(), set()):
             if nxt not in seen:
                 seen.add(nxt)
                 todo.append(nxt)
-    for s in wf.states:
-        if s.name not in seen:
-            out.append(f"{wf.name}: state {s.name!r} cannot be reached from {wf.initial!r}")
-        if not s.terminal and not (edges[s.name] - {s.name}):
-            out.append(f"{wf.name}: non-terminal state {s.name!r} has no way out")
-    if not any(s.terminal for s in wf.states):
-        out.append(f"{wf.name}: no terminal state")
-    return out
+    return [
+        f"{wf.name}: state {s.name!r} cannot be reached from {wf.initial!r}"
+        for s in wf.states
+        if s.name not in seen
+    ]
+
+
+def ways_out(wf: Workflow) -> list[str]:
+    following = edges(wf)
+    return [
+        f"{wf.name}: non-terminal state {s.name!r} has no way out"
+        for s in wf.states
+        if not s.terminal and not (following[s.name] - {s.name})
+    ]
+
+
+def terminal_exists(wf: Workflow) -> list[str]:
+    return [] if any(s.terminal for s in wf.states) else [f"{wf.name}: no terminal state"]
+
+
+STRUCTURAL_RULES: tuple[Rule, ...] = (
+    states_declared_once,
+    prefix_shape,
+    name_shape,
+    initial_declared,
+    triggers_declared_once,
+    register_reserved,
+    registration_roles,
+    ledger_steps,
+    trigger_states,
+    trigger_roles,
+    field_kinds,
+)
+GRAPH_RULES: tuple[Rule, ...] = (reachability, ways_out, terminal_exists)
+
+
+def problems(wf: Workflow) -> list[str]:
+    """Every structural problem of a procedure, as readable sentences; empty when sound."""
+    out = [problem for rule in STRUCTURAL_RULES for problem in rule(wf)]
+    if out:
+        return out
+    return [problem for rule in GRAPH_RULES for problem in rule(wf)]
 
 
 def validate(wf: Workflow) -> Workflow:
