@@ -5,7 +5,17 @@ One issue, one leader, one team, one plan, one deadline.
 
 from __future__ import annotations
 
-from workflows.spec import FieldSpec, StateSpec, TimeLimit, TriggerSpec, Workflow
+from workflows.spec import (
+    FieldSpec,
+    FirstEvent,
+    MetricSpec,
+    Rate,
+    Registered,
+    StateSpec,
+    TimeLimit,
+    TriggerSpec,
+    Workflow,
+)
 
 CITY_DECIDERS = ("supervisor",)  # admin acts wherever a supervisor may
 
@@ -20,10 +30,23 @@ RESOLVE = TimeLimit(
     extended_by=("extend",),
 )
 
+# The figures of the metric catalogue (statistics.md).
+METRICS = (
+    MetricSpec("major_dispute.identified", "梳理重大矛盾纠纷件数", Registered(), order=110),
+    MetricSpec("major_dispute.resolved", "化解件数", FirstEvent(triggers=("resolve",)), order=120),
+    MetricSpec(
+        "major_dispute.resolution_rate",
+        "化解率",
+        Rate("major_dispute.resolved", "major_dispute.identified"),
+        order=130,
+    ),
+)
+
 WORKFLOW = Workflow(
     name="major_dispute",
     label="领导包案",
     prefix="BA",
+    metrics=METRICS,
     description="A serious dispute or prominent petition problem put in a city leader's charge.",
     states=(
         StateSpec("identified", "已梳理"),

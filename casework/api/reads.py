@@ -30,9 +30,7 @@ from casework.time.calendar import Calendar
 class Reads(Base):
     """What casework shows: cases, what is due, screenings, procedures, the directory."""
 
-    def show(
-        self, case_no: str, reveal: bool = False, as_of: str | date | None = None
-    ) -> CaseJSON:
+    def show(self, case_no: str, reveal: bool = False, as_of: str | date | None = None) -> CaseJSON:
         """The whole case as the contract's ``case show`` JSON; ``due`` as of a day (today)."""
         day = self.day(as_of)
         with self.read() as (conn, actor):
@@ -129,8 +127,8 @@ class Reads(Base):
     def backup(self, target: str) -> BackupJSON:
         """A checked, consistent copy of a SQLite database (PostgreSQL: use pg_dump), with
         the audit of the copy."""
-        from casework.backup import backup_sqlite
         from casework.read.audit import verify_json
+        from casework.storage.backup import backup_sqlite
 
         copied = backup_sqlite(self.engine, target)
         copy = open_engine(str(copied["backup"]))

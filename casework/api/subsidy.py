@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
-
-from casework.time.periods import Quarter
-from casework.services.cases import Progress
-from casework.storage.db import reading
-from casework.subsidy import claims, rules, scale, sheet
-from casework.time.local import parse_date
 
 from casework.api.base import Base
 from casework.domain.model import Actor
-from casework.services.cases import listing_office
-from casework.storage.uow import UnitOfWork
+from casework.read.shapes import CheckJSON, FiguresJSON, RuleJSON, ScaleJSON, SheetJSON
 from casework.services import settings as scale_settings
 from casework.services import subsidy
+from casework.services.cases import Progress, listing_office
 from casework.services.settings import ScaleSet
 from casework.services.subsidy import BulkResult, ClaimRow, DraftResult
-from casework.read.shapes import CheckJSON, FiguresJSON, RuleJSON, ScaleJSON, SheetJSON
+from casework.storage.uow import UnitOfWork
+from casework.time.periods import Quarter
 
 
 class SubsidyAPI:
@@ -116,7 +110,7 @@ class SubsidyAPI:
             return [
                 ClaimRow(
                     case_no=r.case_no,
-                    office=r.office_code,
+                    office=r.office,
                     state=r.state,
                     mediation_case=str((r.data or {}).get("mediation_case", "")),
                 )

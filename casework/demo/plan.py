@@ -204,6 +204,15 @@ class Planner:
         return out
 
     def petition_path(self, p: Planned, day: date, clerk: str, sup: str) -> None:
+        decide = self.petition_decided(p, day, clerk, sup)
+        if decide is None:
+            return
+        replied = self.petition_handled(p, decide, sup)
+        if replied is not None:
+            self.petition_after_reply(p, replied, clerk, sup)
+
+    def petition_decided(self, p: Planned, day: date, clerk: str, sup: str) -> date | None:
+        """Forwarded, refused, or accepted (the day of acceptance)."""
         roll = self.rng.random()
         decide = self.working_day(day + timedelta(days=self.rng.choice((1, 2, 3, 5, 7, 10))))
         if self.rng.random() < 0.03:
@@ -217,7 +226,7 @@ class Planner:
                 trigger="forward",
                 values={"to_organ": self.rng.choice(FORWARD_ORGANS)},
             )
-            return
+            return None
         if roll < 0.12:
             self.add(
                 self.at(decide),
@@ -227,8 +236,12 @@ class Planner:
                 trigger="refuse",
                 values={"reason": "不属于信访事项受理范围，已告知通过法定途径解决"},
             )
-            return
+            return None
         self.add(self.at(decide), sup, "advance", p, trigger="accept")
+        return decide
+
+    def petition_handled(self, p: Planned, decide: date, sup: str) -> date | None:
+        """Diverted, or replied (the day of the reply), perhaps supervised and extended."""
         if self.rng.random() < 0.03:
             self.add(
                 self.at(decide + timedelta(days=self.rng.randint(5, 20))),
@@ -238,7 +251,7 @@ class Planner:
                 trigger="divert",
                 values={"route": self.rng.choice(("litigation", "arbitration", "reconsideration"))},
             )
-            return
+            return None
         limit, earliest = 60, 12
         if self.rng.random() < 0.06:
             self.add(
@@ -276,6 +289,10 @@ class Planner:
             trigger="reply",
             values={"outcome": self.rng.choice(("support", "explain", "explain", "not_support"))},
         )
+        return replied
+
+    def petition_after_reply(self, p: Planned, replied: date, clerk: str, sup: str) -> None:
+        """Closed, reviewed and closed, re-reviewed (concluded), or left open."""
         roll = self.rng.random()
         if roll < 0.14:
             asked = replied + timedelta(days=self.rng.randint(5, 26))
@@ -289,25 +306,7 @@ class Planner:
                 trigger="review",
                 values={"outcome": self.rng.choice(("explain", "not_support"))},
             )
-            if self.rng.random() < 0.3:
-                again = reviewed + timedelta(days=self.rng.randint(5, 25))
-                self.add(self.at(again), clerk, "advance", p, trigger="request_rereview")
-                self.add(
-                    self.at(self.working_day(again + timedelta(days=self.rng.randint(10, 27)))),
-                    "petition_sup",
-                    "advance",
-                    p,
-                    trigger="rereview",
-                    values={"outcome": "not_support"},
-                )
-            else:
-                self.add(
-                    self.at(reviewed + timedelta(days=self.rng.randint(31, 45))),
-                    clerk,
-                    "advance",
-                    p,
-                    trigger="close",
-                )
+            self.petition_after_review(p, reviewed, clerk)
         elif roll < 0.95:
             self.add(
                 self.at(replied + timedelta(days=self.rng.randint(31, 45))),
@@ -317,9 +316,39 @@ class Planner:
                 trigger="close",
             )
 
+    def petition_after_review(self, p: Planned, reviewed: date, clerk: str) -> None:
+        if self.rng.random() < 0.3:
+            again = reviewed + timedelta(days=self.rng.randint(5, 25))
+            self.add(self.at(again), clerk, "advance", p, trigger="request_rereview")
+            self.add(
+                self.at(self.working_day(again + timedelta(days=self.rng.randint(10, 27)))),
+                "petition_sup",
+                "advance",
+                p,
+                trigger="rereview",
+                values={"outcome": "not_support"},
+            )
+        else:
+            self.add(
+                self.at(reviewed + timedelta(days=self.rng.randint(31, 45))),
+                clerk,
+                "advance",
+                p,
+                trigger="close",
+            )
+
     def mediation(self) -> None:
         """People's mediation: exactly the report's number accepted from January to November,
         and exactly enough eligible cases archived in Q1-Q3 for the subsidy figure."""
+        cases = self.mediation_cases()
+        self.link_disputes(cases)
+        self._fit_subsidy(cases)
+        for n, c in enumerate(cases):
+            self.mediation_path(n, c, cases)
+        self.declined_applications()
+
+    def mediation_cases(self) -> list[dict[str, Any]]:
+        """Each case's office, mediator, category and the days of its steps, by acceptance."""
         t = TARGETS
         # More family and land disputes around the Spring Festival; fewer in the autumn.
         weights = [1.4, 1.2, 1.0, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.85, 0.85, 1.0]
@@ -348,7 +377,10 @@ class Planner:
                     }
                 )
         cases.sort(key=lambda c: (c["accept"], c["office"]))
-        # Linked cases (the same dispute mediated again) need an earlier case to follow.
+        return cases
+
+    def link_disputes(self, cases: list[dict[str, Any]]) -> None:
+        """Linked cases (the same dispute mediated again) follow an earlier case."""
         for i, c in enumerate(cases):
             if c["category"] == "L":
                 earlier = [
@@ -361,11 +393,10 @@ class Planner:
                 c["link"] = self.rng.choice(earlier) if earlier else None
                 if c["link"] is None:
                     c["category"] = "E"
-        self._fit_subsidy(cases)
-        for n, c in enumerate(cases):
-            self.mediation_path(n, c, cases)
-        # Declined applications (不予受理): registered, never accepted.
-        for n in range(round(t.mediated * 0.025)):
+
+    def declined_applications(self) -> None:
+        """Declined applications (不予受理): registered, never accepted."""
+        for n in range(round(TARGETS.mediated * 0.025)):
             office = self.office()
             p = Planned("mediation", office, f"mediation-{self.year}-declined-{n:04d}")
             day = self.rng.choice(self.month_days(self.rng.randint(1, 12)))
@@ -415,75 +446,11 @@ class Planner:
         clerk, sup = f"{office}_clerk", f"{office}_sup"
         p = Planned("mediation", office, f"mediation-{self.year}-{n:05d}")
         c["planned"] = p
-        kind, title = self.rng.choice(MEDIATION_TITLES)
-        if c["accept"].month <= 2 and self.rng.random() < 0.3:  # Spring Festival disputes
-            kind, title = self.rng.choice(MEDIATION_TITLES[:4])
-        link = cases[c["link"]]["planned"] if c.get("link") is not None else None
-        registered = self.at(c["accept"], self.rng.randrange(0, 200))
-        self.add(
-            registered,
-            clerk,
-            "register",
-            p,
-            title=title,
-            link=link,
-            parties=[party(self.rng, "applicant"), party(self.rng, "respondent", 0.5)],
-            values={
-                "source": self.rng.choice(
-                    ("application",) * 6
-                    + (
-                        "initiative",
-                        "police_referral",
-                        "court_referral",
-                        "petition_referral",
-                        "screening",
-                    )
-                ),
-                "dispute_type": kind,
-                "people": str(self.rng.choice((2, 2, 2, 3, 4, 6))),
-            },
-        )
-        self.add(registered + timedelta(minutes=5), clerk, "doc", p, doc="application")
-        self.add(
-            registered + timedelta(minutes=30),
-            med,
-            "advance",
-            p,
-            trigger="accept",
-            values={"mediator": med},
-        )
+        self.mediation_registered(p, c, cases, clerk, med)
         if c["open"] and self.rng.random() < 0.6:
             return  # still being mediated at the year's end
-        category = c["category"]
-        if category == "F":
-            self.add(
-                self.at(c["agree"]),
-                med,
-                "advance",
-                p,
-                trigger="fail",
-                values={"routes_told": "yes"},
-            )
-            self.add(self.at(c["agree"], 500), clerk, "doc", p, doc="record")
-            self.add(self.at(c["agree"], 520), clerk, "doc", p, doc="termination")
-        else:
-            form = "oral" if category == "O" else "written"
-            self.add(
-                self.at(c["agree"], self.rng.randrange(0, 400)),
-                med,
-                "advance",
-                p,
-                trigger="agree",
-                values={"form": form},
-            )
-            self.add(self.at(c["agree"], 500), clerk, "doc", p, doc="record")
-            self.add(self.at(c["agree"], 520), clerk, "doc", p, doc="agreement")
-            if c["open"]:
-                return
-            outcome = "breach" if category == "B" else "perform"
-            self.add(
-                self.at(c["perform"]), self.rng.choice((med, clerk)), "advance", p, trigger=outcome
-            )
+        if not self.mediation_concluded(p, c, clerk, med):
+            return
         self.add(
             self.at(c["follow"], self.rng.randrange(0, 400)),
             med,
@@ -498,6 +465,73 @@ class Planner:
         )
         self.add(self.at(c["follow"], 520), clerk, "doc", p, doc="follow_up")
         self.add(self.at(c["archive"]), sup, "advance", p, trigger="archive")
+
+    def mediation_registered(
+        self, p: Planned, c: dict[str, Any], cases: list[dict[str, Any]], clerk: str, med: str
+    ) -> None:
+        """Registered with its application, and accepted by its mediator."""
+        kind, title = self.rng.choice(MEDIATION_TITLES)
+        if c["accept"].month <= 2 and self.rng.random() < 0.3:  # Spring Festival disputes
+            kind, title = self.rng.choice(MEDIATION_TITLES[:4])
+        link = cases[c["link"]]["planned"] if c.get("link") is not None else None
+        registered = self.at(c["accept"], self.rng.randrange(0, 200))
+        self.add(
+            registered,
+            clerk,
+            "register",
+            p,
+            title=title,
+            link=link,
+            parties=[party(self.rng, "applicant"), party(self.rng, "respondent", 0.5)],
+            values={
+                "source": self.rng.choice(SOURCES),
+                "dispute_type": kind,
+                "people": str(self.rng.choice((2, 2, 2, 3, 4, 6))),
+            },
+        )
+        self.add(registered + timedelta(minutes=5), clerk, "doc", p, doc="application")
+        self.add(
+            registered + timedelta(minutes=30),
+            med,
+            "advance",
+            p,
+            trigger="accept",
+            values={"mediator": med},
+        )
+
+    def mediation_concluded(self, p: Planned, c: dict[str, Any], clerk: str, med: str) -> bool:
+        """Failed, or agreed and then performed or breached; False while still open."""
+        category = c["category"]
+        if category == "F":
+            self.add(
+                self.at(c["agree"]),
+                med,
+                "advance",
+                p,
+                trigger="fail",
+                values={"routes_told": "yes"},
+            )
+            self.add(self.at(c["agree"], 500), clerk, "doc", p, doc="record")
+            self.add(self.at(c["agree"], 520), clerk, "doc", p, doc="termination")
+            return True
+        form = "oral" if category == "O" else "written"
+        self.add(
+            self.at(c["agree"], self.rng.randrange(0, 400)),
+            med,
+            "advance",
+            p,
+            trigger="agree",
+            values={"form": form},
+        )
+        self.add(self.at(c["agree"], 500), clerk, "doc", p, doc="record")
+        self.add(self.at(c["agree"], 520), clerk, "doc", p, doc="agreement")
+        if c["open"]:
+            return False
+        outcome = "breach" if category == "B" else "perform"
+        self.add(
+            self.at(c["perform"]), self.rng.choice((med, clerk)), "advance", p, trigger=outcome
+        )
+        return True
 
     def claims(self) -> None:
         """Each quarter: drafts by every office, the town check, the city approval, payment."""
@@ -545,76 +579,14 @@ class Planner:
         """Leader-assigned major disputes: some escalated from petitions, some found by
         screenings; the report's number identified by 24 December and resolved by then."""
         t = TARGETS
-        cutoff = date(self.year, 12, 24)
-        counted = self.split(
-            t.identified, [1.2, 0.8, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.7]
-        )
-        days = []
-        for month, n in enumerate(counted, start=1):
-            pool = [d for d in self.month_days(month) if d <= cutoff]
-            days += [self.rng.choice(pool) for _ in range(n)]
-        days.sort()
-        late = [d for d in self.month_days(12) if d > cutoff]
-        days += late[:2]
+        days = self.major_dispute_days()
         resolvable = [i for i, d in enumerate(days[: t.identified]) if d <= date(self.year, 10, 31)]
         resolved = set(self.rng.sample(resolvable, t.resolved))
         for n, day in enumerate(days):
-            office = self.office()
-            sup = f"{office}_sup"
-            source = self.rng.random()
-            link = None
-            values: dict[str, str] = {}
-            if source < 0.4:
-                earlier = [p for p, d in petitions if d < day and p.office != "city-petition"]
-                if earlier:
-                    link = self.rng.choice(earlier[-200:])
-                    office, sup = link.office, f"{link.office}_sup"
-            elif source < 0.65:
-                values["screening"] = "@"  # filled with a real screening id when run
-            p = Planned("major_dispute", office, f"major-{self.year}-{n:03d}")
-            screening = None
-            if "screening" in values:
-                candidates = [
-                    s
-                    for s in screenings
-                    if s.office == office and s.day is not None and s.day < day
-                ][-20:]
-                screening = self.rng.choice(candidates) if candidates else None
-                if screening is None:
-                    values.pop("screening")
-            self.add(
-                self.at(day),
-                sup,
-                "register",
-                p,
-                title=self.rng.choice(MAJOR_TITLES),
-                link=link,
-                values=values,
-                screening=screening,
-                parties=[party(self.rng, "representative")],
-            )
-            assigned = self.working_day(day + timedelta(days=self.rng.randint(2, 8)))
-            leader = f"leader{self.rng.randint(1, 8)}"
-            due = self.rng.choice((60, 90, 90, 120))
-            self.add(
-                self.at(assigned),
-                "rol_sup",
-                "advance",
-                p,
-                trigger="assign",
-                values={"leader": leader, "unit": self.rng.choice(UNITS), "due_days": str(due)},
-            )
-            planned = assigned + timedelta(days=self.rng.randint(3, 12))
-            self.add(
-                self.at(planned),
-                leader,
-                "advance",
-                p,
-                trigger="plan",
-                values={"plan": self.rng.choice(PLANS)},
-            )
+            p, leader, planned = self.major_dispute_assigned(n, day, petitions, screenings)
             done = None
             if n in resolved:  # resolved by the report's cut-off, after the plan
+                cutoff = date(self.year, 12, 24)
                 done = min(
                     planned + timedelta(days=self.rng.randint(15, 110)),
                     cutoff - timedelta(days=self.rng.randint(1, 20)),
@@ -631,37 +603,121 @@ class Planner:
                         trigger="extend",
                         values={"days": "30", "reason": "需协调多部门"},
                     )
-            if done is None:
-                continue
-            self.add(
-                self.at(done),
-                leader,
-                "advance",
-                p,
-                trigger="resolve",
-                values={"outcome": self.rng.choice(OUTCOMES)},
-            )
-            if self.rng.random() < 0.7:
-                verified = done + timedelta(days=self.rng.randint(5, 20))
-                self.add(self.at(verified), "rol_sup", "advance", p, trigger="verify")
-                if self.rng.random() < 0.05:
-                    again = verified + timedelta(days=self.rng.randint(10, 40))
-                    self.add(
-                        self.at(again),
-                        "rol_sup",
-                        "advance",
-                        p,
-                        trigger="reopen",
-                        values={"reason": "当事人再次集体上访"},
-                    )
-                    self.add(
-                        self.at(again + timedelta(days=self.rng.randint(10, 30))),
-                        leader,
-                        "advance",
-                        p,
-                        trigger="resolve",
-                        values={"outcome": "达成和解"},
-                    )
+            if done is not None:
+                self.major_dispute_resolved(p, leader, done)
+
+    def major_dispute_days(self) -> list[date]:
+        """The days major disputes are identified: the report's number by 24 December, and
+        two more after it."""
+        cutoff = date(self.year, 12, 24)
+        counted = self.split(
+            TARGETS.identified, [1.2, 0.8, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.7]
+        )
+        days = []
+        for month, n in enumerate(counted, start=1):
+            pool = [d for d in self.month_days(month) if d <= cutoff]
+            days += [self.rng.choice(pool) for _ in range(n)]
+        days.sort()
+        late = [d for d in self.month_days(12) if d > cutoff]
+        return days + late[:2]
+
+    def major_dispute_assigned(
+        self,
+        n: int,
+        day: date,
+        petitions: list[tuple[Planned, date]],
+        screenings: list[Planned],
+    ) -> tuple[Planned, str, date]:
+        """Registered (from a petition, a screening or neither), assigned to a leader who
+        plans its resolution; returns the case, the leader and the day of the plan."""
+        office = self.office()
+        sup = f"{office}_sup"
+        source = self.rng.random()
+        link = None
+        values: dict[str, str] = {}
+        if source < 0.4:
+            earlier = [p for p, d in petitions if d < day and p.office != "city-petition"]
+            if earlier:
+                link = self.rng.choice(earlier[-200:])
+                office, sup = link.office, f"{link.office}_sup"
+        elif source < 0.65:
+            values["screening"] = "@"  # filled with a real screening id when run
+        p = Planned("major_dispute", office, f"major-{self.year}-{n:03d}")
+        screening = None
+        if "screening" in values:
+            candidates = [
+                s for s in screenings if s.office == office and s.day is not None and s.day < day
+            ][-20:]
+            screening = self.rng.choice(candidates) if candidates else None
+            if screening is None:
+                values.pop("screening")
+        self.add(
+            self.at(day),
+            sup,
+            "register",
+            p,
+            title=self.rng.choice(MAJOR_TITLES),
+            link=link,
+            values=values,
+            screening=screening,
+            parties=[party(self.rng, "representative")],
+        )
+        return self.major_dispute_planned(p, day)
+
+    def major_dispute_planned(self, p: Planned, day: date) -> tuple[Planned, str, date]:
+        assigned = self.working_day(day + timedelta(days=self.rng.randint(2, 8)))
+        leader = f"leader{self.rng.randint(1, 8)}"
+        due = self.rng.choice((60, 90, 90, 120))
+        self.add(
+            self.at(assigned),
+            "rol_sup",
+            "advance",
+            p,
+            trigger="assign",
+            values={"leader": leader, "unit": self.rng.choice(UNITS), "due_days": str(due)},
+        )
+        planned = assigned + timedelta(days=self.rng.randint(3, 12))
+        self.add(
+            self.at(planned),
+            leader,
+            "advance",
+            p,
+            trigger="plan",
+            values={"plan": self.rng.choice(PLANS)},
+        )
+        return p, leader, planned
+
+    def major_dispute_resolved(self, p: Planned, leader: str, done: date) -> None:
+        """Resolved; mostly verified (销号), now and then reopened and resolved again."""
+        self.add(
+            self.at(done),
+            leader,
+            "advance",
+            p,
+            trigger="resolve",
+            values={"outcome": self.rng.choice(OUTCOMES)},
+        )
+        if self.rng.random() < 0.7:
+            verified = done + timedelta(days=self.rng.randint(5, 20))
+            self.add(self.at(verified), "rol_sup", "advance", p, trigger="verify")
+            if self.rng.random() < 0.05:
+                again = verified + timedelta(days=self.rng.randint(10, 40))
+                self.add(
+                    self.at(again),
+                    "rol_sup",
+                    "advance",
+                    p,
+                    trigger="reopen",
+                    values={"reason": "当事人再次集体上访"},
+                )
+                self.add(
+                    self.at(again + timedelta(days=self.rng.randint(10, 30))),
+                    leader,
+                    "advance",
+                    p,
+                    trigger="resolve",
+                    values={"outcome": "达成和解"},
+                )
 
 
 def plan_year(year: int, seed: int) -> list[Op]:
@@ -687,6 +743,14 @@ def by_day(ops: list[Op]) -> Iterator[tuple[date, list[Op]]]:
         yield current, batch
 
 
+# Where mediation cases come from, application six times as often as any other source.
+SOURCES = ("application",) * 6 + (
+    "initiative",
+    "police_referral",
+    "court_referral",
+    "petition_referral",
+    "screening",
+)
 # quarter: (draft, town check, city approval, payment) as (month, day)
 CLAIM_CALENDAR = {
     "Q1": ((4, 8), (4, 14), (4, 22), (5, 12)),

@@ -1,1 +1,3 @@
-"""Importing ledgers (台账): CSV and XLSX sheets of cases, replayed through their procedures."""
+"""Ledger (台账) file formats only: reading CSV and XLSX sheets, matching their Chinese
+headers and planning each row's registration and dated steps. Importing them is
+casework.services.imports."""

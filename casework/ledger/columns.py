@@ -81,22 +81,25 @@ def known_headers(wf: Workflow) -> dict[str, str]:
 
 
 def load_map(path: str | None) -> dict[str, str]:
-    """A --map file: a JSON object from the file's headers to documented headers (or '')."""
+    """A map file: a JSON object from the file's headers to documented headers (or '')."""
     if path is None:
         return {}
     if not os.path.isfile(path):
-        raise InvalidData(f"--map {path[:200]!r} is not a readable file")
+        raise InvalidData(f"列名对照文件 {path[:200]!r} 不存在或不可读", field="map", value=path)
     try:
         with open(path, encoding="utf-8-sig") as fh:
             data = json.load(fh)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidData(f"--map {path[:200]!r} is not a JSON object: {exc}") from None
+        raise InvalidData(
+            f"列名对照文件 {path[:200]!r} 不是 JSON 对象 (not a JSON object)：{exc}", field="map"
+        ) from None
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
     ):
         raise InvalidData(
-            f"--map {path[:200]!r} must be a JSON object of header names, "
-            'such as {"答复时间": "答复日期"}'
+            f"列名对照文件 {path[:200]!r} 须为列名到列名的 JSON 对象，"
+            '如 {"答复时间": "答复日期"}',
+            field="map",
         )
     return {k.strip(): v.strip() for k, v in data.items()}
 
@@ -145,7 +148,11 @@ def layout(wf: Workflow, header: Sequence[str], renames: Mapping[str, str]) -> L
     unused: list[str] = []
     for name in renames:
         if name not in header:
-            raise InvalidData(f"--map names column {name[:40]!r}, which the file does not have")
+            raise InvalidData(
+                f"列名对照中的列 {name[:40]!r} 不在文件中 (the file has no such column)",
+                field="map",
+                value=name[:40],
+            )
     taken: dict[str, str] = {}
     for i, raw in enumerate(header):
         name = _plain(renames.get(raw, raw))
@@ -154,8 +161,10 @@ def layout(wf: Workflow, header: Sequence[str], renames: Mapping[str, str]) -> L
             continue
         if name in taken and (name in known or name in by_english):
             raise InvalidData(
-                f"columns {taken[name][:40]!r} and {raw[:40]!r} are both {name[:40]!r}; "
-                "keep one, or send one elsewhere with --map"
+                f"列 {taken[name][:40]!r} 与 {raw[:40]!r} 都是 {name[:40]!r} (are both "
+                f"{name[:40]!r})；请保留一列，或用列名对照改名",
+                field="map",
+                value=raw[:40],
             )
         taken[name] = raw
         if name in known:
@@ -165,8 +174,10 @@ def layout(wf: Workflow, header: Sequence[str], renames: Mapping[str, str]) -> L
         else:
             if raw in renames:
                 raise InvalidData(
-                    f"--map sends column {raw[:40]!r} to {name[:40]!r}, which casework does not "
-                    f"read for a {wf.name}; see `casework import --help` for the headers"
+                    f"列名对照把列 {raw[:40]!r} 改为 {name[:40]!r}，但「{wf.label} {wf.name}」"
+                    "台账不读取该列（可读的列名见导入说明 docs/import.md）",
+                    field="map",
+                    value=raw[:40],
                 )
             if raw:
                 unused.append(raw)
@@ -175,9 +186,10 @@ def layout(wf: Workflow, header: Sequence[str], renames: Mapping[str, str]) -> L
     missing = [t for t in REQUIRED if t not in found]
     if missing:
         raise InvalidData(
-            "the ledger has no column for "
-            + ", ".join(f"{HEADER_OF[t]} ({t})" for t in missing)
-            + "; rename a column with --map"
+            "台账缺少列 (the ledger has no column for) "
+            + "、".join(f"{HEADER_OF[t]} ({t})" for t in missing)
+            + "；可用列名对照改名",
+            field="file",
         )
     columns = {t: tuple(i for _, i in sorted(v)) for t, v in found.items()}
     return Layout(columns, tuple(header), tuple(unused))

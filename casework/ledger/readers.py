@@ -25,7 +25,9 @@ def file_digest(path: str) -> str:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
     except OSError as exc:
-        raise InvalidData(f"{path[:200]!r} cannot be read: {exc.strerror}") from None
+        raise InvalidData(
+            f"{path[:200]!r} 无法读取 (cannot be read)：{exc.strerror}", field="file"
+        ) from None
     return digest.hexdigest()
 
 
@@ -33,9 +35,11 @@ def check_ledger_path(path: str) -> str:
     """The lower-case suffix of a readable ledger file, or a refusal naming the problem."""
     lower = path.lower()
     if not (lower.endswith(".csv") or lower.endswith(".xlsx")):
-        raise InvalidData(f"{path[:200]!r}: a ledger must be a .csv or .xlsx file")
+        raise InvalidData(
+            f"{path[:200]!r}：台账须为 .csv 或 .xlsx 文件 (a ledger is CSV or XLSX)", field="file"
+        )
     if not os.path.isfile(path):
-        raise InvalidData(f"{path[:200]!r} is not a readable file")
+        raise InvalidData(f"{path[:200]!r} 不存在或不可读 (not a readable file)", field="file")
     return ".xlsx" if lower.endswith(".xlsx") else ".csv"
 
 
@@ -55,7 +59,9 @@ def _split_header(path: str, rows: Iterator[Row]) -> tuple[list[str], Iterator[R
         header = [c.strip().lstrip("\ufeff") for c in cells]
         if any(header):
             return header, rows
-    raise InvalidData(f"{os.path.basename(path)[:200]!r} has no header row")
+    raise InvalidData(
+        f"{os.path.basename(path)[:200]!r} 没有表头行 (has no header row)", field="file"
+    )
 
 
 def _encoding(path: str) -> str:
@@ -88,11 +94,15 @@ def _csv_iter(path: str, encoding: str, reader: Any) -> Iterator[Row]:
             return
         except UnicodeDecodeError:
             raise InvalidData(
-                f"{os.path.basename(path)[:200]!r} row {number + 1}: not valid {encoding} text"
+                f"{os.path.basename(path)[:200]!r} 第 {number + 1} 行 row {number + 1}："
+                f"不是有效的 {encoding} 文本",
+                field="file",
             ) from None
         except csv.Error as exc:
             raise InvalidData(
-                f"{os.path.basename(path)[:200]!r} row {number + 1}: broken CSV ({exc})"
+                f"{os.path.basename(path)[:200]!r} 第 {number + 1} 行 row {number + 1}："
+                f"CSV 格式损坏 (broken CSV: {exc})",
+                field="file",
             ) from None
         number += 1
         if any(c.strip() for c in cells):
@@ -107,7 +117,9 @@ def _xlsx_rows(path: str) -> Iterator[Iterator[Row]]:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise InvalidData(
-            f"{os.path.basename(path)[:200]!r} is not a readable XLSX file ({type(exc).__name__})"
+            f"{os.path.basename(path)[:200]!r} 不是可读的 XLSX 文件 (not a readable XLSX file: "
+            f"{type(exc).__name__})",
+            field="file",
         ) from None
     try:
         sheet = book.worksheets[0]

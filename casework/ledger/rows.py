@@ -1,7 +1,7 @@
 """One ledger row read into a plan: the registration and the steps the row shows, in order.
 
 Only the row's own text is checked here; the procedure's rules are checked when the plan is
-built into a case (casework.ledger.build).
+built into a case (casework.services.imports).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from casework.errors import CaseworkError, InvalidData
-from casework.ledger.columns import Layout
 from casework.domain.parties import PartyInput
 from casework.domain.replay import DOCUMENT
+from casework.errors import CaseworkError, InvalidData
+from casework.ledger.columns import Layout
 from casework.time.local import CST, parse_when
 from workflows.spec import PARTY_ROLES, FieldSpec, Workflow
 
@@ -81,12 +81,14 @@ def parse_cell_time(text: str, what: str) -> tuple[datetime, bool]:
             day = date(int(y), int(mo), int(d))
             clock = time(int(hh), int(mm), int(ss or 0)) if hh else time(0, 0)
         except ValueError:
-            raise InvalidData(f"{text[:40]!r} is not a real date") from None
+            raise InvalidData(f"{text[:40]!r} 不是真实的日期 (not a real date)") from None
         return datetime.combine(day, clock, tzinfo=CST), hh is None
     try:
         return parse_when(raw, what), False
     except InvalidData:
-        raise InvalidData(f"{text[:40]!r} is not a date (2020-09-01 or 2020年9月1日)") from None
+        raise InvalidData(
+            f"{text[:40]!r} 不是日期（如 2020-09-01 或 2020年9月1日）(not a date)"
+        ) from None
 
 
 def choice_code(spec: FieldSpec | None, text: str) -> str:
@@ -161,18 +163,18 @@ class RowReader:
         if has("kind"):
             kind, col = get(cells, "kind")
             if kind and kind not in (wf.name, wf.label):
-                raise RowError(row, col, f"the row is a {kind[:30]!r} case, not a {wf.name}")
+                raise RowError(row, col, f"本行是 {kind[:30]!r} 案件，不是「{wf.label} {wf.name}」")
         office = self._office(row, cells)
         title, _ = get(cells, "title")
         if not title:
-            raise RowError(row, self._col("title"), "empty; every case needs a title")
+            raise RowError(row, self._col("title"), "为空；每件案件都要有标题 (empty)")
         when_text, col = get(cells, "registered_at")
         if not when_text:
-            raise RowError(row, self._col("registered_at"), "empty; when was the case registered?")
+            raise RowError(row, self._col("registered_at"), "为空；请填写登记时间 (empty)")
         at, date_only = self._time(row, col, when_text)
         ref_text, col = get(cells, "ref") if has("ref") else ("", "")
         if len(ref_text) > 180:
-            raise RowError(row, col, "longer than 180 characters")
+            raise RowError(row, col, "超过 180 个字符 (longer than 180)")
         # Offices number their ledgers afresh each year: a number names a case within its year.
         year = at.astimezone(CST).year
         ref = f"ledger:{year}:{ref_text}" if ref_text else f"import:{self.sha256}:{row}"
@@ -184,7 +186,9 @@ class RowReader:
             if state_text:
                 expect = self.state_names.get(state_text)
                 if expect is None:
-                    raise RowError(row, col, f"{state_text[:30]!r} is not a state of a {wf.name}")
+                    raise RowError(
+                        row, col, f"{state_text[:30]!r} 不是「{wf.label} {wf.name}」的状态"
+                    )
         history, col = get(cells, "history") if has("history") else ("", "")
         if history:
             steps = self._history(row, col, history)
@@ -223,11 +227,11 @@ class RowReader:
         text, col = self.lay.get(cells, "office")
         if not text:
             if self.default_office is None:
-                raise RowError(row, col, "empty; name the office in the row or with --office")
+                raise RowError(row, col, "为空；请在本行填写单位，或为整个文件指定单位 (office)")
             return self.default_office
         code = self.offices.get(text)
         if code is None:
-            raise RowError(row, col, f"unknown office {text[:40]!r}")
+            raise RowError(row, col, f"未知单位 unknown office {text[:40]!r}")
         return code
 
     def _parties(self, row: int, cells: Sequence[str]) -> tuple[PartyInput, ...]:
@@ -259,7 +263,7 @@ class RowReader:
             return [None] * n
         parts = [p.strip() for p in _SPLIT.split(text)]
         if len(parts) > n:
-            raise RowError(row, col, f"{len(parts)} entries for {n} parties in 当事人")
+            raise RowError(row, col, f"有 {len(parts)} 项，但当事人只有 {n} 人")
         # A masked number (from an export without --reveal) is unknown, not wrong.
         out = [p if p and "*" not in p else None for p in parts]
         return out + [None] * (n - len(out))
@@ -271,9 +275,9 @@ class RowReader:
             try:
                 data = json.loads(data_text)
             except ValueError:
-                raise RowError(row, data_col, "not a JSON object") from None
+                raise RowError(row, data_col, "不是 JSON 对象 (not a JSON object)") from None
             if not isinstance(data, dict):
-                raise RowError(row, data_col, "not a JSON object")
+                raise RowError(row, data_col, "不是 JSON 对象 (not a JSON object)")
             for spec in self.wf.register_fields:
                 if data.get(spec.name) is not None:
                     out[spec.name] = str(data[spec.name])
@@ -308,10 +312,12 @@ class RowReader:
             text, col = get(cells, f"col:{header}")
             if text and text not in accepted:
                 choices = "、".join(a for a in sorted(accepted) if not a.isascii())
-                raise RowError(row, col, f"{text[:30]!r} is not one of {choices}")
+                raise RowError(row, col, f"{text[:30]!r} 不是 {choices} 之一")
             missing = self.dateless.get((header, text))
             if missing:
-                raise RowError(row, col, f"{text!r}, but the file has no {missing} column")
+                raise RowError(
+                    row, col, f"为 {text!r}，但文件没有「{missing}」列 (no {missing} column)"
+                )
         found: list[tuple[datetime, int, PlannedStep]] = []
         for order, step in self.steps:
             date_text, date_col = get(cells, f"col:{step.date}")
@@ -320,7 +326,7 @@ class RowReader:
                 if chosen not in step.when[1]:
                     continue
                 if not date_text:
-                    raise RowError(row, date_col, f"empty, but {sel_col} is {chosen!r}")
+                    raise RowError(row, date_col, f"为空，但「{sel_col}」为 {chosen!r}")
             elif not date_text:
                 continue
             at, date_only = self._time(row, date_col, date_text)
@@ -345,7 +351,7 @@ class RowReader:
             date_text, date_col = get(cells, f"col:{date_header}")
             chosen, sel_col = get(cells, f"col:{selector}")
             if date_text and not chosen:
-                raise RowError(row, sel_col, f"empty, but {date_col} is {date_text!r}")
+                raise RowError(row, sel_col, f"为空，但「{date_col}」为 {date_text!r}")
         found.sort(key=lambda f: (f[0], f[1]))
         return tuple(s for _, _, s in found)
 
@@ -353,9 +359,9 @@ class RowReader:
         try:
             entries = json.loads(text)
         except ValueError:
-            raise RowError(row, col, "not a JSON list of steps") from None
+            raise RowError(row, col, "不是步骤的 JSON 列表 (not a JSON list of steps)") from None
         if not isinstance(entries, list):
-            raise RowError(row, col, "not a JSON list of steps")
+            raise RowError(row, col, "不是步骤的 JSON 列表 (not a JSON list of steps)")
         out = []
         for n, entry in enumerate(entries, start=1):
             out.append(self._history_step(row, f"{col} step {n}", entry))
@@ -363,11 +369,11 @@ class RowReader:
 
     def _history_step(self, row: int, col: str, entry: Any) -> PlannedStep:
         if not isinstance(entry, dict) or not isinstance(entry.get("trigger"), str):
-            raise RowError(row, col, 'each step must be an object with "trigger" and "at"')
+            raise RowError(row, col, '每一步须是含 "trigger" 和 "at" 的对象')
         trigger = entry["trigger"]
         at_text = entry.get("at")
         if not isinstance(at_text, str):
-            raise RowError(row, col, f"'{trigger[:30]}' has no time (\"at\")")
+            raise RowError(row, col, f"'{trigger[:30]}' 没有时间 (\"at\")")
         at, date_only = self._time(row, col, at_text)
         by = entry.get("by")
         actors = (by,) if isinstance(by, str) and by else ()
@@ -375,7 +381,7 @@ class RowReader:
         if trigger == DOCUMENT:
             kind = entry.get("kind")
             if not isinstance(kind, str):
-                raise RowError(row, col, 'a document step needs its "kind"')
+                raise RowError(row, col, '归入卷宗的步骤须写明 "kind"')
             name, digest = entry.get("file_name"), entry.get("sha256")
             doc = (
                 kind,
@@ -385,7 +391,7 @@ class RowReader:
             return PlannedStep(DOCUMENT, at, date_only, col, {}, actors, note, doc)
         raw = entry.get("values") or {}
         if not isinstance(raw, dict):
-            raise RowError(row, col, '"values" must be an object')
+            raise RowError(row, col, '"values" 须是对象 (an object)')
         trig = self.wf.trigger(trigger)
         names = {f.name for f in trig.fields} if trig else set(raw)
         values = {k: str(v) for k, v in raw.items() if k in names and v is not None}

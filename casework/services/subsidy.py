@@ -12,6 +12,7 @@ from typing import TypedDict
 
 from casework.domain.model import Actor
 from casework.domain.steps import Registration, Step
+from casework.domain.subsidy import Facts, failed
 from casework.errors import InvalidData
 from casework.services.cases import Progress, advance_many, register_one
 from casework.storage.claims import CLAIM_KIND, claim_ref
@@ -62,8 +63,6 @@ def draft(
     ``existing``. Linked cases of one dispute yield one claim: once the first is drafted, the
     others fail ``dispute_not_subsidised``.
     """
-    from casework.subsidy.rules import evaluate
-
     candidates = uow.claims.archived_in(quarter, office)
     oral_from = uow.settings.oral_agreements_from()
     result = DraftResult(
@@ -75,35 +74,47 @@ def draft(
         ineligible=[],
     )
     uow.cases.load(candidates)
+    facts = uow.claims.facts_for(candidates)
+    refs = {no: claim_ref(no, quarter) for no in candidates}
+    offices = {no: uow.cases.get(no).office for no in candidates}
+    for office_code in sorted(set(offices.values())):
+        keys = [(o, refs[no]) for no, o in offices.items() if o == office_code]
+        uow.cases.known_refs(CLAIM_KIND, keys)
+    drafted: dict[str, str] = {}  # mediation case -> its claim, drafted in this run
     for n, case_no in enumerate(candidates, start=1):
-        case = uow.cases.get(case_no)
-        ref = claim_ref(case_no, quarter)
-        done = uow.cases.with_ref(CLAIM_KIND, case.office, ref)
+        done = uow.cases.with_ref(CLAIM_KIND, offices[case_no], refs[case_no])
         if done is not None:
             result["existing"].append(done.case_no)
         else:
-            facts = uow.claims.facts_for([case_no])[case_no]
-            failed = [o.rule for o in evaluate(facts, quarter, oral_from) if not o.passed]
-            if failed:
-                result["ineligible"].append(Ineligible(case_no=case_no, failed=failed))
+            seen = facts[case_no].with_drafted(drafted)
+            missing = failed(seen, quarter, oral_from)
+            if missing:
+                result["ineligible"].append(Ineligible(case_no=case_no, failed=missing))
             else:
-                item = Registration(
-                    office=case.office,
-                    title=f"以案定补 {quarter} {case_no}",
-                    values={
-                        "mediation_case": case_no,
-                        "quarter": str(quarter),
-                        "mediator": str(facts.data.get("mediator", "")),
-                    },
-                    link=case_no,
-                    ref=ref,
-                )
-                registered = register_one(uow, actor, CLAIM_KIND, item, internal=True)
-                result["drafted"].append(registered["case_no"])
-                uow.flush()  # interim: the next candidates' facts read this claim
+                claim = _claim(uow, actor, quarter, seen, offices[case_no], refs[case_no])
+                drafted[case_no] = claim
+                result["drafted"].append(claim)
         if progress is not None:
             progress(n)
     return result
+
+
+def _claim(
+    uow: UnitOfWork, actor: Actor, quarter: Quarter, facts: Facts, office: str, ref: str
+) -> str:
+    """Register one claim for an eligible case, linked to it both ways; its number."""
+    item = Registration(
+        office=office,
+        title=f"以案定补 {quarter} {facts.case_no}",
+        values={
+            "mediation_case": facts.case_no,
+            "quarter": str(quarter),
+            "mediator": str(facts.data.get("mediator", "")),
+        },
+        link=facts.case_no,
+        ref=ref,
+    )
+    return register_one(uow, actor, CLAIM_KIND, item, internal=True, related=False)["case_no"]
 
 
 def bulk_source(wf: Workflow, trigger: str) -> str:

@@ -10,12 +10,11 @@ linked to it (the same dispute). Both ``subsidy check`` and ``subsidy draft`` us
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.engine import Connection
 
 from casework.domain.model import Case, CaseFile, Document, Event, Lazy
 from casework.domain.steps import guard_view
@@ -87,40 +86,46 @@ def facts_for(
     of other procedures are left out."""
     wf = (registry or default_registry()).get(MEDIATION)
     size = chunk_size(conn)
-    rows = _case_rows(conn, sorted(set(case_nos)), size)
-    ids = [r.id for r in rows]
+    stored = _cases(conn, sorted(set(case_nos)), size)
+    ids = [c.id for c in stored if c.id is not None]
     history = _events_of(conn, ids, size)
     papers = _documents_of(conn, ids, size)
-    names = {str((r.data or {})["mediator"]) for r in rows if (r.data or {}).get("mediator")}
+    names = {str(c.data["mediator"]) for c in stored if c.data.get("mediator")}
     mediators = _registered_mediators(conn, sorted(names), size)
     linked = _linked_mediation(conn, ids, size)
     claim_ids = sorted({*ids, *(other for pairs in linked.values() for other, _ in pairs)})
     claims = _claims_of(conn, claim_ids, size)
     calendar = cache(lambda: load_calendar(conn))
     out: dict[str, Facts] = {}
-    for r in rows:
-        data = dict(r.data or {})
-        steps = history.get(r.id, [])
-        out[r.case_no] = Facts(
-            case_no=r.case_no,
-            case_id=r.id,
-            state=r.state,
-            data=data,
+    for c in stored:
+        case_id = c.id or 0
+        steps = history.get(case_id, [])
+        case = replace(
+            c,
+            last_at=steps[-1].occurred_at if steps else c.registered_at,
+            file=CaseFile(Lazy(None, steps), Lazy(None, papers.get(case_id, []))),
+        )
+        out[c.case_no] = Facts(
+            case_no=c.case_no,
+            case_id=case_id,
+            state=c.state,
+            data=dict(c.data),
             events=steps,
-            missing_documents=_missing(wf, r, steps, papers.get(r.id, []), calendar),
-            mediator_ok=str(data.get("mediator", "")) in mediators,
-            own_claims=claims.get(r.id, []),
+            missing_documents=_missing(wf, case, calendar),
+            mediator_ok=str(c.data.get("mediator", "")) in mediators,
+            own_claims=claims.get(case_id, []),
             linked_claims=[
                 (other_no, claim_no, state)
-                for other, other_no in linked.get(r.id, [])
+                for other, other_no in linked.get(case_id, [])
                 for claim_no, state in claims.get(other, [])
             ],
-            linked=[other_no for _, other_no in linked.get(r.id, [])],
+            linked=[other_no for _, other_no in linked.get(case_id, [])],
         )
     return out
 
 
-def _case_rows(conn: Connection, case_nos: Sequence[str], size: int) -> list[Row[Any]]:
+def _cases(conn: Connection, case_nos: Sequence[str], size: int) -> list[Case]:
+    """The stored mediation cases of these numbers (their files not read yet)."""
     query = select(
         cases.c.id,
         cases.c.case_no,
@@ -131,10 +136,26 @@ def _case_rows(conn: Connection, case_nos: Sequence[str], size: int) -> list[Row
         cases.c.data,
         cases.c.head_hash,
         cases.c.registered_at,
-    ).where(cases.c.kind == MEDIATION)
-    out: list[Row[Any]] = []
+    ).where(_no_index(cases.c.kind) == MEDIATION)
+    out: list[Case] = []
     for part in chunks(case_nos, size):
-        out.extend(conn.execute(query.where(cases.c.case_no.in_(list(part)))))
+        for r in conn.execute(query.where(cases.c.case_no.in_(list(part)))):
+            registered = as_utc(r.registered_at)
+            out.append(
+                Case(
+                    r.id,
+                    r.case_no,
+                    MEDIATION,
+                    r.office_code,
+                    r.title,
+                    r.state,
+                    r.version,
+                    r.data or {},
+                    r.head_hash,
+                    registered,
+                    registered,
+                )
+            )
     return out
 
 
@@ -188,6 +209,13 @@ def _registered_mediators(conn: Connection, names: Sequence[str], size: int) -> 
     return found
 
 
+def _no_index(column: ColumnElement[str]) -> ColumnElement[str]:
+    """The column as an expression (``|| ''``), which no index serves: the lookup then starts
+    from the case ids asked for instead of from every case of a kind (which SQLite, without
+    table statistics, would pick)."""
+    return column.concat("")
+
+
 def _linked_mediation(
     conn: Connection, ids: Sequence[int], size: int
 ) -> dict[int, list[tuple[int, str]]]:
@@ -199,8 +227,8 @@ def _linked_mediation(
         rows = conn.execute(
             select(case_links.c.case_id, other.c.id, other.c.case_no)
             .select_from(case_links.join(other, other.c.id == case_links.c.other_case_id))
-            .where(case_links.c.case_id.in_(list(part)), other.c.kind == MEDIATION)
-            .order_by(case_links.c.id)
+            .where(case_links.c.case_id.in_(list(part)), _no_index(other.c.kind) == MEDIATION)
+            .order_by(case_links.c.case_id, case_links.c.id)
         )
         for r in rows:
             pairs = out.setdefault(r.case_id, [])
@@ -219,39 +247,19 @@ def _claims_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, lis
             .join(claim, claim.c.id == case_links.c.other_case_id)
             .where(
                 case_links.c.case_id.in_(list(part)),
-                claim.c.kind == CLAIM_KIND,
+                _no_index(claim.c.kind) == CLAIM_KIND,
                 claim.c.state != "rejected",
             )
-            .order_by(claim.c.case_no)
         )
         for r in rows:
             out.setdefault(r.case_id, []).append((r.case_no, r.state))
+    for found in out.values():
+        found.sort()  # by claim number (sorted here: in SQL it would scan every case by number)
     return out
 
 
-def _missing(
-    wf: Workflow | None,
-    row: Row[Any],
-    steps: Sequence[Event],
-    papers: Sequence[Document],
-    calendar: Callable[[], Calendar],
-) -> list[str]:
+def _missing(wf: Workflow | None, case: Case, calendar: Callable[[], Calendar]) -> list[str]:
     """The document kinds the case file still lacks, by the procedure's own rule."""
     if wf is None or wf.case_file is None:
         return []
-    registered = as_utc(row.registered_at)
-    case = Case(
-        row.id,
-        row.case_no,
-        MEDIATION,
-        row.office_code,
-        row.title,
-        row.state,
-        row.version,
-        row.data or {},
-        row.head_hash,
-        steps[-1].occurred_at if steps else registered,
-        registered,
-        file=CaseFile(Lazy(None, steps), Lazy(None, papers)),
-    )
     return wf.case_file(guard_view(case, calendar))

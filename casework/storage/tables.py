@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
-from sqlmodel._compat import SQLModelConfig
 
 from casework.storage.types import UTCDateTime, json_type
 
@@ -16,7 +15,7 @@ class Table(SQLModel):
     """Base of the tables: casework reads and writes them through SQLAlchemy Core and never
     validates a model instance, so pydantic builds no validator for them (cheaper start-up)."""
 
-    model_config = SQLModelConfig(from_attributes=True, defer_build=True)
+    model_config = {**SQLModel.model_config, "from_attributes": True, "defer_build": True}
 
 
 class Office(Table, table=True):
@@ -100,7 +99,7 @@ class Event(Table, table=True):
     data: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(json_type(), nullable=False)
     )
-    hash: str = Field(max_length=64)  # see casework.audit
+    hash: str = Field(max_length=64)  # see casework.domain.hashing
     ref: str | None = Field(default=None, max_length=200)  # idempotency key within the case
 
 

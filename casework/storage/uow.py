@@ -54,7 +54,7 @@ class UnitOfWork:
         self.settings = Settings(conn)
         self.screenings = Screenings(conn)
         self.calendars = Calendars(conn)
-        self.claims = Claims(conn)
+        self.claims = Claims(conn, machines.registry)
 
     @property
     def machines(self) -> Machines:

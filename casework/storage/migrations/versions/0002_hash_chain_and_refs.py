@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from casework.audit import event_digest
+from casework.domain.hashing import row_digest
 from casework.storage.types import UTCDateTime, json_type
 
 revision = "0002"
@@ -70,7 +70,7 @@ def _chain_existing_events() -> None:
     for row in rows:
         if row.case_id != current:
             current, prev = row.case_id, None
-        digest = event_digest(prev, numbers[row.case_id], dict(row._mapping))
+        digest = row_digest(prev, numbers[row.case_id], dict(row._mapping))
         conn.execute(events.update().where(events.c.id == row.id).values(hash=digest))
         heads[row.case_id] = prev = digest
     for case_id, head in heads.items():

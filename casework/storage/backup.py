@@ -18,9 +18,9 @@ def pg_dump_advice(engine: Engine) -> str:
     url = engine.url.set(drivername="postgresql", password=None)
     target = url.render_as_string(hide_password=True)
     return (
-        "casework backup copies SQLite databases; for PostgreSQL run "
-        f"`pg_dump --format=custom --file casework.dump '{target}'` (restore with "
-        "`pg_restore --clean --dbname URL casework.dump`), with the password in PGPASSWORD"
+        "备份只复制 SQLite 数据库 (backup copies SQLite databases)；PostgreSQL 请用 "
+        f"`pg_dump -Fc -f casework.dump '{target}'` 备份，用 `pg_restore -c -d URL "
+        "casework.dump` 恢复，密码放在 PGPASSWORD 中"
     )
 
 
@@ -32,15 +32,17 @@ def backup_sqlite(engine: Engine, target: str) -> dict[str, Any]:
     """
     source_path = sqlite_path(str(engine.url))
     if source_path is None:
-        raise CaseworkError(pg_dump_advice(engine))
+        raise CaseworkError(pg_dump_advice(engine), field="database")
     target = os.path.abspath(os.path.expanduser(target))
     if os.path.exists(target):
-        raise InvalidData(f"{target} exists already; choose a new file name for the backup")
+        raise InvalidData(
+            f"{target} 已存在 (exists already)；请为备份另取文件名", field="file", value=target
+        )
     if os.path.abspath(source_path) == target:
-        raise InvalidData("the backup must go to another file than the database")
+        raise InvalidData("备份须写入数据库以外的另一个文件", field="file", value=target)
     directory = os.path.dirname(target)
     if not os.path.isdir(directory):
-        raise InvalidData(f"folder {directory} does not exist")
+        raise InvalidData(f"文件夹 {directory} 不存在 (does not exist)", field="file")
     src = sqlite3.connect(source_path, timeout=30)
     try:
         dst = sqlite3.connect(target)
@@ -52,12 +54,15 @@ def backup_sqlite(engine: Engine, target: str) -> dict[str, Any]:
             dst.close()
     except sqlite3.Error as exc:
         _remove(target)
-        raise CaseworkError(f"backup failed: {exc}") from None
+        raise CaseworkError(f"备份失败 (backup failed)：{exc}", field="file") from None
     finally:
         src.close()
     if check != "ok":
         _remove(target)
-        raise CaseworkError(f"the copy failed SQLite's integrity check ({check}); removed it")
+        raise CaseworkError(
+            f"副本未通过 SQLite 完整性检查（{check}），已删除 (failed the integrity check)",
+            field="file",
+        )
     return {"backup": target, "bytes": os.path.getsize(target), "integrity": check}
 
 

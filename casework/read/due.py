@@ -1,0 +1,281 @@
+"""What falls due (临期) and what is late (超期) on a day, from the cases' events.
+
+The limits running on a day are read in one ordered stream per procedure: the events up to
+that day joined to their cases, case by case, so that no list of case ids is ever sent to the
+database however many cases there are; the columns a listing shows come from the same stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from casework.domain.model import Actor
+from casework.engine import Engine as Machines
+from casework.read.scope import AnyRow, AnySelect, at_least
+from casework.read.shapes import DueJSON, DueRow
+from casework.storage.calendars import load_calendar
+from casework.storage.directory import require_office
+from casework.storage.tables import cases, events
+from casework.time.deadlines import Due, PendingDue, due
+from casework.time.local import as_utc
+from workflows import Registry
+from workflows.spec import Workflow
+
+# Rows are fetched from the stream this many at a time.
+STREAM_BATCH = 2000
+
+_HEAD = (
+    cases.c.id.label("case_id"),
+    cases.c.case_no,
+    cases.c.kind,
+    cases.c.office_code,
+    cases.c.state.label("case_state"),
+    cases.c.title,
+    cases.c.registered_at,
+)
+_VIEW = (
+    events.c.seq,
+    events.c.trigger,
+    events.c.from_state,
+    events.c.to_state,
+    events.c.occurred_at,
+    events.c.occurred_on,
+    events.c.data,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """An event as deadline code sees it."""
+
+    seq: int
+    trigger: str
+    from_state: str | None
+    to_state: str
+    occurred_at: datetime
+    occurred_on: date
+    data: dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """What a listing shows of a case (its state as it stands now)."""
+
+    id: int
+    case_no: str
+    kind: str
+    office: str
+    state: str
+    title: str
+    registered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Running:
+    """A case with the limit running for it on a day."""
+
+    case: Head
+    due: Due | PendingDue
+    wf: Workflow
+
+
+def moment(row: AnyRow) -> Moment:
+    return Moment(
+        row.seq,
+        row.trigger,
+        row.from_state,
+        row.to_state,
+        as_utc(row.occurred_at),
+        row.occurred_on,
+        dict(row.data or {}),
+    )
+
+
+def has_limits(wf: Workflow) -> bool:
+    return any(s.limit is not None for s in wf.states)
+
+
+def _stream(
+    wf: Workflow,
+    as_of: date,
+    office: str | None,
+    actor: Actor | None,
+    states: Sequence[str] | None,
+) -> AnySelect:
+    query = (
+        select(*_HEAD, *_VIEW)
+        .select_from(events.join(cases, cases.c.id == events.c.case_id))
+        .where(
+            cases.c.kind == wf.name,
+            cases.c.registered_on <= as_of,
+            events.c.occurred_on <= as_of,
+        )
+        # Case by case, in the order of the index on (kind, registered_on) (or on office and
+        # registered_on), each case's events in order: nothing to sort, however many rows.
+        .order_by(cases.c.registered_on, cases.c.id, events.c.seq)
+    )
+    if office is not None:
+        query = query.where(cases.c.office_code == office)
+    if actor is not None and not actor.city_wide:
+        query = query.where(cases.c.office_code == actor.office)
+    if states is not None:  # a few state names, one per procedure at most
+        query = query.where(cases.c.state.in_(list(states)))
+    return query
+
+
+def running(
+    conn: Connection,
+    registry: Registry,
+    as_of: date,
+    kind: str | None = None,
+    office: str | None = None,
+    actor: Actor | None = None,
+    states: Sequence[str] | None = None,
+) -> Iterator[Running]:
+    """Every case (of ``kind``, of ``office``, the actor may see, now in one of ``states``)
+    with a limit running on ``as_of``, judged on its history up to the end of that day."""
+    calendar = load_calendar(conn)
+    for wf in registry:
+        if has_limits(wf) and kind in (None, wf.name):
+            query = _stream(wf, as_of, office, actor, states)
+            rows = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(
+                query
+            )
+            yield from _by_case(wf, rows, partial(due, wf, calendar=calendar, as_of=as_of))
+
+
+def _by_case(
+    wf: Workflow,
+    rows: Iterator[AnyRow],
+    judge: Callable[[list[Moment]], Due | PendingDue | None],
+) -> Iterator[Running]:
+    head: Head | None = None
+    history: list[Moment] = []
+    for row in rows:
+        if head is None or row.case_id != head.id:
+            if head is not None:
+                found = judge(history)
+                if found is not None:
+                    yield Running(head, found, wf)
+            head, history = _head(row), []
+        history.append(moment(row))
+    if head is not None:
+        found = judge(history)
+        if found is not None:
+            yield Running(head, found, wf)
+
+
+def _head(row: AnyRow) -> Head:
+    return Head(
+        row.case_id,
+        row.case_no,
+        row.kind,
+        row.office_code,
+        row.case_state,
+        row.title,
+        as_utc(row.registered_at),
+    )
+
+
+def due_json(d: Due | PendingDue) -> DueJSON:
+    """A running limit in the contract's JSON shape."""
+    raw = d.as_json()
+    out = DueJSON(
+        date=raw["date"],
+        rule=raw["rule"],
+        rule_en=raw["rule_en"],
+        overdue=raw["overdue"],
+        days_left=raw["days_left"],
+        limit=raw["limit"],
+        label=raw["label"],
+        binds=raw["binds"],
+        start=raw["start"],
+        as_of=raw["as_of"],
+    )
+    if "problem" in raw:
+        out["problem"] = raw["problem"]
+    return out
+
+
+def status(d: Due | PendingDue) -> str:
+    if d.days_left is None:
+        return "calendar_missing"
+    if d.overdue:
+        return "overdue"
+    return "warning" if d.lapsed else "due_soon"
+
+
+def due_row(r: Running) -> DueRow:
+    d, case = r.due, r.case
+    shown = due_json(d)
+    row = DueRow(
+        case_no=case.case_no,
+        kind=case.kind,
+        office=case.office,
+        state=d.state,
+        state_label=r.wf.state(d.state).label,
+        title=case.title,
+        date=shown["date"],
+        rule=shown["rule"],
+        rule_en=shown["rule_en"],
+        overdue=shown["overdue"],
+        days_left=shown["days_left"],
+        limit=shown["limit"],
+        label=shown["label"],
+        binds=shown["binds"],
+        start=shown["start"],
+        as_of=shown["as_of"],
+        status=status(d),
+    )
+    if "problem" in shown:
+        row["problem"] = shown["problem"]
+    return row
+
+
+def due_list(
+    conn: Connection,
+    machines: Machines,
+    actor: Actor | None,
+    as_of: date,
+    within: int,
+    office: str | None = None,
+    kind: str | None = None,
+) -> list[DueRow]:
+    """What falls due within ``within`` days (临期) and what is late (超期), most urgent first.
+
+    Office deadlines and advisory limits are listed; petitioners' windows are not duties.
+    """
+    at_least(within, 0, "within", "天数")
+    if office is not None:
+        require_office(conn, office)
+    name = machines.workflow(kind).name if kind is not None else None
+    out: list[DueRow] = []
+    for r in running(conn, machines.registry, as_of, name, office, actor):
+        d = r.due
+        if d.limit.binds == "party" or (d.days_left is not None and d.days_left > within):
+            continue
+        out.append(due_row(r))
+    # Limits whose last day awaits a holiday arrangement come last.
+    out.sort(key=lambda r: (r["days_left"] is None, r["days_left"] or 0, r["case_no"]))
+    return out
+
+
+def overdue(
+    conn: Connection,
+    registry: Registry,
+    as_of: date,
+    kind: str | None,
+    office: str | None,
+    actor: Actor | None,
+    states: Sequence[str] | None,
+) -> list[Running]:
+    """The cases past an office deadline (超期) on ``as_of``, newest registration first."""
+    late = [r for r in running(conn, registry, as_of, kind, office, actor, states) if r.due.overdue]
+    late.sort(key=lambda r: (r.case.registered_at, r.case.id), reverse=True)
+    return late

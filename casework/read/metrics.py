@@ -1,0 +1,228 @@
+"""The items behind the figures: one row per case (or screening entry) a metric counts, with
+the local date it counts on, its office, its kind and its value.
+
+Most metrics are one query each (the procedures declare them in ``workflows/``: a case's
+registration, or its first event of some triggers or into some states), which statistics
+aggregate, group or list in the database. Two sources need more than one query and are
+computed here: on-time replies (``replied_on_time``) and approved subsidy claims
+(``approved_claims``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import FromClause
+
+from casework.read.ontime import first_replies
+from casework.read.scope import AnySelect, Scope
+from casework.read.subsidy import approved
+from casework.storage.calendars import load_calendar
+from casework.storage.tables import cases, events, screenings
+from casework.time.periods import Quarter
+from workflows.spec import Workflow
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One case or screening entry a metric counts."""
+
+    ref: str | int  # case number, or screening id
+    on: date
+    office: str
+    kind: str
+    value: int = 1
+    data: Mapping[str, str] = field(default_factory=dict)  # e.g. a claim's mediation_case
+
+
+ItemsOf = Callable[[Connection, Scope], list[Item]]
+QueryOf = Callable[[Scope], AnySelect]
+
+
+def _matching(
+    ev: FromClause,
+    triggers: tuple[str, ...],
+    to_states: tuple[str, ...],
+    scope: Scope,
+    by_case: bool = False,
+) -> list[ColumnElement[bool]]:
+    """The conditions on an event of the events table (or an alias of it) that match."""
+    columns = ev.c
+    trigger: ColumnElement[str] = columns.trigger
+    to_state: ColumnElement[str] = columns.to_state
+    if by_case:
+        # The trigger and state are compared as expressions (``|| ''``), which no index
+        # serves, so the lookup goes by the case's id instead of ranging over every earlier
+        # event of the trigger (SQLite, without table statistics, would pick that).
+        trigger, to_state = trigger.concat(""), to_state.concat("")
+    cond: list[ColumnElement[bool]] = []
+    if triggers:
+        cond.append(trigger.in_(triggers))
+    if to_states:
+        cond.append(to_state.in_(to_states))
+        cond.append(columns.from_state != columns.to_state)
+    if scope.recorded_by is not None:
+        cond.append(columns.recorded_at < scope.recorded_by)
+    return cond
+
+
+def first_event(kind: str, triggers: tuple[str, ...], to_states: tuple[str, ...]) -> QueryOf:
+    """Each case of a kind on the local date of its first matching event.
+
+    Only cases whose first matching event falls in the period can count, so the query starts
+    from the period's matching events (an index range on trigger or target state and date) and
+    drops a case that has a matching event before the period (looked up by its case id): the
+    earliest event left is its first. It never reads the events of other periods.
+    """
+
+    def query(scope: Scope) -> AnySelect:
+        earlier = events.alias("earlier")
+        before = select(earlier.c.id).where(
+            earlier.c.case_id == events.c.case_id,
+            earlier.c.occurred_on < scope.start,
+            *_matching(earlier, triggers, to_states, scope, by_case=True),
+        )
+        # One row per case. Its number, office and kind are taken with min() (one value per
+        # case) rather than grouped by, or joined again outside, so that a filter on the office
+        # applies to these rows: grouped by, or joined, SQLite would start from all the
+        # office's cases.
+        return (
+            select(
+                func.min(cases.c.case_no).label("ref"),
+                func.min(events.c.occurred_on).label("on"),
+                func.min(cases.c.office_code).label("office"),
+                func.min(cases.c.kind).label("kind"),
+                literal(1).label("value"),
+            )
+            .select_from(events)
+            .join(cases, cases.c.id == events.c.case_id)
+            .where(
+                cases.c.kind == kind,
+                events.c.occurred_on.between(scope.start, scope.end),
+                *_matching(events, triggers, to_states, scope),
+                ~before.exists(),
+            )
+            .group_by(events.c.case_id)
+        )
+
+    return query
+
+
+def registered(kind: str) -> QueryOf:
+    """Each case of a kind on the local date it was registered."""
+
+    def query(scope: Scope) -> AnySelect:
+        found = select(
+            cases.c.case_no.label("ref"),
+            cases.c.registered_on.label("on"),
+            cases.c.office_code.label("office"),
+            cases.c.kind.label("kind"),
+            literal(1).label("value"),
+        ).where(cases.c.kind == kind, cases.c.registered_on.between(scope.start, scope.end))
+        if scope.recorded_by is not None:
+            found = found.where(cases.c.recorded_at < scope.recorded_by)
+        return found
+
+    return query
+
+
+def screened(value: ColumnElement[int], special: bool = False) -> QueryOf:
+    """Each screening entry (only special campaigns, with ``special``) on its day."""
+
+    def query(scope: Scope) -> AnySelect:
+        found = select(
+            screenings.c.id.label("ref"),
+            screenings.c.day.label("on"),
+            screenings.c.office_code.label("office"),
+            literal("screening").label("kind"),
+            value.label("value"),
+        ).where(screenings.c.day.between(scope.start, scope.end))
+        if special:
+            found = found.where(screenings.c.kind == "special")
+        if scope.recorded_by is not None:
+            found = found.where(screenings.c.recorded_at < scope.recorded_by)
+        return found
+
+    return query
+
+
+def listed(query: QueryOf) -> ItemsOf:
+    """A query's rows in the scope, by date and reference."""
+
+    def items(conn: Connection, scope: Scope) -> list[Item]:
+        q = query(scope).subquery()
+        stmt = select(q).where(q.c.on.between(scope.start, scope.end))
+        if scope.office is not None:
+            stmt = stmt.where(q.c.office == scope.office)
+        rows = conn.execute(stmt.order_by(q.c.on, q.c.ref))
+        return [Item(r.ref, r.on, r.office, r.kind, int(r.value or 0)) for r in rows]
+
+    return items
+
+
+# -- computed sources ---------------------------------------------------------------------
+
+
+def on_time_items(wf: Workflow) -> ItemsOf:
+    """The cases whose first reply in the period came within the limit running then."""
+
+    def items(conn: Connection, scope: Scope) -> list[Item]:
+        calendar = load_calendar(conn)
+        found = first_replies(conn, wf, calendar, scope.start, scope.end, scope.recorded_by)
+        return [
+            Item(r.case_no, r.on, r.office, wf.name)
+            for r in found.on_time
+            if scope.office is None or r.office == scope.office
+        ]
+
+    return items
+
+
+def holds_a_quarter(start: date, end: date) -> bool:
+    """Whether a whole calendar quarter lies inside the period."""
+    quarter = Quarter.of(start)
+    if quarter.first_day < start:
+        quarter = Quarter.of(quarter.last_day + timedelta(days=1))
+    return quarter.last_day <= end
+
+
+def claim_items(wf: Workflow) -> ItemsOf:
+    """Claims approved for a quarter inside the period, each on its quarter's last day, with
+    its amount and the mediation case it is for."""
+
+    def items(conn: Connection, scope: Scope) -> list[Item]:
+        if not holds_a_quarter(scope.start, scope.end):
+            return []  # claims count for a quarter inside the period: a month holds none
+        return [
+            Item(
+                c.case_no,
+                c.quarter.last_day,
+                c.office,
+                wf.name,
+                c.amount,
+                {"mediation_case": c.mediation_case or "", "quarter": str(c.quarter)},
+            )
+            for c in approved(conn, scope.start, scope.end, scope.recorded_by)
+            if scope.office is None or c.office == scope.office
+        ]
+
+    return items
+
+
+# The sources a procedure's ``Computed`` metric may name, each made for its procedure.
+SOURCES: Mapping[str, Callable[[Workflow], ItemsOf]] = {
+    "replied_on_time": on_time_items,
+    "approved_claims": claim_items,
+}
+
+
+def source(name: str, wf: Workflow) -> ItemsOf:
+    """The items function of a computed source, or ValueError for an unknown one."""
+    make = SOURCES.get(name)
+    if make is None:
+        raise ValueError(f"{wf.name}: unknown metric source {name!r}; known: {', '.join(SOURCES)}")
+    return make(wf)

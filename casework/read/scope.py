@@ -1,0 +1,80 @@
+"""What a listing or a figure covers: one office or all of them, a period of local dates, and
+the day the database is looked at as it stood (``as_of``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.engine import Connection, Row
+
+from casework.domain.model import Actor
+from casework.domain.policy import check_reveal, listing_scope
+from casework.errors import InvalidData, NotAllowed
+from casework.storage.directory import require_office
+from casework.time.local import CST
+
+# A row of any query, and a query of any columns (SQLAlchemy 2.1 types them by their columns).
+AnyRow = Row[*tuple[Any, ...]]
+AnySelect = Select[*tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a statistic looks at: a period of local dates, as the database stood on a day."""
+
+    start: date
+    end: date
+    as_of: date | None = None
+    office: str | None = None
+
+    @property
+    def recorded_by(self) -> datetime | None:
+        """The first instant after ``as_of`` (local), or None for "as it stands now"."""
+        if self.as_of is None:
+            return None
+        return datetime.combine(self.as_of + timedelta(days=1), time(0), CST).astimezone(UTC)
+
+
+def office_scope(
+    conn: Connection, actor: Actor | None, office: str | None, what: str
+) -> str | None:
+    """The one office a listing covers: the office asked for (which must exist and be the
+    actor's to see), else a town user's own office, else None for every office.
+
+    ``what`` names what is listed, as in ``统计`` or ``案件``.
+    """
+    if office is not None:
+        require_office(conn, office)
+    return listing_scope(actor, office, what)
+
+
+def check_period(start: date | None, end: date | None, what: str = "统计周期") -> None:
+    """A period whose last day comes before its first is refused."""
+    if start is not None and end is not None and end < start:
+        raise InvalidData(
+            f"{what}结束日 ({end}) 早于开始日 ({start}) (the period ends before it starts)",
+            field="to",
+            value=end.isoformat(),
+        )
+
+
+def at_least(value: int | None, low: int, field: str, label: str) -> None:
+    """A count option (``limit``, ``within``) below its least value is refused."""
+    if value is not None and value < low:
+        raise InvalidData(
+            f"{label} {field} 应不小于 {low}，不是 {value} (at least {low})",
+            field=field,
+            value=value,
+        )
+
+
+def may_reveal(actor: Actor | None, what: str) -> None:
+    """Unmasked ID numbers and phones are for supervisors and admins; the refusal blames the
+    request to reveal (``reveal``)."""
+    try:
+        check_reveal(actor, what)
+    except NotAllowed as exc:
+        raise NotAllowed(exc.reason, field="reveal", value=True) from None

@@ -1,0 +1,455 @@
+"""The shapes the read side returns: the JSON of the command-line contract (docs/cli.md).
+
+They are TypedDicts: the keys are the contract, so the CLI prints them as they are and reads
+them by typed key, and the web's JSON API (later) returns the same. Keys such as ``from`` that
+are Python keywords use the functional form.
+"""
+
+from __future__ import annotations
+
+from typing import NotRequired, TypedDict
+
+from casework.domain.results import EventJSON
+from casework.domain.subsidy import OutcomeJSON
+from casework.storage.screenings import ScreeningJSON
+from casework.storage.settings import Tier
+
+__all__ = [
+    "BackupJSON",
+    "CalendarCoverage",
+    "CalendarYear",
+    "CaseJSON",
+    "CaseRow",
+    "CheckJSON",
+    "ClaimItem",
+    "DataItem",
+    "DatedCase",
+    "DocumentRow",
+    "DueJSON",
+    "DueRow",
+    "EventJSON",
+    "ExplainItem",
+    "ExplainJSON",
+    "ExportSummary",
+    "FieldJSON",
+    "Figure",
+    "FiguresJSON",
+    "FindingJSON",
+    "GroupRow",
+    "LinkRow",
+    "MediatorTotal",
+    "OfficeJSON",
+    "OfficeTotal",
+    "OnTimeJSON",
+    "OutcomeJSON",
+    "PartyJSON",
+    "Report",
+    "RuleJSON",
+    "ScaleEntry",
+    "ScaleJSON",
+    "ScreeningJSON",
+    "SheetJSON",
+    "SheetRow",
+    "StateJSON",
+    "StatsJSON",
+    "Tier",
+    "TriggerJSON",
+    "UserJSON",
+    "VerifyJSON",
+    "WorkflowJSON",
+]
+
+# A metric's value: a count or a sum, a rate in percent, None for a rate over nothing.
+Figure = int | float | None
+
+
+# -- cases -------------------------------------------------------------------------------------
+
+
+class DueJSON(TypedDict):
+    """The limit running on a day (``case show``'s ``due``, a row of ``due``)."""
+
+    date: str | None
+    rule: str
+    rule_en: str
+    overdue: bool
+    days_left: int | None
+    limit: str
+    label: str
+    binds: str
+    start: str
+    as_of: str
+    problem: NotRequired[str]  # the holiday arrangement the last day waits for
+
+
+class PartyJSON(TypedDict):
+    role: str
+    role_label: str
+    name: str
+    id_number: str | None
+    phone: str | None
+
+
+class DataItem(TypedDict):
+    key: str
+    label: str
+    value: object
+    value_label: str | None
+
+
+class DocumentRow(TypedDict):
+    kind: str
+    label: str
+    file_name: str | None
+    sha256: str | None
+    occurred_at: str
+    actor: str
+    event_seq: int
+
+
+class LinkRow(TypedDict):
+    kind: str
+    case_no: str
+    case_kind: str
+    state: str
+
+
+class CaseJSON(TypedDict):
+    """``case show``."""
+
+    case_no: str
+    kind: str
+    kind_label: str
+    office: str
+    office_name: str
+    title: str
+    state: str
+    state_label: str
+    terminal: bool
+    version: int
+    registered_at: str
+    data: dict[str, object]
+    data_view: list[DataItem]
+    parties: list[PartyJSON]
+    documents: list[DocumentRow]
+    links: list[LinkRow]
+    triggers: list[str]
+    due: DueJSON | None
+    history: list[EventJSON]
+    missing_documents: NotRequired[list[str]]
+
+
+class CaseRow(TypedDict):
+    """A row of ``case list``; of the overdue listing, with its ``due``."""
+
+    case_no: str
+    kind: str
+    office: str
+    state: str
+    state_label: str
+    title: str
+    registered_at: str
+    registered_on: str
+    due: NotRequired[DueJSON]
+
+
+class DueRow(DueJSON):
+    """A row of ``due``: the case, the state it stood in that day, its limit and status."""
+
+    case_no: str
+    kind: str
+    office: str
+    state: str
+    state_label: str
+    title: str
+    status: str  # overdue | due_soon | warning | calendar_missing
+
+
+# -- statistics ---------------------------------------------------------------------------------
+
+
+class DatedCase(TypedDict):
+    case_no: str
+    date: str
+
+
+OnTimeJSON = TypedDict(
+    "OnTimeJSON",
+    {
+        "metric": str,
+        "from": str,
+        "to": str,
+        "value": int,
+        "replied": int,
+        "items": list[DatedCase],
+        "late": list[DatedCase],
+    },
+)
+
+
+class GroupRow(TypedDict):
+    key: str
+    metrics: dict[str, Figure]
+
+
+StatsJSON = TypedDict(
+    "StatsJSON",
+    {
+        "from": str,
+        "to": str,
+        "as_of": NotRequired[str],
+        "metrics": NotRequired[dict[str, Figure]],  # without a grouping
+        "by": NotRequired[str],
+        "rows": NotRequired[list[GroupRow]],  # with one
+        "labels": NotRequired[dict[str, str]],  # always given, last
+    },
+)
+
+
+class ExplainItem(TypedDict):
+    """One case (``case_no``) or screening entry (``screening_id``) behind a figure."""
+
+    case_no: NotRequired[str]
+    screening_id: NotRequired[int]
+    date: str
+    office: str
+    value: NotRequired[int]  # for a sum
+
+
+ExplainJSON = TypedDict(
+    "ExplainJSON",
+    {
+        "metric": str,
+        "label": str,
+        "from": str,
+        "to": str,
+        "value": Figure,
+        "items": list[ExplainItem],
+        "denominator": NotRequired[Figure],  # for a rate
+    },
+)
+
+
+class Report(TypedDict):
+    """``report annual`` and ``report monthly``: the paragraph and the table by office."""
+
+    title: str
+    paragraph: str
+    table_title: str
+    header: list[str]
+    rows: list[list[str | int]]
+    year: NotRequired[int]
+    month: NotRequired[str]
+
+
+# -- exports, audit, backup --------------------------------------------------------------------
+
+
+class ExportSummary(TypedDict):
+    out: str
+    rows: int
+    columns: list[str]
+    revealed: bool
+
+
+class FindingJSON(TypedDict):
+    case_no: str
+    seq: int | None
+    problem: str
+
+
+class VerifyJSON(TypedDict):
+    ok: bool
+    cases: int
+    events: int
+    findings: list[FindingJSON]
+
+
+class BackupJSON(TypedDict):
+    backup: str
+    bytes: int
+    integrity: str
+    cases: int
+    events: int
+    audit_ok: bool
+    audit: NotRequired[VerifyJSON]  # when the copy fails the audit
+
+
+# -- procedures ---------------------------------------------------------------------------------
+
+
+class FieldJSON(TypedDict):
+    name: str
+    label: str
+    kind: str
+    required: bool
+    choices: dict[str, str] | None
+    accepts: str
+
+
+class StateJSON(TypedDict):
+    name: str
+    label: str
+    terminal: bool
+
+
+class GuardJSON(TypedDict):
+    name: str
+    label: str
+
+
+TriggerJSON = TypedDict(
+    "TriggerJSON",
+    {
+        "name": str,
+        "label": str,
+        "from": list[str],
+        "to": str | None,
+        "roles": list[str],
+        "role_labels": list[str],
+        "city_only": bool,
+        "fields": list[FieldJSON],
+        "guards": list[GuardJSON],
+    },
+)
+
+
+class WorkflowJSON(TypedDict):
+    kind: str
+    label: str
+    prefix: str
+    description: str
+    initial: str
+    register_roles: list[str]
+    register_fields: list[FieldJSON]
+    party_roles: list[str]
+    documents: dict[str, str]
+    states: list[StateJSON]
+    triggers: list[TriggerJSON]
+
+
+# -- directory ---------------------------------------------------------------------------------
+
+
+class OfficeJSON(TypedDict):
+    code: str
+    name: str
+    level: str
+    level_label: str
+    kind: str | None
+
+
+class UserJSON(TypedDict):
+    username: str
+    name: str
+    role: str
+    role_label: str
+    office: str | None
+    active: bool
+
+
+class CalendarYear(TypedDict):
+    year: int
+    source: str  # chinesecalendar | file
+    file: str | None
+    sha256: NotRequired[str]
+    added_by: NotRequired[str]
+
+
+class CalendarCoverage(TypedDict):
+    years: list[CalendarYear]
+    first: int
+    last: int
+
+
+# -- subsidy -----------------------------------------------------------------------------------
+
+
+class CheckJSON(TypedDict):
+    """``subsidy check``."""
+
+    case_no: str
+    quarter: str | None
+    eligible: bool
+    rules: list[OutcomeJSON]
+    failed: list[str]
+
+
+class RuleJSON(TypedDict):
+    rule: str
+    label: str
+    effective_from: str | None
+
+
+class ScaleEntry(TypedDict):
+    effective_from: str
+    tier: str
+    label: str
+    amount: int
+    example: bool
+    set_by: str
+
+
+class ScaleJSON(TypedDict):
+    on: str
+    tiers: dict[str, Tier]
+    history: list[ScaleEntry]
+
+
+class SheetRow(TypedDict):
+    office: str
+    office_name: str
+    mediator: str
+    mediator_name: str
+    claim: str
+    mediation_case: str | None
+    tier: str
+    tier_label: str
+    amount: int
+    state: str
+
+
+class OfficeTotal(TypedDict):
+    office: str
+    office_name: str
+    cases: int
+    amount: int
+
+
+class MediatorTotal(TypedDict):
+    office: str
+    mediator: str
+    mediator_name: str
+    cases: int
+    amount: int
+
+
+class SheetJSON(TypedDict):
+    """``subsidy sheet``: the quarter's approved and paid claims, with totals."""
+
+    quarter: str
+    claims: list[SheetRow]
+    by_office: list[OfficeTotal]
+    by_mediator: list[MediatorTotal]
+    total_cases: int
+    total_amount: int
+
+
+class ClaimItem(TypedDict):
+    case_no: str
+    mediation_case: str | None
+    quarter: str
+    date: str
+    amount: int
+
+
+FiguresJSON = TypedDict(
+    "FiguresJSON",
+    {
+        "from": str,
+        "to": str,
+        "subsidy.cases": int,
+        "subsidy.amount": int,
+        "items": list[ClaimItem],
+    },
+)

@@ -1,0 +1,351 @@
+"""The metric catalogue of statistics.md: every figure a query over stored cases, events and
+screenings, for a period of local dates, optionally grouped, each traceable to its items.
+
+The procedures declare their figures (``workflows.spec.MetricSpec``); the screening ledger's
+are declared here. Each metric carries its own items function: a metric that is one query is
+tallied in the database (the figure and every grouping are that query aggregated or grouped,
+``explain`` lists it, so they always agree); a computed one (on-time replies, approved claims)
+is tallied from its items, which are read once per computation however many figures use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from sqlalchemy import ColumnElement, extract, func, literal, select
+from sqlalchemy.engine import Connection
+
+from casework.errors import InvalidData
+from casework.read.metrics import (
+    Item,
+    ItemsOf,
+    QueryOf,
+    first_event,
+    listed,
+    registered,
+    screened,
+    source,
+)
+from casework.read.scope import Scope, check_period
+from casework.read.shapes import ExplainItem, ExplainJSON, Figure, GroupRow, StatsJSON
+from casework.storage.tables import screenings
+from casework.time.periods import Quarter
+from workflows import Registry
+from workflows.spec import Computed, FirstEvent, MetricSpec, Rate, Registered, Workflow
+
+GROUPINGS = ("office", "month", "quarter", "kind")
+ALL = ""  # the group key of the whole scope
+Tally = dict[str, tuple[int, int]]  # group key -> (count, sum of values)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One figure: what it counts (``items``), and how.
+
+    ``query`` is set for a metric that is one query, tallied in the database; ``parts`` names a
+    rate's numerator and denominator; ``distinct_by`` counts items sharing that value once;
+    ``key`` names an item's reference in ``explain``; metrics of one ``source`` share items.
+    """
+
+    name: str
+    label: str
+    kind: Literal["count", "sum", "rate"]
+    items: ItemsOf
+    query: QueryOf | None = None
+    parts: tuple[str, str] | None = None
+    distinct_by: str | None = None
+    key: Literal["case_no", "screening_id"] = "case_no"
+    hidden: bool = False
+    source: str = ""
+
+
+def _screening(name: str, label: str, query: QueryOf, kind: Literal["count", "sum"]) -> Metric:
+    return Metric(name, label, kind, listed(query), query, key="screening_id", source=name)
+
+
+PREVENTED = screenings.c.prevented
+# The screening ledger is not a procedure: its figures are declared here, in catalogue order.
+SCREENING_METRICS: tuple[tuple[int, Metric], ...] = (
+    (140, _screening("screening.sessions", "排查次数", screened(literal(1)), "count")),
+    (150, _screening("screening.special", "专项排查次数", screened(literal(1), True), "count")),
+    (
+        160,
+        _screening("screening.prevented", "预防纠纷件数", screened(screenings.c.prevented), "sum"),
+    ),
+)
+
+
+class Catalogue:
+    """The metrics of a set of procedures and of the screening ledger, in catalogue order."""
+
+    def __init__(self, metrics: Iterable[Metric]) -> None:
+        self.metrics = tuple(metrics)
+        self.by_name = {m.name: m for m in self.metrics}
+
+    def __iter__(self) -> Iterator[Metric]:
+        return iter(self.metrics)
+
+    def metric(self, name: str) -> Metric:
+        found = self.by_name.get(name)
+        if found is None:
+            raise InvalidData(
+                f"未知指标 unknown metric {name[:60]!r}；可用 (known)：{', '.join(self.by_name)}",
+                field="metric",
+                value=name[:60],
+            )
+        return found
+
+    def reported(self) -> list[str]:
+        """The names of the figures reported by default (all but the hidden ones)."""
+        return [m.name for m in self.metrics if not m.hidden]
+
+    def items_of(self, name: str) -> Metric:
+        """The metric whose items a metric lists: a rate lists its numerator's."""
+        m = self.by_name[name]
+        return self.by_name[m.parts[0]] if m.parts else m
+
+
+def declared(wf: Workflow, spec: MetricSpec) -> Metric:
+    """A procedure's declared metric as the read side computes it (rates aside)."""
+    counts = spec.counts
+    if isinstance(counts, Registered):
+        query = registered(wf.name)
+    elif isinstance(counts, FirstEvent):
+        _check_names(wf, spec, counts)
+        query = first_event(wf.name, counts.triggers, counts.to_states)
+    elif isinstance(counts, Computed):
+        items = source(counts.source, wf)
+        return Metric(
+            spec.name,
+            spec.label,
+            spec.kind,
+            items,
+            distinct_by=spec.distinct_by,
+            hidden=spec.hidden,
+            source=f"{wf.name}:{counts.source}",
+        )
+    else:
+        raise ValueError(f"{spec.name}: a rate is built from its parts")
+    return Metric(
+        spec.name,
+        spec.label,
+        spec.kind,
+        listed(query),
+        query,
+        distinct_by=spec.distinct_by,
+        hidden=spec.hidden,
+        source=spec.name,
+    )
+
+
+def _check_names(wf: Workflow, spec: MetricSpec, counts: FirstEvent) -> None:
+    unknown = [t for t in counts.triggers if wf.trigger(t) is None]
+    unknown += [s for s in counts.to_states if s not in wf.state_names]
+    if unknown or not (counts.triggers or counts.to_states):
+        raise ValueError(f"{spec.name}: {wf.name} has no trigger or state {unknown}")
+
+
+def _rate(spec: MetricSpec, counts: Rate, by_name: dict[str, Metric]) -> Metric:
+    parts = (counts.numerator, counts.denominator)
+    missing = [p for p in parts if p not in by_name]
+    if missing:
+        raise ValueError(f"{spec.name}: the rate's parts {missing} are not declared")
+    numerator = by_name[counts.numerator]
+    return Metric(
+        spec.name,
+        spec.label,
+        "rate",
+        numerator.items,
+        parts=parts,
+        hidden=spec.hidden,
+        source=numerator.source,
+    )
+
+
+@lru_cache(maxsize=16)
+def catalogue(registry: Registry) -> Catalogue:
+    """The catalogue of these procedures' declared metrics and the screening ledger's."""
+    placed: list[tuple[int, Metric]] = list(SCREENING_METRICS)
+    rates: list[tuple[MetricSpec, Rate]] = []
+    for wf in registry:
+        for spec in wf.metrics:
+            if isinstance(spec.counts, Rate):
+                rates.append((spec, spec.counts))
+            else:
+                placed.append((spec.order, declared(wf, spec)))
+    by_name = {m.name: m for _, m in placed}
+    for spec, counts in rates:
+        placed.append((spec.order, _rate(spec, counts, by_name)))
+    placed.sort(key=lambda p: p[0])
+    names = [m.name for _, m in placed]
+    if len(set(names)) != len(names):
+        raise ValueError(f"a metric is declared twice: {sorted(names)}")
+    return Catalogue(m for _, m in placed)
+
+
+# -- figures and groupings ------------------------------------------------------------------
+
+
+def group_key(by: str, item: Item) -> str:
+    if by == "office":
+        return item.office
+    if by == "kind":
+        return item.kind
+    if by == "month":
+        return f"{item.on.year}-{item.on.month:02d}"
+    return str(Quarter.of(item.on))
+
+
+class Computation:
+    """One computation over a scope: each source's items are read once."""
+
+    def __init__(self, conn: Connection, cat: Catalogue, scope: Scope) -> None:
+        self.conn, self.cat, self.scope = conn, cat, scope
+        self._items: dict[str, list[Item]] = {}
+
+    def items(self, m: Metric) -> list[Item]:
+        if m.source not in self._items:
+            self._items[m.source] = m.items(self.conn, self.scope)
+        return self._items[m.source]
+
+    def tally(self, m: Metric, by: str | None) -> Tally:
+        """Count and sum a metric's items per group: in SQL, or from the computed items."""
+        if m.query is not None:
+            return self._in_sql(m.query, by)
+        out: dict[str, list[int]] = {}
+        seen: set[tuple[str, str]] = set()
+        for item in self.items(m):
+            key = ALL if by is None else group_key(by, item)
+            tally = out.setdefault(key, [0, 0])
+            once = item.data.get(m.distinct_by, "") if m.distinct_by else None
+            if once is None or (key, once) not in seen:
+                tally[0] += 1
+                if once is not None:
+                    seen.add((key, once))
+            tally[1] += item.value
+        return {k: (v[0], v[1]) for k, v in out.items()}
+
+    def _in_sql(self, query: QueryOf, by: str | None) -> Tally:
+        scope = self.scope
+        q = query(scope).subquery()
+        conds: list[ColumnElement[bool]] = [q.c.on.between(scope.start, scope.end)]
+        if scope.office is not None:
+            conds.append(q.c.office == scope.office)
+        measures = (func.count(), func.coalesce(func.sum(q.c.value), 0))
+        if by is None:
+            count, total = self.conn.execute(select(*measures).where(*conds)).one()
+            return {ALL: (int(count), int(total))} if count else {}
+        if by in ("office", "kind"):
+            column = q.c.office if by == "office" else q.c.kind
+            stmt = select(column, *measures).where(*conds).group_by(column)
+            return {str(k): (int(c), int(t)) for k, c, t in self.conn.execute(stmt)}
+        out: dict[str, list[int]] = {}
+        year, month = extract("year", q.c.on), extract("month", q.c.on)
+        stmt = select(year, month, *measures).where(*conds).group_by(year, month)
+        for y, mth, c, t in self.conn.execute(stmt):
+            y, mth = int(y), int(mth)
+            key = f"{y}-{mth:02d}" if by == "month" else f"{y}Q{(mth - 1) // 3 + 1}"
+            tally = out.setdefault(key, [0, 0])
+            tally[0] += int(c)
+            tally[1] += int(t)
+        return {k: (v[0], v[1]) for k, v in out.items()}
+
+    def figure(self, name: str, tallies: dict[str, Tally], key: str) -> Figure:
+        """A metric's figure for one group (or ``ALL``)."""
+        m = self.cat.by_name[name]
+        if m.parts is not None:
+            numerator = self.figure(m.parts[0], tallies, key)
+            denominator = self.figure(m.parts[1], tallies, key)
+            if not denominator:
+                return None
+            return round(100.0 * float(numerator or 0) / float(denominator), 2)
+        count, total = tallies[name].get(key, (0, 0))
+        return total if m.kind == "sum" else count
+
+    def tallies(self, names: Sequence[str], by: str | None) -> dict[str, Tally]:
+        """The tallies the named figures are computed from (a rate's are its parts')."""
+        needed: list[str] = []
+        for name in names:
+            parts = self.cat.by_name[name].parts
+            for part in parts or (name,):
+                if part not in needed:
+                    needed.append(part)
+        return {name: self.tally(self.cat.by_name[name], by) for name in needed}
+
+
+def compute(
+    conn: Connection,
+    cat: Catalogue,
+    scope: Scope,
+    names: Sequence[str] | None = None,
+    by: str | None = None,
+) -> StatsJSON:
+    """Every reported metric (or those named) for the scope, optionally grouped."""
+    wanted = list(names or cat.reported())
+    for name in wanted:
+        cat.metric(name)
+    if by is not None and by not in GROUPINGS:
+        raise InvalidData(
+            f"分组 by 应为 {'、'.join(GROUPINGS)} 之一，不是 {by[:20]!r}", field="by", value=by[:20]
+        )
+    check_period(scope.start, scope.end)
+    run = Computation(conn, cat, scope)
+    tallies = run.tallies(wanted, by)
+    out: StatsJSON = {"from": scope.start.isoformat(), "to": scope.end.isoformat()}
+    if scope.as_of is not None:
+        out["as_of"] = scope.as_of.isoformat()
+    if by is None:
+        out["metrics"] = {name: run.figure(name, tallies, ALL) for name in wanted}
+    else:
+        keys = sorted({key for tally in tallies.values() for key in tally})
+        out["by"] = by
+        out["rows"] = [
+            GroupRow(key=key, metrics={name: run.figure(name, tallies, key) for name in wanted})
+            for key in keys
+        ]
+    out["labels"] = {name: cat.by_name[name].label for name in wanted}
+    return out
+
+
+def explained(m: Metric, shown: Metric, items: list[Item]) -> list[ExplainItem]:
+    """The items behind a figure as ``explain`` lists them: one per ``distinct_by`` value."""
+    if shown.distinct_by is not None:
+        first: dict[str, Item] = {}
+        for item in items:
+            first.setdefault(item.data.get(shown.distinct_by, ""), item)
+        items = list(first.values())
+    out: list[ExplainItem] = []
+    for item in items:
+        if shown.key == "screening_id":
+            row = ExplainItem(
+                screening_id=int(item.ref), date=item.on.isoformat(), office=item.office
+            )
+        else:
+            row = ExplainItem(case_no=str(item.ref), date=item.on.isoformat(), office=item.office)
+        if m.kind == "sum":
+            row["value"] = item.value
+        out.append(row)
+    return out
+
+
+def explain(conn: Connection, cat: Catalogue, name: str, scope: Scope) -> ExplainJSON:
+    """The cases or screening entries behind one figure; their count equals the figure."""
+    m = cat.metric(name)
+    check_period(scope.start, scope.end)
+    run = Computation(conn, cat, scope)
+    tallies = run.tallies([name], None)
+    shown = cat.items_of(name)
+    out: ExplainJSON = {
+        "metric": name,
+        "label": m.label,
+        "from": scope.start.isoformat(),
+        "to": scope.end.isoformat(),
+        "value": run.figure(name, tallies, ALL),
+        "items": explained(m, shown, run.items(shown)),
+    }
+    if m.parts is not None:
+        out["denominator"] = run.figure(m.parts[1], tallies, ALL)
+    return out

@@ -1,0 +1,300 @@
+"""Cases as they are shown: one case whole (``case show``), its history, and case listings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from functools import cache
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from casework.domain.identity import mask_id, mask_phone
+from casework.domain.model import Actor, Case, CaseFile, Document, Event, Lazy
+from casework.domain.policy import check_office, may_fire
+from casework.domain.results import event_json
+from casework.domain.steps import guard_view
+from casework.engine import Engine as Machines
+from casework.errors import InvalidData, NotFound
+from casework.read.due import Head, due_json, overdue
+from casework.read.scope import AnyRow, at_least, may_reveal
+from casework.read.shapes import (
+    CaseJSON,
+    CaseRow,
+    DataItem,
+    DocumentRow,
+    EventJSON,
+    LinkRow,
+    PartyJSON,
+)
+from casework.storage.calendars import load_calendar
+from casework.storage.directory import require_office
+from casework.storage.repository import event_of
+from casework.storage.tables import case_links, cases, documents, events, offices, parties
+from casework.time.deadlines import due
+from casework.time.local import as_utc, local_date, local_iso
+from workflows import Registry
+from workflows.spec import PARTY_ROLES, Workflow
+
+# Keys of a case's data that no field declares, with their labels.
+EXTRA_LABELS = {"origin_case": "来源案件"}
+
+
+def party_view(row: AnyRow, reveal: bool) -> PartyJSON:
+    """A party as output: ID number and phone masked unless revealing was allowed and asked."""
+    return PartyJSON(
+        role=row.role,
+        role_label=PARTY_ROLES.get(row.role, row.role),
+        name=row.name,
+        id_number=row.id_number if reveal else mask_id(row.id_number),
+        phone=row.phone if reveal else mask_phone(row.phone),
+    )
+
+
+def allowed_triggers(
+    machines: Machines, wf: Workflow, state: str, office: str, actor: Actor | None
+) -> list[str]:
+    """Trigger names this user may fire from the state (guards are checked when fired)."""
+    if actor is None:
+        return []
+    return [t.name for t in machines.triggers_from(wf, state) if may_fire(actor, t, office)]
+
+
+def data_view(wf: Workflow, data: Mapping[str, object]) -> list[DataItem]:
+    """The case's data with Chinese labels for keys and for chosen values."""
+    out: list[DataItem] = []
+    for key, value in data.items():
+        spec = wf.field(key)
+        label = spec.label if spec else EXTRA_LABELS.get(key, key)
+        value_label = spec.choices.get(str(value)) if spec and spec.choices else None
+        out.append(DataItem(key=key, label=label, value=value, value_label=value_label))
+    return out
+
+
+def case_row(conn: Connection, case_no: str, actor: Actor | None) -> AnyRow:
+    """A case's row, or NotFound; a town user sees only their own office's cases."""
+    row = conn.execute(select(cases).where(cases.c.case_no == case_no)).first()
+    if row is None:
+        raise NotFound(
+            f"未知案件 unknown case {case_no[:80]!r}", field="case_no", value=case_no[:80]
+        )
+    if actor is not None:
+        check_office(actor, row.office_code, f"案件 {row.case_no} ")
+    return row
+
+
+def history_of(conn: Connection, case_id: int) -> list[Event]:
+    rows = conn.execute(select(events).where(events.c.case_id == case_id).order_by(events.c.seq))
+    return [event_of(r) for r in rows]
+
+
+def documents_of(conn: Connection, case_id: int) -> list[Document]:
+    rows = conn.execute(
+        select(documents).where(documents.c.case_id == case_id).order_by(documents.c.id)
+    )
+    return [
+        Document(
+            d.kind,
+            d.file_name,
+            d.sha256,
+            d.actor,
+            as_utc(d.occurred_at),
+            as_utc(d.recorded_at),
+            d.event_seq,
+        )
+        for d in rows
+    ]
+
+
+def links_of(conn: Connection, case_id: int) -> list[LinkRow]:
+    rows = conn.execute(
+        select(case_links.c.kind, cases.c.case_no, cases.c.kind.label("case_kind"), cases.c.state)
+        .select_from(case_links.join(cases, case_links.c.other_case_id == cases.c.id))
+        .where(case_links.c.case_id == case_id)
+        .order_by(case_links.c.id)
+    )
+    return [
+        LinkRow(kind=r.kind, case_no=r.case_no, case_kind=r.case_kind, state=r.state) for r in rows
+    ]
+
+
+def document_row(wf: Workflow, d: Document) -> DocumentRow:
+    return DocumentRow(
+        kind=d.kind,
+        label=wf.documents.get(d.kind, d.kind),
+        file_name=d.file_name,
+        sha256=d.sha256,
+        occurred_at=local_iso(d.occurred_at),
+        actor=d.actor,
+        event_seq=d.event_seq,
+    )
+
+
+def domain_case(row: AnyRow, history: Sequence[Event], papers: Sequence[Document]) -> Case:
+    """A stored case as the domain sees it, its file already read."""
+    registered = as_utc(row.registered_at)
+    return Case(
+        row.id,
+        row.case_no,
+        row.kind,
+        row.office_code,
+        row.title,
+        row.state,
+        row.version,
+        row.data or {},
+        row.head_hash,
+        history[-1].occurred_at if history else registered,
+        registered,
+        row.ref,
+        file=CaseFile(Lazy(None, history), Lazy(None, papers)),
+    )
+
+
+def show_case(
+    conn: Connection,
+    machines: Machines,
+    case_no: str,
+    actor: Actor | None,
+    reveal: bool = False,
+    as_of: date | None = None,
+) -> CaseJSON:
+    """The whole case: data, parties, documents, links, allowed triggers, history, and the
+    limit running on ``as_of``."""
+    row = case_row(conn, case_no, actor)
+    if reveal:
+        may_reveal(actor, "案件")
+    wf = machines.workflow(row.kind)
+    office_name = conn.execute(
+        select(offices.c.name).where(offices.c.code == row.office_code)
+    ).scalar_one()
+    people = conn.execute(
+        select(parties).where(parties.c.case_id == row.id).order_by(parties.c.ord)
+    ).all()
+    history, papers = history_of(conn, row.id), documents_of(conn, row.id)
+    state = wf.state(row.state)
+    result = CaseJSON(
+        case_no=row.case_no,
+        kind=row.kind,
+        kind_label=wf.label,
+        office=row.office_code,
+        office_name=office_name,
+        title=row.title,
+        state=row.state,
+        state_label=state.label,
+        terminal=state.terminal,
+        version=row.version,
+        registered_at=local_iso(row.registered_at),
+        data=dict(row.data or {}),
+        data_view=data_view(wf, row.data or {}),
+        parties=[party_view(p, reveal) for p in people],
+        documents=[document_row(wf, d) for d in papers],
+        links=links_of(conn, row.id),
+        triggers=allowed_triggers(machines, wf, row.state, row.office_code, actor),
+        due=None,
+        history=[event_json(e, wf) for e in history],
+    )
+    calendar = cache(lambda: load_calendar(conn))
+    if as_of is not None:
+        running = due(wf, history, calendar(), as_of)
+        result["due"] = due_json(running) if running else None
+    if wf.case_file is not None:
+        view = guard_view(domain_case(row, history, papers), calendar)
+        result["missing_documents"] = wf.case_file(view)
+    return result
+
+
+def case_history(
+    conn: Connection, machines: Machines, case_no: str, actor: Actor | None
+) -> list[EventJSON]:
+    """A case's events in order."""
+    row = case_row(conn, case_no, actor)
+    wf = machines.workflow(row.kind)
+    return [event_json(e, wf) for e in history_of(conn, row.id)]
+
+
+def state_names(registry: Registry, wf: Workflow | None, state: str) -> list[str]:
+    """The stored state names a state filter means: a state of the procedure by name or
+    Chinese label (refused when it has none); without a procedure, of any procedure."""
+    if wf is not None:
+        found = wf.state_named(state)
+        if found is None:
+            known = "、".join(f"{s.label} {s.name}" for s in wf.states)
+            raise InvalidData(
+                f"「{wf.label} {wf.name}」没有状态 {state[:40]!r}（可用：{known}）",
+                field="state",
+                value=state[:40],
+            )
+        return [found.name]
+    named = {s.name for w in registry for s in (w.state_named(state),) if s is not None}
+    return sorted(named) or [state]
+
+
+def listed(case: Head, registry: Registry) -> CaseRow:
+    """A case as a row of ``case list``."""
+    wf = registry.get(case.kind)
+    return CaseRow(
+        case_no=case.case_no,
+        kind=case.kind,
+        office=case.office,
+        state=case.state,
+        state_label=wf.state(case.state).label if wf else case.state,
+        title=case.title,
+        registered_at=local_iso(case.registered_at),
+        registered_on=local_date(case.registered_at).isoformat(),
+    )
+
+
+def head(r: AnyRow) -> Head:
+    return Head(r.id, r.case_no, r.kind, r.office_code, r.state, r.title, as_utc(r.registered_at))
+
+
+def list_cases(
+    conn: Connection,
+    machines: Machines,
+    actor: Actor | None,
+    kind: str | None = None,
+    state: str | None = None,
+    office: str | None = None,
+    limit: int | None = None,
+    overdue_on: date | None = None,
+) -> list[CaseRow]:
+    """Cases, newest first; a town user sees only their own office's.
+
+    With ``overdue_on``, only the cases past an office deadline (超期) on that day, each with
+    its ``due``.
+    """
+    wf = machines.workflow(kind) if kind is not None else None
+    registry = machines.registry
+    states = state_names(registry, wf, state) if state is not None else None
+    if office is not None:
+        require_office(conn, office)
+    at_least(limit, 1, "limit", "条数")
+    name = wf.name if wf is not None else None
+    if overdue_on is not None:
+        late = overdue(conn, registry, overdue_on, name, office, actor, states)
+        out: list[CaseRow] = []
+        for r in late[:limit] if limit is not None else late:
+            row = listed(r.case, registry)
+            row["due"] = due_json(r.due)
+            out.append(row)
+        return out
+    query = select(
+        cases.c.id,
+        cases.c.case_no,
+        cases.c.kind,
+        cases.c.office_code,
+        cases.c.state,
+        cases.c.title,
+        cases.c.registered_at,
+    ).order_by(cases.c.registered_at.desc(), cases.c.id.desc())
+    if name is not None:
+        query = query.where(cases.c.kind == name)
+    if states is not None:  # a few state names, one per procedure at most
+        query = query.where(cases.c.state.in_(states))
+    if office is not None:
+        query = query.where(cases.c.office_code == office)
+    if actor is not None and not actor.city_wide:
+        query = query.where(cases.c.office_code == actor.office)
+    if limit is not None:
+        query = query.limit(limit)
+    return [listed(head(r), registry) for r in conn.execute(query)]

@@ -1,1 +1,0 @@
-"""以案定补: eligibility rules, the dated scale, quarterly claims and payout sheets."""
