@@ -11,7 +11,7 @@ from typing import TypeVar
 from casework.api.base import Base
 from casework.domain.model import Actor, Party
 from casework.domain.results import AdvanceResult, DocumentResult, RegisterResult
-from casework.domain.steps import DocumentStep, Registration, Step
+from casework.domain.steps import DocumentStep, Registered, Registration, Step, Stepped
 from casework.errors import InvalidData
 from casework.services import cases, screening
 from casework.services.cases import Progress
@@ -31,16 +31,18 @@ class Batch:
     def _actor(self, username: str) -> Actor:
         return self._uow.users.actor(username)
 
-    def register(
-        self, username: str, kind: str, item: Registration, related: bool = False
-    ) -> RegisterResult:
-        return cases.register_one(self._uow, self._actor(username), kind, item, related=related)
+    def register(self, username: str, kind: str, item: Registration) -> Registered:
+        """The same registration as ``Casework.register``; the case (and whether it was
+        registered before under its ref)."""
+        return cases.enter(self._uow, self._actor(username), kind, item)
 
-    def advance(self, username: str, step: Step) -> AdvanceResult:
-        return cases.advance_one(self._uow, self._actor(username), step)
+    def advance(self, username: str, step: Step) -> Stepped:
+        """The same step as ``Casework.advance``; the case after it and its event."""
+        return cases.take(self._uow, self._actor(username), step)
 
-    def document(self, username: str, doc: DocumentStep) -> DocumentResult:
-        return cases.add_document(self._uow, self._actor(username), doc)
+    def document(self, username: str, doc: DocumentStep) -> Stepped:
+        """The same step as ``Casework.add_document``."""
+        return cases.file_document(self._uow, self._actor(username), doc)
 
     def log_screening(
         self,

@@ -226,7 +226,7 @@ def _apply(b: Batch, op: Op) -> None:
             link.case_no if link else None,
             p.ref,
         )
-        p.case_no = b.register(op.user, p.kind, item)["case_no"]
+        p.case_no = b.register(op.user, p.kind, item).case.case_no
     elif op.action == "advance":
         assert p.case_no is not None
         b.advance(op.user, Step(p.case_no, a["trigger"], a.get("values") or {}, None, op.at))

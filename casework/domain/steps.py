@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from casework.domain.checks import (
     Directory,
@@ -73,8 +73,7 @@ class DocumentStep:
     ref: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Stepped:
+class Stepped(NamedTuple):
     """A step taken: the case after it and its event (the earlier one when ``repeated``)."""
 
     case: Case
@@ -83,8 +82,7 @@ class Stepped:
     document: Document | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Registered:
+class Registered(NamedTuple):
     """A case registered (or, with ``existing``, the one registered before under its ref)."""
 
     case: Case
@@ -357,7 +355,7 @@ def register(
         when,
         ref,
         parties,
-        CaseFile(),
+        CaseFile.empty(),
     )
     times = (when, ports.now())
     event = _event(blank, REGISTER, wf.initial, actor, times, note, data, item.event_ref)

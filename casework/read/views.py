@@ -146,7 +146,8 @@ def domain_case(row: AnyRow, history: Sequence[Event], papers: Sequence[Document
         history[-1].occurred_at if history else registered,
         registered,
         row.ref,
-        file=CaseFile(Lazy(None, history), Lazy(None, papers)),
+        (),
+        CaseFile(Lazy(None, history), Lazy(None, papers)),
     )
 
 

@@ -24,8 +24,10 @@ from casework.domain.results import (
 )
 from casework.domain.steps import (
     DocumentStep,
+    Registered,
     Registration,
     Step,
+    Stepped,
     advance,
     record_document,
     register,
@@ -48,11 +50,16 @@ def numbered(n: int, total: int, what: str = "步") -> Iterator[None]:
         raise exc.within(f"第 {n} {what}（共 {total} {what}）item {n} of {total}") from None
 
 
+def take(uow: UnitOfWork, actor: Actor, step: Step) -> Stepped:
+    """Fire one trigger in the unit of work; the case after it and its event."""
+    done = advance(uow.cases.get(step.case_no), step, actor, uow)
+    uow.cases.save(done)
+    return done
+
+
 def advance_one(uow: UnitOfWork, actor: Actor, step: Step) -> AdvanceResult:
     """Fire one trigger in the unit of work."""
-    case = uow.cases.get(step.case_no)
-    done = advance(case, step, actor, uow)
-    uow.cases.save(done)
+    done = take(uow, actor, step)
     return advanced(uow.machines.workflow(done.case.kind), done)
 
 
@@ -95,6 +102,15 @@ def _ref_or_none(ref: str | None) -> str | None:
         return None  # refused at its own step, in order
 
 
+def enter(
+    uow: UnitOfWork, actor: Actor, kind: str, item: Registration, internal: bool = False
+) -> Registered:
+    """Register one case in the unit of work (or find the one registered under its ref)."""
+    done = register(uow.machines.workflow(kind), item, actor, uow, internal)
+    uow.cases.add(done, done.origin)
+    return done
+
+
 def register_one(
     uow: UnitOfWork,
     actor: Actor,
@@ -106,8 +122,7 @@ def register_one(
     """Register one case in the unit of work; ``related`` lists earlier cases of the same
     procedure naming the same ID numbers (repeat petitions)."""
     wf = uow.machines.workflow(kind)
-    done = register(wf, item, actor, uow, internal)
-    uow.cases.add(done, done.origin)
+    done = enter(uow, actor, wf.name, item, internal)
     found: list[RelatedCase] = []
     ids = [p.id_number for p in done.case.parties if p.id_number]
     if related and ids and not done.existing:
@@ -136,12 +151,17 @@ def register_many(
     return out
 
 
+def file_document(uow: UnitOfWork, actor: Actor, doc: DocumentStep) -> Stepped:
+    """Record one document of a case file; the case after it and its event."""
+    done = record_document(uow.cases.get(doc.case_no), doc, actor, uow)
+    uow.cases.save(done)
+    return done
+
+
 def add_document(uow: UnitOfWork, actor: Actor, doc: DocumentStep) -> DocumentResult:
     """Record one document of a case file."""
-    case = uow.cases.get(doc.case_no)
-    done = record_document(case, doc, actor, uow)
-    uow.cases.save(done)
-    return documented(uow.machines.workflow(case.kind), done)
+    done = file_document(uow, actor, doc)
+    return documented(uow.machines.workflow(done.case.kind), done)
 
 
 def listing_office(uow: UnitOfWork, actor: Actor, office: str | None, what: str) -> str | None:

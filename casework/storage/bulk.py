@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -167,3 +168,81 @@ def _changed(conn: Connection, stmt: Any, params: list[dict[str, Any]]) -> int:
     if len(params) == 1 or not _counts_many(conn):
         return sum(conn.execute(stmt, p).rowcount for p in params)
     return int(conn.execute(stmt, params).rowcount)
+
+
+def _from_instant(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _from_day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _from_json(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def _from_flag(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _reader(column: Any) -> Convert | None:
+    kind = column.type
+    if isinstance(kind, UTCDateTime | DateTime):
+        return _from_instant
+    if isinstance(kind, JSONDocument | JSON):
+        return _from_json
+    if isinstance(kind, Date):
+        return _from_day
+    if isinstance(kind, Boolean):
+        return _from_flag
+    return None
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A read of many rows by a list of keys (``key IN (...)``), as SQLAlchemy would run it
+    (``stmt``, with an expanding parameter ``keys``) and, for SQLite, as plain SQL whose
+    values are converted here as SQLAlchemy's types would (``sql`` has ``{marks}`` where the
+    keys go; ``columns`` are the selected columns, in order)."""
+
+    stmt: Any
+    sql: str
+    columns: tuple[Any, ...]
+
+    @cached_property
+    def readers(self) -> tuple[tuple[int, Convert], ...]:
+        return tuple((i, r) for i, c in enumerate(self.columns) if (r := _reader(c)) is not None)
+
+
+def select_in(
+    conn: Connection, lookup: Lookup, keys: Sequence[Any], **fixed: Any
+) -> list[tuple[Any, ...]]:
+    """The rows of ``lookup`` for these keys (at most the caller's chunk of them), as tuples
+    of Python values: the same on SQLite and PostgreSQL. ``fixed`` are the statement's other
+    parameters, in the order their ``?`` come before the keys' in ``lookup.sql``."""
+    if not keys:
+        return []
+    if conn.dialect.name != "sqlite":
+        return [tuple(r) for r in conn.execute(lookup.stmt, {**fixed, "keys": list(keys)})]
+    sql = lookup.sql.format(marks=", ".join("?" * len(keys)))
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        raw = cursor.execute(sql, [*fixed.values(), *keys]).fetchall()
+    finally:
+        cursor.close()
+    readers = lookup.readers
+    if not readers:
+        return [tuple(r) for r in raw]
+    out = []
+    for row in raw:
+        values = list(row)
+        for i, read in readers:
+            values[i] = read(values[i])
+        out.append(tuple(values))
+    return out
+
+
+def column_list(columns: Sequence[Any]) -> str:
+    """``table."column", ...`` for plain SQL over these columns."""
+    return ", ".join(f'{c.table.name}."{c.name}"' for c in columns)

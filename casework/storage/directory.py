@@ -70,6 +70,7 @@ class UserDirectory:
         self._names: dict[str, list[str]] = {}
         self._actors: dict[str, Actor] = {}
         self._inactive: set[str] = set()
+        self._rows: dict[str, tuple[str, str, str | None, str]] = {}
 
     def _load(self) -> dict[str, str]:
         if self._roles is None:
@@ -80,9 +81,7 @@ class UserDirectory:
                     continue
                 self._roles[r.username] = r.role
                 self._names.setdefault(r.name, []).append(r.username)
-                self._actors[r.username] = Actor(
-                    r.username, r.name, r.role, r.office_code, r.level or "city"
-                )
+                self._rows[r.username] = (r.name, r.role, r.office_code, r.level or "city")
         return self._roles
 
     def role_of(self, username: str) -> str | None:
@@ -104,9 +103,15 @@ class UserDirectory:
 
     def actor(self, username: str | None) -> Actor:
         """A user as an actor, or the refusal naming why not (none named, unknown, inactive)."""
-        self._load()
         found = self._actors.get(username or "")
-        return found if found is not None else load_actor(self._conn, username)
+        if found is not None:
+            return found
+        self._load()
+        row = self._rows.get(username or "")
+        if username is None or row is None:
+            return load_actor(self._conn, username)  # the refusal says why
+        actor = self._actors[username] = Actor(username, *row)
+        return actor
 
 
 class Offices:

@@ -51,8 +51,13 @@ _CASE_COLUMNS = (
 _CASES = select(*_CASE_COLUMNS).select_from(
     cases.outerjoin(events, and_(events.c.case_id == cases.c.id, events.c.seq == cases.c.version))
 )
-_BY_NUMBERS = _CASES.where(cases.c.case_no.in_(bindparam("case_nos", expanding=True)))
-_BY_NUMBERS_LOCKED = _BY_NUMBERS.with_for_update(of=cases)
+_CASES_BY_NUMBER = bulk.Lookup(
+    _CASES.where(cases.c.case_no.in_(bindparam("keys", expanding=True))).with_for_update(of=cases),
+    f"SELECT {bulk.column_list(_CASE_COLUMNS[:-1])}, events.occurred_at FROM cases "
+    "LEFT OUTER JOIN events ON events.case_id = cases.id AND events.seq = cases.version "
+    "WHERE cases.case_no IN ({marks})",
+    (*_CASE_COLUMNS[:-1], events.c.occurred_at),
+)
 _BY_REF = _CASES.where(
     cases.c.kind == bindparam("kind"),
     cases.c.office_code == bindparam("office"),
@@ -92,15 +97,21 @@ _DOCUMENT_COLUMNS = (
     documents.c.recorded_at,
     documents.c.event_seq,
 )
-_HISTORIES = (
+_HISTORIES_BY_ID = bulk.Lookup(
     select(events.c.case_id, *_EVENT_COLUMNS)
-    .where(events.c.case_id.in_(bindparam("case_ids", expanding=True)))
-    .order_by(events.c.case_id, events.c.seq)
+    .where(events.c.case_id.in_(bindparam("keys", expanding=True)))
+    .order_by(events.c.case_id, events.c.seq),
+    f"SELECT events.case_id, {bulk.column_list(_EVENT_COLUMNS)} FROM events "
+    "WHERE events.case_id IN ({marks}) ORDER BY events.case_id, events.seq",
+    (events.c.case_id, *_EVENT_COLUMNS),
 )
-_FILES = (
+_FILES_BY_ID = bulk.Lookup(
     select(documents.c.case_id, *_DOCUMENT_COLUMNS)
-    .where(documents.c.case_id.in_(bindparam("case_ids", expanding=True)))
-    .order_by(documents.c.case_id, documents.c.id)
+    .where(documents.c.case_id.in_(bindparam("keys", expanding=True)))
+    .order_by(documents.c.case_id, documents.c.id),
+    f"SELECT documents.case_id, {bulk.column_list(_DOCUMENT_COLUMNS)} FROM documents "
+    "WHERE documents.case_id IN ({marks}) ORDER BY documents.case_id, documents.id",
+    (documents.c.case_id, *_DOCUMENT_COLUMNS),
 )
 _FILE = (
     select(
@@ -140,7 +151,30 @@ def _take_number(dialect: str) -> Any:
     ).returning(case_counters.c.last_seq)
 
 
+@lru_cache(maxsize=1)
+def _put_number() -> Any:
+    """SQLite: set a counter to the last number handed out, creating it if new."""
+    from sqlalchemy.dialects import sqlite
+
+    stmt = sqlite.insert(case_counters).values(
+        prefix=bindparam("b_prefix"),
+        office_code=bindparam("b_office"),
+        year=bindparam("b_year"),
+        last_seq=bindparam("b_last"),
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["prefix", "office_code", "year"],
+        set_={"last_seq": stmt.excluded.last_seq},
+    )
+
+
 # Statements built once: building a SQLAlchemy statement costs more than running it.
+_ALL_NUMBERS = select(
+    case_counters.c.prefix,
+    case_counters.c.office_code,
+    case_counters.c.year,
+    case_counters.c.last_seq,
+)
 _SET_NUMBER = (
     case_counters.update()
     .where(
@@ -151,10 +185,16 @@ _SET_NUMBER = (
     .values(last_seq=bindparam("b_last"))
 )
 # By procedure, office and ref: the unique index (kind, office_code, ref) serves it.
-_REFS_USED = select(cases.c.office_code, cases.c.ref, cases.c.title, cases.c.registered_on).where(
-    cases.c.kind == bindparam("kind"),
-    cases.c.office_code == bindparam("office"),
-    cases.c.ref.in_(bindparam("refs", expanding=True)),
+# By procedure, office and ref: the unique index (kind, office_code, ref) serves it.
+_REFS_USED = bulk.Lookup(
+    select(cases.c.office_code, cases.c.ref, cases.c.title, cases.c.registered_on).where(
+        cases.c.kind == bindparam("kind"),
+        cases.c.office_code == bindparam("office"),
+        cases.c.ref.in_(bindparam("keys", expanding=True)),
+    ),
+    "SELECT cases.office_code, cases.ref, cases.title, cases.registered_on FROM cases "
+    "WHERE cases.kind = ? AND cases.office_code = ? AND cases.ref IN ({marks})",
+    (cases.c.office_code, cases.c.ref, cases.c.title, cases.c.registered_on),
 )
 _NUMBERS_USED = select(
     cases.c.office_code, cases.c.case_no, cases.c.title, cases.c.registered_on
@@ -190,6 +230,31 @@ def event_of(row: Any) -> Event:
         row.hash,
         row.ref,
     )
+
+
+def _event_from(r: Sequence[Any]) -> Event:
+    """An event from a row of (case_id, *_EVENT_COLUMNS), by position."""
+    return Event(
+        r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11] or {}, r[12], r[13]
+    )
+
+
+def histories_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, list[Event]]:
+    """The events of these cases, by case id, in order (read ``size`` cases at a time)."""
+    out: dict[int, list[Event]] = {}
+    for part in chunks(ids, size):
+        for row in bulk.select_in(conn, _HISTORIES_BY_ID, part):
+            out.setdefault(row[0], []).append(_event_from(row))
+    return out
+
+
+def documents_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, list[Document]]:
+    """The documents of these cases' files, by case id, in order."""
+    out: dict[int, list[Document]] = {}
+    for part in chunks(ids, size):
+        for row in bulk.select_in(conn, _FILES_BY_ID, part):
+            out.setdefault(row[0], []).append(Document(*row[1:]))
+    return out
 
 
 def _document_of(r: Any) -> Document:
@@ -252,9 +317,8 @@ class CaseRepository:
         the unit of work ends, so that its clock, read afterwards, is later than their last
         steps and a racing writer waits for it instead of failing."""
         wanted = [n for n in dict.fromkeys(case_nos) if n not in self._by_no]
-        query = _BY_NUMBERS_LOCKED if self._lock else _BY_NUMBERS
         for part in chunks(wanted, self._size):
-            for row in self._conn.execute(query, {"case_nos": list(part)}):
+            for row in bulk.select_in(self._conn, _CASES_BY_NUMBER, part):
                 self._keep(row)
 
     def load_files(self, case_nos: Iterable[str]) -> None:
@@ -267,17 +331,12 @@ class CaseRepository:
             and case.id is not None
             and self._read.get(no) == case.version
         }
-        history: dict[int, list[Event]] = {i: [] for i in by_id}
-        papers: dict[int, list[Document]] = {i: [] for i in by_id}
-        for part in chunks(sorted(by_id), self._size):
-            ids = {"case_ids": list(part)}
-            for row in self._conn.execute(_HISTORIES, ids):
-                history[row.case_id].append(event_of(row))
-            for paper in self._conn.execute(_FILES, ids):
-                papers[paper.case_id].append(_document_of(paper))
+        ids = sorted(by_id)
+        history = histories_of(self._conn, ids, self._size)
+        papers = documents_of(self._conn, ids, self._size)
         for case_id, case in by_id.items():
-            case.file.stored_events.set(history[case_id])
-            case.file.stored_documents.set(papers[case_id])
+            case.file.stored_events.set(history.get(case_id, []))
+            case.file.stored_documents.set(papers.get(case_id, []))
 
     def prefetch_refs(self, wanted: Iterable[tuple[str, str]]) -> None:
         """Look up at once the events recorded under these (case_no, ref) keys."""
@@ -305,27 +364,28 @@ class CaseRepository:
         row = self._conn.execute(_BY_REF, {"kind": kind, "office": office, "ref": ref}).first()
         if row is None:
             return None
-        return self._by_no.get(row.case_no) or self._keep(row)
+        return self._by_no.get(row.case_no) or self._keep(tuple(row))
 
-    def _keep(self, row: Any) -> Case:
-        case_id = row.id
-        last_at = row.last_at
+    def _keep(self, row: Sequence[Any]) -> Case:
+        """A case from a row of ``_CASE_COLUMNS`` (by position: plain tuples or rows)."""
+        case_id, case_no, kind, office, title, state, version, data, head, registered = row[:10]
+        last_at = row[11]
         if last_at is None:  # no event at the case's version: the back-dating check fails
-            last_at = self._conn.execute(_LAST_AT, {"case_id": case_id, "seq": row.version})
+            last_at = self._conn.execute(_LAST_AT, {"case_id": case_id, "seq": version})
             last_at = last_at.scalar_one()
         case = Case(
             case_id,
-            row.case_no,
-            row.kind,
-            row.office_code,
-            row.title,
-            row.state,
-            row.version,
-            row.data or {},
-            row.head_hash,
+            case_no,
+            kind,
+            office,
+            title,
+            state,
+            version,
+            data or {},
+            head,
             as_utc(last_at),
-            as_utc(row.registered_at),
-            row.ref,
+            as_utc(registered),
+            row[10],
             (),
             self._file(case_id),
         )
@@ -365,13 +425,12 @@ class CaseRepository:
         found: dict[tuple[str, str], tuple[str, date]] = {}
         for office, wanted in sorted(by_office.items()):
             for part in chunks(sorted(wanted), self._size):
-                params = {"kind": kind, "office": office, "refs": list(part)}
-                rows = self._conn.execute(_REFS_USED, params)
-                found.update({(r.office_code, r.ref): (r.title, r.registered_on) for r in rows})
+                rows = bulk.select_in(self._conn, _REFS_USED, part, kind=kind, office=office)
+                found.update({(r[0], r[1]): (r[2], r[3]) for r in rows})
         numbers = {ref.split(":", 2)[2]: ref for ref in refs if ref.startswith("ledger:")}
         for part in chunks(sorted(numbers), self._size):
-            rows = self._conn.execute(_NUMBERS_USED, {"kind": kind, "nos": list(part)})
-            for r in rows:
+            used = self._conn.execute(_NUMBERS_USED, {"kind": kind, "nos": list(part)})
+            for r in used:
                 found[(r.office_code, numbers[r.case_no])] = (r.title, r.registered_on)
         self.assume_new(kind, [k for k in keys if k not in found])
         return found
@@ -459,14 +518,24 @@ class CaseRepository:
         self._links.append((case_no, other_no, kind))
 
     def next_number(self, prefix: str, office: str, year: int) -> int:
-        """The next case number's sequence. The first of a key in this unit of work takes the
-        counter row (an upsert, which on PostgreSQL locks it until commit); the others count on
-        in memory, and the row is set to the last one handed out when the work is written."""
+        """The next case number's sequence. On PostgreSQL the first number of a key in this
+        unit of work takes the counter row (an upsert, which locks it until commit); on SQLite,
+        whose write lock this unit of work holds already, the counters are read at once. Then
+        numbers count on in memory, and the rows are set to the last ones handed out when the
+        work is written."""
+        if not self._lock and not self._counters:
+            self._counters = {
+                (r.prefix, r.office_code, r.year): [r.last_seq, r.last_seq]
+                for r in self._conn.execute(_ALL_NUMBERS)
+            }
         key = (prefix, office, year)
         counter = self._counters.get(key)
         if counter is not None:
             counter[1] += 1
             return counter[1]
+        if not self._lock:
+            self._counters[key] = [0, 1]
+            return 1
         upsert = _take_number(self._conn.dialect.name)
         params = {"b_prefix": prefix, "b_office": office, "b_year": year}
         seq = int(self._conn.execute(upsert, params).scalar_one())
@@ -567,7 +636,7 @@ class CaseRepository:
             if counter[1] != counter[0]
         ]
         if changed:
-            self._conn.execute(_SET_NUMBER, changed)
+            self._conn.execute(_SET_NUMBER if self._lock else _put_number(), changed)
         for counter in self._counters.values():
             counter[0] = counter[1]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, NotRequired, TypedDict
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection, Row
 
 from casework.storage.tables import screenings
@@ -43,6 +43,26 @@ def entry_json(r: Row[Any]) -> ScreeningJSON:
     )
 
 
+_BY_REF = select(screenings).where(screenings.c.ref == bindparam("b_ref"))
+_BY_ID = select(screenings).where(screenings.c.id == bindparam("b_id"))
+_ADD = (
+    screenings.insert()
+    .values(
+        office_code=bindparam("b_office"),
+        day=bindparam("b_day"),
+        kind=bindparam("b_kind"),
+        campaign=bindparam("b_campaign"),
+        found=bindparam("b_found"),
+        prevented=bindparam("b_prevented"),
+        note=bindparam("b_note"),
+        recorded_by=bindparam("b_by"),
+        recorded_at=bindparam("b_at"),
+        ref=bindparam("b_ref"),
+    )
+    .returning(screenings.c.id)
+)
+
+
 class Screenings:
     """The screening entries of one unit of work."""
 
@@ -50,7 +70,7 @@ class Screenings:
         self._conn = conn
 
     def with_ref(self, ref: str) -> Row[Any] | None:
-        return self._conn.execute(select(screenings).where(screenings.c.ref == ref)).first()
+        return self._conn.execute(_BY_REF, {"b_ref": ref}).first()
 
     def add(
         self,
@@ -64,20 +84,17 @@ class Screenings:
     ) -> Row[Any]:
         """A new entry; ``counts`` is (found, prevented), ``texts`` (campaign, note),
         ``recorded`` (by whom, when). Returns the stored row."""
-        new_id = self._conn.execute(
-            screenings.insert()
-            .values(
-                office_code=office,
-                day=day,
-                kind=kind,
-                campaign=texts[0],
-                found=counts[0],
-                prevented=counts[1],
-                note=texts[1],
-                recorded_by=recorded[0],
-                recorded_at=recorded[1],
-                ref=ref,
-            )
-            .returning(screenings.c.id)
-        ).scalar_one()
-        return self._conn.execute(select(screenings).where(screenings.c.id == new_id)).one()
+        values = {
+            "b_office": office,
+            "b_day": day,
+            "b_kind": kind,
+            "b_campaign": texts[0],
+            "b_found": counts[0],
+            "b_prevented": counts[1],
+            "b_note": texts[1],
+            "b_by": recorded[0],
+            "b_at": recorded[1],
+            "b_ref": ref,
+        }
+        new_id = self._conn.execute(_ADD, values).scalar_one()
+        return self._conn.execute(_BY_ID, {"b_id": new_id}).one()

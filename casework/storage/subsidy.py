@@ -10,19 +10,19 @@ linked to it (the same dispute). Both ``subsidy check`` and ``subsidy draft`` us
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.engine import Connection
 
-from casework.domain.model import Case, CaseFile, Document, Event, Lazy
+from casework.domain.model import Case, CaseFile, Lazy
 from casework.domain.steps import guard_view
 from casework.domain.subsidy import CLAIM_KIND, Facts
 from casework.storage.calendars import load_calendar
 from casework.storage.db import chunk_size
-from casework.storage.repository import chunks, event_of
-from casework.storage.tables import case_links, cases, documents, events, users
+from casework.storage.repository import chunks, documents_of, histories_of
+from casework.storage.tables import case_links, cases, events, users
 from casework.time.calendar import Calendar
 from casework.time.local import as_utc
 from casework.time.periods import Quarter
@@ -88,8 +88,8 @@ def facts_for(
     size = chunk_size(conn)
     stored = _cases(conn, sorted(set(case_nos)), size)
     ids = [c.id for c in stored if c.id is not None]
-    history = _events_of(conn, ids, size)
-    papers = _documents_of(conn, ids, size)
+    history = histories_of(conn, ids, size)
+    papers = documents_of(conn, ids, size)
     names = {str(c.data["mediator"]) for c in stored if c.data.get("mediator")}
     mediators = _registered_mediators(conn, sorted(names), size)
     linked = _linked_mediation(conn, ids, size)
@@ -100,8 +100,7 @@ def facts_for(
     for c in stored:
         case_id = c.id or 0
         steps = history.get(case_id, [])
-        case = replace(
-            c,
+        case = c._replace(
             last_at=steps[-1].occurred_at if steps else c.registered_at,
             file=CaseFile(Lazy(None, steps), Lazy(None, papers.get(case_id, []))),
         )
@@ -154,40 +153,9 @@ def _cases(conn: Connection, case_nos: Sequence[str], size: int) -> list[Case]:
                     r.head_hash,
                     registered,
                     registered,
-                )
-            )
-    return out
-
-
-def _events_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, list[Event]]:
-    out: dict[int, list[Event]] = {}
-    for part in chunks(ids, size):
-        for row in conn.execute(
-            select(events)
-            .where(events.c.case_id.in_(list(part)))
-            .order_by(events.c.case_id, events.c.seq)
-        ):
-            out.setdefault(row.case_id, []).append(event_of(row))
-    return out
-
-
-def _documents_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, list[Document]]:
-    out: dict[int, list[Document]] = {}
-    for part in chunks(ids, size):
-        for d in conn.execute(
-            select(documents)
-            .where(documents.c.case_id.in_(list(part)))
-            .order_by(documents.c.case_id, documents.c.id)
-        ):
-            out.setdefault(d.case_id, []).append(
-                Document(
-                    d.kind,
-                    d.file_name,
-                    d.sha256,
-                    d.actor,
-                    as_utc(d.occurred_at),
-                    as_utc(d.recorded_at),
-                    d.event_seq,
+                    None,
+                    (),
+                    CaseFile.empty(),
                 )
             )
     return out

@@ -49,7 +49,7 @@ def _petitions(b: Batch) -> None:
         registered = _on("2020-01-02", i % 60)
         people = (f"petitioner:陈某{i}:{VALID_ID}:13800138000",) if i % 7 == 0 else ()
         item = Registration(office, f"信访 {i}", people, {"channel": "visit"}, registered)
-        case_no = b.register(f"clerk_{short}", "petition", item)["case_no"]
+        case_no = b.register(f"clerk_{short}", "petition", item).case.case_no
         if i % 4 == 0:
             continue  # not yet accepted: past the 15 days to decide
         accepted = _on(registered, 2)
@@ -68,7 +68,7 @@ def _mediations(b: Batch) -> None:
         office, short = _office(i)
         day = _on("2020-06-01", i % 30)
         item = Registration(office, f"调解 {i}", (f"applicant:黄某{i}",), {}, day)
-        case_no = b.register(f"clerk_{short}", "mediation", item)["case_no"]
+        case_no = b.register(f"clerk_{short}", "mediation", item).case.case_no
         mediator = f"med_{short}"
         b.advance(mediator, Step(case_no, "accept", {"mediator": mediator}, at=day))
         if i >= MEDIATIONS:
@@ -86,7 +86,7 @@ def _mediations(b: Batch) -> None:
 def _disputes(b: Batch) -> None:
     for i in range(DISPUTES):
         item = Registration("panzhou", f"重大纠纷 {i}", (), {}, "2020-03-01")
-        case_no = b.register("clerk_pz", "major_dispute", item)["case_no"]
+        case_no = b.register("clerk_pz", "major_dispute", item).case.case_no
         assign = {"leader": "leader1", "unit": "责任单位"}
         b.advance("sup_city", Step(case_no, "assign", assign, at="2020-03-02"))
         if i % 2 == 0:

@@ -119,7 +119,7 @@ def _script(kind: str, sha: str) -> list[Op]:
 def _take(b: Batch, op: Op, numbers: dict[tuple[str, int], str]) -> None:
     key = (op.kind, op.row)
     if op.registration is not None:
-        numbers[key] = b.register(op.user, op.kind, op.registration)["case_no"]
+        numbers[key] = b.register(op.user, op.kind, op.registration).case.case_no
         return
     ref = op.ref
     case_no = numbers[key]
