@@ -40,6 +40,10 @@ class Batch:
         """The same step as ``Casework.advance``; the case after it and its event."""
         return cases.take(self._uow, self._actor(username), step)
 
+    def advance_many(self, username: str, steps: Sequence[Step]) -> list[Stepped]:
+        """The same steps as ``Casework.advance_many``, by one user."""
+        return cases.take_many(self._uow, self._actor(username), steps)
+
     def document(self, username: str, doc: DocumentStep) -> Stepped:
         """The same step as ``Casework.add_document``."""
         return cases.file_document(self._uow, self._actor(username), doc)
@@ -59,6 +63,10 @@ class Batch:
         return screening.log(
             self._uow, self._actor(username), office, day, kind, counts, texts, ref
         )
+
+    def read_clock_again(self) -> None:
+        """The steps that follow read the clock again (a simulation's next day)."""
+        self._uow.read_clock_again()
 
     def prepare(
         self, steps: Sequence[Step], registrations: Sequence[tuple[str, Registration]] = ()

@@ -52,6 +52,7 @@ class Planner:
         self.ops: list[Op] = []
         self._n = 0
         self.year_end = date(year, 12, 31)
+        self.after_year = datetime(year + 1, 1, 1, tzinfo=CST)
         self._months: dict[int, list[date]] = {}
 
     # -- time ----------------------------------------------------------------------------
@@ -70,7 +71,7 @@ class Planner:
         self, when: datetime, user: str, action: str, target: Planned | None = None, **args: Any
     ) -> None:
         self._n += 1
-        if when.astimezone(CST).date() <= self.year_end:
+        if when < self.after_year:  # on a local day of the year
             self.ops.append(Op(when, self._n, user, action, target, args))
 
     def month_days(self, month: int) -> list[date]:

@@ -24,11 +24,13 @@ from casework.demo.people import TOWNS, staff
 from casework.demo.plan import Op, Planned, by_day, plan_year
 from casework.domain.steps import DocumentStep, Registration, Step
 from casework.errors import CaseworkError
-from casework.storage.db import open_engine, sqlite_path
+from casework.storage.db import make_durable, open_engine, sqlite_path
 from casework.storage.lifecycle import DemoMark, contents, set_mark, wipe
 from casework.time.local import CST
 
 TIERS = (("simple", 30), ("ordinary", 50), ("complex", 15), ("major", 5))
+# Days of steps written in one transaction: the cases a month touches are read once, not daily.
+DAYS_PER_BATCH = 31
 CLAIM = "subsidy_claim"
 
 
@@ -119,41 +121,40 @@ class Runner:
         return plan
 
     def run(self, ops: list[Op], progress: Callable[[int], None] | None = None) -> None:
+        """Every day's steps, several days to a transaction (each step recorded on the evening
+        of its own day); the quarters' claims in transactions of their own, in between."""
         done = 0
+        days: list[tuple[date, list[Op]]] = []
         for day, batch in by_day(ops):
-            self.clock.evening_of(day)
             plain: list[Op] = []
             for op in batch:
                 if op.action == "claims":
-                    self._commit(plain)
-                    plain = []
+                    self._commit([*days, (day, plain)])
+                    days, plain = [], []
+                    self.clock.evening_of(day)
                     self._claims(op)
                 else:
                     plain.append(op)
-            self._commit(plain)
+            days.append((day, plain))
+            if len(days) >= DAYS_PER_BATCH:
+                self._commit(days)
+                days = []
             done += len(batch)
             if progress is not None:
                 progress(done)
+        self._commit(days)
 
-    def _commit(self, ops: list[Op]) -> None:
-        if not ops:
+    def _commit(self, days: list[tuple[date, list[Op]]]) -> None:
+        if not any(ops for _, ops in days):
             return
 
         def work(b: Batch) -> None:
-            b.prepare(
-                [
-                    Step(op.target.case_no, op.args.get("trigger", "doc"))
-                    for op in ops
-                    if op.target and op.target.case_no and op.action in ("advance", "doc")
-                ],
-                [
-                    (op.target.kind, Registration(op.target.office, "", ref=op.target.ref))
-                    for op in ops
-                    if op.target and op.action == "register"
-                ],
-            )
-            for op in ops:
-                _apply(b, op)
+            for day, ops in days:
+                self.clock.evening_of(day)
+                b.read_clock_again()
+                _prepare(b, ops)
+                for op in ops:
+                    _apply(b, op)
 
         self.cw.batch(work)
 
@@ -181,7 +182,7 @@ class Runner:
                 )
                 for c in targets
             ]
-            user.advance_many(steps)
+            self.cw.batch(lambda b: b.advance_many(op.user, steps))
         elif step == "pay":
             q = quarter
             batch = f"{q[:4]}年第{q[-1]}季度"
@@ -203,9 +204,24 @@ class Runner:
         if len(chosen) < count:
             raise RuntimeError(f"{office} {quarter}: too few claims to send {count} back")
         reasons = ("调解协议书缺当事人签名", "卷宗材料不规范，需补正", "回访记录不完整")
-        api.advance_many(
-            [Step(no, "reject", {"reason": self.rng.choice(reasons)}) for no in chosen]
-        )
+        rejects = [Step(no, "reject", {"reason": self.rng.choice(reasons)}) for no in chosen]
+        self.cw.batch(lambda b: b.advance_many(user, rejects))
+
+
+def _prepare(b: Batch, ops: list[Op]) -> None:
+    """Read at once the cases a day's steps touch, and the refs its registrations use."""
+    b.prepare(
+        [
+            Step(op.target.case_no, op.args.get("trigger", "doc"))
+            for op in ops
+            if op.target and op.target.case_no and op.action in ("advance", "doc")
+        ],
+        [
+            (op.target.kind, Registration(op.target.office, "", ref=op.target.ref))
+            for op in ops
+            if op.target and op.action == "register"
+        ],
+    )
 
 
 def _apply(b: Batch, op: Op) -> None:
@@ -277,6 +293,7 @@ def run_demo(
     )
     held = contents(cw.engine)
     set_mark(cw.engine, DemoMark(year, seed, "built", held.cases, held.events, held.users), clock())
+    make_durable(cw.engine)
     path = sqlite_path(cw.engine.url.render_as_string(False))
     size = os.path.getsize(path) if path and os.path.exists(path) else None
     cw.close()

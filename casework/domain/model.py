@@ -108,6 +108,10 @@ class Lazy(Generic[T]):
         assert self._value is not None
         return self._value
 
+    @property
+    def loaded(self) -> bool:
+        return self._load is None
+
     def set(self, value: T) -> None:
         """The value, known already (loaded with others), so never loaded."""
         self._value, self._load = value, None

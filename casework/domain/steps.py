@@ -10,8 +10,8 @@ load the cases before and write them after.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
 from casework.domain.checks import (
@@ -33,26 +33,28 @@ from casework.time.local import local_date
 from workflows.spec import DayCounter, EventView, Workflow
 
 
-@dataclass(frozen=True)
-class Step:
+# The steps' inputs are named tuples: a batch makes tens of thousands of them.
+NO_VALUES: Mapping[str, str] = MappingProxyType({})
+
+
+class Step(NamedTuple):
     """One trigger to fire, as ``case advance`` takes it."""
 
     case_no: str
     trigger: str
-    values: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, str] = NO_VALUES
     note: str | None = None
     at: str | datetime | None = None
     ref: str | None = None
 
 
-@dataclass(frozen=True)
-class Registration:
+class Registration(NamedTuple):
     """One case to register, as ``case register`` takes it (the kind aside)."""
 
     office: str
     title: str
     parties: tuple[str | Party, ...] = ()
-    values: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, str] = NO_VALUES
     at: str | datetime | None = None
     note: str | None = None
     link: str | None = None
@@ -60,8 +62,7 @@ class Registration:
     event_ref: str | None = None  # the key of its first event (an imported row's provenance)
 
 
-@dataclass(frozen=True)
-class DocumentStep:
+class DocumentStep(NamedTuple):
     """One document of a case file to record, as ``case doc`` takes it."""
 
     case_no: str

@@ -80,19 +80,28 @@ def prepare(uow: UnitOfWork, steps: Sequence[Step]) -> None:
     uow.cases.load_files(guarded)
 
 
-def advance_many(
+def take_many(
     uow: UnitOfWork, actor: Actor, steps: Sequence[Step], progress: Progress | None = None
-) -> list[AdvanceResult]:
-    """Fire the steps in order, with the same checks and events as one at a time."""
+) -> list[Stepped]:
+    """Fire the steps in order, with the same checks and events as one at a time; a refusal
+    names the step it refused."""
     if len(steps) > 1:
         prepare(uow, steps)
     out = []
     for n, step in enumerate(steps, start=1):
         with numbered(n, len(steps)):
-            out.append(advance_one(uow, actor, step))
+            out.append(take(uow, actor, step))
         if progress is not None:
             progress(n)
     return out
+
+
+def advance_many(
+    uow: UnitOfWork, actor: Actor, steps: Sequence[Step], progress: Progress | None = None
+) -> list[AdvanceResult]:
+    """Fire the steps in order, with the same checks and events as one at a time."""
+    done = take_many(uow, actor, steps, progress)
+    return [advanced(uow.machines.workflow(d.case.kind), d) for d in done]
 
 
 def _ref_or_none(ref: str | None) -> str | None:

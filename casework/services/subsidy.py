@@ -14,7 +14,7 @@ from casework.domain.model import Actor
 from casework.domain.steps import Registration, Step
 from casework.domain.subsidy import Facts, failed
 from casework.errors import InvalidData
-from casework.services.cases import Progress, advance_many, register_one
+from casework.services.cases import Progress, register_one, take_many
 from casework.storage.claims import CLAIM_KIND, claim_ref
 from casework.storage.uow import UnitOfWork
 from casework.time.periods import Quarter
@@ -144,11 +144,11 @@ def advance_quarter(
     if on_total is not None:
         on_total(len(targets))
     steps = [Step(case_no, trigger, dict(values)) for case_no in targets]
-    results = advance_many(uow, actor, steps, progress) if steps else []
+    done = take_many(uow, actor, steps, progress) if steps else []
     return BulkResult(
         quarter=str(quarter),
         office=office,
         trigger=trigger,
-        claims=[r["case_no"] for r in results],
-        amount=sum(int(str(r["event"]["data"].get("amount") or 0)) for r in results),
+        claims=[d.case.case_no for d in done],
+        amount=sum(int(str(d.event.data.get("amount") or 0)) for d in done),
     )

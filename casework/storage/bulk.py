@@ -170,6 +170,7 @@ def _changed(conn: Connection, stmt: Any, params: list[dict[str, Any]]) -> int:
     return int(conn.execute(stmt, params).rowcount)
 
 
+@lru_cache(maxsize=65536)  # a batch's steps share their "now", a ledger's rows their days
 def _from_instant(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 

@@ -12,7 +12,7 @@ made them, so their ids are the same however the steps were grouped.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -329,7 +329,7 @@ class CaseRepository:
             for no in dict.fromkeys(case_nos)
             if (case := self._by_no.get(no)) is not None
             and case.id is not None
-            and self._read.get(no) == case.version
+            and not case.file.stored_events.loaded
         }
         ids = sorted(by_id)
         history = histories_of(self._conn, ids, self._size)
@@ -559,9 +559,8 @@ class CaseRepository:
 
     def flush(self) -> None:
         """Write everything this unit of work changed, then forget the cases it loaded."""
-        now = self._now()
-        self._insert_new(now)
-        self._update_moved(now)
+        self._insert_new()
+        self._update_moved()
         bulk.insert(self._conn, events, [self._event_row(no, e) for no, e in self._events])
         bulk.insert(
             self._conn,
@@ -579,10 +578,10 @@ class CaseRepository:
         self._write_counters()
         self._forget()
 
-    def _insert_new(self, now: datetime) -> None:
+    def _insert_new(self) -> None:
         if not self._new:
             return
-        rows = [self._case_row(self._by_no[no], now) for no in self._new]
+        rows = [self._case_row(self._by_no[no]) for no in self._new]
         ids = bulk.insert_with_ids(self._conn, cases, rows)
         self._ids.update(zip(self._new, ids, strict=True))
         bulk.insert(
@@ -595,14 +594,14 @@ class CaseRepository:
             ],
         )
 
-    def _update_moved(self, now: datetime) -> None:
+    def _update_moved(self) -> None:
         rows = [
             {
                 "id": self._ids[no],
                 "state": case.state,
                 "version": case.version,
                 "data": case.data,
-                "updated_at": now,
+                "updated_at": case.file.events_added[-1].recorded_at,
                 "head_hash": case.head_hash,
                 "expected": self._read[no],
             }
@@ -652,8 +651,10 @@ class CaseRepository:
         self._refs.clear()
         self._absent.clear()
 
-    def _case_row(self, case: Case, now: datetime) -> dict[str, Any]:
+    def _case_row(self, case: Case) -> dict[str, Any]:
+        """A new case's row: recorded when it was registered, updated at its last step."""
         registered = case.registered_at
+        added = case.file.events_added
         return {
             "case_no": case.case_no,
             "kind": case.kind,
@@ -666,8 +667,8 @@ class CaseRepository:
             "data": case.data,
             "registered_at": registered,
             "registered_on": local_date(registered),
-            "recorded_at": now,
-            "updated_at": now,
+            "recorded_at": added[0].recorded_at,
+            "updated_at": added[-1].recorded_at,
             "created_by": self._creators[case.case_no],
             "head_hash": case.head_hash,
             "ref": case.ref,

@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.engine import Connection
 
 from casework.domain.model import Case, CaseFile, Lazy
 from casework.domain.steps import guard_view
 from casework.domain.subsidy import CLAIM_KIND, Facts
+from casework.storage import bulk
 from casework.storage.calendars import load_calendar
 from casework.storage.db import chunk_size
 from casework.storage.repository import chunks, documents_of, histories_of
@@ -123,36 +124,95 @@ def facts_for(
     return out
 
 
+def _no_index(column: ColumnElement[str]) -> ColumnElement[str]:
+    """The column as an expression (``|| ''``), which no index serves: the lookup then starts
+    from the case ids asked for instead of from every case of a kind (which SQLite, without
+    table statistics, would pick)."""
+    return column.concat("")
+
+
+_CASE_COLUMNS = (
+    cases.c.id,
+    cases.c.case_no,
+    cases.c.office_code,
+    cases.c.title,
+    cases.c.state,
+    cases.c.version,
+    cases.c.data,
+    cases.c.head_hash,
+    cases.c.registered_at,
+)
+_CASES = bulk.Lookup(
+    select(*_CASE_COLUMNS).where(
+        _no_index(cases.c.kind) == MEDIATION,
+        cases.c.case_no.in_(bindparam("keys", expanding=True)),
+    ),
+    f"SELECT {bulk.column_list(_CASE_COLUMNS)} FROM cases "
+    f"WHERE cases.kind || '' = '{MEDIATION}' AND cases.case_no IN ({{marks}})",
+    _CASE_COLUMNS,
+)
+_MEDIATORS = bulk.Lookup(
+    select(users.c.username).where(
+        users.c.username.in_(bindparam("keys", expanding=True)),
+        users.c.role == "mediator",
+        users.c.active.is_(True),
+    ),
+    "SELECT users.username FROM users WHERE users.role = 'mediator' AND users.active = 1 "
+    "AND users.username IN ({marks})",
+    (users.c.username,),
+)
+_OTHER = cases.alias("other")
+_LINKED = bulk.Lookup(
+    select(case_links.c.case_id, _OTHER.c.id, _OTHER.c.case_no)
+    .select_from(case_links.join(_OTHER, _OTHER.c.id == case_links.c.other_case_id))
+    .where(
+        case_links.c.case_id.in_(bindparam("keys", expanding=True)),
+        _no_index(_OTHER.c.kind) == MEDIATION,
+    )
+    .order_by(case_links.c.case_id, case_links.c.id),
+    "SELECT case_links.case_id, other.id, other.case_no FROM case_links "
+    "JOIN cases AS other ON other.id = case_links.other_case_id "
+    f"WHERE case_links.case_id IN ({{marks}}) AND other.kind || '' = '{MEDIATION}' "
+    "ORDER BY case_links.case_id, case_links.id",
+    (case_links.c.case_id, _OTHER.c.id, _OTHER.c.case_no),
+)
+_CLAIM = cases.alias("claim")
+_CLAIMS = bulk.Lookup(
+    select(case_links.c.case_id, _CLAIM.c.case_no, _CLAIM.c.state)
+    .join(_CLAIM, _CLAIM.c.id == case_links.c.other_case_id)
+    .where(
+        case_links.c.case_id.in_(bindparam("keys", expanding=True)),
+        _no_index(_CLAIM.c.kind) == CLAIM_KIND,
+        _CLAIM.c.state != "rejected",
+    ),
+    "SELECT case_links.case_id, claim.case_no, claim.state FROM case_links "
+    "JOIN cases AS claim ON claim.id = case_links.other_case_id "
+    f"WHERE case_links.case_id IN ({{marks}}) AND claim.kind || '' = '{CLAIM_KIND}' "
+    "AND claim.state != 'rejected'",
+    (case_links.c.case_id, _CLAIM.c.case_no, _CLAIM.c.state),
+)
+
+
 def _cases(conn: Connection, case_nos: Sequence[str], size: int) -> list[Case]:
     """The stored mediation cases of these numbers (their files not read yet)."""
-    query = select(
-        cases.c.id,
-        cases.c.case_no,
-        cases.c.office_code,
-        cases.c.title,
-        cases.c.state,
-        cases.c.version,
-        cases.c.data,
-        cases.c.head_hash,
-        cases.c.registered_at,
-    ).where(_no_index(cases.c.kind) == MEDIATION)
     out: list[Case] = []
     for part in chunks(case_nos, size):
-        for r in conn.execute(query.where(cases.c.case_no.in_(list(part)))):
-            registered = as_utc(r.registered_at)
+        for row in bulk.select_in(conn, _CASES, part):
+            case_id, case_no, office, title, state, version, data, head, registered = row
+            at = as_utc(registered)
             out.append(
                 Case(
-                    r.id,
-                    r.case_no,
+                    case_id,
+                    case_no,
                     MEDIATION,
-                    r.office_code,
-                    r.title,
-                    r.state,
-                    r.version,
-                    r.data or {},
-                    r.head_hash,
-                    registered,
-                    registered,
+                    office,
+                    title,
+                    state,
+                    version,
+                    data or {},
+                    head,
+                    at,
+                    at,
                     None,
                     (),
                     CaseFile.empty(),
@@ -165,23 +225,8 @@ def _registered_mediators(conn: Connection, names: Sequence[str], size: int) -> 
     """Which of these usernames are active users with the mediator role."""
     found: set[str] = set()
     for part in chunks(names, size):
-        found.update(
-            conn.execute(
-                select(users.c.username).where(
-                    users.c.username.in_(list(part)),
-                    users.c.role == "mediator",
-                    users.c.active.is_(True),
-                )
-            ).scalars()
-        )
+        found.update(r[0] for r in bulk.select_in(conn, _MEDIATORS, part))
     return found
-
-
-def _no_index(column: ColumnElement[str]) -> ColumnElement[str]:
-    """The column as an expression (``|| ''``), which no index serves: the lookup then starts
-    from the case ids asked for instead of from every case of a kind (which SQLite, without
-    table statistics, would pick)."""
-    return column.concat("")
 
 
 def _linked_mediation(
@@ -189,38 +234,21 @@ def _linked_mediation(
 ) -> dict[int, list[tuple[int, str]]]:
     """Mediation cases linked to each of these either way (links are stored both ways): the
     same dispute, in the order they were linked."""
-    other = cases.alias("other")
     out: dict[int, list[tuple[int, str]]] = {}
     for part in chunks(ids, size):
-        rows = conn.execute(
-            select(case_links.c.case_id, other.c.id, other.c.case_no)
-            .select_from(case_links.join(other, other.c.id == case_links.c.other_case_id))
-            .where(case_links.c.case_id.in_(list(part)), _no_index(other.c.kind) == MEDIATION)
-            .order_by(case_links.c.case_id, case_links.c.id)
-        )
-        for r in rows:
-            pairs = out.setdefault(r.case_id, [])
-            if (r.id, r.case_no) not in pairs:
-                pairs.append((r.id, r.case_no))
+        for case_id, other_id, other_no in bulk.select_in(conn, _LINKED, part):
+            pairs = out.setdefault(case_id, [])
+            if (other_id, other_no) not in pairs:
+                pairs.append((other_id, other_no))
     return out
 
 
 def _claims_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, list[tuple[str, str]]]:
     """Claims (not rejected) linked to each of these mediation cases, by claim number."""
-    claim = cases.alias("claim")
     out: dict[int, list[tuple[str, str]]] = {}
     for part in chunks(ids, size):
-        rows = conn.execute(
-            select(case_links.c.case_id, claim.c.case_no, claim.c.state)
-            .join(claim, claim.c.id == case_links.c.other_case_id)
-            .where(
-                case_links.c.case_id.in_(list(part)),
-                _no_index(claim.c.kind) == CLAIM_KIND,
-                claim.c.state != "rejected",
-            )
-        )
-        for r in rows:
-            out.setdefault(r.case_id, []).append((r.case_no, r.state))
+        for case_id, claim_no, state in bulk.select_in(conn, _CLAIMS, part):
+            out.setdefault(case_id, []).append((claim_no, state))
     for found in out.values():
         found.sort()  # by claim number (sorted here: in SQL it would scan every case by number)
     return out

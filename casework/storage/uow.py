@@ -66,6 +66,11 @@ class UnitOfWork:
             self._now = self._clock()
         return self._now
 
+    def read_clock_again(self) -> None:
+        """The next step reads the clock again (a simulation whose clock moves on a day while
+        one unit of work runs several days)."""
+        self._now = None
+
     def calendar(self) -> Calendar:
         if self._calendar is None:
             self._calendar = self.calendars.load()

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from casework.errors import CaseworkError, InvalidData
 
@@ -44,6 +44,15 @@ def package_years() -> frozenset[int]:
     from chinese_calendar import constants
 
     return frozenset(d.year for d in (*constants.holidays, *constants.workdays))
+
+
+@lru_cache(maxsize=16384)
+def package_working_day(day: date) -> bool:
+    """Whether the chinesecalendar package counts the day as a working day (asked once per
+    day: the package checks its argument in Python on every call)."""
+    from chinese_calendar import is_workday
+
+    return bool(is_workday(day))
 
 
 @dataclass(frozen=True)
@@ -78,9 +87,7 @@ class Calendar:
                 return entry.kind == "workday"
             return day.weekday() < 5
         if self.use_package and day.year in package_years():
-            from chinese_calendar import is_workday
-
-            return bool(is_workday(day))
+            return package_working_day(day)
         raise CalendarMissing(
             f"尚无 {day.year} 年的节假日安排（计算 {day.isoformat()} 时需要）(no holiday "
             f"arrangement is known for {day.year})；管理员可添加该年的节假日文件"
