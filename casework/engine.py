@@ -71,9 +71,8 @@ class Engine:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self._machines: dict[str, Machine] = {}
-        # (procedure, trigger, state) -> where a trigger without guards leads: the machine's
-        # answer then depends on nothing else, so it is asked once.
-        self._unguarded: dict[tuple[str, str, str], str] = {}
+        # (procedure, trigger, state) -> where the machine says the trigger leads.
+        self._dests: dict[tuple[str, str, str], str] = {}
 
     def workflow(self, kind: str) -> Workflow:
         """A procedure by its name or its Chinese label (``信访事项`` for ``petition``)."""
@@ -114,29 +113,42 @@ class Engine:
     ) -> str:
         """Run the trigger through the machine and return the new state, or refuse by rule.
 
-        ``ctx`` makes the guards' view of the case; it is made only for a trigger with guards:
-        without them the machine's answer depends on the procedure, trigger and state alone,
-        and is asked once.
+        ``ctx`` makes the guards' view of the case, only for a trigger with guards. Where a
+        trigger leads from a state is the machine's answer; it depends on the procedure, the
+        trigger and the state alone, so the machine is asked once per such triple (its guards
+        passing), and then the guards, its conditions, are checked in their declared order as
+        the machine checks them: the first that refuses names the rule.
         """
-        if not trig.guards:
-            key = (wf.name, trig.name, state)
-            known = self._unguarded.get(key)
-            if known is None:
-                known = self._unguarded[key] = self._run(wf, trig, ctx())
+        key = (wf.name, trig.name, state)
+        known = self._dests.get(key)
+        if known is None:
+            known = self._dests[key] = self._run(wf, trig, ctx())
             return known
-        return self._run(wf, trig, ctx())
+        if trig.guards:
+            view = ctx()
+            for guard in trig.guards:
+                message = guard.check(view)
+                if message is not None:
+                    raise self._refused(wf, trig, view, guard, message)
+        return known
 
     def _run(self, wf: Workflow, trig: TriggerSpec, ctx: GuardContext) -> str:
         token = _Token(ctx.state, ctx)
         fired = self.machine(wf).events[trig.name].trigger(token)
         if not fired:
             guard, message = token.refusal or (Guard("unknown", "", lambda c: None), "refused")
-            raise GuardFailed(
-                f"案件 {ctx.case_no} 当前为{wf.state(ctx.state).shown}，{trig.shown}"
-                f"不符合规则「{guard.label} {guard.name}」：{message}",
-                rule=guard.name,
-            )
+            raise self._refused(wf, trig, ctx, guard, message)
         return token.state
+
+    @staticmethod
+    def _refused(
+        wf: Workflow, trig: TriggerSpec, ctx: GuardContext, guard: Guard, message: str
+    ) -> GuardFailed:
+        return GuardFailed(
+            f"案件 {ctx.case_no} 当前为{wf.state(ctx.state).shown}，{trig.shown}"
+            f"不符合规则「{guard.label} {guard.name}」：{message}",
+            rule=guard.name,
+        )
 
     def triggers_from(self, wf: Workflow, state: str) -> list[TriggerSpec]:
         """Triggers declared from a state, in declaration order."""

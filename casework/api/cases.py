@@ -69,15 +69,18 @@ class Batch:
         self._uow.read_clock_again()
 
     def prepare(
-        self, steps: Sequence[Step], registrations: Sequence[tuple[str, Registration]] = ()
+        self,
+        steps: Sequence[tuple[str, str] | Step],
+        registrations: Sequence[tuple[str, str, str | None]] = (),
     ) -> None:
-        """Read at once what these steps and (kind, registration) pairs will read one by one:
-        the cases, their histories where guards read them, the refs already used."""
+        """Read at once what these steps (or (case number, trigger) pairs) and registrations
+        ((kind, office, ref) each) will read one by one: the cases, their histories where
+        guards read them, the refs already used."""
         cases.prepare(self._uow, steps)
         by_kind: dict[str, list[tuple[str, str]]] = {}
-        for kind, item in registrations:
-            if item.ref is not None:
-                by_kind.setdefault(kind, []).append((item.office, item.ref))
+        for kind, office, ref in registrations:
+            if ref is not None:
+                by_kind.setdefault(kind, []).append((office, ref))
         for kind, keys in by_kind.items():
             self._uow.cases.known_refs(self._uow.machines.workflow(kind).name, keys)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -18,6 +19,12 @@ from casework.demo.figures import TARGETS
 from casework.demo.people import OFFICE_WEIGHTS, TOWNS, mediators_of, party
 from casework.time.calendar import Calendar
 from casework.time.local import CST
+
+
+@lru_cache(maxsize=1024)
+def _opening(day: date) -> datetime:
+    """08:30 China time on a day, as the UTC instant events are stored in."""
+    return datetime.combine(day, time(8, 30), CST).astimezone(UTC)
 
 
 @dataclass(eq=False)
@@ -61,7 +68,7 @@ class Planner:
         """A working-hours instant on a local day (08:30-17:30)."""
         if minute is None:
             minute = self.rng.randrange(0, 9 * 60)
-        return datetime.combine(day, time(8, 30), CST).astimezone(UTC) + timedelta(minutes=minute)
+        return _opening(day) + timedelta(minutes=minute)
 
     def working_day(self, day: date) -> date:
         """The day itself, or the next working day (offices mostly act on working days)."""

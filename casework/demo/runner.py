@@ -210,18 +210,17 @@ class Runner:
 
 def _prepare(b: Batch, ops: list[Op]) -> None:
     """Read at once the cases a day's steps touch, and the refs its registrations use."""
-    b.prepare(
-        [
-            Step(op.target.case_no, op.args.get("trigger", "doc"))
-            for op in ops
-            if op.target and op.target.case_no and op.action in ("advance", "doc")
-        ],
-        [
-            (op.target.kind, Registration(op.target.office, "", ref=op.target.ref))
-            for op in ops
-            if op.target and op.action == "register"
-        ],
-    )
+    steps: list[tuple[str, str]] = []
+    registrations: list[tuple[str, str, str | None]] = []
+    for op in ops:
+        target = op.target
+        if target is None:
+            continue
+        if op.action == "register":
+            registrations.append((target.kind, target.office, target.ref))
+        elif target.case_no is not None and op.action in ("advance", "doc"):
+            steps.append((target.case_no, op.args.get("trigger", "doc")))
+    b.prepare(steps, registrations)
 
 
 def _apply(b: Batch, op: Op) -> None:

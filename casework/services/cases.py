@@ -63,20 +63,25 @@ def advance_one(uow: UnitOfWork, actor: Actor, step: Step) -> AdvanceResult:
     return advanced(uow.machines.workflow(done.case.kind), done)
 
 
-def prepare(uow: UnitOfWork, steps: Sequence[Step]) -> None:
+def prepare(uow: UnitOfWork, steps: Sequence[tuple[str, str] | Step]) -> None:
     """Read at once what a batch's steps will read one by one: their cases, the events
-    recorded under their refs, and the history and file of the cases whose steps have guards."""
-    uow.cases.load(s.case_no for s in steps)
-    refs = [(s.case_no, ref) for s in steps if (ref := _ref_or_none(s.ref)) is not None]
+    recorded under their refs, and the history and file of the cases whose steps have guards.
+    ``steps`` are steps, or (case number, trigger) pairs."""
+    uow.cases.load(s[0] for s in steps)
+    refs = [
+        (s.case_no, ref)
+        for s in steps
+        if isinstance(s, Step) and (ref := _ref_or_none(s.ref)) is not None
+    ]
     uow.cases.prefetch_refs(refs)
     guarded = []
-    for step in steps:
-        case = uow.cases.find(step.case_no)
+    for case_no, trigger, *_ in steps:
+        case = uow.cases.find(case_no)
         if case is None:
             continue
-        trig = uow.machines.workflow(case.kind).trigger_named(step.trigger)
+        trig = uow.machines.workflow(case.kind).trigger_named(trigger)
         if trig is not None and trig.guards:
-            guarded.append(step.case_no)
+            guarded.append(case_no)
     uow.cases.load_files(guarded)
 
 

@@ -12,7 +12,7 @@ each function stores exactly what the plain SQLAlchemy call stores, on both data
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property, lru_cache
@@ -45,7 +45,45 @@ def _as_day(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+class StoredJSON(Mapping[str, Any]):
+    """A JSON object read from SQLite, decoded when first looked into: most events a step
+    reads are only counted or compared by trigger, never opened. Written back unchanged, it
+    is its own stored text."""
+
+    __slots__ = ("_text", "_value")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._value: dict[str, Any] | None = None
+
+    def _decoded(self) -> dict[str, Any]:
+        if self._value is None:
+            self._value = json.loads(self._text)
+        return self._value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._decoded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._decoded())
+
+    def __len__(self) -> int:
+        return len(self._decoded())
+
+    def __eq__(self, other: object) -> bool:
+        return self._decoded() == other
+
+    def __repr__(self) -> str:
+        return repr(self._decoded())
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+
 def _as_json(value: Any) -> str:
+    if isinstance(value, StoredJSON):
+        return value.text
     return json.dumps(value)
 
 
@@ -115,6 +153,35 @@ def insert(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
     _sqlite_executemany(conn, sql, _tuples(rows, names, converts))
 
 
+@lru_cache(maxsize=64)
+def _record_maker(table: Table, names: tuple[str, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """A function turning a record (the values of ``names``, in order) into the driver's
+    values. Generated once per table and columns, as ``collections.namedtuple`` generates its
+    classes: one expression per record instead of a loop over its values."""
+    _, converts = _plan(table, names)
+    parts = [f"c{i}(r[{i}])" if c is not None else f"r[{i}]" for i, c in enumerate(converts)]
+    scope = {f"c{i}": c for i, c in enumerate(converts) if c is not None}
+    made: Callable[[Sequence[Any]], tuple[Any, ...]] = eval(
+        f"lambda r: ({', '.join(parts)},)", scope
+    )
+    return made
+
+
+def insert_records(
+    conn: Connection, table: Table, names: tuple[str, ...], records: Sequence[Sequence[Any]]
+) -> None:
+    """Insert records, each the values of ``names`` in that order (cheaper to make than
+    dicts when there are many)."""
+    if not records:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), [dict(zip(names, r, strict=True)) for r in records])
+        return
+    sql, _ = _plan(table, names)
+    make = _record_maker(table, names)
+    _sqlite_executemany(conn, sql, [make(r) for r in records])
+
+
 def insert_with_ids(conn: Connection, table: Table, rows: Sequence[Row]) -> list[int]:
     """Insert rows and return their new ``id`` values, in the rows' order."""
     if not rows:
@@ -180,7 +247,10 @@ def _from_day(value: str | None) -> date | None:
 
 
 def _from_json(value: str | None) -> Any:
-    return None if value is None else json.loads(value)
+    if value is None:
+        return None
+    # An object is decoded when first used (most never are); anything else at once.
+    return StoredJSON(value) if value.startswith("{") else json.loads(value)
 
 
 def _from_flag(value: int | None) -> bool | None:

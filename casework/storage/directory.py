@@ -60,54 +60,61 @@ _ALL_USERS = select(
 ).select_from(users.outerjoin(offices, users.c.office_code == offices.c.code))
 
 
+_ONE_USER = _ALL_USERS.where(users.c.username == bindparam("username"))
+
+
 class UserDirectory:
-    """The users of one unit of work, read at once when first needed (a batch's steps are
-    taken by many users; a city has a few hundred)."""
+    """The users one unit of work asks about, each read once: one by one when a step names
+    them, or all at once when a ledger names people by their names."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        self._roles: dict[str, str] | None = None
-        self._names: dict[str, list[str]] = {}
+        self._active: dict[str, tuple[str, str, str | None, str] | None] = {}
+        self._names: dict[str, list[str]] | None = None
         self._actors: dict[str, Actor] = {}
-        self._inactive: set[str] = set()
-        self._rows: dict[str, tuple[str, str, str | None, str]] = {}
 
-    def _load(self) -> dict[str, str]:
-        if self._roles is None:
-            self._roles = {}
+    def _user(self, username: str) -> tuple[str, str, str | None, str] | None:
+        """(name, role, office, office level) of an active user, None for any other."""
+        if username not in self._active and self._names is None:
+            r = self._conn.execute(_ONE_USER, {"username": username}).first()
+            self._active[username] = (
+                (r.name, r.role, r.office_code, r.level or "city") if r and r.active else None
+            )
+        return self._active.get(username)
+
+    def _everyone(self) -> dict[str, list[str]]:
+        if self._names is None:
+            self._names = {}
             for r in self._conn.execute(_ALL_USERS):
-                if not r.active:
-                    self._inactive.add(r.username)
-                    continue
-                self._roles[r.username] = r.role
-                self._names.setdefault(r.name, []).append(r.username)
-                self._rows[r.username] = (r.name, r.role, r.office_code, r.level or "city")
-        return self._roles
+                row = (r.name, r.role, r.office_code, r.level or "city") if r.active else None
+                self._active[r.username] = row
+                if r.active:
+                    self._names.setdefault(r.name, []).append(r.username)
+        return self._names
 
     def role_of(self, username: str) -> str | None:
         """The role of an active user, None for an unknown or deactivated one."""
-        return self._load().get(username)
+        row = self._user(username)
+        return None if row is None else row[1]
 
     def named(self, who: str) -> str | None:
         """A username given as is, or as the name only one active user has."""
-        roles = self._load()
-        if who in roles:
+        names = self._everyone()
+        if self._active.get(who) is not None:
             return who
-        usernames = self._names.get(who, [])
+        usernames = names.get(who, [])
         return usernames[0] if len(usernames) == 1 else None
 
     def shared_name(self, who: str) -> bool:
         """Whether several active users go by this name."""
-        self._load()
-        return len(self._names.get(who, [])) > 1
+        return len(self._everyone().get(who, [])) > 1
 
     def actor(self, username: str | None) -> Actor:
         """A user as an actor, or the refusal naming why not (none named, unknown, inactive)."""
         found = self._actors.get(username or "")
         if found is not None:
             return found
-        self._load()
-        row = self._rows.get(username or "")
+        row = self._user(username) if username else None
         if username is None or row is None:
             return load_actor(self._conn, username)  # the refusal says why
         actor = self._actors[username] = Actor(username, *row)

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.engine import Connection
 
-from casework.domain.model import Case, CaseFile, Document, Event, Lazy, Party
+from casework.domain.model import Case, CaseFile, Document, Event, Lazy
 from casework.domain.steps import Registered, Stepped
 from casework.errors import Conflict, NotFound
 from casework.storage import bulk
@@ -274,6 +274,34 @@ def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[i : i + size]
 
 
+_EVENT_FIELDS = ("case_id", *Event._fields)
+_DOCUMENT_FIELDS = ("case_id", *Document._fields)
+
+
+class _StoredFile:
+    """How a stored case's file is read when a step first asks (one case at a time)."""
+
+    __slots__ = ("case_id", "conn", "known")
+
+    def __init__(
+        self, conn: Connection, case_id: int, known: dict[tuple[int, str], Event | None]
+    ) -> None:
+        self.conn, self.case_id, self.known = conn, case_id, known
+
+    def history(self) -> Sequence[Event]:
+        return [event_of(r) for r in self.conn.execute(_HISTORY, {"case_id": self.case_id})]
+
+    def papers(self) -> Sequence[Document]:
+        return [_document_of(r) for r in self.conn.execute(_FILE, {"case_id": self.case_id})]
+
+    def find(self, ref: str) -> Event | None:
+        key = (self.case_id, ref)
+        if key not in self.known:
+            row = self.conn.execute(_EVENT_BY_REF, {"case_id": self.case_id, "ref": ref}).first()
+            self.known[key] = None if row is None else event_of(row)
+        return self.known[key]
+
+
 class CaseRepository:
     """The cases of one unit of work: loaded once, moved in memory, written together."""
 
@@ -395,22 +423,8 @@ class CaseRepository:
         return case
 
     def _file(self, case_id: int) -> CaseFile:
-        conn = self._conn
-
-        def history() -> Sequence[Event]:
-            return [event_of(r) for r in conn.execute(_HISTORY, {"case_id": case_id})]
-
-        def papers() -> Sequence[Document]:
-            return [_document_of(r) for r in conn.execute(_FILE, {"case_id": case_id})]
-
-        def find(ref: str) -> Event | None:
-            key = (case_id, ref)
-            if key not in self._known_refs:
-                row = conn.execute(_EVENT_BY_REF, {"case_id": case_id, "ref": ref}).first()
-                self._known_refs[key] = None if row is None else event_of(row)
-            return self._known_refs[key]
-
-        return CaseFile(Lazy(history), Lazy(papers), find)
+        stored = _StoredFile(self._conn, case_id, self._known_refs)
+        return CaseFile(Lazy(stored.history), Lazy(stored.papers), stored.find)
 
     def known_refs(
         self, kind: str, keys: Sequence[tuple[str, str]]
@@ -561,19 +575,19 @@ class CaseRepository:
         """Write everything this unit of work changed, then forget the cases it loaded."""
         self._insert_new()
         self._update_moved()
-        bulk.insert(self._conn, events, [self._event_row(no, e) for no, e in self._events])
-        bulk.insert(
-            self._conn,
-            documents,
-            [self._document_row(no, d) for no, d in self._documents],
+        ids = self._ids
+        # Records in the order of the model's fields (see casework.domain.model).
+        bulk.insert_records(
+            self._conn, events, _EVENT_FIELDS, [(ids[no], *e) for no, e in self._events]
         )
-        bulk.insert(
+        bulk.insert_records(
+            self._conn, documents, _DOCUMENT_FIELDS, [(ids[no], *d) for no, d in self._documents]
+        )
+        bulk.insert_records(
             self._conn,
             case_links,
-            [
-                {"case_id": self._ids[a], "other_case_id": self._ids[b], "kind": kind}
-                for a, b, kind in self._links
-            ],
+            ("case_id", "other_case_id", "kind"),
+            [(ids[a], ids[b], kind) for a, b, kind in self._links],
         )
         self._write_counters()
         self._forget()
@@ -584,11 +598,12 @@ class CaseRepository:
         rows = [self._case_row(self._by_no[no]) for no in self._new]
         ids = bulk.insert_with_ids(self._conn, cases, rows)
         self._ids.update(zip(self._new, ids, strict=True))
-        bulk.insert(
+        bulk.insert_records(
             self._conn,
             parties,
+            ("case_id", "ord", "role", "name", "id_number", "phone"),
             [
-                self._party_row(self._ids[no], ord_, p)
+                (self._ids[no], ord_, *p)
                 for no in self._new
                 for ord_, p in enumerate(self._by_no[no].parties, start=1)
             ],
@@ -672,45 +687,4 @@ class CaseRepository:
             "created_by": self._creators[case.case_no],
             "head_hash": case.head_hash,
             "ref": case.ref,
-        }
-
-    def _event_row(self, case_no: str, e: Event) -> dict[str, Any]:
-        return {
-            "case_id": self._ids[case_no],
-            "seq": e.seq,
-            "trigger": e.trigger,
-            "from_state": e.from_state,
-            "to_state": e.to_state,
-            "actor": e.actor,
-            "actor_role": e.actor_role,
-            "occurred_at": e.occurred_at,
-            "occurred_on": e.occurred_on,
-            "recorded_at": e.recorded_at,
-            "note": e.note,
-            "data": e.data,
-            "hash": e.hash,
-            "ref": e.ref,
-        }
-
-    def _document_row(self, case_no: str, d: Document) -> dict[str, Any]:
-        return {
-            "case_id": self._ids[case_no],
-            "event_seq": d.event_seq,
-            "kind": d.kind,
-            "file_name": d.file_name,
-            "sha256": d.sha256,
-            "actor": d.actor,
-            "occurred_at": d.occurred_at,
-            "recorded_at": d.recorded_at,
-        }
-
-    @staticmethod
-    def _party_row(case_id: int, ord_: int, p: Party) -> dict[str, Any]:
-        return {
-            "case_id": case_id,
-            "ord": ord_,
-            "role": p.role,
-            "name": p.name,
-            "id_number": p.id_number,
-            "phone": p.phone,
         }

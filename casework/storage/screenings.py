@@ -44,7 +44,6 @@ def entry_json(r: Row[Any]) -> ScreeningJSON:
 
 
 _BY_REF = select(screenings).where(screenings.c.ref == bindparam("b_ref"))
-_BY_ID = select(screenings).where(screenings.c.id == bindparam("b_id"))
 _ADD = (
     screenings.insert()
     .values(
@@ -59,7 +58,7 @@ _ADD = (
         recorded_at=bindparam("b_at"),
         ref=bindparam("b_ref"),
     )
-    .returning(screenings.c.id)
+    .returning(*screenings.c)
 )
 
 
@@ -96,5 +95,4 @@ class Screenings:
             "b_at": recorded[1],
             "b_ref": ref,
         }
-        new_id = self._conn.execute(_ADD, values).scalar_one()
-        return self._conn.execute(_BY_ID, {"b_id": new_id}).one()
+        return self._conn.execute(_ADD, values).one()

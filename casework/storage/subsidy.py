@@ -101,9 +101,11 @@ def facts_for(
     for c in stored:
         case_id = c.id or 0
         steps = history.get(case_id, [])
-        case = c._replace(
-            last_at=steps[-1].occurred_at if steps else c.registered_at,
-            file=CaseFile(Lazy(None, steps), Lazy(None, papers.get(case_id, []))),
+        case = Case(
+            *c[:9],
+            steps[-1].occurred_at if steps else c.registered_at,
+            *c[10:13],
+            CaseFile(Lazy(None, steps), Lazy(None, papers.get(case_id, []))),
         )
         out[c.case_no] = Facts(
             case_no=c.case_no,

@@ -12,7 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from casework.api import Casework
-from tests.storage.consistency import assert_consistent
+from tests.integration.consistency import assert_consistent
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 8
