@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from casework.storage import bulk, schema
 from casework.storage.db import open_engine
 from casework.storage.tables import case_links, cases, documents, events, offices, parties
-from tests.conftest import PG_ENV, _pg_url_with_schema  # noqa: PLC2701 - the shared fixture's helper
+from tests.conftest import PG_ENV, _pg_url_with_schema
 from tests.helpers import dump
 
 START = datetime(2020, 3, 1, 1, 30, 15, 123456, tzinfo=UTC)
