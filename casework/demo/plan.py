@@ -11,14 +11,30 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, NotRequired, TypedDict
 
 from casework.demo.figures import TARGETS
 from casework.demo.people import OFFICE_WEIGHTS, TOWNS, mediators_of, party
 from casework.time.calendar import Calendar
 from casework.time.local import CST
+
+
+class MediationPlan(TypedDict):
+    """One mediation case of the year as planned: where, by whom, the days of its steps."""
+
+    office: str
+    accept: date
+    agree: date
+    perform: date
+    follow: date
+    archive: date
+    mediator: str
+    category: str  # E eligible, O oral, B breached, F failed, L linked to an earlier case
+    open: bool
+    link: NotRequired[int | None]
+    planned: NotRequired[Planned]
 
 
 @lru_cache(maxsize=1024)
@@ -357,14 +373,14 @@ class Planner:
             self.mediation_path(n, c, cases)
         self.declined_applications()
 
-    def mediation_cases(self) -> list[dict[str, Any]]:
+    def mediation_cases(self) -> list[MediationPlan]:
         """Each case's office, mediator, category and the days of its steps, by acceptance."""
         t = TARGETS
         # More family and land disputes around the Spring Festival; fewer in the autumn.
         weights = [1.4, 1.2, 1.0, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.85, 0.85, 1.0]
         counts = self.split(t.mediated, weights[:11])
         counts.append(round(t.mediated / sum(weights[:11]) * weights[11]))
-        cases: list[dict[str, Any]] = []
+        cases: list[MediationPlan] = []
         for month, count in enumerate(counts, start=1):
             for _ in range(count):
                 accept = self.rng.choice(self.month_days(month))
@@ -374,22 +390,22 @@ class Planner:
                 follow = perform + timedelta(days=self.rng.randint(2, 8))
                 archive = self.working_day(follow + timedelta(days=self.rng.randint(1, 4)))
                 cases.append(
-                    {
-                        "office": office,
-                        "accept": accept,
-                        "agree": agree,
-                        "perform": perform,
-                        "follow": follow,
-                        "archive": archive,
-                        "mediator": f"{office}_med{self.rng.randint(1, mediators_of(office))}",
-                        "category": self.rng.choices("EOBFL", weights=(93, 3, 1.5, 2, 0.5))[0],
-                        "open": month == 12 or (month == 11 and self.rng.random() < 0.3),
-                    }
+                    MediationPlan(
+                        office=office,
+                        accept=accept,
+                        agree=agree,
+                        perform=perform,
+                        follow=follow,
+                        archive=archive,
+                        mediator=f"{office}_med{self.rng.randint(1, mediators_of(office))}",
+                        category=self.rng.choices("EOBFL", weights=(93, 3, 1.5, 2, 0.5))[0],
+                        open=month == 12 or (month == 11 and self.rng.random() < 0.3),
+                    )
                 )
         cases.sort(key=lambda c: (c["accept"], c["office"]))
         return cases
 
-    def link_disputes(self, cases: list[dict[str, Any]]) -> None:
+    def link_disputes(self, cases: list[MediationPlan]) -> None:
         """Linked cases (the same dispute mediated again) follow an earlier case."""
         for i, c in enumerate(cases):
             if c["category"] == "L":
@@ -430,7 +446,7 @@ class Planner:
                 },
             )
 
-    def _fit_subsidy(self, cases: list[dict[str, Any]]) -> None:
+    def _fit_subsidy(self, cases: list[MediationPlan]) -> None:
         """Make exactly ``subsidy_q123 + rejections`` eligible cases archived in Q1-Q3."""
         t = TARGETS
         want = t.subsidy_q123 + t.subsidy_rejections
@@ -451,7 +467,7 @@ class Planner:
             for c in self.rng.sample(others, missing):
                 c["category"] = "E"
 
-    def mediation_path(self, n: int, c: dict[str, Any], cases: list[dict[str, Any]]) -> None:
+    def mediation_path(self, n: int, c: MediationPlan, cases: list[MediationPlan]) -> None:
         office, med = c["office"], c["mediator"]
         clerk, sup = f"{office}_clerk", f"{office}_sup"
         p = Planned("mediation", office, f"mediation-{self.year}-{n:05d}")
@@ -477,13 +493,14 @@ class Planner:
         self.add(self.at(c["archive"]), sup, "advance", p, trigger="archive")
 
     def mediation_registered(
-        self, p: Planned, c: dict[str, Any], cases: list[dict[str, Any]], clerk: str, med: str
+        self, p: Planned, c: MediationPlan, cases: list[MediationPlan], clerk: str, med: str
     ) -> None:
         """Registered with its application, and accepted by its mediator."""
         kind, title = self.rng.choice(MEDIATION_TITLES)
         if c["accept"].month <= 2 and self.rng.random() < 0.3:  # Spring Festival disputes
             kind, title = self.rng.choice(MEDIATION_TITLES[:4])
-        link = cases[c["link"]]["planned"] if c.get("link") is not None else None
+        earlier = c.get("link")
+        link = cases[earlier]["planned"] if earlier is not None else None
         registered = self.at(c["accept"], self.rng.randrange(0, 200))
         self.add(
             registered,
@@ -509,7 +526,7 @@ class Planner:
             values={"mediator": med},
         )
 
-    def mediation_concluded(self, p: Planned, c: dict[str, Any], clerk: str, med: str) -> bool:
+    def mediation_concluded(self, p: Planned, c: MediationPlan, clerk: str, med: str) -> bool:
         """Failed, or agreed and then performed or breached; False while still open."""
         category = c["category"]
         if category == "F":

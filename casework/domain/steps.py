@@ -32,7 +32,6 @@ from casework.errors import IllegalTransition, InvalidData, NotAllowed, NotFound
 from casework.time.local import local_date
 from workflows.spec import DayCounter, EventView, Workflow
 
-
 # The steps' inputs are named tuples: a batch makes tens of thousands of them.
 NO_VALUES: Mapping[str, str] = MappingProxyType({})
 

@@ -185,22 +185,7 @@ def _head(row: AnyRow) -> Head:
 
 def due_json(d: Due | PendingDue) -> DueJSON:
     """A running limit in the contract's JSON shape."""
-    raw = d.as_json()
-    out = DueJSON(
-        date=raw["date"],
-        rule=raw["rule"],
-        rule_en=raw["rule_en"],
-        overdue=raw["overdue"],
-        days_left=raw["days_left"],
-        limit=raw["limit"],
-        label=raw["label"],
-        binds=raw["binds"],
-        start=raw["start"],
-        as_of=raw["as_of"],
-    )
-    if "problem" in raw:
-        out["problem"] = raw["problem"]
-    return out
+    return d.as_json()
 
 
 def status(d: Due | PendingDue) -> str:

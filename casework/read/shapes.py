@@ -13,6 +13,7 @@ from casework.domain.results import EventJSON
 from casework.domain.subsidy import OutcomeJSON
 from casework.storage.screenings import ScreeningJSON
 from casework.storage.settings import Tier
+from casework.time.deadlines import DueJSON
 
 __all__ = [
     "BackupJSON",
@@ -64,22 +65,6 @@ Figure = int | float | None
 
 
 # -- cases -------------------------------------------------------------------------------------
-
-
-class DueJSON(TypedDict):
-    """The limit running on a day (``case show``'s ``due``, a row of ``due``)."""
-
-    date: str | None
-    rule: str
-    rule_en: str
-    overdue: bool
-    days_left: int | None
-    limit: str
-    label: str
-    binds: str
-    start: str
-    as_of: str
-    problem: NotRequired[str]  # the holiday arrangement the last day waits for
 
 
 class PartyJSON(TypedDict):

@@ -19,13 +19,26 @@ from functools import cached_property, lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Table, bindparam
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Date,
+    DateTime,
+    Executable,
+    Table,
+    Update,
+    bindparam,
+)
 from sqlalchemy.engine import Connection
 
 from casework.storage.types import JSONDocument, UTCDateTime
 
-Row = Mapping[str, Any]
-Convert = Callable[[Any], Any]
+# What goes to and comes from the driver: the columns' values, of many types.
+Value = Any
+Row = Mapping[str, Value]
+Record = tuple[Value, ...]
+Convert = Callable[[Value], Value]
 
 
 @lru_cache(maxsize=16384)
@@ -61,7 +74,7 @@ class StoredJSON(Mapping[str, Any]):
             self._value = json.loads(self._text)
         return self._value
 
-    def __getitem__(self, key: str) -> Any:
+    def __getitem__(self, key: str) -> Value:
         return self._decoded()[key]
 
     def __iter__(self) -> Iterator[str]:
@@ -81,7 +94,7 @@ class StoredJSON(Mapping[str, Any]):
         return self._text
 
 
-def _as_json(value: Any) -> str:
+def _as_json(value: object) -> str:
     if isinstance(value, StoredJSON):
         return value.text
     return json.dumps(value)
@@ -91,7 +104,7 @@ def _as_flag(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _converter(column: Any) -> Convert | None:
+def _converter(column: ColumnElement[Value]) -> Convert | None:
     kind = column.type
     if isinstance(kind, UTCDateTime | DateTime):
         return _as_instant
@@ -114,7 +127,7 @@ def _plan(table: Table, names: tuple[str, ...]) -> tuple[str, tuple[Convert | No
 
 def _tuples(
     rows: Sequence[Row], names: tuple[str, ...], converts: tuple[Convert | None, ...]
-) -> list[tuple[Any, ...]]:
+) -> list[Record]:
     # itemgetter takes a row's values in C; only the columns that need it are converted.
     take = itemgetter(*names)
     convert = [(i, c) for i, c in enumerate(converts) if c is not None]
@@ -131,7 +144,7 @@ def _tuples(
     return out
 
 
-def _sqlite_executemany(conn: Connection, sql: str, params: list[tuple[Any, ...]]) -> int:
+def _sqlite_executemany(conn: Connection, sql: str, params: Sequence[Record]) -> int:
     # The transaction's own DBAPI connection: the rows join the unit of work's transaction.
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -154,21 +167,19 @@ def insert(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
 
 
 @lru_cache(maxsize=64)
-def _record_maker(table: Table, names: tuple[str, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+def _record_maker(table: Table, names: tuple[str, ...]) -> Callable[[Record], Record]:
     """A function turning a record (the values of ``names``, in order) into the driver's
     values. Generated once per table and columns, as ``collections.namedtuple`` generates its
     classes: one expression per record instead of a loop over its values."""
     _, converts = _plan(table, names)
     parts = [f"c{i}(r[{i}])" if c is not None else f"r[{i}]" for i, c in enumerate(converts)]
     scope = {f"c{i}": c for i, c in enumerate(converts) if c is not None}
-    made: Callable[[Sequence[Any]], tuple[Any, ...]] = eval(
-        f"lambda r: ({', '.join(parts)},)", scope
-    )
+    made: Callable[[Record], Record] = eval(f"lambda r: ({', '.join(parts)},)", scope)
     return made
 
 
 def insert_records(
-    conn: Connection, table: Table, names: tuple[str, ...], records: Sequence[Sequence[Any]]
+    conn: Connection, table: Table, names: tuple[str, ...], records: Sequence[Record]
 ) -> None:
     """Insert records, each the values of ``names`` in that order (cheaper to make than
     dicts when there are many)."""
@@ -231,7 +242,7 @@ def _counts_many(conn: Connection) -> bool:
     return bool(conn.dialect.supports_sane_multi_rowcount)
 
 
-def _changed(conn: Connection, stmt: Any, params: list[dict[str, Any]]) -> int:
+def _changed(conn: Connection, stmt: Update, params: list[dict[str, Value]]) -> int:
     if len(params) == 1 or not _counts_many(conn):
         return sum(conn.execute(stmt, p).rowcount for p in params)
     return int(conn.execute(stmt, params).rowcount)
@@ -246,7 +257,7 @@ def _from_day(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
 
-def _from_json(value: str | None) -> Any:
+def _from_json(value: str | None) -> Value:
     if value is None:
         return None
     # An object is decoded when first used (most never are); anything else at once.
@@ -257,7 +268,7 @@ def _from_flag(value: int | None) -> bool | None:
     return None if value is None else bool(value)
 
 
-def _reader(column: Any) -> Convert | None:
+def _reader(column: ColumnElement[Value]) -> Convert | None:
     kind = column.type
     if isinstance(kind, UTCDateTime | DateTime):
         return _from_instant
@@ -277,9 +288,9 @@ class Lookup:
     values are converted here as SQLAlchemy's types would (``sql`` has ``{marks}`` where the
     keys go; ``columns`` are the selected columns, in order)."""
 
-    stmt: Any
+    stmt: Executable
     sql: str
-    columns: tuple[Any, ...]
+    columns: tuple[ColumnElement[Value], ...]
 
     @cached_property
     def readers(self) -> tuple[tuple[int, Convert], ...]:
@@ -287,8 +298,8 @@ class Lookup:
 
 
 def select_in(
-    conn: Connection, lookup: Lookup, keys: Sequence[Any], **fixed: Any
-) -> list[tuple[Any, ...]]:
+    conn: Connection, lookup: Lookup, keys: Sequence[Value], **fixed: Value
+) -> list[Record]:
     """The rows of ``lookup`` for these keys (at most the caller's chunk of them), as tuples
     of Python values: the same on SQLite and PostgreSQL. ``fixed`` are the statement's other
     parameters, in the order their ``?`` come before the keys' in ``lookup.sql``."""
@@ -314,6 +325,6 @@ def select_in(
     return out
 
 
-def column_list(columns: Sequence[Any]) -> str:
+def column_list(columns: Sequence[ColumnElement[Value]]) -> str:
     """``table."column", ...`` for plain SQL over these columns."""
     return ", ".join(f'{c.table.name}."{c.name}"' for c in columns)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from casework.time.calendar import CalendarMissing
 from workflows.limits import RunningLimit, plain_last_day, running
@@ -18,6 +18,22 @@ from workflows.spec import DayCounter, EventView, TimeLimit, Workflow
 UNIT_ZH = {"days": "日", "working_days": "个工作日"}
 UNIT_EN = {"days": "days", "working_days": "working days"}
 REGISTER_LABEL = "登记"
+
+
+class DueJSON(TypedDict):
+    """The limit running on a day (``case show``'s ``due``, a row of ``due``)."""
+
+    date: str | None
+    rule: str
+    rule_en: str
+    overdue: bool
+    days_left: int | None
+    limit: str
+    label: str
+    binds: str
+    start: str
+    as_of: str
+    problem: NotRequired[str]  # the holiday arrangement the last day waits for
 
 
 @dataclass(frozen=True)
@@ -74,7 +90,7 @@ class Due:
             text += ", moved past rest days"
         return text
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> DueJSON:
         return {
             "date": self.date.isoformat(),
             "rule": self.rule,
@@ -110,7 +126,7 @@ class PendingDue:
     def rule(self) -> str:
         return f"{self.start_label}后{self.limit.days}{UNIT_ZH[self.limit.unit]}（节假日安排未知）"
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> DueJSON:
         return {
             "date": None,
             "rule": self.rule,

@@ -10,7 +10,7 @@ import pytest
 from casework.api import Casework
 from casework.read.stats import catalogue
 from tests.helpers import FrozenClock, add_staff
-from tests.storage.test_toy_procedure import TOY
+from tests.fakes import TOY
 from workflows import Registry, default_registry
 from workflows.spec import Computed, FirstEvent, MetricSpec, Rate, Registered
 
