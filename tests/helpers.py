@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner, Result
@@ -69,7 +70,12 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 @dataclass
 class Cli:
-    """Runs the casework command against one database with a frozen clock."""
+    """Runs the casework command against one database with a frozen clock.
+
+    A run that ends in an internal error (an exception casework did not expect, turned into an
+    ``internal error`` line) or in an exception the command did not handle fails the test
+    there, whatever the test expects of the run: no test passes over a traceback.
+    """
 
     db: str
     clock: FrozenClock
@@ -84,7 +90,15 @@ class Cli:
             "CASEWORK_USER": None,
             "CASEWORK_DEBUG": None,
         }
-        return CliRunner().invoke(app, argv, env=env)
+        result = CliRunner().invoke(app, argv, env=env)
+        unexpected = result.exception is not None and not isinstance(result.exception, SystemExit)
+        if unexpected or "internal error" in result.stderr + result.stdout:
+            pytest.fail(
+                f"casework {' '.join(argv)} ended in an internal error:\n{result.stderr}"
+                f"{result.exception!r}",
+                pytrace=False,
+            )
+        return result
 
 
 def dump_digest(engine: Engine) -> str:

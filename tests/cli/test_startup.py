@@ -139,7 +139,13 @@ def test_case_show_imports_only_what_it_needs(
     assert [m for m in modules if m.startswith(NEVER_AT_START)] == []
     # Only the commands of the group that runs are built, and no state machine is.
     assert result["built"] == []
-    for unused in ("casework.stats", "casework.export", "casework.subsidy", "casework.demo"):
+    for unused in (
+        "casework.read.stats",
+        "casework.read.export",
+        "casework.read.subsidy",
+        "casework.storage.subsidy",
+        "casework.demo",
+    ):
         assert unused not in modules
 
 

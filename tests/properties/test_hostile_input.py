@@ -13,10 +13,10 @@ from functools import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casework.admin import shipped_offices
 from casework.api import Casework
-from casework.errors import CaseworkError
 from casework.domain.identity import check_id_number
+from casework.errors import CaseworkError
+from casework.services.admin import shipped_offices
 from casework.storage.db import open_engine
 from casework.time.local import parse_when
 from tests.helpers import STAFF, Cli, FrozenClock, add_staff, dump

@@ -41,8 +41,8 @@ from hypothesis.stateful import (
 from sqlalchemy import func, select
 
 from casework.api import Casework
-from casework.errors import CaseworkError, GuardFailed
 from casework.domain.replay import DOCUMENT, REGISTER, replay
+from casework.errors import CaseworkError, GuardFailed
 from casework.storage.tables import case_counters, cases, documents, events, offices
 from casework.time.local import CST, local_date, local_iso
 from tests.helpers import STAFF, FrozenClock, add_staff, dump

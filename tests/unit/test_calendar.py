@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from casework.time.calendar import Calendar, CalendarMissing, calendar_from, parse_holiday_file
 from casework.errors import InvalidData
+from casework.time.calendar import Calendar, CalendarMissing, calendar_from, parse_holiday_file
 
 CAL = Calendar()
 
@@ -51,8 +51,9 @@ def test_working_days_across_the_lengthened_2020_spring_festival() -> None:
 
 
 def test_a_year_no_source_covers_fails_clearly() -> None:
-    with pytest.raises(CalendarMissing, match=r"2027.*casework calendar add"):
+    with pytest.raises(CalendarMissing, match=r"尚无 2027 年.*known for 2027.*calendar add") as e:
         CAL.add_days(date(2026, 12, 20), 15)
+    assert e.value.year == 2027 and "2027-01-04" in e.value.reason
 
 
 def test_a_holiday_file_covers_a_new_year() -> None:

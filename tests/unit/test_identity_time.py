@@ -4,9 +4,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from casework.errors import InvalidData
-from casework.domain.identity import check_id_number, check_phone, id_check_digit, mask_id, mask_phone
+from casework.domain.identity import (
+    check_id_number,
+    check_phone,
+    id_check_digit,
+    mask_id,
+    mask_phone,
+)
 from casework.domain.parties import parse_party
+from casework.errors import InvalidData
 from casework.time.local import local_date, parse_date, parse_when
 
 

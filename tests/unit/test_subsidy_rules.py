@@ -70,7 +70,7 @@ def test_each_rule_fails_alone(changes: dict[str, object], rule: str) -> None:
 def test_oral_agreements_and_the_quarter() -> None:
     oral = _facts().events[2]
     steps = [*_facts().events]
-    steps[2] = replace(oral, data={"form": "oral"})
+    steps[2] = _event(oral.seq, oral.trigger, oral.occurred_on, form="oral")
     assert failed(_facts(events=steps), Q3, ORAL_FROM) == ["oral_agreement"]
     assert failed(_facts(events=steps), Q3, date(2020, 1, 1)) == []
     assert failed(_facts(), Quarter(2020, 4), ORAL_FROM) == ["archived_in_quarter"]

@@ -122,7 +122,7 @@ def test_validator_finds_unknown_states_and_roles() -> None:
 def test_one_machine_per_workflow_without_auto_transitions() -> None:
     engine = Engine(default_registry())
     wf = engine.workflow("petition")
-    assert engine._machine(wf) is engine._machine(wf)
+    assert engine.machine(wf) is engine.machine(wf)
     machine = build_machine(wf)
     assert not any(name.startswith("to_") for name in machine.events)
     assert set(machine.events) == {t.name for t in wf.triggers}

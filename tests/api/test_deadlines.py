@@ -9,8 +9,8 @@ import os
 import pytest
 
 from casework.api import Casework
-from casework.time.calendar import CalendarMissing
 from casework.errors import GuardFailed, NotAllowed
+from casework.time.calendar import CalendarMissing
 from tests.helpers import Cli, FrozenClock, add_staff
 from workflows import Registry, default_registry
 from workflows.spec import StateSpec, TimeLimit, TriggerSpec, Workflow

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from casework.api import Casework
 from casework.errors import CaseworkError, Conflict, IllegalTransition
 from casework.storage.tables import cases, events
-from tests.storage.consistency import assert_consistent
+from tests.integration.consistency import assert_consistent
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from casework.api import Casework
 from casework.storage.tables import cases, events
-from tests.storage.consistency import assert_consistent
-from tests.storage.test_concurrency import _spawn
+from tests.integration.consistency import assert_consistent
+from tests.integration.test_concurrency import _spawn
 
 KILLS = 22
 COUNT = 30  # cases per writer, 4 steps each

@@ -6,50 +6,11 @@ import pytest
 
 from casework.api import Casework
 from casework.errors import GuardFailed
+from tests.fakes import TOY
 from tests.helpers import FrozenClock, add_staff
 from workflows import Registry, default_registry
-from workflows.spec import FieldSpec, Guard, GuardContext, StateSpec, TriggerSpec, Workflow
 
-
-def _need_two_visits(ctx: GuardContext) -> str | None:
-    visits = sum(1 for e in ctx.events if e.trigger == "visit")
-    return None if visits >= 2 else f"only {visits} visit(s) recorded, 2 needed"
-
-
-TOY = Workflow(
-    name="hotline_toy",
-    label="热线工单（测试）",
-    prefix="RX",
-    states=(
-        StateSpec("received", "已接收"),
-        StateSpec("handling", "办理中"),
-        StateSpec("done", "已办结", terminal=True),
-    ),
-    initial="received",
-    register_roles=("clerk",),
-    triggers=(
-        TriggerSpec(
-            "dispatch",
-            "派单",
-            ("received",),
-            "handling",
-            ("clerk",),
-            fields=(FieldSpec("unit", "承办单位"),),
-        ),
-        TriggerSpec("visit", "走访", ("handling",), None, ("clerk",)),
-        TriggerSpec(
-            "finish",
-            "办结",
-            ("handling",),
-            "done",
-            ("supervisor",),
-            fields=(
-                FieldSpec("rating", "评价", "choice", choices={"good": "满意", "bad": "不满意"}),
-            ),
-            guards=(Guard("two_visits", "走访两次", _need_two_visits),),
-        ),
-    ),
-)
+__all__ = ["TOY"]  # the procedure, declared in tests/fakes.py
 
 
 def test_toy_procedure_runs_through_the_engine(db_url: str, clock: FrozenClock) -> None:

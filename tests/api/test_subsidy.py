@@ -224,7 +224,8 @@ def test_a_quarter_end_to_end(
         "check",
         user="sup_city",
     )
-    assert refused.exit_code == 1 and "own office" in refused.stderr
+    assert refused.exit_code == 1 and "「司法所初审 check」" in refused.stderr
+    assert "需由案件所属单位 shanmei 进行" in refused.stderr and "sup_city" in refused.stderr
     cli("subsidy", "town-check", "--quarter", "2020Q3", user="sup_sm")
 
     town_approve = cli(
