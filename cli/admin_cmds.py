@@ -34,20 +34,22 @@ def init(
 
     s = settings(ctx)
     cw = Casework.initialise(s.database(), offices=offices, admin=admin, clock=s.clock())
-    result = {"database": s.database(), **cw.last_init}
+    done = cw.last_init
     if as_json:
-        output.print_json(result)
+        output.print_json({"database": s.database(), **done})
         return
-    output.line(f"数据库 database: {result['database']} (schema {result['revision']})")
-    output.line(f"新增单位 offices added: {len(result['offices_added'])}")
-    if result["admin_created"]:
-        output.line(f"管理员 admin created: {result['admin_created']}")
+    output.line(f"数据库 database: {s.database()} (schema {done.get('revision')})")
+    output.line(f"新增单位 offices added: {len(done['offices_added'])}")
+    if done["admin_created"]:
+        output.line(f"管理员 admin created: {done['admin_created']}")
 
 
 @office_app.command("add")
 def office_add(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Stable ASCII code, used in case numbers.")],
+    code: Annotated[
+        str, typer.Argument(metavar="CODE", help="Stable ASCII code, used in case numbers.")
+    ],
     name: Annotated[str, typer.Option("--name", help="Official name, e.g. 潘州街道司法所.")],
     level: Annotated[str, typer.Option("--level", help="town or city.")],
     kind: Annotated[str | None, typer.Option(help="town, subdistrict, bureau, centre.")] = None,
@@ -81,7 +83,7 @@ def office_list(ctx: typer.Context, as_json: JSON = False) -> None:
 @user_app.command("add")
 def user_add(
     ctx: typer.Context,
-    username: Annotated[str, typer.Argument(help="Login name, ASCII.")],
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help="Login name, ASCII.")],
     name: Annotated[str, typer.Option("--name", help="Full name, e.g. 李明.")],
     role: Annotated[
         str, typer.Option("--role", help="clerk, mediator, supervisor, leader, admin, viewer.")

@@ -1,5 +1,8 @@
 """The root command group: turns every refusal into one line and the right exit code, and
 imports a command's module only when that command runs.
+
+Only Typer's public names are used (``typer``, ``typer.core``, ``typer.main``, ``typer.models``):
+Typer vendors Click since 0.26 and its Click is private.
 """
 
 from __future__ import annotations
@@ -10,18 +13,19 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import typer
-
-# Typer vendors Click since 0.26; its exception types live here.
-from typer import Abort, Exit
-from typer._click import Command, Context, HelpFormatter
-from typer._click.exceptions import ClickException
-from typer.core import HAS_RICH, TyperGroup
+from typer.core import HAS_RICH, MarkupMode, TyperCommand, TyperGroup
+from typer.models import CommandInfo
 
 from cli.output import error
+
+# A command as Typer builds it: a single command, or a group of commands.
+Command = TyperCommand | TyperGroup
+C = TypeVar("C")
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class Lazy:
     help: str
 
     def load(self, name: str) -> Command:
-        """Import the module and build the Click command as ``add_typer`` or ``command`` would.
+        """Import the module and build the command as ``add_typer`` or ``command`` would.
 
         A group's own commands are built when one of them is used, not all of them up front.
         """
@@ -46,7 +50,7 @@ class Lazy:
         holder.callback()(_nothing)
         if not isinstance(target, typer.Typer):
             holder.command(name)(target)
-            return hinting(typer.main.get_group(holder).commands[name])
+            return hinting(command(typer.main.get_group(holder).commands[name]), name)
         # The group itself from a copy without its commands, then its commands on demand.
         bare = copy.copy(target)
         bare.registered_commands = []
@@ -60,69 +64,77 @@ class Lazy:
             builders[sub] = functools.partial(
                 _built,
                 info,
+                f"{name} {sub}",
                 holder.pretty_exceptions_short,
                 holder.rich_markup_mode,
             )
-        group.commands = _Commands(builders, {n: hinting(c) for n, c in group.commands.items()})
+        hinting(group, name)
+        group.commands = _Commands(builders, group.commands)
         return group
 
 
-def _built(info: Any, short: bool, markup: Any) -> Command:
-    return hinting(
-        typer.main.get_command_from_info(
-            info, pretty_exceptions_short=short, rich_markup_mode=markup
-        )
+def command(built: object) -> Command:
+    """A command Typer built (``get_group(...).commands[name]``), as the type it has."""
+    assert isinstance(built, TyperCommand | TyperGroup), built
+    return built
+
+
+def _built(info: CommandInfo, path: str, short: bool, markup: MarkupMode) -> Command:
+    made = typer.main.get_command_from_info(
+        info, pretty_exceptions_short=short, rich_markup_mode=markup
     )
+    return hinting(command(made), path)
 
 
-def hinting(cmd: Command) -> Command:
-    """The command, with its refusals printed in its own terms: the field at fault said as
-    the option that sets it (``--at``, ``--set days=...``). Groups pass it to their commands."""
-    sub = getattr(cmd, "commands", None)
-    if isinstance(sub, dict):
-        for name, inner in list(sub.items()):
-            sub[name] = hinting(inner)
-        return cmd
-    invoke = cmd.invoke
+def hinting(cmd: Command, path: str) -> Command:
+    """The command (``path`` below the root, such as ``case advance``), with its refusals
+    printed in its own terms: the field at fault said as the option that sets it (``--at``,
+    ``--set days=...``). A group passes it on to the commands it holds already."""
+    if isinstance(cmd, TyperGroup):
+        for name, inner in list(cmd.commands.items()):
+            cmd.commands[name] = hinting(command(inner), f"{path} {name}")
+    if cmd.callback is not None:
+        cmd.callback = _with_hints(cmd.callback, cmd, path)
+    return cmd
 
-    def invoke_with_hints(ctx: Context) -> Any:
+
+def _with_hints(callback: Callable[..., object], cmd: Command, path: str) -> Callable[..., object]:
+    @functools.wraps(callback)
+    def with_hints(*args: object, **kwargs: object) -> object:
         from casework.errors import CaseworkError
 
         try:
-            return invoke(ctx)
+            return callback(*args, **kwargs)
         except CaseworkError as exc:
             from cli.errors import option_for, with_hint
 
-            error(with_hint(exc.reason, option_for(exc.field, list(cmd.params))))
-            raise Exit(exc.exit_code) from None
+            error(with_hint(exc.reason, option_for(exc.field, path, cmd.params)))
+            raise typer.Exit(exc.exit_code) from None
 
-    cmd.invoke = invoke_with_hints  # type: ignore[method-assign]
-    return cmd
+    return with_hints
 
 
 def _nothing() -> None:
     """The throw-away holder's callback (it makes ``get_group`` build a group)."""
 
 
-class _Commands(MutableMapping[str, Command]):
+class _Commands(MutableMapping[str, C]):
     """A group's ``commands``: every name known up front, each command built on first use."""
 
-    def __init__(
-        self, lazy: Mapping[str, Callable[[], Command]], eager: Mapping[str, Command]
-    ) -> None:
-        self._loaded: dict[str, Command] = {}
-        self._lazy: dict[str, Callable[[], Command]] = dict(lazy)
+    def __init__(self, lazy: Mapping[str, Callable[[], C]], eager: Mapping[str, C]) -> None:
+        self._loaded: dict[str, C] = {}
+        self._lazy: dict[str, Callable[[], C]] = dict(lazy)
         self._order = list(self._lazy)
         for name, cmd in eager.items():
             self[name] = cmd
 
-    def __getitem__(self, name: str) -> Command:
+    def __getitem__(self, name: str) -> C:
         cmd = self._loaded.get(name)
         if cmd is None:
             cmd = self._loaded[name] = self._lazy[name]()
         return cmd
 
-    def __setitem__(self, name: str, cmd: Command) -> None:
+    def __setitem__(self, name: str, cmd: C) -> None:
         if name not in self._order:
             self._order.append(name)
         self._loaded[name] = cmd
@@ -143,6 +155,18 @@ class _Commands(MutableMapping[str, Command]):
     def __contains__(self, name: object) -> bool:
         return name in self._order
 
+    def built(self) -> list[str]:
+        """The names of the commands built so far."""
+        return list(self._loaded)
+
+
+class Formatter(Protocol):
+    """What the plain (``TYPER_USE_RICH=0``) help page's command list writes to."""
+
+    def section(self, name: str) -> AbstractContextManager[None]: ...
+
+    def write_dl(self, rows: Sequence[tuple[str, str]]) -> None: ...
+
 
 class CaseworkGroup(TyperGroup):
     """A Typer group whose errors are one line on stderr, never a traceback.
@@ -152,36 +176,44 @@ class CaseworkGroup(TyperGroup):
     """
 
     lazy: ClassVar[Mapping[str, Lazy]] = {}
+    # Typer's own context type, so that the root's context is the `typer.Context` it is
+    # annotated as here.
+    context_class = typer.Context
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         lazy = {n: functools.partial(e.load, n) for n, e in self.lazy.items()}
         self.commands = _Commands(lazy, self.commands)
 
-    def list_commands(self, ctx: Context) -> list[str]:
-        """The names in order of declaration (TyperGroup's version loads every command)."""
+    def list_commands(self, ctx: object) -> list[str]:
+        """The names in order of declaration, none of them built."""
         return list(self.commands)
 
-    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+    def get_help(self, ctx: object) -> str:
+        """The root page. With Rich, drawn here with the few pieces it uses (Typer's own
+        drawing imports Markdown and traceback support); the commands' lines come from
+        ``lazy``."""
+        assert isinstance(ctx, typer.Context)
         if not HAS_RICH or self.rich_markup_mode is None:
-            super().format_help(ctx, formatter)
-            return
+            return super().get_help(ctx)
         from cli.help import print_root_help
 
-        print_root_help(self, ctx, self._listing(ctx))
+        print_root_help(self, ctx, self.listing())
+        return ""
 
-    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
+    def format_commands(self, ctx: object, formatter: Formatter) -> None:
         """The plain (TYPER_USE_RICH=0) command list, from the lazy table."""
-        rows = self._listing(ctx)
+        rows = self.listing()
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
-    def _listing(self, ctx: Context) -> list[tuple[str, str]]:
+    def listing(self) -> list[tuple[str, str]]:
+        """(name, one line of help) for each command, in order."""
         from cli.help import first_paragraph
 
         rows = []
-        for name in self.list_commands(ctx):
+        for name in self.commands:
             entry = self.lazy.get(name)
             if entry is not None:
                 rows.append((name, entry.help))
@@ -191,15 +223,16 @@ class CaseworkGroup(TyperGroup):
                 rows.append((name, first_paragraph(cmd.short_help or cmd.help or "")))
         return rows
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: Sequence[str] | None = None,
         prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
-    ) -> Any:
-        code = self._run(args, prog_name, complete_var, extra)
+    ) -> int:
+        code = self._run(args, prog_name, complete_var, windows_expand_args, extra)
         if standalone_mode:
             sys.exit(code)
         return code
@@ -209,6 +242,7 @@ class CaseworkGroup(TyperGroup):
         args: Sequence[str] | None,
         prog_name: str | None,
         complete_var: str | None,
+        windows_expand_args: bool,
         extra: dict[str, Any],
     ) -> int:
         from casework.errors import CaseworkError
@@ -219,30 +253,47 @@ class CaseworkGroup(TyperGroup):
                 prog_name=prog_name or "casework",
                 complete_var=complete_var,
                 standalone_mode=False,
+                windows_expand_args=windows_expand_args,
                 **extra,
             )
         except CaseworkError as exc:
-            from cli.errors import option_for, with_hint
-
-            error(with_hint(exc.reason, option_for(exc.field, list(self.params))))
+            # Refusals inside a command are said by `hinting`; none is raised outside one.
+            error(exc.reason)
             return exc.exit_code
-        except ClickException as exc:
-            error(exc.format_message())
-            return 2
-        except Exit as exc:
+        except typer.TyperException as exc:
+            return _usage_error(exc)
+        except typer.Exit as exc:
             return exc.exit_code
-        except (Abort, KeyboardInterrupt):
-            error("aborted")
+        except (typer.Abort, KeyboardInterrupt):
+            error("已中止 aborted")
             return 1
         except BrokenPipeError:
             return 1
         except Exception as exc:
             if os.environ.get("CASEWORK_DEBUG") == "1":
                 raise
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            error(
-                f"internal error ({type(exc).__name__}): {first}; "
-                "set CASEWORK_DEBUG=1 for a traceback"
-            )
-            return 1
+            return _internal_error(exc)
         return rv if isinstance(rv, int) else 0
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    """A usage error's one line on stderr (exit 2). A group run without a command shows its
+    help page instead (``no_args_is_help``)."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        page = exc.format_message()
+        if page.strip():
+            sys.stdout.write(page + "\n")
+        return exc.exit_code
+    from cli.errors import usage_line
+
+    error(usage_line(exc))
+    return exc.exit_code
+
+
+def _internal_error(exc: Exception) -> int:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    error(
+        f"内部错误 internal error ({type(exc).__name__}): {first}; "
+        "set CASEWORK_DEBUG=1 for a traceback"
+    )
+    return 1

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli import output
 from cli.state import parse_sets, settings
+
+if TYPE_CHECKING:
+    from casework.domain.results import AdvanceResult, EventJSON
+    from casework.read.shapes import CaseJSON, DueJSON
 
 JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 AT = Annotated[
@@ -18,7 +22,11 @@ AT = Annotated[
 ]
 SETS = Annotated[
     list[str] | None,
-    typer.Option("--set", help="A value the step needs, KEY=VALUE; repeat as needed."),
+    typer.Option(
+        "--set",
+        help="A value the step needs, KEY=VALUE; a choice by its code or its Chinese label "
+        "(channel=visit or channel=来访); repeat as needed.",
+    ),
 ]
 NOTE = Annotated[str | None, typer.Option("--note", help="A note kept with the event.")]
 AS_OF = Annotated[
@@ -30,14 +38,20 @@ REF = Annotated[
     typer.Option("--ref", help="Your key for this step; running again with it adds nothing."),
 ]
 
+CASE_NO = Annotated[
+    str,
+    typer.Argument(metavar="CASE_NO", help="The case number, e.g. XF-2020-panzhou-00012."),
+]
+KIND_HELP = "by its name or its Chinese label (信访事项, 人民调解, ...)"
+
 case_app = typer.Typer(
     help="Cases (案件): register, advance, document, show, list.", no_args_is_help=True
 )
 
 
-def _event_line(result: dict[str, Any]) -> None:
+def _event_line(result: AdvanceResult) -> None:
     ev = result["event"]
-    again = " (已记录过 recorded before with this --ref)" if result.get("repeated") else ""
+    again = " (已记录过 recorded before with this --ref)" if result["repeated"] else ""
     output.line(
         f"{result['case_no']}: {ev['trigger']} — {ev['from_state']} → "
         f"[bold]{result['state_label']} {result['state']}[/bold] (seq {ev['seq']}){again}"
@@ -52,15 +66,21 @@ def _short(iso: str) -> str:
 @case_app.command("register")
 def register(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(help="petition, mediation, major_dispute, ...")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            metavar="KIND",
+            help=f"The procedure: petition, mediation, major_dispute, ..., {KIND_HELP}.",
+        ),
+    ],
     office: Annotated[str, typer.Option("--office", help="Office code, e.g. panzhou.")],
     title: Annotated[str, typer.Option("--title", help="A short description of the matter.")],
     party: Annotated[
         list[str] | None,
         typer.Option(
             "--party",
-            help="ROLE:NAME[:ID[:PHONE]], e.g. petitioner:陈某:4409...:138...; "
-            "repeat for each party.",
+            help="ROLE:NAME[:ID[:PHONE]], the role by its name or its Chinese label, e.g. "
+            "petitioner:陈某:4409...:138... or 申请人:张三; repeat for each party.",
         ),
     ] = None,
     sets: SETS = None,
@@ -98,8 +118,15 @@ def register(
 @case_app.command("advance")
 def advance(
     ctx: typer.Context,
-    case_no: Annotated[str, typer.Argument(help="The case number, e.g. XF-2020-panzhou-00012.")],
-    trigger: Annotated[str, typer.Argument(help="The step to take, e.g. accept, reply.")],
+    case_no: CASE_NO,
+    trigger: Annotated[
+        str,
+        typer.Argument(
+            metavar="TRIGGER",
+            help="The step to take by its name or its Chinese label, e.g. accept or 受理, "
+            "reply or 出具处理意见.",
+        ),
+    ],
     sets: SETS = None,
     at: AT = None,
     note: NOTE = None,
@@ -121,8 +148,11 @@ def advance(
 @case_app.command("doc")
 def doc(
     ctx: typer.Context,
-    case_no: Annotated[str, typer.Argument(help="The case number.")],
-    doc_kind: Annotated[str, typer.Argument(help="application, record, agreement, ...")],
+    case_no: CASE_NO,
+    doc_kind: Annotated[
+        str,
+        typer.Argument(metavar="DOC_KIND", help="application, record, agreement, ..."),
+    ],
     file: Annotated[
         str | None,
         typer.Option("--file", help="The document's file: its name and SHA-256 are kept."),
@@ -141,14 +171,14 @@ def doc(
         output.print_json(result)
         return
     d = result["document"]
-    extra = f" {d['file_name']} sha256:{d['sha256'][:12]}…" if d["file_name"] else ""
+    extra = f" {d['file_name']} sha256:{(d['sha256'] or '')[:12]}…" if d["file_name"] else ""
     output.line(f"{result['case_no']}: 已归入卷宗 {d['label']} {d['kind']}{extra}")
 
 
 @case_app.command("show")
 def show(
     ctx: typer.Context,
-    case_no: Annotated[str, typer.Argument(help="The case number.")],
+    case_no: CASE_NO,
     reveal: Annotated[
         bool, typer.Option("--reveal", help="Show ID numbers and phones (supervisor, admin).")
     ] = False,
@@ -160,7 +190,13 @@ def show(
     if as_json:
         output.print_json(c)
         return
-    body: list[tuple[str, Any]] = [
+    output.panel(c["case_no"], _case_lines(c))
+    _history_table("办理记录 history", c["history"], recorded=False)
+
+
+def _case_lines(c: CaseJSON) -> list[tuple[str, object]]:
+    """The panel of ``case show``: label and value lines."""
+    body: list[tuple[str, object]] = [
         ("流程 kind", f"{c['kind_label']} {c['kind']}"),
         ("单位 office", f"{c['office_name']} {c['office']}"),
         ("事由 title", c["title"]),
@@ -178,54 +214,63 @@ def show(
     if c["documents"]:
         body.append(("卷宗 documents", ", ".join(f"{d['label']}" for d in c["documents"])))
     if c.get("missing_documents"):
-        body.append(("卷宗缺 missing", ", ".join(c["missing_documents"])))
-    if c["due"]:
-        d = c["due"]
-        mark = f" [yellow]{d['problem']}[/yellow]" if d.get("problem") else ""
-        if d["overdue"]:
-            mark = f" [bold red]超期 {-d['days_left']}日[/bold red]"
-        elif d["days_left"] is not None and d["days_left"] < 0:
-            mark = " [yellow]已过期限[/yellow]"
-        body.append((d["label"], f"{d['date'] or '—'}（{d['rule']}）{mark}"))
+        body.append(("卷宗缺 missing", ", ".join(c.get("missing_documents", []))))
+    if c["due"] is not None:
+        body.append(_due_line(c["due"]))
     body.append(("可用操作 triggers", ", ".join(c["triggers"]) or "—"))
-    output.panel(c["case_no"], body)
-    output.table(
-        "办理记录 history",
-        [
-            ("#", "dim"),
-            ("时间 occurred", ""),
-            ("操作 step", "cyan"),
-            ("状态 state", ""),
-            ("经办 actor", ""),
-            ("备注 note / data", ""),
-        ],
-        [
-            (
-                e["seq"],
-                _short(e["occurred_at"]),
-                f"{e['trigger_label']} {e['trigger']}",
-                f"{e['from_state'] or ''} → {e['to_state']}",
-                e["actor"],
-                " ".join(
-                    filter(
-                        None,
-                        [
-                            e["note"] or "",
-                            ", ".join(f"{k}={v}" for k, v in e["data"].items() if v is not None),
-                        ],
-                    )
-                ),
-            )
-            for e in c["history"]
-        ],
-    )
+    return body
+
+
+def _due_line(d: DueJSON) -> tuple[str, str]:
+    mark = f" [yellow]{d['problem']}[/yellow]" if d.get("problem") else ""
+    left = d["days_left"]
+    if d["overdue"] and left is not None:
+        mark = f" [bold red]超期 {-left}日[/bold red]"
+    elif left is not None and left < 0:
+        mark = " [yellow]已过期限[/yellow]"
+    return d["label"], f"{d['date'] or '—'}（{d['rule']}）{mark}"
+
+
+def _history_table(title: str, events: list[EventJSON], recorded: bool) -> None:
+    """A case's events: ``case show`` adds each event's note and values, ``case history``
+    its recording time."""
+    columns = [("#", "dim"), ("时间 occurred", "")]
+    columns += [("记录 recorded", "dim")] if recorded else []
+    columns += [("操作 step", "cyan"), ("状态 state", ""), ("经办 actor", "")]
+    columns += [] if recorded else [("备注 note / data", "")]
+    rows = []
+    for e in events:
+        row: list[object] = [e["seq"], _short(e["occurred_at"])]
+        row += [_short(e["recorded_at"])] if recorded else []
+        row += [
+            f"{e['trigger_label']} {e['trigger']}",
+            f"{e['from_state'] or ''} → {e['to_state']}",
+            e["actor"],
+        ]
+        row += [] if recorded else [_note_and_data(e)]
+        rows.append(row)
+    output.table(title, columns, rows)
+
+
+def _note_and_data(e: EventJSON) -> str:
+    values = ", ".join(f"{k}={v}" for k, v in e["data"].items() if v is not None)
+    return " ".join(filter(None, [e["note"] or "", values]))
 
 
 @case_app.command("list")
 def list_(
     ctx: typer.Context,
-    kind: Annotated[str | None, typer.Option("--kind", help="Only this procedure.")] = None,
-    state: Annotated[str | None, typer.Option("--state", help="Only cases in this state.")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help=f"Only this procedure, {KIND_HELP}.")
+    ] = None,
+    state: Annotated[
+        str | None,
+        typer.Option(
+            "--state",
+            help="Only cases in this state, by its name or its Chinese label "
+            "(handling or 办理中, mediating or 调解中).",
+        ),
+    ] = None,
     office: Annotated[str | None, typer.Option("--office", help="Only this office.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="At most this many.")] = None,
     overdue: Annotated[
@@ -258,35 +303,10 @@ def list_(
 
 
 @case_app.command("history")
-def history(
-    ctx: typer.Context,
-    case_no: Annotated[str, typer.Argument(help="The case number.")],
-    as_json: JSON = False,
-) -> None:
+def history(ctx: typer.Context, case_no: CASE_NO, as_json: JSON = False) -> None:
     """A case's events, in order."""
     rows = settings(ctx).open().history(case_no)
     if as_json:
         output.print_json(rows)
         return
-    output.table(
-        f"{case_no} 办理记录 history",
-        [
-            ("#", "dim"),
-            ("时间 occurred", ""),
-            ("记录 recorded", "dim"),
-            ("操作 step", "cyan"),
-            ("状态 state", ""),
-            ("经办 actor", ""),
-        ],
-        [
-            (
-                e["seq"],
-                _short(e["occurred_at"]),
-                _short(e["recorded_at"]),
-                f"{e['trigger_label']} {e['trigger']}",
-                f"{e['from_state'] or ''} → {e['to_state']}",
-                e["actor"],
-            )
-            for e in rows
-        ],
-    )
+    _history_table(f"{case_no} 办理记录 history", rows, recorded=True)

@@ -34,7 +34,10 @@ def due(
         int, typer.Option("--within", help="Also list what falls due within this many days.")
     ] = 7,
     office: Annotated[str | None, typer.Option("--office", help="Only this office.")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="Only this procedure.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="Only this procedure, by its name or its Chinese label."),
+    ] = None,
     as_of: AS_OF = None,
     as_json: JSON = False,
 ) -> None:
@@ -89,7 +92,7 @@ def due(
 @calendar_app.command("add")
 def calendar_add(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="A holiday file (UTF-8 text).")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A holiday file (UTF-8 text).")],
     as_json: JSON = False,
 ) -> None:
     """Add the holiday arrangement of years the chinesecalendar package does not know (admin).

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli import output
 from cli.state import settings
+
+if TYPE_CHECKING:
+    from casework.demo.runner import DemoResult
 
 
 def demo(
@@ -15,7 +18,11 @@ def demo(
     year: Annotated[int, typer.Option("--year", help="The year to build.")] = 2020,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same database.")] = 2020,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace everything in a database that has cases.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Rebuild a demo database built before; never one with users or cases of its own.",
+        ),
     ] = False,
     until: Annotated[
         str | None,
@@ -44,9 +51,18 @@ def demo(
     failed = stop is None and not result["all_match"]
     if as_json:
         output.print_json(result)
-        if failed:
-            raise typer.Exit(1)
-        return
+    else:
+        _print(result)
+    if failed:
+        if not as_json:
+            output.error(
+                "casework 的数字与报告不符，见上表 (casework's figures differ from the report's)"
+            )
+        raise typer.Exit(1)
+
+
+def _print(result: DemoResult) -> None:
+    """The year's size, then the report's figures beside casework's."""
     size = f"{result['bytes'] / 1e6:.1f} MB" if result["bytes"] else "n/a"
     output.line(
         f"{result['year']}: {result['cases']:,} cases, {result['events']:,} events, "
@@ -73,6 +89,3 @@ def demo(
             for r in result["figures"]
         ],
     )
-    if failed:
-        output.error("casework's figures differ from the report's; see the table above")
-        raise typer.Exit(1)

@@ -18,7 +18,10 @@ export_app = typer.Typer(
 def cases(
     ctx: typer.Context,
     out: Annotated[str, typer.Option("--out", help="FILE.csv, FILE.xlsx or FILE.json.")],
-    kind: Annotated[str | None, typer.Option("--kind", help="Only this procedure.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="Only this procedure, by its name or its Chinese label."),
+    ] = None,
     start: Annotated[str | None, typer.Option("--from", help="Registered on or after.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Registered on or before.")] = None,
     office: Annotated[str | None, typer.Option("--office", help="Only this office.")] = None,

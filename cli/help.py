@@ -12,12 +12,16 @@ from __future__ import annotations
 import inspect
 from collections.abc import Sequence
 from os import getenv
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from typer.core import TyperArgument, TyperOption
 
 if TYPE_CHECKING:
-    from typer._click import Context
+    import typer
+    from rich.console import Console, RenderableType
+    from rich.highlighter import RegexHighlighter
+    from rich.table import Table
+    from rich.text import Text
     from typer.core import TyperGroup
 
 # The styles of typer.rich_utils, so that the root page looks like every other help page.
@@ -48,15 +52,32 @@ def first_paragraph(text: str) -> str:
     return " ".join(inspect.cleandoc(text).split("\n\n")[0].split())
 
 
-def print_root_help(group: TyperGroup, ctx: Context, commands: Sequence[tuple[str, str]]) -> None:
+def print_root_help(
+    group: TyperGroup, ctx: typer.Context, commands: Sequence[tuple[str, str]]
+) -> None:
     """The help page of ``group`` with ``commands`` as (name, one-line help) pairs."""
-    from rich.console import Console, Group
-    from rich.highlighter import RegexHighlighter
     from rich.padding import Padding
     from rich.panel import Panel
-    from rich.table import Table
     from rich.text import Text
-    from rich.theme import Theme
+
+    highlight, highlight_types = _highlighters()
+    console = _console(highlight)
+    console.print(Padding(highlight(group.get_usage(ctx)), 1), style="bold")
+    if group.help:
+        console.print(Padding(_help_text(group.help, highlight), (0, 1, 1, 1)))
+    options = _options(group, ctx, highlight, highlight_types)
+    if options.row_count:
+        console.print(Panel(options, border_style="dim", title=Text("Options"), title_align="left"))
+    listing = _commands(commands, highlight)
+    if listing.row_count:
+        console.print(
+            Panel(listing, border_style="dim", title=Text("Commands"), title_align="left")
+        )
+
+
+def _highlighters() -> tuple[RegexHighlighter, RegexHighlighter]:
+    """Typer's highlighters of options and of types."""
+    from rich.highlighter import RegexHighlighter
 
     class OptionHighlighter(RegexHighlighter):
         highlights = _OPTION_PATTERNS
@@ -64,20 +85,21 @@ def print_root_help(group: TyperGroup, ctx: Context, commands: Sequence[tuple[st
     class TypesHighlighter(RegexHighlighter):
         highlights = _TYPES_PATTERNS
 
-    def _markup(text: str, style: str = "") -> Text:
-        # Rich markup as Typer reads help, without emoji codes: loading their table alone
-        # costs more than drawing the page, and no help text here uses one.
-        return Text.from_markup(text, style=style, emoji=False)
+    return OptionHighlighter(), TypesHighlighter()
 
-    highlight = OptionHighlighter()
-    highlight_types = TypesHighlighter()
+
+def _console(highlight: RegexHighlighter) -> Console:
+    """A console set up as Typer sets up its help's."""
+    from rich.console import Console
+    from rich.theme import Theme
+
     width = getenv("TERMINAL_WIDTH")
     force = (
         True if getenv("GITHUB_ACTIONS") or getenv("FORCE_COLOR") or getenv("PY_COLORS") else None
     )
     if getenv("_TYPER_FORCE_DISABLE_TERMINAL"):
         force = False
-    console = Console(
+    return Console(
         theme=Theme(_THEME),
         highlighter=highlight,
         emoji=False,
@@ -85,22 +107,39 @@ def print_root_help(group: TyperGroup, ctx: Context, commands: Sequence[tuple[st
         width=int(width) if width else None,
     )
 
-    console.print(Padding(highlight(group.get_usage(ctx)), 1), style="bold")
 
-    if group.help:
-        first, *rest = inspect.cleandoc(group.help).split("\n\n")
-        parts: list[Any] = [highlight(_markup(" ".join(first.split())))]
-        if rest:
-            parts += [Text(""), highlight(_markup("\n\n".join(rest), "dim"))]
-        console.print(Padding(Group(*parts), (0, 1, 1, 1)))
+def _markup(text: str, style: str = "") -> Text:
+    """Rich markup as Typer reads help, without emoji codes: loading their table alone costs
+    more than drawing the page, and no help text here uses one."""
+    from rich.text import Text
+
+    return Text.from_markup(text, style=style, emoji=False)
+
+
+def _help_text(help_text: str, highlight: RegexHighlighter) -> RenderableType:
+    """The group's help: its first paragraph, then the rest dimmed."""
+    from rich.console import Group
+    from rich.text import Text
+
+    first, *rest = inspect.cleandoc(help_text).split("\n\n")
+    parts: list[RenderableType] = [highlight(_markup(" ".join(first.split())))]
+    if rest:
+        parts += [Text(""), highlight(_markup("\n\n".join(rest), "dim"))]
+    return Group(*parts)
+
+
+def _options(
+    group: TyperGroup,
+    ctx: typer.Context,
+    highlight: RegexHighlighter,
+    highlight_types: RegexHighlighter,
+) -> Table:
+    """The options panel's table: long flags, short flags, type, help."""
+    from rich.table import Table
+    from rich.text import Text
 
     options = Table(
-        highlight=True,
-        show_header=False,
-        expand=True,
-        box=None,
-        pad_edge=False,
-        padding=(0, 1),
+        highlight=True, show_header=False, expand=True, box=None, pad_edge=False, padding=(0, 1)
     )
     for _ in range(5):
         options.add_column()
@@ -124,8 +163,13 @@ def print_root_help(group: TyperGroup, ctx: Context, commands: Sequence[tuple[st
             highlight_types(kind),
             highlight(Text(help_text)),
         )
-    if options.row_count:
-        console.print(Panel(options, border_style="dim", title=Text("Options"), title_align="left"))
+    return options
+
+
+def _commands(commands: Sequence[tuple[str, str]], highlight: RegexHighlighter) -> Table:
+    """The commands panel's table: name, one line of help."""
+    from rich.table import Table
+    from rich.text import Text
 
     listing = Table(
         highlight=False, show_header=False, expand=True, box=None, pad_edge=False, padding=(0, 1)
@@ -136,7 +180,4 @@ def print_root_help(group: TyperGroup, ctx: Context, commands: Sequence[tuple[st
     listing.add_column("Description", justify="left", no_wrap=False, ratio=10)
     for name, line in commands:
         listing.add_row(Text(name), highlight(_markup(line)))
-    if listing.row_count:
-        console.print(
-            Panel(listing, border_style="dim", title=Text("Commands"), title_align="left")
-        )
+    return listing

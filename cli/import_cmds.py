@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli import output
 from cli.state import settings
 
+if TYPE_CHECKING:
+    from casework.services.imports import LedgerRejected
+
 
 def import_ledger(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(help="The procedure: petition, mediation, ...")],
-    file: Annotated[str, typer.Argument(help="The ledger, FILE.csv or FILE.xlsx.")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            metavar="KIND",
+            help="The procedure: petition, mediation, ..., or its Chinese label (人民调解).",
+        ),
+    ],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The ledger, FILE.csv or FILE.xlsx.")],
     map_file: Annotated[
         str | None,
         typer.Option("--map", help="JSON object renaming the file's headers to casework's."),
@@ -50,15 +59,7 @@ def import_ledger(
         with output.ProgressBar(f"导入 importing {file}", rate_unit="rows") as bar:
             result = api.import_ledger(kind, file, map_file, office, skip_bad, bar.advance_to)
     except LedgerRejected as exc:
-        # The report goes to stdout (a JSON document, or a line per bad row); stderr keeps to
-        # one line, which still names every bad row for scripts that read only it.
-        if as_json:
-            output.print_json({**exc.summary, "bad_rows": [b.as_json() for b in exc.bad_rows]})
-        else:
-            for bad in exc.bad_rows:
-                sys.stdout.write(f"row {bad.row}, {bad.column}: {bad.why}\n")
-        rows = "; ".join(f"row {b.row}, {b.column}: {b.why}" for b in exc.bad_rows)
-        output.error(f"{exc}: {rows}")
+        _rejected(exc, as_json)
         raise typer.Exit(1) from None
     if as_json:
         output.print_json(result)
@@ -71,3 +72,15 @@ def import_ledger(
         output.line(f"跳过 skipped {result['bad']} bad rows, written to {result['rejects']}")
     if result["unused_columns"]:
         output.line("未使用的列 columns not read: " + "、".join(result["unused_columns"]))
+
+
+def _rejected(exc: LedgerRejected, as_json: bool) -> None:
+    """The report of a refused file goes to stdout (a JSON document, or a line per bad row);
+    stderr keeps to one line, which still names every bad row for scripts that read only it."""
+    if as_json:
+        output.print_json({**exc.summary, "bad_rows": [b.as_json() for b in exc.bad_rows]})
+    else:
+        for bad in exc.bad_rows:
+            sys.stdout.write(f"row {bad.row}, {bad.column}: {bad.why}\n")
+    rows = "; ".join(f"row {b.row}, {b.column}: {b.why}" for b in exc.bad_rows)
+    output.error(f"{exc.reason}: {rows}")

@@ -1,4 +1,5 @@
-"""All terminal output: JSON documents, Rich tables and panels, one-line errors.
+"""All terminal output: JSON documents, Rich tables and panels, one-line errors; and the
+text files the CLI writes itself (CSV, reports).
 
 The only module of the CLI that imports rich, and only when a table is drawn.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,7 +23,7 @@ def console() -> Console:
     return Console(soft_wrap=False, highlight=False, emoji=False)
 
 
-def print_json(data: Any) -> None:
+def print_json(data: object) -> None:
     """One JSON document on stdout, nothing else."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
@@ -33,10 +34,28 @@ def error(message: str) -> None:
     sys.stderr.write(f"Error: {line}\n")
 
 
+def write_text(
+    path: str, text: str, field: str, encoding: str = "utf-8", newline: str | None = None
+) -> None:
+    """Write ``text`` to a file; one that cannot be written is a refusal naming ``field``
+    (the option that gave the path)."""
+    from casework.errors import InvalidData
+
+    try:
+        with open(path, "w", encoding=encoding, newline=newline) as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise InvalidData(
+            f"文件 {path[:200]!r} 无法写入：{exc.strerror} (cannot be written)",
+            field=field,
+            value=path[:200],
+        ) from None
+
+
 def table(
     title: str | None,
     columns: Sequence[tuple[str, str]],
-    rows: Iterable[Sequence[Any]],
+    rows: Iterable[Sequence[object]],
     caption: str | None = None,
 ) -> None:
     """A Rich table; columns are (header, style)."""
@@ -56,7 +75,7 @@ def line(text: str) -> None:
     console().print(text)
 
 
-def panel(title: str, body: Sequence[tuple[str, Any]]) -> None:
+def panel(title: str, body: Sequence[tuple[str, object]]) -> None:
     """A panel of label/value lines."""
     from rich.panel import Panel
     from rich.table import Table

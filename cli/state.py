@@ -51,15 +51,20 @@ def settings(ctx: typer.Context) -> Settings:
     return obj
 
 
-def parse_sets(pairs: list[str] | None) -> dict[str, str]:
-    """``KEY=VALUE`` pairs from repeated --set options."""
+def parse_sets(pairs: list[str] | None, option: str = "--set") -> dict[str, str]:
+    """``KEY=VALUE`` pairs from a repeated option (``--set``, ``--label``) or argument; a usage
+    error (exit 2) says which pair is wrong, Chinese first, with ``option`` at its end."""
     out: dict[str, str] = {}
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise typer.BadParameter(f"--set {pair[:60]!r} must be KEY=VALUE")
+            raise typer.BadParameter(
+                f"值 {pair[:60]!r} 应写作 名称=值 (must be KEY=VALUE)", param_hint=option
+            )
         if key in out:
-            raise typer.BadParameter(f"--set {key[:40]!r} is given twice")
+            raise typer.BadParameter(
+                f"名称 {key[:40]!r} 给了两次 (is given twice)", param_hint=option
+            )
         out[key] = value
     return out

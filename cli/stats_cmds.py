@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import csv
-from typing import Annotated, Any
+import io
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli import output
 from cli.state import settings
+
+if TYPE_CHECKING:
+    from casework.read.shapes import ExplainItem, Figure, StatsJSON
 
 JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 FROM = Annotated[str | None, typer.Option("--from", help="First local date (default 1 Jan).")]
@@ -63,7 +67,10 @@ def screening_list(
     office: OFFICE = None,
     start: FROM = None,
     end: TO = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="routine or special.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="routine or special, or its Chinese label (常规, 专项)."),
+    ] = None,
     as_json: JSON = False,
 ) -> None:
     """Screening entries, newest first."""
@@ -97,21 +104,23 @@ def screening_list(
     )
 
 
-def _table_rows(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    names = list(result["labels"])
-    if "rows" not in result:
+def _table_rows(result: StatsJSON) -> tuple[list[str], list[list[str]]]:
+    """The figures as a table: metrics down; one column, or one per group across."""
+    labels = result.get("labels", {})
+    rows = result.get("rows")
+    if rows is None:
+        metrics = result.get("metrics", {})
         return ["指标 metric", "值 value"], [
-            [f"{result['labels'][n]} {n}", _fmt(result["metrics"][n])] for n in names
+            [f"{label} {n}", _fmt(metrics.get(n))] for n, label in labels.items()
         ]
-    header = ["指标 metric", *[r["key"] for r in result["rows"]]]
+    header = ["指标 metric", *[r["key"] for r in rows]]
     body = [
-        [f"{result['labels'][n]} {n}", *[_fmt(r["metrics"][n]) for r in result["rows"]]]
-        for n in names
+        [f"{label} {n}", *[_fmt(r["metrics"].get(n)) for r in rows]] for n, label in labels.items()
     ]
     return header, body
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Figure) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
@@ -147,10 +156,11 @@ def stats(
     result = settings(ctx).open().stats(start, end, by, as_of, office, metric)
     header, body = _table_rows(result)
     if to_csv:
-        with open(to_csv, "w", encoding="utf-8-sig", newline="") as fh:
-            csv.writer(fh).writerows([header, *body])
+        text = io.StringIO()
+        csv.writer(text).writerows([header, *body])
+        output.write_text(to_csv, text.getvalue(), "csv", encoding="utf-8-sig", newline="")
     if to_xlsx:
-        from casework.export_xlsx import write_table
+        from casework.read.export_xlsx import write_table
 
         write_table(to_xlsx, f"统计 {result['from']}..{result['to']}", header, body)
     if as_json:
@@ -167,7 +177,9 @@ def stats(
 @stats_app.command("explain")
 def stats_explain(
     ctx: typer.Context,
-    metric: Annotated[str, typer.Argument(help="A metric name, e.g. mediation.mediated.")],
+    metric: Annotated[
+        str, typer.Argument(metavar="METRIC", help="A metric name, e.g. mediation.mediated.")
+    ],
     start: FROM = None,
     end: TO = None,
     as_of: AS_OF = None,
@@ -186,5 +198,11 @@ def stats_explain(
     output.table(
         f"{result['label']} {metric} = {_fmt(result['value'])} ({result['from']}..{result['to']})",
         [("编号 " + key, "cyan"), ("日期 date", ""), ("单位 office", "")],
-        [(i[key], i["date"], i["office"]) for i in result["items"]],
+        [(_item_id(i), i["date"], i["office"]) for i in result["items"]],
     )
+
+
+def _item_id(item: ExplainItem) -> str:
+    """What an item is: a case number, or a screening entry's id."""
+    case_no = item.get("case_no")
+    return case_no if case_no is not None else str(item.get("screening_id", ""))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -31,7 +31,7 @@ subsidy_app.add_typer(rules_app, name="rules")
 @subsidy_app.command("check")
 def check(
     ctx: typer.Context,
-    case_no: Annotated[str, typer.Argument(help="A mediation case number.")],
+    case_no: Annotated[str, typer.Argument(metavar="CASE_NO", help="A mediation case number.")],
     quarter: Annotated[
         str | None,
         typer.Option(
@@ -81,7 +81,7 @@ def rules(ctx: typer.Context, as_json: JSON = False) -> None:
 @rules_app.command("set")
 def rules_set(
     ctx: typer.Context,
-    rule: Annotated[str, typer.Argument(help="oral_agreement")],
+    rule: Annotated[str, typer.Argument(metavar="RULE", help="oral_agreement")],
     start: Annotated[str, typer.Option("--from", help="From this date (YYYY-MM-DD).")],
     as_json: JSON = False,
 ) -> None:
@@ -90,7 +90,11 @@ def rules_set(
     Example: casework --as admin subsidy rules set oral_agreement --from 2024-01-01
     """
     if rule != "oral_agreement":
-        raise typer.BadParameter(f"only oral_agreement has an effective date, not {rule[:30]!r}")
+        raise typer.BadParameter(
+            f"只有口头协议 oral_agreement 有生效日期，不是 {rule[:30]!r} "
+            "(only oral_agreement has an effective date)",
+            param_hint="RULE",
+        )
     result = settings(ctx).open().subsidy.set_oral_agreements_from(start)
     if as_json:
         output.print_json(result)
@@ -128,7 +132,10 @@ def scale_show(
 @scale_app.command("set")
 def scale_set(
     ctx: typer.Context,
-    amounts: Annotated[list[str], typer.Argument(help="TIER=YUAN pairs, e.g. ordinary=300.")],
+    amounts: Annotated[
+        list[str],
+        typer.Argument(metavar="TIER=YUAN...", help="Tiers and amounts, e.g. ordinary=300."),
+    ],
     start: Annotated[str, typer.Option("--from", help="In force from this date.")],
     label: Annotated[
         list[str] | None, typer.Option("--label", help="TIER=中文名称 for a new tier.")
@@ -139,7 +146,9 @@ def scale_set(
 
     Example: casework --as admin subsidy scale set --from 2020-07-01 ordinary=300 complex=600
     """
-    result = settings(ctx).open().subsidy.set_scale(start, parse_sets(amounts), parse_sets(label))
+    amounts_set = parse_sets(amounts, "TIER=YUAN")
+    labels = parse_sets(label, "--label")
+    result = settings(ctx).open().subsidy.set_scale(start, amounts_set, labels)
     if as_json:
         output.print_json(result)
     else:
@@ -245,13 +254,12 @@ def sheet(
 
     Example: casework subsidy sheet --quarter 2020Q3 --out 2020Q3-以案定补.xlsx
     """
-    from casework.subsidy.sheet import to_csv, write_xlsx
+    from casework.read.subsidy import to_csv, write_xlsx
 
-    data: dict[str, Any] = settings(ctx).open().subsidy.sheet(quarter, office)
+    data = settings(ctx).open().subsidy.sheet(quarter, office)
     if out:
         if out.lower().endswith(".csv"):
-            with open(out, "w", encoding="utf-8-sig", newline="") as fh:
-                fh.write(to_csv(data))
+            output.write_text(out, to_csv(data), "out", encoding="utf-8-sig", newline="")
         else:
             write_xlsx(data, out)
     if as_json:

@@ -36,17 +36,18 @@ def verify(ctx: typer.Context, as_json: JSON = False) -> None:
             [(f["case_no"], f["seq"], f["problem"]) for f in result["findings"]],
         )
     if not result["ok"]:
+        first = result["findings"][0]
         output.error(
-            f"audit found {len(result['findings'])} problem(s), first: "
-            f"{result['findings'][0]['case_no']} seq {result['findings'][0]['seq']}: "
-            f"{result['findings'][0]['problem']}"
+            f"审计发现 {len(result['findings'])} 处问题 (audit found "
+            f"{len(result['findings'])} problem(s))，第一处 first: {first['case_no']} "
+            f"seq {first['seq']}: {first['problem']}"
         )
         raise typer.Exit(1)
 
 
 def backup(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(help="The new file to write the copy to.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The new file to write the copy to.")],
     as_json: JSON = False,
 ) -> None:
     """Take a consistent copy of a live SQLite database and check it.
@@ -54,7 +55,7 @@ def backup(
     Example: casework backup /backups/casework-2020-12-31.db
     For PostgreSQL it explains the pg_dump command to use instead.
     """
-    result = settings(ctx).open().backup(target)
+    result = settings(ctx).open().backup(file)
     if as_json:
         output.print_json(result)
     else:
@@ -64,5 +65,8 @@ def backup(
             f"{'ok' if result['audit_ok'] else 'FAILED'})"
         )
     if not result["audit_ok"]:
-        output.error("the copy is consistent but its history fails the audit; see audit verify")
+        output.error(
+            "副本完整，但其历史未通过审计，见 casework audit verify "
+            "(the copy is consistent but its history fails the audit)"
+        )
         raise typer.Exit(1)

@@ -17,7 +17,7 @@ workflow_app = typer.Typer(help="Procedures (流程): states, triggers, roles.",
 @workflow_app.command("list")
 def workflow_list(as_json: JSON = False) -> None:
     """List the procedures casework runs."""
-    from casework.diagrams import describe
+    from casework.read.diagrams import describe
     from workflows import default_registry
 
     rows = [describe(wf) for wf in default_registry()]
@@ -33,7 +33,13 @@ def workflow_list(as_json: JSON = False) -> None:
 
 @workflow_app.command("show")
 def workflow_show(
-    kind: Annotated[str, typer.Argument(help="petition, mediation, major_dispute, ...")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            metavar="KIND",
+            help="petition, mediation, major_dispute, ..., or its Chinese label (信访事项).",
+        ),
+    ],
     as_mermaid: Annotated[bool, typer.Option("--mermaid", help="Print a Mermaid diagram.")] = False,
     as_json: JSON = False,
 ) -> None:
@@ -41,8 +47,8 @@ def workflow_show(
 
     Example: casework workflow show petition --mermaid > petition.mmd
     """
-    from casework.diagrams import describe, mermaid
     from casework.engine import Engine
+    from casework.read.diagrams import describe, mermaid
     from workflows import default_registry
 
     wf = Engine(default_registry()).workflow(kind)

@@ -149,16 +149,6 @@ def test_case_show_imports_only_what_it_needs(
         assert unused not in modules
 
 
-def test_a_group_builds_only_the_command_that_runs() -> None:
-    group = COMMANDS["case"].load("case")
-    commands = getattr(group, "commands", None)
-    assert commands is not None
-    assert list(commands) == ["register", "advance", "doc", "show", "list", "history"]
-    show = commands["show"]
-    assert show.name == "show"
-    assert getattr(commands, "_loaded", None) == {"show": show}
-
-
 def test_the_console_script_skips_the_collectors_pass_at_exit() -> None:
     # The last collector pass would walk every object the imports made (~0.1 s per command).
     probe = (

@@ -1,0 +1,133 @@
+"""``casework screening`` and ``casework stats`` (cli/stats_cmds.py)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from casework.api import Casework
+from tests.cli.checks import error_line
+from tests.helpers import Cli, dump
+
+LOG = ["screening", "log", "--office", "panzhou", "--date", "2020-03-02"]
+
+
+@pytest.fixture
+def figures(cw: Casework) -> str:
+    clerk = cw.acting("clerk_pz")
+    clerk.log_screening("panzhou", "2020-03-02", "special", 3, 2, campaign="疫情防控专项排查")
+    case_no = clerk.register("petition", "panzhou", "信访", at="2020-03-01")["case_no"]
+    cw.acting("clerk_sm").register("petition", "shanmei", "信访", at="2020-04-01")
+    return case_no
+
+
+def test_screening_log_and_list(cli: Cli) -> None:
+    args = [*LOG, "--kind", "special", "--campaign", "专项", "--found", "3", "--prevented", "2"]
+    logged = cli(*args, "--json", user="clerk_pz")
+    assert logged.exit_code == 0, logged.stderr
+    row = json.loads(logged.stdout)
+    assert set(row) >= {"id", "office", "date", "kind", "found", "prevented"}
+    zero = cli(*LOG, "--kind", "routine", "--found", "0", "--prevented", "0", user="clerk_pz")
+    assert zero.exit_code == 0 and "screening" in zero.stdout
+    rows = json.loads(cli("screening", "list", "--json").stdout)
+    assert [r["kind"] for r in rows] == ["routine", "special"]
+    by_label = json.loads(cli("screening", "list", "--kind", "专项", "--json").stdout)
+    assert [r["id"] for r in by_label] == [row["id"]]
+    assert "排查台账" in cli("screening", "list", "--from", "2020-01-01").stdout
+
+
+@pytest.mark.parametrize(
+    "args,user,hint",
+    [
+        (["--kind", "routine", "--found", "x", "--prevented", "0"], "clerk_pz", "--found"),
+        (["--kind", "routine", "--found", "1", "--prevented", "-1"], "clerk_pz", "--prevented"),
+        (["--kind", "special", "--found", "1", "--prevented", "0"], "clerk_pz", "--campaign"),
+        (["--kind", "weekly", "--found", "1", "--prevented", "0"], "clerk_pz", "--kind"),
+        (["--kind", "routine", "--found", "1", "--prevented", "0"], "viewer1", "--as"),
+        (["--kind", "routine", "--found", "1", "--prevented", "0"], "clerk_sm", "--office"),
+    ],
+    ids=["found", "prevented", "campaign", "kind", "viewer", "other_office"],
+)
+def test_screening_log_refusals(
+    cw: Casework, cli: Cli, args: list[str], user: str, hint: str
+) -> None:
+    before = dump(cw.engine)
+    error_line(cli(*LOG, *args, user=user), 1, hint)
+    assert dump(cw.engine) == before
+
+
+def test_screening_dates_name_their_option(cli: Cli) -> None:
+    future = ["screening", "log", "--office", "panzhou", "--date", "2021-03-02"]
+    args = ["--kind", "routine", "--found", "1", "--prevented", "0"]
+    line = error_line(cli(*future, *args, user="clerk_pz"), 1, "--date")
+    assert "future" in line
+    error_line(cli("screening", "list", "--from", "2020-3-1"), 1, "--from")
+    error_line(cli("screening", "list", "--kind", "weekly"), 1, "--kind")
+    error_line(cli(*LOG, "--kind", "routine", user="clerk_pz"), 2)
+
+
+def test_stats_figures_by_group_and_to_files(cli: Cli, figures: str, tmp_path: Path) -> None:
+    out = json.loads(cli("stats", "--from", "2020-01-01", "--to", "2020-11-30", "--json").stdout)
+    assert set(out) >= {"from", "to", "metrics"} and "labels" not in out
+    assert out["metrics"]["petition.registered"] == 2
+    assert out["metrics"]["screening.special"] == 1
+    by = json.loads(
+        cli("stats", "--by", "office", "--metric", "petition.registered", "--json").stdout
+    )
+    assert by["by"] == "office" and {r["key"] for r in by["rows"]} >= {"panzhou", "shanmei"}
+    table = tmp_path / "stats.csv"
+    workbook = tmp_path / "stats.xlsx"
+    shown = cli("stats", "--as-of", "2020-12-01", "--csv", str(table), "--xlsx", str(workbook))
+    assert shown.exit_code == 0 and "statistics" in shown.stdout
+    with open(table, encoding="utf-8-sig", newline="") as fh:
+        assert next(csv.reader(fh)) == ["指标 metric", "值 value"]
+    assert workbook.exists()
+
+
+def test_stats_explain_lists_the_cases_behind_a_figure(cli: Cli, figures: str) -> None:
+    out = json.loads(cli("stats", "explain", "petition.registered", "--json").stdout)
+    assert out["value"] == 2 and figures in {i.get("case_no") for i in out["items"]}
+    screenings = cli("stats", "explain", "screening.special", "--office", "panzhou")
+    assert screenings.exit_code == 0 and "screening_id" in screenings.stdout
+
+
+@pytest.mark.parametrize(
+    "args,user,hint",
+    [
+        (["--by", "week"], None, "--by"),
+        (["--metric", "petition.nothing"], None, "--metric"),
+        (["--from", "2020-02-30"], None, "--from"),
+        (["--to", "2020-02-30"], None, "--to"),
+        (["--from", "2020-12-01", "--to", "2020-01-01"], None, "--to"),
+        (["--as-of", "2020-02-30"], None, "--as-of"),
+        (["--office", "atlantis"], None, "--office"),
+        (["--office", "shanmei"], "clerk_pz", "--office"),
+        (["--csv", "/nonexistent/dir/s.csv"], None, "--csv"),
+        (["--xlsx", "s.csv"], None, "--xlsx"),
+        (["explain", "petition.nothing"], None, "METRIC"),
+        (["explain", "petition.registered", "--from", "x"], None, "--from"),
+        (["explain", "petition.registered", "--office", "atlantis"], None, "--office"),
+    ],
+    ids=[
+        "by",
+        "metric",
+        "from",
+        "to",
+        "period",
+        "as_of",
+        "office",
+        "other_office",
+        "csv",
+        "xlsx",
+        "explain_metric",
+        "explain_from",
+        "explain_office",
+    ],
+)
+def test_stats_refusals_name_their_option(
+    cli: Cli, args: list[str], user: str | None, hint: str
+) -> None:
+    error_line(cli("stats", *args, user=user), 1, hint)
