@@ -81,7 +81,11 @@ class Engine:
             wf = next((w for w in self.registry if w.label == kind), None)
         if wf is None:
             known = "、".join(f"{w.label} {w.name}" for w in self.registry)
-            raise NotFound(f"未知流程 unknown workflow {kind[:40]!r}；已有：{known}", field="kind")
+            raise NotFound(
+                f"未知流程 unknown workflow {kind[:40]!r}；已有：{known}",
+                field="kind",
+                value=kind[:40],
+            )
         return wf
 
     def machine(self, wf: Workflow) -> Machine:

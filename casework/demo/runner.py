@@ -61,11 +61,11 @@ class DemoClock:
         self.now = datetime.combine(day, time(20, 0), CST).astimezone(UTC)
 
 
-def _refusal(target: str, what: str) -> CaseworkError:
+def _refusal(target: str, what: str, field: str = "database") -> CaseworkError:
     return CaseworkError(
         f"数据库 {target} {what}；演示只在新数据库或它自己建立的演示数据库中生成"
         "（请另指定数据库 database）",
-        field="database",
+        field=field,
         value=target,
     )
 
@@ -88,7 +88,7 @@ def prepare(target: str, force: bool, clock: DemoClock, year: int, seed: int) ->
     if held.schema and held.cases and not force:
         engine.dispose()
         raise _refusal(
-            target, f"已有演示生成的 {held.cases} 件案件 (already holds cases); 可用 force 重建"
+            target, f"已有演示生成的 {held.cases} 件案件 (already holds cases)，可强制重建", "force"
         )
     if held.schema and force and not held.untouched():
         engine.dispose()

@@ -48,7 +48,7 @@ def event_digest(
 
     ``states`` is (from, to), ``who`` (actor, role), ``times`` (occurred, recorded).
     """
-    payload = _ENCODE(
+    head = _ENCODE(
         [
             DIGEST_VERSION,
             case_no,
@@ -61,10 +61,32 @@ def event_digest(
             _instant(times[0]),
             _instant(times[1]),
             note,
-            data or {},
         ]
     )
+    # The encoding of the whole list, its last item (the data) encoded apart: a list's items
+    # are joined by "," whatever they are, and many events share their data.
+    payload = f"{head[:-1]},{canonical(data)}]"
     return hashlib.sha256(f"{prev or ''}\n{payload}".encode()).hexdigest()
+
+
+_CANONICAL: dict[tuple[tuple[str, object], ...], str] = {}
+
+
+def canonical(data: Mapping[str, Any] | None) -> str:
+    """The event data's canonical JSON (sorted keys, no spaces, non-ASCII as is), remembered
+    for data of plain values: a batch's documents, acceptances and follow-ups repeat theirs."""
+    if not data:
+        return "{}"
+    try:
+        key = tuple(data.items())
+        found = _CANONICAL.get(key)
+    except TypeError:  # a value that is a list or a dict: not remembered
+        return _ENCODE(dict(data))
+    if found is None:
+        if len(_CANONICAL) > 50_000:
+            _CANONICAL.clear()
+        found = _CANONICAL[key] = _ENCODE(dict(data))
+    return found
 
 
 def row_digest(prev: str | None, case_no: str, row: Mapping[str, Any]) -> str:

@@ -22,11 +22,11 @@ def may_see(actor: Actor | None, office: str) -> bool:
     return actor is None or actor.city_wide or actor.office == office
 
 
-def check_office(actor: Actor, office: str, what: str) -> None:
-    """A town-level user reads and acts only on their own office's cases."""
+def check_office(actor: Actor, office: str, what: str, things: str = "案件") -> None:
+    """A town-level user reads and acts only on their own office's cases (or entries)."""
     if not (actor.city_wide or actor.office == office):
         raise NotAllowed(
-            f"{what}属于 {office}；{shown(actor)} 只能处理本单位 {actor.office} 的案件",
+            f"{what}属于 {office}；{shown(actor)} 只能处理本单位 {actor.office} 的{things}",
             field="office",
             value=office,
         )

@@ -122,12 +122,13 @@ class GuardView:
     """THE guard context: a case as the procedure's guards see it, the step's values and time,
     its history and file as stored plus what was added since it was read."""
 
-    __slots__ = ("_calendar", "_case", "at", "values")
+    __slots__ = ("_calendar", "_case", "_events", "at", "values")
 
     def __init__(
         self, case: Case, values: Data, at: datetime, calendar: Callable[[], DayCounter]
     ) -> None:
         self._case, self._calendar, self.values, self.at = case, calendar, values, at
+        self._events: Sequence[EventView] | None = None
 
     @property
     def case_no(self) -> str:
@@ -147,7 +148,9 @@ class GuardView:
 
     @property
     def events(self) -> Sequence[EventView]:
-        return self._case.file.events()
+        if self._events is None:  # guards of one step ask again and again
+            self._events = self._case.file.events()
+        return self._events
 
     @property
     def documents(self) -> Sequence[str]:
@@ -300,8 +303,7 @@ def record_document(case: Case, doc: DocumentStep, actor: Actor, ports: Ports) -
     if wf.state(case.state).terminal:
         raise IllegalTransition(
             f"案件 {case.case_no} 当前为{wf.state(case.state).shown}，卷宗已封存，不能再归入材料"
-            " (the case file is closed to new documents)",
-            field="document",
+            " (the case file is closed to new documents)"
         )
     note = optional_text(doc.note, "note")
     when = occurred(doc.at, ports.now(), case.last_at)

@@ -18,6 +18,12 @@ from workflows.spec import EventView
 
 CLAIM_KIND = "subsidy_claim"
 
+
+def claim_ref(mediation_case: str, quarter: Quarter) -> str:
+    """A claim's idempotency key: one claim per mediation case and quarter, however often the
+    quarter is drafted."""
+    return f"{mediation_case}@{quarter}"
+
 # The rules in the order of the spec, with the labels ``subsidy rules`` lists them by.
 RULE_LABELS: Mapping[str, str] = {
     "archived": "已归档",

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from casework.domain.model import Actor
 from casework.errors import InvalidData
-from casework.read.scope import check_period
+from casework.read.scope import check_period, office_scope
 from casework.read.shapes import ScreeningJSON
 from casework.storage.screenings import KINDS, entry_json
 from casework.storage.tables import screenings
@@ -39,10 +39,9 @@ def list_entries(
     """Screenings, newest first; a town user sees only their own office's."""
     check_period(start, end, "排查期间")
     query = select(screenings).order_by(screenings.c.day.desc(), screenings.c.id.desc())
-    if office is not None:
-        query = query.where(screenings.c.office_code == office)
-    if actor is not None and not actor.city_wide:
-        query = query.where(screenings.c.office_code == actor.office)
+    scope = office_scope(conn, actor, office, "排查台账")
+    if scope is not None:
+        query = query.where(screenings.c.office_code == scope)
     if start is not None:
         query = query.where(screenings.c.day >= start)
     if end is not None:

@@ -49,7 +49,8 @@ def log(
         )
     if not uow.offices.exists(office):
         raise NotFound(f"未知单位 unknown office {office[:40]!r}", field="office", value=office)
-    check_office(actor, office, "该排查 the screening ")
+    check_office(actor, office, "该排查 the screening ", "排查")
+    kind = next((code for code, label in KINDS.items() if label == kind), kind)
     if kind not in KINDS:
         raise InvalidData(
             f"排查类型 kind {kind[:20]!r} 应为 常规 routine 或 专项 special",

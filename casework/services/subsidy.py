@@ -11,11 +11,11 @@ from collections.abc import Callable, Mapping
 from typing import TypedDict
 
 from casework.domain.model import Actor
+from casework.domain.policy import check_roles
 from casework.domain.steps import Registration, Step
-from casework.domain.subsidy import Facts, failed
+from casework.domain.subsidy import CLAIM_KIND, Facts, claim_ref, failed
 from casework.errors import InvalidData
 from casework.services.cases import Progress, register_one, take_many
-from casework.storage.claims import CLAIM_KIND, claim_ref
 from casework.storage.uow import UnitOfWork
 from casework.time.periods import Quarter
 from workflows.spec import Workflow
@@ -139,7 +139,13 @@ def advance_quarter(
     on_total: Callable[[int], None] | None = None,
 ) -> BulkResult:
     """Fire one trigger on every claim of the quarter in its source state."""
-    source = bulk_source(uow.machines.workflow(CLAIM_KIND), trigger)
+    wf = uow.machines.workflow(CLAIM_KIND)
+    source = bulk_source(wf, trigger)
+    trig = wf.trigger(trigger)
+    assert trig is not None
+    # Who may take the step at all is known before any claim is read: a quarter with nothing
+    # left to do is refused too, not "done" for anyone.
+    check_roles(actor, trig.roles, f"批量{trig.shown}")
     targets = [r.case_no for r in uow.claims.in_states(quarter, (source,), office)]
     if on_total is not None:
         on_total(len(targets))

@@ -94,10 +94,26 @@ class StoredJSON(Mapping[str, Any]):
         return self._text
 
 
+_DUMPED: dict[tuple[tuple[str, object], ...], str] = {}
+
+
 def _as_json(value: object) -> str:
+    """JSON as SQLAlchemy writes it (``json.dumps``); an object read and written back unchanged
+    is its stored text, and objects of plain values are remembered (many events repeat theirs)."""
     if isinstance(value, StoredJSON):
         return value.text
-    return json.dumps(value)
+    if not isinstance(value, dict):
+        return json.dumps(value)
+    try:
+        key = tuple(value.items())
+        found = _DUMPED.get(key)
+    except TypeError:  # a list or a dict inside: not remembered
+        return json.dumps(value)
+    if found is None:
+        if len(_DUMPED) > 50_000:
+            _DUMPED.clear()
+        found = _DUMPED[key] = json.dumps(value)
+    return found
 
 
 def _as_flag(value: bool | None) -> int | None:

@@ -13,14 +13,6 @@ from casework.storage.subsidy import Claim
 from casework.time.periods import Quarter
 from workflows import Registry
 
-CLAIM_KIND = "subsidy_claim"
-
-
-def claim_ref(mediation_case: str, quarter: Quarter) -> str:
-    """A claim's idempotency key: one claim per mediation case and quarter, however often the
-    quarter is drafted."""
-    return f"{mediation_case}@{quarter}"
-
 
 class Claims:
     """The claims and their candidates, for one unit of work."""

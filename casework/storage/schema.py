@@ -44,8 +44,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
                     if broken is not None:
                         raise NotInitialised(
-                            f"the upgrade would break a foreign key in table {broken[0]}; "
-                            "nothing was changed"
+                            f"升级会破坏表 {broken[0]} 的外键 (would break a foreign key)，"
+                            "未作任何更改",
+                            field="database",
                         )
         finally:
             if sqlite:
@@ -75,11 +76,18 @@ def require_current(engine: Engine) -> None:
     try:
         rev = current_revision(engine)
     except Exception as exc:
-        raise NotInitialised(f"cannot open the database: {str(exc).splitlines()[0]}") from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise NotInitialised(
+            f"无法打开数据库 (cannot open the database)：{first}", field="database"
+        ) from None
     if rev is None:
-        raise NotInitialised("the database has no casework schema; run `casework init` first")
+        raise NotInitialised(
+            "数据库中没有 casework 的表 (no casework schema)；请先初始化 (casework init)",
+            field="database",
+        )
     if rev != SCHEMA_HEAD:
         raise NotInitialised(
-            f"the database schema is at revision {rev}, this casework needs {SCHEMA_HEAD}; "
-            "run `casework init` to upgrade"
+            f"数据库结构为版本 {rev}，本程序需要 {SCHEMA_HEAD} (schema revision)；请运行初始化"
+            "升级 (casework init)",
+            field="database",
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -24,13 +24,15 @@ from casework.clock import Clock
 from casework.domain.model import Case, Data
 from casework.engine import Engine as Machines
 from casework.storage.calendars import Calendars
-from casework.storage.claims import Claims
 from casework.storage.db import run_write
 from casework.storage.directory import Offices, UserDirectory
 from casework.storage.repository import CaseRepository
 from casework.storage.screenings import Screenings
 from casework.storage.settings import Settings
 from casework.time.calendar import Calendar
+
+if TYPE_CHECKING:
+    from casework.storage.claims import Claims
 
 T = TypeVar("T")
 
@@ -54,7 +56,16 @@ class UnitOfWork:
         self.settings = Settings(conn)
         self.screenings = Screenings(conn)
         self.calendars = Calendars(conn)
-        self.claims = Claims(conn, machines.registry)
+        self._claims: Claims | None = None
+
+    @property
+    def claims(self) -> Claims:
+        """The subsidy's claims (their storage, read in bulk, is imported only when used)."""
+        if self._claims is None:
+            from casework.storage import claims
+
+            self._claims = claims.Claims(self.conn, self._machines.registry)
+        return self._claims
 
     @property
     def machines(self) -> Machines:

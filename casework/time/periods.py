@@ -19,7 +19,9 @@ class Quarter:
         """``2020Q3`` (also ``2020-Q3``, ``2020q3``)."""
         match = re.fullmatch(r"\s*(\d{4})-?[Qq]([1-4])\s*", text)
         if not match:
-            raise InvalidData(f"quarter {text[:20]!r} must look like 2020Q3")
+            raise InvalidData(
+                f"季度 quarter {text[:20]!r} 应写作 2020Q3 的形式", field="quarter", value=text[:20]
+            )
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod

@@ -9,8 +9,8 @@ import pytest
 
 from casework.api import Casework
 from casework.read.stats import catalogue
-from tests.helpers import FrozenClock, add_staff
 from tests.fakes import TOY
+from tests.helpers import FrozenClock, add_staff
 from workflows import Registry, default_registry
 from workflows.spec import Computed, FirstEvent, MetricSpec, Rate, Registered
 

@@ -678,7 +678,7 @@ def test_a_closed_case_file_takes_no_document(ports: FakePorts) -> None:
     ports.advance("sup_pz", case_no, "refuse", {"reason": "不属于职权"})
     with pytest.raises(IllegalTransition) as refused:
         ports.document("clerk_pz", case_no, "letter")
-    assert refused.value.field == "document"
+    assert refused.value.field is None  # the case's state is at fault, not the kind given
     assert "当前为「不予受理 not_accepted」，卷宗已封存" in refused.value.reason
     assert "(the case file is closed to new documents)" in refused.value.reason
 
