@@ -616,7 +616,7 @@ BOUNDED = re.compile(r"\b(rowid|case_id|case_no|occurred_on|registered_on)[=<>]"
 
 def unbounded(plans: list[tuple[str, list[str]]]) -> list[str]:
     """Every full scan of a big table (or of all of one of its indexes), and every index search
-    on one bounded neither by a date range nor by the case (as tests/storage/test_stats_plans.py
+    on one bounded neither by a date range nor by the case (as tests/integration/test_stats_plans.py
     checks)."""
     bad = []
     for _, lines in plans:

@@ -24,6 +24,7 @@ def claim_ref(mediation_case: str, quarter: Quarter) -> str:
     quarter is drafted."""
     return f"{mediation_case}@{quarter}"
 
+
 # The rules in the order of the spec, with the labels ``subsidy rules`` lists them by.
 RULE_LABELS: Mapping[str, str] = {
     "archived": "已归档",

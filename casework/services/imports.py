@@ -11,7 +11,6 @@ refuses the whole file, unless the caller skips bad rows, which then go to a rej
 from __future__ import annotations
 
 import csv
-import gc
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from casework.errors import CaseworkError, InvalidData, NotAllowed, NotFound
 from casework.ledger.columns import Layout, layout, recognised
 from casework.ledger.readers import Row, open_ledger
 from casework.ledger.rows import PlannedStep, RowError, RowPlan, RowReader
+from casework.runtime import bulk_work
 from casework.services.cases import Progress
 from casework.storage.uow import UnitOfWork
 from casework.time.local import local_date
@@ -476,11 +476,9 @@ def _run(
     skip_bad: bool,
     progress: Progress | None,
 ) -> None:
-    # The rows of a batch make no reference cycles; the cyclic collector would only walk the
-    # batch's many young objects again and again.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # The rows of a batch make almost no reference cycles; the collector at its usual pace
+    # would walk the batch's many young objects again and again.
+    with bulk_work():
         for batch in batches(rows):
             run.summary["rows"] += len(batch)
             run.found = []
@@ -492,9 +490,6 @@ def _run(
                 uow.cases.discard()  # nothing will be written: keep memory flat
             if progress is not None:
                 progress(run.summary["rows"])
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _may_import(wf: Workflow, actor: Actor) -> None:

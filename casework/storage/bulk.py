@@ -83,6 +83,10 @@ class StoredJSON(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._decoded())
 
+    def __bool__(self) -> bool:
+        # ``data or {}`` asks this of every row read; json.dumps writes an empty object as "{}".
+        return bool(self._value) if self._value is not None else self._text != "{}"
+
     def __eq__(self, other: object) -> bool:
         return self._decoded() == other
 

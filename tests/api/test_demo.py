@@ -3,16 +3,20 @@ demo that never replaces a database it did not build."""
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from casework.api import Casework
+from casework.demo.runner import Runner
+from casework.runtime import BULK_THRESHOLDS
 from casework.storage.tables import cases, events
 from tests.helpers import Cli, FrozenClock, dump, dump_digest
 
@@ -183,3 +187,22 @@ def test_force_replaces_only_an_untouched_demo(tmp_path: Path, clock: FrozenCloc
     assert refused.exit_code == 1 and "of its own" in refused.stderr, refused.stderr
     assert dump(cw.engine) == before
     cw.close()
+
+
+def test_the_year_is_built_with_the_collector_slowed(
+    tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo's steps run under bulk work (casework.runtime) and the collector's pace comes
+    back afterwards: with CPython's default pace the year took a quarter longer."""
+    seen: list[tuple[int, int, int]] = []
+    run = Runner.run
+
+    def watched(self: Runner, *args: Any, **kwargs: Any) -> None:
+        seen.append(gc.get_threshold())
+        run(self, *args, **kwargs)
+
+    monkeypatch.setattr(Runner, "run", watched)
+    before = gc.get_threshold()
+    assert Cli(str(tmp_path / "d.db"), clock)("demo", "--until", "2020-01-06").exit_code == 0
+    assert seen == [BULK_THRESHOLDS]
+    assert gc.get_threshold() == before

@@ -4,6 +4,7 @@ bad rows refused all together, re-imports adding nothing, and export/import roun
 from __future__ import annotations
 
 import csv
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 
 from casework.api import Casework
 from casework.errors import InvalidData
+from casework.runtime import BULK_THRESHOLDS
 from casework.services import imports
 from casework.services.imports import LedgerRejected
 from casework.storage.tables import cases, events
@@ -366,6 +368,34 @@ def test_rows_are_written_in_batches(
     numbers = sorted(c["case_no"] for c in cw.acting("sup_pz").cases())
     assert numbers == [f"TJ-2020-panzhou-{n:05d}" for n in range(1, 12)]
     assert cw.acting("admin").verify()["ok"] is True
+
+
+def test_an_import_runs_with_the_collector_slowed(
+    cw: Casework, clock: FrozenClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger's rows are built under bulk work (casework.runtime), and the collector's pace
+    comes back afterwards, also when the ledger is refused."""
+    clock.set("2020-12-01T10:00")
+    ledger = _csv(
+        tmp_path / "a.csv", ["登记日期", "案件标题", "当事人"], [["2020-04-01", "纠纷", "甲"]]
+    )
+    seen: list[tuple[int, int, int]] = []
+    real_check = imports.check_batch
+
+    def watched(*args: Any) -> int:
+        seen.append(gc.get_threshold())
+        return real_check(*args)
+
+    monkeypatch.setattr(imports, "check_batch", watched)
+    before = gc.get_threshold()
+    assert cw.acting("sup_pz").import_ledger("mediation", str(ledger))["imported"] == 1
+    bad = _csv(
+        tmp_path / "b.csv", ["登记日期", "案件标题", "当事人"], [["2020-13-01", "纠纷", "甲"]]
+    )
+    with pytest.raises(LedgerRejected):
+        cw.acting("sup_pz").import_ledger("mediation", str(bad))
+    assert seen == [BULK_THRESHOLDS, BULK_THRESHOLDS]
+    assert gc.get_threshold() == before
 
 
 def test_ledger_numbers_are_per_year_and_a_reused_one_is_refused(

@@ -203,3 +203,13 @@ def test_lookups_read_what_core_reads(twins: tuple[Engine, Engine]) -> None:
         tuple(r) for r in plain
     ]
     assert fast == plain
+
+
+def test_stored_json_is_decoded_only_when_looked_into() -> None:
+    """``data or {}`` on a row read does not decode it: an empty object is falsy, any other
+    truthy, as the decoded dict would be (the text below would not even decode)."""
+    assert not bulk.StoredJSON("{}")
+    assert bulk.StoredJSON('{"not json')
+    value = bulk.StoredJSON('{"a": 1}')
+    assert value and dict(value) == {"a": 1} and value == {"a": 1}
+    assert (bulk.StoredJSON("{}") or {"b": 2}) == {"b": 2}
