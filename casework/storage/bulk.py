@@ -125,16 +125,8 @@ def _as_flag(value: bool | None) -> int | None:
 
 
 def _converter(column: ColumnElement[Value]) -> Convert | None:
-    kind = column.type
-    if isinstance(kind, UTCDateTime | DateTime):
-        return _as_instant
-    if isinstance(kind, JSONDocument | JSON):
-        return _as_json
-    if isinstance(kind, Date):
-        return _as_day
-    if isinstance(kind, Boolean):
-        return _as_flag
-    return None
+    """How a value of this column goes to the driver (None: as it is)."""
+    return _codec(column)[0]
 
 
 @lru_cache(maxsize=64)
@@ -288,17 +280,25 @@ def _from_flag(value: int | None) -> bool | None:
     return None if value is None else bool(value)
 
 
+# By column type, how a value goes to SQLite's driver and comes back, as SQLAlchemy's types do.
+_CODECS: tuple[tuple[tuple[type, ...], Convert, Convert], ...] = (
+    ((UTCDateTime, DateTime), _as_instant, _from_instant),
+    ((JSONDocument, JSON), _as_json, _from_json),
+    ((Date,), _as_day, _from_day),
+    ((Boolean,), _as_flag, _from_flag),
+)
+
+
+def _codec(column: ColumnElement[Value]) -> tuple[Convert | None, Convert | None]:
+    for types, written, read in _CODECS:
+        if isinstance(column.type, types):
+            return written, read
+    return None, None
+
+
 def _reader(column: ColumnElement[Value]) -> Convert | None:
-    kind = column.type
-    if isinstance(kind, UTCDateTime | DateTime):
-        return _from_instant
-    if isinstance(kind, JSONDocument | JSON):
-        return _from_json
-    if isinstance(kind, Date):
-        return _from_day
-    if isinstance(kind, Boolean):
-        return _from_flag
-    return None
+    """How a value of this column comes back from the driver (None: as it is)."""
+    return _codec(column)[1]
 
 
 @dataclass(frozen=True)
