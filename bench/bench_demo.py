@@ -1,6 +1,6 @@
 """The demo year of this checkout against the demo of the commit before the redesign, in one run.
 
-    python bench/bench_demo.py [--baseline afb0a22] [--repeat 1] [--json] [--keep DIR]
+    python bench/bench_demo.py [--baseline afb0a22] [--repeat 3] [--json] [--keep DIR]
 
 Checks the baseline out into a temporary ``git worktree`` (removed at the end, also on failure),
 then runs ``casework --db NEW.db demo --json`` for each side in a fresh child process of the same
@@ -198,7 +198,9 @@ def show(report: dict[str, Any]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--baseline", default=BASELINE, metavar="REV", help="the commit to time")
-    parser.add_argument("--repeat", type=int, default=1, help="turns per side; the best counts")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="turns per side (the best counts; default 3)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--keep", metavar="DIR", help="a folder to keep the databases in")
     parser.add_argument("--until", metavar="DAY", help="stop each demo after DAY (a quick trial)")

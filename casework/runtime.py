@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 # Young objects allocated between collections of the youngest generation, then how many of
 # those before the middle one is collected, and how many of these before a full collection.
-BULK_THRESHOLDS = (50_000, 20, 100)
+BULK_THRESHOLDS = (100_000, 50, 100)
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from casework.api import Casework
 from casework.domain.steps import Step, advance
 from casework.errors import Conflict
 from casework.storage import schema
-from casework.storage.db import run_write
+from casework.storage.db import BUILD_MMAP_BYTES, open_engine, run_write
 from casework.storage.tables import cases, events, metadata
 from casework.storage.uow import UnitOfWork, write
 from tests.helpers import FrozenClock, dump
@@ -106,6 +107,18 @@ def test_init_is_idempotent(db_url: str, clock: FrozenClock) -> None:
     assert dump(again.engine) == before
     first.close()
     again.close()
+
+
+def test_only_a_build_skips_waiting_for_the_disk(tmp_path: Path) -> None:
+    """Every database waits for the disk at each commit (synchronous=FULL) and reads pages by
+    copy; only the demo's build (``durable=False``) does neither, until ``make_durable``."""
+    for durable, synchronous, mapped in ((True, 2, 0), (False, 0, BUILD_MMAP_BYTES)):
+        engine = open_engine(str(tmp_path / f"{durable}.db"), must_exist=False, durable=durable)
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == synchronous
+            assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == mapped
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        engine.dispose()
 
 
 def test_sqlite_runs_in_wal_mode_and_writes_take_the_lock_at_begin(
