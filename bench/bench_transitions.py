@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 
 from casework.api import Casework
 from casework.clock import fixed_clock
-from casework.services import Step
+from casework.domain.steps import Registration, Step
 
 NOW = datetime(2020, 12, 1, 2, 0, tzinfo=UTC)
 Result = dict[str, float]
@@ -36,10 +36,8 @@ def setup(path: str, cases: int) -> tuple[Casework, list[str]]:
     cw = Casework.initialise(path, offices="gaozhou", clock=fixed_clock(NOW))
     cw.acting("admin").add_user("clerk", "登记员", "clerk", "panzhou")
     cw.acting("admin").add_user("sup_city", "督办", "supervisor", "city-petition")
-    from casework.services import Registration
-
     items = [Registration("panzhou", f"基准 {i}", at="2020-06-01") for i in range(cases)]
-    nos = [r["case_no"] for r in cw._cases.register_many("clerk", "petition", items)]
+    nos = [r["case_no"] for r in cw.acting("clerk").register_many("petition", items)]
     return cw, nos
 
 
@@ -123,7 +121,7 @@ def bench_bulk(n: int, repeat: int) -> Result:
     ids = dict(conn.execute("SELECT case_no, id FROM cases").fetchall())
 
     def casework_run() -> None:
-        cw._cases.advance_many("sup_city", steps)
+        cw.acting("sup_city").advance_many(steps)
 
     versions = dict.fromkeys(raw_nos, 1)  # moved on by each run
 

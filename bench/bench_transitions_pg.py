@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 
 from casework.api import Casework
 from casework.clock import fixed_clock
-from casework.services import Registration, Step
+from casework.domain.steps import Registration, Step
 
 NOW = datetime(2020, 12, 1, 2, 0, tzinfo=UTC)
 DEFAULT_URL = os.environ.get(
@@ -74,7 +74,7 @@ def setup(url: str, cases: int) -> tuple[Casework, list[str]]:
     cw.acting("admin").add_user("clerk", "登记员", "clerk", "panzhou")
     cw.acting("admin").add_user("sup_city", "督办", "supervisor", "city-petition")
     items = [Registration("panzhou", f"基准 {i}", at="2020-06-01") for i in range(cases)]
-    nos = [r["case_no"] for r in cw._cases.register_many("clerk", "petition", items)]
+    nos = [r["case_no"] for r in cw.acting("clerk").register_many("petition", items)]
     return cw, nos
 
 
@@ -165,7 +165,7 @@ def bench_bulk(base: str, n: int, repeat: int) -> Result:
             versions = dict.fromkeys(raw_nos, 1)  # moved on by each run
 
             def casework_run() -> None:
-                cw._cases.advance_many("sup_city", steps)
+                cw.acting("sup_city").advance_many(steps)
 
             def raw_run() -> None:
                 updates, inserts = [], []
