@@ -46,7 +46,10 @@ def build_machine(wf: Workflow) -> Machine:
     transitions = []
     for trig in wf.triggers:
         conditions = [_condition(g) for g in trig.guards]
-        for src in wf.sources_of(trig):
+        every = dict.fromkeys(wf.sources_of(trig))
+        for version in wf.versions:
+            every.update(dict.fromkeys(wf.sources_of(trig, version.name)))
+        for src in every:
             transitions.append(
                 {
                     "trigger": trig.name,
@@ -94,22 +97,24 @@ class Engine:
             machine = self._machines[wf.name] = build_machine(wf)
         return machine
 
-    def trigger_from(self, wf: Workflow, case_no: str, state: str, name: str) -> TriggerSpec:
-        """The trigger if ``name`` (or its Chinese label) may fire from ``state``; otherwise a
-        refusal naming the states it may fire from."""
+    def trigger_from(
+        self, wf: Workflow, case_no: str, state: str, name: str, rules: str | None = None
+    ) -> TriggerSpec:
+        """The trigger if ``name`` (or its Chinese label) may fire from ``state`` under the
+        case's rule version; otherwise a refusal naming the states it may fire from."""
         trig = wf.trigger_named(name)
-        if trig is not None and state in wf.sources_of(trig):
+        if trig is not None and state in wf.sources_of(trig, rules):
             return trig
         here = wf.state(state).shown
         if trig is None:
-            known = "、".join(f"{t.label} {t.name}" for t in wf.triggers)
+            known = "、".join(f"{t.label} {t.name}" for t in wf.triggers if not t.internal)
             raise IllegalTransition(
                 f"案件 {case_no} 当前为{here}；{wf.label} {wf.name} 没有操作 {name[:40]!r}"
                 f"（可用：{known}）",
                 field="trigger",
                 value=name[:40],
             )
-        allowed = "、".join(wf.state(s).shown for s in wf.sources_of(trig))
+        allowed = "、".join(wf.state(s).shown for s in wf.sources_of(trig, rules))
         raise IllegalTransition(f"案件 {case_no} 当前为{here}，{trig.shown}只能在{allowed}状态进行")
 
     def fire(
@@ -154,6 +159,12 @@ class Engine:
             rule=guard.name,
         )
 
-    def triggers_from(self, wf: Workflow, state: str) -> list[TriggerSpec]:
-        """Triggers declared from a state, in declaration order."""
-        return [t for t in wf.triggers if state in wf.sources_of(t)]
+    def triggers_from(
+        self, wf: Workflow, state: str, rules: str | None = None
+    ) -> list[TriggerSpec]:
+        """Triggers a person may fire from a state under a rule version, in declared order."""
+        return [
+            t
+            for t in wf.triggers
+            if state in wf.sources_of(t, rules) and t.offered_in(rules) and not t.internal
+        ]

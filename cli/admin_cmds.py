@@ -52,31 +52,53 @@ def office_add(
     ],
     name: Annotated[str, typer.Option("--name", help="Official name, e.g. 潘州街道司法所.")],
     level: Annotated[str, typer.Option("--level", help="town or city.")],
-    kind: Annotated[str | None, typer.Option(help="town, subdistrict, bureau, centre.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(help="town, subdistrict, bureau, centre; petition_bureau for 信访部门."),
+    ] = None,
+    parent: Annotated[
+        str | None,
+        typer.Option(
+            "--parent",
+            help="The office above it (上级机关), which reviews its petitions: an office code, "
+            "or ext:NAME for an organ outside casework (ext:茂名市司法局). Default: a town's "
+            "is city-justice, a city office's ext:茂名市人民政府.",
+        ),
+    ] = None,
     as_json: JSON = False,
 ) -> None:
     """Add an office (admin only).
 
     Example: casework --as admin office add xinan --name 新安镇司法所 --level town
+    --parent city-justice
     """
-    result = settings(ctx).open().add_office(code, name, level, kind)
+    result = settings(ctx).open().add_office(code, name, level, kind, parent)
     if as_json:
         output.print_json(result)
     else:
-        output.line(f"已添加单位 office added: {result['code']} {result['name']}")
+        output.line(
+            f"已添加单位 office added: {result['code']} {output.escape(result['name'])}，"
+            f"上级机关 parent: {output.escape(result.get('parent') or '—')}"
+        )
 
 
 @office_app.command("list")
 def office_list(ctx: typer.Context, as_json: JSON = False) -> None:
-    """List offices, city-level first."""
+    """List offices, each with its level and its parent (上级机关) today.
+
+    Example: casework office list --json
+    """
     rows = settings(ctx).open().offices()
     if as_json:
         output.print_json(rows)
         return
     output.table(
         "单位 Offices",
-        [("代码 code", "cyan"), ("名称 name", ""), ("级别 level", "")],
-        [(o["code"], o["name"], f"{o['level_label']} {o['level']}") for o in rows],
+        [("代码 code", "cyan"), ("名称 name", ""), ("级别 level", ""), ("上级机关 parent", "")],
+        [
+            (o["code"], o["name"], f"{o['level_label']} {o['level']}", o.get("parent") or "—")
+            for o in rows
+        ],
     )
 
 

@@ -106,9 +106,9 @@ def _with_hints(callback: Callable[..., object], cmd: Command, path: str) -> Cal
         try:
             return callback(*args, **kwargs)
         except CaseworkError as exc:
-            from cli.errors import option_for, with_hint
+            from cli.errors import option_for, reason_of, with_hint
 
-            error(with_hint(exc.reason, option_for(exc.field, path, cmd.params)))
+            error(with_hint(reason_of(exc), option_for(exc.field, path, cmd.params)))
             raise typer.Exit(exc.exit_code) from None
 
     return with_hints
@@ -258,7 +258,9 @@ class CaseworkGroup(TyperGroup):
             )
         except CaseworkError as exc:
             # Refusals inside a command are said by `hinting`; none is raised outside one.
-            error(exc.reason)
+            from cli.errors import reason_of
+
+            error(reason_of(exc))
             return exc.exit_code
         except typer.TyperException as exc:
             return _usage_error(exc)

@@ -10,7 +10,7 @@ from cli import output
 from cli.state import parse_sets, settings
 
 if TYPE_CHECKING:
-    from casework.domain.results import AdvanceResult, EventJSON
+    from casework.domain.results import AdvanceResult, EventJSON, RelatedCase
     from casework.read.shapes import CaseJSON, DueJSON
 
 JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
@@ -44,6 +44,26 @@ CASE_NO = Annotated[
 ]
 KIND_HELP = "by its name or its Chinese label (信访事项, 人民调解, ...)"
 
+# Links between cases, as ``case show`` names them: a person's finding (``case link``) or a
+# case registered from another (escalated, forwarded, assigned down).
+LINK_KINDS = {
+    "same_matter": "同一事项",
+    "related": "相关事项",
+    "not_same": "非同一事项",
+    "origin": "来源案件",
+    "successor": "后续案件",
+}
+# How a person was recognised in another case (repeat detection, petition.md 1.2).
+MATCHED = {"id_number": "身份证号", "name": "姓名", "phone": "电话"}
+# Whom a time limit binds.
+BINDS = {
+    "office": "单位 office",
+    "advice": "参考 advice",
+    "party": "当事人 party",
+    "office_window": "单位窗口期 office_window",
+    "outside": "外部机关 outside",
+}
+
 case_app = typer.Typer(
     help="Cases (案件): register, advance, document, show, list.", no_args_is_help=True
 )
@@ -53,8 +73,45 @@ def _event_line(result: AdvanceResult) -> None:
     ev = result["event"]
     again = " (已记录过 recorded before with this --ref)" if result["repeated"] else ""
     output.line(
-        f"{result['case_no']}: {ev['trigger']} — {ev['from_state']} → "
+        f"{result['case_no']}: {ev['trigger_label']} {ev['trigger']} — {ev['from_state']} → "
         f"[bold]{result['state_label']} {result['state']}[/bold] (seq {ev['seq']}){again}"
+    )
+    spawned = result.get("spawned")
+    if spawned:
+        output.line(
+            f"  新建案件 spawned: [bold]{spawned}[/bold]（已与本案双向关联 linked both ways）"
+        )
+
+
+def _matched(how: list[str]) -> str:
+    """How the person matched: ``身份证号 id_number`` or ``姓名 name + 电话 phone``."""
+    return " + ".join(f"{MATCHED.get(m, '')} {m}".strip() for m in how) or "—"
+
+
+def _related_table(rows: list[RelatedCase]) -> None:
+    """The same person's other cases with the evidence (repeat detection): a person decides
+    with ``case link`` whether each is the same matter."""
+    output.table(
+        "同一当事人的其他案件 related (case link 认定)",
+        [
+            ("案件编号 case_no", "cyan"),
+            ("单位 office", ""),
+            ("状态 state", ""),
+            ("匹配 matched", ""),
+            ("相似度 similarity", ""),
+            ("事由 title", ""),
+        ],
+        [
+            (
+                r["case_no"],
+                r["office"],
+                f"{r['state_label']} {r['state']}",
+                _matched(r["matched"]),
+                f"{r['similarity']:.2f}",
+                r["title"] if r["title"] is not None else "（他单位案件 another office's）",
+            )
+            for r in rows
+        ],
     )
 
 
@@ -109,10 +166,12 @@ def register(
     output.line(
         f"[bold]{result['case_no']}[/bold] {result['state_label']} {result['state']}{again}"
     )
-    for rel in result["related"]:
-        output.line(
-            f"  同一当事人的其他案件 related: {rel['case_no']} {rel['state_label']} {rel['title']}"
-        )
+    if result.get("rules"):
+        output.line(f"  适用规则 rules: {result.get('rules')}（按登记日 by the registration date）")
+    for warning in result.get("warnings", []):
+        output.line(f"  [yellow]提示 warning[/yellow]: {output.escape(warning)}")
+    if result["related"]:
+        _related_table(result["related"])
 
 
 @case_app.command("advance")
@@ -175,6 +234,50 @@ def doc(
     output.line(f"{result['case_no']}: 已归入卷宗 {d['label']} {d['kind']}{extra}")
 
 
+@case_app.command("link")
+def link(
+    ctx: typer.Context,
+    case_no: CASE_NO,
+    other: Annotated[
+        str,
+        typer.Argument(metavar="OTHER", help="The other case, e.g. XF-2020-panzhou-00003."),
+    ],
+    relation: Annotated[
+        str,
+        typer.Option(
+            "--relation",
+            help="Your finding, by its name or its Chinese label: same_matter (同一事项, a "
+            "repeat), related (相关事项) or not_same (非同一事项).",
+        ),
+    ],
+    note: NOTE = None,
+    at: AT = None,
+    ref: REF = None,
+    as_json: JSON = False,
+) -> None:
+    """Record that two cases are the same matter, related, or not the same (关联认定), with
+    the evidence shown: how the person matched and how alike the matters read.
+
+    Example: casework --as clerk1 case link XF-2020-panzhou-00012 XF-2020-panzhou-00003
+    --relation same_matter --note "同一欠薪事项"
+    """
+    result = settings(ctx).open().link(case_no, other, relation, note, at, ref)
+    if as_json:
+        output.print_json(result)
+        return
+    found = result["link"]
+    again = " (已记录过 recorded before)" if result["repeated"] else ""
+    alike = found["similarity"]
+    output.line(
+        f"{result['case_no']} ↔ {found['other']}: [bold]{found['relation_label']} "
+        f"{found['relation']}[/bold]{again}"
+    )
+    output.line(
+        f"  依据 evidence: 匹配 matched {_matched(found['matched'])}；相似度 similarity "
+        f"{'—' if alike is None else f'{alike:.2f}'}"
+    )
+
+
 @case_app.command("show")
 def show(
     ctx: typer.Context,
@@ -185,12 +288,20 @@ def show(
     as_of: AS_OF = None,
     as_json: JSON = False,
 ) -> None:
-    """Show a case: parties, data, documents, allowed triggers, deadline and history."""
+    """Show a case: parties, data, documents, rules, flags, allowed triggers, time limits, the
+    same person's other cases and history.
+
+    Example: casework --as sup1 case show XF-2020-panzhou-00001 --as-of 2020-12-01
+    """
     c = settings(ctx).open().show(case_no, reveal, as_of)
     if as_json:
         output.print_json(c)
         return
     output.panel(c["case_no"], _case_lines(c))
+    if c.get("limits"):
+        _limits_table(c.get("limits", []))
+    if c.get("related"):
+        _related_table(c.get("related", []))
     _history_table("办理记录 history", c["history"], recorded=False)
 
 
@@ -206,11 +317,23 @@ def _case_lines(c: CaseJSON) -> list[tuple[str, object]]:
     for p in c["parties"]:
         ids = " ".join(x for x in (p["id_number"], p["phone"]) if x)
         body.append((f"当事人 {p['role_label']}", f"{p['name']} {ids}".strip()))
+    rules = c.get("rules")
+    if rules:
+        body.append(("适用规则 rules", f"{rules['label']} {rules['name']} {rules['law']}"))
     for item in c["data_view"]:
+        if item["key"] == "rules" and rules:
+            continue  # said above, with its label and law
         shown = f"{item['value_label']} {item['value']}" if item["value_label"] else item["value"]
         body.append((f"{item['label']} {item['key']}", shown))
+    if "flags" in c:
+        flags = "、".join(f"{f['label']} {f['name']}" for f in c.get("flags", []))
+        body.append(("标记 flags", flags or "—"))
+    for key, label in (("reviewer", "复查机关 reviewer"), ("rereviewer", "复核机关 rereviewer")):
+        if key in c:
+            body.append((label, c.get(key) or "—"))
     for link in c["links"]:
-        body.append((f"关联 {link['kind']}", f"{link['case_no']} ({link['state']})"))
+        kind = f"{LINK_KINDS.get(link['kind'], '')} {link['kind']}".strip()
+        body.append((f"关联 {kind}", f"{link['case_no']} ({link['state']})"))
     if c["documents"]:
         body.append(("卷宗 documents", ", ".join(f"{d['label']}" for d in c["documents"])))
     if c.get("missing_documents"):
@@ -229,6 +352,42 @@ def _due_line(d: DueJSON) -> tuple[str, str]:
     elif left is not None and left < 0:
         mark = " [yellow]已过期限[/yellow]"
     return d["label"], f"{d['date'] or '—'}（{d['rule']}）{mark}"
+
+
+def _limits_table(limits: list[DueJSON]) -> None:
+    """Every limit running on the day: its last day, how it was reached, whom it binds (the
+    office it binds, which may be the reviewer's) and the article it comes from."""
+    rows = []
+    for d in limits:
+        last = d["date"] or "—"
+        if d.get("paused"):
+            last = "中止 paused"
+        elif d["overdue"] and d["days_left"] is not None:
+            last += f" [bold red]超期 overdue {-d['days_left']}日[/bold red]"
+        elif d.get("problem"):
+            last += f" [yellow]{d.get('problem')}[/yellow]"
+        rows.append(
+            (
+                f"{d['label']} {d['limit']}",
+                last,
+                d["rule"],
+                BINDS.get(d["binds"], d["binds"]),
+                d.get("bound_office") or "—",
+                d.get("article") or "—",
+            )
+        )
+    output.table(
+        "期限 limits",
+        [
+            ("期限 limit", "cyan"),
+            ("届满 last day", ""),
+            ("计算 rule", ""),
+            ("约束 binds", ""),
+            ("承担单位 bound_office", ""),
+            ("依据 article", ""),
+        ],
+        rows,
+    )
 
 
 def _history_table(title: str, events: list[EventJSON], recorded: bool) -> None:

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import typer
 from typer.core import TyperArgument
+
+if TYPE_CHECKING:
+    from casework.errors import CaseworkError
 
 # Fields set by the root command's options, whatever command runs; and by the environment.
 ROOT_FIELDS = {"user": "--as", "database": "--db", "CASEWORK_NOW": "CASEWORK_NOW"}
@@ -39,6 +42,8 @@ BY_COMMAND: Mapping[str, Mapping[str, str]] = {
     "stats": {"out": "xlsx"},
     # Tier names and amounts are given as TIER=YUAN arguments.
     "subsidy scale set": {"tier": "amounts", "amount": "amounts"},
+    # An office's parent set as a dated setting (office.parent.CODE) is the setting's VALUE.
+    "config set": {"parent": "value"},
 }
 
 # Values of a step that have an option of their own beside --set (``supervise``'s note).
@@ -105,6 +110,19 @@ def shown(param: Param) -> str:
         return (param.metavar or (param.name or "").upper()).removesuffix("...")
     longs = [o for o in param.opts if o.startswith("--")]
     return (longs or list(param.opts) or [param.name or ""])[0]
+
+
+def reason_of(exc: CaseworkError) -> str:
+    """A refusal's reason, naming the rule of the procedure that refused (``GuardFailed.rule``)
+    when the reason does not name it already: ``... (规则 rule: case_file)``. Scripts may match
+    on the rule's name."""
+    from casework.errors import GuardFailed
+
+    if not isinstance(exc, GuardFailed) or not exc.rule:
+        return exc.reason
+    if re.search(rf"(?<!\w){re.escape(exc.rule)}(?!\w)", exc.reason):
+        return exc.reason
+    return f"{exc.reason} (规则 rule: {exc.rule})"
 
 
 def with_hint(reason: str, option: str | None) -> str:

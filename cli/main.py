@@ -57,6 +57,11 @@ COMMANDS: dict[str, Lazy] = {
     "workflow": Lazy(
         "cli.workflow_cmds", "workflow_app", "Procedures (流程): states, triggers, roles."
     ),
+    "config": Lazy(
+        "cli.config_cmds",
+        "config_app",
+        "Dated settings (设置) of local practice: show them, set a value from a day.",
+    ),
     "audit": Lazy("cli.trust_cmds", "audit_app", "The tamper-evident history (审计)."),
     "calendar": Lazy(
         "cli.deadline_cmds",

@@ -70,6 +70,13 @@ def table(
     console().print(t)
 
 
+def escape(text: object) -> str:
+    """Text of the case (a title, an organ's name) safe inside a line of Rich markup."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(str(text))
+
+
 def line(text: str) -> None:
     """A line of Rich markup on stdout."""
     console().print(text)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli import output
+
+if TYPE_CHECKING:
+    from casework.read.shapes import VersionJSON, WorkflowJSON
 
 JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
@@ -41,9 +44,19 @@ def workflow_show(
         ),
     ],
     as_mermaid: Annotated[bool, typer.Option("--mermaid", help="Print a Mermaid diagram.")] = False,
+    rules: Annotated[
+        bool,
+        typer.Option(
+            "--rules",
+            help="Print each rule version (规则版本): its law, from when, the article of each "
+            "rule, the triggers it offers and its time limits.",
+        ),
+    ] = False,
     as_json: JSON = False,
 ) -> None:
-    """Show a procedure's states and triggers.
+    """Show a procedure's states and triggers; with --rules, its rule versions.
+
+    Example: casework workflow show petition --rules
 
     Example: casework workflow show petition --mermaid > petition.mmd
     """
@@ -58,6 +71,9 @@ def workflow_show(
     data = describe(wf)
     if as_json:
         output.print_json(data)
+        return
+    if rules:
+        _rule_versions(data)
         return
     output.table(
         f"{data['label']} {data['kind']} ({data['prefix']}) 状态 states",
@@ -87,5 +103,62 @@ def workflow_show(
                 ),
             )
             for t in data["triggers"]
+        ],
+    )
+
+
+# What a limit binds, as ``--rules`` says it.
+BINDS = {
+    "office": "单位期限 office",
+    "advice": "参考 advice",
+    "party": "当事人期限 party",
+    "office_window": "单位窗口期 office_window",
+    "outside": "外部机关 outside",
+}
+UNITS = {"days": "日", "working_days": "个工作日"}
+
+
+def _rule_versions(data: WorkflowJSON) -> None:
+    """``workflow show KIND --rules``: one block per rule version."""
+    versions = data.get("versions") or []
+    if not versions:
+        output.line(f"{data['label']} {data['kind']}：无规则版本 (no rule versions)")
+        return
+    labels = {t["name"]: t["label"] for t in data["triggers"]}
+    for v in versions:
+        _version(v, labels)
+
+
+def _version(v: VersionJSON, labels: dict[str, str]) -> None:
+    since = v["effective_from"] or "—"
+    output.line(
+        f"[bold]{v['label']} {v['name']}[/bold] {v['law']}，自 {since} 起施行 "
+        f"(effective from; a case follows the version in force on its registration day)"
+    )
+    offered = ", ".join(f"{labels.get(t, '')} {t}".strip() for t in v["triggers"])
+    output.line(f"  提供的操作 triggers: {offered}")
+    output.table(
+        f"{v['name']} 依据 citations",
+        [("规则 rule", "cyan"), ("中文 label", ""), ("条文 article", "")],
+        [(c["rule"], c["label"], f"{v['law']}{c['article']}") for c in v["citations"]],
+    )
+    output.table(
+        f"{v['name']} 期限 limits",
+        [
+            ("期限 limit", "cyan"),
+            ("中文 label", ""),
+            ("时长 length", ""),
+            ("约束 binds", ""),
+            ("条文 article", ""),
+        ],
+        [
+            (
+                lim["name"],
+                lim["label"] + ("（责任期限 duty）" if lim["duty"] else ""),
+                f"{lim['days']}{UNITS.get(lim['unit'], lim['unit'])}",
+                BINDS.get(lim["binds"], lim["binds"]),
+                lim["article"] or "—",
+            )
+            for lim in v["limits"]
         ],
     )

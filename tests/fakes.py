@@ -22,25 +22,49 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from casework.domain.model import Actor, Case, CaseFile, Data, Document, Event, Lazy
+from casework.domain.model import (
+    Actor,
+    Case,
+    CaseFile,
+    Data,
+    Document,
+    Event,
+    Lazy,
+    LinkedCase,
+    Party,
+)
+from casework.domain.repeats import Earlier, matched
 from casework.domain.steps import (
     DocumentStep,
     Intake,
+    LinkStep,
     Registered,
     Registration,
     Step,
     Stepped,
     advance,
     record_document,
+    record_link,
     register,
 )
 from casework.engine import Engine
 from casework.errors import InvalidData, NotFound
 from casework.time.calendar import Calendar
 from workflows import Registry, default_registry
+from workflows.settings import (
+    LEVELS,
+    OFFICE_PARENT,
+    ORGAN_PARENT,
+    ORGAN_PARENTS,
+    TOP_LEVEL,
+    SettingValue,
+    default_parent,
+    is_external,
+    organ_name,
+)
 from workflows.spec import FieldSpec, Guard, GuardContext, StateSpec, TriggerSpec, Workflow
 
 T = TypeVar("T")
@@ -73,7 +97,11 @@ STAFF: Sequence[tuple[str, str, str, str | None]] = (
     ("leader1", "包案领导", "leader", "city-rule-of-law"),
     ("viewer1", "统计员", "viewer", "city-justice"),
     ("sup_justice", "司法局科长", "supervisor", "city-justice"),
+    ("clerk_justice", "司法局登记员", "clerk", "city-justice"),
 )
+
+# A routing decision's notice: its method (the notice itself is a document of the file).
+NOTICE: Mapping[str, str] = {"notice_method": "post"}
 
 # The subsidy scale's tiers, as the ``subsidy_tier`` value source resolves them.
 TIERS: Mapping[str, int] = {"simple": 200, "ordinary": 300, "complex": 500}
@@ -143,7 +171,8 @@ class FakeStore:
     refs: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (kind, office, ref)
     counters: dict[tuple[str, str, int], int] = field(default_factory=dict)
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (case, other, kind)
-    loads: list[str] = field(default_factory=list)  # "history:<no>", "file:<no>", "ref:<no>"
+    # "history:<no>", "file:<no>", "ref:<no>", "links:<no>": what was read, in order
+    loads: list[str] = field(default_factory=list)
 
     def load(self, case_no: str) -> Case:
         """A case as a repository reads it: its file loaded lazily, when first asked for."""
@@ -163,7 +192,19 @@ class FakeStore:
             self.loads.append(f"ref:{case_no}")
             return next((e for e in self.events[case_no] if e.ref == ref), None)
 
-        return _with(stored, file=CaseFile(Lazy(history), Lazy(papers), find))
+        def linked() -> Sequence[LinkedCase]:
+            self.loads.append(f"links:{case_no}")
+            return [self._linked(kind, other) for no, other, kind in self.links if no == case_no]
+
+        file = CaseFile(Lazy(history), Lazy(papers), find, stored_links=Lazy(linked))
+        return _with(stored, file=file)
+
+    def _linked(self, kind: str, other_no: str) -> LinkedCase:
+        """A linked case as it stands now, as the tables give it."""
+        other = self.cases[other_no]
+        history: Lazy[Sequence[Event]] = Lazy(lambda: list(self.events[other_no]))
+        shown = (other.kind, other.state, other.office, other.data)
+        return LinkedCase(kind, other_no, *shown, history)
 
     def write(self, case: Case, events: Iterable[Event], documents: Iterable[Document]) -> None:
         """A case at its new version with the events and documents it gained."""
@@ -197,6 +238,8 @@ class FakePorts:
         self.inactive: set[str] = set()
         self.now_reads = 0
         self._calendar = Calendar()
+        # Dated settings set by a test: key -> [(effective from, value)], oldest first.
+        self.settings: dict[str, list[tuple[date, SettingValue]]] = {}
 
     # -- the ports --------------------------------------------------------------------------
 
@@ -206,6 +249,47 @@ class FakePorts:
 
     def calendar(self) -> Calendar:
         return self._calendar
+
+    def setting(self, key: str, day: date) -> SettingValue:
+        for since, value in reversed(self.settings.get(key, [])):
+            if since <= day:
+                return value
+        if key.startswith((OFFICE_PARENT, ORGAN_PARENT)):
+            return None
+        spec = next((s for wf in self.machines.registry for s in wf.settings if s.key == key), None)
+        if spec is None:
+            raise NotFound(f"未知设置 unknown setting {key!r}", field="key")
+        return spec.default
+
+    def set_setting(self, key: str, value: SettingValue, since: date = date(1990, 1, 1)) -> None:
+        self.settings.setdefault(key, []).append((since, value))
+        self.settings[key].sort(key=lambda entry: entry[0])
+
+    def parent(self, office: str, day: date) -> str | None:
+        key = (ORGAN_PARENT + organ_name(office)) if is_external(office) else OFFICE_PARENT + office
+        given = self.setting(key, day)
+        if given is not None:
+            return str(given)
+        if is_external(office):
+            return ORGAN_PARENTS.get(organ_name(office))
+        level = self.offices_by_code.get(office)
+        return None if level is None else default_parent(office, level)
+
+    def level(self, office: str, day: date) -> int | None:
+        if office in self.offices_by_code:
+            return LEVELS[self.offices_by_code[office]]
+        at, here = 2, self.parent("city-justice", day)
+        for start in ("city-justice", "city-petition"):
+            at, here = 2, self.parent(start, day)
+            while here is not None and at < TOP_LEVEL:
+                at += 1
+                if here == office:
+                    return at
+                here = self.parent(here, day)
+        return None
+
+    def office_kind(self, code: str) -> str | None:
+        return "petition_bureau" if code == "city-petition" else None
 
     def user_role(self, username: str) -> str | None:
         found = self.staff.get(username)
@@ -294,6 +378,41 @@ class FakePorts:
         self.keep(done)
         return done
 
+    def link(
+        self, username: str, case_no: str, other: str, relation: str = "same_matter"
+    ) -> Stepped:
+        """A person's finding on two cases (``case link``), kept on both as the tables keep it."""
+        step = LinkStep(case_no, other, relation)
+        done = record_link(self.case(case_no), self.case(other), step, self.actor(username), self)
+        self.keep(done)
+        if not done.repeated:
+            self.store.links += [(case_no, other, relation), (other, case_no, relation)]
+        return done
+
+    # -- a petition's steps as the law runs them (tests/petitions.py takes them via the API) --
+
+    def papers(
+        self, case_no: str, *kinds: str, user: str = "clerk_pz", at: str | None = None
+    ) -> Case:
+        """Documents of the case file (卷宗) recorded one after the other; the case after."""
+        for kind in kinds:
+            self.document(user, case_no, kind, at=at)
+        return self.case(case_no)
+
+    def accept(
+        self,
+        case_no: str,
+        at: str | None = None,
+        user: str = "sup_pz",
+        clerk: str = "clerk_pz",
+        **given: object,
+    ) -> Stepped:
+        """The letter and the acceptance notice on file, then 受理 told by post: a routing
+        decision rests on the letter (信访工作条例 art. 19 para 1) and is told in writing
+        (art. 23 para 2)."""
+        self.papers(case_no, "letter", "acceptance_notice", user=clerk, at=at)
+        return self.advance(user, case_no, "accept", NOTICE, at=at, **given)
+
 
 class FakeCaseRepository:
     """``casework.storage.repository.CaseRepository`` in memory: each case's latest version in
@@ -304,6 +423,7 @@ class FakeCaseRepository:
         self._by_no: dict[str, Case] = {}
         self.added: list[Registered] = []
         self.saved: list[Stepped] = []
+        self.links: list[tuple[str, str, str]] = []  # (case, other, kind), until the commit
         self.loaded: list[list[str]] = []  # the numbers of each load, as asked
 
     def get(self, case_no: str) -> Case:
@@ -351,20 +471,26 @@ class FakeCaseRepository:
         self._by_no[done.case.case_no] = done.case
         self.saved.append(done)
 
-    def related(
-        self, kind: str, case_no: str, id_numbers: Sequence[str]
-    ) -> list[tuple[str, str, str]]:
-        wanted = set(id_numbers)
+    def related(self, kind: str, case: Case) -> list[Earlier]:
+        """The other cases of the procedure naming a party of this case (the same ID number,
+        or the same name and phone), committed ones and those added here, by case number."""
+        ours = [p for p in case.parties if p.id_number or p.phone]
         known: list[Case] = [*self._store.cases.values()]
         known.extend(done.case for done in self.added)
-        found = {
-            other.case_no: (other.case_no, other.state, other.title)
-            for other in known
-            if other.kind == kind
-            and other.case_no != case_no
-            and any(p.id_number in wanted for p in other.parties)
-        }
+        found: dict[str, Earlier] = {}
+        for other in known:
+            how = matched(ours, other.parties) if other.kind == kind and ours else None
+            if how is not None and other.case_no != case.case_no:
+                found[other.case_no] = Earlier(
+                    other.case_no, other.office, other.state, other.title, other.data, how
+                )
         return [found[no] for no in sorted(found)]
+
+    def link(self, case_no: str, other_no: str, kind: str) -> None:
+        self.links.append((case_no, other_no, kind))
+
+    def parties_of(self, case: Case) -> tuple[Party, ...]:
+        return case.parties
 
     def pending(self) -> list[tuple[Case, list[Event], list[Document]]]:
         """What a commit writes: each changed case at its last version, with its new rows."""
@@ -389,6 +515,7 @@ class FakeCaseRepository:
 
     def forget(self) -> None:
         self._by_no.clear()
+        self.links.clear()
         self.added.clear()
         self.saved.clear()
 
@@ -444,6 +571,7 @@ class FakeUnitOfWork(FakePorts):
         for done in self.cases.added:
             if done.origin is not None:
                 self.store.links.append((done.case.case_no, done.origin.case_no, "origin"))
+        self.store.links.extend(self.cases.links)
         self.store.counters.update(self._numbers)
         self.rollback()
         self.committed = True

@@ -46,6 +46,9 @@ STAFF: Sequence[tuple[str, str, str, str | None]] = (
     ("clerk_city", "信访局登记员", "clerk", "city-petition"),
     ("leader1", "包案领导", "leader", "city-rule-of-law"),
     ("viewer1", "统计员", "viewer", "city-justice"),
+    # The justice bureau reviews the towns' petitions (their offices' parent, petition.md).
+    ("sup_justice", "司法局科长", "supervisor", "city-justice"),
+    ("clerk_justice", "司法局登记员", "clerk", "city-justice"),
 )
 
 VALID_ID = "110101199003074514"

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from workflows.spec import Workflow
 from workflows.validate import validate
 
-_NOT_PROCEDURES = {"spec", "validate", "guards", "limits", "policy"}
+_NOT_PROCEDURES = {"spec", "validate", "guards", "limits", "policy", "settings", "versions"}
 
 
 class Registry:

@@ -1,62 +1,149 @@
-"""Where a declared time limit ends, computed from a case's events (never stored)."""
+"""Where a declared time limit ends, computed from a case's events (never stored).
+
+A limit starts at its last starting event, lasts its length plus the days of extensions since,
+and ends later by the days of each clock pause (听证) begun before its last day, both ends
+counted (working days for a working-day limit). While a pause is open it has no last day.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from workflows.spec import DayCounter, EventView, TimeLimit
+from workflows.settings import SettingValue
+from workflows.spec import DayCounter, EventView, Pause, TimeLimit
+
+# A dated setting as it stood on a day (``setting(key, day)``); None where none is known.
+Setting = Callable[[str, date], SettingValue]
 
 
 @dataclass(frozen=True)
 class RunningLimit:
-    """A time limit as it runs for one case: from when, how long, until which day."""
+    """A time limit as it runs for one case: from when, how long, until which day.
+
+    ``last_day`` is None while a pause is open (``paused``); ``paused_days`` are the days (or
+    working days) that closed pauses added."""
 
     limit: TimeLimit
     start: EventView
     length: int
     extended: int
-    last_day: date
+    last_day: date | None
+    paused: bool = False
+    paused_days: int = 0
 
 
-def _span(limit: TimeLimit, events: Sequence[EventView]) -> tuple[EventView, int, int] | None:
-    """The starting event, the declared length and the days added by extensions since."""
-    start = next((ev for ev in reversed(events) if ev.trigger == limit.start), None)
-    if start is None:
-        return None
-    length = limit.days
+def start_of(limit: TimeLimit, events: Sequence[EventView]) -> int | None:
+    """The index of the event that last started (or restarted) the limit."""
+    for i in range(len(events) - 1, -1, -1):
+        if limit.starts_at(events[i]):
+            return i
+    return None
+
+
+def length_of(limit: TimeLimit, start: EventView, setting: Setting | None) -> int | None:
+    """The limit's length from its start: the starting event's value, a dated setting, or the
+    declared days; None when a setting says the law sets no term."""
     if limit.days_field is not None and start.data.get(limit.days_field) is not None:
-        length = int(start.data[limit.days_field])
-    extended = sum(
-        int(ev.data.get("days") or 0)
-        for ev in events
-        if ev.seq > start.seq and ev.trigger in limit.extended_by
-    )
-    return start, length, extended
+        return int(start.data[limit.days_field])
+    if limit.days_setting is not None and setting is not None:
+        value = setting(limit.days_setting, start.occurred_on)
+        if value is None or value is False:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return limit.days
 
 
-def plain_last_day(limit: TimeLimit, events: Sequence[EventView]) -> date | None:
-    """For a limit in calendar days, its last day before any move past rest days (which only
-    lengthens it); None for working days or when the limit has not started."""
-    span = _span(limit, events)
-    if limit.unit != "days" or span is None:
-        return None
-    start, length, extended = span
-    return start.occurred_on + timedelta(days=length + extended)
+def met(limit: TimeLimit, events: Sequence[EventView], begun: int) -> bool:
+    """Whether a duty was met after it began (a state-bound limit ends with its state)."""
+    return any(ev.trigger in limit.met_by for ev in events[begun + 1 :])
+
+
+def _pauses(
+    limit: TimeLimit, events: Sequence[EventView], setting: Setting | None
+) -> list[tuple[date, date | None]]:
+    """The (first, last) days of each pause of the limit since its start, in order; the last
+    day is None for a pause still open."""
+    out: list[tuple[date, date | None]] = []
+    for pause in limit.pauses:
+        opened: date | None = None
+        for ev in events:
+            if ev.trigger == pause.opens and opened is None and _counts(pause, ev, setting):
+                opened = ev.occurred_on
+            elif ev.trigger == pause.closes and opened is not None:
+                out.append((opened, ev.occurred_on))
+                opened = None
+        if opened is not None:
+            out.append((opened, None))
+    return sorted(out, key=lambda p: p[0])
+
+
+def _counts(pause: Pause, ev: EventView, setting: Setting | None) -> bool:
+    if pause.setting is None:
+        return True
+    return bool(setting(pause.setting, ev.occurred_on)) if setting is not None else False
+
+
+def _last(limit: TimeLimit, plain: date, calendar: DayCounter) -> date:
+    return calendar.next_working_day(plain) if limit.roll else plain
 
 
 def running(
-    limit: TimeLimit, events: Sequence[EventView], calendar: DayCounter
+    limit: TimeLimit,
+    events: Sequence[EventView],
+    calendar: DayCounter,
+    setting: Setting | None = None,
 ) -> RunningLimit | None:
-    """The limit started by the last ``limit.start`` event, lengthened by later extensions."""
-    span = _span(limit, events)
-    if span is None:
+    """The limit started by its last starting event, lengthened by later extensions and
+    pauses; None when it has not started or a setting gives it no term."""
+    begun = start_of(limit, events)
+    if begun is None:
         return None
-    start, length, extended = span
+    start = events[begun]
+    length = length_of(limit, start, setting)
+    if length is None:
+        return None
+    since = events[begun + 1 :]
+    extended = sum(int(ev.data.get("days") or 0) for ev in since if ev.trigger in limit.extended_by)
     total = length + extended
     if limit.unit == "working_days":
-        last_day = calendar.add_working_days(start.occurred_on, total)
+        last = calendar.add_working_days(start.occurred_on, total)
     else:
-        last_day = calendar.add_days(start.occurred_on, total, limit.roll)
-    return RunningLimit(limit, start, length, extended, last_day)
+        plain = start.occurred_on + timedelta(days=total)
+        last = _last(limit, plain, calendar)
+    added = 0
+    for first, end in _pauses(limit, since, setting):
+        if first > last:
+            break  # a pause begun after the last day no longer counts
+        if end is None:
+            return RunningLimit(limit, start, length, extended, None, True, added)
+        if limit.unit == "working_days":
+            days = calendar.working_days_between(first - timedelta(days=1), end)
+            last = calendar.add_working_days(last, days)
+        else:
+            days = (end - first).days + 1
+            plain += timedelta(days=days)
+            last = _last(limit, plain, calendar)
+        added += days
+    return RunningLimit(limit, start, length, extended, last, False, added)
+
+
+def plain_last_day(limit: TimeLimit, events: Sequence[EventView]) -> date | None:
+    """For a limit in calendar days without pauses, its last day before any move past rest
+    days (which only lengthens it); None otherwise or when the limit has not started."""
+    if limit.unit != "days" or limit.pauses or limit.days_setting is not None:
+        return None
+    begun = start_of(limit, events)
+    if begun is None:
+        return None
+    start = events[begun]
+    length = length_of(limit, start, None)
+    assert length is not None
+    extended = sum(
+        int(ev.data.get("days") or 0)
+        for ev in events[begun + 1 :]
+        if ev.trigger in limit.extended_by
+    )
+    return start.occurred_on + timedelta(days=length + extended)

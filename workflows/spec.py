@@ -15,6 +15,8 @@ from typing import Any, Literal, Protocol
 
 from casework.errors import InvalidData
 from workflows.policy import ROLES
+from workflows.settings import SettingSpec, SettingValue
+from workflows.versions import RuleVersion, in_force
 
 __all__ = ["ROLES"]  # re-exported: procedures name roles from here
 
@@ -25,9 +27,17 @@ PARTY_ROLES: Mapping[str, str] = {
     "representative": "代表",
 }
 
+# How a person finds two cases related (``case link``): the same matter (同人同事: a repeat),
+# related, or not the same matter after all.
+LINK_RELATIONS: Mapping[str, str] = {
+    "same_matter": "同一事项",
+    "related": "相关事项",
+    "not_same": "非同一事项",
+}
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab and newline
 
-FieldKind = Literal["text", "int", "choice", "user", "lookup"]
+FieldKind = Literal["text", "int", "choice", "user", "lookup", "date", "office"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,8 @@ class FieldSpec:
     # For kind "lookup": the name of a value source casework resolves against its own data
     # (such as "subsidy_tier", the tiers of the subsidy scale in force), which may add values.
     source: str | None = None
+    # Set only by casework itself (a spawned case's parent), never typed by a user.
+    internal: bool = False
 
     def describe(self) -> str:
         """A short English description of what the field accepts."""
@@ -61,6 +73,10 @@ class FieldSpec:
             return f"the username of a user with role {self.role}"
         if self.kind == "lookup":
             return f"a value from {self.source}"
+        if self.kind == "date":
+            return "an ISO date such as 2020-03-02"
+        if self.kind == "office":
+            return "the code of an office"
         return "a non-empty text"
 
     def describe_zh(self) -> str:
@@ -76,6 +92,10 @@ class FieldSpec:
             return f"角色为 {ROLES.get(self.role or '', '')} {self.role} 的用户名"
         if self.kind == "lookup":
             return f"{self.source} 中的取值"
+        if self.kind == "date":
+            return "ISO 日期（如 2020-03-02）"
+        if self.kind == "office":
+            return "单位代码"
         return "非空文本"
 
     @property
@@ -100,7 +120,15 @@ class FieldSpec:
             return self._choice(text)
         if self.kind == "int":
             return self._whole(text)
+        if self.kind == "date":
+            return self._day(text)
         return text
+
+    def _day(self, text: str) -> str:
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise self.refuse(f"应为 {self.describe_zh()}，不是 {text[:40]!r}", text[:40]) from None
 
     def _choice(self, text: str) -> str:
         if text in self.choices:
@@ -139,11 +167,56 @@ class EventView(Protocol):
     def data(self) -> Mapping[str, Any]: ...
 
 
+class ActorView(Protocol):
+    """The user taking a step, as guards see them."""
+
+    @property
+    def username(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def office(self) -> str | None: ...
+    @property
+    def city_wide(self) -> bool: ...
+
+
+class PartyView(Protocol):
+    @property
+    def role(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def id_number(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+
+
+class LinkView(Protocol):
+    """A case linked to this one (``same_matter``, ``origin`` ...), read when a guard asks."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def case_no(self) -> str: ...
+    @property
+    def case_kind(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def office(self) -> str: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+    def events(self) -> Sequence[EventView]: ...
+
+
 class GuardContext(Protocol):
-    """What a guard may look at: the case, the trigger's values and the case's history."""
+    """What a guard may look at: the case, the trigger's values, the case's history and file,
+    who acts, and the world as it stood on the step's day (settings, the office hierarchy)."""
 
     @property
     def case_no(self) -> str: ...
+    @property
+    def office(self) -> str: ...
     @property
     def state(self) -> str: ...
     @property
@@ -160,6 +233,27 @@ class GuardContext(Protocol):
     def documents(self) -> Sequence[str]: ...
     @property
     def calendar(self) -> DayCounter: ...
+    @property
+    def rules(self) -> str | None:
+        """The rule version the case pins (``xf2005``), or None."""
+
+    @property
+    def actor(self) -> ActorView | None: ...
+    @property
+    def parties(self) -> Sequence[PartyView]: ...
+    @property
+    def links(self) -> Sequence[LinkView]: ...
+    def setting(self, key: str, day: date | None = None) -> SettingValue:
+        """A dated setting as it stood on ``day`` (default: the step's day)."""
+
+    def parent(self, office: str) -> str | None:
+        """The parent of an office or outside organ (``ext:NAME``) on the step's day."""
+
+    def level(self, office: str) -> int | None:
+        """Town 1, city 2, Maoming 3, province 4, Beijing 5."""
+
+    def office_kind(self, office: str) -> str | None:
+        """An office's kind (``petition_bureau``: the petition bureau, 信访部门)."""
 
 
 @dataclass(frozen=True)
@@ -172,19 +266,43 @@ class Guard:
 
 
 LimitUnit = Literal["days", "working_days"]
+# Who a limit binds: ``office`` a deadline (past it the case is overdue, 超期); ``advice`` local
+# practice (a warning, not a violation); ``party`` a window for the petitioner or the parties (a
+# late request is refused, nothing is overdue); ``office_window`` an office's own window (acting
+# late is refused, nothing is overdue); ``outside`` an organ outside casework (shown, never
+# overdue, never in on-time figures).
+Binds = Literal["office", "advice", "party", "office_window", "outside"]
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A clock pause: opened by one trigger, closed by another (hearings, 听证). With
+    ``setting``, the pause counts only while that dated setting is on."""
+
+    opens: str
+    closes: str
+    setting: str | None = None
 
 
 @dataclass(frozen=True)
 class TimeLimit:
-    """A time limit running while a case is in a state, as the law or local practice sets it.
+    """A time limit, as the law or local practice sets it.
 
-    It starts at the last ``start`` event (a trigger name, or ``register``), lasts ``days`` (or
-    the value of ``days_field`` on the starting event, else ``days``), in calendar days or
-    working days, and grows by the ``days`` of each ``extended_by`` event since the start. A
-    limit in calendar days that ends on a rest day moves to the next working day (``roll``).
-    ``binds`` says who it binds: ``office`` (a deadline: past it the case is overdue, 超期),
-    ``advice`` (local practice: past it is a warning, not a violation) or ``party`` (a window
-    for the petitioner or the parties: a late request is refused, nothing is overdue).
+    It starts at the last ``start`` event (a trigger name, or ``register``; with ``start_from``
+    only when fired from one of those states) or ``restarts`` event, lasts ``days`` (or the
+    value of ``days_field`` on the starting event, or of the dated setting ``days_setting``),
+    in calendar days or working days, and grows by the ``days`` of each ``extended_by`` event
+    since the start and by the days of each ``pauses`` pause begun before its last day (both
+    ends counted). A limit in calendar days that ends on a rest day moves to the next working
+    day (``roll``). While a pause is open the limit has no last day and is never overdue.
+
+    A limit runs while the case is in a state listing it; a ``duty`` runs whatever the state
+    from its start until a ``met_by`` event, even on an ended case. ``bound`` names the case
+    value holding the office it binds (a review binds the reviewer), else the case's office;
+    when that office is outside casework the limit binds ``outside``. ``rules`` limits it to
+    those rule versions, ``applies`` to cases whose data it accepts; ``start_if`` to starting
+    and restarting events it accepts (a delivery that reached the petitioner, a reopening that
+    set a new term).
     """
 
     name: str
@@ -195,7 +313,36 @@ class TimeLimit:
     roll: bool = True
     days_field: str | None = None
     extended_by: tuple[str, ...] = ()
-    binds: Literal["office", "advice", "party"] = "office"
+    binds: Binds = "office"
+    start_from: tuple[str, ...] = ()
+    restarts: tuple[str, ...] = ()
+    pauses: tuple[Pause, ...] = ()
+    duty: bool = False
+    met_by: tuple[str, ...] = ()
+    bound: str | None = None
+    rules: tuple[str, ...] = ()
+    days_setting: str | None = None
+    applies: Callable[[Mapping[str, Any]], bool] | None = None
+    start_if: Callable[[EventView], bool] | None = None
+
+    def starts_at(self, ev: EventView) -> bool:
+        """Whether this event starts (or restarts) the limit."""
+        if ev.trigger == self.start:
+            if self.start_from and ev.from_state not in self.start_from:
+                return False
+        elif ev.trigger not in self.restarts:
+            return False
+        return self.start_if is None or self.start_if(ev)
+
+    def in_version(self, rules: str | None) -> bool:
+        """Whether the limit is part of a rule version (whatever cases it applies to)."""
+        return not self.rules or rules in self.rules
+
+    def holds_for(self, data: Mapping[str, Any]) -> bool:
+        """Whether the limit applies to a case with this data (its rule version included)."""
+        if self.rules and data.get("rules") not in self.rules:
+            return False
+        return self.applies is None or self.applies(data)
 
 
 class DayCounter(Protocol):
@@ -203,6 +350,8 @@ class DayCounter(Protocol):
 
     def add_days(self, start: date, days: int, roll: bool = True) -> date: ...
     def add_working_days(self, start: date, days: int) -> date: ...
+    def next_working_day(self, day: date) -> date: ...
+    def working_days_between(self, start: date, end: date) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -226,11 +375,16 @@ class StateSpec:
     label: str
     terminal: bool = False
     limit: TimeLimit | None = None
+    limits: tuple[TimeLimit, ...] = ()  # more limits running in this state
 
     @property
     def shown(self) -> str:
         """``「已登记 registered」``: the state as messages name it."""
         return f"「{self.label} {self.name}」"
+
+    @cached_property
+    def all_limits(self) -> tuple[TimeLimit, ...]:
+        return ((self.limit,) if self.limit is not None else ()) + self.limits
 
 
 class LinkedCase(Protocol):
@@ -253,12 +407,86 @@ class LinkRule:
     check: Callable[[LinkedCase], str | None]
 
 
-ANY_OPEN = "*open*"
+ANY_OPEN = "*open*"  # every state that does not end the case
+ANY_ENDED = "*ended*"  # every state that ends it (for record-only triggers)
+# A system actor: the engine fires a trigger as the consequence of another (see Cascade).
+ENGINE = "engine"
+OfficeOf = Callable[[GuardContext], str | None]
+
+
+@dataclass(frozen=True)
+class ActsFor:
+    """Whose user may take a trigger, when that is not simply the case's own office.
+
+    ``office`` gives the office that acts (a code, ``ext:NAME`` for an organ outside casework,
+    or None when there is none yet). Inside casework, a user of that very office with one of
+    ``roles`` acts, and no admin stands in for it. Outside, the step records the outside
+    organ's act: a user with one of ``outside`` roles, of a city office (``outside_at`` city)
+    or of the case's office (``case``), giving the values ``records`` (the organ, its document
+    number)."""
+
+    office: OfficeOf
+    label: str
+    roles: tuple[str, ...] = ("supervisor",)
+    outside: tuple[str, ...] = ("clerk", "supervisor")
+    outside_at: Literal["city", "case"] = "city"
+    records: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Spawn:
+    """A trigger that creates a linked case at another office, in the same transaction.
+
+    When the trigger's value ``office_field`` names an office of casework, a case of the same
+    procedure is registered there on the event's date, with the trigger's case's title and
+    parties, the values ``copy`` of its data, ``origin`` and ``parent_case`` (the sending
+    case), ``from_office``, and the trigger's values named in ``carry``; the two are linked both
+    ways (origin, successor)."""
+
+    origin: str
+    office_field: str = "to_office"
+    copy: tuple[str, ...] = ()
+    carry: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cascade:
+    """A consequence on another case: after the trigger, the engine fires ``trigger`` on the
+    case whose number the case's value ``target`` holds (when it holds one), in the same
+    transaction, as the same user but without a role check (the law moves it, not a person)."""
+
+    trigger: str
+    target: str = "parent_case"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A mark ``case show`` sets on a case (集体访, 越级 ...) when ``check`` holds."""
+
+    name: str
+    label: str
+    check: Callable[[GuardContext], bool]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A value ``case show`` gives at the top level (a petition's reviewer), from the case."""
+
+    name: str
+    label: str
+    value: Callable[[GuardContext], object]
 
 
 @dataclass(frozen=True)
 class TriggerSpec:
-    """A trigger: from which states to which (``dest=None`` stays put), who may fire it."""
+    """A trigger: from which states to which (``dest=None`` stays put), who may fire it.
+
+    ``record_only`` triggers change no state and may be declared on ended states. ``needs``
+    lists the document kinds the case file must hold first (each entry one kind, or several
+    of which one will do); ``files`` the kinds its guards ask for when they do. ``rules``
+    limits the trigger to those rule versions. ``derive`` adds values computed from the case
+    (a review's reviewer: the case office's parent). ``internal`` triggers are fired only by
+    the engine (a cascade)."""
 
     name: str
     label: str
@@ -270,6 +498,15 @@ class TriggerSpec:
     city_only: bool = False  # the actor's office must be a city-level office
     own_office_only: bool = False  # the actor's office must be the case's own office
     offices: tuple[str, ...] = ()  # when given, the actor's office must be one of these
+    record_only: bool = False
+    needs: tuple[tuple[str, ...], ...] = ()
+    files: tuple[str, ...] = ()  # kinds its guards may ask for besides ``needs``
+    rules: tuple[str, ...] = ()
+    acts: tuple[ActsFor, ...] = ()
+    spawns: Spawn | None = None
+    then: tuple[Cascade, ...] = ()
+    derive: Callable[[GuardContext], Mapping[str, Any]] | None = None
+    internal: bool = False
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -293,6 +530,15 @@ class TriggerSpec:
         if not drop:
             return dict(values)
         return {k: v for k, v in values.items() if k not in drop}
+
+    def offered_in(self, rules: str | None) -> bool:
+        """Whether the trigger is offered to a case pinning these rules."""
+        return not self.rules or rules in self.rules
+
+    @cached_property
+    def needed_kinds(self) -> frozenset[str]:
+        """Every document kind the trigger's step rests on (needed, or asked for by a guard)."""
+        return frozenset(kind for group in self.needs for kind in group) | set(self.files)
 
 
 @dataclass(frozen=True)
@@ -327,6 +573,19 @@ class Workflow:
     bulk_triggers: tuple[str, ...] = ()
     # The figures of the metric catalogue this procedure's cases give (see MetricSpec).
     metrics: tuple[MetricSpec, ...] = ()
+    # The texts of its law, by the day each took effect (see workflows.versions); a case pins
+    # the one in force on its registration's date, and none can be registered before the first.
+    versions: tuple[RuleVersion, ...] = ()
+    # Limits that run whatever the state, from their start until met (see TimeLimit.duty).
+    duties: tuple[TimeLimit, ...] = ()
+    # The dated settings of local practice its rules read (see workflows.settings).
+    settings: tuple[SettingSpec, ...] = ()
+    # Rules a registration must pass, and rules that only warn when a registration breaks them.
+    register_guards: tuple[Guard, ...] = ()
+    register_warnings: tuple[Guard, ...] = ()
+    # Marks `case show` sets on a case, and values it shows beside its data.
+    flags: tuple[Flag, ...] = ()
+    shown: tuple[Shown, ...] = ()
 
     @cached_property
     def _states(self) -> dict[str, StateSpec]:
@@ -371,23 +630,70 @@ class Workflow:
     def state_names(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.states)
 
-    def sources_of(self, trigger: TriggerSpec) -> tuple[str, ...]:
-        """The trigger's from-states, with ``ANY_OPEN`` expanded to every non-terminal state."""
+    def sources_of(self, trigger: TriggerSpec, rules: str | None = None) -> tuple[str, ...]:
+        """The trigger's from-states, with ``ANY_OPEN`` expanded to every non-terminal state
+        and ``ANY_ENDED`` to every terminal one; with ``rules``, also the states only that rule
+        version allows it from."""
         known = self._sources.get(trigger.name)
-        return (
-            known
-            if known is not None and self._triggers[trigger.name] is trigger
-            else (self._expand(trigger))
-        )
+        if known is None or self._triggers[trigger.name] is not trigger:
+            known = self._expand(trigger)
+        if rules is None or not self.versions:
+            return known
+        extra = self._extra.get((rules, trigger.name))
+        return known if extra is None else extra
+
+    @cached_property
+    def _extra(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        out: dict[tuple[str, str], tuple[str, ...]] = {}
+        for v in self.versions:
+            for name, states in v.extra_sources.items():
+                out[(v.name, name)] = tuple(dict.fromkeys((*self._sources[name], *states)))
+        return out
 
     def _expand(self, trigger: TriggerSpec) -> tuple[str, ...]:
         out: list[str] = []
         for src in trigger.sources:
             if src == ANY_OPEN:
                 out.extend(s.name for s in self.states if not s.terminal)
+            elif src == ANY_ENDED:
+                out.extend(s.name for s in self.states if s.terminal)
             else:
                 out.append(src)
         return tuple(dict.fromkeys(out))
+
+    def version(self, name: str | None) -> RuleVersion | None:
+        """A rule version by name."""
+        return next((v for v in self.versions if v.name == name), None)
+
+    def version_on(self, day: date) -> RuleVersion | None:
+        """The rule version in force on a day (None for a procedure without versions)."""
+        return in_force(self.versions, day)
+
+    def cite(self, rules: str | None, rule: str) -> str | None:
+        """The article of the case's rule version that sets a rule (a trigger, guard, limit or
+        reason by name), e.g. ``信访工作条例第三十四条``."""
+        v = self.version(rules)
+        if v is None:
+            return None
+        article = v.cite(rule)
+        return f"{v.law}{article}" if article else None
+
+    @cached_property
+    def limits(self) -> tuple[TimeLimit, ...]:
+        """Every limit of the procedure: those of its states, then its duties (by name)."""
+        found: dict[str, TimeLimit] = {}
+        for st in self.states:
+            for lim in st.all_limits:
+                found.setdefault(lim.name, lim)
+        for duty in self.duties:
+            found.setdefault(duty.name, duty)
+        return tuple(found.values())
+
+    def limit(self, name: str) -> TimeLimit | None:
+        return next((lim for lim in self.limits if lim.name == name), None)
+
+    def setting(self, key: str) -> SettingSpec | None:
+        return next((spec for spec in self.settings if spec.key == key), None)
 
     def dest_of(self, trigger: TriggerSpec, source: str) -> str:
         return trigger.dest if trigger.dest is not None else source

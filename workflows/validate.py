@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from workflows.spec import ANY_OPEN, ROLES, Workflow
+from workflows.spec import ANY_ENDED, ANY_OPEN, ROLES, TimeLimit, Workflow
 
 Rule = Callable[[Workflow], list[str]]
 
@@ -83,7 +83,7 @@ def trigger_states(wf: Workflow) -> list[str]:
     out: list[str] = []
     for t in wf.triggers:
         for src in t.sources:
-            if src != ANY_OPEN and src not in known:
+            if src not in (ANY_OPEN, ANY_ENDED) and src not in known:
                 out.append(f"{wf.name}.{t.name}: from-state {src!r} is not declared")
         if t.dest is not None and t.dest not in known:
             out.append(f"{wf.name}.{t.name}: to-state {t.dest!r} is not declared")
@@ -110,6 +110,68 @@ def field_kinds(wf: Workflow) -> list[str]:
             if f.kind == "lookup" and not f.source:
                 out.append(f"{wf.name}.{t.name}: lookup field {f.name!r} names no source")
     return out
+
+
+def record_only_shape(wf: Workflow) -> list[str]:
+    """A record-only trigger stays put; a trigger that stays put on an ended state is one."""
+    out: list[str] = []
+    ended = {s.name for s in wf.states if s.terminal}
+    for t in wf.triggers:
+        if t.record_only and t.dest is not None:
+            out.append(f"{wf.name}.{t.name}: a record-only trigger changes no state")
+        if t.dest is None and not t.record_only and ended & set(wf.sources_of(t)):
+            out.append(f"{wf.name}.{t.name}: stays on an ended state but is not record-only")
+    return out
+
+
+def versions_declared(wf: Workflow) -> list[str]:
+    names = [v.name for v in wf.versions]
+    out = [f"{wf.name}: a rule version is declared twice"] if len(set(names)) != len(names) else []
+    known = set(names)
+    limits: list[TimeLimit] = [*wf.limits, *wf.duties]
+    for t in wf.triggers:
+        out.extend(
+            f"{wf.name}.{t.name}: unknown rule version {r!r}" for r in t.rules if r not in known
+        )
+    for lim in limits:
+        out.extend(
+            f"{wf.name}.{lim.name}: unknown rule version {r!r}" for r in lim.rules if r not in known
+        )
+    for v in wf.versions:
+        for name in v.extra_sources:
+            if wf.trigger(name) is None:
+                out.append(f"{wf.name}: version {v.name} adds states to unknown trigger {name!r}")
+    return out
+
+
+def consequences_declared(wf: Workflow) -> list[str]:
+    """Cascades name triggers of the procedure; a spawn's office is one of its trigger's values;
+    a duty is met by triggers of the procedure."""
+    out: list[str] = []
+    for t in wf.triggers:
+        out.extend(
+            f"{wf.name}.{t.name}: cascades to unknown trigger {c.trigger!r}"
+            for c in t.then
+            if wf.trigger(c.trigger) is None
+        )
+        if t.spawns is not None and t.field(t.spawns.office_field) is None:
+            out.append(f"{wf.name}.{t.name}: spawns at a value it does not take")
+        for alt in t.acts:
+            extra = set(alt.roles) | set(alt.outside)
+            if not extra <= set(t.roles):
+                out.append(f"{wf.name}.{t.name}: acting roles {sorted(extra)} beyond its roles")
+    for duty in wf.duties:
+        out.extend(
+            f"{wf.name}.{duty.name}: met by unknown trigger {m!r}"
+            for m in duty.met_by
+            if wf.trigger(m) is None
+        )
+    return out
+
+
+def settings_declared_once(wf: Workflow) -> list[str]:
+    keys = [spec.key for spec in wf.settings]
+    return [f"{wf.name}: a setting is declared twice"] if len(set(keys)) != len(keys) else []
 
 
 # -- rules on the graph of states (run only on a structurally sound procedure) -------------------
@@ -165,6 +227,10 @@ STRUCTURAL_RULES: tuple[Rule, ...] = (
     trigger_states,
     trigger_roles,
     field_kinds,
+    record_only_shape,
+    versions_declared,
+    consequences_declared,
+    settings_declared_once,
 )
 GRAPH_RULES: tuple[Rule, ...] = (reachability, ways_out, terminal_exists)
 

@@ -6,19 +6,41 @@ from collections.abc import Sequence
 from datetime import date
 
 from casework.api.base import Base
-from casework.services import admin, screening
+from casework.services import admin, config, screening
 from casework.services.admin import OfficeResult, UserResult
+from casework.services.config import ConfigSet
 from casework.services.settings import HolidayFileAdded, add_holiday_file
 from casework.storage.screenings import ScreeningJSON
+from workflows.settings import parent_value
 
 
 class AdminCommands(Base):
     """Offices (单位), users (用户), holiday files (节假日) and screenings (排查)."""
 
-    def add_office(self, code: str, name: str, level: str, kind: str | None = None) -> OfficeResult:
-        """Add an office (admin only); codes are stable ASCII identifiers used in case numbers."""
+    def add_office(
+        self,
+        code: str,
+        name: str,
+        level: str,
+        kind: str | None = None,
+        parent: str | None = None,
+    ) -> OfficeResult:
+        """Add an office (admin only); codes are stable ASCII identifiers used in case numbers.
+        ``parent`` is the office that reviews its petitions (an office code, or ``ext:NAME``
+        for an organ outside casework); by default a town's is the justice bureau."""
         values = admin.office_values(code, name, level, kind)
-        return self.acting_write(lambda uow, actor: admin.add_office(uow, actor, values))
+        if parent is not None:
+            parent = parent_value(parent.strip())
+        return self.acting_write(lambda uow, actor: admin.add_office(uow, actor, values, parent))
+
+    def config_set(
+        self, key: str, value: str, since: str | date, note: str | None = None
+    ) -> ConfigSet:
+        """Give a dated setting a value from a day (admin only); earlier values stay."""
+        day = self.day(since, "from")
+        return self.acting_write(
+            lambda uow, actor: config.set_value(uow, actor, key, value, day, note)
+        )
 
     def add_user(self, username: str, name: str, role: str, office: str | None) -> UserResult:
         """Add a user with one role and one office (an admin may be city-wide, without one)."""

@@ -10,8 +10,8 @@ from typing import TypeVar
 
 from casework.api.base import Base
 from casework.domain.model import Actor, Party
-from casework.domain.results import AdvanceResult, DocumentResult, RegisterResult
-from casework.domain.steps import DocumentStep, Registered, Registration, Step, Stepped
+from casework.domain.results import AdvanceResult, DocumentResult, LinkResult, RegisterResult
+from casework.domain.steps import DocumentStep, LinkStep, Registered, Registration, Step, Stepped
 from casework.errors import InvalidData
 from casework.services import cases, screening
 from casework.services.cases import Progress
@@ -63,6 +63,10 @@ class Batch:
         return screening.log(
             self._uow, self._actor(username), office, day, kind, counts, texts, ref
         )
+
+    def link(self, username: str, step: LinkStep) -> LinkResult:
+        """The same finding as ``Casework.link``."""
+        return cases.link_cases(self._uow, self._actor(username), step)
 
     def read_clock_again(self) -> None:
         """The steps that follow read the clock again (a simulation's next day)."""
@@ -147,6 +151,21 @@ class CaseCommands(Base):
         name, digest = _fingerprint(file) if file else (None, None)
         doc = DocumentStep(case_no, kind, name, digest, at, note, ref)
         return self.acting_write(lambda uow, actor: cases.add_document(uow, actor, doc))
+
+    def link(
+        self,
+        case_no: str,
+        other: str,
+        relation: str,
+        note: str | None = None,
+        at: str | datetime | None = None,
+        ref: str | None = None,
+    ) -> LinkResult:
+        """Record a person's finding that two cases are the same matter (同一事项: a repeat),
+        related, or not the same (``same_matter``, ``related``, ``not_same``), with the
+        evidence casework shows: how the person matched and how alike the matters read."""
+        step = LinkStep(case_no, other, relation, note=note, at=at, ref=ref)
+        return self.acting_write(lambda uow, actor: cases.link_cases(uow, actor, step))
 
     def batch(self, work: Callable[[Batch], T]) -> T:
         """Run ``work`` over a :class:`Batch`: its steps, by whichever users take them, go

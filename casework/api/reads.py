@@ -6,7 +6,8 @@ from datetime import date
 
 from casework.api.base import Base
 from casework.domain.model import Actor
-from casework.read import diagrams, directory
+from casework.read import config, diagrams, directory
+from casework.read.config import SettingJSON
 from casework.read.due import due_list
 from casework.read.shapes import (
     BackupJSON,
@@ -24,6 +25,7 @@ from casework.read.shapes import (
 from casework.read.views import case_history, list_cases, show_case
 from casework.storage.calendars import load_calendar
 from casework.storage.db import open_engine, reading
+from casework.storage.world import StoredWorld
 from casework.time.calendar import Calendar
 
 
@@ -101,9 +103,17 @@ class Reads(Base):
             return directory.calendar_coverage(conn)
 
     def offices(self) -> list[OfficeJSON]:
-        """All offices, city-level first."""
+        """All offices, city-level first, each with its parent today."""
         with self.read() as (conn, _):
-            return directory.list_offices(conn)
+            return directory.list_offices(
+                conn, StoredWorld(conn, self.machines.registry), self.today()
+            )
+
+    def config(self, key: str | None = None, on: str | date | None = None) -> list[SettingJSON]:
+        """The dated settings ([cfg]): each one's value on a day (today), default and history."""
+        day = self.day(on, "on")
+        with self.read() as (conn, _):
+            return config.show(conn, self.machines.registry, day, key)
 
     def users(self) -> list[UserJSON]:
         """All users by office."""

@@ -8,16 +8,14 @@ figures themselves come out of the statistics code run over what the services re
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from typing import Any, NotRequired, TypedDict
+from datetime import date, timedelta
+from typing import NotRequired, TypedDict
 
 from casework.demo.figures import TARGETS
-from casework.demo.people import OFFICE_WEIGHTS, TOWNS, mediators_of, party
-from casework.time.calendar import Calendar
+from casework.demo.people import TOWNS, mediators_of, party
+from casework.demo.petitions import PetitionYear
+from casework.demo.schedule import Op, Planned, Schedule
 from casework.time.local import CST
 
 
@@ -37,96 +35,14 @@ class MediationPlan(TypedDict):
     planned: NotRequired[Planned]
 
 
-@lru_cache(maxsize=1024)
-def _opening(day: date) -> datetime:
-    """08:30 China time on a day, as the UTC instant events are stored in."""
-    return datetime.combine(day, time(8, 30), CST).astimezone(UTC)
-
-
-@dataclass(eq=False)
-class Planned:
-    """A case or screening to be created; its number or id is filled in when it is."""
-
-    kind: str
-    office: str
-    ref: str
-    case_no: str | None = None
-    screening_id: int | None = None
-    day: date | None = None
-
-
-@dataclass(order=True)
-class Op:
-    at: datetime
-    order: int
-    user: str = field(compare=False)
-    action: str = field(compare=False)  # register | advance | doc | screening | claims
-    target: Planned | None = field(compare=False, default=None)
-    args: dict[str, Any] = field(compare=False, default_factory=dict)
-
-
-class Planner:
+class Planner(Schedule):
     """Builds the ops of one year."""
-
-    def __init__(self, year: int, seed: int) -> None:
-        self.year = year
-        self.rng = random.Random(f"casework-demo-{year}-{seed}")
-        self.cal = Calendar()
-        self.ops: list[Op] = []
-        self._n = 0
-        self.year_end = date(year, 12, 31)
-        self.after_year = datetime(year + 1, 1, 1, tzinfo=CST)
-        self._months: dict[int, list[date]] = {}
-
-    # -- time ----------------------------------------------------------------------------
-
-    def at(self, day: date, minute: int | None = None) -> datetime:
-        """A working-hours instant on a local day (08:30-17:30)."""
-        if minute is None:
-            minute = self.rng.randrange(0, 9 * 60)
-        return _opening(day) + timedelta(minutes=minute)
-
-    def working_day(self, day: date) -> date:
-        """The day itself, or the next working day (offices mostly act on working days)."""
-        return self.cal.next_working_day(day) if self.rng.random() < 0.92 else day
-
-    def add(
-        self, when: datetime, user: str, action: str, target: Planned | None = None, **args: Any
-    ) -> None:
-        self._n += 1
-        if when < self.after_year:  # on a local day of the year
-            self.ops.append(Op(when, self._n, user, action, target, args))
-
-    def month_days(self, month: int) -> list[date]:
-        cached = self._months.get(month)
-        if cached is not None:
-            return cached
-        first = date(self.year, month, 1)
-        last = date(self.year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
-        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-        working = [d for d in days if self.cal.is_working_day(d)]
-        self._months[month] = working or days
-        return self._months[month]
-
-    def office(self) -> str:
-        return self.rng.choices(TOWNS, weights=[OFFICE_WEIGHTS[t] for t in TOWNS])[0]
-
-    @staticmethod
-    def split(total: int, weights: list[float]) -> list[int]:
-        """``total`` split by weights, exactly (largest remainders)."""
-        raw = [total * w / sum(weights) for w in weights]
-        out = [int(r) for r in raw]
-        for i in sorted(range(len(raw)), key=lambda i: raw[i] - out[i], reverse=True)[
-            : total - sum(out)
-        ]:
-            out[i] += 1
-        return out
 
     # -- the year ------------------------------------------------------------------------
 
     def build(self) -> list[Op]:
         screenings = self.screenings()
-        petitions = self.petitions()
+        petitions = PetitionYear(self).plan()
         self.mediation()
         self.major_disputes(petitions, screenings)
         # By time, then the order they were planned in (a key: comparing the dataclasses is
@@ -193,176 +109,6 @@ class Planner:
             )
         return planned
 
-    def petitions(self) -> list[tuple[Planned, date]]:
-        """About 1,400 petitions with the paths of 信访工作条例."""
-        out: list[tuple[Planned, date]] = []
-        weights = [1.2, 0.8, 0.9, 1.0, 1.0, 1.0, 1.1, 1.0, 1.0, 0.9, 1.0, 1.1]
-        seen_ids: list[str] = []
-        for month, count in enumerate(self.split(1400, weights), start=1):
-            for _ in range(count):
-                day = self.rng.choice(self.month_days(month))
-                city = self.rng.random() < 0.18
-                office = "city-petition" if city else self.office()
-                clerk = "petition_clerk" if city else f"{office}_clerk"
-                sup = "petition_sup" if city else f"{office}_sup"
-                p = Planned("petition", office, f"petition-{self.year}-{len(out):05d}")
-                petitioner = party(self.rng, "petitioner")
-                if seen_ids and self.rng.random() < 0.08:  # a petitioner who came before
-                    petitioner = self.rng.choice(seen_ids)
-                elif petitioner.split(":")[2]:
-                    seen_ids.append(petitioner)
-                self.add(
-                    self.at(day),
-                    clerk,
-                    "register",
-                    p,
-                    title=self.rng.choice(PETITION_TITLES),
-                    parties=[petitioner],
-                    values={
-                        "channel": self.rng.choice(("letter", "visit", "visit", "phone", "online")),
-                        "category": self.rng.choice(
-                            ("complaint", "complaint", "suggestion", "accusation")
-                        ),
-                    },
-                )
-                self.petition_path(p, day, clerk, sup)
-                out.append((p, day))
-        return out
-
-    def petition_path(self, p: Planned, day: date, clerk: str, sup: str) -> None:
-        decide = self.petition_decided(p, day, clerk, sup)
-        if decide is None:
-            return
-        replied = self.petition_handled(p, decide, sup)
-        if replied is not None:
-            self.petition_after_reply(p, replied, clerk, sup)
-
-    def petition_decided(self, p: Planned, day: date, clerk: str, sup: str) -> date | None:
-        """Forwarded, refused, or accepted (the day of acceptance)."""
-        roll = self.rng.random()
-        decide = self.working_day(day + timedelta(days=self.rng.choice((1, 2, 3, 5, 7, 10))))
-        if self.rng.random() < 0.03:
-            decide = day + timedelta(days=self.rng.randint(16, 25))  # decided late
-        if roll < 0.07:
-            self.add(
-                self.at(decide),
-                clerk,
-                "advance",
-                p,
-                trigger="forward",
-                values={"to_organ": self.rng.choice(FORWARD_ORGANS)},
-            )
-            return None
-        if roll < 0.12:
-            self.add(
-                self.at(decide),
-                sup,
-                "advance",
-                p,
-                trigger="refuse",
-                values={"reason": "不属于信访事项受理范围，已告知通过法定途径解决"},
-            )
-            return None
-        self.add(self.at(decide), sup, "advance", p, trigger="accept")
-        return decide
-
-    def petition_handled(self, p: Planned, decide: date, sup: str) -> date | None:
-        """Diverted, or replied (the day of the reply), perhaps supervised and extended."""
-        if self.rng.random() < 0.03:
-            self.add(
-                self.at(decide + timedelta(days=self.rng.randint(5, 20))),
-                sup,
-                "advance",
-                p,
-                trigger="divert",
-                values={"route": self.rng.choice(("litigation", "arbitration", "reconsideration"))},
-            )
-            return None
-        limit, earliest = 60, 12
-        if self.rng.random() < 0.06:
-            self.add(
-                self.at(decide + timedelta(days=self.rng.randint(5, 10))),
-                "petition_sup",
-                "advance",
-                p,
-                trigger="supervise",
-                values={"note": "请按期办结并反馈"},
-            )
-        if self.rng.random() < 0.11:
-            extra = self.rng.choice((15, 20, 30))
-            ask_day = self.rng.randint(45, 57)
-            self.add(
-                self.at(decide + timedelta(days=ask_day)),
-                sup,
-                "advance",
-                p,
-                trigger="extend",
-                values={"days": str(extra), "reason": "情况复杂，需多部门核查"},
-            )
-            limit, earliest = limit + extra, ask_day + 1
-        late = self.rng.random() < 0.05
-        reply_in = (
-            self.rng.randint(limit + 3, limit + 25)
-            if late
-            else self.rng.randint(earliest, limit - 2)
-        )
-        replied = self.working_day(decide + timedelta(days=reply_in))
-        self.add(
-            self.at(replied),
-            sup,
-            "advance",
-            p,
-            trigger="reply",
-            values={"outcome": self.rng.choice(("support", "explain", "explain", "not_support"))},
-        )
-        return replied
-
-    def petition_after_reply(self, p: Planned, replied: date, clerk: str, sup: str) -> None:
-        """Closed, reviewed and closed, re-reviewed (concluded), or left open."""
-        roll = self.rng.random()
-        if roll < 0.14:
-            asked = replied + timedelta(days=self.rng.randint(5, 26))
-            self.add(self.at(asked), clerk, "advance", p, trigger="request_review")
-            reviewed = self.working_day(asked + timedelta(days=self.rng.randint(10, 27)))
-            self.add(
-                self.at(reviewed),
-                sup,
-                "advance",
-                p,
-                trigger="review",
-                values={"outcome": self.rng.choice(("explain", "not_support"))},
-            )
-            self.petition_after_review(p, reviewed, clerk)
-        elif roll < 0.95:
-            self.add(
-                self.at(replied + timedelta(days=self.rng.randint(31, 45))),
-                clerk,
-                "advance",
-                p,
-                trigger="close",
-            )
-
-    def petition_after_review(self, p: Planned, reviewed: date, clerk: str) -> None:
-        if self.rng.random() < 0.3:
-            again = reviewed + timedelta(days=self.rng.randint(5, 25))
-            self.add(self.at(again), clerk, "advance", p, trigger="request_rereview")
-            self.add(
-                self.at(self.working_day(again + timedelta(days=self.rng.randint(10, 27)))),
-                "petition_sup",
-                "advance",
-                p,
-                trigger="rereview",
-                values={"outcome": "not_support"},
-            )
-        else:
-            self.add(
-                self.at(reviewed + timedelta(days=self.rng.randint(31, 45))),
-                clerk,
-                "advance",
-                p,
-                trigger="close",
-            )
-
     def mediation(self) -> None:
         """People's mediation: exactly the report's number accepted from January to November,
         and exactly enough eligible cases archived in Q1-Q3 for the subsidy figure."""
@@ -415,6 +161,8 @@ class Planner:
                     if cases[j]["office"] == c["office"]
                     and cases[j]["category"] == "E"
                     and cases[j]["archive"] <= c["archive"]
+                    # registered on an earlier day, so before this one whatever the minute
+                    and cases[j]["accept"] < c["accept"]
                 ]
                 c["link"] = self.rng.choice(earlier) if earlier else None
                 if c["link"] is None:
@@ -451,14 +199,19 @@ class Planner:
         t = TARGETS
         want = t.subsidy_q123 + t.subsidy_rejections
         cutoff = date(self.year, 9, 30)
+        # A case another links to (the same dispute mediated again) keeps its category: were
+        # it no longer claimed, the later case would be claimed instead.
+        followed = {c["link"] for c in cases if c.get("link") is not None}
         eligible = [
             c for c in cases if c["category"] == "E" and c["archive"] <= cutoff and not c["open"]
         ]
+        chosen = {id(c) for c in eligible}
+        demotable = [c for i, c in enumerate(cases) if id(c) in chosen and i not in followed]
         others = [
             c for c in cases if c["category"] in "OBF" and c["archive"] <= cutoff and not c["open"]
         ]
         if len(eligible) > want:
-            for c in self.rng.sample(eligible, len(eligible) - want):
+            for c in self.rng.sample(demotable, len(eligible) - want):
                 c["category"] = self.rng.choice("OBF")
         elif len(eligible) < want:
             missing = want - len(eligible)
@@ -784,20 +537,6 @@ CLAIM_CALENDAR = {
     "Q2": ((7, 7), (7, 13), (7, 21), (8, 11)),
     "Q3": ((10, 12), (10, 16), (10, 23), (11, 10)),
 }
-PETITION_TITLES = (
-    "反映拖欠工程款问题",
-    "反映征地补偿款分配问题",
-    "请求解决宅基地纠纷",
-    "反映邻里噪音扰民",
-    "反映企业拖欠工资",
-    "请求解决林地权属争议",
-    "反映小区物业管理问题",
-    "反映道路施工影响通行",
-    "请求落实低保待遇",
-    "反映养殖场污染问题",
-    "反映土地承包经营权纠纷",
-    "请求解决子女入学问题",
-)
 MEDIATION_TITLES = (
     ("marriage_family", "婚姻家庭纠纷（春节前离婚财产分割）"),
     ("marriage_family", "赡养老人纠纷"),
@@ -819,13 +558,6 @@ MAJOR_TITLES = (
     "小区业主与开发商交房纠纷",
     "水库移民后期扶持问题",
     "企业改制职工安置问题",
-)
-FORWARD_ORGANS = (
-    "高州市自然资源局",
-    "高州市人力资源和社会保障局",
-    "高州市住房和城乡建设局",
-    "高州市公安局",
-    "高州市市场监督管理局",
 )
 UNITS = ("高州市信访局", "高州市司法局", "高州市自然资源局", "属地镇人民政府", "属地街道办事处")
 PLANS = (

@@ -21,8 +21,9 @@ from casework.api import Casework
 from casework.api.cases import Batch
 from casework.demo.figures import TARGETS, FigureRow, compare
 from casework.demo.people import TOWNS, staff
-from casework.demo.plan import Op, Planned, by_day, plan_year
-from casework.domain.steps import DocumentStep, Registration, Step
+from casework.demo.plan import by_day, plan_year
+from casework.demo.schedule import Op, Planned
+from casework.domain.steps import DocumentStep, LinkStep, Registration, Step
 from casework.errors import CaseworkError
 from casework.runtime import bulk_work
 from casework.storage.db import make_durable, open_engine, sqlite_path
@@ -246,7 +247,15 @@ def _apply(b: Batch, op: Op) -> None:
         p.case_no = b.register(op.user, p.kind, item).case.case_no
     elif op.action == "advance":
         assert p.case_no is not None
-        b.advance(op.user, Step(p.case_no, a["trigger"], a.get("values") or {}, None, op.at))
+        done = b.advance(op.user, Step(p.case_no, a["trigger"], a.get("values") or {}, None, op.at))
+        spawned: Planned | None = a.get("spawns")
+        if spawned is not None:  # the case the step created at another office (交办)
+            assert done.spawned is not None
+            spawned.case_no = done.spawned.case_no
+    elif op.action == "link":
+        other: Planned = a["other"]
+        assert p.case_no is not None and other.case_no is not None
+        b.link(op.user, LinkStep(p.case_no, other.case_no, a["relation"], at=op.at))
     elif op.action == "doc":
         assert p.case_no is not None
         b.document(op.user, DocumentStep(p.case_no, a["doc"], at=op.at))

@@ -30,6 +30,8 @@ class Directory(Protocol):
     def resolve(self, source: str, value: str, data: Data) -> Mapping[str, object]:
         """The values a lookup field records (``subsidy_tier``: the tier and its amount)."""
 
+    def office_exists(self, code: str) -> bool: ...
+
 
 def occurred(at: str | datetime | None, now: datetime, last: datetime | None) -> datetime:
     """When a step happened: the time given (back-dated, never in the future), else now.
@@ -63,7 +65,9 @@ def not_before(case: Case, when: datetime) -> None:
 
 
 def may_take(actor: Actor, trig: TriggerSpec, case: Case, wf: Workflow) -> None:
-    """The acting user's role and office allow this trigger on this case."""
+    """The acting user's role and office allow this trigger on this case. A trigger the law
+    gives to another office (``acts``: a review by the parent office) checks that office
+    instead of the case's own (``domain.acting``)."""
     why = refusal(actor, trig, case.office)
     if why is not None:
         raise NotAllowed(
@@ -71,7 +75,8 @@ def may_take(actor: Actor, trig: TriggerSpec, case: Case, wf: Workflow) -> None:
             f"{shown(actor)} 不可",
             field="user",
         )
-    check_office(actor, case.office, f"案件 {case.case_no} ")
+    if not trig.acts:
+        check_office(actor, case.office, f"案件 {case.case_no} ")
 
 
 def checked_values(
@@ -81,10 +86,12 @@ def checked_values(
     subject: object,
     data: Data,
     directory: Directory,
+    engine: bool = False,
 ) -> dict[str, object]:
     """The checked values of a trigger or registration; ``subject`` (its ``str``) names it
-    in messages."""
-    known = {f.name for f in fields} if raw else set()
+    in messages. Values only casework sets (``internal`` fields) are taken only from the
+    ``engine``."""
+    known = {f.name for f in fields if not f.internal or engine} if raw else set()
     for key in raw:
         if key not in known:
             accepted = "、".join(f"{f.label} {f.name}" for f in fields) or "无 (none)"
@@ -110,6 +117,8 @@ def checked_values(
         value = spec.coerce(text)
         if spec.kind == "user":
             _check_user(spec, str(value), directory)
+        if spec.kind == "office" and not directory.office_exists(str(value)):
+            raise spec.refuse(f" {str(value)[:40]!r} 不是本系统的单位 (not an office)", value)
         if spec.kind == "lookup" and spec.source:
             values.update(directory.resolve(spec.source, str(value), data))
             continue

@@ -117,15 +117,36 @@ class Lazy(Generic[T]):
         self._value, self._load = value, None
 
 
+class LinkedCase(NamedTuple):
+    """A case linked to another (``same_matter``, ``origin`` ...), as a guard sees it; its
+    history is read only when asked."""
+
+    kind: str
+    case_no: str
+    case_kind: str
+    state: str
+    office: str
+    data: Data
+    history: Lazy[Sequence[Event]]
+
+    def events(self) -> Sequence[Event]:
+        return self.history.get()
+
+
+NO_LINKS: Lazy[Sequence[LinkedCase]] = Lazy(None, ())
+
+
 class CaseFile(NamedTuple):
-    """A case's history, documents and refs: those stored, loaded when first asked for, and
-    those added since the case was read. ``CaseFile.empty()`` is a new case's."""
+    """A case's history, documents, refs and links: those stored, loaded when first asked
+    for, and those added since the case was read. ``CaseFile.empty()`` is a new case's."""
 
     stored_events: Lazy[Sequence[Event]]
     stored_documents: Lazy[Sequence[Document]]
     find_ref: Callable[[str], Event | None] | None = None
     events_added: tuple[Event, ...] = ()
     documents_added: tuple[Document, ...] = ()
+    stored_links: Lazy[Sequence[LinkedCase]] = NO_LINKS
+    links_added: tuple[LinkedCase, ...] = ()
 
     @classmethod
     def empty(cls) -> CaseFile:
@@ -139,6 +160,10 @@ class CaseFile(NamedTuple):
         stored = self.stored_documents.get()
         return [*stored, *self.documents_added] if self.documents_added else stored
 
+    def links(self) -> Sequence[LinkedCase]:
+        stored = self.stored_links.get()
+        return [*stored, *self.links_added] if self.links_added else stored
+
     def recorded(self, ref: str) -> Event | None:
         """The event recorded under a caller's key, stored or added since."""
         for event in self.events_added:
@@ -148,14 +173,19 @@ class CaseFile(NamedTuple):
             return self.find_ref(ref)
         return next((e for e in self.stored_events.get() if e.ref == ref), None)
 
-    def adding(self, event: Event, document: Document | None = None) -> CaseFile:
+    def adding(
+        self, event: Event, document: Document | None = None, link: LinkedCase | None = None
+    ) -> CaseFile:
         docs = self.documents_added if document is None else (*self.documents_added, document)
+        links = self.links_added if link is None else (*self.links_added, link)
         return CaseFile(
             self.stored_events,
             self.stored_documents,
             self.find_ref,
             (*self.events_added, event),
             docs,
+            self.stored_links,
+            links,
         )
 
 

@@ -6,15 +6,19 @@ them by typed key; the web's JSON API returns the same.
 
 from __future__ import annotations
 
-from typing import TypedDict
+from collections.abc import Sequence
+from typing import NotRequired, TypedDict
 
-from casework.domain.model import Case, Event
-from casework.domain.replay import DOCUMENT, REGISTER
+from casework.domain.model import Actor, Case, Event
+from casework.domain.policy import may_see
+from casework.domain.repeats import Earlier, matter_text, similarity
+from casework.domain.replay import DOCUMENT, LINK, REGISTER
 from casework.domain.steps import Registered, Stepped
 from casework.time.local import local_iso
-from workflows.spec import Workflow
+from workflows.spec import LINK_RELATIONS, Workflow
+from workflows.versions import pinned
 
-STEP_LABELS = {REGISTER: "登记", DOCUMENT: "归入卷宗"}
+STEP_LABELS = {REGISTER: "登记", DOCUMENT: "归入卷宗", LINK: "关联认定"}
 
 
 class EventJSON(TypedDict):
@@ -33,10 +37,17 @@ class EventJSON(TypedDict):
 
 
 class RelatedCase(TypedDict):
+    """An earlier case of the same person (repeat detection): another office's by its number,
+    office and state only (no title); ``matched`` says how the person was recognised
+    (``["id_number"]`` or ``["name", "phone"]``), ``similarity`` how alike the matters read."""
+
     case_no: str
+    office: str
     state: str
     state_label: str
-    title: str
+    title: str | None
+    matched: list[str]
+    similarity: float
 
 
 class RegisterResult(TypedDict):
@@ -48,6 +59,8 @@ class RegisterResult(TypedDict):
     registered_at: str
     related: list[RelatedCase]
     existing: bool
+    rules: NotRequired[str | None]
+    warnings: NotRequired[list[str]]
 
 
 class AdvanceResult(TypedDict):
@@ -58,6 +71,19 @@ class AdvanceResult(TypedDict):
     state_label: str
     event: EventJSON
     repeated: bool
+    spawned: NotRequired[str]
+
+
+class LinkJSON(TypedDict):
+    relation: str
+    relation_label: str
+    other: str
+    matched: list[str]
+    similarity: float | None
+
+
+class LinkResult(AdvanceResult):
+    link: LinkJSON
 
 
 class DocumentJSON(TypedDict):
@@ -92,7 +118,7 @@ def event_json(event: Event, wf: Workflow) -> EventJSON:
 
 def advanced(wf: Workflow, done: Stepped) -> AdvanceResult:
     case = done.case
-    return AdvanceResult(
+    out = AdvanceResult(
         case_no=case.case_no,
         kind=wf.name,
         office=case.office,
@@ -101,6 +127,9 @@ def advanced(wf: Workflow, done: Stepped) -> AdvanceResult:
         event=event_json(done.event, wf),
         repeated=done.repeated,
     )
+    if done.spawned is not None:
+        out["spawned"] = done.spawned.case_no
+    return out
 
 
 def documented(wf: Workflow, done: Stepped) -> DocumentResult:
@@ -125,6 +154,51 @@ def documented(wf: Workflow, done: Stepped) -> DocumentResult:
     )
 
 
+def linked(wf: Workflow, done: Stepped) -> LinkResult:
+    base = advanced(wf, done)
+    values = done.event.data
+    relation = str(values.get("relation", ""))
+    raw = values.get("matched")
+    alike = values.get("similarity")
+    return LinkResult(
+        case_no=base["case_no"],
+        kind=base["kind"],
+        office=base["office"],
+        state=base["state"],
+        state_label=base["state_label"],
+        event=base["event"],
+        repeated=base["repeated"],
+        link=LinkJSON(
+            relation=relation,
+            relation_label=LINK_RELATIONS.get(relation, relation),
+            other=str(values.get("other", "")),
+            matched=[str(m) for m in raw] if isinstance(raw, list) else [],
+            similarity=float(alike) if isinstance(alike, int | float) else None,
+        ),
+    )
+
+
+def related_view(
+    wf: Workflow, actor: Actor | None, case: Case, earlier: Sequence[Earlier]
+) -> list[RelatedCase]:
+    """The same person's other cases with the evidence, most alike first: how the person
+    matched and how alike the matters read; another office's only by number, office, state."""
+    text = matter_text(case.title, case.data.get("request"))
+    out = [
+        RelatedCase(
+            case_no=e.case_no,
+            office=e.office,
+            state=e.state,
+            state_label=wf.state(e.state).label,
+            title=e.title if may_see(actor, e.office) else None,
+            matched=e.matched,
+            similarity=similarity(text, matter_text(e.title, e.data.get("request"))),
+        )
+        for e in earlier
+    ]
+    return sorted(out, key=lambda r: (-r["similarity"], r["case_no"]))
+
+
 def registered(wf: Workflow, done: Registered, related: list[RelatedCase]) -> RegisterResult:
     case: Case = done.case
     return RegisterResult(
@@ -136,4 +210,6 @@ def registered(wf: Workflow, done: Registered, related: list[RelatedCase]) -> Re
         registered_at=local_iso(case.registered_at),
         related=related,
         existing=done.existing,
+        rules=pinned(case.data),
+        warnings=list(done.warnings),
     )

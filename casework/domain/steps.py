@@ -9,11 +9,17 @@ load the cases before and write them after.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import datetime
 from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
+from casework.domain.acting import (
+    check_acting,
+    check_needs,
+    check_offered,
+    ended_case_documents,
+)
 from casework.domain.checks import (
     Directory,
     checked_values,
@@ -22,15 +28,28 @@ from casework.domain.checks import (
     occurred,
 )
 from casework.domain.hashing import event_digest
-from casework.domain.model import Actor, Case, CaseFile, Data, Document, Event, Party
+from casework.domain.model import (
+    Actor,
+    Case,
+    CaseFile,
+    Data,
+    Document,
+    Event,
+    Lazy,
+    LinkedCase,
+    Party,
+)
 from casework.domain.parties import parse_party, validate_party
 from casework.domain.policy import check_office, check_roles, check_writer
-from casework.domain.replay import DOCUMENT, REGISTER
+from casework.domain.replay import DOCUMENT, LINK, REGISTER
 from casework.domain.text import clean_ref, clean_text, optional_text
+from casework.domain.view import GuardView
+from casework.domain.world import World
 from casework.engine import Engine
-from casework.errors import IllegalTransition, InvalidData, NotAllowed, NotFound
-from casework.time.local import local_date
-from workflows.spec import DayCounter, EventView, Workflow
+from casework.errors import GuardFailed, IllegalTransition, InvalidData, NotAllowed, NotFound
+from casework.time.local import local_date, local_iso
+from workflows.spec import LINK_RELATIONS, Workflow
+from workflows.versions import RULES_KEY, earliest, pinned
 
 # The steps' inputs are named tuples: a batch makes tens of thousands of them.
 NO_VALUES: Mapping[str, str] = MappingProxyType({})
@@ -73,26 +92,45 @@ class DocumentStep(NamedTuple):
     ref: str | None = None
 
 
+class LinkStep(NamedTuple):
+    """A person's finding on two cases, as ``case link`` takes it, with the evidence shown
+    (how the person matched, how alike the matters read)."""
+
+    case_no: str
+    other: str
+    relation: str
+    matched: tuple[str, ...] = ()
+    similarity: float | None = None
+    note: str | None = None
+    at: str | datetime | None = None
+    ref: str | None = None
+
+
 class Stepped(NamedTuple):
-    """A step taken: the case after it and its event (the earlier one when ``repeated``)."""
+    """A step taken: the case after it and its event (the earlier one when ``repeated``);
+    ``spawned`` is the case the step created at another office (a matter forwarded there)."""
 
     case: Case
     event: Event
     repeated: bool = False
     document: Document | None = None
+    spawned: Case | None = None
 
 
 class Registered(NamedTuple):
-    """A case registered (or, with ``existing``, the one registered before under its ref)."""
+    """A case registered (or, with ``existing``, the one registered before under its ref);
+    ``warnings`` are the rules it breaks that do not refuse it (no representative named)."""
 
     case: Case
     event: Event | None
     existing: bool = False
     origin: Case | None = None
+    warnings: tuple[str, ...] = ()
 
 
-class Ports(Directory, Protocol):
-    """What a step needs from outside the case."""
+class Ports(Directory, World, Protocol):
+    """What a step needs from outside the case: users, value sources, offices, the clock,
+    the calendar, the dated settings and the office hierarchy."""
 
     @property
     def machines(self) -> Engine: ...
@@ -100,13 +138,9 @@ class Ports(Directory, Protocol):
     def now(self) -> datetime:
         """The time of this unit of work, read once its write lock is held."""
 
-    def calendar(self) -> DayCounter: ...
-
 
 class Intake(Ports, Protocol):
-    """What a registration needs besides: offices, case numbers, earlier cases."""
-
-    def office_exists(self, code: str) -> bool: ...
+    """What a registration needs besides: case numbers, earlier cases."""
 
     def case_with_ref(self, kind: str, office: str, ref: str) -> Case | None:
         """The case of this procedure and office registered before under a caller's key."""
@@ -116,49 +150,6 @@ class Intake(Ports, Protocol):
 
     def next_number(self, prefix: str, office: str, year: int) -> int:
         """The next sequence number of a prefix, office and year; never handed out twice."""
-
-
-class GuardView:
-    """THE guard context: a case as the procedure's guards see it, the step's values and time,
-    its history and file as stored plus what was added since it was read."""
-
-    __slots__ = ("_calendar", "_case", "_events", "at", "values")
-
-    def __init__(
-        self, case: Case, values: Data, at: datetime, calendar: Callable[[], DayCounter]
-    ) -> None:
-        self._case, self._calendar, self.values, self.at = case, calendar, values, at
-        self._events: Sequence[EventView] | None = None
-
-    @property
-    def case_no(self) -> str:
-        return self._case.case_no
-
-    @property
-    def state(self) -> str:
-        return self._case.state
-
-    @property
-    def data(self) -> Data:
-        return self._case.data
-
-    @property
-    def on(self) -> date:
-        return local_date(self.at)
-
-    @property
-    def events(self) -> Sequence[EventView]:
-        if self._events is None:  # guards of one step ask again and again
-            self._events = self._case.file.events()
-        return self._events
-
-    @property
-    def documents(self) -> Sequence[str]:
-        return [d.kind for d in self._case.file.documents()]
-
-    @property
-    def calendar(self) -> DayCounter:
-        return self._calendar()
 
 
 class _Subject:
@@ -171,13 +162,6 @@ class _Subject:
 
     def __str__(self) -> str:
         return self.template.format(*self.args)
-
-
-def guard_view(
-    case: Case, calendar: Callable[[], DayCounter], at: datetime | None = None
-) -> GuardView:
-    """How guards and the case-file rule see a case now (no values, at its last event)."""
-    return GuardView(case, {}, at or case.last_at, calendar)
 
 
 def _event(
@@ -259,28 +243,52 @@ def _repeated(case: Case, ref: str | None, trigger: str, actor: Actor) -> Event 
     return done
 
 
-def advance(case: Case, step: Step, actor: Actor, ports: Ports) -> Stepped:
-    """Fire one trigger on a case."""
+def advance(case: Case, step: Step, actor: Actor, ports: Ports, engine: bool = False) -> Stepped:
+    """Fire one trigger on a case. With ``engine``, the engine fires it as the consequence
+    of another step (a cascade): no role or office check, no guard, only the machine's shape."""
     machines = ports.machines
     wf = machines.workflow(case.kind)
+    rules = pinned(case.data)
     named = wf.trigger_named(step.trigger)
     ref = clean_ref(step.ref)
     done = _repeated(case, ref, named.name if named else step.trigger, actor)
     if done is not None:
         return Stepped(case, done, repeated=True)
-    trig = machines.trigger_from(wf, case.case_no, case.state, step.trigger)
-    may_take(actor, trig, case, wf)
+    trig = machines.trigger_from(wf, case.case_no, case.state, step.trigger, rules)
+    if not engine:
+        check_offered(wf, trig, case.case_no, rules)
+        may_take(actor, trig, case, wf)
     note = optional_text(step.note, "note")
     subject = _Subject("案件 {} 的{}", case.case_no, trig.shown)
-    values = checked_values(trig.fields, step.values, note, subject, case.data, ports)
+    values = checked_values(trig.fields, step.values, note, subject, case.data, ports, engine)
     when = occurred(step.at, ports.now(), case.last_at)
     not_before(case, when)
-    new_state = machines.fire(
-        wf, trig, case.state, lambda: GuardView(case, values, when, ports.calendar)
-    )
+    view = GuardView(case, values, when, ports, actor)
+    if engine:
+        new_state = wf.dest_of(trig, case.state)
+    else:
+        check_acting(trig, view, actor, values)
+        check_needs(trig, view, wf.documents)
+        if trig.derive is not None:
+            values.update(trig.derive(view))  # the view shares the dict: guards see them
+        try:
+            new_state = machines.fire(wf, trig, case.state, lambda: view)
+        except GuardFailed as exc:
+            raise cited(wf, rules, exc) from None
     event = _event(case, trig.name, new_state, actor, (when, ports.now()), note, values, ref)
     kept = trig.case_values(values)
     return Stepped(_moved(case, event, {**case.data, **kept} if kept else case.data), event)
+
+
+def cited(wf: Workflow, rules: str | None, exc: GuardFailed) -> GuardFailed:
+    """A refusal by a rule of the law names the article of the case's rule version that sets
+    it (petition.md 1.1: refusals follow the version the case pins)."""
+    article = wf.cite(rules, exc.rule) if exc.rule else None
+    if article is None or article in exc.reason:
+        return exc
+    return GuardFailed(
+        f"{exc.reason}（依据{article}）", rule=exc.rule, field=exc.field, value=exc.value
+    )
 
 
 def record_document(case: Case, doc: DocumentStep, actor: Actor, ports: Ports) -> Stepped:
@@ -300,11 +308,7 @@ def record_document(case: Case, doc: DocumentStep, actor: Actor, ports: Ports) -
             field="document",
             value=doc.kind[:30],
         )
-    if wf.state(case.state).terminal:
-        raise IllegalTransition(
-            f"案件 {case.case_no} 当前为{wf.state(case.state).shown}，卷宗已封存，不能再归入材料"
-            " (the case file is closed to new documents)"
-        )
+    _open_to(wf, case, doc.kind)
     note = optional_text(doc.note, "note")
     when = occurred(doc.at, ports.now(), case.last_at)
     not_before(case, when)
@@ -315,15 +319,99 @@ def record_document(case: Case, doc: DocumentStep, actor: Actor, ports: Ports) -
     return Stepped(_moved(case, event, case.data, document), event, document=document)
 
 
+def record_link(case: Case, other: Case, step: LinkStep, actor: Actor, ports: Ports) -> Stepped:
+    """Record that a person found two cases the same matter, related, or not the same: a
+    ``link`` event on the case, keeping the evidence shown, in any state."""
+    wf = ports.machines.workflow(case.kind)
+    check_writer(actor)
+    check_roles(actor, wf.register_roles, f"认定案件 {case.case_no} 的关联")
+    check_office(actor, case.office, f"案件 {case.case_no} ")
+    ref = clean_ref(step.ref)
+    done = _repeated(case, ref, LINK, actor)
+    if done is not None:
+        return Stepped(case, done, repeated=True)
+    relation = _relation(step.relation)
+    if other.case_no == case.case_no:
+        raise InvalidData(f"案件 {case.case_no} 不能与自身关联", field="other", value=other.case_no)
+    earlier = _same_link(case, other.case_no, relation)
+    if earlier is not None:
+        return Stepped(case, earlier, repeated=True)
+    note = optional_text(step.note, "note")
+    when = occurred(step.at, ports.now(), case.last_at)
+    not_before(case, when)
+    values: dict[str, object] = {"relation": relation, "other": other.case_no}
+    if step.matched:
+        values["matched"] = list(step.matched)
+    if step.similarity is not None:
+        values["similarity"] = step.similarity
+    event = _event(case, LINK, case.state, actor, (when, ports.now()), note, values, ref)
+    link = LinkedCase(
+        relation, other.case_no, other.kind, other.state, other.office, other.data,
+        Lazy(other.file.events),
+    )  # fmt: skip
+    moved = _moved(case, event, case.data)
+    return Stepped(moved._replace(file=case.file.adding(event, link=link)), event)
+
+
+def _relation(text: str) -> str:
+    if text in LINK_RELATIONS:
+        return text
+    for code, label in LINK_RELATIONS.items():
+        if label == text:
+            return code
+    listed = "、".join(f"{label} {code}" for code, label in LINK_RELATIONS.items())
+    raise InvalidData(
+        f"关联认定 relation 应为以下之一：{listed}，不是 {text[:30]!r}",
+        field="relation",
+        value=text[:30],
+    )
+
+
+def _same_link(case: Case, other: str, relation: str) -> Event | None:
+    """The last link event between the two, when it already found this relation."""
+    for ev in reversed(case.file.events()):
+        if ev.trigger == LINK and ev.data.get("other") == other:
+            return ev if ev.data.get("relation") == relation else None
+    return None
+
+
+def _open_to(wf: Workflow, case: Case, kind: str) -> None:
+    """An ended case's file is closed, but for what the steps still open to it rest on (a
+    report of completion, an answer to supervision)."""
+    state = wf.state(case.state)
+    if not state.terminal:
+        return
+    still = ended_case_documents(wf, case.state, pinned(case.data))
+    if kind in still:
+        return
+    taken = "、".join(f"{wf.documents.get(k, k)} {k}" for k in sorted(still))
+    raise IllegalTransition(
+        f"案件 {case.case_no} 当前为{state.shown}，卷宗已封存，不能再归入材料"
+        + (f"（仍可归入：{taken}）" if taken else "")
+        + " (the case file is closed to new documents)"
+    )
+
+
 def register(
-    wf: Workflow, item: Registration, actor: Actor, ports: Intake, internal: bool = False
+    wf: Workflow,
+    item: Registration,
+    actor: Actor,
+    ports: Intake,
+    internal: bool = False,
+    engine: bool = False,
 ) -> Registered:
-    """Register a new case of a procedure; with a ref used before, return that case."""
-    _may_register(wf, actor, internal)
+    """Register a new case of a procedure; with a ref used before, return that case.
+
+    ``internal``: a case only a command creates (a subsidy claim, by drafting). ``engine``: a
+    case the engine creates as the consequence of a step (a matter forwarded to another
+    office), with no role or office check and the values only casework sets."""
+    if not engine:
+        _may_register(wf, actor, internal)
     office = item.office
     if not ports.office_exists(office):
         raise NotFound(f"未知单位 unknown office {office[:40]!r}", field="office", value=office)
-    check_office(actor, office, "新案件 the new case ")
+    if not engine:
+        check_office(actor, office, "新案件 the new case ")
     ref = clean_ref(item.ref)
     if ref is not None:
         before = ports.case_with_ref(wf.name, office, ref)
@@ -336,32 +424,74 @@ def register(
         for p in item.parties
     )
     subject = _Subject("登记「{} {}」", wf.label, wf.name)
-    data = checked_values(wf.register_fields, item.values, None, subject, {}, ports)
+    data = checked_values(wf.register_fields, item.values, None, subject, {}, ports, engine)
     when = occurred(item.at, ports.now(), None)
+    _pin_rules(wf, data, when)
     origin = _origin(wf, item.link, actor, ports) if item.link else None
     if origin is not None:
         data["origin_case"] = origin.case_no
+    blank = _blank(wf, "", office, title, data, when, ref, parties)
+    warnings = _registration_rules(wf, blank, ports, actor)
     year = local_date(when).year
     number = ports.next_number(wf.prefix, office, year)
-    blank = Case(
-        None,
-        f"{wf.prefix}-{year}-{office}-{number:05d}",
-        wf.name,
-        office,
-        title,
-        wf.initial,
-        0,
-        data,
-        None,
-        when,
-        when,
-        ref,
-        parties,
-        CaseFile.empty(),
-    )
+    blank = blank._replace(case_no=f"{wf.prefix}-{year}-{office}-{number:05d}")
     times = (when, ports.now())
     event = _event(blank, REGISTER, wf.initial, actor, times, note, data, item.event_ref)
-    return Registered(_moved(blank, event, data), event, origin=origin)
+    return Registered(_moved(blank, event, data), event, origin=origin, warnings=warnings)
+
+
+def _blank(
+    wf: Workflow,
+    case_no: str,
+    office: str,
+    title: str,
+    data: dict[str, object],
+    when: datetime,
+    ref: str | None,
+    parties: tuple[Party, ...],
+) -> Case:
+    return Case(
+        None, case_no, wf.name, office, title, wf.initial, 0, data, None, when, when, ref,
+        parties, CaseFile.empty(),
+    )  # fmt: skip
+
+
+def _pin_rules(wf: Workflow, data: dict[str, object], when: datetime) -> None:
+    """The case pins the rule version in force on its registration's local date."""
+    if not wf.versions:
+        return
+    day = local_date(when)
+    version = wf.version_on(day)
+    if version is None:
+        first = earliest(wf.versions)
+        raise InvalidData(
+            f"「{wf.label} {wf.name}」登记日期 {local_iso(when)[:10]} 早于其法规施行之日 {first}"
+            f"，不能登记 (before the procedure's first rules took effect)",
+            field="at",
+            value=day.isoformat(),
+        )
+    data[RULES_KEY] = version.name
+
+
+def _registration_rules(wf: Workflow, blank: Case, ports: Intake, actor: Actor) -> tuple[str, ...]:
+    """The procedure's rules on a new case: refusals, then warnings (which do not refuse)."""
+    if not wf.register_guards and not wf.register_warnings:
+        return ()
+    view = GuardView(blank, blank.data, blank.registered_at, ports, actor)
+    for guard in wf.register_guards:
+        why = guard.check(view)
+        if why is not None:
+            refusal = GuardFailed(
+                f"登记「{wf.label} {wf.name}」不符合规则「{guard.label} {guard.name}」：{why}",
+                rule=guard.name,
+            )
+            raise cited(wf, pinned(blank.data), refusal)
+    found = []
+    for guard in wf.register_warnings:
+        why = guard.check(view)
+        if why is not None:
+            found.append(f"「{guard.label} {guard.name}」：{why}")
+    return tuple(found)
 
 
 def _may_register(wf: Workflow, actor: Actor, internal: bool) -> None:

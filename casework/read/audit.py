@@ -21,6 +21,7 @@ from casework.read.scope import AnyRow
 from casework.read.shapes import FindingJSON, VerifyJSON
 from casework.storage.tables import cases, events
 from workflows import Registry
+from workflows.versions import pinned
 
 STREAM_BATCH = 5000
 # An event row's columns by name, as the digest reads them.
@@ -46,6 +47,7 @@ _CASE_COLUMNS = (
     cases.c.state,
     cases.c.version,
     cases.c.head_hash,
+    cases.c.data.label("case_data"),
 )
 
 
@@ -74,6 +76,7 @@ class Chain:
     state: str
     version: int
     head_hash: str | None
+    rules: str | None = None  # the rule version the case pins
 
 
 def _chain_findings(case: Chain, history: Sequence[AnyRow]) -> list[Finding]:
@@ -148,7 +151,8 @@ def check_case(case: Chain, history: Sequence[AnyRow], registry: Registry) -> li
         out.append(Finding(no, None, f"未知流程 unknown workflow {case.kind!r}"))
         return out
     try:
-        replayed = replay(wf, [(e.trigger, e.from_state, e.to_state) for e in history])
+        steps = [(e.trigger, e.from_state, e.to_state) for e in history]
+        replayed = replay(wf, steps, case.rules)
     except ValueError as exc:
         out.append(Finding(no, None, f"历史无法重放 (history does not replay)：{exc}"))
         return out
@@ -186,7 +190,8 @@ def _events_by_case(conn: Connection) -> Iterator[tuple[int, Chain | None, list[
 
 
 def _chain(row: AnyRow) -> Chain:
-    return Chain(row.case_no, row.kind, row.state, row.version, row.head_hash)
+    rules = pinned(row.case_data or {})
+    return Chain(row.case_no, row.kind, row.state, row.version, row.head_hash, rules)
 
 
 def verify(conn: Connection, registry: Registry) -> tuple[int, int, list[Finding]]:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from casework.read.shapes import FieldJSON, StateJSON, TriggerJSON, WorkflowJSON
+from casework.read.shapes import (
+    CitationJSON,
+    FieldJSON,
+    LimitJSON,
+    StateJSON,
+    TriggerJSON,
+    VersionJSON,
+    WorkflowJSON,
+)
 from workflows.spec import ROLES, FieldSpec, TriggerSpec, Workflow
 
 
@@ -44,8 +52,64 @@ def describe(wf: Workflow) -> WorkflowJSON:
         party_roles=list(wf.party_roles),
         documents=dict(wf.documents),
         states=[StateJSON(name=s.name, label=s.label, terminal=s.terminal) for s in wf.states],
-        triggers=[trigger_json(wf, t) for t in wf.triggers],
+        triggers=[trigger_json(wf, t) for t in wf.triggers if not t.internal],
+        versions=versions(wf),
     )
+
+
+def _rule_label(wf: Workflow, rule: str) -> str:
+    """The Chinese label of a rule of the procedure, by name (a trigger, guard, limit, flag)."""
+    trig = wf.trigger(rule)
+    if trig is not None:
+        return trig.label
+    limit = wf.limit(rule)
+    if limit is not None:
+        return limit.label
+    for t in wf.triggers:
+        for g in t.guards:
+            if g.name == rule:
+                return g.label
+    for g in (*wf.register_guards, *wf.register_warnings):
+        if g.name == rule:
+            return g.label
+    flag = next((f for f in wf.flags if f.name == rule), None)
+    return flag.label if flag else ""
+
+
+def versions(wf: Workflow) -> list[VersionJSON]:
+    """The procedure's rule versions (``workflow show --rules``)."""
+    out = []
+    for v in wf.versions:
+        limits = [lim for lim in (*wf.limits, *wf.duties) if lim.in_version(v.name)]
+        seen: dict[str, LimitJSON] = {}
+        for lim in limits:
+            seen.setdefault(
+                lim.name,
+                LimitJSON(
+                    name=lim.name,
+                    label=lim.label,
+                    days=lim.days,
+                    unit=lim.unit,
+                    binds=lim.binds,
+                    duty=lim.duty,
+                    article=wf.cite(v.name, lim.name),
+                ),
+            )
+        out.append(
+            VersionJSON(
+                name=v.name,
+                label=v.label,
+                law=v.law,
+                effective_from=v.effective_from.isoformat() if v.effective_from else None,
+                citations=[
+                    CitationJSON(rule=rule, label=_rule_label(wf, rule), article=article)
+                    for rule, article in v.citations.items()
+                ],
+                triggers=[t.name for t in wf.triggers if t.offered_in(v.name) and not t.internal],
+                limits=list(seen.values()),
+            )
+        )
+    return out
 
 
 def mermaid(wf: Workflow) -> str:

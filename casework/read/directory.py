@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from casework.domain.world import World
 from casework.read.shapes import CalendarCoverage, CalendarYear, OfficeJSON, UserJSON
 from casework.storage.tables import calendar_years, offices, users
 from casework.time.calendar import package_years
@@ -13,19 +16,25 @@ from workflows.policy import ROLES
 LEVELS = {"town": "镇街", "city": "市级"}
 
 
-def list_offices(conn: Connection) -> list[OfficeJSON]:
-    """All offices, city-level first, then by code."""
+def list_offices(
+    conn: Connection, world: World | None = None, day: date | None = None
+) -> list[OfficeJSON]:
+    """All offices, city-level first, then by code; with ``world``, each with its parent on
+    ``day`` (an office code, or ``ext:NAME`` for an organ outside casework)."""
     rows = conn.execute(select(offices).order_by(offices.c.level.desc(), offices.c.code))
-    return [
-        OfficeJSON(
+    out = []
+    for r in rows:
+        row = OfficeJSON(
             code=r.code,
             name=r.name,
             level=r.level,
             level_label=LEVELS.get(r.level, ""),
             kind=r.kind,
         )
-        for r in rows
-    ]
+        if world is not None and day is not None:
+            row["parent"] = world.parent(r.code, day)
+        out.append(row)
+    return out
 
 
 def list_users(conn: Connection) -> list[UserJSON]:

@@ -7,10 +7,9 @@ database however many cases there are; the columns a listing shows come from the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -19,9 +18,9 @@ from casework.domain.model import Actor
 from casework.engine import Engine as Machines
 from casework.read.scope import AnyRow, AnySelect, at_least
 from casework.read.shapes import DueJSON, DueRow
-from casework.storage.calendars import load_calendar
 from casework.storage.directory import require_office
 from casework.storage.tables import cases, events
+from casework.storage.world import StoredWorld
 from casework.time.deadlines import Due, PendingDue, due
 from casework.time.local import as_utc
 from workflows import Registry
@@ -38,6 +37,7 @@ _HEAD = (
     cases.c.state.label("case_state"),
     cases.c.title,
     cases.c.registered_at,
+    cases.c.data.label("case_data"),
 )
 _VIEW = (
     events.c.seq,
@@ -74,6 +74,7 @@ class Head:
     state: str
     title: str
     registered_at: datetime
+    data: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,7 @@ def moment(row: AnyRow) -> Moment:
 
 
 def has_limits(wf: Workflow) -> bool:
-    return any(s.limit is not None for s in wf.states)
+    return bool(wf.limits)
 
 
 def _stream(
@@ -140,33 +141,49 @@ def running(
 ) -> Iterator[Running]:
     """Every case (of ``kind``, of ``office``, the actor may see, now in one of ``states``)
     with a limit running on ``as_of``, judged on its history up to the end of that day."""
-    calendar = load_calendar(conn)
+    world = StoredWorld(conn, registry)
+    calendar = world.calendar()
     for wf in registry:
         if has_limits(wf) and kind in (None, wf.name):
             query = _stream(wf, as_of, office, actor, states)
             rows = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(
                 query
             )
-            yield from _by_case(wf, rows, partial(due, wf, calendar=calendar, as_of=as_of))
+
+            def judge(head: Head, history: list[Moment], wf: Workflow = wf) -> Running_ | None:
+                return due(
+                    wf,
+                    history,
+                    calendar,
+                    as_of,
+                    office=head.office,
+                    data=head.data,
+                    setting=world.setting,
+                )
+
+            yield from _by_case(wf, rows, judge)
+
+
+Running_ = Due | PendingDue
 
 
 def _by_case(
     wf: Workflow,
     rows: Iterator[AnyRow],
-    judge: Callable[[list[Moment]], Due | PendingDue | None],
+    judge: Callable[[Head, list[Moment]], Running_ | None],
 ) -> Iterator[Running]:
     head: Head | None = None
     history: list[Moment] = []
     for row in rows:
         if head is None or row.case_id != head.id:
             if head is not None:
-                found = judge(history)
+                found = judge(head, history)
                 if found is not None:
                     yield Running(head, found, wf)
             head, history = _head(row), []
         history.append(moment(row))
     if head is not None:
-        found = judge(history)
+        found = judge(head, history)
         if found is not None:
             yield Running(head, found, wf)
 
@@ -180,6 +197,7 @@ def _head(row: AnyRow) -> Head:
         row.case_state,
         row.title,
         as_utc(row.registered_at),
+        row.case_data or {},
     )
 
 
@@ -218,8 +236,9 @@ def due_row(r: Running) -> DueRow:
         as_of=shown["as_of"],
         status=status(d),
     )
-    if "problem" in shown:
-        row["problem"] = shown["problem"]
+    for key in ("problem", "bound_office", "paused", "article"):
+        if key in shown:
+            row[key] = shown[key]
     return row
 
 
@@ -234,16 +253,22 @@ def due_list(
 ) -> list[DueRow]:
     """What falls due within ``within`` days (临期) and what is late (超期), most urgent first.
 
-    Office deadlines and advisory limits are listed; petitioners' windows are not duties.
+    Office deadlines and advisory limits are listed; petitioners' windows, an office's own
+    windows and outside organs' limits are not duties. With ``office``, the limits that bind
+    that office: its own cases', and those of cases it reviews (a limit's ``bound_office``).
     """
     at_least(within, 0, "within", "天数")
     if office is not None:
         require_office(conn, office)
     name = machines.workflow(kind).name if kind is not None else None
     out: list[DueRow] = []
-    for r in running(conn, machines.registry, as_of, name, office, actor):
+    for r in running(conn, machines.registry, as_of, name, None, actor):
         d = r.due
-        if d.limit.binds == "party" or (d.days_left is not None and d.days_left > within):
+        if office is not None and office not in (r.case.office, d.bound_office):
+            continue
+        if d.binds in ("party", "outside", "office_window"):
+            continue
+        if d.days_left is not None and d.days_left > within:
             continue
         out.append(due_row(r))
     # Limits whose last day awaits a holiday arrangement come last.

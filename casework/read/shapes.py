@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-from casework.domain.results import EventJSON
+from casework.domain.results import EventJSON, RelatedCase
 from casework.domain.subsidy import OutcomeJSON
 from casework.storage.screenings import ScreeningJSON
 from casework.storage.settings import Tier
@@ -122,6 +122,25 @@ class CaseJSON(TypedDict):
     due: DueJSON | None
     history: list[EventJSON]
     missing_documents: NotRequired[list[str]]
+    rules: NotRequired[RulesJSON | None]
+    flags: NotRequired[list[FlagJSON]]
+    limits: NotRequired[list[DueJSON]]
+    related: NotRequired[list[RelatedCase]]
+    reviewer: NotRequired[str | None]
+    rereviewer: NotRequired[str | None]
+
+
+class RulesJSON(TypedDict):
+    """The rule version a case pins (``xf2005``), its label and its law."""
+
+    name: str
+    label: str
+    law: str
+
+
+class FlagJSON(TypedDict):
+    name: str
+    label: str
 
 
 class CaseRow(TypedDict):
@@ -311,6 +330,36 @@ class WorkflowJSON(TypedDict):
     documents: dict[str, str]
     states: list[StateJSON]
     triggers: list[TriggerJSON]
+    versions: NotRequired[list[VersionJSON]]
+
+
+class CitationJSON(TypedDict):
+    rule: str
+    label: str
+    article: str
+
+
+class LimitJSON(TypedDict):
+    name: str
+    label: str
+    days: int
+    unit: str
+    binds: str
+    duty: bool
+    article: str | None
+
+
+class VersionJSON(TypedDict):
+    """A rule version (``workflow show --rules``): its law, from when, what it cites, which
+    triggers it offers and the limits it runs."""
+
+    name: str
+    label: str
+    law: str
+    effective_from: str | None
+    citations: list[CitationJSON]
+    triggers: list[str]
+    limits: list[LimitJSON]
 
 
 # -- directory ---------------------------------------------------------------------------------
@@ -322,6 +371,7 @@ class OfficeJSON(TypedDict):
     level: str
     level_label: str
     kind: str | None
+    parent: NotRequired[str | None]
 
 
 class UserJSON(TypedDict):

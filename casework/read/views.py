@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from casework.domain.acting import may_act
 from casework.domain.identity import mask_id, mask_phone
-from casework.domain.model import Actor, Case, CaseFile, Document, Event, Lazy
+from casework.domain.model import Actor, Case, CaseFile, Document, Event, Lazy, Party
 from casework.domain.policy import check_office, may_fire
 from casework.domain.results import event_json
-from casework.domain.steps import guard_view
+from casework.domain.view import GuardView, guard_view
 from casework.engine import Engine as Machines
 from casework.errors import InvalidData, NotFound
+from casework.read import law
 from casework.read.due import Head, due_json, overdue
 from casework.read.scope import AnyRow, at_least, may_reveal
 from casework.read.shapes import (
@@ -27,11 +28,11 @@ from casework.read.shapes import (
     LinkRow,
     PartyJSON,
 )
-from casework.storage.calendars import load_calendar
 from casework.storage.directory import require_office
-from casework.storage.repository import event_of
+from casework.storage.repository import event_of, links_loader
 from casework.storage.tables import case_links, cases, documents, events, offices, parties
-from casework.time.deadlines import due
+from casework.storage.world import StoredWorld
+from casework.time.deadlines import most_pressing
 from casework.time.local import as_utc, local_date, local_iso
 from workflows import Registry
 from workflows.spec import PARTY_ROLES, Workflow
@@ -52,12 +53,17 @@ def party_view(row: AnyRow, reveal: bool) -> PartyJSON:
 
 
 def allowed_triggers(
-    machines: Machines, wf: Workflow, state: str, office: str, actor: Actor | None
+    machines: Machines, wf: Workflow, view: GuardView, actor: Actor | None
 ) -> list[str]:
-    """Trigger names this user may fire from the state (guards are checked when fired)."""
+    """Trigger names this user may fire now, under the case's rules and from its office (the
+    deciding office for a review); guards are checked when fired."""
     if actor is None:
         return []
-    return [t.name for t in machines.triggers_from(wf, state) if may_fire(actor, t, office)]
+    return [
+        t.name
+        for t in machines.triggers_from(wf, view.state, view.rules)
+        if may_fire(actor, t, view.office) and may_act(t, view, actor)
+    ]
 
 
 def data_view(wf: Workflow, data: Mapping[str, object]) -> list[DataItem]:
@@ -130,9 +136,16 @@ def document_row(wf: Workflow, d: Document) -> DocumentRow:
     )
 
 
-def domain_case(row: AnyRow, history: Sequence[Event], papers: Sequence[Document]) -> Case:
-    """A stored case as the domain sees it, its file already read."""
+def domain_case(
+    conn: Connection, row: AnyRow, history: Sequence[Event], papers: Sequence[Document]
+) -> Case:
+    """A stored case as the domain sees it, its file already read, its links on demand."""
     registered = as_utc(row.registered_at)
+    people = conn.execute(
+        select(parties.c.role, parties.c.name, parties.c.id_number, parties.c.phone)
+        .where(parties.c.case_id == row.id)
+        .order_by(parties.c.ord)
+    )
     return Case(
         row.id,
         row.case_no,
@@ -146,8 +159,8 @@ def domain_case(row: AnyRow, history: Sequence[Event], papers: Sequence[Document
         history[-1].occurred_at if history else registered,
         registered,
         row.ref,
-        (),
-        CaseFile(Lazy(None, history), Lazy(None, papers)),
+        tuple(Party(*p) for p in people),
+        CaseFile(Lazy(None, history), Lazy(None, papers), stored_links=links_loader(conn, row.id)),
     )
 
 
@@ -160,7 +173,7 @@ def show_case(
     as_of: date | None = None,
 ) -> CaseJSON:
     """The whole case: data, parties, documents, links, allowed triggers, history, and the
-    limit running on ``as_of``."""
+    limits running on ``as_of`` with the rules the case follows."""
     row = case_row(conn, case_no, actor)
     if reveal:
         may_reveal(actor, "案件")
@@ -173,6 +186,9 @@ def show_case(
     ).all()
     history, papers = history_of(conn, row.id), documents_of(conn, row.id)
     state = wf.state(row.state)
+    world = StoredWorld(conn, machines.registry)
+    case = domain_case(conn, row, history, papers)
+    view = guard_view(case, world, actor=actor)
     result = CaseJSON(
         case_no=row.case_no,
         kind=row.kind,
@@ -190,16 +206,17 @@ def show_case(
         parties=[party_view(p, reveal) for p in people],
         documents=[document_row(wf, d) for d in papers],
         links=links_of(conn, row.id),
-        triggers=allowed_triggers(machines, wf, row.state, row.office_code, actor),
+        triggers=allowed_triggers(machines, wf, view, actor),
         due=None,
         history=[event_json(e, wf) for e in history],
     )
-    calendar = cache(lambda: load_calendar(conn))
+    law.add_law(conn, wf, case, view, result)
     if as_of is not None:
-        running = due(wf, history, calendar(), as_of)
-        result["due"] = due_json(running) if running else None
+        found = law.limits(wf, case, history, world, as_of)
+        result["limits"] = [d.as_json() for d in found]
+        pressing = most_pressing(found)
+        result["due"] = due_json(pressing) if pressing else None
     if wf.case_file is not None:
-        view = guard_view(domain_case(row, history, papers), calendar)
         result["missing_documents"] = wf.case_file(view)
     return result
 

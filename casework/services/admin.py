@@ -11,8 +11,10 @@ from casework.domain.model import Actor
 from casework.domain.policy import check_admin
 from casework.domain.text import clean_text
 from casework.errors import InvalidData, NotFound
+from casework.services import config
 from casework.storage.uow import UnitOfWork
 from workflows.policy import ROLES
+from workflows.settings import default_parent, parent_value
 
 LEVELS = {"town": "镇街", "city": "市级"}
 _OFFICE_CODE = re.compile(r"[a-z][a-z0-9-]{1,39}")
@@ -26,6 +28,7 @@ class OfficeResult(TypedDict):
     level: str
     kind: str | None
     level_label: str
+    parent: NotRequired[str]
 
 
 class UserResult(TypedDict):
@@ -78,7 +81,11 @@ def office_values(code: str, name: str, level: str, kind: str | None) -> OfficeR
     )
 
 
-def add_office(uow: UnitOfWork, actor: Actor, values: OfficeResult) -> OfficeResult:
+def add_office(
+    uow: UnitOfWork, actor: Actor, values: OfficeResult, parent: str | None = None
+) -> OfficeResult:
+    """Add an office with its parent (petition.md: a town office's is the justice bureau, a
+    city office's an organ outside casework, unless another is given)."""
     check_admin(actor, "新增单位")
     if uow.offices.exists(values["code"]):
         raise InvalidData(f"单位 office {values['code']!r} 已存在 (exists already)", field="code")
@@ -89,7 +96,10 @@ def add_office(uow: UnitOfWork, actor: Actor, values: OfficeResult) -> OfficeRes
         "kind": values["kind"],
     }
     uow.offices.add_office(row, uow.now())
-    return values
+    uow.hierarchy.forget()
+    chosen = parent or default_parent(values["code"], values["level"])
+    config.set_parent(uow, actor, values["code"], chosen)
+    return OfficeResult(**values, parent=parent_value(chosen))
 
 
 def check_user(username: str, name: str, role: str, office: str | None) -> str:

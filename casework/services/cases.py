@@ -11,30 +11,37 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from casework.domain.model import Actor
+from casework.domain.model import Actor, Case
 from casework.domain.policy import listing_scope
+from casework.domain.repeats import matched, matter_text, similarity
 from casework.domain.results import (
     AdvanceResult,
     DocumentResult,
+    LinkResult,
     RegisterResult,
     RelatedCase,
     advanced,
     documented,
+    linked,
     registered,
+    related_view,
 )
 from casework.domain.steps import (
     DocumentStep,
+    LinkStep,
     Registered,
     Registration,
     Step,
     Stepped,
     advance,
     record_document,
+    record_link,
     register,
 )
 from casework.domain.text import clean_ref
 from casework.errors import CaseworkError, NotFound
 from casework.storage.uow import UnitOfWork
+from workflows.spec import Spawn, Workflow
 
 Progress = Callable[[int], None]
 
@@ -50,11 +57,45 @@ def numbered(n: int, total: int, what: str = "步") -> Iterator[None]:
         raise exc.within(f"第 {n} {what}（共 {total} {what}）item {n} of {total}") from None
 
 
-def take(uow: UnitOfWork, actor: Actor, step: Step) -> Stepped:
-    """Fire one trigger in the unit of work; the case after it and its event."""
-    done = advance(uow.cases.get(step.case_no), step, actor, uow)
+def take(uow: UnitOfWork, actor: Actor, step: Step, engine: bool = False) -> Stepped:
+    """Fire one trigger in the unit of work, then what the law makes follow from it (a case
+    spawned at another office, a step on the case that sent this one); the case after it and
+    its event. With ``engine``, the step is itself such a consequence."""
+    done = advance(uow.cases.get(step.case_no), step, actor, uow, engine)
     uow.cases.save(done)
+    if done.repeated:
+        return done
+    trig = uow.machines.workflow(done.case.kind).trigger(done.event.trigger)
+    if trig is None:
+        return done
+    for cascade in trig.then:
+        target = done.case.data.get(cascade.target)
+        if target:
+            follow = Step(str(target), cascade.trigger, at=done.event.occurred_at)
+            take(uow, actor, follow, engine=True)
+    if trig.spawns is not None and done.event.data.get(trig.spawns.office_field):
+        return done._replace(spawned=_spawn(uow, actor, trig.spawns, done))
     return done
+
+
+def _spawn(uow: UnitOfWork, actor: Actor, spawn: Spawn, done: Stepped) -> Case:
+    """The case a step creates at the office it names, registered on the step's date and
+    linked both ways (信访工作条例 art. 22: a matter forwarded or assigned is registered there)."""
+    case, event = done.case, done.event
+    values = {k: str(v) for k in spawn.copy if (v := case.data.get(k)) is not None}
+    values.update(origin=spawn.origin, parent_case=case.case_no, from_office=case.office)
+    values.update({k: str(v) for k in spawn.carry if (v := event.data.get(k)) is not None})
+    item = Registration(
+        str(event.data[spawn.office_field]),
+        case.title,
+        uow.cases.parties_of(case),
+        values,
+        event.occurred_at,
+        ref=f"spawn:{case.case_no}:{event.seq}",
+    )
+    new = register(uow.machines.workflow(case.kind), item, actor, uow, engine=True)
+    uow.cases.add(new, case)
+    return new.case
 
 
 def advance_one(uow: UnitOfWork, actor: Actor, step: Step) -> AdvanceResult:
@@ -134,17 +175,18 @@ def register_one(
     related: bool = True,
 ) -> RegisterResult:
     """Register one case in the unit of work; ``related`` lists earlier cases of the same
-    procedure naming the same ID numbers (repeat petitions)."""
+    procedure naming the same person (repeat petitions, 同人同事), most alike first."""
     wf = uow.machines.workflow(kind)
     done = enter(uow, actor, wf.name, item, internal)
     found: list[RelatedCase] = []
-    ids = [p.id_number for p in done.case.parties if p.id_number]
-    if related and ids and not done.existing:
-        found = [
-            RelatedCase(case_no=no, state=state, state_label=wf.state(state).label, title=title)
-            for no, state, title in uow.cases.related(wf.name, done.case.case_no, ids)
-        ]
+    if related and not done.existing:
+        found = related_cases(uow, actor, wf, done.case)
     return registered(wf, done, found)
+
+
+def related_cases(uow: UnitOfWork, actor: Actor, wf: Workflow, case: Case) -> list[RelatedCase]:
+    """The same person's other cases of the procedure, with the evidence (repeat detection)."""
+    return related_view(wf, actor, case, uow.cases.related(wf.name, case))
 
 
 def register_many(
@@ -176,6 +218,29 @@ def add_document(uow: UnitOfWork, actor: Actor, doc: DocumentStep) -> DocumentRe
     """Record one document of a case file."""
     done = file_document(uow, actor, doc)
     return documented(uow.machines.workflow(done.case.kind), done)
+
+
+def link_cases(uow: UnitOfWork, actor: Actor, step: LinkStep) -> LinkResult:
+    """Record a person's finding on two cases (``case link``), with the evidence casework
+    showed them: how the person matched and how alike the matters read (petition.md 1.2)."""
+    case = uow.cases.get(step.case_no)
+    try:
+        other = uow.cases.get(step.other)
+    except NotFound as exc:
+        raise NotFound(exc.reason, field="other", value=step.other[:80]) from None
+    how = matched(uow.cases.parties_of(case), uow.cases.parties_of(other)) or []
+    alike = similarity(
+        matter_text(case.title, case.data.get("request")),
+        matter_text(other.title, other.data.get("request")),
+    )
+    done = record_link(case, other, step._replace(matched=tuple(how), similarity=alike), actor, uow)
+    uow.cases.save(done)
+    if not done.repeated:
+        relation = str(done.event.data["relation"])
+        uow.cases.link(case.case_no, other.case_no, relation)
+        uow.cases.link(other.case_no, case.case_no, relation)
+    wf = uow.machines.workflow(case.kind)
+    return linked(wf, done)
 
 
 def listing_office(uow: UnitOfWork, actor: Actor, office: str | None, what: str) -> str | None:

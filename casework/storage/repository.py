@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.engine import Connection
 
-from casework.domain.model import Case, CaseFile, Document, Event, Lazy
+from casework.domain.model import Case, CaseFile, Document, Event, Lazy, LinkedCase, Party
+from casework.domain.repeats import Earlier, matched
 from casework.domain.steps import Registered, Stepped
 from casework.errors import Conflict, NotFound
 from casework.storage import bulk
@@ -199,14 +200,55 @@ _REFS_USED = bulk.Lookup(
 _NUMBERS_USED = select(
     cases.c.office_code, cases.c.case_no, cases.c.title, cases.c.registered_on
 ).where(cases.c.kind == bindparam("kind"), cases.c.case_no.in_(bindparam("nos", expanding=True)))
-_RELATED = (
-    select(cases.c.case_no, cases.c.state, cases.c.title)
+_RELATED_COLUMNS = (
+    cases.c.case_no,
+    cases.c.office_code,
+    cases.c.state,
+    cases.c.title,
+    cases.c.data,
+    parties.c.role,
+    parties.c.name,
+    parties.c.id_number,
+    parties.c.phone,
+)
+_RELATED_BY_ID = (
+    select(*_RELATED_COLUMNS)
     .select_from(parties.join(cases, parties.c.case_id == cases.c.id))
     .where(
         parties.c.id_number.in_(bindparam("ids", expanding=True)),
         cases.c.kind == bindparam("kind"),
     )
-    .distinct()
+)
+# By name and phone, on the index of (name, phone): the pairs are filtered after.
+_RELATED_BY_NAME = (
+    select(*_RELATED_COLUMNS)
+    .select_from(parties.join(cases, parties.c.case_id == cases.c.id))
+    .where(
+        parties.c.name.in_(bindparam("names", expanding=True)),
+        parties.c.phone.in_(bindparam("phones", expanding=True)),
+        cases.c.kind == bindparam("kind"),
+    )
+)
+# The cases linked to one, with what a guard reads of them.
+_OTHER = cases.alias("other")
+_LINKS = (
+    select(
+        case_links.c.kind,
+        _OTHER.c.id,
+        _OTHER.c.case_no,
+        _OTHER.c.kind.label("case_kind"),
+        _OTHER.c.state,
+        _OTHER.c.office_code,
+        _OTHER.c.data,
+    )
+    .select_from(case_links.join(_OTHER, case_links.c.other_case_id == _OTHER.c.id))
+    .where(case_links.c.case_id == bindparam("case_id"))
+    .order_by(case_links.c.id)
+)
+_PARTIES = (
+    select(parties.c.role, parties.c.name, parties.c.id_number, parties.c.phone)
+    .where(parties.c.case_id == bindparam("case_id"))
+    .order_by(parties.c.ord)
 )
 _LAST_AT = select(events.c.occurred_at).where(
     events.c.case_id == bindparam("case_id"), events.c.seq == bindparam("seq")
@@ -278,6 +320,39 @@ _EVENT_FIELDS = ("case_id", *Event._fields)
 _DOCUMENT_FIELDS = ("case_id", *Document._fields)
 
 
+def earlier_of(
+    conn: Connection, kind: str, case_no: str, ours: Sequence[Party], size: int
+) -> dict[str, Earlier]:
+    """The stored cases of the procedure naming one of these parties: the same ID number, or
+    the same name and phone where either lacks one; each with how the person matched."""
+    found: dict[str, Earlier] = {}
+    for row in _related_rows(conn, kind, ours, size):
+        how = matched(ours, [Party(row.role, row.name, row.id_number, row.phone)])
+        known = found.get(row.case_no)
+        if how is None or row.case_no == case_no or (known and known.matched == ["id_number"]):
+            continue
+        found[row.case_no] = Earlier(
+            row.case_no, row.office_code, row.state, row.title, row.data or {}, how
+        )
+    return found
+
+
+def _related_rows(conn: Connection, kind: str, ours: Sequence[Party], size: int) -> Iterator[Any]:
+    ids = sorted({p.id_number for p in ours if p.id_number})
+    for part in chunks(ids, size):
+        yield from conn.execute(_RELATED_BY_ID, {"ids": list(part), "kind": kind})
+    names = sorted({p.name for p in ours if p.phone})
+    phones = sorted({p.phone for p in ours if p.phone})
+    if names and phones:
+        params = {"names": names[:200], "phones": phones[:200], "kind": kind}
+        yield from conn.execute(_RELATED_BY_NAME, params)
+
+
+def links_loader(conn: Connection, case_id: int) -> Lazy[Sequence[LinkedCase]]:
+    """A stored case's links, read when a guard or a flag first asks (for a read)."""
+    return Lazy(_StoredFile(conn, case_id, {}).links)
+
+
 class _StoredFile:
     """How a stored case's file is read when a step first asks (one case at a time)."""
 
@@ -293,6 +368,14 @@ class _StoredFile:
 
     def papers(self) -> Sequence[Document]:
         return [_document_of(r) for r in self.conn.execute(_FILE, {"case_id": self.case_id})]
+
+    def links(self) -> Sequence[LinkedCase]:
+        out = []
+        for r in self.conn.execute(_LINKS, {"case_id": self.case_id}):
+            other = _StoredFile(self.conn, r.id, self.known)
+            row = (r.kind, r.case_no, r.case_kind, r.state, r.office_code, r.data or {})
+            out.append(LinkedCase(*row, Lazy(other.history)))
+        return out
 
     def find(self, ref: str) -> Event | None:
         key = (self.case_id, ref)
@@ -424,7 +507,9 @@ class CaseRepository:
 
     def _file(self, case_id: int) -> CaseFile:
         stored = _StoredFile(self._conn, case_id, self._known_refs)
-        return CaseFile(Lazy(stored.history), Lazy(stored.papers), stored.find)
+        return CaseFile(
+            Lazy(stored.history), Lazy(stored.papers), stored.find, stored_links=Lazy(stored.links)
+        )
 
     def known_refs(
         self, kind: str, keys: Sequence[tuple[str, str]]
@@ -479,21 +564,16 @@ class CaseRepository:
                 found.add(str(kind))
         return found
 
-    def related(
-        self, kind: str, case_no: str, id_numbers: Sequence[str]
-    ) -> list[tuple[str, str, str]]:
-        """Other cases of the procedure naming any of these ID numbers: (case_no, state,
-        title), by case number; stored ones and those added in this unit of work."""
-        wanted = set(id_numbers)
-        found: dict[str, tuple[str, str, str]] = {}
-        for part in chunks(sorted(wanted), self._size):
-            for r in self._conn.execute(_RELATED, {"ids": list(part), "kind": kind}):
-                found[r.case_no] = (r.case_no, r.state, r.title)
+    def related(self, kind: str, case: Case) -> list[Earlier]:
+        """The other cases of the procedure naming a party of this case (see ``earlier_of``),
+        stored ones and those added in this unit of work, by case number."""
+        ours = [p for p in case.parties if p.id_number or p.phone]
+        found = earlier_of(self._conn, kind, case.case_no, ours, self._size)
         for no in self._new:
-            case = self._by_no[no]
-            if case.kind == kind and any(p.id_number in wanted for p in case.parties):
-                found[no] = (no, case.state, case.title)
-        found.pop(case_no, None)
+            other = self._by_no[no]
+            how = matched(ours, other.parties) if other.kind == kind and ours else None
+            if how is not None and no != case.case_no:
+                found[no] = Earlier(no, other.office, other.state, other.title, other.data, how)
         return [found[no] for no in sorted(found)]
 
     # -- changes ----------------------------------------------------------------------------
@@ -530,6 +610,13 @@ class CaseRepository:
 
     def link(self, case_no: str, other_no: str, kind: str) -> None:
         self._links.append((case_no, other_no, kind))
+
+    def parties_of(self, case: Case) -> tuple[Party, ...]:
+        """A case's parties: a new case's as registered, a stored one's as stored."""
+        if case.parties or case.id is None:
+            return case.parties
+        rows = self._conn.execute(_PARTIES, {"case_id": case.id})
+        return tuple(Party(r.role, r.name, r.id_number, r.phone) for r in rows)
 
     def next_number(self, prefix: str, office: str, year: int) -> int:
         """The next case number's sequence. On PostgreSQL the first number of a key in this

@@ -9,22 +9,21 @@ linked to it (the same dispute). Both ``subsidy check`` and ``subsidy draft`` us
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.engine import Connection
 
 from casework.domain.model import Case, CaseFile, Lazy
-from casework.domain.steps import guard_view
 from casework.domain.subsidy import CLAIM_KIND, Facts
+from casework.domain.view import guard_view
+from casework.domain.world import World
 from casework.storage import bulk
-from casework.storage.calendars import load_calendar
 from casework.storage.db import chunk_size
 from casework.storage.repository import chunks, documents_of, histories_of
 from casework.storage.tables import case_links, cases, events, users
-from casework.time.calendar import Calendar
+from casework.storage.world import StoredWorld
 from casework.time.local import as_utc
 from casework.time.periods import Quarter
 from workflows import Registry, default_registry
@@ -96,7 +95,7 @@ def facts_for(
     linked = _linked_mediation(conn, ids, size)
     claim_ids = sorted({*ids, *(other for pairs in linked.values() for other, _ in pairs)})
     claims = _claims_of(conn, claim_ids, size)
-    calendar = cache(lambda: load_calendar(conn))
+    world = StoredWorld(conn, registry or default_registry())
     out: dict[str, Facts] = {}
     for c in stored:
         case_id = c.id or 0
@@ -113,7 +112,7 @@ def facts_for(
             state=c.state,
             data=dict(c.data),
             events=steps,
-            missing_documents=_missing(wf, case, calendar),
+            missing_documents=_missing(wf, case, world),
             mediator_ok=str(c.data.get("mediator", "")) in mediators,
             own_claims=claims.get(case_id, []),
             linked_claims=[
@@ -256,8 +255,8 @@ def _claims_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, lis
     return out
 
 
-def _missing(wf: Workflow | None, case: Case, calendar: Callable[[], Calendar]) -> list[str]:
+def _missing(wf: Workflow | None, case: Case, world: World) -> list[str]:
     """The document kinds the case file still lacks, by the procedure's own rule."""
     if wf is None or wf.case_file is None:
         return []
-    return wf.case_file(guard_view(case, calendar))
+    return wf.case_file(guard_view(case, world))

@@ -107,6 +107,8 @@ class Party(Table, table=True):
     """A party to a case; ID number and phone are personal data, masked on output."""
 
     __tablename__ = "parties"
+    # Repeat detection finds a person by name and phone where an ID number is missing.
+    __table_args__ = (Index("ix_parties_name_phone", "name", "phone"),)
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
     ord: int
@@ -197,6 +199,21 @@ class Setting(Table, table=True):
     set_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
+class ConfigValue(Table, table=True):
+    """One value of a dated setting ([cfg] in the spec), in force from a day until a later
+    entry; entries are never changed or removed, so the history of a setting stays."""
+
+    __tablename__ = "config_values"
+    __table_args__ = (Index("ix_config_values_key", "key", "effective_from"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200)
+    effective_from: date
+    value: str = Field(max_length=2000)
+    set_by: str = Field(max_length=64)
+    set_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    note: str | None = Field(default=None, max_length=500)
+
+
 class Screening(Table, table=True):
     """A dispute screening (矛盾纠纷排查): a ledger entry, not a workflow."""
 
@@ -228,4 +245,5 @@ calendar_days = CalendarDay.__table__  # type: ignore[attr-defined]
 subsidy_scale = SubsidyScale.__table__  # type: ignore[attr-defined]
 settings = Setting.__table__  # type: ignore[attr-defined]
 screenings = Screening.__table__  # type: ignore[attr-defined]
+config_values = ConfigValue.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

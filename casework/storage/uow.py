@@ -15,7 +15,7 @@ cases a step moves are locked as they are read (``SELECT ... FOR UPDATE``). So a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
@@ -24,12 +24,15 @@ from casework.clock import Clock
 from casework.domain.model import Case, Data
 from casework.engine import Engine as Machines
 from casework.storage.calendars import Calendars
+from casework.storage.config import Config
 from casework.storage.db import run_write
 from casework.storage.directory import Offices, UserDirectory
+from casework.storage.hierarchy import Hierarchy
 from casework.storage.repository import CaseRepository
 from casework.storage.screenings import Screenings
 from casework.storage.settings import Settings
 from casework.time.calendar import Calendar
+from workflows.settings import SettingValue
 
 if TYPE_CHECKING:
     from casework.storage.claims import Claims
@@ -41,7 +44,8 @@ class UnitOfWork:
     """What one use case reads and changes, written together or not at all.
 
     It is also what the domain's steps see of the world (``casework.domain.steps.Intake``):
-    the clock, the calendar, the users, value sources, offices, case numbers and cases.
+    the clock, the calendar, the dated settings, the office hierarchy, the users, value
+    sources, offices, case numbers and cases.
     """
 
     def __init__(self, conn: Connection, clock: Clock, machines: Machines) -> None:
@@ -56,6 +60,8 @@ class UnitOfWork:
         self.settings = Settings(conn)
         self.screenings = Screenings(conn)
         self.calendars = Calendars(conn)
+        self.config = Config(conn, machines.registry)
+        self.hierarchy = Hierarchy(conn, self.config)
         self._claims: Claims | None = None
 
     @property
@@ -86,6 +92,18 @@ class UnitOfWork:
         if self._calendar is None:
             self._calendar = self.calendars.load()
         return self._calendar
+
+    def setting(self, key: str, day: date) -> SettingValue:
+        return self.config.value(key, day)
+
+    def parent(self, office: str, day: date) -> str | None:
+        return self.hierarchy.parent(office, day)
+
+    def level(self, office: str, day: date) -> int | None:
+        return self.hierarchy.level(office, day)
+
+    def office_kind(self, code: str) -> str | None:
+        return self.hierarchy.kind(code)
 
     def user_role(self, username: str) -> str | None:
         return self.users.role_of(username)

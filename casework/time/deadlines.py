@@ -6,14 +6,15 @@ the answer the next time it is asked. Every function takes the day to judge by (
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NotRequired, TypedDict
 
 from casework.time.calendar import CalendarMissing
-from workflows.limits import RunningLimit, plain_last_day, running
-from workflows.spec import DayCounter, EventView, TimeLimit, Workflow
+from workflows.limits import RunningLimit, Setting, met, plain_last_day, running, start_of
+from workflows.settings import is_external
+from workflows.spec import Binds, DayCounter, EventView, TimeLimit, Workflow
 
 UNIT_ZH = {"days": "日", "working_days": "个工作日"}
 UNIT_EN = {"days": "days", "working_days": "working days"}
@@ -21,7 +22,7 @@ REGISTER_LABEL = "登记"
 
 
 class DueJSON(TypedDict):
-    """The limit running on a day (``case show``'s ``due``, a row of ``due``)."""
+    """A limit running on a day (``case show``'s ``due`` and ``limits``, a row of ``due``)."""
 
     date: str | None
     rule: str
@@ -33,76 +34,106 @@ class DueJSON(TypedDict):
     binds: str
     start: str
     as_of: str
+    bound_office: NotRequired[str]
+    paused: NotRequired[bool]
+    article: NotRequired[str]
     problem: NotRequired[str]  # the holiday arrangement the last day waits for
 
 
 @dataclass(frozen=True)
 class Due:
-    """The limit running for a case on a given day."""
+    """A limit running for a case on a given day, and the office it binds."""
 
     run: RunningLimit
     state: str
     as_of: date
     start_label: str
+    bound_office: str = ""
+    binds: Binds = "office"
+    article: str | None = None
 
     @property
     def limit(self) -> TimeLimit:
         return self.run.limit
 
     @property
-    def date(self) -> date:
+    def date(self) -> date | None:
         return self.run.last_day
 
     @property
+    def paused(self) -> bool:
+        return self.run.paused
+
+    @property
     def overdue(self) -> bool:
-        """Past an office's deadline (超期); windows and advisory limits are never overdue."""
-        return self.limit.binds == "office" and self.as_of > self.date
+        """Past an office's deadline (超期); windows, advisory limits, outside organs' limits
+        and paused limits are never overdue."""
+        return self.binds == "office" and self.date is not None and self.as_of > self.date
 
     @property
     def lapsed(self) -> bool:
         """Past the last day, whoever the limit binds."""
-        return self.as_of > self.date
+        return self.date is not None and self.as_of > self.date
 
     @property
-    def days_left(self) -> int:
-        return (self.date - self.as_of).days
+    def days_left(self) -> int | None:
+        return None if self.date is None else (self.date - self.as_of).days
+
+    def _rolled(self) -> bool:
+        """Whether the last day was moved past rest days."""
+        run = self.run
+        if self.limit.unit != "days" or self.date is None:
+            return False
+        natural = run.start.occurred_on.toordinal() + run.length + run.extended + run.paused_days
+        return self.date.toordinal() != natural
 
     @property
     def rule(self) -> str:
         """The rule in Chinese, e.g. ``受理后60日，已延期30日``."""
-        limit = self.limit
-        text = f"{self.start_label}后{self.run.length}{UNIT_ZH[limit.unit]}"
-        if self.run.extended:
-            text += f"，已延期{self.run.extended}日"
-        natural = self.run.start.occurred_on.toordinal() + self.run.length + self.run.extended
-        if limit.unit == "days" and self.date.toordinal() != natural:
+        limit, run = self.limit, self.run
+        text = f"{self.start_label}后{run.length}{UNIT_ZH[limit.unit]}"
+        if run.extended:
+            text += f"，已延期{run.extended}日"
+        if run.paused_days:
+            text += f"，听证等中止{run.paused_days}{UNIT_ZH[limit.unit]}不计"
+        if run.paused:
+            return text + "，现中止计算（听证中）"
+        if self._rolled():
             text += "，逢休息日顺延"
         return text
 
     @property
     def rule_en(self) -> str:
-        limit = self.limit
-        text = f"{self.run.length} {UNIT_EN[limit.unit]} after {limit.start}"
-        if self.run.extended:
-            text += f", extended by {self.run.extended}"
-        natural = self.run.start.occurred_on.toordinal() + self.run.length + self.run.extended
-        if limit.unit == "days" and self.date.toordinal() != natural:
+        limit, run = self.limit, self.run
+        text = f"{run.length} {UNIT_EN[limit.unit]} after {limit.start}"
+        if run.extended:
+            text += f", extended by {run.extended}"
+        if run.paused_days:
+            text += f", {run.paused_days} paused {UNIT_EN[limit.unit]} not counted"
+        if run.paused:
+            return text + ", paused now"
+        if self._rolled():
             text += ", moved past rest days"
         return text
 
     def as_json(self) -> DueJSON:
-        return {
-            "date": self.date.isoformat(),
+        out: DueJSON = {
+            "date": None if self.date is None else self.date.isoformat(),
             "rule": self.rule,
             "rule_en": self.rule_en,
             "overdue": self.overdue,
             "days_left": self.days_left,
             "limit": self.limit.name,
             "label": self.limit.label,
-            "binds": self.limit.binds,
+            "binds": self.binds,
             "start": self.run.start.occurred_on.isoformat(),
             "as_of": self.as_of.isoformat(),
+            "bound_office": self.bound_office,
+            "paused": self.paused,
         }
+        if self.article:
+            out["article"] = self.article
+        return out
 
 
 @dataclass(frozen=True)
@@ -116,9 +147,12 @@ class PendingDue:
     start: EventView
     start_label: str
     problem: str
+    bound_office: str = ""
+    binds: Binds = "office"
 
     overdue = False
     lapsed = False
+    paused = False
     date = None
     days_left = None
 
@@ -135,11 +169,16 @@ class PendingDue:
             "days_left": None,
             "limit": self.limit.name,
             "label": self.limit.label,
-            "binds": self.limit.binds,
+            "binds": self.binds,
             "start": self.start.occurred_on.isoformat(),
             "as_of": self.as_of.isoformat(),
+            "bound_office": self.bound_office,
+            "paused": False,
             "problem": self.problem,
         }
+
+
+Running = Due | PendingDue
 
 
 def history_as_of(events: Sequence[EventView], as_of: date) -> list[EventView]:
@@ -147,39 +186,117 @@ def history_as_of(events: Sequence[EventView], as_of: date) -> list[EventView]:
     return [ev for ev in events if ev.occurred_on <= as_of]
 
 
-def due(
-    wf: Workflow, events: Sequence[EventView], calendar: DayCounter, as_of: date
-) -> Due | PendingDue | None:
-    """The limit running on ``as_of`` for a case with these events, or None.
+@dataclass(frozen=True)
+class CaseClock:
+    """What the limits of one case are computed from: its procedure, office and data (the rule
+    version, who reviews), its events, the calendar and the dated settings."""
 
-    When the limit ends in a year no holiday source covers, the answer is a ``PendingDue`` if
-    ``as_of`` is before that year (it cannot be overdue yet); otherwise the error stands.
-    """
-    past = history_as_of(events, as_of)
-    if not past:
-        return None
-    state = past[-1].to_state
+    wf: Workflow
+    office: str
+    data: Mapping[str, object]
+    events: Sequence[EventView]
+    calendar: DayCounter
+    setting: Setting | None = None
+
+
+def _candidates(wf: Workflow, state: str, data: Mapping[str, object]) -> list[TimeLimit]:
     spec = wf.state(state)
-    if spec.limit is None or spec.terminal:
-        return None
-    start = wf.trigger(spec.limit.start)
+    found = [] if spec.terminal else list(spec.all_limits)
+    found += [d for d in wf.duties if d not in found]
+    return [lim for lim in found if lim.holds_for(data)]
+
+
+def _bound(limit: TimeLimit, clock: CaseClock) -> tuple[str, Binds]:
+    office = clock.office
+    if limit.bound is not None and clock.data.get(limit.bound):
+        office = str(clock.data[limit.bound])
+    if limit.binds == "office" and is_external(office):
+        return office, "outside"
+    return office, limit.binds
+
+
+def _one(
+    limit: TimeLimit, clock: CaseClock, past: Sequence[EventView], as_of: date
+) -> Running | None:
+    state = past[-1].to_state
+    if limit.duty:
+        begun = start_of(limit, past)
+        if begun is None or met(limit, past, begun):
+            return None
+    start = clock.wf.trigger(limit.start)
     start_label = start.label if start else REGISTER_LABEL
+    office, binds = _bound(limit, clock)
     try:
-        run = running(spec.limit, past, calendar)
+        run = running(limit, past, clock.calendar, clock.setting)
     except CalendarMissing as missing:
         if as_of >= date(missing.year, 1, 1):
             raise
-        begun = next(ev for ev in reversed(past) if ev.trigger == spec.limit.start)
-        return PendingDue(spec.limit, state, as_of, begun, start_label, str(missing))
+        index = start_of(limit, past)
+        assert index is not None
+        return PendingDue(
+            limit, state, as_of, past[index], start_label, str(missing), office, binds
+        )
     if run is None:
         return None
-    return Due(run, state, as_of, start_label)
+    article = clock.wf.cite(str(clock.data.get("rules") or "") or None, limit.name)
+    return Due(run, state, as_of, start_label, office, binds, article)
+
+
+def limits_on(clock: CaseClock, as_of: date) -> list[Running]:
+    """Every limit running for the case on ``as_of``: those of its state, then its open duties.
+
+    When a limit ends in a year no holiday source covers, it is a ``PendingDue`` if ``as_of``
+    is before that year (it cannot be overdue yet); otherwise the error stands.
+    """
+    past = history_as_of(clock.events, as_of)
+    if not past:
+        return []
+    out = []
+    for limit in _candidates(clock.wf, past[-1].to_state, clock.data):
+        found = _one(limit, clock, past, as_of)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def most_pressing(found: Sequence[Running]) -> Running | None:
+    """The limit a case's ``due`` shows: an office's overdue deadline first, then the office
+    deadlines by last day, then the others by last day (paused ones last)."""
+    if not found:
+        return None
+
+    def key(d: Running) -> tuple[int, int, int]:
+        office = 0 if d.binds == "office" else 1
+        day = d.date.toordinal() if d.date is not None else 10**7
+        return (0 if d.overdue else 1, office, day)
+
+    return min(found, key=key)
+
+
+def due(
+    wf: Workflow,
+    events: Sequence[EventView],
+    calendar: DayCounter,
+    as_of: date,
+    *,
+    office: str = "",
+    data: Mapping[str, object] | None = None,
+    setting: Setting | None = None,
+) -> Running | None:
+    """The most pressing limit running on ``as_of`` for a case with these events, or None."""
+    clock = CaseClock(wf, office, data or {}, events, calendar, setting)
+    return most_pressing(limits_on(clock, as_of))
 
 
 def first_on_time(
-    wf: Workflow, events: Sequence[EventView], trigger: str, calendar: DayCounter
+    wf: Workflow,
+    events: Sequence[EventView],
+    trigger: str,
+    calendar: DayCounter,
+    setting: Setting | None = None,
 ) -> tuple[EventView, bool] | None:
-    """The case's first ``trigger`` event and whether it came within the limit running then.
+    """The case's first ``trigger`` event and whether it came within the office's limit
+    running in the state it left.
 
     For a petition's first ``reply``: replied within 60 days of acceptance plus any extension
     (``petition.replied_on_time``).
@@ -187,12 +304,13 @@ def first_on_time(
     for i, ev in enumerate(events):
         if ev.trigger != trigger:
             continue
-        limit = wf.state(ev.from_state).limit if ev.from_state else None
-        if limit is None or limit.binds == "party":
+        limits = wf.state(ev.from_state).all_limits if ev.from_state else ()
+        limit = next((lim for lim in limits if lim.binds == "office"), None)
+        if limit is None:
             return ev, True
         plain = plain_last_day(limit, events[:i])
         if plain is not None and ev.occurred_on <= plain:
             return ev, True  # in time whatever the holidays, which only lengthen a limit
-        run = running(limit, events[:i], calendar)
-        return ev, run is None or ev.occurred_on <= run.last_day
+        run = running(limit, events[:i], calendar, setting)
+        return ev, run is None or run.last_day is None or ev.occurred_on <= run.last_day
     return None

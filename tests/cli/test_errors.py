@@ -13,7 +13,7 @@ from typer.core import TyperGroup
 
 import casework.errors
 from cli.app_core import Command, command
-from cli.errors import option_for, usage_line, with_hint
+from cli.errors import option_for, reason_of, usage_line, with_hint
 from cli.main import COMMANDS
 from tests.cli.checks import flags_named_twice
 
@@ -59,6 +59,7 @@ HINTS: list[tuple[str, str | None, str | None]] = [
     ("office add", "level", "--level"),
     ("office add", "kind", "--kind"),
     ("office add", "user", "--as"),
+    ("office add", "parent", "--parent"),
     ("user add", "username", "USERNAME"),
     ("user add", "role", "--role"),
     ("user add", "office", "--office"),
@@ -98,7 +99,30 @@ HINTS: list[tuple[str, str | None, str | None]] = [
     ("case list", "limit", "--limit"),
     ("case list", "as_of", "--as-of"),
     ("case history", "case_no", "CASE_NO"),
+    ("case link", "case_no", "CASE_NO"),
+    ("case link", "other", "OTHER"),
+    ("case link", "relation", "--relation"),
+    ("case link", "note", "--note"),
+    ("case link", "at", "--at"),
+    ("case link", "ref", "--ref"),
+    ("case link", "user", "--as"),
+    ("case advance", "value.notice_method", "--set notice_method=..."),
+    ("case advance", "value.to_office", "--set to_office=..."),
+    ("case advance", "value.organ", "--set organ=..."),
+    ("case advance", "value.requested_on", "--set requested_on=..."),
+    ("case advance", "value.rating", "--set rating=..."),
+    ("case register", "value.people", "--set people=..."),
+    ("case register", "value.visited_level", "--set visited_level=..."),
+    ("config show", "key", "KEY"),
+    ("config show", "on", "--on"),
+    ("config set", "key", "KEY"),
+    ("config set", "value", "VALUE"),
+    ("config set", "parent", "VALUE"),
+    ("config set", "from", "--from"),
+    ("config set", "note", "--note"),
+    ("config set", "user", "--as"),
     ("workflow show", "kind", "KIND"),
+    ("workflow show", "rules", "--rules"),
     ("due", "within", "--within"),
     ("due", "office", "--office"),
     ("due", "kind", "--kind"),
@@ -218,12 +242,14 @@ def _raised_fields() -> set[str]:
 
 
 # Fields with no option anywhere: the library's own configuration, never typed by a user.
-NOT_TYPED = {"value"}
+NOT_TYPED: set[str] = set()
 
 
 def test_every_field_the_library_names_has_an_option_somewhere() -> None:
     fields = (_documented_fields() | _raised_fields()) - NOT_TYPED
     assert {"at", "value.days", "party.id_number", "as_of", "reveal", "on"} <= fields
+    # issue 12: settings, office parents, links between cases
+    assert {"key", "value", "parent", "other", "relation", "from"} <= fields
     params = {path: command_at(path).params for path in every_command()}
     missing = sorted(f for f in fields if not any(option_for(f, p, ps) for p, ps in params.items()))
     assert missing == []
@@ -258,3 +284,16 @@ def test_our_usage_errors_end_with_their_option() -> None:
     assert usage_line(ours) == "值 'x' 应写作 名称=值 (must be KEY=VALUE) (--set)"
     theirs = typer.BadParameter("Input should be a valid integer", param_hint="'--limit'")
     assert usage_line(theirs).startswith("取值应为整数 Invalid value for '--limit'")
+
+
+def test_a_refusal_names_the_rule_that_refused() -> None:
+    from casework.errors import GuardFailed, InvalidData
+
+    named = GuardFailed("「只可延期一次 extend_once」：已延期", rule="extend_once")
+    assert reason_of(named) == named.reason
+    unnamed = GuardFailed("卷宗中尚无「信访件 letter」", rule="case_file")
+    assert reason_of(unnamed) == "卷宗中尚无「信访件 letter」 (规则 rule: case_file)"
+    # a rule's name inside a longer word is not the rule named
+    longer = GuardFailed("case_file_complete 不满足", rule="case_file")
+    assert reason_of(longer).endswith("(规则 rule: case_file)")
+    assert reason_of(InvalidData("x", field="at")) == "x"

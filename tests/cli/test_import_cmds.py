@@ -7,15 +7,16 @@ import json
 from pathlib import Path
 
 from casework.api import Casework
+from tests import petitions
 from tests.cli.checks import error_line
 from tests.helpers import Cli, FrozenClock, add_staff, dump
 
 
 def _exported(cw: Casework, cli: Cli, tmp_path: Path) -> Path:
-    clerk, sup = cw.acting("clerk_pz"), cw.acting("sup_pz")
+    clerk = cw.acting("clerk_pz")
     for title in ("甲", "乙"):
         case_no = clerk.register("petition", "panzhou", title, at="2020-10-01")["case_no"]
-        sup.advance(case_no, "accept", at="2020-10-02")
+        petitions.accept(cw, case_no, "2020-10-02")
     out = tmp_path / "信访.csv"
     assert cli("export", "cases", "--out", str(out), "--kind", "petition").exit_code == 0
     return out

@@ -32,8 +32,8 @@ def mediate(cw: Casework) -> str:
 
 @pytest.fixture
 def checked(cw: Casework, cli: Cli) -> list[str]:
-    """Two claims of 2020Q3, drafted and checked by the town office."""
-    cw.acting("admin").add_user("sup_justice", "司法局科长", "supervisor", "city-justice")
+    """Two claims of 2020Q3, drafted and checked by the town office (the justice bureau's
+    supervisor sup_justice, who approves them, is one of tests/helpers.py STAFF)."""
     cases = [mediate(cw), mediate(cw)]
     drafted = cli("subsidy", "draft", *Q, "--office", "panzhou", "--json", user="sup_pz")
     assert drafted.exit_code == 0, drafted.stderr

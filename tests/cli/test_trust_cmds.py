@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from casework.api import Casework
+from tests import petitions
 from tests.cli.checks import error_line
 from tests.helpers import Cli
 
@@ -15,7 +16,7 @@ from tests.helpers import Cli
 def test_audit_verify_passes_and_then_finds_an_edit(cw: Casework, cli: Cli) -> None:
     clerk = cw.acting("clerk_pz")
     case_no = clerk.register("petition", "panzhou", "甲", at="2020-03-01")["case_no"]
-    cw.acting("sup_pz").advance(case_no, "accept", at="2020-03-02")
+    petitions.accept(cw, case_no, "2020-03-02")
     ok = cli("audit", "verify", "--json")
     assert ok.exit_code == 0 and json.loads(ok.stdout)["ok"] is True
     assert "audit ok" in cli("audit", "verify").stdout

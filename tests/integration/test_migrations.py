@@ -85,7 +85,9 @@ def test_upgrade_from_first_revision_keeps_data_and_chains_it(
     audit = cw.verify()
     assert audit == {"ok": True, "cases": 2, "events": 3, "findings": []}
     shown = cw.show("XF-2020-panzhou-00001")
-    assert shown["state"] == "handling" and shown["data"] == {"channel": "letter"}
+    # the migration pins the rules in force on the registration day (信访条例 2005 in 2020)
+    assert shown["state"] == "handling"
+    assert shown["data"] == {"channel": "letter", "rules": "xf2005"}
     assert [e["trigger"] for e in shown["history"]] == ["register", "accept"]
     assert shown["history"][0]["note"] == "纸质件"
     # life goes on after the upgrade, and the chain stays whole

@@ -15,6 +15,8 @@ from casework.storage.uow import UnitOfWork
 from tests.fakes import FakeStore, FakeUnitOfWork
 
 VALID_ID = "110101199003074514"
+NOTICE = {"notice_method": "post"}  # a routing decision is told in writing (G art. 23)
+OUTCOME = {"outcome": "support"}
 
 
 def real(uow: FakeUnitOfWork) -> UnitOfWork:
@@ -27,12 +29,22 @@ def store() -> FakeStore:
     return FakeStore()
 
 
-def petitions(store: FakeStore, n: int) -> list[str]:
-    """``n`` petitions of panzhou registered on 2020-11-02 and committed."""
+def petitions(store: FakeStore, n: int, *kinds: str) -> list[str]:
+    """``n`` petitions of panzhou registered on 2020-11-02 with the letter and the acceptance
+    notice on file (a routing decision rests on them, 信访工作条例 arts. 19, 23), and the
+    documents ``kinds`` too, committed."""
     uow = FakeUnitOfWork(store)
     items = [Registration("panzhou", f"信访{i}", at="2020-11-02") for i in range(n)]
     done = uow.run(lambda u: cases.register_many(real(u), u.actor("clerk_pz"), "petition", items))
-    return [r["case_no"] for r in done]
+    nos = [r["case_no"] for r in done]
+    papers = [
+        DocumentStep(no, kind, at="2020-11-02")
+        for no in nos
+        for kind in ("letter", "acceptance_notice", *kinds)
+    ]
+    clerk = uow.actor("clerk_pz")
+    FakeUnitOfWork(store).run(lambda u: [cases.add_document(real(u), clerk, p) for p in papers])
+    return nos
 
 
 def test_nothing_is_stored_before_the_unit_of_work_commits(store: FakeStore) -> None:
@@ -47,44 +59,51 @@ def test_nothing_is_stored_before_the_unit_of_work_commits(store: FakeStore) -> 
 
 
 def test_a_batch_of_steps_is_recorded_in_order(store: FakeStore) -> None:
-    a, b = petitions(store, 2)
+    a, b = petitions(store, 2, "reply")
     steps = [
-        Step(a, "accept", at="2020-11-03"),
-        Step(b, "受理", at="2020-11-03"),
+        Step(a, "accept", NOTICE, at="2020-11-03"),
+        Step(b, "受理", NOTICE, at="2020-11-03"),
         Step(a, "reply", {"outcome": "支持"}, at="2020-11-04"),
     ]
     uow = FakeUnitOfWork(store)
     seen: list[int] = []
     done = uow.run(lambda u: cases.advance_many(real(u), u.actor("sup_pz"), steps, seen.append))
     assert [(r["case_no"], r["event"]["seq"], r["state"]) for r in done] == [
-        (a, 2, "handling"),
-        (b, 2, "handling"),
-        (a, 3, "replied"),
+        (a, 5, "handling"),
+        (b, 5, "handling"),
+        (a, 6, "replied"),
     ]
     assert (
         done[2]["state_label"] == "已答复" and done[2]["event"]["trigger_label"] == "出具处理意见"
     )
     assert seen == [1, 2, 3]
-    assert [e.trigger for e in store.events[a]] == ["register", "accept", "reply"]
-    assert store.cases[a].version == 3 and store.cases[a].data == {"outcome": "support"}
+    assert [e.trigger for e in store.events[a]] == [
+        "register",
+        "doc",
+        "doc",
+        "doc",
+        "accept",
+        "reply",
+    ]
+    assert store.cases[a].version == 6 and store.cases[a].data["outcome"] == "support"
 
 
 def test_a_batch_reads_its_cases_at_once(store: FakeStore) -> None:
-    a, b = petitions(store, 2)
+    a, b = petitions(store, 2, "reply")
     uow = FakeUnitOfWork(store)
-    steps = [Step(a, "accept"), Step(b, "accept"), Step(a, "supervise", note="快")]
-    uow.run(lambda u: cases.advance_many(real(u), u.actor("sup_city"), steps))
+    steps = [Step(a, "accept", NOTICE), Step(b, "accept", NOTICE), Step(a, "reply", OUTCOME)]
+    uow.run(lambda u: cases.advance_many(real(u), u.actor("sup_pz"), steps))
     assert uow.cases.loaded == [[a, b]]
 
 
 def test_a_refused_step_names_its_item_and_nothing_is_kept(store: FakeStore) -> None:
-    a, b = petitions(store, 2)
+    a, b = petitions(store, 2, "extension_notice")
     before = {no: list(events) for no, events in store.events.items()}
     steps = [
-        Step(a, "accept", at="2020-11-03"),
-        Step(a, "extend", {"days": "10", "reason": "核实"}, at="2020-11-04"),
-        Step(b, "accept", at="2020-11-03"),
-        Step(a, "extend", {"days": "5", "reason": "再核实"}, at="2020-11-05"),
+        Step(a, "accept", NOTICE, at="2020-11-03"),
+        Step(a, "extend", {"days": "10", "reason": "核实", **NOTICE}, at="2020-11-04"),
+        Step(b, "accept", NOTICE, at="2020-11-03"),
+        Step(a, "extend", {"days": "5", "reason": "再核实", **NOTICE}, at="2020-11-05"),
     ]
     uow = FakeUnitOfWork(store)
     with pytest.raises(GuardFailed) as refused:
@@ -98,7 +117,7 @@ def test_a_refused_step_names_its_item_and_nothing_is_kept(store: FakeStore) -> 
 
 def test_a_refusal_keeps_its_field_inside_a_batch(store: FakeStore) -> None:
     (a,) = petitions(store, 1)
-    steps = [Step(a, "accept", at="2020-11-03"), Step(a, "reply", {"outcome": "x"})]
+    steps = [Step(a, "accept", NOTICE, at="2020-11-03"), Step(a, "reply", {"outcome": "x"})]
     uow = FakeUnitOfWork(store)
     with pytest.raises(InvalidData) as refused:
         uow.run(lambda u: cases.advance_many(real(u), u.actor("sup_pz"), steps))
@@ -117,26 +136,26 @@ def test_a_lone_step_is_not_numbered(store: FakeStore) -> None:
 def test_an_unknown_case_in_a_batch(store: FakeStore) -> None:
     (a,) = petitions(store, 1)
     uow = FakeUnitOfWork(store)
-    steps = [Step(a, "accept"), Step("XF-2020-panzhou-00099", "accept")]
+    steps = [Step(a, "accept", NOTICE), Step("XF-2020-panzhou-00099", "accept", NOTICE)]
     with pytest.raises(NotFound) as refused:
         uow.run(lambda u: cases.advance_many(real(u), u.actor("sup_pz"), steps))
     assert refused.value.reason.startswith("第 2 步（共 2 步）item 2 of 2：未知案件 unknown case")
     assert refused.value.field == "case_no"
-    assert [e.trigger for e in store.events[a]] == ["register"]
+    assert [e.trigger for e in store.events[a]] == ["register", "doc", "doc"]
 
 
 def test_a_ref_repeated_in_a_batch_records_one_event(store: FakeStore) -> None:
     (a,) = petitions(store, 1)
-    steps = [Step(a, "accept", ref="r1"), Step(a, "accept", ref="r1")]
+    steps = [Step(a, "accept", NOTICE, ref="r1"), Step(a, "accept", NOTICE, ref="r1")]
     uow = FakeUnitOfWork(store)
     done = uow.run(lambda u: cases.advance_many(real(u), u.actor("sup_pz"), steps))
     assert [r["repeated"] for r in done] == [False, True]
     assert done[0]["event"] == done[1]["event"]
-    assert [e.trigger for e in store.events[a]] == ["register", "accept"]
+    assert [e.trigger for e in store.events[a]] == ["register", "doc", "doc", "accept"]
     again = FakeUnitOfWork(store).run(
         lambda u: cases.advance_many(real(u), u.actor("sup_pz"), steps[:1])
     )
-    assert again[0]["repeated"] and again[0]["event"]["seq"] == 2
+    assert again[0]["repeated"] and again[0]["event"]["seq"] == 4
 
 
 def test_registrations_are_numbered_and_all_or_nothing(store: FakeStore) -> None:
@@ -184,16 +203,16 @@ def test_a_ref_registers_once_in_a_batch(store: FakeStore) -> None:
 def test_a_document_through_the_service(store: FakeStore) -> None:
     (a,) = petitions(store, 1)
     uow = FakeUnitOfWork(store)
-    doc = DocumentStep(a, "letter", "信.pdf", "0f" * 32)
+    doc = DocumentStep(a, "intake_record", "登记表.pdf", "0f" * 32)
     result = uow.run(lambda u: cases.add_document(real(u), u.actor("clerk_pz"), doc))
     assert result["document"] == {
-        "kind": "letter",
-        "label": "信访件",
-        "file_name": "信.pdf",
+        "kind": "intake_record",
+        "label": "来访来电登记表",
+        "file_name": "登记表.pdf",
         "sha256": "0f" * 32,
     }
     assert result["event"]["trigger"] == "doc" and result["state"] == "registered"
-    assert [d.kind for d in store.documents[a]] == ["letter"]
+    assert [d.kind for d in store.documents[a]] == ["letter", "acceptance_notice", "intake_record"]
 
 
 def test_a_bulk_action_covers_an_existing_office(store: FakeStore) -> None:
