@@ -1,6 +1,6 @@
 """The demo year of this checkout against the demo of the commit before the redesign, in one run.
 
-    python bench/bench_demo.py [--baseline afb0a22] [--repeat 3] [--json] [--keep DIR]
+    python bench/bench_demo.py [--baseline afb0a22] [--repeat 3] [--same] [--json] [--keep DIR]
 
 Checks the baseline out into a temporary ``git worktree`` (removed at the end, also on failure),
 then runs ``casework --db NEW.db demo --json`` for each side in a fresh child process of the same
@@ -14,7 +14,11 @@ Prints both times, the ratio this checkout / baseline and whether it meets the t
 0.15), whether every run reported ``all_match`` (casework's figures equal the report's), and
 whether the two databases hold the same rows: every table, rows compared as sorted multisets,
 leaving out the ``settings`` row ``demo.database`` by which the new demo marks its database.
-Exits 1 when a run fails, a full year's figures do not match or the databases differ.
+Exits 1 when a run fails or a full year's figures do not match; with ``--same``, also when the
+databases differ. The redesign of issue 11 built exactly the baseline's database (run with
+``--same`` on a commit of that issue); since issue 12 the demo walks the procedures as the law
+runs them (notices, deliveries, reviews at the city, proposals and approvals), so its database
+holds more than the baseline's and the comparison is reported, not required.
 """
 
 from __future__ import annotations
@@ -189,7 +193,7 @@ def show(report: dict[str, Any]) -> None:
             f"the settings row {MARKER[1]} left out)"
         )
     else:
-        print("databases: DIFFER")
+        print("databases: differ (--same makes this a failure)")
         for name, table in same["tables"].items():
             if not table["same"]:
                 print(f"  {name}: {json.dumps(table, ensure_ascii=False, default=str)}")
@@ -200,6 +204,9 @@ def main() -> int:
     parser.add_argument("--baseline", default=BASELINE, metavar="REV", help="the commit to time")
     parser.add_argument(
         "--repeat", type=int, default=3, help="turns per side (the best counts; default 3)"
+    )
+    parser.add_argument(
+        "--same", action="store_true", help="fail unless both databases hold the same rows"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--keep", metavar="DIR", help="a folder to keep the databases in")
@@ -240,7 +247,8 @@ def main() -> int:
     matched = args.until is not None or all(
         all(report[name]["all_match"]) for name in ("baseline", "new")
     )
-    return 0 if matched and report["databases"]["identical"] else 1
+    same = report["databases"]["identical"] or not args.same
+    return 0 if matched and same else 1
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 
 from casework.api import Casework
 from casework.clock import fixed_clock
-from casework.domain.steps import Registration, Step
+from casework.domain.steps import DocumentStep, Registration, Step
 
 NOW = datetime(2020, 12, 1, 2, 0, tzinfo=UTC)
 Result = dict[str, float]
@@ -38,6 +38,9 @@ def setup(path: str, cases: int) -> tuple[Casework, list[str]]:
     cw.acting("admin").add_user("sup_city", "督办", "supervisor", "city-petition")
     items = [Registration("panzhou", f"基准 {i}", at="2020-06-01") for i in range(cases)]
     nos = [r["case_no"] for r in cw.acting("clerk").register_many("petition", items)]
+    # 督办 rests on its letter in the case file (petition.md 1.8): filed once per case.
+    letters = [DocumentStep(no, "supervision_letter") for no in nos]
+    cw.batch(lambda b: [b.document("sup_city", d) for d in letters])
     return cw, nos
 
 
@@ -123,7 +126,8 @@ def bench_bulk(n: int, repeat: int) -> Result:
     def casework_run() -> None:
         cw.acting("sup_city").advance_many(steps)
 
-    versions = dict.fromkeys(raw_nos, 1)  # moved on by each run
+    # moved on by each run, from the versions the setup left (a registration and a letter)
+    versions = dict(conn.execute("SELECT case_no, version FROM cases").fetchall())
 
     def raw_run() -> None:
         raw_bulk(conn, raw_nos, ids, versions, n)

@@ -71,4 +71,6 @@ def test_demo_against_the_commit_before_the_redesign() -> None:
     if known.returncode != 0:
         pytest.skip("the baseline commit afb0a22 is not in this checkout (a shallow clone?)")
     out = bench("bench/bench_demo.py", "--until", "2020-01-02", "--repeat", "1")
-    assert "ratio new/old" in out and "databases: identical" in out
+    # Since issue 12 the demo walks more of the law than the baseline did: the databases
+    # differ by design, and the bench says so without failing.
+    assert "ratio new/old" in out and "databases: differ" in out

@@ -57,12 +57,7 @@ class PetitionYear:
         docs: tuple[tuple[str, str], ...] = (),
         **args: Any,
     ) -> None:
-        """The documents (by whom, which kind) a step rests on, then the step, on one day."""
-        minute = self.rng.randrange(0, 9 * 60 - len(docs) - 1)
-        for n, (by, kind) in enumerate(docs):
-            self.s.add(self.s.at(day, minute + n), by, "doc", p, doc=kind)
-        at = self.s.at(day, minute + len(docs))
-        self.s.add(at, user, "advance", p, trigger=trigger, values=values or {}, **args)
+        self.s.step(day, user, p, trigger, values, docs, **args)
 
     def notice(self) -> dict[str, str]:
         return {"notice_method": self.rng.choice(NOTICE_METHODS)}

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import NotRequired, TypedDict
 
 from casework.demo.figures import TARGETS
+from casework.demo.majors import MajorDisputeYear
 from casework.demo.people import TOWNS, mediators_of, party
 from casework.demo.petitions import PetitionYear
 from casework.demo.schedule import Op, Planned, Schedule
@@ -44,7 +45,7 @@ class Planner(Schedule):
         screenings = self.screenings()
         petitions = PetitionYear(self).plan()
         self.mediation()
-        self.major_disputes(petitions, screenings)
+        MajorDisputeYear(self).plan(petitions, screenings)
         # By time, then the order they were planned in (a key: comparing the dataclasses is
         # several times slower over the year's 80,000 ops).
         return sorted(self.ops, key=lambda op: (op.at, op.order))
@@ -353,152 +354,6 @@ class Planner(Schedule):
                 step="pay",
             )
 
-    def major_disputes(
-        self, petitions: list[tuple[Planned, date]], screenings: list[Planned]
-    ) -> None:
-        """Leader-assigned major disputes: some escalated from petitions, some found by
-        screenings; the report's number identified by 24 December and resolved by then."""
-        t = TARGETS
-        days = self.major_dispute_days()
-        resolvable = [i for i, d in enumerate(days[: t.identified]) if d <= date(self.year, 10, 31)]
-        resolved = set(self.rng.sample(resolvable, t.resolved))
-        for n, day in enumerate(days):
-            p, leader, planned = self.major_dispute_assigned(n, day, petitions, screenings)
-            done = None
-            if n in resolved:  # resolved by the report's cut-off, after the plan
-                cutoff = date(self.year, 12, 24)
-                done = min(
-                    planned + timedelta(days=self.rng.randint(15, 110)),
-                    cutoff - timedelta(days=self.rng.randint(1, 20)),
-                )
-                done = max(done, planned + timedelta(days=1))
-            if self.rng.random() < 0.12:
-                extended = planned + timedelta(days=self.rng.randint(20, 50))
-                if done is None or extended < done:
-                    self.add(
-                        self.at(extended),
-                        "rol_sup",
-                        "advance",
-                        p,
-                        trigger="extend",
-                        values={"days": "30", "reason": "需协调多部门"},
-                    )
-            if done is not None:
-                self.major_dispute_resolved(p, leader, done)
-
-    def major_dispute_days(self) -> list[date]:
-        """The days major disputes are identified: the report's number by 24 December, and
-        two more after it."""
-        cutoff = date(self.year, 12, 24)
-        counted = self.split(
-            TARGETS.identified, [1.2, 0.8, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.7]
-        )
-        days = []
-        for month, n in enumerate(counted, start=1):
-            pool = [d for d in self.month_days(month) if d <= cutoff]
-            days += [self.rng.choice(pool) for _ in range(n)]
-        days.sort()
-        late = [d for d in self.month_days(12) if d > cutoff]
-        return days + late[:2]
-
-    def major_dispute_assigned(
-        self,
-        n: int,
-        day: date,
-        petitions: list[tuple[Planned, date]],
-        screenings: list[Planned],
-    ) -> tuple[Planned, str, date]:
-        """Registered (from a petition, a screening or neither), assigned to a leader who
-        plans its resolution; returns the case, the leader and the day of the plan."""
-        office = self.office()
-        sup = f"{office}_sup"
-        source = self.rng.random()
-        link = None
-        values: dict[str, str] = {}
-        if source < 0.4:
-            earlier = [p for p, d in petitions if d < day and p.office != "city-petition"]
-            if earlier:
-                link = self.rng.choice(earlier[-200:])
-                office, sup = link.office, f"{link.office}_sup"
-        elif source < 0.65:
-            values["screening"] = "@"  # filled with a real screening id when run
-        p = Planned("major_dispute", office, f"major-{self.year}-{n:03d}")
-        screening = None
-        if "screening" in values:
-            candidates = [
-                s for s in screenings if s.office == office and s.day is not None and s.day < day
-            ][-20:]
-            screening = self.rng.choice(candidates) if candidates else None
-            if screening is None:
-                values.pop("screening")
-        self.add(
-            self.at(day),
-            sup,
-            "register",
-            p,
-            title=self.rng.choice(MAJOR_TITLES),
-            link=link,
-            values=values,
-            screening=screening,
-            parties=[party(self.rng, "representative")],
-        )
-        return self.major_dispute_planned(p, day)
-
-    def major_dispute_planned(self, p: Planned, day: date) -> tuple[Planned, str, date]:
-        assigned = self.working_day(day + timedelta(days=self.rng.randint(2, 8)))
-        leader = f"leader{self.rng.randint(1, 8)}"
-        due = self.rng.choice((60, 90, 90, 120))
-        self.add(
-            self.at(assigned),
-            "rol_sup",
-            "advance",
-            p,
-            trigger="assign",
-            values={"leader": leader, "unit": self.rng.choice(UNITS), "due_days": str(due)},
-        )
-        planned = assigned + timedelta(days=self.rng.randint(3, 12))
-        self.add(
-            self.at(planned),
-            leader,
-            "advance",
-            p,
-            trigger="plan",
-            values={"plan": self.rng.choice(PLANS)},
-        )
-        return p, leader, planned
-
-    def major_dispute_resolved(self, p: Planned, leader: str, done: date) -> None:
-        """Resolved; mostly verified (销号), now and then reopened and resolved again."""
-        self.add(
-            self.at(done),
-            leader,
-            "advance",
-            p,
-            trigger="resolve",
-            values={"outcome": self.rng.choice(OUTCOMES)},
-        )
-        if self.rng.random() < 0.7:
-            verified = done + timedelta(days=self.rng.randint(5, 20))
-            self.add(self.at(verified), "rol_sup", "advance", p, trigger="verify")
-            if self.rng.random() < 0.05:
-                again = verified + timedelta(days=self.rng.randint(10, 40))
-                self.add(
-                    self.at(again),
-                    "rol_sup",
-                    "advance",
-                    p,
-                    trigger="reopen",
-                    values={"reason": "当事人再次集体上访"},
-                )
-                self.add(
-                    self.at(again + timedelta(days=self.rng.randint(10, 30))),
-                    leader,
-                    "advance",
-                    p,
-                    trigger="resolve",
-                    values={"outcome": "达成和解"},
-                )
-
 
 def plan_year(year: int, seed: int) -> list[Op]:
     """Every op of the demo year, in time order."""
@@ -551,19 +406,3 @@ MEDIATION_TITLES = (
     ("medical", "医疗纠纷"),
     ("other", "其他民间纠纷"),
 )
-MAJOR_TITLES = (
-    "村集体土地征收补偿群体纠纷",
-    "工程项目欠薪群体讨薪问题",
-    "山林权属群体纠纷",
-    "小区业主与开发商交房纠纷",
-    "水库移民后期扶持问题",
-    "企业改制职工安置问题",
-)
-UNITS = ("高州市信访局", "高州市司法局", "高州市自然资源局", "属地镇人民政府", "属地街道办事处")
-PLANS = (
-    "联合调处，分期支付",
-    "召开听证会，依法依规处理",
-    "成立工作专班，逐户走访",
-    "引导通过诉讼途径解决，提供法律援助",
-)
-OUTCOMES = ("息诉罢访", "达成和解协议", "依法处理到位", "签订调解协议并履行")

@@ -77,6 +77,24 @@ class Schedule:
         if when < self.after_year:  # on a local day of the year
             self.ops.append(Op(when, self._n, user, action, target, args))
 
+    def step(
+        self,
+        day: date,
+        user: str,
+        p: Planned,
+        trigger: str,
+        values: dict[str, str] | None = None,
+        docs: tuple[tuple[str, str], ...] = (),
+        **args: Any,
+    ) -> None:
+        """The documents (by whom, which kind) a step rests on, then the step, on one day, in
+        that order (a guard reads the case file as it stands)."""
+        minute = self.rng.randrange(0, 9 * 60 - len(docs) - 1)
+        for n, (by, kind) in enumerate(docs):
+            self.add(self.at(day, minute + n), by, "doc", p, doc=kind)
+        at = self.at(day, minute + len(docs))
+        self.add(at, user, "advance", p, trigger=trigger, values=values or {}, **args)
+
     def month_days(self, month: int) -> list[date]:
         cached = self._months.get(month)
         if cached is not None:
