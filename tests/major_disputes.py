@@ -20,6 +20,22 @@ def doc(cw: Casework, user: str, case_no: str, kind: str, at: str | None) -> Non
     cw.acting(user).add_document(case_no, kind, at=at)
 
 
+def register(
+    cw: Casework,
+    at: str,
+    office: str = "panzhou",
+    user: str = PROPOSER,
+    link: str | None = None,
+    parties: tuple[str, ...] = (),
+    **values: str,
+) -> str:
+    """A major dispute entered on the ledger (identified), from ``link`` when given; its number."""
+    done = cw.acting(user).register(
+        "major_dispute", office, "征地补偿纠纷", list(parties), values, at=at, link=link
+    )
+    return done["case_no"]
+
+
 def propose(
     cw: Casework,
     case_no: str,
@@ -86,3 +102,21 @@ def resolved(
     assigned(cw, case_no, assigned_at)
     plan(cw, case_no, planned_at or assigned_at)
     resolve(cw, case_no, resolved_at or planned_at or assigned_at)
+
+
+def extend(
+    cw: Casework, case_no: str, at: str, days: int = 30, user: str = APPROVER
+) -> dict[str, object]:
+    """延期 by an approver, before the term lapses."""
+    values = {"days": str(days), "reason": "涉及多部门协调"}
+    return dict(cw.acting(user).advance(case_no, "extend", values, at=at))
+
+
+def reopen(
+    cw: Casework, case_no: str, at: str, due_days: int | None = None, user: str = VERIFIER
+) -> None:
+    """反弹重启 with a new term from the reopening (the default of the day when none)."""
+    values = {"reason": "当事人再次上访"}
+    if due_days is not None:
+        values["due_days"] = str(due_days)
+    cw.acting(user).advance(case_no, "reopen", values, at=at)

@@ -105,7 +105,7 @@ class Due:
     @property
     def rule_en(self) -> str:
         limit, run = self.limit, self.run
-        text = f"{run.length} {UNIT_EN[limit.unit]} after {limit.start}"
+        text = f"{run.length} {UNIT_EN[limit.unit]} after {run.start.trigger}"
         if run.extended:
             text += f", extended by {run.extended}"
         if run.paused_days:
@@ -219,13 +219,13 @@ def _one(
     limit: TimeLimit, clock: CaseClock, past: Sequence[EventView], as_of: date
 ) -> Running | None:
     state = past[-1].to_state
-    if limit.duty:
-        begun = start_of(limit, past)
-        if begun is None or met(limit, past, begun):
-            return None
-    start = clock.wf.trigger(limit.start)
-    start_label = start.label if start else REGISTER_LABEL
+    begun = start_of(limit, past)
+    if limit.duty and (begun is None or met(limit, past, begun)):
+        return None
     office, binds = _bound(limit, clock)
+    # A restarted limit (a reopening's new term) is shown from the event that restarted it.
+    start = clock.wf.trigger(past[begun].trigger if begun is not None else limit.start)
+    start_label = start.label if start else REGISTER_LABEL
     try:
         run = running(limit, past, clock.calendar, clock.setting)
     except CalendarMissing as missing:

@@ -21,6 +21,7 @@ from workflows.major_dispute.rules import (
     NOT_PROPOSER,
     PROPOSED_FIRST,
     RESOLVE,
+    SOURCE_KIND,
     UNDERTAKING,
     assigned_leader,
     derive_approval,
@@ -172,8 +173,11 @@ WORKFLOW = Workflow(
     initial="identified",
     register_roles=("clerk", "supervisor"),
     # The source: a linked petition or mediation case (the link, kept as origin_case) or the
-    # screening (矛盾纠纷排查) that found it.
-    register_fields=(FieldSpec("screening", "来源排查", "int", minimum=1, required=False),),
+    # screening (矛盾纠纷排查) that found it, by the number ``screening list`` shows.
+    register_fields=(
+        FieldSpec("screening", "来源排查", "lookup", required=False, source="screening"),
+    ),
+    link_rules=(SOURCE_KIND,),
     documents=DOCUMENTS,
     triggers=TRIGGERS,
     versions=VERSIONS,

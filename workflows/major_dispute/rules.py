@@ -10,7 +10,7 @@ Every number is a dated setting, read as it stood on the step's day.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from workflows.major_dispute.terms import (
@@ -26,9 +26,20 @@ from workflows.major_dispute.terms import (
 )
 from workflows.policy import role_label
 from workflows.settings import SettingValue
-from workflows.spec import EventView, Guard, GuardContext, TimeLimit, last_event
+from workflows.spec import (
+    EventView,
+    Guard,
+    GuardContext,
+    LinkedCase,
+    LinkRule,
+    TimeLimit,
+    last_event,
+)
 
 PETITION = "petition"
+# The cases a major dispute may come from (major_dispute.md: a linked petition or mediation
+# case, or a screening).
+SOURCE_KINDS: Mapping[str, str] = {PETITION: "信访事项", "mediation": "人民调解"}
 
 
 def _sets_a_term(ev: EventView) -> bool:
@@ -66,16 +77,21 @@ def _who(ctx: GuardContext) -> str:
 
 
 def _approver(ctx: GuardContext) -> str | None:
-    """An approver is a supervisor of an office the dated setting lists; an admin's city-wide
-    supervisor power does not make one (the spec names the person)."""
+    """An approver is a supervisor the dated setting names, by username or by office (every
+    supervisor of a listed office); an admin's city-wide supervisor power does not make one
+    (the spec names the person)."""
     listed = ctx.setting(APPROVERS)
-    offices = sorted(listed) if isinstance(listed, frozenset) else []
+    named = sorted(listed) if isinstance(listed, frozenset) else []
     actor = ctx.actor
-    if actor is not None and actor.role == "supervisor" and actor.office in offices:
+    if (
+        actor is not None
+        and actor.role == "supervisor"
+        and {actor.office, actor.username} & set(named)
+    ):
         return None
     return (
-        f"需由包案审批单位 {'、'.join(offices) or '（未设定）'}（{APPROVERS}）的负责人 supervisor"
-        f" 进行；{_who(ctx)} 不是审批人 (not an approver)"
+        f"需由包案审批人 {'、'.join(named) or '（未设定）'}（{APPROVERS}：审批单位的负责人"
+        f" supervisor 或列明的用户）进行；{_who(ctx)} 不是审批人 (not an approver)"
     )
 
 
@@ -105,7 +121,10 @@ def assigned_leader(what: str) -> Guard:
         leader = ctx.data.get("leader")
         if leader and ctx.actor is not None and ctx.actor.username == leader:
             return None
-        return f"本案包案领导为 {leader or '（未指定）'}，只有该领导可以{what}；{_who(ctx)} 不可"
+        return (
+            f"本案包案领导为 {leader or '（未指定）'}，只有该领导可以{what}；{_who(ctx)} 不可"
+            " (only the named leader)"
+        )
 
     return Guard("assigned_leader", "仅由包案领导本人进行", check)
 
@@ -120,6 +139,19 @@ APPROVER = Guard("approver", "由包案审批人进行", _approver)
 NOT_PROPOSER = Guard("not_proposer", "报批人不能审批", _not_proposer)
 PROPOSED_FIRST = Guard("proposed_first", "先报批后审批", _proposed_first)
 NEW_LEADER = Guard("new_leader", "调整为另一名领导", _new_leader)
+
+
+def _petition_or_mediation(origin: LinkedCase) -> str | None:
+    if origin.kind in SOURCE_KINDS:
+        return None
+    listed = "、".join(f"{label} {kind}" for kind, label in SOURCE_KINDS.items())
+    return (
+        f"重大矛盾纠纷只能由{listed}案件或矛盾纠纷排查 screening 转来；{origin.case_no} 是"
+        f" {origin.kind} 案件 (the source must be a petition or a mediation case)"
+    )
+
+
+SOURCE_KIND = LinkRule("source_kind", "来源为信访事项或人民调解案件", _petition_or_mediation)
 
 
 # -- the term and its extensions -----------------------------------------------------------------
@@ -225,8 +257,9 @@ def linked_petitions(ctx: GuardContext) -> list[str]:
 
 
 def has_petitioner(ctx: GuardContext) -> bool:
-    """Someone who petitions: a petitioner among the parties, or a linked petition."""
-    return any(p.role == "petitioner" for p in ctx.parties) or bool(linked_petitions(ctx))
+    """A petitioner is linked (major_dispute.md): the case came from a petition, or a person
+    found a petition the same matter or related."""
+    return bool(linked_petitions(ctx))
 
 
 def _undertaking_if_settled(ctx: GuardContext) -> str | None:
@@ -238,7 +271,8 @@ def _undertaking_if_settled(ctx: GuardContext) -> str | None:
     if not has_petitioner(ctx) or _filed(_since_last(ctx, "reopen"), "undertaking"):
         return None
     return (
-        f"化解结果为「{OUTCOMES['settled']} settled」且本案有信访人（当事人或关联信访事项），"
+        f"化解结果为「{OUTCOMES['settled']} settled」且本案关联信访事项 petition"
+        f"（{'、'.join(linked_petitions(ctx))}），"
         f"验收销号前须在卷宗中记录「{DOCUMENTS['undertaking']} undertaking」"
         " (no undertaking on file)"
     )

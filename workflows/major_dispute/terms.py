@@ -59,7 +59,7 @@ TERM_CAP = 366
 SETTINGS = (
     SettingSpec(
         APPROVERS,
-        "包案审批单位（其负责人审批包案、延期、调整包案领导）",
+        "包案审批人：单位代码（其负责人）或用户名（审批包案、退回、延期、调整包案领导）",
         "codes",
         frozenset({"city-petition"}),
     ),
