@@ -134,7 +134,8 @@ def stats(
     start: FROM = None,
     end: TO = None,
     by: Annotated[
-        str | None, typer.Option("--by", help="Group by office, month, quarter or kind.")
+        str | None,
+        typer.Option("--by", help="Group by office, month, quarter, kind, channel or reason."),
     ] = None,
     as_of: AS_OF = None,
     office: OFFICE = None,

@@ -24,6 +24,7 @@ from casework.read.subsidy import approved
 from casework.storage.calendars import load_calendar
 from casework.storage.tables import cases, events, screenings
 from casework.time.periods import Quarter
+from workflows import Registry
 from workflows.spec import Workflow
 
 
@@ -112,17 +113,29 @@ def first_event(kind: str, triggers: tuple[str, ...], to_states: tuple[str, ...]
     return query
 
 
-def registered(kind: str) -> QueryOf:
-    """Each case of a kind on the local date it was registered."""
+def registered(
+    kind: str, where: tuple[tuple[str, str], ...] = (), value: str | None = None
+) -> QueryOf:
+    """Each case of a kind on the local date it was registered; with ``where``, only those
+    whose data hold these values; with ``value``, valued by that field of its data (else 1)."""
 
     def query(scope: Scope) -> AnySelect:
+        valued: ColumnElement[int] = (
+            literal(1)
+            if value is None
+            else func.coalesce(cases.c.data[value].as_integer(), literal(1))
+        )
         found = select(
             cases.c.case_no.label("ref"),
             cases.c.registered_on.label("on"),
             cases.c.office_code.label("office"),
             cases.c.kind.label("kind"),
-            literal(1).label("value"),
-        ).where(cases.c.kind == kind, cases.c.registered_on.between(scope.start, scope.end))
+            valued.label("value"),
+        ).where(
+            cases.c.kind == kind,
+            cases.c.registered_on.between(scope.start, scope.end),
+            *(cases.c.data[name].as_string() == wanted for name, wanted in where),
+        )
         if scope.recorded_by is not None:
             found = found.where(cases.c.recorded_at < scope.recorded_by)
         return found
@@ -213,16 +226,41 @@ def claim_items(wf: Workflow) -> ItemsOf:
     return items
 
 
-# The sources a procedure's ``Computed`` metric may name, each made for its procedure.
-SOURCES: Mapping[str, Callable[[Workflow], ItemsOf]] = {
-    "replied_on_time": on_time_items,
-    "approved_claims": claim_items,
-}
+Parts = dict[str, list[Item]]  # a computed source's lists of items, by part
+PartsOf = Callable[[Connection, Scope], Parts]
+SourceOf = Callable[[Workflow, Registry], PartsOf]
+NONE = "none"  # the group of items without the value grouped by (no channel, no refusal)
+# ``--by reason`` groups a case by the reason of its refusal (不予受理理由, petition.md 1.3).
+REFUSAL = "refuse"
 
 
-def source(name: str, wf: Workflow) -> ItemsOf:
-    """The items function of a computed source, or ValueError for an unknown one."""
-    make = SOURCES.get(name)
-    if make is None:
-        raise ValueError(f"{wf.name}: unknown metric source {name!r}; known: {', '.join(SOURCES)}")
-    return make(wf)
+def group_data(data: Mapping[str, object], reason: str | None = None) -> dict[str, str]:
+    """What ``--by channel`` and ``--by reason`` group an item by: its case's channel and the
+    reason of its refusal (``reason``, when it has one)."""
+    channel = data.get("channel")
+    return {"channel": str(channel) if channel else NONE, "reason": reason or NONE}
+
+
+def refusal_reasons(conn: Connection, case_ids: AnySelect) -> dict[int, str]:
+    """The reason of each of these cases' first refusal, by case id (one query). The trigger
+    is compared as an expression (``|| ''``), which no index serves, so that the lookup goes
+    by the cases' ids rather than over every refusal ever made."""
+    rows = conn.execute(
+        select(events.c.case_id, events.c.data)
+        .where(events.c.case_id.in_(case_ids), events.c.trigger.concat("") == REFUSAL)
+        .order_by(events.c.case_id, events.c.seq)
+    )
+    out: dict[int, str] = {}
+    for r in rows:
+        out.setdefault(r.case_id, str((r.data or {}).get("reason") or NONE))
+    return out
+
+
+def whole(make: Callable[[Workflow], ItemsOf]) -> SourceOf:
+    """A source of one list of items (its part ``""``)."""
+
+    def source_of(wf: Workflow, registry: Registry) -> PartsOf:
+        items = make(wf)
+        return lambda conn, scope: {"": items(conn, scope)}
+
+    return source_of

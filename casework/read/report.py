@@ -57,9 +57,21 @@ def _paragraph(stats: Statistics, year: int) -> str:
         f"{to_sep['subsidy.cases']}件，补贴金额{amount:,}元。"
         f"落实领导包案制度，梳理出{to_dec24['major_dispute.identified']}件重大矛盾纠纷和信访突出"
         f"问题，共化解重大矛盾纠纷和信访突出问题案件{to_dec24['major_dispute.resolved']}件，"
-        f"化解率{_pct(to_dec24['major_dispute.resolution_rate'])}。全年登记信访事项"
-        f"{whole['petition.registered']}件，答复{whole['petition.replied']}件，其中按期答复"
-        f"{whole['petition.replied_on_time']}件。"
+        f"化解率{_pct(to_dec24['major_dispute.resolution_rate'])}。{_petitions(whole)}"
+    )
+
+
+def _petitions(whole: Mapping[str, Figure]) -> str:
+    """The petition sentence: 批次/人次 of visits (G art. 20), 及时受理率 (G arts. 22-23),
+    按期办结率 (G art. 34), 参评率 and 满意率 (满意度评价, M arts. 3-5), as reports publish."""
+    return (
+        f"全年登记信访事项{whole['petition.registered']}件，其中来访"
+        f"{whole['petition.visit_batches']}批{whole['petition.visit_persons']}人次（集体访"
+        f"{whole['petition.collective_batches']}批{whole['petition.collective_persons']}人次）；"
+        f"及时受理率{_pct(whole['petition.timely_rate'])}，按期办结率"
+        f"{_pct(whole['petition.on_time_rate'])}，群众满意度评价参评率"
+        f"{_pct(whole['petition.evaluation_rate'])}、满意率"
+        f"{_pct(whole['petition.satisfaction_rate'])}。"
     )
 
 

@@ -10,33 +10,54 @@ is tallied from its items, which are read once per computation however many figu
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
 from sqlalchemy import ColumnElement, extract, func, literal, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Subquery
 
 from casework.errors import InvalidData
+from casework.read import cohorts
+from casework.read.flagged import flagged
 from casework.read.metrics import (
+    NONE,
+    REFUSAL,
     Item,
     ItemsOf,
+    Parts,
+    PartsOf,
     QueryOf,
+    SourceOf,
+    claim_items,
     first_event,
     listed,
+    on_time_items,
     registered,
     screened,
-    source,
+    whole,
 )
 from casework.read.scope import Scope, check_period
 from casework.read.shapes import ExplainItem, ExplainJSON, Figure, GroupRow, StatsJSON
-from casework.storage.tables import screenings
+from casework.storage.tables import cases, events, screenings
 from casework.time.periods import Quarter
 from workflows import Registry
-from workflows.spec import Computed, FirstEvent, MetricSpec, Rate, Registered, Workflow
+from workflows.spec import (
+    Computed,
+    FirstEvent,
+    Flagged,
+    MetricSpec,
+    Rate,
+    Registered,
+    Workflow,
+)
 
-GROUPINGS = ("office", "month", "quarter", "kind")
+GROUPINGS = ("office", "month", "quarter", "kind", "channel", "reason")
+BY_CASE = ("channel", "reason")  # groupings read from the case behind an item
 ALL = ""  # the group key of the whole scope
 Tally = dict[str, tuple[int, int]]  # group key -> (count, sum of values)
 
@@ -60,6 +81,9 @@ class Metric:
     key: Literal["case_no", "screening_id"] = "case_no"
     hidden: bool = False
     source: str = ""
+    parts_of: PartsOf | None = None  # a computed source, whose part ``part`` this counts
+    part: str = ""
+    per_period: bool = False  # a stock (the ledger): grouped by month, computed per month
 
 
 def _screening(name: str, label: str, query: QueryOf, kind: Literal["count", "sum"]) -> Metric:
@@ -108,25 +132,68 @@ class Catalogue:
         return self.by_name[m.parts[0]] if m.parts else m
 
 
-def declared(wf: Workflow, spec: MetricSpec) -> Metric:
+# The sources a procedure's ``Computed`` metric may name, each made for its procedure.
+SOURCES: dict[str, SourceOf] = {
+    "replied_on_time": whole(on_time_items),
+    "approved_claims": whole(claim_items),
+    "routing": cohorts.routing,
+    "reply_due": cohorts.reply_due,
+    "evaluation": cohorts.evaluation,
+    "ledger": cohorts.ledger,
+}
+# Stocks: what is on the ledger in a period depends on the whole period, so a grouping by
+# month or quarter computes each month or quarter alone.
+PER_PERIOD = frozenset({"ledger"})
+
+
+def _part(parts_of: PartsOf, part: str) -> ItemsOf:
+    return lambda conn, scope: parts_of(conn, scope)[part]
+
+
+def _computed(
+    spec: MetricSpec, name: str, parts_of: PartsOf, part: str, per_period: bool = False
+) -> Metric:
+    return Metric(
+        spec.name,
+        spec.label,
+        spec.kind,
+        _part(parts_of, part),
+        distinct_by=spec.distinct_by,
+        hidden=spec.hidden,
+        source=name,
+        parts_of=parts_of,
+        part=part,
+        per_period=per_period,
+    )
+
+
+def _values(wf: Workflow) -> tuple[str | None, ...]:
+    """The fields the procedure's flag figures are valued by (None: each case is 1)."""
+    found = [s.counts.value for s in wf.metrics if isinstance(s.counts, Flagged)]
+    return tuple(dict.fromkeys(found))
+
+
+def declared(wf: Workflow, spec: MetricSpec, registry: Registry | None = None) -> Metric:
     """A procedure's declared metric as the read side computes it (rates aside)."""
     counts = spec.counts
     if isinstance(counts, Registered):
-        query = registered(wf.name)
+        query = registered(wf.name, counts.where, counts.value)
     elif isinstance(counts, FirstEvent):
         _check_names(wf, spec, counts)
         query = first_event(wf.name, counts.triggers, counts.to_states)
+    elif isinstance(counts, Flagged):
+        if all(f.name != counts.flag for f in wf.flags):
+            raise ValueError(f"{spec.name}: {wf.name} has no flag {counts.flag!r}")
+        parts_of = flagged(wf, registry or Registry((wf,)), _values(wf))
+        return _computed(spec, f"{wf.name}:flags", parts_of, f"{counts.flag}|{counts.value or ''}")
     elif isinstance(counts, Computed):
-        items = source(counts.source, wf)
-        return Metric(
-            spec.name,
-            spec.label,
-            spec.kind,
-            items,
-            distinct_by=spec.distinct_by,
-            hidden=spec.hidden,
-            source=f"{wf.name}:{counts.source}",
-        )
+        make = SOURCES.get(counts.source)
+        if make is None:
+            known = ", ".join(SOURCES)
+            raise ValueError(f"{wf.name}: unknown metric source {counts.source!r}; known: {known}")
+        parts_of = make(wf, registry or Registry((wf,)))
+        name = f"{wf.name}:{counts.source}"
+        return _computed(spec, name, parts_of, counts.part, counts.source in PER_PERIOD)
     else:
         raise ValueError(f"{spec.name}: a rate is built from its parts")
     return Metric(
@@ -162,6 +229,9 @@ def _rate(spec: MetricSpec, counts: Rate, by_name: dict[str, Metric]) -> Metric:
         parts=parts,
         hidden=spec.hidden,
         source=numerator.source,
+        parts_of=numerator.parts_of,
+        part=numerator.part,
+        per_period=numerator.per_period,
     )
 
 
@@ -175,7 +245,7 @@ def catalogue(registry: Registry) -> Catalogue:
             if isinstance(spec.counts, Rate):
                 rates.append((spec, spec.counts))
             else:
-                placed.append((spec.order, declared(wf, spec)))
+                placed.append((spec.order, declared(wf, spec, registry)))
     by_name = {m.name: m for _, m in placed}
     for spec, counts in rates:
         placed.append((spec.order, _rate(spec, counts, by_name)))
@@ -194,9 +264,28 @@ def group_key(by: str, item: Item) -> str:
         return item.office
     if by == "kind":
         return item.kind
+    if by in BY_CASE:
+        return item.data.get(by, NONE)
     if by == "month":
         return f"{item.on.year}-{item.on.month:02d}"
     return str(Quarter.of(item.on))
+
+
+def sub_periods(scope: Scope, by: str) -> list[tuple[str, Scope]]:
+    """The months or quarters of a scope, each cut to the scope, with its group key."""
+    out: list[tuple[str, Scope]] = []
+    day = scope.start
+    while day <= scope.end:
+        if by == "month":
+            key = f"{day.year}-{day.month:02d}"
+            nxt = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        else:
+            quarter = Quarter.of(day)
+            key, nxt = str(quarter), quarter.last_day + timedelta(days=1)
+        last = min(nxt - timedelta(days=1), scope.end)
+        out.append((key, dataclasses.replace(scope, start=day, end=last)))
+        day = nxt
+    return out
 
 
 class Computation:
@@ -205,19 +294,41 @@ class Computation:
     def __init__(self, conn: Connection, cat: Catalogue, scope: Scope) -> None:
         self.conn, self.cat, self.scope = conn, cat, scope
         self._items: dict[str, list[Item]] = {}
+        self._parts: dict[tuple[str, Scope], Parts] = {}
 
-    def items(self, m: Metric) -> list[Item]:
+    def items(self, m: Metric, scope: Scope | None = None) -> list[Item]:
+        scope = scope or self.scope
+        if m.parts_of is not None:
+            if (m.source, scope) not in self._parts:
+                found = m.parts_of(self.conn, scope)
+                # Listed as a query's rows are: by date, then reference.
+                self._parts[(m.source, scope)] = {
+                    part: sorted(items, key=lambda i: (i.on, str(i.ref)))
+                    for part, items in found.items()
+                }
+            return self._parts[(m.source, scope)][m.part]
         if m.source not in self._items:
             self._items[m.source] = m.items(self.conn, self.scope)
         return self._items[m.source]
 
     def tally(self, m: Metric, by: str | None) -> Tally:
-        """Count and sum a metric's items per group: in SQL, or from the computed items."""
+        """Count and sum a metric's items per group: in SQL, or from the computed items (a
+        stock's per month or quarter, each computed alone)."""
         if m.query is not None:
-            return self._in_sql(m.query, by)
+            return self._in_sql(m, by)
+        if m.per_period and by in ("month", "quarter"):
+            out: Tally = {}
+            for key, part in sub_periods(self.scope, by):
+                counted = self._counted(m, self.items(m, part), None)
+                if counted:
+                    out[key] = counted[ALL]
+            return out
+        return self._counted(m, self.items(m), by)
+
+    def _counted(self, m: Metric, items: list[Item], by: str | None) -> Tally:
         out: dict[str, list[int]] = {}
         seen: set[tuple[str, str]] = set()
-        for item in self.items(m):
+        for item in items:
             key = ALL if by is None else group_key(by, item)
             tally = out.setdefault(key, [0, 0])
             once = item.data.get(m.distinct_by, "") if m.distinct_by else None
@@ -228,9 +339,10 @@ class Computation:
             tally[1] += item.value
         return {k: (v[0], v[1]) for k, v in out.items()}
 
-    def _in_sql(self, query: QueryOf, by: str | None) -> Tally:
+    def _in_sql(self, m: Metric, by: str | None) -> Tally:
+        assert m.query is not None
         scope = self.scope
-        q = query(scope).subquery()
+        q = m.query(scope).subquery()
         conds: list[ColumnElement[bool]] = [q.c.on.between(scope.start, scope.end)]
         if scope.office is not None:
             conds.append(q.c.office == scope.office)
@@ -238,6 +350,8 @@ class Computation:
         if by is None:
             count, total = self.conn.execute(select(*measures).where(*conds)).one()
             return {ALL: (int(count), int(total))} if count else {}
+        if by in BY_CASE:
+            return self._by_case(m, q, conds, by)
         if by in ("office", "kind"):
             column = q.c.office if by == "office" else q.c.kind
             stmt = select(column, *measures).where(*conds).group_by(column)
@@ -252,6 +366,31 @@ class Computation:
             tally[0] += int(c)
             tally[1] += int(t)
         return {k: (v[0], v[1]) for k, v in out.items()}
+
+    def _by_case(self, m: Metric, q: Subquery, conds: list[ColumnElement[bool]], by: str) -> Tally:
+        """Grouped by the channel of the case behind each row, or its refusal's reason."""
+        measures = (func.count(), func.coalesce(func.sum(q.c.value), 0))
+        if m.key != "case_no":  # a screening entry has neither
+            count, total = self.conn.execute(select(*measures).where(*conds)).one()
+            return {NONE: (int(count), int(total))} if count else {}
+        if by == "channel":
+            column: ColumnElement[str] = cases.c.data["channel"].as_string()
+        else:
+            column = (
+                select(events.c.data["reason"].as_string())
+                .where(events.c.case_id == cases.c.id, events.c.trigger == REFUSAL)
+                .order_by(events.c.seq)
+                .limit(1)
+                .scalar_subquery()
+            )
+        key = func.coalesce(column, NONE)
+        stmt = (
+            select(key, *measures)
+            .select_from(q.join(cases, cases.c.case_no == q.c.ref))
+            .where(*conds)
+            .group_by(key)
+        )
+        return {str(k): (int(c), int(t)) for k, c, t in self.conn.execute(stmt)}
 
     def figure(self, name: str, tallies: dict[str, Tally], key: str) -> Figure:
         """A metric's figure for one group (or ``ALL``)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from casework.api import Casework
+from tests import petitions as P
 from tests.cli.checks import error_line
 from tests.helpers import Cli, dump
 
@@ -131,3 +132,29 @@ def test_stats_refusals_name_their_option(
     cli: Cli, args: list[str], user: str | None, hint: str
 ) -> None:
     error_line(cli("stats", *args, user=user), 1, hint)
+
+
+def test_stats_by_channel_and_by_refusal_reason(cw: Casework, cli: Cli) -> None:
+    """petition.md Statistics: ``--by channel`` counts by 信访形式, ``--by reason`` by the
+    reason of a refusal."""
+    for at, channel in (("2020-03-01", "visit"), ("2020-03-02", "visit"), ("2020-03-03", "phone")):
+        P.register(cw, at, channel=channel)
+    refused = P.register(cw, "2020-03-04")
+    for kind in ("letter", "non_acceptance_notice"):
+        P.doc(cw, P.TOWN_CLERK, refused, kind, "2020-03-04")
+    values = {"reason": "outside_remit", **P.NOTICE}
+    cw.acting(P.TOWN_SUP).advance(refused, "refuse", values, at="2020-03-05")
+    span = ("--from", "2020-01-01", "--to", "2020-11-30")
+    by_channel = json.loads(
+        cli("stats", *span, "--by", "channel", "--metric", "petition.registered", "--json").stdout
+    )
+    assert by_channel["by"] == "channel"
+    counts = {r["key"]: r["metrics"]["petition.registered"] for r in by_channel["rows"]}
+    assert {k: v for k, v in counts.items() if v} == {"visit": 2, "phone": 1, "letter": 1}
+    by_reason = json.loads(
+        cli("stats", *span, "--by", "reason", "--metric", "petition.not_accepted", "--json").stdout
+    )
+    reasons = {r["key"]: r["metrics"]["petition.not_accepted"] for r in by_reason["rows"]}
+    assert {k: v for k, v in reasons.items() if v} == {"outside_remit": 1}
+    table = cli("stats", *span, "--by", "channel", "--metric", "petition.registered")
+    assert table.exit_code == 0 and "visit" in table.stdout

@@ -1,0 +1,263 @@
+"""Cohort figures: a set of cases fixed by the period (routed, due, delivered, on the ledger)
+and the part of it that met a rule, computed together so that a rate's two terms are the
+same cases and never exceed 100% (petition.md Statistics).
+
+Each source reads the candidate cases in one query (an index range on trigger and date), their
+histories in chunks, and judges each case with the limit code of ``case show`` and ``due``
+(``workflows.limits``) and the dated settings as they stood on the day of the event judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import CompoundSelect
+
+from casework.domain.model import Event
+from casework.read.metrics import Item, Parts, PartsOf, group_data, refusal_reasons
+from casework.read.scope import AnySelect, Scope
+from casework.storage.db import chunk_size
+from casework.storage.repository import histories_of
+from casework.storage.tables import cases, events
+from casework.storage.world import StoredWorld
+from workflows import Registry
+from workflows.limits import plain_last_day, running, start_of
+from workflows.spec import TimeLimit, Workflow
+
+# G art. 34, X art. 33: the reply limit is met by the reply, or by sending the matter to its
+# legal route (G art. 31), which ends the handling.
+REPLY_MET = ("reply", "divert")
+# G art. 22 para 1: the petition bureau's forwarding and assigning may go without a notice to
+# the petitioner where the dated setting says so (petition.md 1.5 N).
+BUREAU_ROUTING = ("forward", "assign_down")
+# How far before the period a reply limit's start can lie and its last day still fall in it:
+# twice the limit covers the once-only extension (≤ 30 days) and rest days; a limit paused by
+# hearings is looked for up to a year back.
+PAUSED_SPAN = timedelta(days=366)
+
+
+def _rows(
+    conn: Connection,
+    kind: str,
+    case_ids: AnySelect | CompoundSelect[Any],
+    scope: Scope,
+    of_kind: bool = False,
+    refusals: bool = True,
+) -> Iterator[tuple[Any, list[Event], str | None]]:
+    """The cases of these ids (of the scope's office), each with its history as it stood at
+    ``as_of`` and the reason of its refusal, in case-number order. ``of_kind``: the ids are
+    of cases of this kind already, and the kind is not asked again (SQLite would then search
+    the kind's index whole instead of looking each id up); ``refusals=False``: a procedure
+    without refusals, whose reasons are not looked for."""
+    found = select(
+        cases.c.id, cases.c.case_no, cases.c.office_code, cases.c.data, cases.c.registered_on
+    ).where(cases.c.id.in_(case_ids))
+    if not of_kind:
+        found = found.where(cases.c.kind == kind)
+    if scope.recorded_by is not None:
+        found = found.where(cases.c.recorded_at < scope.recorded_by)
+    # The office is compared here, not in SQL: SQLite would range over the office's cases.
+    rows = [
+        r
+        for r in conn.execute(found.order_by(cases.c.case_no))
+        if scope.office is None or r.office_code == scope.office
+    ]
+    histories = histories_of(conn, [r.id for r in rows], chunk_size(conn))
+    reasons = refusal_reasons(conn, select(found.subquery().c.id)) if refusals else {}
+    for r in rows:
+        history = histories.get(r.id, [])
+        if scope.recorded_by is not None:
+            history = [ev for ev in history if ev.recorded_at < scope.recorded_by]
+        if history:
+            yield r, history, reasons.get(r.id)
+
+
+def _events_in(
+    kind: str, triggers: Sequence[str], start: date, end: date, from_state: str | None = None
+) -> AnySelect:
+    """The ids of the cases of a kind with one of these events between two days."""
+    found = (
+        select(events.c.case_id)
+        .join(cases, and_(cases.c.id == events.c.case_id, cases.c.kind == kind))
+        .where(events.c.trigger.in_(triggers), events.c.occurred_on.between(start, end))
+    )
+    if from_state is not None:
+        found = found.where(events.c.from_state == from_state)
+    return found
+
+
+def _limit(wf: Workflow, name: str) -> TimeLimit:
+    found = wf.limit(name)
+    if found is None:
+        raise ValueError(f"{wf.name}: a cohort figure needs the limit {name!r}")
+    return found
+
+
+def _item(wf: Workflow, row: Any, on: date, reason: str | None) -> Item:
+    return Item(row.case_no, on, row.office_code, wf.name, 1, group_data(row.data or {}, reason))
+
+
+# -- 及时受理: routed within the decision limit, told in writing -------------------------------
+
+
+def _told_in_writing(ev: Event, row: Any, world: StoredWorld) -> bool:
+    """G art. 23 paras 2-3, X art. 22: a routing decision is told in writing, by a method of
+    ``petition.written_methods`` in force that day; not due when the petitioner's name or
+    address is unknown, nor for the petition bureau's forwarding where the setting waives it."""
+    data: Mapping[str, object] = row.data or {}
+    if data.get("address_known") == "no":
+        return True
+    method = ev.data.get("notice_method")
+    if not method:
+        at_bureau = world.office_kind(row.office_code) == "petition_bureau"
+        waived = world.setting("petition.notice_optional_at_bureau", ev.occurred_on)
+        return ev.trigger in BUREAU_ROUTING and at_bureau and waived is True
+    written = world.setting("petition.written_methods", ev.occurred_on)
+    return isinstance(written, frozenset) and str(method) in written
+
+
+def routing(wf: Workflow, registry: Registry) -> PartsOf:
+    """``decided``: the cases first routed (受理、不予受理、转送、交办、导入法定途径) in the
+    period; ``on_time``: those routed within ``decide_limit`` (15 days from receipt, G arts.
+    22-23; X arts. 21-22) and told in writing where a notice was due."""
+
+    def parts(conn: Connection, scope: Scope) -> Parts:
+        limit = _limit(wf, "decide_limit")
+        world = StoredWorld(conn, registry)
+        out: Parts = {"decided": [], "on_time": []}
+        ids = _events_in(wf.name, limit.met_by, scope.start, scope.end)
+        for row, history, reason in _rows(conn, wf.name, ids, scope, of_kind=True):
+            i = next((n for n, ev in enumerate(history) if ev.trigger in limit.met_by), None)
+            if i is None or not scope.start <= history[i].occurred_on <= scope.end:
+                continue  # first routed before the period
+            ev = history[i]
+            item = _item(wf, row, ev.occurred_on, reason)
+            out["decided"].append(item)
+            run = running(limit, history[:i], world.calendar(), world.setting)
+            in_time = run is None or run.last_day is None or ev.occurred_on <= run.last_day
+            if in_time and _told_in_writing(ev, row, world):
+                out["on_time"].append(item)
+        return out
+
+    return parts
+
+
+# -- 按期办结: the reply limit ends in the period; replied or diverted by then -----------------
+
+
+def reply_due(wf: Workflow, registry: Registry) -> PartsOf:
+    """``due``: the accepted cases whose ``reply_limit`` (60 days + the extension, G art. 34;
+    X art. 33) ends in the period, as the database stood at ``as_of``; ``on_time``: those
+    replied or diverted by its last day. A paused limit has no last day and is not due."""
+
+    def parts(conn: Connection, scope: Scope) -> Parts:
+        limit = _limit(wf, "reply_limit")
+        world = StoredWorld(conn, registry)
+        out: Parts = {"due": [], "on_time": []}
+        span = timedelta(days=2 * (limit.days or 0))
+        ids = _events_in(wf.name, (str(limit.start),), scope.start - span, scope.end).union(
+            _events_in(
+                wf.name,
+                tuple(p.opens for p in limit.pauses),
+                scope.start - PAUSED_SPAN,
+                scope.end,
+            )
+        )
+        for row, history, reason in _rows(conn, wf.name, ids, scope, of_kind=True):
+            plain = plain_last_day(limit, history)
+            if plain is not None and plain > scope.end:
+                continue  # ends after the period whatever the holidays (they only lengthen it)
+            run = running(limit, history, world.calendar(), world.setting)
+            if run is None or run.last_day is None:
+                continue
+            last = run.last_day
+            if not scope.start <= last <= scope.end:
+                continue
+            item = _item(wf, row, last, reason)
+            out["due"].append(item)
+            begun = start_of(limit, history) or 0
+            after = history[begun + 1 :]
+            if any(ev.trigger in REPLY_MET and ev.occurred_on <= last for ev in after):
+                out["on_time"].append(item)
+        return out
+
+    return parts
+
+
+# -- 参评率, 满意率: replies first delivered in the period, rated by as_of ----------------------
+
+
+def _in_scope(row: Any, on: date, world: StoredWorld) -> bool:
+    """M art. 4: petitions registered from ``petition.evaluation_from`` are evaluated, but not
+    accusations (diverted ones and those refused for other routes get no reply to rate)."""
+    since = world.setting("petition.evaluation_from", on)
+    if isinstance(since, date) and row.registered_on < since:
+        return False
+    return (row.data or {}).get("category") != "accusation"
+
+
+def _rates_reply(ev: Event, delivered: int) -> bool:
+    """The rating of the reply (满意度评价 of the opinion delivered at event ``delivered``)."""
+    return ev.trigger == "evaluate" and ev.from_state == "replied" and ev.seq > delivered
+
+
+def evaluation(wf: Workflow, registry: Registry) -> PartsOf:
+    """``evaluable``: in-scope cases whose reply was first delivered in the period (G art. 21
+    para 2; M arts. 3-5); ``evaluated``: those whose reply was rated by ``as_of``;
+    ``satisfied``: those rated as ``petition.satisfied_ratings`` counts on the rating's day."""
+
+    def parts(conn: Connection, scope: Scope) -> Parts:
+        world = StoredWorld(conn, registry)
+        out: Parts = {"evaluable": [], "evaluated": [], "satisfied": []}
+        ids = _events_in(wf.name, ("deliver",), scope.start, scope.end, from_state="replied")
+        for row, history, reason in _rows(conn, wf.name, ids, scope, of_kind=True):
+            delivered = [ev for ev in history if ev.trigger == "deliver"]
+            first = next((ev for ev in delivered if ev.from_state == "replied"), None)
+            if first is None or not scope.start <= first.occurred_on <= scope.end:
+                continue
+            if not _in_scope(row, first.occurred_on, world):
+                continue
+            item = _item(wf, row, first.occurred_on, reason)
+            out["evaluable"].append(item)
+            rated = next((ev for ev in history if _rates_reply(ev, first.seq)), None)
+            if rated is None:
+                continue
+            out["evaluated"].append(item)
+            counted = world.setting("petition.satisfied_ratings", rated.occurred_on)
+            if isinstance(counted, frozenset) and str(rated.data.get("rating")) in counted:
+                out["satisfied"].append(item)
+        return out
+
+    return parts
+
+
+# -- 化解率: the major disputes on the ledger and those of them resolved ------------------------
+
+ENDED = "closed"  # 销号: off the ledger
+RESOLVED = ("resolved", "closed")
+
+
+def ledger(wf: Workflow, registry: Registry) -> PartsOf:
+    """``on_ledger``: the disputes registered by the period's last day and not ``closed`` when
+    it began (a reopened one is back on it); ``resolved``: of those, ``resolved`` or
+    ``closed`` at the end of the last day. Each on its registration day."""
+
+    def parts(conn: Connection, scope: Scope) -> Parts:
+        out: Parts = {"on_ledger": [], "resolved": []}
+        ids = select(cases.c.id).where(cases.c.kind == wf.name, cases.c.registered_on <= scope.end)
+        for row, history, reason in _rows(conn, wf.name, ids, scope, of_kind=True, refusals=False):
+            before = [ev for ev in history if ev.occurred_on < scope.start]
+            if before and before[-1].to_state == ENDED:
+                continue
+            upto = [ev for ev in history if ev.occurred_on <= scope.end]
+            item = _item(wf, row, row.registered_on, reason)
+            out["on_ledger"].append(item)
+            if upto and upto[-1].to_state in RESOLVED:
+                out["resolved"].append(item)
+        return out
+
+    return parts
