@@ -9,6 +9,8 @@ need it in one line; tests about the procedure itself take the steps one by one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from casework.api import Casework
 
 # The town's and the justice bureau's users of tests/helpers.py STAFF.
@@ -51,9 +53,7 @@ def reply(
     cw.acting(user).advance(case_no, "reply", {"outcome": outcome}, at=at)
 
 
-def deliver(
-    cw: Casework, case_no: str, at: str | None = None, user: str = TOWN_CLERK
-) -> None:
+def deliver(cw: Casework, case_no: str, at: str | None = None, user: str = TOWN_CLERK) -> None:
     """The proof of delivery on file, then 送达 (the petitioner's window starts that day)."""
     doc(cw, user, case_no, "delivery_proof", at)
     cw.acting(user).advance(case_no, "deliver", {"method": "in_person"}, at=at)
@@ -131,13 +131,14 @@ def register(
     user: str = TOWN_CLERK,
     title: str = "拖欠工资",
     parties: tuple[str, ...] = (PETITIONER,),
+    data: Mapping[str, str] | None = None,
     **values: str,
 ) -> str:
-    """A petition registered (by letter unless ``channel`` says otherwise); its number."""
-    data = {"channel": "letter", **values}
-    return cw.acting(user).register("petition", office, title, list(parties), data, at=at)[
-        "case_no"
-    ]
+    """A petition registered (by letter unless ``channel`` says otherwise) with the values
+    ``data`` and ``values``; its number."""
+    given = {"channel": "letter", **(data or {}), **values}
+    done = cw.acting(user).register("petition", office, title, list(parties), given, at=at)
+    return done["case_no"]
 
 
 def assigned(
@@ -151,7 +152,7 @@ def assigned(
 ) -> tuple[str, str]:
     """A petition the justice bureau registered and assigned down (交办) to a town the same
     day, with its letter, forwarding letter and notice on file: (the bureau's, the town's)."""
-    sent = register(cw, at, "city-justice", clerk, **values)
+    sent = register(cw, at, "city-justice", clerk, data=values)
     for kind in ("letter", "forwarding_letter", "forwarding_notice"):
         doc(cw, clerk, sent, kind, at)
     done = cw.acting(user).advance(
@@ -164,7 +165,7 @@ def forwarded(
     cw: Casework, at: str, to: str = "shanmei", user: str = TOWN_CLERK, **values: str
 ) -> tuple[str, str]:
     """A town petition forwarded (转送) to another office the same day: (its, the other's)."""
-    sent = register(cw, at, **values)
+    sent = register(cw, at, data=values)
     for kind in ("letter", "forwarding_letter", "forwarding_notice"):
         doc(cw, user, sent, kind, at)
     done = cw.acting(user).advance(sent, "forward", {"to_office": to, **NOTICE}, at=at)

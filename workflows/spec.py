@@ -461,11 +461,16 @@ class Cascade:
 
 @dataclass(frozen=True)
 class Flag:
-    """A mark ``case show`` sets on a case (集体访, 越级 ...) when ``check`` holds."""
+    """A mark ``case show`` sets on a case (集体访, 越级 ...) when ``check`` holds.
+
+    Flags of one ``group`` are the sides of one mark (初信初访 or 重复信访: petition.md's
+    ``first_or_repeat``): ``case show`` gives the group's name with the side that holds as its
+    value, while each side stays a flag of its own for the figures that count it."""
 
     name: str
     label: str
     check: Callable[[GuardContext], bool]
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -712,7 +717,23 @@ def last_event(ctx: GuardContext, trigger: str) -> EventView | None:
 
 @dataclass(frozen=True)
 class Registered:
-    """Each case of the procedure, once, on the local date it was registered."""
+    """Each case of the procedure, once, on the local date it was registered; with ``where``,
+    only those whose data hold these values (``(("channel", "visit"),)``); with ``value``, an
+    item's value is that whole-number field of the case's data (default 1), which a ``sum``
+    metric adds (a visit's ``people``: 人次)."""
+
+    where: tuple[tuple[str, str], ...] = ()
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """Each case of the procedure registered in the period on which the procedure's flag
+    ``flag`` (``Workflow.flags``) holds, judged on the case as stored with the world of its
+    registration day; ``value`` as for ``Registered``."""
+
+    flag: str
+    value: str | None = None
 
 
 @dataclass(frozen=True)
@@ -736,12 +757,14 @@ class Rate:
 class Computed:
     """Items casework computes beyond one query, named by their source: ``replied_on_time``
     (first replies judged against the limit running then), ``approved_claims`` (subsidy claims
-    approved for a quarter inside the period)."""
+    approved for a quarter inside the period). A source may give several lists of items at once
+    (a cohort and those of it on time): ``part`` names the one counted."""
 
     source: str
+    part: str = ""
 
 
-MetricCounts = Registered | FirstEvent | Rate | Computed
+MetricCounts = Registered | FirstEvent | Flagged | Rate | Computed
 
 
 @dataclass(frozen=True)

@@ -387,6 +387,7 @@ def _open_to(wf: Workflow, case: Case, kind: str) -> None:
     taken = "、".join(f"{wf.documents.get(k, k)} {k}" for k in sorted(still))
     raise IllegalTransition(
         f"案件 {case.case_no} 当前为{state.shown}，卷宗已封存，不能再归入材料"
+        f"「{wf.documents.get(kind, kind)} {kind}」"
         + (f"（仍可归入：{taken}）" if taken else "")
         + " (the case file is closed to new documents)"
     )

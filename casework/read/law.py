@@ -29,7 +29,13 @@ def add_law(conn: Connection, wf: Workflow, case: Case, view: GuardView, out: Ca
             RulesJSON(name=version.name, label=version.label, law=version.law) if version else None
         )
     if wf.flags:
-        out["flags"] = [FlagJSON(name=f.name, label=f.label) for f in wf.flags if f.check(view)]
+        out["flags"] = [
+            FlagJSON(name=f.group, label=f.label, value=f.name)
+            if f.group
+            else FlagJSON(name=f.name, label=f.label, value=True)
+            for f in wf.flags
+            if f.check(view)
+        ]
     shown = cast(dict[str, object], out)
     for value in wf.shown:
         shown[value.name] = value.value(view)

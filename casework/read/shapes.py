@@ -139,8 +139,12 @@ class RulesJSON(TypedDict):
 
 
 class FlagJSON(TypedDict):
+    """A mark on a case: ``value`` true, or the side of a two-sided mark that holds
+    (``first_or_repeat``: ``first`` or ``repeat``)."""
+
     name: str
     label: str
+    value: bool | str
 
 
 class CaseRow(TypedDict):
@@ -357,6 +361,9 @@ class VersionJSON(TypedDict):
     label: str
     law: str
     effective_from: str | None
+    # The last day it governs new registrations: the day before the next version took effect
+    # (None while it is still in force, or for a version no new case takes).
+    effective_to: str | None
     citations: list[CitationJSON]
     triggers: list[str]
     limits: list[LimitJSON]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ from casework.errors import (
     NotAllowed,
 )
 from tests import petitions as P
-from tests.helpers import VALID_ID, VALID_ID_2, FrozenClock
+from tests.helpers import VALID_ID, FrozenClock
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -61,7 +62,7 @@ def chinese(err: CaseworkError, *words: str) -> None:
 
 def step(
     cw: Casework, user: str, case_no: str, trigger: str, at: str, **values: str
-) -> dict[str, object]:
+) -> dict[str, Any]:
     return dict(cw.acting(user).advance(case_no, trigger, values, at=at))
 
 
@@ -139,13 +140,18 @@ def test_collective_flag_follows_the_dated_threshold(cw: Casework) -> None:
     assert "collective" in flags[five]
     assert "collective" not in flags[four] and "collective" not in flags[letter]
     cw.acting("admin").config_set("petition.collective_min", "6", "2023-04-01")
-    later = P.register(cw, "2023-04-02", channel="visit", people="5", parties=("representative:丙",))
+    later = P.register(
+        cw, "2023-04-02", channel="visit", people="5", parties=("representative:丙",)
+    )
     assert "collective" not in flag_names(cw, later)
     assert "collective" in flag_names(cw, five)  # judged by the setting of its day
 
 
 def flag_names(cw: Casework, case_no: str) -> set[str]:
-    return {f["name"] for f in cw.acting("admin").show(case_no)["flags"]}
+    """The marks on a case: each flag's name, and the side of a two-sided one (first_or_repeat
+    is ``first`` or ``repeat``)."""
+    flags = cw.acting("admin").show(case_no)["flags"]
+    return {f["name"] for f in flags} | {f["value"] for f in flags if isinstance(f["value"], str)}
 
 
 def test_skip_level_flag_two_levels_above_the_case_office(cw: Casework) -> None:
@@ -169,6 +175,8 @@ def test_repeat_flag_by_a_confirmed_same_matter_link(cw: Casework) -> None:
     assert {"first"} <= flag_names(cw, second) and "repeat" not in flag_names(cw, second)
     cw.acting("clerk_pz").link(second, first, "same_matter", at="2023-05-01T12:00")
     assert "repeat" in flag_names(cw, second) and "first" not in flag_names(cw, second)
+    shown = cw.acting("admin").show(second)["flags"]
+    assert {"name": "first_or_repeat", "label": "重复信访", "value": "repeat"} in shown
     assert "first" in flag_names(cw, first)  # the earlier one stays a first petition
     cw.acting("clerk_pz").link(second, first, "not_same", at="2023-05-02")
     assert "first" in flag_names(cw, second)  # the last finding holds
@@ -204,17 +212,17 @@ def test_related_by_name_and_phone_when_an_id_number_is_missing(cw: Casework) ->
 
 def test_related_case_of_another_office_is_shown_without_its_title(cw: Casework) -> None:
     theirs = P.register(cw, "2023-03-01", "shanmei", "clerk_sm", title="山美的事")
-    found = cw.acting("clerk_pz").register(
-        "petition", "panzhou", "潘州的事", [P.PETITIONER]
-    )["related"]
+    found = cw.acting("clerk_pz").register("petition", "panzhou", "潘州的事", [P.PETITIONER])[
+        "related"
+    ]
     assert len(found) == 1
     row = found[0]
     assert (row["case_no"], row["office"], row["state"]) == (theirs, "shanmei", "registered")
     assert row["title"] is None and row["matched"] == ["id_number"]
     # the city office sees every office's title
-    city = cw.acting(P.CITY_CLERK).register(
-        "petition", "city-justice", "市里的事", [P.PETITIONER]
-    )["related"]
+    city = cw.acting(P.CITY_CLERK).register("petition", "city-justice", "市里的事", [P.PETITIONER])[
+        "related"
+    ]
     assert {r["title"] for r in city} == {"山美的事", "潘州的事"}
 
 
@@ -253,7 +261,9 @@ def test_a_2023_petition_pins_xf2022_and_cites_the_2022_articles(cw: Casework) -
         "law": "《信访工作条例》",
     }
     P.accept(cw, case_no, "2023-03-02")
-    assert limits(cw, case_no, "2023-03-03")["reply_limit"]["article"] == "《信访工作条例》第三十四条"
+    assert (
+        limits(cw, case_no, "2023-03-03")["reply_limit"]["article"] == "《信访工作条例》第三十四条"
+    )
     reason = refused(
         lambda: step(cw, P.TOWN_SUP, case_no, "extend", "2023-05-05", days="10", reason="核实"),
         "before_lapse",
@@ -277,7 +287,7 @@ def test_a_petition_dated_before_2005_05_01_is_refused(cw: Casework) -> None:
 
 def test_an_entry_back_dated_to_2021_today_still_gets_xf2005(cw: Casework) -> None:
     case_no = P.register(cw, "2021-08-01")  # entered on 2024-06-01
-    assert cw.acting("admin").show(case_no)["rules"]["name"] == "xf2005"
+    assert cw.acting("admin").show(case_no)["data"]["rules"] == "xf2005"
 
 
 def test_workflow_rules_cite_each_version(cw: Casework) -> None:
@@ -288,7 +298,10 @@ def test_workflow_rules_cite_each_version(cw: Casework) -> None:
     g = {c["rule"]: c["article"] for c in versions["xf2022"]["citations"]}
     assert (x["reply_limit"], g["reply_limit"]) == ("第三十三条", "第三十四条")
     assert (x["review_limit"], g["review_limit"]) == ("第三十四条", "第三十五条")
-    assert "object" not in versions["xf2005"]["triggers"] and "divert" not in versions["xf2005"]["triggers"]
+    assert (
+        "object" not in versions["xf2005"]["triggers"]
+        and "divert" not in versions["xf2005"]["triggers"]
+    )
     assert {"object", "divert"} <= set(versions["xf2022"]["triggers"])
     assert "objection_window" not in {lim["name"] for lim in versions["xf2005"]["limits"]}
     window = {lim["name"]: lim for lim in versions["xf2022"]["limits"]}["objection_window"]
@@ -323,23 +336,40 @@ def test_an_accusation_is_not_accepted_but_forwarded_to_discipline(cw: Casework)
     assert "第二十二条第二款、第三十条" in reason
     refused(
         lambda: step(
-            cw, P.TOWN_CLERK, case_no, "forward", "2023-03-02", to_office="shanmei",
+            cw,
+            P.TOWN_CLERK,
+            case_no,
+            "forward",
+            "2023-03-02",
+            to_office="shanmei",
             notice_method="post",
         ),
         "accusation_to_discipline",
         "discipline",
-    )  # fmt: skip
+    )
     refused(
         lambda: step(
-            cw, P.TOWN_CLERK, case_no, "forward", "2023-03-02", to_organ="高州市纪委监委",
-            organ_type="ordinary", notice_method="post",
+            cw,
+            P.TOWN_CLERK,
+            case_no,
+            "forward",
+            "2023-03-02",
+            to_organ="高州市纪委监委",
+            organ_type="ordinary",
+            notice_method="post",
         ),
         "accusation_to_discipline",
-    )  # fmt: skip
+    )
     done = step(
-        cw, P.TOWN_CLERK, case_no, "forward", "2023-03-02", to_organ="高州市纪委监委",
-        organ_type="discipline", notice_method="post",
-    )  # fmt: skip
+        cw,
+        P.TOWN_CLERK,
+        case_no,
+        "forward",
+        "2023-03-02",
+        to_organ="高州市纪委监委",
+        organ_type="discipline",
+        notice_method="post",
+    )
     assert done["state"] == "forwarded" and "spawned" not in done
 
 
@@ -378,9 +408,14 @@ def test_a_matter_for_litigation_under_2005_is_refused_as_legal_route(cw: Casewo
     reason = refused(lambda: accept(cw, case_no, "2021-03-02"), "not_litigation", "legal_route")
     assert "divert" not in reason and "《信访条例》" in reason
     done = step(
-        cw, P.TOWN_SUP, case_no, "refuse", "2021-03-02", reason="legal_route",
+        cw,
+        P.TOWN_SUP,
+        case_no,
+        "refuse",
+        "2021-03-02",
+        reason="legal_route",
         notice_method="post",
-    )  # fmt: skip
+    )
     assert done["state"] == "not_accepted"
 
 
@@ -390,9 +425,15 @@ def concluded(cw: Casework, at: str = "2023-01-03") -> str:
     case_no = P.rereviewing(cw, at, "2023-02-01", "2023-02-20", "2023-03-01")
     P.doc(cw, P.CITY_CLERK, case_no, "rereview_opinion", "2023-03-20")
     step(
-        cw, P.CITY_CLERK, case_no, "rereview", "2023-03-20", outcome="not_support",
-        organ="茂名市司法局", doc_no="茂司复核〔2023〕5号",
-    )  # fmt: skip
+        cw,
+        P.CITY_CLERK,
+        case_no,
+        "rereview",
+        "2023-03-20",
+        outcome="not_support",
+        organ="茂名市司法局",
+        doc_no="茂司复核〔2023〕5号",
+    )
     return case_no
 
 
@@ -455,7 +496,9 @@ def test_accept_needs_the_notice_method_and_the_notice_on_file(cw: Casework) -> 
     reason = refused(lambda: accept(cw, case_no, "2023-03-02"), "notice_given", "acceptance_notice")
     assert "notice_method" not in reason
     reason = refused(
-        lambda: step(cw, P.TOWN_SUP, case_no, "accept", "2023-03-02"), "notice_given", "notice_method"
+        lambda: step(cw, P.TOWN_SUP, case_no, "accept", "2023-03-02"),
+        "notice_given",
+        "notice_method",
     )
     assert "第二十三条第二款" in reason
     P.doc(cw, P.TOWN_CLERK, case_no, "acceptance_notice", "2023-03-02")
@@ -485,7 +528,14 @@ def test_a_notice_method_must_be_one_of_the_list(cw: Casework) -> None:
 # -- refuse ----------------------------------------------------------------------------------------
 
 
-REASONS_BOTH = ("outside_remit", "other_body", "in_handling", "concluded", "accusation", "duplicate")
+REASONS_BOTH = (
+    "outside_remit",
+    "other_body",
+    "in_handling",
+    "concluded",
+    "accusation",
+    "duplicate",
+)
 
 
 def refusable(cw: Casework, at: str) -> str:
@@ -506,31 +556,43 @@ def test_refuse_with_each_reason_under_both_versions(cw: Casework, reason: str) 
 
 def test_refuse_as_legal_route_only_under_the_2005_rules(cw: Casework) -> None:
     old = refusable(cw, "2022-04-01")
-    assert step(cw, P.TOWN_SUP, old, "refuse", "2022-04-01", reason="legal_route",
-                notice_method="post")["state"] == "not_accepted"  # fmt: skip
+    assert (
+        step(
+            cw, P.TOWN_SUP, old, "refuse", "2022-04-01", reason="legal_route", notice_method="post"
+        )["state"]
+        == "not_accepted"
+    )
     new = refusable(cw, "2023-03-01")
     reason = refused(
-        lambda: step(cw, P.TOWN_SUP, new, "refuse", "2023-03-01", reason="legal_route",
-                     notice_method="post"),
+        lambda: step(
+            cw, P.TOWN_SUP, new, "refuse", "2023-03-01", reason="legal_route", notice_method="post"
+        ),
         "reason_valid",
         "legal_route",
         "divert",
-    )  # fmt: skip
+    )
     assert "xf2005" in reason or "信访条例（2005）" in reason
 
 
 def test_refuse_for_another_reason_needs_its_text(cw: Casework) -> None:
     case_no = refusable(cw, "2023-03-01")
     refused(
-        lambda: step(cw, P.TOWN_SUP, case_no, "refuse", "2023-03-01", reason="other",
-                     notice_method="post"),
+        lambda: step(
+            cw, P.TOWN_SUP, case_no, "refuse", "2023-03-01", reason="other", notice_method="post"
+        ),
         "reason_valid",
         "reason_text",
-    )  # fmt: skip
+    )
     done = step(
-        cw, P.TOWN_SUP, case_no, "refuse", "2023-03-01", reason="other",
-        reason_text="信访人已撤回", notice_method="post",
-    )  # fmt: skip
+        cw,
+        P.TOWN_SUP,
+        case_no,
+        "refuse",
+        "2023-03-01",
+        reason="other",
+        reason_text="信访人已撤回",
+        notice_method="post",
+    )
     assert done["state"] == "not_accepted"
 
 
@@ -538,11 +600,18 @@ def test_refuse_needs_its_notice(cw: Casework) -> None:
     case_no = P.register(cw, "2023-03-01")
     P.intake(cw, case_no, "2023-03-01")
     refused(
-        lambda: step(cw, P.TOWN_SUP, case_no, "refuse", "2023-03-01", reason="outside_remit",
-                     notice_method="post"),
+        lambda: step(
+            cw,
+            P.TOWN_SUP,
+            case_no,
+            "refuse",
+            "2023-03-01",
+            reason="outside_remit",
+            notice_method="post",
+        ),
         "notice_given",
         "non_acceptance_notice",
-    )  # fmt: skip
+    )
 
 
 def test_refusal_reasons_are_a_dated_list(cw: Casework) -> None:
@@ -551,22 +620,45 @@ def test_refusal_reasons_are_a_dated_list(cw: Casework) -> None:
     )
     case_no = refusable(cw, "2023-03-02")
     refused(
-        lambda: step(cw, P.TOWN_SUP, case_no, "refuse", "2023-03-02", reason="duplicate",
-                     notice_method="post"),
+        lambda: step(
+            cw,
+            P.TOWN_SUP,
+            case_no,
+            "refuse",
+            "2023-03-02",
+            reason="duplicate",
+            notice_method="post",
+        ),
         "reason_valid",
         "duplicate",
-    )  # fmt: skip
+    )
     earlier = refusable(cw, "2023-02-01")
-    assert step(cw, P.TOWN_SUP, earlier, "refuse", "2023-02-01", reason="duplicate",
-                notice_method="post")["state"] == "not_accepted"  # fmt: skip
+    assert (
+        step(
+            cw,
+            P.TOWN_SUP,
+            earlier,
+            "refuse",
+            "2023-02-01",
+            reason="duplicate",
+            notice_method="post",
+        )["state"]
+        == "not_accepted"
+    )
 
 
 def test_a_sub_reason_from_the_configured_list(cw: Casework) -> None:
     case_no = refusable(cw, "2023-03-01")
     done = step(
-        cw, P.TOWN_SUP, case_no, "refuse", "2023-03-01", reason="other_body", sub_reason="judgment",
+        cw,
+        P.TOWN_SUP,
+        case_no,
+        "refuse",
+        "2023-03-01",
+        reason="other_body",
+        sub_reason="judgment",
         notice_method="post",
-    )  # fmt: skip
+    )
     assert done["event"]["data"]["sub_reason"] == "judgment"
 
 
@@ -581,13 +673,20 @@ def test_forward_to_an_office_spawns_a_case_there(cw: Casework) -> None:
     assert theirs["registered_at"] == "2023-03-01T09:30:00+08:00"  # the sender's event date
     assert theirs["title"] == "拖欠工资" and theirs["parties"][0]["name"] == "陈某"
     data = theirs["data"]
-    assert (data["origin"], data["parent_case"], data["from_office"]) == ("forwarded", sent, "panzhou")
+    assert (data["origin"], data["parent_case"], data["from_office"]) == (
+        "forwarded",
+        sent,
+        "panzhou",
+    )
     assert (data["request"], data["rules"]) == ("要求支付工资", "xf2022")
     assert {(lk["kind"], lk["case_no"]) for lk in theirs["links"]} == {("origin", sent)}
     mine = cw.acting("clerk_pz").show(sent)
     assert {(lk["kind"], lk["case_no"]) for lk in mine["links"]} == {("successor", spawned)}
     running = {d["limit"]: d for d in theirs["limits"]}
-    assert running["decide_limit"]["date"] == "2023-03-16" and running["decide_limit"]["binds"] == "office"
+    assert (
+        running["decide_limit"]["date"] == "2023-03-16"
+        and running["decide_limit"]["binds"] == "office"
+    )
     window = running["objection_window"]
     assert (window["date"], window["binds"]) == ("2023-03-08", "office_window")
     # the town registered nothing by itself: the engine did, in the same step
@@ -605,11 +704,18 @@ def test_forward_to_an_outside_organ_names_its_type(cw: Casework) -> None:
     for kind in ("letter", "forwarding_letter", "forwarding_notice"):
         P.doc(cw, P.TOWN_CLERK, case_no, kind, "2023-03-01")
     refused(
-        lambda: step(cw, P.TOWN_CLERK, case_no, "forward", "2023-03-02", to_organ="高州市人民法院",
-                     notice_method="post"),
+        lambda: step(
+            cw,
+            P.TOWN_CLERK,
+            case_no,
+            "forward",
+            "2023-03-02",
+            to_organ="高州市人民法院",
+            notice_method="post",
+        ),
         "one_destination",
         "organ_type",
-    )  # fmt: skip
+    )
     refused(
         lambda: step(cw, P.TOWN_CLERK, case_no, "forward", "2023-03-02", notice_method="post"),
         "one_destination",
@@ -617,14 +723,27 @@ def test_forward_to_an_outside_organ_names_its_type(cw: Casework) -> None:
         "to_organ",
     )
     refused(
-        lambda: step(cw, P.TOWN_CLERK, case_no, "forward", "2023-03-02", to_office="panzhou",
-                     notice_method="post"),
+        lambda: step(
+            cw,
+            P.TOWN_CLERK,
+            case_no,
+            "forward",
+            "2023-03-02",
+            to_office="panzhou",
+            notice_method="post",
+        ),
         "one_destination",
-    )  # fmt: skip
+    )
     done = step(
-        cw, P.TOWN_CLERK, case_no, "forward", "2023-03-02", to_organ="高州市人民法院",
-        organ_type="political_legal", notice_method="post",
-    )  # fmt: skip
+        cw,
+        P.TOWN_CLERK,
+        case_no,
+        "forward",
+        "2023-03-02",
+        to_organ="高州市人民法院",
+        organ_type="political_legal",
+        notice_method="post",
+    )
     assert done["state"] == "forwarded" and "spawned" not in done
     assert len(cw.acting("admin").cases(kind="petition")) == 1
 
@@ -633,17 +752,31 @@ def test_forward_needs_its_letter_and_its_notice(cw: Casework) -> None:
     case_no = P.register(cw, "2023-03-01")
     P.intake(cw, case_no, "2023-03-01")
     with pytest.raises(GuardFailed) as info:
-        step(cw, P.TOWN_CLERK, case_no, "forward", "2023-03-02", to_office="shanmei",
-             notice_method="post")  # fmt: skip
+        step(
+            cw,
+            P.TOWN_CLERK,
+            case_no,
+            "forward",
+            "2023-03-02",
+            to_office="shanmei",
+            notice_method="post",
+        )
     assert info.value.rule == "case_file"
     chinese(info.value, "forwarding_letter")
     P.doc(cw, P.TOWN_CLERK, case_no, "forwarding_letter", "2023-03-02")
     refused(
-        lambda: step(cw, P.TOWN_CLERK, case_no, "forward", "2023-03-02", to_office="shanmei",
-                     notice_method="post"),
+        lambda: step(
+            cw,
+            P.TOWN_CLERK,
+            case_no,
+            "forward",
+            "2023-03-02",
+            to_office="shanmei",
+            notice_method="post",
+        ),
         "notice_given",
         "forwarding_notice",
-    )  # fmt: skip
+    )
 
 
 def test_assign_down_spawns_a_case_with_its_report_deadline(cw: Casework) -> None:
@@ -655,7 +788,11 @@ def test_assign_down_spawns_a_case_with_its_report_deadline(cw: Casework) -> Non
     assert (data["origin"], data["parent_case"], data["report_days"]) == ("assigned", sent, 20)
     running = {d["limit"]: d for d in theirs["limits"]}
     report = running["report_limit"]
-    assert (report["date"], report["binds"], report["bound_office"]) == ("2023-03-21", "office", "panzhou")
+    assert (report["date"], report["binds"], report["bound_office"]) == (
+        "2023-03-21",
+        "office",
+        "panzhou",
+    )
     assert report["article"] == "《信访工作条例》第二十二条第一款第（三）项"
     assert "objection_window" in running and "decide_limit" in running
     # the report limit is a duty: it runs on while the town handles the matter
@@ -678,33 +815,73 @@ def test_assign_down_only_from_a_city_office_to_a_town(cw: Casework) -> None:
     for kind in ("letter", "forwarding_letter", "forwarding_notice"):
         P.doc(cw, P.TOWN_CLERK, town, kind, "2023-03-01")
     with pytest.raises(NotAllowed) as info:
-        step(cw, P.TOWN_SUP, town, "assign_down", "2023-03-01", to_office="shanmei",
-             report_days="30", notice_method="post")  # fmt: skip
+        step(
+            cw,
+            P.TOWN_SUP,
+            town,
+            "assign_down",
+            "2023-03-01",
+            to_office="shanmei",
+            report_days="30",
+            notice_method="post",
+        )
     chinese(info.value, "assign_down")
     city = P.register(cw, "2023-03-01", "city-justice", P.CITY_CLERK)
     for kind in ("letter", "forwarding_letter", "forwarding_notice"):
         P.doc(cw, P.CITY_CLERK, city, kind, "2023-03-01")
     refused(
-        lambda: step(cw, P.CITY_SUP, city, "assign_down", "2023-03-01", to_office="city-petition",
-                     report_days="30", notice_method="post"),
+        lambda: step(
+            cw,
+            P.CITY_SUP,
+            city,
+            "assign_down",
+            "2023-03-01",
+            to_office="city-petition",
+            report_days="30",
+            notice_method="post",
+        ),
         "assign_down",
         "city-petition",
-    )  # fmt: skip
+    )
     refused(
-        lambda: step(cw, P.CITY_SUP, city, "assign_down", "2023-03-01", to_office="panzhou",
-                     report_days="91", notice_method="post"),
+        lambda: step(
+            cw,
+            P.CITY_SUP,
+            city,
+            "assign_down",
+            "2023-03-01",
+            to_office="panzhou",
+            report_days="91",
+            notice_method="post",
+        ),
         "assign_down",
         "report_days",
-    )  # fmt: skip
+    )
     with pytest.raises(NotAllowed):
-        step(cw, P.CITY_CLERK, city, "assign_down", "2023-03-01", to_office="panzhou",
-             report_days="30", notice_method="post")  # fmt: skip
+        step(
+            cw,
+            P.CITY_CLERK,
+            city,
+            "assign_down",
+            "2023-03-01",
+            to_office="panzhou",
+            report_days="30",
+            notice_method="post",
+        )
     accusation = P.register(cw, "2023-03-01", "city-justice", P.CITY_CLERK, category="accusation")
     for kind in ("letter", "forwarding_letter", "forwarding_notice"):
         P.doc(cw, P.CITY_CLERK, accusation, kind, "2023-03-01")
     refused(
-        lambda: step(cw, P.CITY_SUP, accusation, "assign_down", "2023-03-01", to_office="panzhou",
-                     report_days="30", notice_method="post"),
+        lambda: step(
+            cw,
+            P.CITY_SUP,
+            accusation,
+            "assign_down",
+            "2023-03-01",
+            to_office="panzhou",
+            report_days="30",
+            notice_method="post",
+        ),
         "assign_down",
         "accusation",
     )
@@ -736,7 +913,9 @@ def test_objection_after_the_window_is_refused(cw: Casework) -> None:
     )
     assert "第二十三条第三款" in reason
     # an office's own window: nothing is overdue, and `due` does not list it
-    assert not [r for r in cw.acting("admin").due(as_of="2023-02-02") if r["limit"] == "objection_window"]
+    assert not [
+        r for r in cw.acting("admin").due(as_of="2023-02-02") if r["limit"] == "objection_window"
+    ]
 
 
 def test_objection_only_under_2022_and_only_by_a_receiving_office(cw: Casework) -> None:
@@ -763,7 +942,9 @@ def test_objection_upheld_by_the_sender_takes_its_case_back(cw: Casework) -> Non
     assert done["state"] == "returned"
     assert state(cw, sent) == "registered"
     history = cw.acting("admin").show(sent)["history"]
-    assert history[-1]["trigger"] == "take_back" and history[-1]["occurred_at"].startswith("2023-02-06")
+    assert history[-1]["trigger"] == "take_back" and history[-1]["occurred_at"].startswith(
+        "2023-02-06"
+    )
     decide = limits(cw, sent, "2023-02-07")["decide_limit"]
     assert (decide["start"], decide["date"]) == ("2023-02-06", "2023-02-21")
 
@@ -796,9 +977,21 @@ def test_take_back_after_an_outside_organ_returns_the_matter(cw: Casework) -> No
     case_no = P.register(cw, "2023-03-01")
     for kind in ("letter", "forwarding_letter", "forwarding_notice"):
         P.doc(cw, P.TOWN_CLERK, case_no, kind, "2023-03-01")
-    step(cw, P.TOWN_CLERK, case_no, "forward", "2023-03-01", to_organ="高州市自然资源局",
-         organ_type="ordinary", notice_method="post")  # fmt: skip
-    refused(lambda: step(cw, P.TOWN_SUP, case_no, "take_back", "2023-03-06"), "outside_return", "objection")
+    step(
+        cw,
+        P.TOWN_CLERK,
+        case_no,
+        "forward",
+        "2023-03-01",
+        to_organ="高州市自然资源局",
+        organ_type="ordinary",
+        notice_method="post",
+    )
+    refused(
+        lambda: step(cw, P.TOWN_SUP, case_no, "take_back", "2023-03-06"),
+        "outside_return",
+        "objection",
+    )
     P.doc(cw, P.TOWN_CLERK, case_no, "objection", "2023-03-06")  # an ended case still takes it
     with pytest.raises(NotAllowed):
         step(cw, P.TOWN_CLERK, case_no, "take_back", "2023-03-06")  # S only
@@ -817,6 +1010,20 @@ def test_take_back_of_a_matter_forwarded_inside_casework_is_the_engines(cw: Case
 # -- divert --------------------------------------------------------------------------------------
 
 
+def test_divert_from_registration_needs_the_letter_first(cw: Casework) -> None:
+    case_no = P.register(cw, "2023-03-01", litigation="yes")
+    P.doc(cw, P.TOWN_CLERK, case_no, "route_notice", "2023-03-01")
+    divert = {"route": "litigation", "notice_method": "post"}
+    refused(
+        lambda: step(cw, P.TOWN_SUP, case_no, "divert", "2023-03-02", **divert),
+        "intake_document",
+        "letter",
+    )
+    P.intake(cw, case_no, "2023-03-02")
+    assert step(cw, P.TOWN_SUP, case_no, "divert", "2023-03-02", **divert)["state"] == "diverted"
+    assert "decide_limit" not in limit_names(cw, case_no, "2023-03-03")  # met by the routing
+
+
 def test_divert_only_under_the_2022_rules(cw: Casework) -> None:
     old = P.register(cw, "2021-03-01")
     P.accept(cw, old, "2021-03-01")
@@ -827,13 +1034,16 @@ def test_divert_only_under_the_2022_rules(cw: Casework) -> None:
     new = P.register(cw, "2023-03-01")
     P.accept(cw, new, "2023-03-01")
     refused(
-        lambda: step(cw, P.TOWN_SUP, new, "divert", "2023-03-02", route="arbitration",
-                     notice_method="post"),
+        lambda: step(
+            cw, P.TOWN_SUP, new, "divert", "2023-03-02", route="arbitration", notice_method="post"
+        ),
         "notice_given",
         "route_notice",
-    )  # fmt: skip
+    )
     P.doc(cw, P.TOWN_CLERK, new, "route_notice", "2023-03-02")
-    done = step(cw, P.TOWN_SUP, new, "divert", "2023-03-02", route="arbitration", notice_method="post")
+    done = step(
+        cw, P.TOWN_SUP, new, "divert", "2023-03-02", route="arbitration", notice_method="post"
+    )
     assert done["state"] == "diverted"
     assert limit_names(cw, new, "2023-03-03") == set()  # the reply limit is met
 
@@ -867,7 +1077,9 @@ def test_extend_once_on_or_before_the_reply_limits_last_day(cw: Casework) -> Non
 
 def test_a_late_extension_is_refused(cw: Casework) -> None:
     case_no = handling(cw)
-    reason = refused(lambda: extend(cw, case_no, "2023-05-05"), "before_lapse", "reply_limit", "2023-05-04")
+    reason = refused(
+        lambda: extend(cw, case_no, "2023-05-05"), "before_lapse", "reply_limit", "2023-05-04"
+    )
     assert "逾期" in reason
 
 
@@ -881,8 +1093,16 @@ def test_extend_needs_its_notice_and_at_most_30_days(cw: Casework) -> None:
     assert info.value.field == "value.days"
     chinese(info.value, "days")
     with pytest.raises(NotAllowed):
-        step(cw, P.TOWN_CLERK, case_no, "extend", "2023-04-01", days="10", reason="r",
-             notice_method="post")  # fmt: skip
+        step(
+            cw,
+            P.TOWN_CLERK,
+            case_no,
+            "extend",
+            "2023-04-01",
+            days="10",
+            reason="r",
+            notice_method="post",
+        )
     assert extend(cw, case_no, "2023-04-01", "10")["state"] == "handling"
 
 
@@ -925,7 +1145,11 @@ def test_a_hearing_in_review_is_held_by_the_reviewer(cw: Casework) -> None:
     with pytest.raises(NotAllowed) as info:
         step(cw, P.TOWN_SUP, case_no, "hearing_start", "2023-02-10")
     chinese(info.value, "city-justice", "hearing_start")
-    step(cw, P.CITY_CLERK, case_no, "hearing_start", "2023-02-10")
+    with pytest.raises(NotAllowed):  # D: the reviewer's supervisor, not its clerk
+        step(cw, P.CITY_CLERK, case_no, "hearing_start", "2023-02-10")
+    with pytest.raises(NotAllowed):  # nor an admin standing in for the reviewer
+        step(cw, "admin", case_no, "hearing_start", "2023-02-10")
+    step(cw, P.CITY_SUP, case_no, "hearing_start", "2023-02-10")
     # the review limit pauses only when the setting says so (off by default)
     assert limits(cw, case_no, "2023-02-11")["review_limit"]["date"] == "2023-03-03"
 
@@ -934,13 +1158,13 @@ def test_a_hearing_pauses_the_reply_limit_only_when_the_setting_is_on(cw: Casewo
     off = handling(cw)
     on = handling(cw, "2023-03-02T11:00")
     cw.acting("admin").config_set("petition.hearing_pauses", "on", "2023-03-09")
-    step(cw, P.TOWN_CLERK, off, "hearing_start", "2023-03-08")
-    step(cw, P.TOWN_CLERK, on, "hearing_start", "2023-03-10")
+    step(cw, P.TOWN_SUP, off, "hearing_start", "2023-03-08")
+    step(cw, P.TOWN_SUP, on, "hearing_start", "2023-03-10")
     assert limits(cw, off, "2023-03-11")["reply_limit"]["date"] == "2023-05-04"
     assert limits(cw, on, "2023-03-11")["reply_limit"]["paused"] is True
     for case_no in (off, on):
         P.doc(cw, P.TOWN_CLERK, case_no, "hearing_record", "2023-03-14")
-        step(cw, P.TOWN_CLERK, case_no, "hearing_end", "2023-03-14")
+        step(cw, P.TOWN_SUP, case_no, "hearing_end", "2023-03-14")
     assert limits(cw, off, "2023-03-15")["reply_limit"]["date"] == "2023-05-04"
     # 2023-05-01 plus 5 hearing days is Saturday 2023-05-06, a make-up working day
     assert limits(cw, on, "2023-03-15")["reply_limit"]["date"] == "2023-05-06"
@@ -968,7 +1192,11 @@ def test_delivery_starts_the_review_window_once_per_opinion(cw: Casework) -> Non
     P.replied(cw, case_no, "2023-03-01", "2023-03-20")
     P.deliver(cw, case_no, "2023-03-24")
     window = limits(cw, case_no, "2023-03-25")["review_window"]
-    assert (window["start"], window["date"], window["binds"]) == ("2023-03-24", "2023-04-23", "party")
+    assert (window["start"], window["date"], window["binds"]) == (
+        "2023-03-24",
+        "2023-04-23",
+        "party",
+    )
     assert window["article"] == "《信访工作条例》第三十五条"
     refused(
         lambda: step(cw, P.TOWN_CLERK, case_no, "deliver", "2023-03-25", method="post"),
@@ -992,9 +1220,7 @@ def test_an_unreachable_petitioner_opens_nothing_when_the_setting_is_off(cw: Cas
     done = step(cw, P.TOWN_CLERK, case_no, "deliver", "2023-03-21", method="unreachable")
     assert done["event"]["data"]["opens_window"] == "no"
     assert "review_window" not in limit_names(cw, case_no, "2023-03-22")
-    refused(
-        lambda: P.evaluate(cw, case_no, "2023-03-22"), "delivered"
-    )  # not delivered yet
+    refused(lambda: P.evaluate(cw, case_no, "2023-03-22"), "delivered")  # not delivered yet
     step(cw, P.TOWN_CLERK, case_no, "deliver", "2023-03-28", method="post")  # a second attempt
     assert limits(cw, case_no, "2023-03-29")["review_window"]["start"] == "2023-03-28"
 
@@ -1031,5 +1257,428 @@ def test_evaluation_is_out_of_scope_for_accusations_and_before_2015(cw: Casework
     refused(lambda: P.evaluate(cw, old, "2015-01-02"), "evaluation_scope", "2015-01-01")
     in_scope = P.register(cw, "2015-01-01")
     P.replied(cw, in_scope, "2015-01-05", "2015-01-05", "2015-01-05")
-    assert step(cw, P.TOWN_CLERK, in_scope, "evaluate", "2015-01-06", rating="satisfied",
-                method="sms")["state"] == "replied"  # fmt: skip
+    assert (
+        step(
+            cw, P.TOWN_CLERK, in_scope, "evaluate", "2015-01-06", rating="satisfied", method="sms"
+        )["state"]
+        == "replied"
+    )
+
+
+# -- review and re-review: decided one level up, then one further (G arts. 35-36) -------------
+
+
+def review_values(**more: str) -> dict[str, str]:
+    return {"outcome": "explain", "on_original": "uphold", **more}
+
+
+def test_a_town_supervisor_cannot_review_their_own_offices_reply(cw: Casework) -> None:
+    case_no = P.reviewing(cw, "2023-01-03", "2023-02-01")
+    P.doc(cw, P.CITY_CLERK, case_no, "review_opinion", "2023-02-20")
+    with pytest.raises(NotAllowed) as info:
+        step(cw, P.TOWN_SUP, case_no, "review", "2023-02-20", **review_values())
+    chinese(info.value, "review", "city-justice", "supervisor")
+    assert state(cw, case_no) == "reviewing"
+    with pytest.raises(NotAllowed):  # the reviewer's clerk neither: D is its supervisor
+        step(cw, P.CITY_CLERK, case_no, "review", "2023-02-20", **review_values())
+    assert "review" not in cw.acting(P.TOWN_SUP).allowed(case_no)
+    assert "review" in cw.acting(P.CITY_SUP).allowed(case_no)
+    done = step(cw, P.CITY_SUP, case_no, "review", "2023-02-20", **review_values())
+    assert done["state"] == "reviewed"
+    assert cw.acting("admin").show(case_no)["reviewer"] == "city-justice"
+
+
+def test_an_admin_cannot_stand_in_for_the_deciding_office(cw: Casework) -> None:
+    case_no = P.reviewing(cw, "2023-01-03", "2023-02-01")
+    P.doc(cw, P.CITY_CLERK, case_no, "review_opinion", "2023-02-20")
+    with pytest.raises(NotAllowed) as info:
+        step(cw, "admin", case_no, "review", "2023-02-20", **review_values())
+    chinese(info.value, "review", "city-justice")
+    assert "review" not in cw.acting("admin").allowed(case_no)
+    ended = P.rereviewing(cw, "2023-01-03", "2023-02-01", "2023-02-20", "2023-03-01")
+    P.doc(cw, P.CITY_CLERK, ended, "rereview_opinion", "2023-03-20")
+    with pytest.raises(NotAllowed):  # an admin records no outside organ's re-review either
+        step(
+            cw, "admin", ended, "rereview", "2023-03-20", outcome="explain",
+            organ="茂名市司法局", doc_no="茂司复核〔2023〕5号",
+        )  # fmt: skip
+
+
+def test_a_review_asked_of_the_case_office_itself_is_refused(cw: Casework) -> None:
+    case_no = P.register(cw, "2023-01-03")
+    P.replied(cw, case_no, "2023-01-03", "2023-01-03", "2023-01-03")
+    P.doc(cw, P.TOWN_CLERK, case_no, "review_request", "2023-02-01")
+    step(cw, P.TOWN_CLERK, case_no, "request_review", "2023-02-01", organ="panzhou")
+    assert cw.acting("admin").show(case_no)["reviewer"] == "panzhou"
+    P.doc(cw, P.TOWN_CLERK, case_no, "review_opinion", "2023-02-20")
+    reason = refused(
+        lambda: step(cw, P.TOWN_SUP, case_no, "review", "2023-02-20", **review_values()),
+        "reviewer_is_upper",
+        "city-justice",
+    )
+    assert "《信访工作条例》第三十五条" in reason
+
+
+def test_a_review_by_another_town_is_refused(cw: Casework) -> None:
+    case_no = P.register(cw, "2023-01-03")
+    P.replied(cw, case_no, "2023-01-03", "2023-01-03", "2023-01-03")
+    P.doc(cw, P.TOWN_CLERK, case_no, "review_request", "2023-02-01")
+    step(cw, P.TOWN_CLERK, case_no, "request_review", "2023-02-01", organ="shanmei")
+    P.doc(cw, P.CITY_CLERK, case_no, "review_opinion", "2023-02-20")
+    refused(
+        lambda: step(cw, "sup_sm", case_no, "review", "2023-02-20", **review_values()),
+        "reviewer_is_upper",
+    )
+
+
+def test_the_review_limit_binds_the_reviewer(cw: Casework) -> None:
+    case_no = P.reviewing(cw, "2023-01-03", "2023-02-01")
+    review = limits(cw, case_no, "2023-02-02")["review_limit"]
+    assert (review["start"], review["date"]) == ("2023-02-01", "2023-03-03")
+    assert (review["binds"], review["bound_office"]) == ("office", "city-justice")
+    assert review["article"] == "《信访工作条例》第三十五条"
+    late = [r for r in cw.acting("admin").due(as_of="2023-03-06") if r["case_no"] == case_no]
+    assert [(r["limit"], r["overdue"]) for r in late] == [("review_limit", True)]
+    P.review(cw, case_no, "2023-03-06")
+    assert "review_limit" not in limit_names(cw, case_no, "2023-03-07")
+
+
+def city_case_reviewing(cw: Casework) -> str:
+    """A petition of the justice bureau (a city office), replied to, delivered and its review
+    asked for: Maoming's justice bureau, outside casework, reviews it."""
+    case_no = P.register(cw, "2023-01-03", "city-justice", P.CITY_CLERK)
+    P.accept(cw, case_no, "2023-01-03", P.CITY_SUP, P.CITY_CLERK)
+    P.reply(cw, case_no, "2023-01-03", user=P.CITY_SUP, clerk=P.CITY_CLERK)
+    P.deliver(cw, case_no, "2023-01-03", P.CITY_CLERK)
+    P.request_review(cw, case_no, "2023-02-01", P.CITY_CLERK)
+    return case_no
+
+
+def test_a_city_cases_review_and_re_review_are_recorded(cw: Casework) -> None:
+    case_no = city_case_reviewing(cw)
+    shown = cw.acting("admin").show(case_no, as_of="2023-02-02")
+    assert (shown["reviewer"], shown["rereviewer"]) == ("ext:茂名市司法局", "ext:广东省司法厅")
+    review = {d["limit"]: d for d in shown["limits"]}["review_limit"]
+    assert (review["binds"], review["bound_office"]) == ("outside", "ext:茂名市司法局")
+    late = cw.acting("admin").due(as_of="2023-04-01")
+    assert not [r for r in late if r["case_no"] == case_no]  # an outside organ: never overdue
+    P.doc(cw, P.CITY_CLERK, case_no, "review_opinion", "2023-02-20")
+    with pytest.raises(InvalidData) as info:
+        step(
+            cw, P.CITY_CLERK, case_no, "review", "2023-02-20", **review_values(organ="茂名市司法局")
+        )
+    assert info.value.field == "value.doc_no"
+    chinese(info.value, "doc_no")
+    with pytest.raises(NotAllowed):  # no town user records a review
+        step(cw, P.TOWN_SUP, case_no, "review", "2023-02-20",
+             **review_values(organ="茂名市司法局", doc_no="茂司复查〔2023〕1号"))  # fmt: skip
+    values = review_values(organ="茂名市司法局", doc_no="茂司复查〔2023〕1号")
+    assert step(cw, P.CITY_CLERK, case_no, "review", "2023-02-20", **values)["state"] == "reviewed"
+
+
+def test_re_review_only_by_the_reviewers_parent_and_only_it_concludes(cw: Casework) -> None:
+    case_no = P.rereviewing(cw, "2023-01-03", "2023-02-01", "2023-02-20", "2023-03-01")
+    assert cw.acting("admin").show(case_no)["rereviewer"] == "ext:茂名市司法局"
+    P.doc(cw, P.CITY_CLERK, case_no, "rereview_opinion", "2023-03-20")
+    values = {"outcome": "not_support", "organ": "茂名市司法局", "doc_no": "茂司复核〔2023〕5号"}
+    with pytest.raises(NotAllowed) as info:
+        step(cw, P.TOWN_SUP, case_no, "rereview", "2023-03-20", **values)
+    chinese(info.value, "rereview")
+    with pytest.raises(InvalidData) as missing:
+        step(cw, P.CITY_CLERK, case_no, "rereview", "2023-03-20", outcome="not_support")
+    assert missing.value.field == "value.organ"
+    done = step(cw, P.CITY_CLERK, case_no, "rereview", "2023-03-20", **values)
+    assert done["state"] == "concluded"
+    assert cw.acting("admin").show(case_no)["terminal"] is True
+
+
+def test_a_re_review_asked_of_the_reviewer_itself_is_refused(cw: Casework) -> None:
+    case_no = P.reviewed(cw, "2023-01-03", "2023-02-01", "2023-02-20")
+    P.doc(cw, P.TOWN_CLERK, case_no, "rereview_request", "2023-03-01")
+    step(cw, P.TOWN_CLERK, case_no, "request_rereview", "2023-03-01", organ="city-justice")
+    P.doc(cw, P.CITY_CLERK, case_no, "rereview_opinion", "2023-03-20")
+    reason = refused(
+        lambda: step(cw, P.CITY_SUP, case_no, "rereview", "2023-03-20", outcome="explain"),
+        "rereviewer_is_upper",
+    )
+    assert "《信访工作条例》第三十六条第一款" in reason
+
+
+def test_the_rereview_limit_under_the_2005_rules_cites_its_article(cw: Casework) -> None:
+    case_no = P.rereviewing(cw, "2021-01-04", "2021-02-01", "2021-02-20", "2021-03-01")
+    rereview = limits(cw, case_no, "2021-03-02")["rereview_limit"]
+    assert rereview["article"] == "《信访条例》第三十五条第一款、第二款"
+    assert rereview["date"] == "2021-03-31"
+
+
+# -- requests for review and re-review: the petitioner's windows from delivery --------------
+
+
+def test_a_review_request_needs_the_delivery_and_comes_within_30_days(cw: Casework) -> None:
+    case_no = P.register(cw, "2023-03-01")
+    P.replied(cw, case_no, "2023-03-01", "2023-03-20")
+    P.doc(cw, P.TOWN_CLERK, case_no, "review_request", "2023-03-21")
+    refused(lambda: step(cw, P.TOWN_CLERK, case_no, "request_review", "2023-03-21"), "delivered")
+    P.deliver(cw, case_no, "2023-03-24")  # the window runs from receipt: to 2023-04-23
+    reason = refused(
+        lambda: step(cw, P.TOWN_CLERK, case_no, "request_review", "2023-04-28",
+                     requested_on="2023-04-24"),
+        "review_window",
+        "2023-04-23",
+    )  # fmt: skip
+    assert "第三十五条" in reason
+    # a request posted in time and recorded later counts from its date
+    done = step(
+        cw, P.TOWN_CLERK, case_no, "request_review", "2023-04-28", requested_on="2023-04-23"
+    )
+    assert done["state"] == "reviewing"
+    assert limits(cw, case_no, "2023-04-29")["review_limit"]["start"] == "2023-04-28"
+
+
+def test_the_reviewer_may_record_the_request_it_received(cw: Casework) -> None:
+    case_no = P.register(cw, "2023-03-01")
+    P.replied(cw, case_no, "2023-03-01", "2023-03-20", "2023-03-20")
+    P.doc(cw, P.CITY_CLERK, case_no, "review_request", "2023-03-25")
+    with pytest.raises(NotAllowed):  # another town is neither the case office nor the reviewer
+        step(cw, "clerk_sm", case_no, "request_review", "2023-03-25")
+    done = step(cw, P.CITY_CLERK, case_no, "request_review", "2023-03-25")
+    assert done["state"] == "reviewing"
+
+
+def test_a_re_review_request_within_30_days_of_the_reviews_delivery(cw: Casework) -> None:
+    case_no = P.reviewed(cw, "2023-01-03", "2023-02-01", "2023-02-20")  # delivered 02-20
+    P.doc(cw, P.TOWN_CLERK, case_no, "rereview_request", "2023-03-22")
+    reason = refused(
+        lambda: step(cw, P.TOWN_CLERK, case_no, "request_rereview", "2023-03-23"),
+        "rereview_window",
+        "2023-03-22",
+    )
+    assert "《信访工作条例》第三十六条第一款" in reason
+    done = step(cw, P.TOWN_CLERK, case_no, "request_rereview", "2023-03-22")
+    assert done["state"] == "rereviewing"
+
+
+def test_a_re_review_request_needs_the_reviews_delivery(cw: Casework) -> None:
+    case_no = P.reviewing(cw, "2023-01-03", "2023-02-01")
+    P.review(cw, case_no, "2023-02-20")
+    P.doc(cw, P.TOWN_CLERK, case_no, "rereview_request", "2023-02-21")
+    refused(lambda: step(cw, P.TOWN_CLERK, case_no, "request_rereview", "2023-02-21"), "delivered")
+    assert "rereview_window" not in limit_names(cw, case_no, "2023-02-21")
+
+
+# -- 1.7 closing (办结) and satisfaction ------------------------------------------------------
+
+
+def delivered(cw: Casework) -> str:
+    """A town petition replied to on 2023-03-20 and delivered the same day (window to
+    2023-04-19)."""
+    case_no = P.register(cw, "2023-03-01")
+    P.replied(cw, case_no, "2023-03-01", "2023-03-20", "2023-03-20")
+    return case_no
+
+
+def close(cw: Casework, case_no: str, at: str) -> dict[str, object]:
+    return step(cw, P.TOWN_CLERK, case_no, "close", at)
+
+
+def test_close_is_refused_the_day_after_a_reply(cw: Casework) -> None:
+    case_no = delivered(cw)
+    reason = refused(lambda: close(cw, case_no, "2023-03-21"), "may_close", "review_window")
+    assert "满意" in reason
+    refused(lambda: close(cw, case_no, "2023-04-19"), "may_close")  # its last day
+    undelivered = P.register(cw, "2023-03-01")
+    P.replied(cw, undelivered, "2023-03-01", "2023-03-20")
+    refused(lambda: close(cw, undelivered, "2023-06-01"), "may_close")  # no window ran
+
+
+def test_close_once_the_review_window_lapsed(cw: Casework) -> None:
+    case_no = delivered(cw)
+    assert close(cw, case_no, "2023-04-20")["state"] == "closed"
+    P.doc(cw, P.TOWN_CLERK, case_no, "review_request", "2023-04-21")
+    refused(
+        lambda: step(cw, P.TOWN_CLERK, case_no, "request_review", "2023-04-21"), "review_window"
+    )
+
+
+def test_close_after_an_accepting_evaluation_and_a_timely_request_reopens(cw: Casework) -> None:
+    case_no = delivered(cw)
+    P.evaluate(cw, case_no, "2023-03-21", rating="basic")
+    assert close(cw, case_no, "2023-03-21")["state"] == "closed"
+    P.doc(cw, P.TOWN_CLERK, case_no, "review_request", "2023-04-10")
+    done = step(cw, P.TOWN_CLERK, case_no, "request_review", "2023-04-10")
+    assert done["state"] == "reviewing"  # reopened at the stage it closed at
+    assert limits(cw, case_no, "2023-04-11")["review_limit"]["bound_office"] == "city-justice"
+
+
+def test_an_unsatisfied_rating_does_not_let_the_case_close(cw: Casework) -> None:
+    case_no = delivered(cw)
+    P.evaluate(cw, case_no, "2023-03-21", rating="unsatisfied")
+    refused(lambda: close(cw, case_no, "2023-03-22"), "may_close")
+    cw.acting("admin").config_set("petition.accepting_ratings", "satisfied", "2023-03-01")
+    basic = delivered(cw)
+    P.evaluate(cw, basic, "2023-03-21", rating="basic")
+    refused(lambda: close(cw, basic, "2023-03-22"), "may_close")  # basic no longer accepts
+
+
+def test_close_after_a_review_follows_the_re_review_window(cw: Casework) -> None:
+    case_no = P.reviewed(cw, "2023-01-03", "2023-02-01", "2023-02-20")  # window to 03-22
+    refused(lambda: close(cw, case_no, "2023-03-22"), "may_close", "rereview_window")
+    assert close(cw, case_no, "2023-03-23")["state"] == "closed"
+    P.doc(cw, P.TOWN_CLERK, case_no, "review_request", "2023-03-23")
+    with pytest.raises(CaseworkError):  # closed after the review: no second review
+        step(cw, P.TOWN_CLERK, case_no, "request_review", "2023-03-23")
+
+
+def test_a_case_closed_at_review_reopens_at_re_review_only(cw: Casework) -> None:
+    case_no = P.reviewed(cw, "2023-01-03", "2023-02-01", "2023-02-20")
+    P.evaluate(cw, case_no, "2023-02-21", user=P.TOWN_CLERK)
+    assert close(cw, case_no, "2023-02-21")["state"] == "closed"
+    P.doc(cw, P.TOWN_CLERK, case_no, "review_request", "2023-02-22")
+    refused(
+        lambda: step(cw, P.TOWN_CLERK, case_no, "request_review", "2023-02-22"),
+        "reopens_at_stage",
+    )
+    P.doc(cw, P.TOWN_CLERK, case_no, "rereview_request", "2023-03-01")
+    done = step(cw, P.TOWN_CLERK, case_no, "request_rereview", "2023-03-01")
+    assert done["state"] == "rereviewing"
+
+
+# -- supervision (督办) and its answer ------------------------------------------------------------
+
+
+def test_supervise_only_by_a_city_offices_supervisor(cw: Casework) -> None:
+    case_no = handling(cw)
+    P.doc(cw, P.TOWN_CLERK, case_no, "supervision_letter", "2023-03-10")
+    with pytest.raises(NotAllowed) as info:
+        step(cw, P.TOWN_SUP, case_no, "supervise", "2023-03-10", note="催办")
+    chinese(info.value, "supervise")
+    with pytest.raises(NotAllowed):
+        step(cw, P.BUREAU_CLERK, case_no, "supervise", "2023-03-10", note="催办")
+    done = step(cw, P.BUREAU_SUP, case_no, "supervise", "2023-03-10", note="催办")
+    assert done["state"] == "handling"
+
+
+def test_supervision_answer_30_days_under_2005_none_under_2022_unless_set(cw: Casework) -> None:
+    old = handling(cw, "2021-03-02")
+    new = handling(cw, "2023-03-02")
+    for case_no, at in ((old, "2021-03-10"), (new, "2023-03-10")):
+        P.doc(cw, P.TOWN_CLERK, case_no, "supervision_letter", at)
+        step(cw, P.BUREAU_SUP, case_no, "supervise", at, note="催办")
+    answer = limits(cw, old, "2021-03-11")["supervision_answer"]
+    assert (answer["date"], answer["bound_office"]) == ("2021-04-09", "panzhou")
+    assert answer["article"] == "《信访条例》第三十六条第二款"
+    assert "supervision_answer" not in limit_names(cw, new, "2023-03-11")
+    cw.acting("admin").config_set("petition.supervision_answer_days_g", "15", "2023-03-01")
+    answer = limits(cw, new, "2023-03-11")["supervision_answer"]
+    assert answer["date"] == "2023-03-27"  # 03-25 is a Saturday
+    assert answer["article"] == "《信访工作条例》第四十条第四款"
+
+
+def test_answer_supervision_after_it_even_on_an_ended_case(cw: Casework) -> None:
+    case_no = handling(cw, "2021-03-02")
+    P.doc(cw, P.TOWN_CLERK, case_no, "supervision_answer", "2021-03-05")
+    refused(lambda: step(cw, P.TOWN_SUP, case_no, "answer_supervision", "2021-03-05"),
+            "after_supervision")  # fmt: skip
+    P.doc(cw, P.TOWN_CLERK, case_no, "supervision_letter", "2021-03-10")
+    step(cw, P.BUREAU_SUP, case_no, "supervise", "2021-03-10", note="催办")
+    P.reply(cw, case_no, "2021-03-12")
+    P.deliver(cw, case_no, "2021-03-12")
+    close(cw, case_no, "2021-04-13")  # window to Sunday 04-11, so Monday 04-12
+    assert state(cw, case_no) == "closed"  # ended, its duty still open (lapsed on 04-09)
+    assert limits(cw, case_no, "2021-04-13")["supervision_answer"]["overdue"] is True
+    with pytest.raises(NotAllowed):  # the case office's supervisor answers
+        step(cw, P.TOWN_CLERK, case_no, "answer_supervision", "2021-04-13")
+    done = step(cw, P.TOWN_SUP, case_no, "answer_supervision", "2021-04-13")
+    assert done["state"] == "closed"
+    assert "supervision_answer" not in limit_names(cw, case_no, "2021-04-14")
+    refused(lambda: step(cw, P.TOWN_SUP, case_no, "answer_supervision", "2021-04-14"),
+            "after_supervision")  # fmt: skip
+
+
+# -- duties: the decision limit and the report limit -------------------------------------------
+
+
+def test_the_decision_limit_is_a_duty_met_by_the_routing_step(cw: Casework) -> None:
+    case_no = P.register(cw, "2023-03-01")
+    decide = limits(cw, case_no, "2023-03-02")["decide_limit"]
+    assert (decide["date"], decide["binds"], decide["bound_office"]) == (
+        "2023-03-16", "office", "panzhou",
+    )  # fmt: skip
+    assert decide["article"] == "《信访工作条例》第二十二条第一款、第二十三条第二款"
+    late = [r for r in cw.acting("admin").due(as_of="2023-03-17") if r["case_no"] == case_no]
+    assert [(r["limit"], r["overdue"]) for r in late] == [("decide_limit", True)]
+    P.accept(cw, case_no, "2023-03-17")
+    assert "decide_limit" not in limit_names(cw, case_no, "2023-03-18")
+
+
+def test_a_spawned_assignment_appears_at_the_receiving_office_with_its_report_deadline(
+    cw: Casework,
+) -> None:
+    sent, spawned = P.assigned(cw, "2023-03-01", report_days="20")
+    mine = [c["case_no"] for c in cw.acting(P.TOWN_SUP).cases(kind="petition")]
+    assert spawned in mine and sent not in mine
+    P.accept(cw, spawned, "2023-03-02")  # the decision limit met: the report limit is next
+    due = [r for r in cw.acting(P.TOWN_SUP).due(as_of="2023-03-20", within=3)]
+    assert ("report_limit", "2023-03-21") in {(r["limit"], r["date"]) for r in due}
+    late = [r for r in cw.acting(P.TOWN_SUP).due(as_of="2023-03-22") if r["overdue"]]
+    assert {r["limit"] for r in late if r["case_no"] == spawned} >= {"report_limit"}
+
+
+# -- 1.8 the petition file ---------------------------------------------------------------------
+
+
+def test_an_ended_case_takes_only_the_documents_its_record_steps_need(cw: Casework) -> None:
+    case_no = refusable(cw, "2023-03-01")
+    step(cw, P.TOWN_SUP, case_no, "refuse", "2023-03-01", reason="outside_remit",
+         notice_method="post")  # fmt: skip
+    with pytest.raises(CaseworkError) as info:
+        P.doc(cw, P.TOWN_CLERK, case_no, "reply", "2023-03-02")
+    chinese(info.value, "reply", "not_accepted", "supervision_answer")
+    P.doc(cw, P.TOWN_CLERK, case_no, "supervision_answer", "2023-03-02")  # a duty's answer
+    kinds = {d["kind"] for d in cw.acting("admin").show(case_no)["documents"]}
+    assert "supervision_answer" in kinds and "reply" not in kinds
+
+
+def test_an_unknown_document_kind_is_refused(cw: Casework) -> None:
+    case_no = P.register(cw, "2023-03-01")
+    with pytest.raises(InvalidData) as info:
+        P.doc(cw, P.TOWN_CLERK, case_no, "postcard", "2023-03-01")
+    chinese(info.value, "postcard")
+
+
+def test_the_petition_bureau_may_forward_without_a_notice_when_set(cw: Casework) -> None:
+    admin = cw.acting("admin")
+    admin.add_office("city-letters", "高州市来信来访中心", "city", kind="petition_bureau")
+    admin.add_user("clerk_letters", "来访中心登记员", "clerk", "city-letters")
+    bureau = P.register(cw, "2023-03-01", "city-letters", "clerk_letters")
+    for kind in ("letter", "forwarding_letter"):
+        P.doc(cw, "clerk_letters", bureau, kind, "2023-03-01")
+    done = step(cw, "clerk_letters", bureau, "forward", "2023-03-01", to_office="panzhou")
+    assert done["state"] == "forwarded"  # G art. 22 para 1: the bureau's routing [cfg]
+    admin.config_set("petition.notice_optional_at_bureau", "off", "2023-04-01")
+    later = P.register(cw, "2023-04-02", "city-letters", "clerk_letters")
+    for kind in ("letter", "forwarding_letter"):
+        P.doc(cw, "clerk_letters", later, kind, "2023-04-02")
+    refused(
+        lambda: step(cw, "clerk_letters", later, "forward", "2023-04-02", to_office="panzhou"),
+        "notice_given",
+        "forwarding_notice",
+    )
+    town = P.register(cw, "2023-03-01")
+    for kind in ("letter", "forwarding_letter"):
+        P.doc(cw, P.TOWN_CLERK, town, kind, "2023-03-01")
+    refused(  # a town office tells the petitioner where the matter went
+        lambda: step(cw, P.TOWN_CLERK, town, "forward", "2023-03-01", to_office="shanmei"),
+        "notice_given",
+    )
+
+
+def test_a_hearing_pauses_the_review_limit_when_the_setting_is_on(cw: Casework) -> None:
+    cw.acting("admin").config_set("petition.hearing_pauses", "on", "2023-01-01")
+    case_no = P.reviewing(cw, "2023-01-03", "2023-02-01")  # review limit to 2023-03-03
+    step(cw, P.CITY_SUP, case_no, "hearing_start", "2023-02-10")
+    assert limits(cw, case_no, "2023-02-11")["review_limit"]["paused"] is True
+    P.doc(cw, P.CITY_CLERK, case_no, "hearing_record", "2023-02-11")
+    step(cw, P.CITY_SUP, case_no, "hearing_end", "2023-02-11")
+    # two hearing days, both ends counted: 2023-03-05 is a Sunday, so Monday 2023-03-06
+    assert limits(cw, case_no, "2023-02-12")["review_limit"]["date"] == "2023-03-06"

@@ -226,7 +226,8 @@ ROUTING_TRIGGERS = (
         "diverted",
         S,
         fields=(FieldSpec("route", "法定途径", "choice", choices=ROUTES), notice),
-        guards=(notice_given("route_notice"),),
+        # G art. 19 para 1: the letter or intake record is on file before any routing step.
+        guards=(INTAKE_DOCUMENT, notice_given("route_notice")),
         own_office_only=True,
         rules=(XF2022,),
         files=("route_notice",),

@@ -208,6 +208,6 @@ def _repeat(ctx: GuardContext) -> bool:
 FLAGS = (
     Flag("collective", "集体访", _collective),
     Flag("skip_level", "越级访", _skip_level),
-    Flag("repeat", "重复信访", _repeat),
-    Flag("first", "初信初访", lambda ctx: not _repeat(ctx)),
+    Flag("repeat", "重复信访", _repeat, group="first_or_repeat"),
+    Flag("first", "初信初访", lambda ctx: not _repeat(ctx), group="first_or_repeat"),
 )
