@@ -55,6 +55,8 @@ LINK_KINDS = {
 }
 # How a person was recognised in another case (repeat detection, petition.md 1.2).
 MATCHED = {"id_number": "身份证号", "name": "姓名", "phone": "电话"}
+# The offices deciding a petition's review and re-review (its parent, and that one's).
+DECIDERS = {"reviewer": "复查机关 reviewer", "rereviewer": "复核机关 rereviewer"}
 # Whom a time limit binds.
 BINDS = {
     "office": "单位 office",
@@ -321,14 +323,17 @@ def _case_lines(c: CaseJSON) -> list[tuple[str, object]]:
     if rules:
         body.append(("适用规则 rules", f"{rules['label']} {rules['name']} {rules['law']}"))
     for item in c["data_view"]:
-        if item["key"] == "rules" and rules:
-            continue  # said above, with its label and law
+        if (item["key"] == "rules" and rules) or (item["key"] in DECIDERS and item["key"] in c):
+            continue  # said on a line of its own, with its label (and the law)
         shown = f"{item['value_label']} {item['value']}" if item["value_label"] else item["value"]
         body.append((f"{item['label']} {item['key']}", shown))
     if "flags" in c:
-        flags = "、".join(f"{f['label']} {f['name']}" for f in c.get("flags", []))
+        flags = "、".join(
+            f"{f['label']} {f['value'] if isinstance(f['value'], str) else f['name']}"
+            for f in c.get("flags", [])
+        )
         body.append(("标记 flags", flags or "—"))
-    for key, label in (("reviewer", "复查机关 reviewer"), ("rereviewer", "复核机关 rereviewer")):
+    for key, label in DECIDERS.items():
         if key in c:
             body.append((label, c.get(key) or "—"))
     for link in c["links"]:
@@ -371,8 +376,7 @@ def _limits_table(limits: list[DueJSON]) -> None:
                 f"{d['label']} {d['limit']}",
                 last,
                 d["rule"],
-                BINDS.get(d["binds"], d["binds"]),
-                d.get("bound_office") or "—",
+                BINDS.get(d["binds"], d["binds"]) + f" → {d.get('bound_office') or '—'}",
                 d.get("article") or "—",
             )
         )
@@ -382,8 +386,7 @@ def _limits_table(limits: list[DueJSON]) -> None:
             ("期限 limit", "cyan"),
             ("届满 last day", ""),
             ("计算 rule", ""),
-            ("约束 binds", ""),
-            ("承担单位 bound_office", ""),
+            ("约束 binds → 承担单位 bound_office", ""),
             ("依据 article", ""),
         ],
         rows,

@@ -75,6 +75,11 @@ def workflow_show(
     if rules:
         _rule_versions(data)
         return
+    _states_and_triggers(data)
+
+
+def _states_and_triggers(data: WorkflowJSON) -> None:
+    """``workflow show KIND``: a table of the states, then one of the triggers."""
     output.table(
         f"{data['label']} {data['kind']} ({data['prefix']}) 状态 states",
         [("状态 state", "cyan"), ("中文", ""), ("终结 ends", "")],
@@ -130,10 +135,18 @@ def _rule_versions(data: WorkflowJSON) -> None:
 
 
 def _version(v: VersionJSON, labels: dict[str, str]) -> None:
-    since = v["effective_from"] or "—"
+    if v["effective_from"] is None:
+        span = "不再适用于新登记案件 (no new case takes it)"
+    elif v["effective_to"] is None:
+        span = f"{v['effective_from']} 起登记的案件适用 (cases registered from)"
+    else:
+        span = (
+            f"{v['effective_from']} 至 {v['effective_to']} 登记的案件适用 "
+            f"(cases registered from … to)"
+        )
+    output.line(f"[bold]{v['label']} {v['name']}[/bold] {v['law']}：{span}")
     output.line(
-        f"[bold]{v['label']} {v['name']}[/bold] {v['law']}，自 {since} 起施行 "
-        f"(effective from; a case follows the version in force on its registration day)"
+        "  案件按登记日适用当时施行的版本 (a case keeps the version of its registration day)"
     )
     offered = ", ".join(f"{labels.get(t, '')} {t}".strip() for t in v["triggers"])
     output.line(f"  提供的操作 triggers: {offered}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from casework.read.shapes import (
     CitationJSON,
     FieldJSON,
@@ -101,6 +103,7 @@ def versions(wf: Workflow) -> list[VersionJSON]:
                 label=v.label,
                 law=v.law,
                 effective_from=v.effective_from.isoformat() if v.effective_from else None,
+                effective_to=_until(wf, v.effective_from),
                 citations=[
                     CitationJSON(rule=rule, label=_rule_label(wf, rule), article=article)
                     for rule, article in v.citations.items()
@@ -110,6 +113,15 @@ def versions(wf: Workflow) -> list[VersionJSON]:
             )
         )
     return out
+
+
+def _until(wf: Workflow, since: date | None) -> str | None:
+    """The day before the next dated version takes effect: the last registration day a
+    version pins (a case pins the version in force on its registration day)."""
+    if since is None:
+        return None
+    later = [v.effective_from for v in wf.versions if v.effective_from and v.effective_from > since]
+    return (min(later) - timedelta(days=1)).isoformat() if later else None
 
 
 def mermaid(wf: Workflow) -> str:

@@ -12,7 +12,7 @@ from casework.domain.text import optional_text
 from casework.errors import InvalidData
 from casework.storage.config import EPOCH, Entry, spec_for
 from casework.storage.uow import UnitOfWork
-from workflows.settings import OFFICE_PARENT, dump_value, is_external
+from workflows.settings import LEVELS, OFFICE_PARENT, dump_value, is_external
 
 
 class ConfigSet(TypedDict):
@@ -50,6 +50,19 @@ def _check_parent(uow: UnitOfWork, office: str, parent: str) -> None:
     if parent == office or not uow.offices.exists(parent):
         raise InvalidData(
             f"上级机关 {parent[:40]!r} 应为另一个已有单位的代码，或 ext:机关名称",
+            field="parent",
+            value=parent[:40],
+        )
+    # A parent is one level up or more: a review goes to the upper organ (G arts. 35-36), so
+    # a town cannot be a city office's parent, nor a town another town's.
+    below, above = (
+        LEVELS.get(uow.offices.level(office) or "", 0),
+        LEVELS.get(uow.offices.level(parent) or "", 0),
+    )
+    if above <= below:
+        raise InvalidData(
+            f"上级机关 {parent[:40]!r} 的层级不高于单位 {office[:40]!r}，"
+            "上级机关须为更高一级的单位或 ext:机关名称 (a parent is of a higher level)",
             field="parent",
             value=parent[:40],
         )

@@ -139,6 +139,11 @@ class Offices:
         assert self._codes is not None
         return code in self._codes
 
+    def level(self, code: str) -> str | None:
+        """An office's level (town, city), None for an unknown office."""
+        row = self._conn.execute(select(offices.c.level).where(offices.c.code == code)).first()
+        return None if row is None else str(row.level)
+
     def add_office(self, values: dict[str, str | None], at: datetime) -> None:
         self._conn.execute(offices.insert().values(**values, created_at=at))
         self._codes = None

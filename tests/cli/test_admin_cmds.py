@@ -147,3 +147,61 @@ def test_missing_database_is_refused_and_not_created(tmp_path: os.PathLike[str])
     line = error_line(result, 1, "--db")
     assert "casework init" in line and path in line
     assert not os.path.exists(path)
+
+
+def test_office_add_with_a_parent_and_office_list_shows_it(cli: Cli) -> None:
+    """An office's parent (上级机关) decides its petitions' reviews (petition.md, People and
+    places): an office code, or ``ext:NAME`` for an organ outside casework."""
+    inside = ("office", "add", "xinan", "--name", "新安镇司法所", "--level", "town")
+    added = cli(*inside, "--parent", "city-petition", "--json", user="admin")
+    assert added.exit_code == 0, added.stderr
+    assert json.loads(added.stdout)["parent"] == "city-petition"
+    outside = ("office", "add", "city-land", "--name", "高州市自然资源局", "--level", "city")
+    line = cli(*outside, "--parent", "ext:茂名市自然资源局", user="admin")
+    assert line.exit_code == 0 and "ext:茂名市自然资源局" in line.stdout
+    default = cli(
+        "office", "add", "xinan2", "--name", "新安二", "--level", "town", "--json", user="admin"
+    )
+    assert json.loads(default.stdout)["parent"] == "city-justice"  # a town's by default
+    parents = {o["code"]: o["parent"] for o in json.loads(cli("office", "list", "--json").stdout)}
+    assert parents["xinan"] == "city-petition" and parents["city-land"] == "ext:茂名市自然资源局"
+    assert parents["panzhou"] == "city-justice" and parents["city-justice"] == "ext:茂名市司法局"
+    table = " ".join(cli("office", "list").stdout.split())
+    assert "上级机关 parent" in table and "ext:茂名市自然资源局" in table
+
+
+@pytest.mark.parametrize(
+    "parent,words",
+    [("atlantis", ["'atlantis'", "ext:"]), ("ext:", ["ext:"])],
+    ids=["unknown_office", "empty_organ"],
+)
+def test_office_add_refuses_a_parent_it_cannot_find(
+    cw: Casework, cli: Cli, parent: str, words: list[str]
+) -> None:
+    before = dump(cw.engine)
+    args = ("office", "add", "xinan", "--name", "新安镇司法所", "--level", "town")
+    line = error_line(cli(*args, "--parent", parent, user="admin"), 1, "--parent")
+    for word in words:
+        assert word in line, line
+    assert dump(cw.engine) == before
+
+
+@pytest.mark.parametrize(
+    "level,parent",
+    [("city", "panzhou"), ("town", "shanmei")],
+    ids=["city_under_a_town", "town_under_a_town"],
+)
+def test_office_add_refuses_a_parent_not_above_it(
+    cw: Casework, cli: Cli, level: str, parent: str
+) -> None:
+    """A review goes one level up (G arts. 35-36): a parent below or beside an office would let
+    an office of the same level review it, so it is refused and nothing is written."""
+    before = dump(cw.engine)
+    args = ("office", "add", "xinan", "--name", "新安单位", "--level", level)
+    line = error_line(cli(*args, "--parent", parent, user="admin"), 1, "--parent")
+    assert "层级" in line and parent in line, line
+    assert dump(cw.engine) == before
+    moved = cli(
+        "config", "set", "office.parent.panzhou", "shanmei", "--from", "2024-01-01", user="admin"
+    )
+    assert moved.exit_code == 1 and "层级" in moved.stderr
