@@ -32,25 +32,71 @@ class Path:
 
 
 PETITIONER = "petitioner:陈某:110101199003074514:13800138000"
+POST = {"notice_method": "post"}
+
+# The clock a test runs the paths under: after every step of every path, the latest a path
+# under 信访工作条例 (in force 2022-05-01), the others under 信访条例 (2005).
+NOW = "2023-12-01T10:00"
+
+
+def doc(user: str, kind: str, at: str, expect: str) -> Step:
+    """A document of the case file (卷宗) recorded by ``user``."""
+    return Step(user, f"doc:{kind}", expect, at)
+
 
 PATHS: tuple[Path, ...] = (
     Path(
+        # A town petition of 2020 (信访条例 2005) to the end: accepted with its notice,
+        # supervised and answered, extended before its limit, replied and delivered, reviewed
+        # by the town's parent (city-justice, X art. 34) and re-reviewed by Maoming's justice
+        # bureau (outside casework, recorded by the city office, X art. 35): 终结.
         "petition_full_rereview",
         "petition",
         "panzhou",
         "clerk_pz",
         "2020-03-02T09:30",
         (
-            Step("sup_pz", "accept", "handling", "2020-03-05"),
+            doc("clerk_pz", "intake_record", "2020-03-02T09:40", "registered"),
+            doc("clerk_pz", "acceptance_notice", "2020-03-05", "registered"),
+            Step("sup_pz", "accept", "handling", "2020-03-05", POST),
+            doc("sup_city", "supervision_letter", "2020-03-20", "handling"),
             Step("sup_city", "supervise", "handling", "2020-03-20", note="加快办理"),
+            doc("sup_pz", "supervision_answer", "2020-03-25", "handling"),
+            Step("sup_pz", "answer_supervision", "handling", "2020-03-25"),
+            doc("clerk_pz", "extension_notice", "2020-04-20", "handling"),
             Step(
-                "sup_pz", "extend", "handling", "2020-04-20", {"days": "30", "reason": "案情复杂"}
+                "sup_pz",
+                "extend",
+                "handling",
+                "2020-04-20",
+                {"days": "30", "reason": "案情复杂", **POST},
             ),
+            doc("clerk_pz", "reply", "2020-06-01", "handling"),
             Step("sup_pz", "reply", "replied", "2020-06-01", {"outcome": "not_support"}),
+            doc("clerk_pz", "delivery_proof", "2020-06-03", "replied"),
+            Step("clerk_pz", "deliver", "replied", "2020-06-03", {"method": "post"}),
+            doc("clerk_pz", "review_request", "2020-06-20", "replied"),
             Step("clerk_pz", "request_review", "reviewing", "2020-06-20"),
-            Step("sup_pz", "review", "reviewed", "2020-07-10", {"outcome": "explain"}),
+            doc("sup_justice", "review_opinion", "2020-07-10", "reviewing"),
+            Step(
+                "sup_justice",
+                "review",
+                "reviewed",
+                "2020-07-10",
+                {"outcome": "explain", "on_original": "uphold"},
+            ),
+            doc("clerk_justice", "delivery_proof", "2020-07-12", "reviewed"),
+            Step("clerk_justice", "deliver", "reviewed", "2020-07-12", {"method": "post"}),
+            doc("clerk_pz", "rereview_request", "2020-08-01", "reviewed"),
             Step("clerk_pz", "request_rereview", "rereviewing", "2020-08-01"),
-            Step("sup_pz", "rereview", "concluded", "2020-08-25", {"outcome": "not_support"}),
+            doc("sup_justice", "rereview_opinion", "2020-08-25", "rereviewing"),
+            Step(
+                "sup_justice",
+                "rereview",
+                "concluded",
+                "2020-08-25",
+                {"outcome": "not_support", "organ": "茂名市司法局", "doc_no": "茂司复〔2020〕1号"},
+            ),
         ),
         parties=(PETITIONER,),
         register_values={"channel": "visit", "category": "complaint"},
@@ -61,7 +107,17 @@ PATHS: tuple[Path, ...] = (
         "panzhou",
         "clerk_pz",
         "2020-03-02",
-        (Step("sup_pz", "refuse", "not_accepted", "2020-03-06", {"reason": "不属于本机关职权"}),),
+        (
+            doc("clerk_pz", "letter", "2020-03-02T10:00", "registered"),
+            doc("clerk_pz", "non_acceptance_notice", "2020-03-06", "registered"),
+            Step(
+                "sup_pz",
+                "refuse",
+                "not_accepted",
+                "2020-03-06",
+                {"reason": "outside_remit", **POST},
+            ),
+        ),
     ),
     Path(
         "petition_forwarded",
@@ -69,43 +125,88 @@ PATHS: tuple[Path, ...] = (
         "shanmei",
         "clerk_sm",
         "2020-04-01",
-        (Step("clerk_sm", "forward", "forwarded", "2020-04-03", {"to_organ": "高州市自然资源局"}),),
+        (
+            doc("clerk_sm", "letter", "2020-04-01T10:00", "registered"),
+            doc("clerk_sm", "forwarding_letter", "2020-04-02", "registered"),
+            doc("clerk_sm", "forwarding_notice", "2020-04-02T09:00", "registered"),
+            Step(
+                "clerk_sm",
+                "forward",
+                "forwarded",
+                "2020-04-03",
+                {"to_organ": "高州市自然资源局", "organ_type": "ordinary", **POST},
+            ),
+        ),
     ),
     Path(
+        # 导入法定途径 exists from 信访工作条例 (G art. 31): a 2023 petition.
         "petition_diverted",
         "petition",
         "panzhou",
         "clerk_pz",
-        "2020-05-11",
+        "2023-05-11",
         (
-            Step("sup_pz", "accept", "handling", "2020-05-12"),
-            Step("sup_pz", "divert", "diverted", "2020-05-20", {"route": "litigation"}),
+            doc("clerk_pz", "letter", "2023-05-11T10:00", "registered"),
+            doc("clerk_pz", "acceptance_notice", "2023-05-12", "registered"),
+            Step("sup_pz", "accept", "handling", "2023-05-12", POST),
+            doc("clerk_pz", "route_notice", "2023-05-20", "handling"),
+            Step("sup_pz", "divert", "diverted", "2023-05-20", {"route": "litigation", **POST}),
         ),
     ),
     Path(
+        # Closed once the review window opened by the delivery lapsed without a request.
         "petition_replied_closed",
         "petition",
         "panzhou",
         "clerk_pz",
         "2020-06-01",
         (
-            Step("sup_pz", "accept", "handling", "2020-06-02"),
+            doc("clerk_pz", "letter", "2020-06-01T10:00", "registered"),
+            doc("clerk_pz", "acceptance_notice", "2020-06-02", "registered"),
+            Step("sup_pz", "accept", "handling", "2020-06-02", POST),
+            doc("clerk_pz", "reply", "2020-07-01", "handling"),
             Step("sup_pz", "reply", "replied", "2020-07-01", {"outcome": "support"}),
+            doc("clerk_pz", "delivery_proof", "2020-07-02", "replied"),
+            Step("clerk_pz", "deliver", "replied", "2020-07-02", {"method": "in_person"}),
             Step("clerk_pz", "close", "closed", "2020-08-05"),
         ),
     ),
     Path(
+        # Reviewed at the city, the review delivered and rated 基本满意: closed before the
+        # re-review window lapses (petition.md 1.7 (b)).
         "petition_reviewed_closed",
         "petition",
         "panzhou",
         "clerk_pz",
         "2020-06-01",
         (
-            Step("sup_pz", "accept", "handling", "2020-06-02"),
+            doc("clerk_pz", "letter", "2020-06-01T10:00", "registered"),
+            doc("clerk_pz", "acceptance_notice", "2020-06-02", "registered"),
+            Step("sup_pz", "accept", "handling", "2020-06-02", POST),
+            doc("clerk_pz", "reply", "2020-07-01", "handling"),
             Step("sup_pz", "reply", "replied", "2020-07-01", {"outcome": "explain"}),
+            doc("clerk_pz", "delivery_proof", "2020-07-01T15:00", "replied"),
+            Step("clerk_pz", "deliver", "replied", "2020-07-01T15:00", {"method": "in_person"}),
+            doc("sup_pz", "review_request", "2020-07-15", "replied"),
             Step("sup_pz", "request_review", "reviewing", "2020-07-15"),
-            Step("sup_pz", "review", "reviewed", "2020-08-01", {"outcome": "support"}),
-            Step("sup_pz", "close", "closed", "2020-09-10"),
+            doc("sup_justice", "review_opinion", "2020-08-01", "reviewing"),
+            Step(
+                "sup_justice",
+                "review",
+                "reviewed",
+                "2020-08-01",
+                {"outcome": "support", "on_original": "change"},
+            ),
+            doc("clerk_justice", "delivery_proof", "2020-08-01T15:00", "reviewed"),
+            Step("clerk_justice", "deliver", "reviewed", "2020-08-01T15:00", {"method": "post"}),
+            Step(
+                "clerk_pz",
+                "evaluate",
+                "reviewed",
+                "2020-08-03",
+                {"rating": "basic", "method": "phone"},
+            ),
+            Step("sup_pz", "close", "closed", "2020-08-05"),
         ),
     ),
     Path(
@@ -181,25 +282,40 @@ PATHS: tuple[Path, ...] = (
         ),
     ),
     Path(
+        # Proposed by a city clerk, approved by the petition bureau's supervisor, planned and
+        # resolved by the named leader, extended once before its limit, verified on its
+        # acceptance material, reopened with a new term and verified again.
         "major_dispute_reopened",
         "major_dispute",
         "panzhou",
         "sup_pz",
         "2020-02-01",
         (
+            doc("clerk_city", "assignment_form", "2020-02-02", "identified"),
             Step(
-                "sup_city",
-                "assign",
-                "assigned",
-                "2020-02-03",
+                "clerk_city",
+                "propose",
+                "proposed",
+                "2020-02-02",
                 {"leader": "leader1", "unit": "潘州街道办事处", "due_days": "60"},
             ),
+            doc("sup_city", "approval", "2020-02-03", "proposed"),
+            Step("sup_city", "assign", "assigned", "2020-02-03"),
+            doc("leader1", "plan", "2020-02-10", "assigned"),
             Step("leader1", "plan", "resolving", "2020-02-10", {"plan": "联合调处，分期支付"}),
-            Step("admin", "extend", "resolving", "2020-03-30", {"days": "30", "reason": "疫情"}),
-            Step("leader1", "resolve", "resolved", "2020-04-20", {"outcome": "息诉罢访"}),
+            Step("sup_city", "extend", "resolving", "2020-03-30", {"days": "30", "reason": "疫情"}),
+            Step("leader1", "resolve", "resolved", "2020-04-20", {"outcome": "settled"}),
+            doc("sup_city", "acceptance", "2020-05-01", "resolved"),
             Step("sup_city", "verify", "closed", "2020-05-01"),
-            Step("sup_city", "reopen", "resolving", "2020-07-01", {"reason": "当事人再次上访"}),
-            Step("leader1", "resolve", "resolved", "2020-08-01", {"outcome": "达成和解"}),
+            Step(
+                "sup_city",
+                "reopen",
+                "resolving",
+                "2020-07-01",
+                {"reason": "当事人再次上访", "due_days": "45"},
+            ),
+            Step("leader1", "resolve", "resolved", "2020-08-01", {"outcome": "solved"}),
+            doc("sup_city", "acceptance", "2020-08-10", "resolved"),
             Step("sup_city", "verify", "closed", "2020-08-10"),
         ),
     ),
@@ -210,17 +326,22 @@ PATHS: tuple[Path, ...] = (
         "clerk_sm",
         "2020-02-01",
         (
+            doc("clerk_city", "assignment_form", "2020-02-02", "identified"),
             Step(
-                "admin",
-                "assign",
-                "assigned",
-                "2020-02-03",
+                "clerk_city",
+                "propose",
+                "proposed",
+                "2020-02-02",
                 {"leader": "leader1", "unit": "山美街道"},
             ),
+            doc("sup_city", "approval", "2020-02-03", "proposed"),
+            Step("sup_city", "assign", "assigned", "2020-02-03"),
+            doc("leader1", "plan", "2020-02-10", "assigned"),
             Step("leader1", "plan", "resolving", "2020-02-10", {"plan": "上门走访"}),
-            Step("leader1", "resolve", "resolved", "2020-03-01", {"outcome": "息诉罢访"}),
+            Step("leader1", "resolve", "resolved", "2020-03-01", {"outcome": "helped"}),
             Step("sup_city", "reopen", "resolving", "2020-03-05", {"reason": "验收未通过"}),
-            Step("leader1", "resolve", "resolved", "2020-04-01", {"outcome": "息诉罢访"}),
+            Step("leader1", "resolve", "resolved", "2020-04-01", {"outcome": "dealt_with"}),
+            doc("sup_city", "acceptance", "2020-04-05", "resolved"),
             Step("sup_city", "verify", "closed", "2020-04-05"),
         ),
     ),

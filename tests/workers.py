@@ -15,28 +15,43 @@ from datetime import UTC, datetime
 from casework.api import Casework
 from casework.clock import fixed_clock
 
-STEPS = (
-    ("sup_city", "accept", {}),
-    ("sup_city", "extend", {"days": "15", "reason": "并发测试"}),
-    ("sup_city", "reply", {"outcome": "explain"}),
+# (who: the office's clerk or supervisor, a trigger or ``doc:KIND``, its values): a petition
+# accepted with its letter and notice on file (《信访条例》第二十二条), extended with its notice
+# and replied to with its opinion on file, each step taken by the case office's own staff.
+NOTICE = {"notice_method": "post"}
+STEPS: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("clerk", "doc:letter", {}),
+    ("clerk", "doc:acceptance_notice", {}),
+    ("sup", "accept", NOTICE),
+    ("clerk", "doc:extension_notice", {}),
+    ("sup", "extend", {"days": "15", "reason": "并发测试", **NOTICE}),
+    ("clerk", "doc:reply", {}),
+    ("sup", "reply", {"outcome": "explain"}),
 )
+EVENTS_PER_CASE = 1 + len(STEPS)  # its registration and each step
+SHORT = {"panzhou": "pz", "shanmei": "sm"}  # tests/helpers.py STAFF: clerk_pz, sup_pz, ...
 
 
 def run(db: str, worker: int, count: int, offices: list[str]) -> None:
     cw = Casework(db, clock=fixed_clock(datetime(2020, 12, 1, 2, 0, tzinfo=UTC)))
-    clerk = cw.acting("clerk_city")
     # With CASEWORK_TEST_PROGRESS=1 a line per committed step lets a test kill us mid-burst.
     progress = os.environ.get("CASEWORK_TEST_PROGRESS") == "1"
     for i in range(count):
         office = offices[i % len(offices)]
         key = f"w{worker}-{i}"
+        clerk = cw.acting(f"clerk_{SHORT[office]}")
         case_no = clerk.register("petition", office, f"并发 {key}", ref=key)["case_no"]
         if progress:
             print(case_no, flush=True)
-        for user, trigger, values in STEPS:
-            cw.acting(user).advance(case_no, trigger, values, ref=f"{key}-{trigger}")
+        for who, action, values in STEPS:
+            api = cw.acting(f"{who}_{SHORT[office]}")
+            ref = f"{key}-{action}"
+            if action.startswith("doc:"):
+                api.add_document(case_no, action.removeprefix("doc:"), ref=ref)
+            else:
+                api.advance(case_no, action, values, ref=ref)
             if progress:
-                print(case_no, trigger, flush=True)
+                print(case_no, action, flush=True)
     cw.close()
 
 

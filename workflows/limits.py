@@ -131,9 +131,10 @@ def running(
 
 
 def plain_last_day(limit: TimeLimit, events: Sequence[EventView]) -> date | None:
-    """For a limit in calendar days without pauses, its last day before any move past rest
-    days (which only lengthens it); None otherwise or when the limit has not started."""
-    if limit.unit != "days" or limit.pauses or limit.days_setting is not None:
+    """For a limit in calendar days, its last day before any move past rest days or pause
+    (which only lengthen it: petition.md, engine concept 2); None otherwise or when the limit
+    has not started."""
+    if limit.unit != "days" or limit.days_setting is not None:
         return None
     begun = start_of(limit, events)
     if begun is None:

@@ -152,10 +152,12 @@ class Runner:
             return
 
         def work(b: Batch) -> None:
+            # The cases the batch's days touch that exist already, read at once; those
+            # registered in the batch are held by the unit of work from their registration.
+            _prepare(b, [op for _, ops in days for op in ops])
             for day, ops in days:
                 self.clock.evening_of(day)
                 b.read_clock_again()
-                _prepare(b, ops)
                 for op in ops:
                     _apply(b, op)
 

@@ -212,25 +212,46 @@ class RowBuilder:
         return f"import:{self.sha}:{row}:{seq}"
 
     def _with_documents(self, plan: RowPlan) -> list[PlannedStep]:
-        """The row's steps with its case-file documents (卷宗材料) recorded before the step that
-        closes the file (or after the last step)."""
+        """The row's steps with its case-file documents (卷宗材料): each recorded just before
+        the first step that needs it (a petition's notice before the decision it tells, as
+        信访工作条例 art. 23 asks), the others before the step that closes the file (or after
+        the last step)."""
         steps = list(plan.steps)
         if not plan.documents:
             return steps
-        at_index = len(steps)
-        for i, step in enumerate(steps):
-            trig = self.wf.trigger(step.trigger)
-            if trig is not None and trig.dest is not None and self.wf.state(trig.dest).terminal:
-                at_index = i
-                break
-        when = steps[at_index].at if at_index < len(steps) else (steps[-1].at if steps else plan.at)
-        docs = [
-            PlannedStep(
-                DOCUMENT, when, True, self._column("documents"), document=(kind, None, None)
+        closing = next(
+            (i for i, step in enumerate(steps) if self._closes(step.trigger)), len(steps)
+        )
+        placed: dict[int, list[str]] = {}
+        for kind in plan.documents:
+            first = next(
+                (i for i, step in enumerate(steps[:closing]) if self._needs(step.trigger, kind)),
+                closing,
             )
-            for kind in plan.documents
-        ]
-        return steps[:at_index] + docs + steps[at_index:]
+            placed.setdefault(first, []).append(kind)
+        out: list[PlannedStep] = []
+        for i in range(len(steps) + 1):
+            if i in placed:
+                at = steps[i].at if i < len(steps) else (steps[-1].at if steps else plan.at)
+                out.extend(self._document_step(kind, at) for kind in placed[i])
+            if i < len(steps):
+                out.append(steps[i])
+        return out
+
+    def _closes(self, trigger: str) -> bool:
+        trig = self.wf.trigger(trigger)
+        return trig is not None and trig.dest is not None and self.wf.state(trig.dest).terminal
+
+    def _needs(self, trigger: str, kind: str) -> bool:
+        """Whether the step asks for this kind of document (its ``needs`` or ``files``)."""
+        trig = self.wf.trigger(trigger)
+        if trig is None:
+            return False
+        return kind in trig.files or any(kind in group for group in trig.needs)
+
+    def _document_step(self, kind: str, at: datetime) -> PlannedStep:
+        column = self._column("documents")
+        return PlannedStep(DOCUMENT, at, True, column, document=(kind, None, None))
 
     def _step(self, case: Case, step: PlannedStep, plan: RowPlan) -> Stepped:
         at = step.at

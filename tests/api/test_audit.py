@@ -8,20 +8,25 @@ import pytest
 from sqlalchemy import text
 
 from casework.api import Casework
+from tests import petitions as P
 from tests.helpers import Cli
 
 
 @pytest.fixture
 def history(cw: Casework) -> tuple[str, str]:
-    """Two petitions with a few steps each; returns their case numbers."""
+    """Two petitions with a few steps each, their documents on file as the procedure needs
+    (petition.md 1.8); returns their case numbers."""
     clerk, sup = cw.acting("clerk_pz"), cw.acting("sup_pz")
     a = clerk.register("petition", "panzhou", "甲", at="2020-03-01")["case_no"]
-    sup.advance(a, "accept", at="2020-03-02")
-    sup.advance(a, "extend", {"days": "10", "reason": "核实"}, at="2020-03-20")
-    sup.advance(a, "reply", {"outcome": "support"}, at="2020-04-01")
+    P.accept(cw, a, "2020-03-02")
+    clerk.add_document(a, "extension_notice", at="2020-03-20")
+    sup.advance(a, "extend", {"days": "10", "reason": "核实", **P.NOTICE}, at="2020-03-20")
+    P.reply(cw, a, "2020-04-01", outcome="support")
+    P.deliver(cw, a, "2020-04-01")
+    P.evaluate(cw, a, "2020-04-01")
     clerk.advance(a, "close", at="2020-04-10")
     b = clerk.register("petition", "panzhou", "乙", at="2020-03-05")["case_no"]
-    sup.advance(b, "accept", at="2020-03-06")
+    P.accept(cw, b, "2020-03-06")
     return a, b
 
 
@@ -39,6 +44,33 @@ def _case_id(cw: Casework, case_no: str) -> int:
         )
 
 
+def _seq(cw: Casework, case_no: str, trigger: str) -> int:
+    """The sequence number of the case's (first) event of this trigger."""
+    with cw.engine.connect() as conn:
+        return int(
+            conn.execute(
+                text(
+                    "SELECT MIN(e.seq) FROM events e JOIN cases c ON c.id = e.case_id "
+                    "WHERE c.case_no = :n AND e.trigger = :t"
+                ),
+                {"n": case_no, "t": trigger},
+            ).scalar_one()
+        )
+
+
+def _last_seq(cw: Casework, case_no: str) -> int:
+    with cw.engine.connect() as conn:
+        return int(
+            conn.execute(
+                text(
+                    "SELECT MAX(e.seq) FROM events e JOIN cases c ON c.id = e.case_id "
+                    "WHERE c.case_no = :n"
+                ),
+                {"n": case_no},
+            ).scalar_one()
+        )
+
+
 def _findings(cli: Cli) -> tuple[int, list[dict[str, object]], str]:
     result = cli("audit", "verify", "--json")
     return result.exit_code, json.loads(result.stdout)["findings"], result.stderr
@@ -52,10 +84,16 @@ def test_untouched_database_passes(cli: Cli, history: tuple[str, str]) -> None:
 
 def test_edited_event_is_found(cw: Casework, cli: Cli, history: tuple[str, str]) -> None:
     a, _ = history
-    _sql(cw, "UPDATE events SET note = 'changed' WHERE case_id = :c AND seq = 3", c=_case_id(cw, a))
+    seq = _seq(cw, a, "extend")
+    _sql(
+        cw,
+        "UPDATE events SET note = 'changed' WHERE case_id = :c AND seq = :s",
+        c=_case_id(cw, a),
+        s=seq,
+    )
     code, findings, stderr = _findings(cli)
     assert code == 1
-    assert [(f["case_no"], f["seq"]) for f in findings] == [(a, 3)]
+    assert [(f["case_no"], f["seq"]) for f in findings] == [(a, seq)]
     assert "edited" in str(findings[0]["problem"])
     assert stderr.count("\n") == 1 and a in stderr
 
@@ -64,46 +102,56 @@ def test_edited_actor_in_data_json_is_found(
     cw: Casework, cli: Cli, history: tuple[str, str]
 ) -> None:
     a, _ = history
-    _sql(cw, "UPDATE events SET actor = 'admin' WHERE case_id = :c AND seq = 4", c=_case_id(cw, a))
+    seq = _seq(cw, a, "reply")
+    _sql(
+        cw,
+        "UPDATE events SET actor = 'admin' WHERE case_id = :c AND seq = :s",
+        c=_case_id(cw, a),
+        s=seq,
+    )
     code, findings, _ = _findings(cli)
-    assert code == 1 and (a, 4) in [(f["case_no"], f["seq"]) for f in findings]
+    assert code == 1 and (a, seq) in [(f["case_no"], f["seq"]) for f in findings]
 
 
 def test_deleted_middle_event_is_found(cw: Casework, cli: Cli, history: tuple[str, str]) -> None:
     a, _ = history
-    _sql(cw, "DELETE FROM events WHERE case_id = :c AND seq = 3", c=_case_id(cw, a))
+    seq = _seq(cw, a, "extend")
+    _sql(cw, "DELETE FROM events WHERE case_id = :c AND seq = :s", c=_case_id(cw, a), s=seq)
     code, findings, _ = _findings(cli)
     assert code == 1
     assert any(
-        f["case_no"] == a and f["seq"] == 3 and "deleted" in str(f["problem"]) for f in findings
+        f["case_no"] == a and f["seq"] == seq and "deleted" in str(f["problem"]) for f in findings
     )
 
 
 def test_deleted_last_event_is_found(cw: Casework, cli: Cli, history: tuple[str, str]) -> None:
     a, _ = history
-    _sql(cw, "DELETE FROM events WHERE case_id = :c AND seq = 5", c=_case_id(cw, a))
+    seq = _last_seq(cw, a)
+    _sql(cw, "DELETE FROM events WHERE case_id = :c AND seq = :s", c=_case_id(cw, a), s=seq)
     code, findings, _ = _findings(cli)
     assert code == 1
     assert any(
-        f["case_no"] == a and f["seq"] == 5 and "deleted" in str(f["problem"]) for f in findings
+        f["case_no"] == a and f["seq"] == seq and "deleted" in str(f["problem"]) for f in findings
     )
 
 
 def test_inserted_event_is_found(cw: Casework, cli: Cli, history: tuple[str, str]) -> None:
     _, b = history
+    seq = _last_seq(cw, b) + 1
     _sql(
         cw,
         "INSERT INTO events (case_id, seq, trigger, from_state, to_state, actor, actor_role, "
-        "occurred_at, occurred_on, recorded_at, note, data, hash) VALUES (:c, 3, 'reply', "
+        "occurred_at, occurred_on, recorded_at, note, data, hash) VALUES (:c, :s, 'reply', "
         "'handling', 'replied', 'sup_pz', 'supervisor', :t, :d, :t, NULL, '{}', :h)",
         c=_case_id(cw, b),
+        s=seq,
         t="2020-03-07 00:00:00",
         d="2020-03-07",
         h="0" * 64,
     )
     code, findings, _ = _findings(cli)
     assert code == 1
-    assert any(f["case_no"] == b and f["seq"] == 3 for f in findings)
+    assert any(f["case_no"] == b and f["seq"] == seq for f in findings)
 
 
 def test_inserted_event_in_the_middle_is_found(
@@ -111,8 +159,10 @@ def test_inserted_event_in_the_middle_is_found(
 ) -> None:
     a, _ = history
     cid = _case_id(cw, a)
-    # make room at seq 3 by shifting the later events up, then slip in a forged event
-    for seq in (5, 4, 3):
+    at = _seq(cw, a, "extend")
+    # make room at the extension by shifting it and the later events up (last first, so no
+    # two events share a number), then slip in a forged event
+    for seq in range(_last_seq(cw, a), at - 1, -1):
         _sql(
             cw,
             "UPDATE events SET seq = :n WHERE case_id = :c AND seq = :s",
@@ -123,28 +173,30 @@ def test_inserted_event_in_the_middle_is_found(
     _sql(
         cw,
         "INSERT INTO events (case_id, seq, trigger, from_state, to_state, actor, actor_role, "
-        "occurred_at, occurred_on, recorded_at, note, data, hash) VALUES (:c, 3, 'supervise', "
+        "occurred_at, occurred_on, recorded_at, note, data, hash) VALUES (:c, :s, 'supervise', "
         "'handling', 'handling', 'sup_city', 'supervisor', :t, :d, :t, 'x', '{}', :h)",
         c=cid,
+        s=at,
         t="2020-03-10 00:00:00",
         d="2020-03-10",
         h="f" * 64,
     )
     code, findings, _ = _findings(cli)
     assert code == 1
-    assert any(f["case_no"] == a and f["seq"] == 3 for f in findings)
+    assert any(f["case_no"] == a and f["seq"] == at for f in findings)
 
 
 def test_reordered_events_are_found(cw: Casework, cli: Cli, history: tuple[str, str]) -> None:
     a, _ = history
     cid = _case_id(cw, a)
-    _sql(cw, "UPDATE events SET seq = 100 WHERE case_id = :c AND seq = 3", c=cid)
-    _sql(cw, "UPDATE events SET seq = 3 WHERE case_id = :c AND seq = 2", c=cid)
-    _sql(cw, "UPDATE events SET seq = 2 WHERE case_id = :c AND seq = 100", c=cid)
+    first, second = _seq(cw, a, "accept"), _seq(cw, a, "extend")
+    _sql(cw, "UPDATE events SET seq = 100 WHERE case_id = :c AND seq = :s", c=cid, s=second)
+    _sql(cw, "UPDATE events SET seq = :n WHERE case_id = :c AND seq = :s", n=second, c=cid, s=first)
+    _sql(cw, "UPDATE events SET seq = :n WHERE case_id = :c AND seq = 100", n=first, c=cid)
     code, findings, _ = _findings(cli)
     assert code == 1
     seqs = {f["seq"] for f in findings if f["case_no"] == a}
-    assert {2, 3} <= seqs
+    assert {first, second} <= seqs
 
 
 def test_case_row_disagreeing_with_history_is_found(

@@ -48,12 +48,14 @@ def test_town_users_see_only_their_office(cw: Casework) -> None:
     assert {c["office"] for c in cw.acting("clerk_sm").cases()} == {"shanmei"}
     assert {c["office"] for c in cw.acting("sup_city").cases()} == {"panzhou", "shanmei"}
     panzhou_case = cw.cases(office="panzhou")[0]["case_no"]
-    # city-level users act on every office's cases; only they may supervise (督办)
-    assert cw.acting("sup_city").show(panzhou_case)["triggers"] == [
+    # city-level users see every office's cases and only they may supervise (督办), but a
+    # town's intake is decided by the town's own supervisor (petition.md 1.5, role S)
+    assert cw.acting("sup_city").show(panzhou_case)["triggers"] == ["supervise"]
+    # (answer_supervision is a record-only step its guard refuses until a 督办 is on file)
+    assert cw.acting("sup_pz").show(panzhou_case)["triggers"] == [
         "accept",
         "refuse",
         "forward",
-        "supervise",
+        "answer_supervision",
     ]
-    assert cw.acting("sup_pz").show(panzhou_case)["triggers"] == ["accept", "refuse", "forward"]
     assert cw.acting("sup_sm").cases(office="panzhou") == []

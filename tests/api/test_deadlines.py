@@ -11,16 +11,31 @@ import pytest
 from casework.api import Casework
 from casework.errors import GuardFailed, NotAllowed
 from casework.time.calendar import CalendarMissing
+from tests import major_disputes as MD
+from tests import petitions as P
 from tests.helpers import Cli, FrozenClock, add_staff
 from workflows import Registry, default_registry
 from workflows.spec import StateSpec, TimeLimit, TriggerSpec, Workflow
 
 
 def _petition(cw: Casework, registered: str, accepted: str | None = None) -> str:
+    """A town petition; with ``accepted``, its letter and acceptance notice on file and 受理
+    that day (the reply limit runs from acceptance, petition.md 1.6)."""
     case_no = cw.acting("clerk_pz").register("petition", "panzhou", "t", at=registered)["case_no"]
     if accepted:
-        cw.acting("sup_pz").advance(case_no, "accept", at=accepted)
+        P.accept(cw, case_no, accepted)
     return case_no
+
+
+def _extend(cw: Casework, case_no: str, days: str, at: str) -> dict[str, object]:
+    """延期 with its notice on file (G art. 34; X art. 33: once, by at most 30 days)."""
+    P.doc(cw, "clerk_pz", case_no, "extension_notice", at)
+    values = {"days": days, "reason": "核实", **P.NOTICE}
+    return dict(cw.acting("sup_pz").advance(case_no, "extend", values, at=at))
+
+
+def _replied(cw: Casework, case_no: str, at: str, outcome: str = "support") -> None:
+    P.reply(cw, case_no, at, outcome)
 
 
 def test_decision_limit_ending_on_a_weekend(cw: Casework) -> None:
@@ -28,6 +43,13 @@ def test_decision_limit_ending_on_a_weekend(cw: Casework) -> None:
     due = cw.show(case_no, as_of="2020-03-22")["due"]
     assert due["date"] == "2020-03-23" and due["overdue"] is False
     assert due["rule"] == "登记后15日，逢休息日顺延"
+    # 受理告知期限 binds the case office and cites the rules in force at registration
+    assert (due["limit"], due["binds"], due["bound_office"]) == (
+        "decide_limit",
+        "office",
+        "panzhou",
+    )
+    assert due["article"] == "《信访条例》第二十一条第一款、第二十二条第二款"
     assert cw.show(case_no, as_of="2020-03-24")["due"]["overdue"] is True
 
 
@@ -35,39 +57,63 @@ def test_reply_limit_inside_national_day_moves_to_october_9(cw: Casework) -> Non
     case_no = _petition(cw, "2020-08-01", "2020-08-03")
     due = cw.show(case_no, as_of="2020-10-09")["due"]
     assert (due["date"], due["overdue"], due["days_left"]) == ("2020-10-09", False, 0)
+    assert (due["limit"], due["start"], due["article"]) == (
+        "reply_limit",
+        "2020-08-03",
+        "《信访条例》第三十三条",
+    )
     assert cw.show(case_no, as_of="2020-10-10")["due"]["overdue"] is True
 
 
 def test_extension_lengthens_the_running_limit(cw: Casework) -> None:
     case_no = _petition(cw, "2020-08-20", "2020-08-21")
     assert cw.show(case_no, as_of="2020-10-01")["due"]["date"] == "2020-10-20"
-    cw.acting("sup_pz").advance(
-        case_no, "extend", {"days": "30", "reason": "核实"}, at="2020-10-10"
-    )
+    _extend(cw, case_no, "30", "2020-10-10")
     due = cw.show(case_no, as_of="2020-11-30")["due"]
     assert due["date"] == "2020-11-19" and due["rule"] == "受理后60日，已延期30日"
     assert due["overdue"] is True and due["days_left"] == -11
     # judged on a day before the extension was granted, the old limit still ran
     assert cw.show(case_no, as_of="2020-10-09")["due"]["date"] == "2020-10-20"
+    # an extension comes before the limit lapses, never after (before_lapse): a second case
+    # accepted the same day cannot be extended on 2020-10-21
+    late = _petition(cw, "2020-08-20", "2020-08-21")
+    with pytest.raises(GuardFailed, match="before_lapse"):
+        _extend(cw, late, "30", "2020-10-21")
+    assert cw.show(late, as_of="2020-10-21")["due"]["date"] == "2020-10-20"
 
 
 def test_back_dated_acceptance_moves_the_deadline(cw: Casework) -> None:
     case_no = _petition(cw, "2020-05-01")
-    cw.acting("sup_pz").advance(case_no, "accept", at="2020-05-06")
+    P.accept(cw, case_no, "2020-05-06")
     assert cw.show(case_no, as_of="2020-06-01")["due"]["date"] == "2020-07-06"
 
 
 def test_late_review_request_is_refused_with_the_last_day(cw: Casework) -> None:
     case_no = _petition(cw, "2020-06-01", "2020-06-02")
     sup = cw.acting("sup_pz")
-    sup.advance(case_no, "reply", {"outcome": "explain"}, at="2020-09-01")
-    # 30 days after 2020-09-01 is 2020-10-01, a holiday: the window closes on 2020-10-09
+    _replied(cw, case_no, "2020-08-28", "explain")
+    # no window runs until the petitioner receives the written opinion (X art. 34)
+    assert "review_window" not in {
+        d["limit"] for d in cw.show(case_no, as_of="2020-08-31")["limits"]
+    }
+    P.deliver(cw, case_no, "2020-09-01")
+    # 30 days after the delivery of 2020-09-01 is 2020-10-01, a holiday: the window closes on
+    # 2020-10-09 (counted from the reply of 2020-08-28 it would have closed on 2020-09-28)
     window = cw.show(case_no, as_of="2020-09-15")["due"]
     assert window["date"] == "2020-10-09" and window["binds"] == "party"
+    assert (window["limit"], window["start"]) == ("review_window", "2020-09-01")
     assert cw.show(case_no, as_of="2020-11-30")["due"]["overdue"] is False  # binds no office
+    P.doc(cw, "clerk_pz", case_no, "review_request", "2020-10-09")
     with pytest.raises(GuardFailed, match=r"review_window.*closed on 2020-10-09"):
         sup.advance(case_no, "request_review", at="2020-10-10")
     assert sup.advance(case_no, "request_review", at="2020-10-09")["state"] == "reviewing"
+    # the review's 30 days bind the reviewer, the town's parent office (X art. 34)
+    review = cw.show(case_no, as_of="2020-10-12")["due"]
+    assert (review["limit"], review["date"], review["bound_office"]) == (
+        "review_limit",
+        "2020-11-09",
+        "city-justice",
+    )
 
 
 def test_late_judicial_confirmation_is_refused(cw: Casework) -> None:
@@ -85,14 +131,12 @@ def test_major_dispute_deadline_set_at_assignment(cw: Casework) -> None:
     case_no = cw.acting("sup_pz").register("major_dispute", "panzhou", "t", at="2020-02-01")[
         "case_no"
     ]
-    cw.acting("sup_city").advance(
-        case_no,
-        "assign",
-        {"leader": "leader1", "unit": "街道", "due_days": "45"},
-        at="2020-02-03",
-    )
+    MD.propose(cw, case_no, "2020-02-02", due_days=45)
+    # the term is proposed with the case but runs only from the approval (major_dispute.md)
+    assert cw.show(case_no, as_of="2020-02-02")["due"] is None
+    MD.assign(cw, case_no, "2020-02-03")
     due = cw.show(case_no, as_of="2020-03-01")["due"]
-    assert due["date"] == "2020-03-19" and due["rule"] == "包案后45日"
+    assert due["date"] == "2020-03-19" and due["rule"] == "审批包案后45日"
 
 
 def test_mediation_advice_limit_is_a_warning_not_overdue(cw: Casework) -> None:
@@ -109,19 +153,23 @@ def test_mediation_advice_limit_is_a_warning_not_overdue(cw: Casework) -> None:
 @pytest.fixture
 def overdue_world(cw: Casework) -> dict[str, list[str]]:
     """Petitions and major disputes, some overdue on 2020-11-30, some not."""
-    sup, city = cw.acting("sup_pz"), cw.acting("sup_city")
+    sup = cw.acting("sup_pz")
     late = [
         _petition(cw, "2020-11-01"),  # not accepted within 15 days (2020-11-16)
         _petition(cw, "2020-08-20", "2020-08-21"),  # reply due 2020-10-20
     ]
     extended_late = _petition(cw, "2020-08-20", "2020-08-21")
-    sup.advance(extended_late, "extend", {"days": "30", "reason": "r"}, at="2020-10-10")
+    _extend(cw, extended_late, "30", "2020-10-10")
     late.append(extended_late)  # due 2020-11-19
     major = sup.register("major_dispute", "panzhou", "t", at="2020-06-01")["case_no"]
-    city.advance(
-        major, "assign", {"leader": "leader1", "unit": "u", "due_days": "90"}, at="2020-06-02"
-    )
+    MD.assigned(cw, major, "2020-06-01", "2020-06-02", due_days=90)
     late.append(major)  # due 2020-08-31
+    # under review at the city since 2020-09-20: the reviewer's 30 days ended on 2020-10-20
+    in_review = _petition(cw, "2020-08-01", "2020-08-03")
+    _replied(cw, in_review, "2020-09-01")
+    P.deliver(cw, in_review, "2020-09-01")
+    P.request_review(cw, in_review, "2020-09-20")
+    late.append(in_review)
     shanmei_late = cw.acting("clerk_sm").register("petition", "shanmei", "t", at="2020-10-01")
     late.append(shanmei_late["case_no"])
     on_time = [
@@ -129,14 +177,18 @@ def overdue_world(cw: Casework) -> dict[str, list[str]]:
         _petition(cw, "2020-10-15", "2020-10-16"),  # reply due 2020-12-15
     ]
     replied = _petition(cw, "2020-08-01", "2020-08-03")
-    sup.advance(replied, "reply", {"outcome": "support"}, at="2020-09-30")
+    _replied(cw, replied, "2020-09-30")
     on_time.append(replied)
+    delivered = _petition(cw, "2020-08-01", "2020-08-03")  # the petitioner's window runs
+    _replied(cw, delivered, "2020-09-30")
+    P.deliver(cw, delivered, "2020-10-09")  # to 2020-11-08, a party's window: never overdue
+    on_time.append(delivered)
     closed_after = _petition(cw, "2020-08-01", "2020-08-03")  # late on 11-30, replied 12-01
-    sup.advance(closed_after, "reply", {"outcome": "support"}, at="2020-12-01")
+    _replied(cw, closed_after, "2020-12-01")
     late.append(closed_after)
     future = _petition(cw, "2020-12-01")  # not yet registered on 11-30
     on_time.append(future)
-    return {"late": late, "on_time": on_time}
+    return {"late": late, "on_time": on_time, "in_review": [in_review]}
 
 
 def test_due_as_of_lists_exactly_the_overdue_cases(
@@ -157,6 +209,9 @@ def test_due_as_of_lists_exactly_the_overdue_cases(
     for case_no in overdue_world["on_time"]:
         shown = json.loads(cli("case", "show", case_no, "--as-of", "2020-11-30", "--json").stdout)
         assert shown["due"] is None or shown["due"]["overdue"] is False, case_no
+    # the review limit is overdue at the reviewer, not at the town whose case it is
+    (review,) = [r for r in rows if r["case_no"] == overdue_world["in_review"][0]]
+    assert (review["limit"], review["bound_office"]) == ("review_limit", "city-justice")
     listed = json.loads(cli("case", "list", "--overdue", "--as-of", "2020-11-30", "--json").stdout)
     assert {r["case_no"] for r in listed} == set(overdue_world["late"])
     town = json.loads(cli("due", "--as-of", "2020-11-30", "--json", user="clerk_sm").stdout)
@@ -168,16 +223,15 @@ def test_due_as_of_lists_exactly_the_overdue_cases(
 
 
 def test_replied_on_time_uses_the_same_limits(cw: Casework) -> None:
-    sup = cw.acting("sup_pz")
     on_time = _petition(cw, "2020-08-01", "2020-08-03")
-    sup.advance(on_time, "reply", {"outcome": "support"}, at="2020-10-09")  # last day
+    _replied(cw, on_time, "2020-10-09")  # last day
     late = _petition(cw, "2020-08-01", "2020-08-03")
-    sup.advance(late, "reply", {"outcome": "support"}, at="2020-10-10")
+    _replied(cw, late, "2020-10-10")
     extended = _petition(cw, "2020-08-01", "2020-08-03")
-    sup.advance(extended, "extend", {"days": "20", "reason": "r"}, at="2020-09-01")
-    sup.advance(extended, "reply", {"outcome": "explain"}, at="2020-10-20")
+    _extend(cw, extended, "20", "2020-09-01")
+    _replied(cw, extended, "2020-10-20", "explain")
     outside = _petition(cw, "2020-06-01", "2020-06-02")
-    sup.advance(outside, "reply", {"outcome": "explain"}, at="2020-07-01")
+    _replied(cw, outside, "2020-07-01", "explain")
     figure = cw.replied_on_time("2020-10-01", "2020-10-31")
     assert figure["replied"] == 3 and figure["value"] == 2
     assert {i["case_no"] for i in figure["items"]} == {on_time, extended}
@@ -274,8 +328,10 @@ def test_a_window_running_into_an_unknown_year_still_takes_requests_in_time(
     clock.set("2026-12-30T10:00")
     case_no = _petition(cw, "2026-12-01", "2026-12-02")
     sup = cw.acting("sup_pz")
-    sup.advance(case_no, "reply", {"outcome": "explain"}, at="2026-12-10")
+    _replied(cw, case_no, "2026-12-10", "explain")
+    P.deliver(cw, case_no, "2026-12-10")
     # the 30 days end in January 2027, whose holidays are unknown; 20 days in is in time anyway
+    P.doc(cw, "clerk_pz", case_no, "review_request", "2026-12-30")
     assert sup.advance(case_no, "request_review", at="2026-12-30")["state"] == "reviewing"
 
 
@@ -284,7 +340,7 @@ def test_on_time_replies_need_no_calendar_when_plainly_in_time(
 ) -> None:
     clock.set("2026-12-30T10:00")
     case_no = _petition(cw, "2026-12-01", "2026-12-02")  # the 60 days end in 2027
-    cw.acting("sup_pz").advance(case_no, "reply", {"outcome": "support"}, at="2026-12-20")
+    _replied(cw, case_no, "2026-12-20")
     figure = cw.replied_on_time("2026-12-01", "2026-12-31")
     assert figure["value"] == 1 and figure["items"][0]["case_no"] == case_no
     assert cw.stats("2026-12-01", "2026-12-31")["metrics"]["petition.replied_on_time"] == 1

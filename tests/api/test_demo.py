@@ -30,7 +30,8 @@ FIGURES = {  # metric: (from, to, value), statistics.md
     "major_dispute.resolved": ("2020-01-01", "2020-12-24", 96),
 }
 EVERY_TRIGGER = {
-    *("accept", "refuse", "forward", "divert", "extend", "reply", "request_review", "review"),
+    # no divert: the 2005 rules of the year refuse a matter for its legal route instead
+    *("accept", "refuse", "forward", "extend", "reply", "request_review", "review"),
     *("request_rereview", "rereview", "close", "supervise", "decline", "agree", "fail"),
     *("perform", "breach", "follow_up", "archive", "assign", "plan", "resolve", "verify"),
     *("reopen", "check", "approve", "reject", "pay", "doc"),
@@ -85,19 +86,21 @@ def test_the_year_walks_the_law(demo_year: tuple[Cli, dict[str, object]]) -> Non
                     .order_by(cases.c.id)
                 )
             )
-            states = dict(
-                conn.execute(
+            states = {
+                r.case_no: r.state
+                for r in conn.execute(
                     select(cases.c.case_no, cases.c.state).where(cases.c.kind == "petition")
                 )
-            )
-            representatives = dict(
-                conn.execute(
+            }
+            representatives = {
+                r[0]: r[1]
+                for r in conn.execute(
                     select(cases.c.case_no, func.count())
                     .join(cases, cases.c.id == parties.c.case_id)
                     .where(parties.c.role == "representative", cases.c.kind == "petition")
                     .group_by(cases.c.case_no)
                 )
-            )
+            }
             reviews = list(
                 conn.execute(
                     select(cases.c.office_code, events.c.actor)
@@ -109,7 +112,7 @@ def test_the_year_walks_the_law(demo_year: tuple[Cli, dict[str, object]]) -> Non
         cw.close()
     # a believable year: every procedure and most of their paths were walked
     assert kinds == {"petition", "mediation", "major_dispute", "subsidy_claim"}
-    assert triggers >= EVERY_TRIGGER
+    assert triggers >= EVERY_TRIGGER and "divert" not in triggers and "object" not in triggers
     rules = {(kind, data["rules"]) for _, kind, _, data in walked}
     assert rules == {("petition", "xf2005"), ("major_dispute", "ba2")}
     # A town's reply is reviewed at its parent, the city justice bureau (X art. 34), never at
@@ -128,7 +131,11 @@ def test_the_year_walks_the_law(demo_year: tuple[Cli, dict[str, object]]) -> Non
     assert groups and all(representatives.get(no, 0) <= 5 for no in groups)
     assert any(representatives.get(no, 0) >= 2 for no in groups)
     accusations = [no for no, d in petitions.items() if d.get("category") == "accusation"]
-    assert accusations and all(states[no] == "forwarded" for no in accusations)
+    # forwarded to discipline inspection (G art. 30, X [cfg]), never accepted; the last days'
+    # are still within their 15 days at the year's end
+    ended = [states[no] for no in accusations]
+    assert ended and set(ended) <= {"forwarded", "registered"}
+    assert ended.count("forwarded") > 0.95 * len(ended)
 
 
 def test_the_cohort_resolution_rate_never_exceeds_100_percent(

@@ -22,7 +22,7 @@ from casework.storage.tables import cases, events
 from casework.storage.uow import UnitOfWork
 from tests.api.test_paths import run_path
 from tests.helpers import VALID_ID, VALID_ID_2, Cli, FrozenClock, add_staff, dump
-from tests.paths import PATHS
+from tests.paths import NOW, PATHS
 
 MEDIATION_HEADER = [
     "台账编号",
@@ -168,14 +168,21 @@ def test_csv_petition_ledger_with_handler_and_gb18030(
     cw: Casework, clock: FrozenClock, tmp_path: Path
 ) -> None:
     clock.set("2020-12-01T10:00")
-    header = ["登记日期", "案件标题", "当事人", "信访形式", "受理日期", "答复日期", "处理意见"]
-    header += ["办结日期", "承办人", "单位"]
+    header = ["登记日期", "案件标题", "当事人", "信访形式", "受理日期", "告知方式", "答复日期"]
+    header += ["处理意见", "送达日期", "送达方式", "评价日期", "评价结果", "评价方式"]
+    header += ["办结日期", "承办人", "单位", "卷宗材料"]
+    papers = "来访来电登记表；受理告知书；信访处理意见书；送达回证或凭证"
     rows = [
         [
-            *("2020-05-06", "工资拖欠", "陈某", "来访", "2020-05-08", "2020-06-20", "支持"),
-            *("2020-06-25", "潘州所长", "panzhou"),
+            *("2020-05-06", "工资拖欠", "陈某", "来访", "2020-05-08", "邮寄", "2020-06-20"),
+            *("支持", "2020-06-21", "当面送达", "2020-06-22", "满意", "电话"),
+            *("2020-06-25", "潘州所长", "panzhou", papers),
         ],
-        ["2020-05-07", "噪音扰民", "刘某", "来信", "2020-05-09", "", "", "", "sup_sm", "山美"],
+        [
+            *("2020-05-07", "噪音扰民", "刘某", "来信", "2020-05-09", "短信", ""),
+            *([""] * 6),
+            *("", "sup_sm", "山美", "信访件、受理告知书"),
+        ],
     ]
     path = tmp_path / "信访台账.csv"
     with open(path, "w", encoding="gb18030", newline="") as fh:
@@ -183,15 +190,57 @@ def test_csv_petition_ledger_with_handler_and_gb18030(
         out.writerow(header)
         out.writerows(rows)
     result = cw.acting("sup_city").import_ledger("petition", str(path))
-    assert result["imported"] == 2
+    assert result["imported"] == 2 and result["unused_columns"] == []
     listed = {c["office"]: c["case_no"] for c in cw.acting("admin").cases()}
+    # each paper is filed just before the first step that needs it (信访工作条例 arts. 19, 23),
+    # and the case closes early on a satisfied evaluation of the delivered reply
     assert _history(cw, listed["panzhou"]) == [
         ("register", "registered", "sup_city"),
+        ("doc", "registered", "sup_city"),
+        ("doc", "registered", "sup_city"),
         ("accept", "handling", "sup_pz"),
+        ("doc", "handling", "sup_city"),
         ("reply", "replied", "sup_pz"),
+        ("doc", "replied", "sup_city"),
+        ("deliver", "replied", "sup_pz"),
+        ("evaluate", "replied", "sup_pz"),
         ("close", "closed", "sup_pz"),
     ]
+    shown = cw.acting("admin").show(listed["panzhou"])
+    assert [d["kind"] for d in shown["documents"]] == [
+        "intake_record",
+        "acceptance_notice",
+        "reply",
+        "delivery_proof",
+    ]
+    accepted = next(e for e in shown["history"] if e["trigger"] == "accept")
+    assert accepted["data"]["notice_method"] == "post"
     assert _history(cw, listed["shanmei"])[-1] == ("accept", "handling", "sup_sm")
+
+
+def test_a_petition_ledger_row_without_its_notice_is_refused(
+    cw: Casework, clock: FrozenClock, tmp_path: Path
+) -> None:
+    clock.set("2020-12-01T10:00")
+    header = ["登记日期", "案件标题", "受理日期", "告知方式", "答复日期", "处理意见", "办结日期"]
+    header += ["承办人", "单位", "卷宗材料"]
+    rows = [
+        # no acceptance notice on file: 受理 must tell the petitioner in writing (X art. 22)
+        ["2020-05-06", "甲", "2020-05-08", "邮寄", "", "", "", "sup_pz", "panzhou", "信访件"],
+        # closed the day after the reply, never delivered: the review window never ran
+        [
+            *("2020-05-06", "乙", "2020-05-08", "邮寄", "2020-06-20", "支持", "2020-06-21"),
+            *("sup_pz", "panzhou", "信访件；受理告知书；信访处理意见书"),
+        ],
+    ]
+    ledger = _csv(tmp_path / "p.csv", header, rows)
+    with pytest.raises(LedgerRejected) as caught:
+        cw.acting("sup_city").import_ledger("petition", str(ledger))
+    reported = [(b.row, b.column) for b in caught.value.bad_rows]
+    assert reported == [(2, "受理日期"), (3, "办结日期")]
+    assert "acceptance_notice" in caught.value.bad_rows[0].why
+    assert "may_close" in caught.value.bad_rows[1].why
+    assert cw.acting("admin").cases() == []
 
 
 def test_bad_rows_write_nothing_and_every_one_is_reported(
@@ -319,9 +368,9 @@ def _stats(cw: Casework) -> dict[str, Any]:
 def test_export_then_import_round_trips_the_statistics(
     cw: Casework, clock: FrozenClock, tmp_path: Path
 ) -> None:
+    clock.set(NOW)  # after every path's last step
     for path in PATHS:
         run_path(cw, path)
-    clock.set("2020-12-31T18:00")
     original = _stats(cw)
     assert any(v for row in original.values() for v in row.values())
     # From either database into an empty SQLite file.
@@ -517,8 +566,16 @@ def test_only_a_supervisor_imports_steps_taken_by_others(
     cw: Casework, clock: FrozenClock, tmp_path: Path
 ) -> None:
     clock.set("2020-12-01T10:00")
-    header = ["案件标题", "登记日期", "受理日期", "承办人", "单位"]
-    row = ["冒名受理", "2020-10-01", "2020-10-02", "sup_pz", "panzhou"]
+    header = ["案件标题", "登记日期", "受理日期", "告知方式", "承办人", "单位", "卷宗材料"]
+    row = [
+        "冒名受理",
+        "2020-10-01",
+        "2020-10-02",
+        "邮寄",
+        "sup_pz",
+        "panzhou",
+        "信访件；受理告知书",
+    ]
     ledger = _csv(tmp_path / "p.csv", header, [row])
     with pytest.raises(LedgerRejected) as caught:
         cw.acting("clerk_pz").import_ledger("petition", str(ledger))
@@ -527,7 +584,8 @@ def test_only_a_supervisor_imports_steps_taken_by_others(
     assert "负责人 supervisor 或管理员 admin" in bad.why and "(steps taken by others)" in bad.why
     cw.acting("sup_city").import_ledger("petition", str(ledger))
     [case] = cw.acting("sup_city").cases()
-    accepted = cw.acting("sup_city").history(case["case_no"])[1]
+    history = cw.acting("sup_city").history(case["case_no"])
+    accepted = next(e for e in history if e["trigger"] == "accept")
     assert (accepted["actor"], accepted["note"]) == ("sup_pz", "imported by sup_city")
 
 

@@ -7,7 +7,7 @@ import pytest
 from casework.api import Casework
 from casework.domain.replay import replay
 from tests.helpers import FrozenClock
-from tests.paths import PATHS, Path
+from tests.paths import NOW, PATHS, Path
 from workflows import default_registry
 
 
@@ -32,6 +32,7 @@ def run_path(cw: Casework, path: Path) -> str:
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
 def test_path_through_api(cw: Casework, clock: FrozenClock, path: Path) -> None:
+    clock.set(NOW)
     case_no = run_path(cw, path)
     shown = cw.acting("admin").show(case_no)
     assert shown["state"] == path.steps[-1].expect

@@ -17,8 +17,8 @@ from tests.helpers import Cli, FrozenClock
 
 @pytest.fixture
 def justice(cw: Casework) -> Casework:
-    """A supervisor at the city justice bureau, who approves claims."""
-    cw.acting("admin").add_user("sup_justice", "司法局科长", "supervisor", "city-justice")
+    """A supervisor at the city justice bureau (``sup_justice`` of tests/helpers.py STAFF)
+    approves claims; the hotline's supervisor is added here."""
     cw.acting("admin").add_user("sup_hotline", "热线科长", "supervisor", "city-hotline")
     return cw
 

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from casework.api import Casework
+from tests import petitions as P
 from tests.helpers import Cli
 
 
@@ -19,10 +20,10 @@ def test_backup_of_a_live_database_is_consistent(cw: Casework, cli: Cli, tmp_pat
         assert len(result.stderr.splitlines()) == 1
         assert not (tmp_path / "copy.db").exists()
         return
-    clerk, sup = cw.acting("clerk_pz"), cw.acting("sup_pz")
+    clerk = cw.acting("clerk_pz")
     for i in range(20):
         no = clerk.register("petition", "panzhou", f"t{i}", at="2020-05-01")["case_no"]
-        sup.advance(no, "accept", at="2020-05-02")
+        P.accept(cw, no, "2020-05-02")
     stop = threading.Event()
 
     def keep_writing() -> None:  # clerks go on working while the copy is taken

@@ -27,6 +27,7 @@ from casework.domain.steps import DocumentStep, Registration, Step
 from casework.read.stats import catalogue
 from casework.storage.db import open_engine
 from tests.helpers import VALID_ID, FrozenClock, add_staff
+from tests.petitions import NOTICE
 
 LIMIT = 40
 AS_OF = "2020-12-01"
@@ -53,13 +54,26 @@ def _petitions(b: Batch) -> None:
         if i % 4 == 0:
             continue  # not yet accepted: past the 15 days to decide
         accepted = _on(registered, 2)
-        b.advance(f"sup_{short}", Step(case_no, "accept", at=accepted))
+        _file(b, short, case_no, accepted, "letter", "acceptance_notice")
+        b.advance(f"sup_{short}", Step(case_no, "accept", NOTICE, at=accepted))
         if i % 4 == 2:
             continue  # still being handled: past the 60 days to reply
         replied = _on(accepted, 75 if i % 20 == 19 else 30)
+        _file(b, short, case_no, replied, "reply", "delivery_proof")
         b.advance(f"sup_{short}", Step(case_no, "reply", {"outcome": "explain"}, at=replied))
         if i % 4 == 1:
-            b.advance(f"clerk_{short}", Step(case_no, "close", at=_on(replied, 5)))
+            # delivered and rated satisfied, so it may close (petition.md 1.7)
+            clerk = f"clerk_{short}"
+            b.advance(clerk, Step(case_no, "deliver", {"method": "in_person"}, at=replied))
+            rated = {"rating": "satisfied", "method": "phone"}
+            b.advance(clerk, Step(case_no, "evaluate", rated, at=replied))
+            b.advance(clerk, Step(case_no, "close", at=_on(replied, 5)))
+
+
+def _file(b: Batch, short: str, case_no: str, day: str, *kinds: str) -> None:
+    """Papers of a petition's file, recorded by its office's clerk."""
+    for kind in kinds:
+        b.document(f"clerk_{short}", DocumentStep(case_no, kind, at=day))
 
 
 def _mediations(b: Batch) -> None:
@@ -87,15 +101,19 @@ def _disputes(b: Batch) -> None:
     for i in range(DISPUTES):
         item = Registration("panzhou", f"重大纠纷 {i}", (), {}, "2020-03-01")
         case_no = b.register("clerk_pz", "major_dispute", item).case.case_no
-        assign = {"leader": "leader1", "unit": "责任单位"}
-        b.advance("sup_city", Step(case_no, "assign", assign, at="2020-03-02"))
+        # proposed by a city clerk, approved by the petition bureau (major_dispute.md)
+        b.document("clerk_city", DocumentStep(case_no, "assignment_form", at="2020-03-02"))
+        propose = {"leader": "leader1", "unit": "责任单位"}
+        b.advance("clerk_city", Step(case_no, "propose", propose, at="2020-03-02"))
+        b.document("sup_city", DocumentStep(case_no, "approval", at="2020-03-02"))
+        b.advance("sup_city", Step(case_no, "assign", at="2020-03-02"))
         if i % 2 == 0:
+            b.document("leader1", DocumentStep(case_no, "plan", at="2020-03-05"))
             b.advance("leader1", Step(case_no, "plan", {"plan": "方案"}, at="2020-03-05"))
-            b.advance("leader1", Step(case_no, "resolve", {"outcome": "化解"}, at="2020-05-10"))
+            b.advance("leader1", Step(case_no, "resolve", {"outcome": "solved"}, at="2020-05-10"))
 
 
 def _world(cw: Casework) -> None:
-    cw.acting("admin").add_user("sup_justice", "司法局科长", "supervisor", "city-justice")
     cw.batch(_petitions)
     cw.batch(_mediations)
     cw.batch(_disputes)

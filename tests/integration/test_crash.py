@@ -12,9 +12,10 @@ from casework.api import Casework
 from casework.storage.tables import cases, events
 from tests.integration.consistency import assert_consistent
 from tests.integration.test_concurrency import _spawn
+from tests.workers import EVENTS_PER_CASE
 
 KILLS = 22
-COUNT = 30  # cases per writer, 4 steps each
+COUNT = 30  # cases per writer, EVENTS_PER_CASE events each
 
 
 def test_sigkill_at_random_points_then_rerun(cw: Casework, db_url: str) -> None:
@@ -24,7 +25,7 @@ def test_sigkill_at_random_points_then_rerun(cw: Casework, db_url: str) -> None:
         proc = _spawn(db_url, worker, COUNT, progress=True)
         # Kill after a random number of committed steps, wherever the writer then is: inside
         # a transaction, between two, or in the middle of a commit.
-        steps = rng.randint(1, COUNT * 4 - 10)
+        steps = rng.randint(1, COUNT * EVENTS_PER_CASE - 10)
         assert proc.stdout is not None
         for _ in range(steps):
             if not proc.stdout.readline():
@@ -49,5 +50,5 @@ def test_sigkill_at_random_points_then_rerun(cw: Casework, db_url: str) -> None:
     with cw.engine.connect() as conn:
         n_cases = conn.execute(select(func.count()).select_from(cases)).scalar_one()
         n_events = conn.execute(select(func.count()).select_from(events)).scalar_one()
-    assert (n_cases, n_events) == (KILLS * COUNT, KILLS * COUNT * 4)
+    assert (n_cases, n_events) == (KILLS * COUNT, KILLS * COUNT * EVENTS_PER_CASE)
     assert_consistent(cw)

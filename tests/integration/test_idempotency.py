@@ -8,6 +8,7 @@ import pytest
 
 from casework.api import Casework
 from casework.errors import InvalidData
+from tests import petitions as P
 from tests.helpers import Cli, dump
 
 
@@ -17,11 +18,13 @@ def test_register_and_advance_with_ref_are_idempotent(cw: Casework) -> None:
     assert first["existing"] is False
     again = clerk.register("petition", "panzhou", "来信", at="2020-03-01", ref="来信-2020-001")
     assert again["existing"] is True and again["case_no"] == first["case_no"]
-    accepted = sup.advance(first["case_no"], "accept", at="2020-03-02", ref="r1")
+    for kind in ("letter", "acceptance_notice"):  # what 受理 needs on file (《信访条例》第二十二条)
+        P.doc(cw, P.TOWN_CLERK, first["case_no"], kind, "2020-03-02")
+    accepted = sup.advance(first["case_no"], "accept", P.NOTICE, at="2020-03-02", ref="r1")
     before = dump(cw.engine)
-    repeated = sup.advance(first["case_no"], "accept", at="2020-03-02", ref="r1")
+    repeated = sup.advance(first["case_no"], "accept", P.NOTICE, at="2020-03-02", ref="r1")
     assert repeated["repeated"] is True
-    assert repeated["event"]["seq"] == accepted["event"]["seq"] == 2
+    assert repeated["event"]["seq"] == accepted["event"]["seq"] == 4
     assert dump(cw.engine) == before
     with pytest.raises(InvalidData, match="was used for 'accept'"):
         sup.advance(first["case_no"], "reply", {"outcome": "support"}, ref="r1")

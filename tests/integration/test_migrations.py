@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from casework.api import Casework
+from casework.domain.hashing import row_digest
 from casework.storage import schema
 from casework.storage.db import open_engine
-from tests.helpers import FrozenClock
+from casework.time.local import CST
+from tests.helpers import Cli, FrozenClock
 
 
 def test_upgrade_from_first_revision_keeps_data_and_chains_it(
@@ -90,7 +95,8 @@ def test_upgrade_from_first_revision_keeps_data_and_chains_it(
     assert shown["data"] == {"channel": "letter", "rules": "xf2005"}
     assert [e["trigger"] for e in shown["history"]] == ["register", "accept"]
     assert shown["history"][0]["note"] == "纸质件"
-    # life goes on after the upgrade, and the chain stays whole
+    # life goes on after the upgrade (the opinion on file first), and the chain stays whole
+    cw.acting("sup_pz").add_document("XF-2020-panzhou-00001", "reply", at="2020-04-01")
     cw.acting("sup_pz").advance(
         "XF-2020-panzhou-00001", "reply", {"outcome": "explain"}, at="2020-04-01"
     )
@@ -98,3 +104,236 @@ def test_upgrade_from_first_revision_keeps_data_and_chains_it(
     assert nxt["case_no"] == "XF-2020-panzhou-00003"
     assert cw.verify()["ok"]
     cw.close()
+
+
+# -- a database of the casework before issue 12 (schema revision 0006) ------------------------
+
+BEFORE = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def _office(conn: Connection, code: str, name: str, level: str) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO offices (code, name, level, kind, created_at) "
+            "VALUES (:c, :n, :l, NULL, :t)"
+        ),
+        {"c": code, "n": name, "l": level, "t": BEFORE},
+    )
+
+
+def _user(conn: Connection, username: str, role: str, office: str | None) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO users (username, name, role, office_code, active, created_at) "
+            "VALUES (:u, :u, :r, :o, TRUE, :t)"
+        ),
+        {"u": username, "r": role, "o": office, "t": BEFORE},
+    )
+
+
+# (trigger, from, to, actor, role, local time, data) as casework 0006 recorded each step
+OldStep = tuple[str, str | None, str, str, str, str, dict[str, Any]]
+
+
+def _old_case(
+    conn: Connection, case_no: str, data: dict[str, Any], steps: Sequence[OldStep]
+) -> None:
+    """A case and its hash-chained events, exactly as casework at revision 0006 wrote them."""
+    parts = case_no.split("-")
+    prefix, year, seq = parts[0], int(parts[1]), int(parts[-1])
+    office = "-".join(parts[2:-1])
+    kind = {"XF": "petition", "BA": "major_dispute"}[prefix]
+    times = [datetime.fromisoformat(s[5]).replace(tzinfo=CST) for s in steps]
+    registered = times[0]
+    conn.execute(
+        text(
+            "INSERT INTO cases (case_no, kind, office_code, year, seq, title, state, version, "
+            "data, registered_at, registered_on, recorded_at, updated_at, created_by) VALUES "
+            "(:no, :kind, :office, :year, :seq, '旧案', :state, :v, :data, :t, :d, :t, :u, "
+            "'admin')"
+        ),
+        {
+            "no": case_no,
+            "kind": kind,
+            "office": office,
+            "year": year,
+            "seq": seq,
+            "state": steps[-1][2],
+            "v": len(steps),
+            "data": json.dumps(data, ensure_ascii=False),
+            "t": registered.astimezone(UTC),
+            "d": registered.date(),
+            "u": times[-1].astimezone(UTC),
+        },
+    )
+    case_id = conn.execute(
+        text("SELECT id FROM cases WHERE case_no = :no"), {"no": case_no}
+    ).scalar_one()
+    prev: str | None = None
+    for n, ((trigger, src, dst, actor, role, _, values), when) in enumerate(
+        zip(steps, times, strict=True), start=1
+    ):
+        row = {
+            "seq": n,
+            "trigger": trigger,
+            "from_state": src,
+            "to_state": dst,
+            "actor": actor,
+            "actor_role": role,
+            "occurred_at": when.astimezone(UTC),
+            "recorded_at": when.astimezone(UTC),
+            "note": None,
+            "data": values,
+        }
+        prev = row_digest(prev, case_no, row)
+        conn.execute(
+            text(
+                "INSERT INTO events (case_id, seq, trigger, from_state, to_state, actor, "
+                "actor_role, occurred_at, occurred_on, recorded_at, note, data, hash) VALUES "
+                "(:id, :seq, :trigger, :from_state, :to_state, :actor, :actor_role, "
+                ":occurred_at, :d, :recorded_at, :note, :j, :hash)"
+            ),
+            {**row, "id": case_id, "d": when.date(), "j": json.dumps(values), "hash": prev},
+        )
+    conn.execute(text("UPDATE cases SET head_hash = :h WHERE id = :id"), {"h": prev, "id": case_id})
+
+
+LEDGER = {"leader": "leader1", "unit": "镇政府", "due_days": 90}
+OLD_CASES: Sequence[tuple[str, dict[str, Any], Sequence[OldStep]]] = (
+    # accepted under the procedure of the time (no letter, no notice on file)
+    (
+        "XF-2021-panzhou-00001",
+        {"channel": "letter"},
+        (
+            ("register", None, "registered", "clerk_pz", "clerk", "2021-03-01T09:00", {}),
+            ("accept", "registered", "handling", "sup_pz", "supervisor", "2021-03-02T09:00", {}),
+        ),
+    ),
+    # registered at half past midnight on 2022-05-01 in China (still 30 April in UTC): the
+    # local registration day puts it under 信访工作条例
+    (
+        "XF-2022-panzhou-00001",
+        {"channel": "visit"},
+        (("register", None, "registered", "clerk_pz", "clerk", "2022-05-01T00:30", {}),),
+    ),
+    # a major dispute assigned straight from the ledger, as 包案 ran before (ba1)
+    (
+        "BA-2021-city-petition-00001",
+        LEDGER,
+        (
+            ("register", None, "identified", "sup_city", "supervisor", "2021-04-01T09:00", {}),
+            ("assign", "identified", "assigned", "sup_city", "supervisor", "2021-04-02T09:00",
+             LEDGER),
+        ),
+    ),
+)  # fmt: skip
+
+
+def _pre_issue_database(db_url: str) -> None:
+    """A database at revision 0006 holding offices, users, petitions and a major dispute."""
+    engine = open_engine(db_url, must_exist=False)
+    schema.upgrade(engine, "0006")
+    assert schema.current_revision(engine) == "0006"
+    with engine.begin() as conn:
+        _office(conn, "panzhou", "潘州街道司法所", "town")
+        _office(conn, "city-justice", "高州市司法局", "city")
+        _office(conn, "city-petition", "高州市信访局", "city")
+        _office(conn, "city-rule-of-law", "高州市委依法治市办", "city")
+        for username, role, office in (
+            ("admin", "admin", None),
+            ("clerk_pz", "clerk", "panzhou"),
+            ("sup_pz", "supervisor", "panzhou"),
+            ("sup_city", "supervisor", "city-petition"),
+            ("clerk_city", "clerk", "city-petition"),
+            ("leader1", "leader", "city-rule-of-law"),
+        ):
+            _user(conn, username, role, office)
+        for case_no, data, steps in OLD_CASES:
+            _old_case(conn, case_no, data, steps)
+        for prefix, office, year in (
+            ("XF", "panzhou", 2021),
+            ("XF", "panzhou", 2022),
+            ("BA", "city-petition", 2021),
+        ):
+            conn.execute(
+                text("INSERT INTO case_counters VALUES (:p, :o, :y, 1)"),
+                {"p": prefix, "o": office, "y": year},
+            )
+    engine.dispose()
+
+
+def test_a_database_from_before_rule_versions_upgrades_with_init(
+    db_url: str, clock: FrozenClock
+) -> None:
+    _pre_issue_database(db_url)
+    before = _rows(db_url)
+    clock.set("2022-06-01T10:00")
+    init = Cli(db_url, clock)("init", "--json")
+    assert init.exit_code == 0, init.stderr
+    cw = Casework(db_url, clock=clock)
+    assert schema.current_revision(cw.engine) == schema.SCHEMA_HEAD
+    # every case and every event kept as it was, and the chains whole
+    assert _rows(db_url) == before
+    assert cw.verify() == {"ok": True, "cases": 3, "events": 5, "findings": []}
+    # the rule version in force on each case's local registration day
+    rules = {no: cw.show(no)["data"].get("rules") for no, _, _ in OLD_CASES}
+    assert rules == {
+        "XF-2021-panzhou-00001": "xf2005",
+        "XF-2022-panzhou-00001": "xf2022",
+        "BA-2021-city-petition-00001": "ba1",
+    }
+    for no, data, _ in OLD_CASES:
+        assert cw.show(no)["data"] == {**data, "rules": rules[no]}
+    # the offices their parents (a town's is the justice bureau, petition.md)
+    parents = {o["code"]: o.get("parent") for o in cw.offices()}
+    assert parents == {
+        "panzhou": "city-justice",
+        "city-justice": "ext:茂名市司法局",
+        "city-petition": "ext:茂名市人民政府",
+        "city-rule-of-law": "ext:茂名市人民政府",
+    }
+    assert cw.show("XF-2021-panzhou-00001").get("reviewer") == "city-justice"
+    cw.close()
+
+
+def test_upgraded_cases_go_on_under_todays_rules(db_url: str, clock: FrozenClock) -> None:
+    _pre_issue_database(db_url)
+    clock.set("2022-06-01T10:00")
+    cw = Casework.initialise(db_url, clock=clock)
+    old = "XF-2021-panzhou-00001"
+    # the reply is given with its opinion on file, as the rules now ask
+    cw.acting("clerk_pz").add_document(old, "reply", at="2021-04-01")
+    done = cw.acting("sup_pz").advance(old, "reply", {"outcome": "explain"}, at="2021-04-01")
+    assert done["state"] == "replied"
+    # the major dispute assigned under ba1 is planned by its leader under today's rules
+    major = "BA-2021-city-petition-00001"
+    cw.acting("leader1").add_document(major, "plan", at="2021-04-10")
+    planned = cw.acting("leader1").advance(major, "plan", {"plan": "化解方案"}, at="2021-04-10")
+    assert planned["state"] == "resolving"
+    new = cw.acting("clerk_pz").register("petition", "panzhou", "新案", at="2022-05-20")
+    assert new["case_no"] == "XF-2022-panzhou-00002"
+    assert cw.show(new["case_no"])["data"]["rules"] == "xf2022"
+    assert cw.verify()["ok"]
+    cw.close()
+
+
+def _rows(db_url: str) -> dict[str, list[tuple[Any, ...]]]:
+    engine = open_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return {
+                "cases": sorted(
+                    conn.execute(text("SELECT case_no, state, version, head_hash FROM cases"))
+                    .tuples()
+                    .all()
+                ),
+                "events": sorted(
+                    conn.execute(
+                        text("SELECT case_id, seq, trigger, to_state, hash, data FROM events")
+                    )
+                    .tuples()
+                    .all()
+                ),
+            }
+    finally:
+        engine.dispose()

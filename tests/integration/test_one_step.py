@@ -28,7 +28,7 @@ from casework.domain.steps import DocumentStep, Registration, Step
 from casework.storage.tables import case_counters, case_links, cases, documents, events, parties
 from casework.time.local import local_iso, parse_when
 from tests.helpers import FrozenClock, dump
-from tests.paths import PATHS
+from tests.paths import NOW, PATHS
 
 IMPORTER = "admin"
 CASE_TABLES = ("cases", "events", "parties", "documents", "case_links", "case_counters")
@@ -170,7 +170,7 @@ def ledgers(tmp_path: FilePath) -> Iterator[list[tuple[str, FilePath, str]]]:
 def test_one_at_a_time_in_batches_and_imported_agree(
     cw: Casework, clock: FrozenClock, ledgers: list[tuple[str, FilePath, str]]
 ) -> None:
-    clock.set("2020-12-01T10:00")
+    clock.set(NOW)  # after the last step of every path (tests/paths.py)
     ops = [op for kind, _, sha in ledgers for op in _script(kind, sha)]
     for kind, path, _ in ledgers:
         summary = cw.acting(IMPORTER).import_ledger(kind, str(path))

@@ -29,21 +29,35 @@ BOUNDED = re.compile(r"\b(rowid|case_id|case_no|occurred_on|registered_on)[=<>]"
 def case(cw: Casework, user: str, kind: str, office: str, at: str, *steps: tuple[Any, ...]) -> str:
     case_no = cw.acting(user).register(kind, office, f"{kind} 计划", at=at)["case_no"]
     for who, trigger, values, when in steps:
-        cw.acting(who).advance(case_no, trigger, values, at=when)
+        if trigger.startswith("doc:"):  # a paper of the case file the next step needs
+            cw.acting(who).add_document(case_no, trigger.removeprefix("doc:"), at=when)
+        else:
+            cw.acting(who).advance(case_no, trigger, values, at=when)
     return case_no
 
 
 @pytest.fixture
 def month(cw: Casework) -> dict[str, str]:
     """Cases whose first event of each kind falls before, inside and after June 2020."""
-    assign = {"leader": "leader1", "unit": "责任单位"}
+    propose = {"leader": "leader1", "unit": "责任单位"}
+    notice = {"notice_method": "post"}
+    rated = {"rating": "satisfied", "method": "phone"}
     return {
+        # accepted in April; replied, delivered, rated and closed in June (petition.md 1.7)
         "P1": case(cw, "clerk_pz", "petition", "panzhou", "2020-04-01",
-                   ("sup_pz", "accept", {}, "2020-04-03"),
+                   ("clerk_pz", "doc:letter", {}, "2020-04-03"),
+                   ("clerk_pz", "doc:acceptance_notice", {}, "2020-04-03"),
+                   ("sup_pz", "accept", notice, "2020-04-03"),
+                   ("clerk_pz", "doc:reply", {}, "2020-06-02"),
                    ("sup_pz", "reply", {"outcome": "explain"}, "2020-06-02"),
+                   ("clerk_pz", "doc:delivery_proof", {}, "2020-06-03"),
+                   ("clerk_pz", "deliver", {"method": "in_person"}, "2020-06-03"),
+                   ("clerk_pz", "evaluate", rated, "2020-06-10"),
                    ("sup_pz", "close", {}, "2020-06-20")),
         "P2": case(cw, "clerk_sm", "petition", "shanmei", "2020-06-05",
-                   ("sup_sm", "accept", {}, "2020-06-08")),
+                   ("clerk_sm", "doc:letter", {}, "2020-06-08"),
+                   ("clerk_sm", "doc:acceptance_notice", {}, "2020-06-08"),
+                   ("sup_sm", "accept", notice, "2020-06-08")),
         "M1": case(cw, "clerk_pz", "mediation", "panzhou", "2020-05-20",
                    ("med_pz", "accept", {"mediator": "med_pz"}, "2020-05-21"),
                    ("med_pz", "agree", {"form": "written"}, "2020-06-03")),
@@ -52,11 +66,15 @@ def month(cw: Casework) -> dict[str, str]:
                    ("med_sm", "fail", {"routes_told": "yes"}, "2020-06-25")),
         # resolved in May, reopened and resolved again in June: counted in May only
         "D1": case(cw, "clerk_pz", "major_dispute", "panzhou", "2020-04-01",
-                   ("sup_city", "assign", assign, "2020-04-02"),
+                   ("clerk_city", "doc:assignment_form", {}, "2020-04-02"),
+                   ("clerk_city", "propose", propose, "2020-04-02"),
+                   ("sup_city", "doc:approval", {}, "2020-04-02"),
+                   ("sup_city", "assign", {}, "2020-04-02"),
+                   ("leader1", "doc:plan", {}, "2020-04-05"),
                    ("leader1", "plan", {"plan": "方案"}, "2020-04-05"),
-                   ("leader1", "resolve", {"outcome": "化解"}, "2020-05-10"),
+                   ("leader1", "resolve", {"outcome": "solved"}, "2020-05-10"),
                    ("sup_city", "reopen", {"reason": "反弹"}, "2020-06-01"),
-                   ("leader1", "resolve", {"outcome": "化解"}, "2020-06-15")),
+                   ("leader1", "resolve", {"outcome": "solved"}, "2020-06-15")),
     }  # fmt: skip
 
 

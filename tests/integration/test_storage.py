@@ -18,6 +18,7 @@ from casework.storage import schema
 from casework.storage.db import BUILD_MMAP_BYTES, open_engine, run_write
 from casework.storage.tables import cases, events, metadata
 from casework.storage.uow import UnitOfWork, write
+from tests import petitions as P
 from tests.helpers import FrozenClock, dump
 
 
@@ -45,13 +46,14 @@ def test_refused_registration_does_not_use_up_a_number(cw: Casework) -> None:
 
 
 def test_stale_version_is_refused_and_writes_nothing(cw: Casework) -> None:
-    clerk, sup = cw.acting("clerk_pz"), cw.acting("sup_pz")
+    clerk = cw.acting("clerk_pz")
     case_no = clerk.register("petition", "panzhou", "t", at="2020-05-01")["case_no"]
-    sup.advance(case_no, "accept", at="2020-05-02")
+    P.accept(cw, case_no, "2020-05-02")
+    P.doc(cw, P.TOWN_CLERK, case_no, "reply", "2020-05-02")
     before = dump(cw.engine)
 
     def work(uow: UnitOfWork) -> None:
-        stale = uow.cases.get(case_no)  # read at version 2
+        stale = uow.cases.get(case_no)  # read at version 5
         # Another writer moves the case after it was read (on this connection: on PostgreSQL
         # the row read is locked against every other one until this unit of work ends).
         moved = cases.update().where(cases.c.case_no == case_no)

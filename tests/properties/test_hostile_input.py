@@ -19,6 +19,7 @@ from casework.errors import CaseworkError
 from casework.services.admin import shipped_offices
 from casework.storage.db import open_engine
 from casework.time.local import parse_when
+from tests import petitions as P
 from tests.helpers import STAFF, Cli, FrozenClock, add_staff, dump
 from workflows import default_registry
 
@@ -75,10 +76,12 @@ def _world() -> tuple[str, dict[str, str]]:
     clock = FrozenClock(datetime(2020, 12, 1, 2, 0, tzinfo=UTC))
     cw = Casework.initialise(path, offices="gaozhou", clock=clock)
     add_staff(cw)
-    clerk, sup = cw.acting("clerk_pz"), cw.acting("sup_pz")
+    clerk = cw.acting("clerk_pz")
     registered = clerk.register("petition", "panzhou", "登记", at="2020-11-01")["case_no"]
     handling = clerk.register("petition", "panzhou", "办理", at="2020-11-01")["case_no"]
-    sup.advance(handling, "accept", at="2020-11-02")
+    P.accept(cw, handling, "2020-11-02")  # its letter and notice on file (petition.md 1.3)
+    for kind in ("letter", "acceptance_notice"):  # so that only the hostile value is at fault
+        P.doc(cw, P.TOWN_CLERK, registered, kind, "2020-11-02")
     cw.close()
     return path, {"registered": registered, "handling": handling}
 

@@ -127,10 +127,24 @@ def test_may_take_names_the_state_the_trigger_and_the_user() -> None:
 def test_may_take_keeps_town_users_to_their_office() -> None:
     ports = FakePorts()
     assert PETITION is not None
+    anyone = TriggerSpec("note", "记录", ("handling",), None, ("supervisor",))
     with pytest.raises(NotAllowed) as refused:
-        may_take(ports.actor("sup_sm"), trigger("reply"), case(), PETITION)
+        may_take(ports.actor("sup_sm"), anyone, case(), PETITION)
     assert (refused.value.field, refused.value.value) == ("office", "panzhou")
-    may_take(ports.actor("sup_city"), trigger("reply"), case(), PETITION)
+    may_take(ports.actor("sup_city"), anyone, case(), PETITION)
+
+
+def test_may_take_keeps_the_case_offices_decisions_to_it() -> None:
+    """The opinion is the case office's own (《信访工作条例》第三十二条): neither another town's
+    supervisor nor a city one may give it, whatever their city-wide power."""
+    ports = FakePorts()
+    assert PETITION is not None
+    for other in ("sup_sm", "sup_city"):
+        with pytest.raises(NotAllowed) as refused:
+            may_take(ports.actor(other), trigger("reply"), case(), PETITION)
+        assert refused.value.field == "user"
+        assert "需由案件所属单位 panzhou 进行" in refused.value.reason
+    may_take(ports.actor("sup_pz"), trigger("reply"), case(), PETITION)
 
 
 # -- checked_values -------------------------------------------------------------------------

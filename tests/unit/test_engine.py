@@ -16,7 +16,24 @@ from casework.errors import GuardFailed, IllegalTransition, NotFound
 from casework.time.calendar import Calendar
 from tests.fakes import DAY, TOY
 from workflows import Registry, default_registry
-from workflows.spec import DayCounter, GuardContext, TriggerSpec, Workflow
+from workflows.settings import SettingValue
+from workflows.spec import (
+    ActorView,
+    DayCounter,
+    GuardContext,
+    LinkView,
+    PartyView,
+    TriggerSpec,
+    Workflow,
+)
+
+# 受理 and 延期 are told to the petitioner in writing with their notice on file (G art. 23),
+# and 受理 needs the letter on file first (G art. 19 para 1).
+NOTICE = {"notice_method": "post"}
+ACCEPTABLE = ("letter", "acceptance_notice")
+EXTENDABLE = ("letter", "acceptance_notice", "extension_notice")
+# Guards read the settings as shipped (petition.md [cfg]).
+DEFAULTS = {spec.key: spec.default for w in default_registry() for spec in w.settings}
 
 
 @dataclass(frozen=True)
@@ -47,10 +64,37 @@ class Ctx:
     values: Mapping[str, Any] = field(default_factory=dict)
     at: datetime = DAY
     calendar: DayCounter = field(default_factory=Calendar)
+    office: str = "panzhou"
+    rules: str | None = "xf2022"
+    actor: ActorView | None = None
+    parties: Sequence[PartyView] = ()
+    links: Sequence[LinkView] = ()
 
     @property
     def on(self) -> date:
         return self.at.date()
+
+    def setting(self, key: str, day: date | None = None) -> SettingValue:
+        return DEFAULTS.get(key)
+
+    def parent(self, office: str) -> str | None:
+        return "city-justice" if office == "panzhou" else None
+
+    def level(self, office: str) -> int | None:
+        return 1 if office == "panzhou" else 2
+
+    def office_kind(self, office: str) -> str | None:
+        return None
+
+
+def accepting() -> Ctx:
+    """A registered petition with its letter and acceptance notice on file."""
+    return Ctx("registered", documents=ACCEPTABLE, values=NOTICE)
+
+
+def extending(events: Sequence[Past] = ()) -> Ctx:
+    """A petition in handling with its extension notice on file."""
+    return Ctx("handling", events=events, documents=EXTENDABLE, values=NOTICE)
 
 
 def counting(ctx: GuardContext) -> tuple[Callable[[], GuardContext], list[int]]:
@@ -88,7 +132,7 @@ def test_one_machine_per_workflow_built_once(
     assert engine.machine(wf) is engine.machine(wf)
     assert engine.machine(engine.workflow("mediation")) is not engine.machine(wf)
     for _ in range(3):
-        engine.fire(wf, _trigger(wf, "accept"), "registered", lambda: Ctx("registered"))
+        engine.fire(wf, _trigger(wf, "accept"), "registered", accepting)
     assert built == ["petition", "mediation"]
 
 
@@ -101,18 +145,24 @@ def test_a_machine_has_no_model_and_no_automatic_transitions(engine: Engine) -> 
     # firing leaves nothing behind on the shared machine
     shared = engine.machine(wf)
     extend = _trigger(wf, "extend")
-    engine.fire(wf, extend, "handling", lambda: Ctx("handling"))
+    engine.fire(wf, extend, "handling", extending)
     assert shared.models == []
 
 
 def test_triggers_fire_from_their_sources_to_their_destinations(engine: Engine) -> None:
     wf = petition(engine)
 
-    def fire(trigger: str, state: str) -> str:
-        return engine.fire(wf, _trigger(wf, trigger), state, lambda: Ctx(state))
+    def fire(trigger: str, state: str, ctx: Ctx | None = None) -> str:
+        return engine.fire(wf, _trigger(wf, trigger), state, lambda: ctx or Ctx(state))
 
-    assert fire("accept", "registered") == "handling"
-    assert fire("close", "replied") == fire("close", "reviewed") == "closed"
+    assert fire("accept", "registered", accepting()) == "handling"
+    # 办结 once the petitioner rated the opinion satisfied (petition.md 1.7 may_close (b))
+    for opinion, by in (("replied", "reply"), ("reviewed", "review")):
+        rated = [
+            Past(4, by, None, opinion),
+            Past(5, "evaluate", opinion, opinion, data={"rating": "satisfied"}),
+        ]
+        assert fire("close", opinion, Ctx(opinion, events=rated)) == "closed"
     assert fire("supervise", "reviewing") == "reviewing"  # dest None stays
     supervise = _trigger(wf, "supervise")
     open_states = {s.name for s in wf.states if not s.terminal}
@@ -122,9 +172,8 @@ def test_triggers_fire_from_their_sources_to_their_destinations(engine: Engine) 
 def test_a_guard_refusal_names_its_rule(engine: Engine) -> None:
     wf = petition(engine)
     extend = _trigger(wf, "extend")
-    once = Ctx(
-        "handling",
-        events=[Past(1, "register", None, "registered"), Past(3, "extend", "handling", "handling")],
+    once = extending(
+        [Past(1, "register", None, "registered"), Past(3, "extend", "handling", "handling")]
     )
     with pytest.raises(GuardFailed) as refused:
         engine.fire(wf, extend, "handling", lambda: once)
@@ -133,7 +182,7 @@ def test_a_guard_refusal_names_its_rule(engine: Engine) -> None:
         "案件 XF-2020-panzhou-00001 当前为「办理中 handling」，「延期 extend」不符合规则"
         "「只可延期一次 extend_once」：每案至多 1 次 extend (at most 1 per case)，已有 1 次"
     )
-    assert engine.fire(wf, extend, "handling", lambda: Ctx("handling")) == "handling"
+    assert engine.fire(wf, extend, "handling", extending) == "handling"
 
 
 def test_the_first_failing_guard_is_the_one_named(engine: Engine) -> None:
@@ -152,9 +201,9 @@ def test_the_first_failing_guard_is_the_one_named(engine: Engine) -> None:
 
 def test_an_unguarded_answer_is_asked_once(engine: Engine) -> None:
     wf = petition(engine)
-    accept = _trigger(wf, "accept")
-    make, asked = counting(Ctx("registered"))
-    assert [engine.fire(wf, accept, "registered", make) for _ in range(5)] == ["handling"] * 5
+    reply = _trigger(wf, "reply")  # no guard: its opinion on file is checked by the step
+    make, asked = counting(Ctx("handling"))
+    assert [engine.fire(wf, reply, "handling", make) for _ in range(5)] == ["replied"] * 5
     assert asked == [1]  # the guards' view is made once, for the first fire only
     supervise = _trigger(wf, "supervise")
     for state in ("registered", "handling", "registered"):
@@ -164,7 +213,7 @@ def test_an_unguarded_answer_is_asked_once(engine: Engine) -> None:
 def test_a_guarded_trigger_asks_its_guards_each_time(engine: Engine) -> None:
     wf = petition(engine)
     extend = _trigger(wf, "extend")
-    make, asked = counting(Ctx("handling"))
+    make, asked = counting(extending())
     for _ in range(3):
         engine.fire(wf, extend, "handling", make)
     assert asked == [1, 1, 1]
@@ -197,9 +246,19 @@ def test_trigger_from_a_state_by_name_or_label(engine: Engine) -> None:
 
 def test_triggers_from_a_state_in_declaration_order(engine: Engine) -> None:
     wf = petition(engine)
+    routes = ["accept", "refuse", "forward", "assign_down"]
+    duties = ["supervise", "answer_supervision"]
     names = [t.name for t in engine.triggers_from(wf, "registered")]
-    assert names == ["accept", "refuse", "forward", "supervise"]
-    assert engine.triggers_from(wf, "closed") == []
+    assert names == [*routes, *duties]
+    assert [t.name for t in engine.triggers_from(wf, "registered", "xf2005")] == names
+    # divert and object exist only under 信访工作条例 (G arts. 23 para 3, 31)
+    xf2022 = [t.name for t in engine.triggers_from(wf, "registered", "xf2022")]
+    assert xf2022 == [*routes, "divert", "object", *duties]
+    # an ended case takes only record-only steps, and a closed one a timely request (1.7)
+    requests = ["request_review", "request_rereview"]
+    records = ["report", "answer_supervision"]
+    assert [t.name for t in engine.triggers_from(wf, "closed")] == [*requests, *records]
+    assert [t.name for t in engine.triggers_from(wf, "concluded")] == records
 
 
 def test_a_procedure_declared_in_a_test_runs_through_the_engine() -> None:

@@ -14,13 +14,14 @@ from casework.domain.steps import (
     DocumentStep,
     Registration,
     Step,
+    Stepped,
     advance,
     record_document,
     register,
 )
 from casework.errors import GuardFailed, IllegalTransition, InvalidData, NotAllowed, NotFound
 from casework.time.local import CST
-from tests.fakes import DAY, FakePorts, as_intake
+from tests.fakes import DAY, NOTICE, FakePorts, as_intake
 
 VALID_ID = "110101199003074514"
 PANZHOU_1 = "XF-2020-panzhou-00001"
@@ -37,23 +38,62 @@ def petition(ports: FakePorts, at: str = "2020-11-02", **given: Any) -> str:
 
 
 def handling(ports: FakePorts) -> str:
-    """A petition of panzhou accepted on 2020-11-03."""
+    """A petition of panzhou accepted on 2020-11-03, its letter and acceptance notice filed
+    that day: events 1 (register) to 4 (accept)."""
     case_no = petition(ports)
-    ports.advance("sup_pz", case_no, "accept", at="2020-11-03")
+    ports.accept(case_no, at="2020-11-03")
     return case_no
 
 
+def ready(ports: FakePorts, case_no: str, at: str | None = None) -> None:
+    """The letter and the acceptance notice on file, as 受理 needs (《信访条例》第十七条、
+    第二十二条; 《信访工作条例》第十九条、第二十三条)."""
+    ports.papers(case_no, "letter", "acceptance_notice", at=at)
+
+
+def reply(ports: FakePorts, case_no: str, outcome: str = "support", **given: object) -> Stepped:
+    """The opinion (信访处理意见书) on file, then 出具处理意见 by the town's supervisor."""
+    at = given.get("at")
+    ports.papers(case_no, "reply", at=at if isinstance(at, str) else None)
+    return ports.advance("sup_pz", case_no, "reply", {"outcome": outcome}, **given)
+
+
+def extend(ports: FakePorts, case_no: str, days: str = "10", **given: object) -> Stepped:
+    """The extension notice (延期告知书) on file, then 延期 told by post."""
+    at = given.get("at")
+    ports.papers(case_no, "extension_notice", at=at if isinstance(at, str) else None)
+    values = {"days": days, "reason": "核实", **NOTICE}
+    return ports.advance("sup_pz", case_no, "extend", values, **given)
+
+
 def concluded(ports: FakePorts) -> str:
-    """A petition concluded on re-review (终结)."""
+    """A town petition concluded on re-review (终结): replied and delivered, reviewed by the
+    justice bureau (its parent office) and re-reviewed by Maoming's, recorded by the bureau's
+    clerk (《信访条例》第三十四条、第三十五条)."""
     case_no = handling(ports)
-    explain = {"outcome": "explain"}
-    for user, trigger, values, at in (
-        ("sup_pz", "reply", explain, "2020-11-04"),
-        ("clerk_pz", "request_review", {}, "2020-11-05"),
-        ("sup_pz", "review", explain, "2020-11-06"),
-        ("clerk_pz", "request_rereview", {}, "2020-11-07"),
-        ("sup_pz", "rereview", explain, "2020-11-08"),
-    ):
+    steps: tuple[tuple[str, str, str, dict[str, str], str], ...] = (
+        ("sup_pz", "reply", "reply", {"outcome": "explain"}, "2020-11-04"),
+        ("clerk_pz", "delivery_proof", "deliver", {"method": "in_person"}, "2020-11-04"),
+        ("clerk_pz", "review_request", "request_review", {}, "2020-11-05"),
+        (
+            "sup_justice",
+            "review_opinion",
+            "review",
+            {"outcome": "explain", "on_original": "uphold"},
+            "2020-11-06",
+        ),
+        ("clerk_justice", "delivery_proof", "deliver", {"method": "post"}, "2020-11-06"),
+        ("clerk_pz", "rereview_request", "request_rereview", {}, "2020-11-07"),
+        (
+            "clerk_justice",
+            "rereview_opinion",
+            "rereview",
+            {"outcome": "explain", "organ": "茂名市司法局", "doc_no": "茂司复核〔2020〕1号"},
+            "2020-11-08",
+        ),
+    )
+    for user, paper, trigger, values, at in steps:
+        ports.papers(case_no, paper, user=user, at=at)
         ports.advance(user, case_no, trigger, values, at=at)
     assert ports.case(case_no).state == "concluded"
     return case_no
@@ -199,12 +239,15 @@ def test_a_bad_party_is_refused_by_its_field(
 def test_registration_values_checked_with_defaults_and_choices_by_label(
     ports: FakePorts,
 ) -> None:
-    values = {"channel": "来访", "category": "complaint"}
+    values = {"channel": "来访", "category": "complaint", "people": " 3 "}
     case = ports.register("clerk_pz", "petition", values=values).case
-    assert case.data == {"channel": "visit", "category": "complaint"}
+    # the defaults of petition.md 1.2, and the rules in force on the day (before 2022-05-01)
+    defaults = {"address_known": "yes", "litigation": "no", "rules": "xf2005"}
+    assert case.data == {"channel": "visit", "category": "complaint", "people": 3, **defaults}
     amount = ports.register("clerk_pz", "mediation", values={"amount": " 5000 "}).case
     assert amount.data == {"amount": 5000}
-    assert ports.register("clerk_pz", "petition").case.data == {}  # optional, no default
+    # optional values without a default stay unset
+    assert ports.register("clerk_pz", "petition").case.data == {"people": 1, **defaults}
 
 
 @pytest.mark.parametrize(
@@ -276,11 +319,17 @@ def test_case_numbers_per_prefix_office_and_local_year(ports: FakePorts) -> None
 
 def test_a_concluded_petition_is_not_accepted_again(ports: FakePorts) -> None:
     done = concluded(ports)
-    with pytest.raises(NotAllowed) as refused:
-        petition(ports, link=done)
-    assert (refused.value.field, refused.value.value) == ("link", done)
+    # every matter is registered, a repeat included (《信访工作条例》第四十四条第一项) ...
+    again = petition(ports, at="2020-11-20", link=done)
+    ports.link("clerk_pz", again, done, "same_matter")
+    # ... and refused at acceptance once a person found it the same matter (《信访条例》
+    # 第三十五条第三款, the case's rules being those of 2005)
+    with pytest.raises(GuardFailed) as refused:
+        ports.accept(again)
+    assert refused.value.rule == "not_concluded"
     assert f"同一事项已在案件 {done} 中终结（已终结 concluded），不再受理" in refused.value.reason
-    assert "信访工作条例第三十五条" in refused.value.reason
+    assert "《信访条例》第三十五条第三款" in refused.value.reason
+    assert ports.case(again).state == "registered"
     # a major dispute may still come from it: the rule is the petition's own
     major = ports.register("sup_city", "major_dispute", link=done)
     assert major.origin is not None and major.origin.case_no == done
@@ -290,7 +339,7 @@ def test_a_link_names_the_case_it_comes_from(ports: FakePorts) -> None:
     first = handling(ports)
     linked = ports.register("sup_pz", "major_dispute", link=first)
     assert linked.origin is not None and linked.origin.case_no == first
-    assert linked.case.data == {"origin_case": first}
+    assert linked.case.data == {"origin_case": first, "rules": "ba2"}
     assert ports.store.links == [(linked.case.case_no, first, "origin")]
     with pytest.raises(NotFound, match="XF-2020-panzhou-09999") as unknown:
         petition(ports, link="XF-2020-panzhou-09999")
@@ -328,8 +377,11 @@ def test_an_unknown_trigger_lists_the_procedures_triggers(ports: FakePorts) -> N
 
 def test_a_trigger_by_its_chinese_label(ports: FakePorts) -> None:
     case_no = petition(ports)
-    done = ports.advance("sup_pz", case_no, "受理", at="2020-11-03")
+    ready(ports, case_no, "2020-11-03")
+    done = ports.advance("sup_pz", case_no, "受理", {"notice_method": "邮寄"}, at="2020-11-03")
     assert (done.event.trigger, done.case.state) == ("accept", "handling")
+    assert done.event.data == {"notice_method": "post"}
+    ports.papers(case_no, "reply")
     replied = ports.advance("sup_pz", case_no, "出具处理意见", {"outcome": "支持"})
     assert replied.event.trigger == "reply" and replied.event.data == {"outcome": "support"}
 
@@ -342,16 +394,31 @@ def test_roles_that_may_fire_a_trigger(ports: FakePorts) -> None:
     assert "「受理 accept」需由 负责人 supervisor 进行；用户 clerk_pz（登记员 clerk" in str(
         refused.value
     )
-    assert ports.advance("admin", case_no, "accept").event.actor_role == "admin"
+    ready(ports, case_no)
+    assert ports.advance("admin", case_no, "accept", NOTICE).event.actor_role == "admin"
 
 
 def test_town_users_act_on_their_own_office_and_city_users_on_all(ports: FakePorts) -> None:
-    case_no = petition(ports)
+    case_no = ports.register("clerk_pz", "mediation").case.case_no
+    chosen = {"mediator": "med_pz"}
     with pytest.raises(NotAllowed) as refused:
-        ports.advance("sup_sm", case_no, "accept")
+        ports.advance("sup_sm", case_no, "accept", chosen)
     assert (refused.value.field, refused.value.value) == ("office", "panzhou")
     assert f"案件 {case_no} 属于 panzhou；用户 sup_sm" in refused.value.reason
-    assert ports.advance("sup_city", case_no, "accept").case.state == "handling"
+    assert ports.advance("sup_city", case_no, "accept", chosen).case.state == "mediating"
+
+
+def test_a_petitions_routing_is_its_own_offices_decision(ports: FakePorts) -> None:
+    """受理 is decided by the office that received the matter (《信访条例》第二十二条): neither
+    another town's supervisor nor a city one takes it in its place."""
+    case_no = petition(ports)
+    ready(ports, case_no)
+    for other in ("sup_sm", "sup_city"):
+        with pytest.raises(NotAllowed) as refused:
+            ports.advance(other, case_no, "accept", NOTICE)
+        assert refused.value.field == "user"
+        assert "「受理 accept」需由案件所属单位 panzhou 进行" in refused.value.reason
+    assert ports.advance("sup_pz", case_no, "accept", NOTICE).case.state == "handling"
 
 
 def test_a_city_only_trigger(ports: FakePorts) -> None:
@@ -359,10 +426,12 @@ def test_a_city_only_trigger(ports: FakePorts) -> None:
     with pytest.raises(NotAllowed, match=r"需由市级单位 \(a city-level office\) 进行") as refused:
         ports.advance("sup_pz", case_no, "supervise", {"note": "请加快"})
     assert refused.value.field == "user"
+    before = dict(ports.case(case_no).data)
+    ports.papers(case_no, "supervision_letter", user="sup_city")
     done = ports.advance("sup_city", case_no, "supervise", note="请加快")
     # the note fills the trigger's note value; it stays on the event, not on the case
     assert (done.event.note, done.event.data) == ("请加快", {"note": "请加快"})
-    assert done.case.data == {} and done.case.state == "handling"
+    assert done.case.data == before and done.case.state == "handling"
 
 
 def test_a_trigger_only_the_cases_own_office_fires(ports: FakePorts) -> None:
@@ -422,14 +491,23 @@ def test_values_by_label_with_defaults_and_kept_on_the_case_or_the_event(
     ports: FakePorts,
 ) -> None:
     case_no = handling(ports)
-    extended = ports.advance("sup_pz", case_no, "extend", {"days": " 10 ", "reason": "核实"})
-    assert extended.event.data == {"days": 10, "reason": "核实"}
-    assert extended.case.data == {}  # an extension's values stay on its event
-    replied = ports.advance("sup_pz", case_no, "reply", {"outcome": "不予支持"})
-    assert replied.case.data == {"outcome": "not_support"}
-    major = ports.register("sup_pz", "major_dispute").case.case_no
-    assigned = ports.advance("sup_city", major, "assign", {"leader": "leader1", "unit": "街道"})
-    assert assigned.event.data == {"leader": "leader1", "unit": "街道", "due_days": 90}
+    before = dict(ports.case(case_no).data)
+    extended = extend(ports, case_no, " 10 ")
+    assert extended.event.data == {"days": 10, "reason": "核实", "notice_method": "post"}
+    assert extended.case.data == before  # an extension's values stay on its event
+    replied = reply(ports, case_no, "不予支持")
+    assert replied.case.data == {**before, "outcome": "not_support"}
+    major = ports.register("clerk_city", "major_dispute", office="city-petition").case.case_no
+    ports.papers(major, "assignment_form", user="clerk_city")
+    values = {"leader": "leader1", "unit": "街道"}
+    proposed = ports.advance("clerk_city", major, "propose", values)
+    # the default term, and who proposed it (the approver must be another person)
+    assert proposed.event.data == {
+        "leader": "leader1",
+        "unit": "街道",
+        "due_days": 90,
+        "proposed_by": "clerk_city",
+    }
 
 
 def test_a_user_value_names_an_active_user_of_the_role(ports: FakePorts) -> None:
@@ -448,19 +526,20 @@ def test_a_user_value_names_an_active_user_of_the_role(ports: FakePorts) -> None
 
 
 def test_back_dating_before_the_previous_step_is_refused(ports: FakePorts) -> None:
-    case_no = handling(ports)  # accepted 2020-11-03
+    case_no = handling(ports)  # accepted 2020-11-03, the 4th event
+    ports.papers(case_no, "reply", at="2020-11-03")
     with pytest.raises(InvalidData) as refused:
         ports.advance("sup_pz", case_no, "reply", {"outcome": "support"}, at="2020-11-02T23:59")
     assert (refused.value.field, refused.value.value) == ("at", "2020-11-02T23:59:00+08:00")
     assert refused.value.reason == (
-        f"案件 {case_no}：时间 2020-11-02T23:59:00+08:00 早于本案上一步（第 2 步，"
+        f"案件 {case_no}：时间 2020-11-02T23:59:00+08:00 早于本案上一步（第 5 步，"
         "2020-11-03T00:00:00+08:00）(is before the case's previous event)"
     )
     same = ports.advance("sup_pz", case_no, "reply", {"outcome": "support"}, at="2020-11-03")
     assert same.event.occurred_at == datetime(
         2020, 11, 3, tzinfo=CST
     )  # the same time is not before
-    assert ports.case(case_no).version == 3
+    assert ports.case(case_no).version == 6
 
 
 def test_a_step_in_the_future_is_refused(ports: FakePorts) -> None:
@@ -473,7 +552,8 @@ def test_a_step_in_the_future_is_refused(ports: FakePorts) -> None:
 def test_a_step_without_a_time_happens_now(ports: FakePorts) -> None:
     case_no = petition(ports)
     ports.later(hours=1)
-    done = ports.advance("sup_pz", case_no, "accept")
+    ready(ports, case_no)
+    done = ports.advance("sup_pz", case_no, "accept", NOTICE)
     assert done.event.occurred_at == done.event.recorded_at == DAY + timedelta(hours=1)
 
 
@@ -481,18 +561,19 @@ def test_a_step_without_a_time_is_never_older_than_the_previous_one(ports: FakeP
     # The previous step was recorded from a clock a little ahead of this one.
     ahead = DAY + timedelta(minutes=3)
     case_no = petition(ports, at=ahead.isoformat())
-    done = ports.advance("sup_pz", case_no, "accept")
+    ready(ports, case_no)
+    done = ports.advance("sup_pz", case_no, "accept", NOTICE)
     assert done.event.occurred_at == ahead and done.event.recorded_at == DAY
-    again = ports.advance("sup_pz", case_no, "extend", {"days": "5", "reason": "r"})
+    again = extend(ports, case_no, "5")
     assert again.event.occurred_at == ahead
-    assert [e.occurred_at for e in ports.store.events[case_no]] == [ahead] * 3
+    assert [e.occurred_at for e in ports.store.events[case_no]] == [ahead] * 6
 
 
 def test_guards_see_the_steps_added_earlier_on_the_same_case(ports: FakePorts) -> None:
     case_no = handling(ports)
-    case = ports.case(case_no)
+    case = ports.papers(case_no, "extension_notice")
     sup = ports.actor("sup_pz")
-    step = Step(case_no, "extend", {"days": "10", "reason": "核实"})
+    step = Step(case_no, "extend", {"days": "10", "reason": "核实", **NOTICE})
     once = advance(case, step, sup, ports)  # not stored: the batch goes on in memory
     with pytest.raises(GuardFailed) as refused:
         advance(once.case, step, sup, ports)
@@ -525,40 +606,51 @@ def test_guards_see_documents_recorded_earlier_on_the_same_case(ports: FakePorts
 
 
 def test_a_case_file_is_read_only_when_a_guard_asks(ports: FakePorts) -> None:
+    mediation = ports.register("clerk_pz", "mediation").case.case_no
+    ports.advance("med_pz", mediation, "accept", {"mediator": "med_pz"})
+    assert ports.store.loads == []  # no guards, no needs, no ref: nothing is read
     case_no = petition(ports)
-    ports.advance("sup_pz", case_no, "accept")
-    ports.advance("sup_pz", case_no, "reply", {"outcome": "support"})
-    assert ports.store.loads == []  # no guards, no ref: the history is never read
-    ports.advance("clerk_pz", case_no, "request_review")  # a window: its guard reads it
-    assert ports.store.loads == [f"history:{case_no}"]
+    ready(ports, case_no)
+    ports.advance("sup_pz", case_no, "accept", NOTICE)
+    # the intake rules read the file and the links, never the history
+    assert ports.store.loads == [f"file:{case_no}", f"links:{case_no}"]
+    ports.store.loads.clear()
+    reply(ports, case_no)
+    assert ports.store.loads == [f"file:{case_no}"]  # its opinion on file, nothing more
+    ports.store.loads.clear()
+    ports.papers(case_no, "delivery_proof")
+    ports.advance("clerk_pz", case_no, "deliver", {"method": "post"})  # once per opinion
+    assert f"history:{case_no}" in ports.store.loads
 
 
 def test_a_repeated_ref_returns_the_step_recorded_before(ports: FakePorts) -> None:
     case_no = petition(ports)
-    first = ports.advance("sup_pz", case_no, "accept", ref="r1")
+    ready(ports, case_no)
+    first = ports.advance("sup_pz", case_no, "accept", NOTICE, ref="r1")
     assert not first.repeated and first.event.ref == "r1"
-    ports.advance("sup_pz", case_no, "reply", {"outcome": "support"})
+    reply(ports, case_no)
     before = ports.case(case_no)
     # the case has moved on; the same step with the same key is the one recorded
-    again = ports.advance("sup_pz", case_no, "受理", ref="r1")
+    again = ports.advance("sup_pz", case_no, "受理", NOTICE, ref="r1")
     assert again.repeated and again.event == first.event
-    assert again.case.version == before.version == 3
-    assert len(ports.store.events[case_no]) == 3
+    assert again.case.version == before.version == 6
+    assert len(ports.store.events[case_no]) == 6
     # repeated within one batch, before anything is stored
-    case = ports.case(case_no)
-    sup = ports.actor("sup_pz")
-    close = Step(case_no, "close", ref="c1")
-    closed = advance(case, close, sup, ports)
-    assert advance(closed.case, close, sup, ports).event == closed.event
+    case = ports.papers(case_no, "supervision_letter", user="sup_city")
+    city = ports.actor("sup_city")
+    supervise = Step(case_no, "supervise", {"note": "请加快"}, ref="c1")
+    supervised = advance(case, supervise, city, ports)
+    assert advance(supervised.case, supervise, city, ports).event == supervised.event
 
 
 def test_a_ref_is_not_reused_for_another_trigger(ports: FakePorts) -> None:
     case_no = petition(ports)
-    ports.advance("sup_pz", case_no, "accept", ref="r1")
+    ready(ports, case_no)
+    ports.advance("sup_pz", case_no, "accept", NOTICE, ref="r1")
     with pytest.raises(InvalidData) as refused:
         ports.advance("sup_pz", case_no, "reply", {"outcome": "support"}, ref="r1")
     assert (refused.value.field, refused.value.value) == ("ref", "r1")
-    assert f"案件 {case_no}：幂等键 ref 'r1' 已用于第 2 步 accept，不能用于 reply" in str(
+    assert f"案件 {case_no}：幂等键 ref 'r1' 已用于第 4 步 accept，不能用于 reply" in str(
         refused.value
     )
     assert "(was used for 'accept')" in refused.value.reason
@@ -571,27 +663,31 @@ def test_a_ref_is_not_reused_for_another_trigger(ports: FakePorts) -> None:
 
 def test_a_repeated_ref_is_still_only_for_the_cases_office(ports: FakePorts) -> None:
     case_no = petition(ports)
-    ports.advance("sup_pz", case_no, "accept", ref="r1")
+    ready(ports, case_no)
+    ports.advance("sup_pz", case_no, "accept", NOTICE, ref="r1")
     with pytest.raises(NotAllowed) as refused:
-        ports.advance("sup_sm", case_no, "accept", ref="r1")
-    assert refused.value.field == "office"
+        ports.advance("sup_sm", case_no, "accept", NOTICE, ref="r1")
+    assert refused.value.field == "office"  # a key repeated is no way into another office
+    ports.document("clerk_pz", case_no, "evidence", ref="d1")
+    with pytest.raises(NotAllowed) as other:
+        ports.document("clerk_sm", case_no, "evidence", ref="d1")
+    assert (other.value.field, other.value.value) == ("office", "panzhou")
 
 
 def test_each_event_chains_the_hash_of_the_one_before(ports: FakePorts) -> None:
     case_no = handling(ports)
-    extend = {"days": "10", "reason": "核实"}
-    ports.advance("sup_pz", case_no, "extend", extend, note="备注", at="2020-11-10")
+    extend(ports, case_no, note="备注", at="2020-11-10")
     paper = {"file_name": "a.pdf", "sha256": "ab" * 32, "at": "2020-11-15"}
-    ports.document("clerk_pz", case_no, "letter", **paper)
-    ports.advance("sup_pz", case_no, "reply", {"outcome": "support"}, at="2020-11-20")
+    ports.document("clerk_pz", case_no, "evidence", **paper)
+    reply(ports, case_no, at="2020-11-20")
     history = ports.store.events[case_no]
-    assert [e.seq for e in history] == [1, 2, 3, 4, 5]
+    assert [e.seq for e in history] == list(range(1, 10))
     prev = None
     for event in history:
         assert event.hash == _digest(prev, case_no, event)
         prev = event.hash
     case = ports.case(case_no)
-    assert (case.head_hash, case.version, case.last_at) == (prev, 5, history[-1].occurred_at)
+    assert (case.head_hash, case.version, case.last_at) == (prev, 9, history[-1].occurred_at)
     # the digest covers the note and the values too
     last = history[-1]
     assert _digest(history[-2].hash, case_no, last, note="x") != last.hash
@@ -618,11 +714,11 @@ def _digest(prev: str | None, case_no: str, e: Event, **changed: object) -> str:
 
 def test_a_step_changes_nothing_it_is_given(ports: FakePorts) -> None:
     case_no = petition(ports)
-    case = ports.case(case_no)
-    done = advance(case, Step(case_no, "accept"), ports.actor("sup_pz"), ports)
-    assert (case.state, case.version, case.file.events_added) == ("registered", 1, ())
+    case = ports.papers(case_no, "letter", "acceptance_notice")
+    done = advance(case, Step(case_no, "accept", NOTICE), ports.actor("sup_pz"), ports)
+    assert (case.state, case.version, case.file.events_added) == ("registered", 3, ())
     assert done.case.file.events_added == (done.event,)
-    assert ports.store.events[case_no][-1].seq == 1  # nothing stored until kept
+    assert ports.store.events[case_no][-1].seq == 3  # nothing stored until kept
 
 
 # -- record_document ------------------------------------------------------------------------
@@ -630,25 +726,26 @@ def test_a_step_changes_nothing_it_is_given(ports: FakePorts) -> None:
 
 def test_a_document_is_an_event_of_the_case_file(ports: FakePorts) -> None:
     case_no = handling(ports)
+    filed = list(ports.store.documents[case_no])  # the letter and the acceptance notice
     done = ports.document(
-        "clerk_pz", case_no, "letter", file_name="信.pdf", sha256="0f" * 32, note="原件"
+        "clerk_pz", case_no, "evidence", file_name="证.pdf", sha256="0f" * 32, note="原件"
     )
     event, paper = done.event, done.document
-    assert paper is not None and done.case.state == "handling" and done.case.version == 3
+    assert paper is not None and done.case.state == "handling" and done.case.version == 5
     assert (event.seq, event.trigger, event.from_state, event.to_state) == (
-        3,
+        5,
         "doc",
         "handling",
         "handling",
     )
-    assert event.data == {"kind": "letter", "file_name": "信.pdf", "sha256": "0f" * 32}
+    assert event.data == {"kind": "evidence", "file_name": "证.pdf", "sha256": "0f" * 32}
     assert (paper.kind, paper.file_name, paper.actor, paper.event_seq) == (
-        "letter",
-        "信.pdf",
+        "evidence",
+        "证.pdf",
         "clerk_pz",
-        3,
+        5,
     )
-    assert ports.store.documents[case_no] == [paper]
+    assert ports.store.documents[case_no] == [*filed, paper]
 
 
 def test_a_viewer_records_no_document(ports: FakePorts) -> None:
@@ -675,7 +772,8 @@ def test_an_unknown_kind_of_document(ports: FakePorts) -> None:
 
 def test_a_closed_case_file_takes_no_document(ports: FakePorts) -> None:
     case_no = petition(ports)
-    ports.advance("sup_pz", case_no, "refuse", {"reason": "不属于职权"})
+    ports.papers(case_no, "letter", "non_acceptance_notice")
+    ports.advance("sup_pz", case_no, "refuse", {"reason": "不属本机关职权", **NOTICE})
     with pytest.raises(IllegalTransition) as refused:
         ports.document("clerk_pz", case_no, "letter")
     assert refused.value.field is None  # the case's state is at fault, not the kind given
@@ -693,7 +791,7 @@ def test_a_document_with_a_ref_is_recorded_once(ports: FakePorts) -> None:
 
 def test_a_document_is_not_back_dated_before_the_previous_step(ports: FakePorts) -> None:
     case_no = handling(ports)
-    with pytest.raises(InvalidData, match="早于本案上一步（第 2 步") as refused:
+    with pytest.raises(InvalidData, match="早于本案上一步（第 4 步") as refused:
         ports.document("clerk_pz", case_no, "letter", at="2020-11-01")
     assert refused.value.field == "at"
 

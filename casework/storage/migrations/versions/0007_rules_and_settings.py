@@ -51,7 +51,19 @@ def upgrade() -> None:
     op.create_index("ix_parties_name_phone", "parties", ["name", "phone"])
     conn = op.get_bind()
     _office_parents(conn)
+    _petition_bureau(conn)
     _pin_rules(conn)
+
+
+def _petition_bureau(conn: sa.Connection) -> None:
+    """The city's petition bureau is 信访部门 (kind ``petition_bureau``), which the law treats
+    apart (G art. 22); casework shipped it as a plain ``bureau`` before."""
+    offices = sa.table("offices", sa.column("code", sa.String), sa.column("kind", sa.String))
+    conn.execute(
+        sa.update(offices)
+        .where(offices.c.code == "city-petition", offices.c.kind == "bureau")
+        .values(kind="petition_bureau")
+    )
 
 
 def _office_parents(conn: sa.Connection) -> None:
