@@ -323,16 +323,16 @@ def _rows(db_url: str) -> dict[str, list[tuple[Any, ...]]]:
         with engine.connect() as conn:
             return {
                 "cases": sorted(
-                    conn.execute(text("SELECT case_no, state, version, head_hash FROM cases"))
-                    .tuples()
-                    .all()
+                    tuple(r)
+                    for r in conn.execute(
+                        text("SELECT case_no, state, version, head_hash FROM cases")
+                    )
                 ),
                 "events": sorted(
-                    conn.execute(
+                    tuple(r)
+                    for r in conn.execute(
                         text("SELECT case_id, seq, trigger, to_state, hash, data FROM events")
                     )
-                    .tuples()
-                    .all()
                 ),
             }
     finally:
