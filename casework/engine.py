@@ -14,7 +14,7 @@ from transitions import Machine
 
 from casework.errors import GuardFailed, IllegalTransition, NotFound
 from workflows import Registry
-from workflows.spec import Guard, GuardContext, TriggerSpec, Workflow
+from workflows.spec import Guard, GuardContext, Refusal, TriggerSpec, Workflow
 
 
 class _Token:
@@ -157,6 +157,7 @@ class Engine:
             f"案件 {ctx.case_no} 当前为{wf.state(ctx.state).shown}，{trig.shown}"
             f"不符合规则「{guard.label} {guard.name}」：{message}",
             rule=guard.name,
+            field=message.field if isinstance(message, Refusal) else None,
         )
 
     def triggers_from(

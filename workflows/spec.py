@@ -256,9 +256,22 @@ class GuardContext(Protocol):
         """An office's kind (``petition_bureau``: the petition bureau, 信访部门)."""
 
 
+class Refusal(str):
+    """A guard's refusal message that also names the value at fault (``value.notice_method``),
+    so that the CLI, the importer and the web can say which input to fix."""
+
+    field: str | None
+
+    def __new__(cls, message: str, field: str | None = None) -> Refusal:
+        made = super().__new__(cls, message)
+        made.field = field
+        return made
+
+
 @dataclass(frozen=True)
 class Guard:
-    """A named rule a trigger must pass; ``check`` returns a refusal message or None."""
+    """A named rule a trigger must pass; ``check`` returns a refusal message (a
+    :class:`Refusal` to name the value at fault) or None."""
 
     name: str
     label: str

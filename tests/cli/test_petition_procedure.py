@@ -190,8 +190,13 @@ def test_accept_without_the_letter_or_notice_is_refused(cli: Cli) -> None:
     accept = advancing(case_no, "accept", "2023-03-02", notice_method="post")
     refused(cli, "intake_document", *accept, user=P.TOWN_SUP)
     doc(cli, case_no, "letter", "2023-03-01")
-    refused(cli, "notice_given", *accept, user=P.TOWN_SUP)
+    line = refused(cli, "notice_given", *accept, user=P.TOWN_SUP)
+    assert "(--set" not in line  # the method was given: only the paper is missing
     doc(cli, case_no, "acceptance_notice", "2023-03-02")
+    no_method = refused(
+        cli, "notice_given", *advancing(case_no, "accept", "2023-03-02"), user=P.TOWN_SUP
+    )
+    assert no_method.endswith("(--set notice_method=...)"), no_method
     assert advance(cli, case_no, "accept", "2023-03-02", P.TOWN_SUP, notice_method="post")[
         "state"
     ] == "handling"  # fmt: skip

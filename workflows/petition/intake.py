@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from workflows.guards import lapsed, setting_of
 from workflows.petition.clocks import DECIDE, REPLY
 from workflows.petition.terms import DOCUMENTS, VISITED_LEVELS, XF2005, XF2022
-from workflows.spec import Flag, Guard, GuardContext, LinkView
+from workflows.spec import Flag, Guard, GuardContext, LinkView, Refusal
 
 MAX_REPRESENTATIVES = 5
 PETITION = "petition"
@@ -175,12 +175,14 @@ def notice_given(kind: str, optional_at_bureau: bool = False) -> Guard:
         if at_bureau and ctx.setting("petition.notice_optional_at_bureau"):
             return None
         missing = []
-        if not ctx.values.get("notice_method"):
+        no_method = not ctx.values.get("notice_method")
+        if no_method:
             missing.append("告知方式 notice_method")
         if kind not in ctx.documents:
             missing.append(f"卷宗中的「{DOCUMENTS[kind]} {kind}」")
         if missing:
-            return f"应书面告知信访人，缺少{'和'.join(missing)} (the notice is missing)"
+            message = f"应书面告知信访人，缺少{'和'.join(missing)} (the notice is missing)"
+            return Refusal(message, "value.notice_method" if no_method else None)
         return None
 
     return Guard("notice_given", "书面告知信访人", check)
