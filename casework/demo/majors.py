@@ -172,18 +172,22 @@ class MajorDisputeYear:
         return planned
 
     def extensions(self, major: Major, planned: date, done: date | None) -> None:
-        """Extensions the bureau grants before the term lapses, when the work runs long."""
+        """Extensions the bureau grants before the term lapses when the work runs long: mostly
+        for a dispute still in hand, now and then for one resolved late; at most twice
+        (major_dispute.extensions_max), each by at most 90 days."""
         lapse = major.assigned + timedelta(days=major.due)
-        running_late = done is None or done > lapse - timedelta(days=10)
-        if not running_late or self.rng.random() > 0.3:
+        if done is not None and done <= lapse - timedelta(days=10):
             return
-        for _ in range(1 + (self.rng.random() < 0.15)):
+        if self.rng.random() > (0.8 if done is None else 0.4):
+            return
+        for _ in range(1 + (self.rng.random() < 0.4)):
             day = lapse - timedelta(days=self.rng.randint(2, 9))
             if day <= planned or (done is not None and day >= done):
                 return
-            reason = {"days": "30", "reason": "涉及多个部门，需协调化解"}
+            days = self.rng.choice((30, 60, 90))
+            reason = {"days": str(days), "reason": "涉及多个部门，需协调化解"}
             self.s.step(day, APPROVER, major.case, "extend", reason)
-            lapse += timedelta(days=30)
+            lapse += timedelta(days=days)
 
     def resolve(self, major: Major, done: date) -> None:
         """Resolved; mostly verified (销号), now and then reopened and resolved again."""
