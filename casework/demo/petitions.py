@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from casework.demo.people import TOWNS, party
 from casework.demo.schedule import Planned, Schedule
@@ -46,18 +45,6 @@ class PetitionYear:
         self.rng = s.rng
 
     # -- steps with their papers ---------------------------------------------------------
-
-    def step(
-        self,
-        day: date,
-        user: str,
-        p: Planned,
-        trigger: str,
-        values: dict[str, str] | None = None,
-        docs: tuple[tuple[str, str], ...] = (),
-        **args: Any,
-    ) -> None:
-        self.s.step(day, user, p, trigger, values, docs, **args)
 
     def notice(self) -> dict[str, str]:
         return {"notice_method": self.rng.choice(NOTICE_METHODS)}
@@ -147,27 +134,29 @@ class PetitionYear:
         letter = ((clerk, "forwarding_letter"), (clerk, "forwarding_notice"))
         if values["category"] == "accusation":
             to = {"to_organ": DISCIPLINE, "organ_type": "discipline", **self.notice()}
-            self.step(decide, clerk, p, "forward", to, letter)
+            self.s.step(decide, clerk, p, "forward", to, letter)
             return
         refusal = ((clerk, "non_acceptance_notice"),)
         if values["litigation"] == "yes":
-            self.step(decide, sup, p, "refuse", {"reason": "legal_route", **self.notice()}, refusal)
+            self.s.step(
+                decide, sup, p, "refuse", {"reason": "legal_route", **self.notice()}, refusal
+            )
             return
         if repeat is not None and repeat.concluded is not None and repeat.concluded < decide:
             why = {"reason": "concluded", **self.notice()}
-            self.step(decide, sup, p, "refuse", why, refusal)
+            self.s.step(decide, sup, p, "refuse", why, refusal)
             return
         roll = self.rng.random()
         if roll < 0.05:
             to = {"to_organ": self.rng.choice(ORGANS), "organ_type": "ordinary", **self.notice()}
-            self.step(decide, clerk, p, "forward", to, letter)
+            self.s.step(decide, clerk, p, "forward", to, letter)
         elif roll < 0.09:
             why = {"reason": "outside_remit", **self.notice()}
-            self.step(decide, sup, p, "refuse", why, refusal)
+            self.s.step(decide, sup, p, "refuse", why, refusal)
         elif pet.office == CITY and roll < 0.35:
             self.assign_down(pet, decide)
         else:
-            self.step(decide, sup, p, "accept", self.notice(), ((clerk, "acceptance_notice"),))
+            self.s.step(decide, sup, p, "accept", self.notice(), ((clerk, "acceptance_notice"),))
             self.handle(pet, decide)
 
     def assign_down(self, pet: Petition, day: date) -> None:
@@ -178,10 +167,10 @@ class PetitionYear:
         below = Planned("petition", town, f"{pet.case.ref}-assigned")
         values = {"to_office": town, "report_days": str(report_days), **self.notice()}
         docs = (("petition_clerk", "forwarding_letter"), ("petition_clerk", "forwarding_notice"))
-        self.step(day, "petition_sup", pet.case, "assign_down", values, docs, spawns=below)
+        self.s.step(day, "petition_sup", pet.case, "assign_down", values, docs, spawns=below)
         town_pet = Petition(below, town, f"{town}_clerk", f"{town}_sup", day, pet.petitioner)
         accepted = day + timedelta(days=self.rng.randint(1, 4))
-        self.step(
+        self.s.step(
             accepted,
             town_pet.sup,
             below,
@@ -203,7 +192,7 @@ class PetitionYear:
             extra = self.rng.choice((15, 20, 30))
             ask = self.rng.randint(45, 57)
             why = {"days": str(extra), "reason": "情况复杂，需多部门核查", **self.notice()}
-            self.step(accepted + timedelta(days=ask), sup, p, "extend", why,
+            self.s.step(accepted + timedelta(days=ask), sup, p, "extend", why,
                       ((pet.clerk, "extension_notice"),))  # fmt: skip
             limit, earliest = limit + extra, ask + 1
         if report_by is not None:
@@ -214,25 +203,25 @@ class PetitionYear:
             reply_in = self.rng.randint(earliest, limit - 2)
         replied = self.s.working_day(accepted + timedelta(days=reply_in))
         outcome = {"outcome": self.rng.choice(("support", "explain", "explain", "not_support"))}
-        self.step(replied, sup, p, "reply", outcome, ((pet.clerk, "reply"),))
+        self.s.step(replied, sup, p, "reply", outcome, ((pet.clerk, "reply"),))
         delivered = replied + timedelta(days=self.rng.randint(1, 5))
         self.deliver(pet, delivered, pet.clerk)
         if report_by is not None:
-            self.step(delivered + timedelta(days=1), sup, p, "report", {},
+            self.s.step(delivered + timedelta(days=1), sup, p, "report", {},
                       ((pet.clerk, "completion_report"),))  # fmt: skip
         self.after_opinion(pet, delivered, "replied")
 
     def supervise(self, pet: Petition, day: date) -> None:
         """督办 by the petition bureau, answered in writing within 30 days (X art. 36)."""
-        self.step(day, "petition_sup", pet.case, "supervise", {"note": "请按期办结并反馈"},
+        self.s.step(day, "petition_sup", pet.case, "supervise", {"note": "请按期办结并反馈"},
                   (("petition_clerk", "supervision_letter"),))  # fmt: skip
         answered = day + timedelta(days=self.rng.randint(5, 25))
-        self.step(answered, pet.sup, pet.case, "answer_supervision", {},
+        self.s.step(answered, pet.sup, pet.case, "answer_supervision", {},
                   ((pet.clerk, "supervision_answer"),))  # fmt: skip
 
     def deliver(self, pet: Petition, day: date, by: str) -> None:
         method = "unreachable" if self.rng.random() < 0.01 else self.rng.choice(DELIVERY_METHODS)
-        self.step(day, by, pet.case, "deliver", {"method": method}, ((by, "delivery_proof"),))
+        self.s.step(day, by, pet.case, "deliver", {"method": method}, ((by, "delivery_proof"),))
 
     # -- after an opinion: rated, reviewed, closed ---------------------------------------
 
@@ -265,7 +254,7 @@ class PetitionYear:
         """复查 one level up: the justice bureau for a town's petition (its parent office); the
         city's own petitions by 茂名市人民政府, recorded by the petition bureau."""
         p = pet.case
-        self.step(asked, pet.clerk, p, "request_review", {}, ((pet.clerk, "review_request"),))
+        self.s.step(asked, pet.clerk, p, "request_review", {}, ((pet.clerk, "review_request"),))
         reviewed = self.s.working_day(asked + timedelta(days=self.rng.randint(10, 27)))
         values = {
             "outcome": self.rng.choice(("explain", "not_support", "support")),
@@ -279,7 +268,7 @@ class PetitionYear:
             }
         else:
             who = "justice_sup"
-        self.step(reviewed, who, p, "review", values, ((who, "review_opinion"),))
+        self.s.step(reviewed, who, p, "review", values, ((who, "review_opinion"),))
         by = "petition_clerk" if pet.office == CITY else "justice_clerk"
         delivered = reviewed + timedelta(days=self.rng.randint(1, 5))
         self.deliver(pet, delivered, by)
@@ -289,7 +278,7 @@ class PetitionYear:
         """复核 two levels up, outside casework: recorded by a city office, now and then after
         a hearing whose days do not count (X art. 35)."""
         p = pet.case
-        self.step(asked, pet.clerk, p, "request_rereview", {}, ((pet.clerk, "rereview_request"),))
+        self.s.step(asked, pet.clerk, p, "request_rereview", {}, ((pet.clerk, "rereview_request"),))
         who = "petition_clerk" if pet.office == CITY else "justice_clerk"
         organ = "广东省人民政府" if pet.office == CITY else "茂名市司法局"
         days = self.rng.randint(10, 27)
@@ -297,7 +286,7 @@ class PetitionYear:
             opened = asked + timedelta(days=self.rng.randint(5, 9))
             closed = opened + timedelta(days=self.rng.randint(1, 3))
             self.s.add(self.s.at(opened), who, "advance", p, trigger="hearing_start", values={})
-            self.step(closed, who, p, "hearing_end", {}, ((who, "hearing_record"),))
+            self.s.step(closed, who, p, "hearing_end", {}, ((who, "hearing_record"),))
             days += (closed - opened).days + 1
         decided = asked + timedelta(days=days)
         values = {
@@ -305,7 +294,7 @@ class PetitionYear:
             "organ": organ,
             "doc_no": f"复核〔{self.s.year}〕{asked:%m%d}号",
         }
-        self.step(decided, who, p, "rereview", values, ((who, "rereview_opinion"),))
+        self.s.step(decided, who, p, "rereview", values, ((who, "rereview_opinion"),))
         pet.concluded = decided
 
 

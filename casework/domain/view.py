@@ -8,6 +8,7 @@ hierarchy) as it stood on the step's day.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -19,7 +20,36 @@ from workflows.spec import DayCounter, EventView
 from workflows.versions import pinned
 
 
-class GuardView:
+class OnItsDay:
+    """The world (calendar, settings, hierarchy) as a view of a case sees it on the view's
+    day: the settings and parents in force then, so a later change never rewrites a past
+    step's rules. A view sets ``_world`` and gives ``on``."""
+
+    _world: World
+
+    @property
+    @abstractmethod
+    def on(self) -> date:
+        """The local day the view stands on."""
+
+    @property
+    def calendar(self) -> DayCounter:
+        return self._world.calendar()
+
+    def setting(self, key: str, day: date | None = None) -> SettingValue:
+        return self._world.setting(key, day or self.on)
+
+    def parent(self, office: str) -> str | None:
+        return self._world.parent(office, self.on)
+
+    def level(self, office: str) -> int | None:
+        return self._world.level(office, self.on)
+
+    def office_kind(self, office: str) -> str | None:
+        return self._world.office_kind(office)
+
+
+class GuardView(OnItsDay):
     """A case as guards see it at a moment, with the step's values and who takes it."""
 
     __slots__ = ("_case", "_events", "_world", "actor", "at", "values")
@@ -76,22 +106,6 @@ class GuardView:
     @property
     def links(self) -> Sequence[LinkedCase]:
         return self._case.file.links()
-
-    @property
-    def calendar(self) -> DayCounter:
-        return self._world.calendar()
-
-    def setting(self, key: str, day: date | None = None) -> SettingValue:
-        return self._world.setting(key, day or self.on)
-
-    def parent(self, office: str) -> str | None:
-        return self._world.parent(office, self.on)
-
-    def level(self, office: str) -> int | None:
-        return self._world.level(office, self.on)
-
-    def office_kind(self, office: str) -> str | None:
-        return self._world.office_kind(office)
 
 
 def guard_view(

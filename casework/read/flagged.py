@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from casework.domain.model import Event, Lazy, LinkedCase, Party
+from casework.domain.view import OnItsDay
 from casework.read.metrics import Item, Parts, PartsOf, group_data, refusal_reasons
 from casework.read.scope import AnySelect, Scope
 from casework.storage.db import chunk_size
@@ -25,12 +26,11 @@ from casework.storage.tables import case_links, cases, parties
 from casework.storage.world import StoredWorld
 from casework.time.local import as_utc
 from workflows import Registry
-from workflows.settings import SettingValue
-from workflows.spec import DayCounter, Workflow
+from workflows.spec import Workflow
 from workflows.versions import pinned
 
 
-class FlagView:
+class FlagView(OnItsDay):
     """A stored case as a flag sees it (``GuardContext``): no step values, no actor, at the
     moment of its registration."""
 
@@ -106,22 +106,6 @@ class FlagView:
     @property
     def links(self) -> Sequence[LinkedCase]:
         return self._links
-
-    @property
-    def calendar(self) -> DayCounter:
-        return self._world.calendar()
-
-    def setting(self, key: str, day: date | None = None) -> SettingValue:
-        return self._world.setting(key, day or self.on)
-
-    def parent(self, office: str) -> str | None:
-        return self._world.parent(office, self.on)
-
-    def level(self, office: str) -> int | None:
-        return self._world.level(office, self.on)
-
-    def office_kind(self, office: str) -> str | None:
-        return self._world.office_kind(office)
 
 
 class Histories:
