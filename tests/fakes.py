@@ -448,6 +448,12 @@ class FakeCaseRepository:
             if case is not None:
                 case.file.events(), case.file.documents()
 
+    def load_papers(self, case_nos: Iterable[str]) -> None:
+        for case_no in case_nos:
+            case = self._by_no.get(case_no)
+            if case is not None:
+                case.file.documents()
+
     def prefetch_refs(self, wanted: Iterable[tuple[str, str]]) -> None:
         """Nothing to fetch ahead in memory."""
 

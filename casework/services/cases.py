@@ -9,7 +9,7 @@ nothing is written before the unit of work ends, a refused item leaves nothing b
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from casework.domain.model import Actor, Case
 from casework.domain.policy import listing_scope
@@ -40,6 +40,7 @@ from casework.domain.steps import (
 )
 from casework.domain.text import clean_ref
 from casework.errors import CaseworkError, NotFound
+from casework.runtime import bulk_work
 from casework.storage.uow import UnitOfWork
 from workflows.spec import Spawn, Workflow
 
@@ -55,6 +56,10 @@ def numbered(n: int, total: int, what: str = "步") -> Iterator[None]:
         if total <= 1:
             raise
         raise exc.within(f"第 {n} {what}（共 {total} {what}）item {n} of {total}") from None
+
+
+# From how many steps a batch runs with the collector slowed (casework.runtime).
+BULK_STEPS = 1000
 
 
 def take(uow: UnitOfWork, actor: Actor, step: Step, engine: bool = False) -> Stepped:
@@ -115,15 +120,18 @@ def prepare(uow: UnitOfWork, steps: Sequence[tuple[str, str] | Step]) -> None:
         if isinstance(s, Step) and (ref := _ref_or_none(s.ref)) is not None
     ]
     uow.cases.prefetch_refs(refs)
-    guarded = []
+    guarded, papered = [], []
     for case_no, trigger, *_ in steps:
         case = uow.cases.find(case_no)
         if case is None:
             continue
         trig = uow.machines.workflow(case.kind).trigger_named(trigger)
-        if trig is not None and trig.guards:
+        if trig is not None and (trig.guards or trig.acts or trig.derive):
             guarded.append(case_no)
+        elif trig is not None and trig.needs:
+            papered.append(case_no)
     uow.cases.load_files(guarded)
+    uow.cases.load_papers(papered)
 
 
 def take_many(
@@ -134,11 +142,13 @@ def take_many(
     if len(steps) > 1:
         prepare(uow, steps)
     out = []
-    for n, step in enumerate(steps, start=1):
-        with numbered(n, len(steps)):
-            out.append(take(uow, actor, step))
-        if progress is not None:
-            progress(n)
+    # Many steps in one unit of work are bulk work: their cases and events live until it ends.
+    with bulk_work() if len(steps) >= BULK_STEPS else nullcontext():
+        for n, step in enumerate(steps, start=1):
+            with numbered(n, len(steps)):
+                out.append(take(uow, actor, step))
+            if progress is not None:
+                progress(n)
     return out
 
 

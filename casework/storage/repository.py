@@ -449,6 +449,20 @@ class CaseRepository:
             case.file.stored_events.set(history.get(case_id, []))
             case.file.stored_documents.set(papers.get(case_id, []))
 
+    def load_papers(self, case_nos: Iterable[str]) -> None:
+        """Read at once the documents of these (loaded, stored) cases, for the triggers that
+        rest on papers in the file but read no history (a 督办 on its letter)."""
+        by_id = {
+            case.id: case
+            for no in dict.fromkeys(case_nos)
+            if (case := self._by_no.get(no)) is not None
+            and case.id is not None
+            and not case.file.stored_documents.loaded
+        }
+        papers = documents_of(self._conn, sorted(by_id), self._size)
+        for case_id, case in by_id.items():
+            case.file.stored_documents.set(papers.get(case_id, []))
+
     def prefetch_refs(self, wanted: Iterable[tuple[str, str]]) -> None:
         """Look up at once the events recorded under these (case_no, ref) keys."""
         by_ref: dict[str, set[int]] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from functools import lru_cache
 
 from casework.errors import InvalidData
 
@@ -68,6 +69,7 @@ def local_date(instant: datetime) -> date:
     return instant.astimezone(CST).date()
 
 
+@lru_cache(maxsize=4096)  # a batch's steps share their instants: its "now", a ledger's days
 def local_iso(instant: datetime) -> str:
     """An instant as local ISO 8601 with its +08:00 offset, to the second."""
     return instant.astimezone(CST).isoformat(timespec="seconds")

@@ -238,3 +238,33 @@ def test_numbered_names_an_item_only_in_a_batch() -> None:
         "x",
         batch.value.reason,
     )
+
+
+def test_a_large_batch_runs_with_the_collector_slowed(
+    store: FakeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of BULK_STEPS steps or more keeps its cases and events alive until it ends:
+    the cyclic collector's pace is slowed while it runs (casework.runtime), and restored."""
+    import gc
+
+    from casework.runtime import BULK_THRESHOLDS
+
+    nos = petitions(store, 2, "supervision_letter")
+    seen: list[tuple[int, int, int]] = []
+    taken = cases.take
+
+    def watching(*args: object, **kw: object) -> object:
+        seen.append(gc.get_threshold())
+        return taken(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cases, "take", watching)
+    before = gc.get_threshold()
+    big = [Step(nos[i % 2], "supervise", {"note": f"督办{i}"}) for i in range(cases.BULK_STEPS)]
+    uow = FakeUnitOfWork(store)
+    sup = uow.actor("sup_city")
+    uow.run(lambda u: cases.take_many(real(u), sup, big))
+    assert set(seen) == {BULK_THRESHOLDS} and gc.get_threshold() == before
+    seen.clear()
+    small = big[: cases.BULK_STEPS - 1]
+    FakeUnitOfWork(store).run(lambda u: cases.take_many(real(u), sup, small))
+    assert set(seen) == {before}
