@@ -10,20 +10,21 @@ histories in chunks, and judges each case with the limit code of ``case show`` a
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, not_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import CompoundSelect
 
 from casework.domain.model import Event
-from casework.read.metrics import Item, Parts, PartsOf, group_data, refusal_reasons
+from casework.read.metrics import NONE, REFUSAL, Item, Parts, PartsOf, group_data
 from casework.read.scope import AnySelect, Scope
 from casework.storage.db import chunk_size
 from casework.storage.repository import histories_of
 from casework.storage.tables import cases, events
 from casework.storage.world import StoredWorld
+from casework.time.local import CST
 from workflows import Registry
 from workflows.limits import plain_last_day, running, start_of
 from workflows.spec import TimeLimit, Workflow
@@ -38,6 +39,9 @@ BUREAU_ROUTING = ("forward", "assign_down")
 # twice the limit covers the once-only extension (≤ 30 days) and rest days; a limit paused by
 # hearings is looked for up to a year back.
 PAUSED_SPAN = timedelta(days=366)
+# The longest run of rest days a last day is moved over (the Spring Festival's, with its
+# weekends, is at most ten days; the 2020 holiday extended by the pandemic ran to 2 February).
+REST_SLACK = timedelta(days=15)
 
 
 def _rows(
@@ -67,13 +71,21 @@ def _rows(
         if scope.office is None or r.office_code == scope.office
     ]
     histories = histories_of(conn, [r.id for r in rows], chunk_size(conn))
-    reasons = refusal_reasons(conn, select(found.subquery().c.id)) if refusals else {}
     for r in rows:
         history = histories.get(r.id, [])
         if scope.recorded_by is not None:
             history = [ev for ev in history if ev.recorded_at < scope.recorded_by]
         if history:
-            yield r, history, reasons.get(r.id)
+            yield r, history, _refusal_reason(history) if refusals else None
+
+
+def _refusal_reason(history: Sequence[Event]) -> str | None:
+    """The reason of the case's first refusal, from the history read anyway (as
+    ``refusal_reasons`` reads it for the other figures), None if it was never refused."""
+    for ev in history:
+        if ev.trigger == REFUSAL:
+            return str(ev.data.get("reason") or NONE)
+    return None
 
 
 def _events_in(
@@ -149,6 +161,28 @@ def routing(wf: Workflow, registry: Registry) -> PartsOf:
 # -- 按期办结: the reply limit ends in the period; replied or diverted by then -----------------
 
 
+def _reply_candidates(kind: str, limit: TimeLimit, scope: Scope) -> CompoundSelect[Any]:
+    """The cases whose reply limit may end in the period. It ends at least its days after the
+    acceptance, and without an extension or a pause at most REST_SLACK after that (rest days
+    only move a last day so far): a case accepted before that is a candidate only when it was
+    extended (by at most the limit's days again) or paused."""
+    days = timedelta(days=limit.days or 0)
+    # A working-day limit's calendar span varies with the holidays: looked for over twice it.
+    slack = REST_SLACK if limit.unit == "days" else days
+    start = (str(limit.start),)
+    plain = _events_in(kind, start, scope.start - days - slack, scope.end - days)
+    earlier = _events_in(kind, start, scope.start - 2 * days, scope.start - days - slack)
+    # An extension comes after the acceptance and before the limit lapses (before_lapse).
+    extended = select(events.c.case_id).where(
+        events.c.trigger.in_(limit.extended_by),
+        events.c.occurred_on.between(scope.start - 2 * days, scope.end),
+        events.c.case_id.in_(earlier),
+    )
+    opens = tuple(p.opens for p in limit.pauses)
+    paused = _events_in(kind, opens, scope.start - PAUSED_SPAN, scope.end)
+    return plain.union(extended, paused)
+
+
 def reply_due(wf: Workflow, registry: Registry) -> PartsOf:
     """``due``: the accepted cases whose ``reply_limit`` (60 days + the extension, G art. 34;
     X art. 33) ends in the period, as the database stood at ``as_of``; ``on_time``: those
@@ -158,15 +192,7 @@ def reply_due(wf: Workflow, registry: Registry) -> PartsOf:
         limit = _limit(wf, "reply_limit")
         world = StoredWorld(conn, registry)
         out: Parts = {"due": [], "on_time": []}
-        span = timedelta(days=2 * (limit.days or 0))
-        ids = _events_in(wf.name, (str(limit.start),), scope.start - span, scope.end).union(
-            _events_in(
-                wf.name,
-                tuple(p.opens for p in limit.pauses),
-                scope.start - PAUSED_SPAN,
-                scope.end,
-            )
-        )
+        ids = _reply_candidates(wf.name, limit, scope)
         for row, history, reason in _rows(conn, wf.name, ids, scope, of_kind=True):
             plain = plain_last_day(limit, history)
             if plain is not None and plain > scope.end:
@@ -241,6 +267,15 @@ ENDED = "closed"  # 销号: off the ledger
 RESOLVED = ("resolved", "closed")
 
 
+def _quiet_since(scope: Scope) -> datetime:
+    """A case closed and last written before this instant (the period's first moment, and
+    ``as_of``'s end) was off the ledger when the period began: it is not read at all, so that
+    the years of disputes struck off long ago cost nothing."""
+    begins = datetime.combine(scope.start, time(0), CST).astimezone(UTC)
+    recorded_by = scope.recorded_by
+    return begins if recorded_by is None else min(begins, recorded_by)
+
+
 def ledger(wf: Workflow, registry: Registry) -> PartsOf:
     """``on_ledger``: the disputes registered by the period's last day and not ``closed`` when
     it began (a reopened one is back on it); ``resolved``: of those, ``resolved`` or
@@ -248,7 +283,11 @@ def ledger(wf: Workflow, registry: Registry) -> PartsOf:
 
     def parts(conn: Connection, scope: Scope) -> Parts:
         out: Parts = {"on_ledger": [], "resolved": []}
-        ids = select(cases.c.id).where(cases.c.kind == wf.name, cases.c.registered_on <= scope.end)
+        ids = select(cases.c.id).where(
+            cases.c.kind == wf.name,
+            cases.c.registered_on <= scope.end,
+            not_(and_(cases.c.state == ENDED, cases.c.updated_at < _quiet_since(scope))),
+        )
         for row, history, reason in _rows(conn, wf.name, ids, scope, of_kind=True, refusals=False):
             before = [ev for ev in history if ev.occurred_on < scope.start]
             if before and before[-1].to_state == ENDED:
