@@ -136,15 +136,8 @@ def documented(wf: Workflow, done: Stepped) -> DocumentResult:
     values = done.event.data
     kind = values.get("kind")
     name, digest = values.get("file_name"), values.get("sha256")
-    base = advanced(wf, done)
     return DocumentResult(
-        case_no=base["case_no"],
-        kind=base["kind"],
-        office=base["office"],
-        state=base["state"],
-        state_label=base["state_label"],
-        event=base["event"],
-        repeated=base["repeated"],
+        **advanced(wf, done),
         document=DocumentJSON(
             kind=None if kind is None else str(kind),
             label=wf.documents.get(str(kind), ""),
@@ -161,13 +154,7 @@ def linked(wf: Workflow, done: Stepped) -> LinkResult:
     raw = values.get("matched")
     alike = values.get("similarity")
     return LinkResult(
-        case_no=base["case_no"],
-        kind=base["kind"],
-        office=base["office"],
-        state=base["state"],
-        state_label=base["state_label"],
-        event=base["event"],
-        repeated=base["repeated"],
+        **base,
         link=LinkJSON(
             relation=relation,
             relation_label=LINK_RELATIONS.get(relation, relation),
