@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from workflows.guards import within
+from workflows.mediation.metrics import METRICS
 from workflows.spec import (
     FieldSpec,
-    FirstEvent,
     Guard,
     GuardContext,
     LedgerStep,
-    MetricSpec,
-    Rate,
     StateSpec,
     TimeLimit,
     TriggerSpec,
@@ -113,26 +111,6 @@ LEDGER = (
     LedgerStep("breach", "履行日期", when=(PERFORMANCE, ("breach", "未履行")), actor="调解员"),
     LedgerStep("follow_up", "回访日期", {"satisfaction": "满意度"}, actor="调解员"),
     LedgerStep("archive", "归档日期"),
-)
-
-# The figures of the metric catalogue (statistics.md). The success rate is over the cases whose
-# mediation ended (agreed or failed, each once, on the day it ended).
-METRICS = (
-    MetricSpec("mediation.mediated", "调解件数", FirstEvent(triggers=("accept",)), order=60),
-    MetricSpec("mediation.agreed", "调解成功件数", FirstEvent(triggers=("agree",)), order=70),
-    MetricSpec(
-        "mediation.success_rate",
-        "调解成功率",
-        Rate("mediation.agreed", "mediation.concluded"),
-        order=80,
-    ),
-    MetricSpec(
-        "mediation.concluded",
-        "调解终结件数",
-        FirstEvent(triggers=("agree", "fail")),
-        order=170,
-        hidden=True,
-    ),
 )
 
 WORKFLOW = Workflow(
