@@ -194,7 +194,13 @@ class Builder:
 
     def flush(self) -> None:
         c = self.conn
-        c.executemany(f"INSERT INTO cases VALUES ({', '.join('?' * 17)})", self.case_rows)
+        # The columns this generator fills, in table order (later ones, such as a screening
+        # entry's id, stay empty).
+        names = [r[1] for r in c.execute("PRAGMA table_info(cases)") if r[1] != "screening_id"]
+        c.executemany(
+            f"INSERT INTO cases ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            self.case_rows,
+        )
         c.executemany(
             "INSERT INTO events (case_id, seq, trigger, from_state, to_state, actor, actor_role, "
             "occurred_at, occurred_on, recorded_at, note, data, hash) "

@@ -132,8 +132,15 @@ def register(
             help=f"The procedure: petition, mediation, major_dispute, ..., {KIND_HELP}.",
         ),
     ],
-    office: Annotated[str, typer.Option("--office", help="Office code, e.g. panzhou.")],
     title: Annotated[str, typer.Option("--title", help="A short description of the matter.")],
+    office: Annotated[
+        str | None,
+        typer.Option(
+            "--office",
+            help="Office code, e.g. panzhou; a mediation case given --set committee=CODE "
+            "belongs to the committee's guiding office.",
+        ),
+    ] = None,
     party: Annotated[
         list[str] | None,
         typer.Option(
@@ -158,8 +165,15 @@ def register(
     --party petitioner:陈某 --set channel=visit
     """
     values = parse_sets(sets)
+    if office is None and "committee" not in values:
+        # a usage error (exit 2), as a missing required option is
+        raise typer.BadParameter(
+            "缺少选项 Missing option '--office'（或 --set committee=CODE）", param_hint="--office"
+        )
     result = (
-        settings(ctx).open().register(kind, office, title, party or [], values, at, note, link, ref)
+        settings(ctx)
+        .open()
+        .register(kind, office or "", title, party or [], values, at, note, link, ref)
     )
     if as_json:
         output.print_json(result)
@@ -202,8 +216,10 @@ def advance(
     result = settings(ctx).open().advance(case_no, trigger, values, note, at, ref)
     if as_json:
         output.print_json(result)
-    else:
-        _event_line(result)
+        return
+    _event_line(result)
+    for warning in result.get("warnings", []):
+        output.line(f"  [yellow]提示 warning[/yellow]: {output.escape(warning)}")
 
 
 @case_app.command("doc")

@@ -28,6 +28,23 @@ calendar_app = typer.Typer(
 )
 
 
+# How `due` shows each status: a past perform_by is a reminder (督促履行), never overdue.
+STATUS_STYLES = {
+    "overdue": "bold red",
+    "warning": "yellow",
+    "reminder": "yellow",
+    "due_soon": "cyan",
+    "calendar_missing": "magenta",
+}
+STATUS_LABELS = {
+    "overdue": "超期 overdue",
+    "warning": "超建议期限 past advice",
+    "reminder": "督促履行 remind",
+    "due_soon": "临期 due",
+    "calendar_missing": "节假日安排未知 holidays unknown",
+}
+
+
 def due(
     ctx: typer.Context,
     within: Annotated[
@@ -53,18 +70,7 @@ def due(
     if as_json:
         output.print_json(rows)
         return
-    styles = {
-        "overdue": "bold red",
-        "warning": "yellow",
-        "due_soon": "cyan",
-        "calendar_missing": "magenta",
-    }
-    labels = {
-        "overdue": "超期 overdue",
-        "warning": "超建议期限 past advice",
-        "due_soon": "临期 due",
-        "calendar_missing": "节假日安排未知 holidays unknown",
-    }
+    styles, labels = STATUS_STYLES, STATUS_LABELS
     output.table(
         f"期限 Deadlines ({len(rows)})",
         [

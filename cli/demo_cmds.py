@@ -47,17 +47,19 @@ def demo(
             bar.advance_to(done)
 
         result = run_demo(s.database(), year, seed, force, progress, stop)
-    # A partial year (--until) falls short of the report by design; a full one must match.
+    # A partial year (--until) falls short of the report by design; a full one must match,
+    # and look like 2020 (every realism check in its band).
     failed = stop is None and not result["all_match"]
+    unreal = [r["check"] for r in result["realism"] if not r["ok"]]
     if as_json:
         output.print_json(result)
     else:
         _print(result)
     if failed:
-        if not as_json:
-            output.error(
-                "casework 的数字与报告不符，见上表 (casework's figures differ from the report's)"
-            )
+        output.error("casework 的数字与报告不符，见上表 (casework's figures differ from the report's)")
+    if unreal:
+        output.error(f"演示年份不够真实，超出范围 (out of band)：{', '.join(unreal)}")
+    if failed or unreal:
         raise typer.Exit(1)
 
 
@@ -89,3 +91,17 @@ def _print(result: DemoResult) -> None:
             for r in result["figures"]
         ],
     )
+    if result["realism"]:
+        output.table(
+            "演示年份的真实性 realism (procedures/mediation.md)",
+            [("检查 check", ""), ("值 value", "bold"), ("范围 band", ""), ("", "")],
+            [
+                (
+                    r["check"],
+                    f"{r['value']:g}" if r["value"] is not None else "—",
+                    r["band"],
+                    "[green]✓[/green]" if r["ok"] else "[red]✗[/red]",
+                )
+                for r in result["realism"]
+            ],
+        )

@@ -40,6 +40,8 @@ ALIASES = {
 BY_COMMAND: Mapping[str, Mapping[str, str]] = {
     # The figures' XLSX file is the only output file `stats` writes through the library.
     "stats": {"out": "xlsx"},
+    # The form's file is given as --output (the contract's name; --out is its alias).
+    "report mediation-form": {"out": "output"},
     # Tier names and amounts are given as TIER=YUAN arguments.
     "subsidy scale set": {"tier": "amounts", "amount": "amounts"},
     # An office's parent set as a dated setting (office.parent.CODE) is the setting's VALUE.

@@ -51,6 +51,16 @@ COMMANDS: dict[str, Lazy] = {
         "cli.admin_cmds", "office_app", "Offices (单位): town judicial offices and city bodies."
     ),
     "user": Lazy("cli.admin_cmds", "user_app", "Users (用户): one role and one office each."),
+    "committee": Lazy(
+        "cli.committee_cmds",
+        "committee_app",
+        "People's mediation committees (调委会) and their members.",
+    ),
+    "mediator": Lazy(
+        "cli.committee_cmds",
+        "mediator_app",
+        "People's mediators (调解员): one committee at a time, moves kept.",
+    ),
     "case": Lazy(
         "cli.case_cmds", "case_app", "Cases (案件): register, advance, document, show, list."
     ),
@@ -74,7 +84,7 @@ COMMANDS: dict[str, Lazy] = {
         "以案定补: per-case subsidies for people's mediators, claimed per quarter.",
     ),
     "screening": Lazy(
-        "cli.stats_cmds", "screening_app", "The dispute screening ledger (矛盾纠纷排查台账)."
+        "cli.screening_cmds", "screening_app", "The dispute screening ledger (矛盾纠纷排查台账)."
     ),
     "stats": Lazy(
         "cli.stats_cmds",

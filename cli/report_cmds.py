@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,20 +12,20 @@ from cli import output
 from cli.state import settings
 
 if TYPE_CHECKING:
-    from casework.api import Casework
+    from casework.read.mediation_form import FormJSON
     from casework.read.shapes import Report
 
 report_app = typer.Typer(help="Reports (报告) filled from the statistics.", no_args_is_help=True)
-FORMAT = Annotated[str, typer.Option("--format", help="text, md or xlsx.")]
+FORMAT = Annotated[str, typer.Option("--format", help="text, md, xlsx or json.")]
 OUT = Annotated[str | None, typer.Option("--out", help="Write to this file (xlsx needs one).")]
 
 
 def _check_format(fmt: str, out: str | None) -> None:
     """A usage error (exit 2) before anything is computed: an unknown format, or XLSX
     without a file."""
-    if fmt not in ("text", "md", "xlsx"):
+    if fmt not in ("text", "md", "xlsx", "json"):
         raise typer.BadParameter(
-            f"格式应为 text、md 或 xlsx，不是 {fmt[:20]!r} (must be text, md or xlsx)",
+            f"格式应为 text、md、xlsx 或 json，不是 {fmt[:20]!r} (must be text, md, xlsx or json)",
             param_hint="--format",
         )
     if fmt == "xlsx" and not out:
@@ -40,35 +41,45 @@ def _emit(report: Report, fmt: str, out: str | None) -> None:
         write_xlsx(report, out)
         output.line(f"已写入 written: {out}")
         return
-    text = as_text(report) if fmt == "text" else as_markdown(report)
+    if fmt == "json":  # for scripts: the report as data, notes included
+        text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = as_text(report) if fmt == "text" else as_markdown(report)
     if out:
         output.write_text(out, text, "out")
         output.line(f"已写入 written: {out}")
     else:
         sys.stdout.write(text)
-
-
-def _names(cw: Casework) -> dict[str, str]:
-    return {o["code"]: o["name"] for o in cw.offices()}
+    for note in report.get("notes", []):  # what the text left out, and why
+        sys.stderr.write(f"提示 note: {note}\n")
 
 
 @report_app.command("annual")
 def annual(
     ctx: typer.Context,
     year: Annotated[int, typer.Option("--year", help="The report year.")] = 2020,
+    day: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="The report's date (default 12-24 of the year, or today if earlier): "
+            "no period runs past it, every figure is as of it.",
+        ),
+    ] = None,
     fmt: FORMAT = "text",
     out: OUT = None,
 ) -> None:
     """Section 一(八) of the annual report on law-based government, statistics filled in, with
     a table by office.
 
-    Example: casework report annual --year 2020 --format md --out 2020-一(八).md
+    Example: casework report annual --year 2020 --date 2020-12-24 --format md --out 2020.md
     """
     from casework.read.report import annual as build
 
     _check_format(fmt, out)
     cw = settings(ctx).open()
-    report = build(lambda start, end, by=None: cw.stats(start, end, by), _names(cw), year)
+    on = cw.day(day, "date") if day is not None else None
+    report = build(cw.stats, cw.offices(), year, cw.today(), on)
     _emit(report, fmt, out)
 
 
@@ -87,5 +98,71 @@ def monthly(
 
     _check_format(fmt, out)
     cw = settings(ctx).open()
-    report = build(lambda start, end, by=None: cw.stats(start, end, by), _names(cw), month)
+    report = build(cw.stats, cw.offices(), month, cw.today())
     _emit(report, fmt, out)
+
+
+@report_app.command("mediation-form")
+def mediation_form(
+    ctx: typer.Context,
+    start: Annotated[str, typer.Option("--from", help="First local date of the period.")],
+    end: Annotated[str, typer.Option("--to", help="Last local date of the period.")],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="As the database stood at the end of this day."),
+    ] = None,
+    office: Annotated[str | None, typer.Option("--office", help="Only this office.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, md, xlsx or json.")] = "text",
+    out: Annotated[
+        str | None, typer.Option("--output", "--out", help="Write to this file (xlsx needs one).")
+    ] = None,
+) -> None:
+    """The Ministry's people's mediation form (人民调解工作统计表): 一 组织 … 六 防激化, each
+    figure with its metric; exits 1 naming any tie that fails (三 or 四 ≠ 调解纠纷, 口头 + 书面
+    ≠ 调解成功).
+
+    Example: casework report mediation-form --from 2020-01-01 --to 2020-11-30 --as-of
+    2020-12-24 --format xlsx --output 2020-1-11月.xlsx
+    """
+    if fmt not in ("text", "md", "xlsx", "json"):
+        raise typer.BadParameter(
+            f"格式应为 text、md、xlsx 或 json，不是 {fmt[:20]!r} (must be text, md, xlsx or json)",
+            param_hint="--format",
+        )
+    if fmt == "xlsx" and not out:
+        raise typer.BadParameter(
+            "XLSX 格式须写入文件 FILE.xlsx (xlsx needs a file)", param_hint="--output"
+        )
+    report = settings(ctx).open().mediation_form(start, end, as_of, office)
+    _emit_form(report, fmt, out)
+    for tie in report["ties"]:
+        if not tie["ok"]:
+            output.error(
+                f"核对不符 tie failed：{tie['tie']}（{tie['value']} ≠ {tie['expected']}，"
+                f"{tie['of']}）"
+            )
+    if report["failed"]:
+        raise typer.Exit(1)
+
+
+def _emit_form(report: FormJSON, fmt: str, out: str | None) -> None:
+    from casework.read import form_render
+
+    if fmt == "xlsx" and out:
+        form_render.write_xlsx(report, out)
+        output.line(f"已写入 written: {out}")
+        return
+    if fmt == "json":
+        if out:
+            text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+            output.write_text(out, text, "output")
+            output.line(f"已写入 written: {out}")
+        else:
+            output.print_json(report)
+        return
+    text = form_render.as_text(report) if fmt == "text" else form_render.as_markdown(report)
+    if out:
+        output.write_text(out, text, "output")
+        output.line(f"已写入 written: {out}")
+    else:
+        sys.stdout.write(text)

@@ -1,4 +1,5 @@
-"""``casework screening`` and ``casework stats``: the screening ledger and the figures."""
+"""``casework stats``: the figures of the metric catalogue (the screening ledger's commands are
+in cli/screening_cmds.py)."""
 
 from __future__ import annotations
 
@@ -23,85 +24,10 @@ AS_OF = Annotated[
 ]
 OFFICE = Annotated[str | None, typer.Option("--office", help="Only this office.")]
 
-screening_app = typer.Typer(
-    help="The dispute screening ledger (矛盾纠纷排查台账).", no_args_is_help=True
-)
 stats_app = typer.Typer(
     help="The figures of the metric catalogue (统计), each traceable to its cases.",
     invoke_without_command=True,
 )
-
-
-@screening_app.command("log")
-def screening_log(
-    ctx: typer.Context,
-    office: Annotated[str, typer.Option("--office", help="The screening office.")],
-    day: Annotated[str, typer.Option("--date", help="The day of the screening.")],
-    kind: Annotated[str, typer.Option("--kind", help="routine (常规) or special (专项).")],
-    found: Annotated[str, typer.Option("--found", help="Disputes found (0 for 零报告).")],
-    prevented: Annotated[str, typer.Option("--prevented", help="Disputes prevented.")],
-    campaign: Annotated[
-        str | None, typer.Option("--campaign", help="The campaign of a special screening.")
-    ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="A note.")] = None,
-    as_json: JSON = False,
-) -> None:
-    """Record a screening of an office's area.
-
-    Example: casework --as clerk_pz screening log --office panzhou --date 2020-03-02
-    --kind special --campaign 疫情防控专项排查 --found 3 --prevented 2
-    """
-    row = settings(ctx).open().log_screening(office, day, kind, found, prevented, campaign, note)
-    if as_json:
-        output.print_json(row)
-    else:
-        output.line(
-            f"已登记排查 screening {row['id']}: {row['office']} {row['date']} "
-            f"{row['kind_label']} found {row['found']}, prevented {row['prevented']}"
-        )
-
-
-@screening_app.command("list")
-def screening_list(
-    ctx: typer.Context,
-    office: OFFICE = None,
-    start: FROM = None,
-    end: TO = None,
-    kind: Annotated[
-        str | None,
-        typer.Option("--kind", help="routine or special, or its Chinese label (常规, 专项)."),
-    ] = None,
-    as_json: JSON = False,
-) -> None:
-    """Screening entries, newest first."""
-    rows = settings(ctx).open().screenings(office, start, end, kind)
-    if as_json:
-        output.print_json(rows)
-        return
-    output.table(
-        f"排查台账 screenings ({len(rows)})",
-        [
-            ("#", "dim"),
-            ("单位 office", "cyan"),
-            ("日期 date", ""),
-            ("类型 kind", ""),
-            ("专项 campaign", ""),
-            ("排查 found", ""),
-            ("预防 prevented", ""),
-        ],
-        [
-            (
-                r["id"],
-                r["office"],
-                r["date"],
-                r["kind_label"],
-                r["campaign"] or "",
-                r["found"],
-                r["prevented"],
-            )
-            for r in rows
-        ],
-    )
 
 
 def _table_rows(result: StatsJSON) -> tuple[list[str], list[list[str]]]:
@@ -135,7 +61,11 @@ def stats(
     end: TO = None,
     by: Annotated[
         str | None,
-        typer.Option("--by", help="Group by office, month, quarter, kind, channel or reason."),
+        typer.Option(
+            "--by",
+            help="Group by office, month, quarter, kind, channel, reason, source (主动, 依申请, "
+            "移送), dispute_type or committee_type.",
+        ),
     ] = None,
     as_of: AS_OF = None,
     office: OFFICE = None,
@@ -195,7 +125,8 @@ def stats_explain(
     if as_json:
         output.print_json(result)
         return
-    key = "screening_id" if metric.startswith("screening.") else "case_no"
+    keys = [k for k in ITEM_KEYS if any(k in i for i in result["items"])] or ["case_no"]
+    key = " / ".join(keys)
     output.table(
         f"{result['label']} {metric} = {_fmt(result['value'])} ({result['from']}..{result['to']})",
         [("编号 " + key, "cyan"), ("日期 date", ""), ("单位 office", "")],
@@ -203,7 +134,14 @@ def stats_explain(
     )
 
 
+# What an item behind a figure is: a case, a screening entry, a committee or a mediator.
+ITEM_KEYS = ("case_no", "screening_id", "committee", "mediator")
+
+
 def _item_id(item: ExplainItem) -> str:
-    """What an item is: a case number, or a screening entry's id."""
-    case_no = item.get("case_no")
-    return case_no if case_no is not None else str(item.get("screening_id", ""))
+    """What an item is: a case number, a screening entry's id, a committee or a mediator."""
+    for key in ITEM_KEYS:
+        found = item.get(key)
+        if found is not None:
+            return str(found)
+    return ""

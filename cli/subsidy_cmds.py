@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,8 +26,12 @@ scale_app = typer.Typer(
 rules_app = typer.Typer(
     help="The eligibility rules and their effective dates.", invoke_without_command=True
 )
+tiers_app = typer.Typer(help="The ordered rules that propose a claim's tier.", no_args_is_help=True)
+cap_app = typer.Typer(help="An optional cap per payee and quarter or year.", no_args_is_help=True)
 subsidy_app.add_typer(scale_app, name="scale")
 subsidy_app.add_typer(rules_app, name="rules")
+subsidy_app.add_typer(tiers_app, name="tiers")
+subsidy_app.add_typer(cap_app, name="cap")
 
 
 @subsidy_app.command("check")
@@ -217,16 +223,129 @@ def town_check(
 def approve(
     ctx: typer.Context,
     quarter: QUARTER,
-    tier: Annotated[str, typer.Option("--tier", help="The tier for every claim approved.")],
+    tier: Annotated[
+        str | None,
+        typer.Option("--tier", help="A tier other than the proposed one (needs --tier-reason)."),
+    ] = None,
+    tier_reason: Annotated[
+        str | None, typer.Option("--tier-reason", help="Why the tier differs from the proposal.")
+    ] = None,
+    claim: Annotated[
+        str | None, typer.Option("--claim", help="Approve only this claim (BZ-...).")
+    ] = None,
     office: OFFICE = None,
     as_json: JSON = False,
 ) -> None:
-    """Approve (核定) a quarter's checked claims in bulk, in one transaction (city justice
-    bureau). Set a claim's own tier with `casework case advance BZ-... approve --set tier=...`.
+    """Approve (核定) a quarter's checked claims, each at its proposed tier, in one
+    transaction (city justice bureau; not the claim's town checker). With --claim, one claim;
+    --tier with --tier-reason changes the tier.
 
-    Example: casework --as sup_justice subsidy approve --quarter 2020Q3 --tier ordinary
+    Example: casework --as sup_justice subsidy approve --quarter 2020Q3
     """
-    _bulk(ctx, quarter, "approve", {"tier": tier}, office, as_json, "核定 approved")
+    values = {k: v for k, v in (("tier", tier), ("tier_reason", tier_reason)) if v}
+    if claim is None:
+        _bulk(ctx, quarter, "approve", values, office, as_json, "核定 approved")
+        return
+    _one(ctx, claim, "approve", values, as_json)
+
+
+def _one(
+    ctx: typer.Context, claim: str, trigger: str, values: dict[str, str], as_json: bool
+) -> None:
+    result = settings(ctx).open().subsidy.advance(claim, trigger, values)
+    if as_json:
+        output.print_json(result)
+        return
+    output.line(f"{result['case_no']}: {trigger} → {result['state']}")
+
+
+CLAIM = Annotated[str, typer.Argument(metavar="CLAIM", help="A claim number, BZ-2020-...")]
+
+
+@subsidy_app.command("send-back")
+def send_back(
+    ctx: typer.Context,
+    claim: CLAIM,
+    reason: Annotated[str, typer.Option("--reason", help="Why it is sent back.")],
+    to_fix: Annotated[str, typer.Option("--to-fix", help="What is to be corrected.")],
+    as_json: JSON = False,
+) -> None:
+    """Send a claim back for correction (退回补正): the town office before or after its check,
+    the justice bureau after it. The claim keeps its number and quarter."""
+    _one(ctx, claim, "send_back", {"reason": reason, "to_fix": to_fix}, as_json)
+
+
+@subsidy_app.command("resubmit")
+def resubmit(
+    ctx: typer.Context,
+    claim: CLAIM,
+    note: Annotated[str | None, typer.Option("--note", help="What was corrected.")] = None,
+    as_json: JSON = False,
+) -> None:
+    """Resubmit a returned claim (重新提交; the claim's office): the rules run again, the
+    number, quarter and history stay."""
+    _one(ctx, claim, "resubmit", {"note": note} if note else {}, as_json)
+
+
+@subsidy_app.command("reject")
+def reject(
+    ctx: typer.Context,
+    claim: CLAIM,
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason",
+            help="ineligible, false_record, duplicate, spot_check_failed, not_corrected, other.",
+        ),
+    ],
+    note: Annotated[str | None, typer.Option("--note", help="A free-text explanation.")] = None,
+    as_json: JSON = False,
+) -> None:
+    """Refuse a claim for good (不予补贴): the town office before its check, the justice
+    bureau at any step before approval."""
+    values = {"reason": reason, **({"note": note} if note else {})}
+    _one(ctx, claim, "reject", values, as_json)
+
+
+@subsidy_app.command("sample")
+def sample(
+    ctx: typer.Context,
+    quarter: QUARTER,
+    share: Annotated[
+        float | None, typer.Option("--share", help="Share to draw, 0..1 (default: setting).")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option("--seed", help="The draw's seed (same seed, same draw).")
+    ] = 0,
+    as_json: JSON = False,
+) -> None:
+    """Draw the quarter's town-checked claims for a spot check (抽中回访; city justice bureau),
+    at least one per office, reproducibly.
+
+    Example: casework --as clerk_justice subsidy sample --quarter 2020Q3 --seed 7
+    """
+    result = settings(ctx).open().subsidy.sample(quarter, share, seed)
+    if as_json:
+        output.print_json(result)
+        return
+    output.line(
+        f"{result['quarter']}: 抽中 sampled {len(result['sampled'])} of {result['candidates']} "
+        f"(share {result['share']:g}, seed {result['seed']})"
+    )
+    for claim_no in result["sampled"]:
+        output.line(claim_no)
+
+
+@subsidy_app.command("spot-check")
+def spot_check(
+    ctx: typer.Context,
+    claim: CLAIM,
+    method: Annotated[str, typer.Option("--method", help="phone, visit or file.")],
+    result: Annotated[str, typer.Option("--result", help="pass or fail.")],
+    as_json: JSON = False,
+) -> None:
+    """Record a spot check of a claim (回访抽查; justice bureau, not the claim's checker)."""
+    _one(ctx, claim, "spot_check", {"method": method, "result": result}, as_json)
 
 
 @subsidy_app.command("pay")
@@ -267,6 +386,8 @@ def sheet(
     elif as_csv:
         sys.stdout.write(to_csv(data))
     else:
+        if data["example"]:
+            output.line(f"[yellow]{data['heading']}[/yellow]")
         output.table(
             f"以案定补 {data['quarter']} 按单位 by office",
             [("单位 office", "cyan"), ("名称", ""), ("件数 cases", ""), ("金额 yuan", "")],
@@ -292,7 +413,76 @@ def figures(
     if as_json:
         output.print_json(result)
         return
+    amount = result["subsidy.amount"]
+    shown = "金额按示例标准，不计 (example scale)" if amount is None else f"{amount:,} 元"
     output.line(
-        f"{result['from']}..{result['to']}: 纳入以案定补 {result['subsidy.cases']} 件, "
-        f"{result['subsidy.amount']:,} 元"
+        f"{result['from']}..{result['to']}: 纳入以案定补 {result['subsidy.cases']} 件, {shown}"
     )
+
+
+@tiers_app.command("show")
+def tiers_show(
+    ctx: typer.Context,
+    on: Annotated[str | None, typer.Option("--on", help="The rules in force on this date.")] = None,
+    as_json: JSON = False,
+) -> None:
+    """The ordered tier rules (the first that holds proposes the tier) in force on a day."""
+    result = settings(ctx).open().subsidy.tiers(on)
+    if as_json:
+        output.print_json(result)
+        return
+    rules = result["rules"]
+    assert isinstance(rules, list)
+    shown = "（示例 example）" if result["example"] else ""
+    output.table(
+        f"建议档次规则 tier rules on {result['on']}{shown}",
+        [("档次 tier", "cyan"), ("条件（任一）any of", "")],
+        [(r["tier"], json.dumps(r.get("any", []), ensure_ascii=False)) for r in rules],
+    )
+
+
+@tiers_app.command("set")
+def tiers_set(
+    ctx: typer.Context,
+    rules: Annotated[str, typer.Argument(metavar="RULES", help="The rules as JSON, or a file.")],
+    start: Annotated[str, typer.Option("--from", help="In force from this date.")],
+    as_json: JSON = False,
+) -> None:
+    """Set the ordered tier rules from a date (admin only).
+
+    Example: casework --as admin subsidy tiers set rules.json --from 2021-01-01
+    """
+    text = rules
+    if not rules.lstrip().startswith("["):
+        try:
+            text = Path(rules).read_text("utf-8")
+        except OSError as exc:
+            raise typer.BadParameter(
+                f"无法读取档次规则文件 {rules[:100]!r}：{exc.strerror}", param_hint="RULES"
+            ) from None
+    result = settings(ctx).open().subsidy.set_tiers(text, start)
+    if as_json:
+        output.print_json(result)
+    else:
+        output.line(f"建议档次规则自 {result['effective_from']} 起施行 tier rules in force")
+
+
+@cap_app.command("set")
+def cap_set(
+    ctx: typer.Context,
+    start: Annotated[str, typer.Option("--from", help="In force from this date.")],
+    yuan: Annotated[
+        int | None, typer.Option("--yuan", help="The cap in yuan per payee (omit: no cap).")
+    ] = None,
+    per: Annotated[str, typer.Option("--per", help="quarter or year.")] = "quarter",
+    as_json: JSON = False,
+) -> None:
+    """Cap what one payee is paid per quarter or year, from a date (admin only).
+
+    Example: casework --as admin subsidy cap set --from 2020-01-01 --yuan 3000 --per quarter
+    """
+    result = settings(ctx).open().subsidy.set_cap(start, yuan, per)
+    if as_json:
+        output.print_json(result)
+    else:
+        output.line(f"自 {result['effective_from']} 起封顶 cap: {result['cap']}")

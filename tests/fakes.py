@@ -52,6 +52,7 @@ from casework.domain.steps import (
 )
 from casework.engine import Engine
 from casework.errors import InvalidData, NotFound
+from casework.storage.committees import Committee, tj_code, town_committee_row
 from casework.time.calendar import Calendar
 from workflows import Registry, default_registry
 from workflows.settings import (
@@ -234,6 +235,12 @@ class FakePorts:
         self.clock = now
         self.store = store if store is not None else FakeStore()
         self.offices_by_code = dict(offices)
+        # Each fake town's own committee (乡镇/街道调委会), as migration 0008 seeds them.
+        self.committees = {
+            tj_code(code): Committee(**town_committee_row(code, f"{code}街道司法所"))
+            for code, level in offices.items()
+            if level == "town"
+        }
         self.staff = {username: (name, role, office) for username, name, role, office in staff}
         self.inactive: set[str] = set()
         self.now_reads = 0
@@ -290,6 +297,16 @@ class FakePorts:
 
     def office_kind(self, code: str) -> str | None:
         return "petition_bureau" if code == "city-petition" else None
+
+    def committee_of(self, username: str, day: date) -> str | None:
+        """Each fake town's mediators belong to its own committee (``<town>-tj``)."""
+        found = self.staff.get(username)
+        if found is None or found[1] != "mediator" or found[2] is None:
+            return None
+        return tj_code(found[2]) if tj_code(found[2]) in self.committees else None
+
+    def committee_info(self, code: str) -> Committee | None:
+        return self.committees.get(code)
 
     def user_role(self, username: str) -> str | None:
         found = self.staff.get(username)

@@ -217,17 +217,26 @@ PATHS: tuple[Path, ...] = (
         "2020-01-10T10:00",
         (
             Step("clerk_pz", "doc:application", "applied", "2020-01-10T10:05"),
+            Step("clerk_pz", "doc:rights_notice", "applied", "2020-01-10T10:06"),
             Step("med_pz", "accept", "mediating", "2020-01-11", {"mediator": "med_pz"}),
             Step("med_pz", "doc:record", "mediating", "2020-01-15"),
             Step("med_pz", "agree", "agreed", "2020-01-15T16:00", {"form": "written"}),
             Step("med_pz", "doc:agreement", "agreed", "2020-01-15T16:10"),
             Step(
                 "clerk_pz",
-                "confirm",
+                "apply_confirmation",
                 "agreed",
                 "2020-01-20",
-                {"court_case_no": "(2020)粤0981民特1号"},
+                {"court": "gzfy", "joint": "yes"},
             ),
+            Step(
+                "clerk_pz",
+                "confirm",
+                "agreed",
+                "2020-01-22",
+                {"ruling": "confirmed", "court_case_no": "(2020)粤0981民特1号"},
+            ),
+            Step("clerk_pz", "doc:confirmation", "agreed", "2020-01-22T10:00"),
             Step("clerk_pz", "perform", "performed", "2020-02-10"),
             Step("med_pz", "follow_up", "performed", "2020-02-20", {"satisfaction": "satisfied"}),
             Step("clerk_pz", "doc:follow_up", "performed", "2020-02-20T10:00"),
@@ -252,6 +261,7 @@ PATHS: tuple[Path, ...] = (
         "clerk_pz",
         "2020-03-01",
         (
+            Step("clerk_pz", "doc:rights_notice", "applied", "2020-03-02"),
             Step("sup_pz", "accept", "mediating", "2020-03-02", {"mediator": "med2_pz"}),
             Step("med2_pz", "fail", "failed", "2020-03-20", {"routes_told": "yes"}),
             Step("med2_pz", "follow_up", "failed", "2020-03-30", {"satisfaction": "unsatisfied"}),
@@ -261,7 +271,9 @@ PATHS: tuple[Path, ...] = (
             Step("clerk_pz", "doc:follow_up", "failed", "2020-03-30T09:03"),
             Step("sup_pz", "archive", "archived", "2020-04-02"),
         ),
+        # ``amount`` is the former name of amount_claimed, still taken
         register_values={"source": "police_referral", "dispute_type": "damage", "amount": "12000"},
+        parties=("applicant:陈某", "respondent:何某"),
     ),
     Path(
         "mediation_breached_archived",
@@ -270,6 +282,7 @@ PATHS: tuple[Path, ...] = (
         "med_pz",
         "2020-05-01",
         (
+            Step("med_pz", "doc:rights_notice", "applied", "2020-05-01T09:50"),
             Step("med_pz", "accept", "mediating", "2020-05-01T10:00", {"mediator": "med_pz"}),
             Step("med_pz", "agree", "agreed", "2020-05-03", {"form": "oral"}),
             Step("clerk_pz", "breach", "breached", "2020-06-03"),
@@ -278,8 +291,10 @@ PATHS: tuple[Path, ...] = (
             Step("clerk_pz", "doc:record", "breached", "2020-06-10T09:01"),
             Step("clerk_pz", "doc:agreement", "breached", "2020-06-10T09:02"),
             Step("clerk_pz", "doc:follow_up", "breached", "2020-06-10T09:03"),
+            Step("clerk_pz", "refer", "breached", "2020-06-11", {"route": "litigation"}),
             Step("sup_pz", "archive", "archived", "2020-06-12"),
         ),
+        parties=("applicant:林某", "respondent:吴某"),
     ),
     Path(
         # Proposed by a city clerk, approved by the petition bureau's supervisor, planned and

@@ -65,7 +65,7 @@ def within(name: str, label: str, window: TimeLimit, what: str, day: DayOf = ste
         run = lapsed_by(ctx, window, day(ctx))
         if run is not None:
             return (
-                f"{window.start} 于 {run.start.occurred_on} 后 {run.length} 日内{what}，"
+                f"{window.start} 于 {window.start_day(run.start)} 后 {run.length} 日内{what}，"
                 f"期限已于 {run.last_day} 届满 (closed on {run.last_day})"
             )
         return None

@@ -109,9 +109,9 @@ def running(
     extended = sum(int(ev.data.get("days") or 0) for ev in since if ev.trigger in limit.extended_by)
     total = length + extended
     if limit.unit == "working_days":
-        last = calendar.add_working_days(start.occurred_on, total)
+        last = calendar.add_working_days(limit.start_day(start), total)
     else:
-        plain = start.occurred_on + timedelta(days=total)
+        plain = limit.start_day(start) + timedelta(days=total)
         last = _last(limit, plain, calendar)
     added = 0
     for first, end in _pauses(limit, since, setting):
@@ -147,4 +147,4 @@ def plain_last_day(limit: TimeLimit, events: Sequence[EventView]) -> date | None
         for ev in events[begun + 1 :]
         if ev.trigger in limit.extended_by
     )
-    return start.occurred_on + timedelta(days=length + extended)
+    return limit.start_day(start) + timedelta(days=length + extended)

@@ -30,6 +30,8 @@ REVEAL_ROLES = frozenset({"supervisor", "admin"})
 
 # Who records a dispute screening (矛盾纠纷排查) of an office.
 SCREENING_ROLES = frozenset({"clerk", "supervisor", "mediator", "admin"})
+# Who opens a special screening campaign (专项排查).
+CAMPAIGN_ROLES = frozenset({"supervisor", "admin"})
 
 # Who may act for others when importing a ledger: the steps its rows name are fired by the users
 # they name (casework import).

@@ -193,6 +193,22 @@ LEVELS: Mapping[str, int] = {"town": 1, "city": 2}
 TOP_LEVEL = 5
 
 
+# Settings of the ledgers that are not procedures: the screening ledger (矛盾纠纷排查) is kept at
+# least monthly by every office (the 2020 report: 每月开展一次), procedures/mediation.md 5.
+SCREENING_PER_MONTH = "screening.routine_per_month"
+LEDGER_SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec(
+        SCREENING_PER_MONTH,
+        "每月常规排查次数（screening gaps）",
+        "int",
+        1,
+        minimum=0,
+        maximum=31,
+        note="procedures/mediation.md 5: 每月开展一次",
+    ),
+)
+
+
 def default_parent(code: str, level: str) -> str:
     if level == "town":
         return TOWN_PARENT

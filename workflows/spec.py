@@ -25,6 +25,7 @@ PARTY_ROLES: Mapping[str, str] = {
     "applicant": "申请人",
     "respondent": "被申请人",
     "representative": "代表",
+    "agent": "代理人",
 }
 
 # How a person finds two cases related (``case link``): the same matter (同人同事: a repeat),
@@ -37,7 +38,9 @@ LINK_RELATIONS: Mapping[str, str] = {
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab and newline
 
-FieldKind = Literal["text", "int", "choice", "user", "lookup", "date", "office"]
+# "committee": a people's mediation committee's code; registering with one sets the case's
+# office to the committee's guiding office (PML art. 5), without one the office's own.
+FieldKind = Literal["text", "int", "choice", "user", "lookup", "date", "office", "committee"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,18 @@ class FieldSpec:
     source: str | None = None
     # Set only by casework itself (a spawned case's parent), never typed by a user.
     internal: bool = False
+    # When not typed: the value of this key of the case's data (an approval's tier defaults to
+    # the claim's proposed tier).
+    default_from: str | None = None
+    # For kind "choice": labels earlier ledgers wrote, each with the code it now means
+    # (``土地山林`` for ``land``), accepted on input and never shown.
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    # Names the field had before (``amount`` for ``amount_claimed``): a value given under one
+    # of them is taken as this field's.
+    former: tuple[str, ...] = ()
+    # Required (though ``required`` is False) when another value of the same step holds one
+    # of these codes: ``("source", ("screening",))`` (a case found by a screening names it).
+    required_when: tuple[str, tuple[str, ...]] | None = None
 
     def describe(self) -> str:
         """A short English description of what the field accepts."""
@@ -77,6 +92,8 @@ class FieldSpec:
             return "an ISO date such as 2020-03-02"
         if self.kind == "office":
             return "the code of an office"
+        if self.kind == "committee":
+            return "the code of a people's mediation committee"
         return "a non-empty text"
 
     def describe_zh(self) -> str:
@@ -96,6 +113,8 @@ class FieldSpec:
             return "ISO 日期（如 2020-03-02）"
         if self.kind == "office":
             return "单位代码"
+        if self.kind == "committee":
+            return "人民调解委员会代码"
         return "非空文本"
 
     @property
@@ -136,6 +155,8 @@ class FieldSpec:
         for code, label in self.choices.items():
             if label == text:
                 return code
+        if text in self.aliases:
+            return self.aliases[text]
         raise self.refuse(f"应为 {self.describe_zh()}，不是 {text[:40]!r}", text[:40])
 
     def _whole(self, text: str) -> int:
@@ -209,6 +230,28 @@ class LinkView(Protocol):
     def events(self) -> Sequence[EventView]: ...
 
 
+class CommitteeView(Protocol):
+    """A people's mediation committee (人民调解委员会, PML art. 8) as guards see it: the office
+    that guides it (PML art. 5), and a studio's named mediator."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def subtype(self) -> str | None: ...
+    @property
+    def office(self) -> str: ...
+    @property
+    def mediator(self) -> str | None: ...
+    @property
+    def active_from(self) -> date: ...
+    @property
+    def active_to(self) -> date | None: ...
+
+
 class GuardContext(Protocol):
     """What a guard may look at: the case, the trigger's values, the case's history and file,
     who acts, and the world as it stood on the step's day (settings, the office hierarchy)."""
@@ -255,6 +298,12 @@ class GuardContext(Protocol):
     def office_kind(self, office: str) -> str | None:
         """An office's kind (``petition_bureau``: the petition bureau, 信访部门)."""
 
+    def committee_of(self, username: str, day: date | None = None) -> str | None:
+        """The committee a mediator is a member of on ``day`` (default: the step's day)."""
+
+    def committee_info(self, code: str) -> CommitteeView | None:
+        """A committee by its code, None when unknown."""
+
 
 class Refusal(str):
     """A guard's refusal message that also names the value at fault (``value.notice_method``),
@@ -284,7 +333,9 @@ LimitUnit = Literal["days", "working_days"]
 # late request is refused, nothing is overdue); ``office_window`` an office's own window (acting
 # late is refused, nothing is overdue); ``outside`` an organ outside casework (shown, never
 # overdue, never in on-time figures).
-Binds = Literal["office", "advice", "party", "office_window", "outside"]
+# ``reminder`` a day the office is reminded of (督促履行: listed by ``due`` once it passes, never
+# overdue).
+Binds = Literal["office", "advice", "party", "office_window", "outside", "reminder"]
 
 
 @dataclass(frozen=True)
@@ -337,6 +388,10 @@ class TimeLimit:
     days_setting: str | None = None
     applies: Callable[[Mapping[str, Any]], bool] | None = None
     start_if: Callable[[EventView], bool] | None = None
+    # The starting event's date value the limit counts from (a court's papers received, an
+    # agreement's effective day) instead of the event's own day (which stands in when the
+    # event holds none).
+    start_field: str | None = None
 
     def starts_at(self, ev: EventView) -> bool:
         """Whether this event starts (or restarts) the limit."""
@@ -346,6 +401,16 @@ class TimeLimit:
         elif ev.trigger not in self.restarts:
             return False
         return self.start_if is None or self.start_if(ev)
+
+    def start_day(self, ev: EventView) -> date:
+        """The day the limit counts from: the starting event's ``start_field``, else its day."""
+        if self.start_field is not None:
+            value = ev.data.get(self.start_field)
+            if isinstance(value, date):
+                return value
+            if isinstance(value, str) and value:
+                return date.fromisoformat(value)
+        return ev.occurred_on
 
     def in_version(self, rules: str | None) -> bool:
         """Whether the limit is part of a rule version (whatever cases it applies to)."""
@@ -466,10 +531,19 @@ class Spawn:
 class Cascade:
     """A consequence on another case: after the trigger, the engine fires ``trigger`` on the
     case whose number the case's value ``target`` holds (when it holds one), in the same
-    transaction, as the same user but without a role check (the law moves it, not a person)."""
+    transaction, as the same user but without a role check (the law moves it, not a person).
+    With ``same_case`` it fires on the case itself, at the same instant (an agreement performed
+    on the spot is agreed and performed at once); with ``when`` (a value's name and value) only
+    when the trigger's event holds that value."""
 
     trigger: str
     target: str = "parent_case"
+    same_case: bool = False
+    when: tuple[str, str] | None = None
+
+    def holds(self, values: Mapping[str, Any]) -> bool:
+        """Whether the cascade follows an event with these values."""
+        return self.when is None or values.get(self.when[0]) == self.when[1]
 
 
 @dataclass(frozen=True)
@@ -525,6 +599,8 @@ class TriggerSpec:
     then: tuple[Cascade, ...] = ()
     derive: Callable[[GuardContext], Mapping[str, Any]] | None = None
     internal: bool = False
+    # Rules the step breaks without being refused: each message is given in the step's result.
+    warnings: tuple[Guard, ...] = ()
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -604,6 +680,9 @@ class Workflow:
     # Marks `case show` sets on a case, and values it shows beside its data.
     flags: tuple[Flag, ...] = ()
     shown: tuple[Shown, ...] = ()
+    # The register field whose value's leading year numbers the case (a subsidy claim of
+    # 2020Q3 is BZ-2020-... whenever it is drafted); None: the year of registration.
+    number_year: str | None = None
 
     @cached_property
     def _states(self) -> dict[str, StateSpec]:
@@ -713,6 +792,13 @@ class Workflow:
     def setting(self, key: str) -> SettingSpec | None:
         return next((spec for spec in self.settings if spec.key == key), None)
 
+    def number_year_of(self, data: Mapping[str, Any], registered: int) -> int:
+        """The year a new case's number carries: the leading year of its ``number_year``
+        value (``2020Q3`` -> 2020) when it has one, else the year it was registered."""
+        text = str(data.get(self.number_year, "")) if self.number_year else ""
+        head = text[:4]
+        return int(head) if len(head) == 4 and head.isascii() and head.isdigit() else registered
+
     def dest_of(self, trigger: TriggerSpec, source: str) -> str:
         return trigger.dest if trigger.dest is not None else source
 
@@ -752,10 +838,39 @@ class Flagged:
 @dataclass(frozen=True)
 class FirstEvent:
     """Each case of the procedure, once, on the local date of its first event that fires one
-    of ``triggers`` or moves it into one of ``to_states`` (a change of state, not a stay)."""
+    of ``triggers`` or moves it into one of ``to_states`` (a change of state, not a stay);
+    with ``where``, only events whose data hold one of the values given for each field (a
+    judicial confirmation ruled ``confirmed``)."""
 
     triggers: tuple[str, ...] = ()
     to_states: tuple[str, ...] = ()
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A part of a cohort: the cases whose first ``start`` event falls in the period (a
+    mediation's acceptance: the period's 调解纠纷), each on that event's date, so that a rate of
+    two parts of one cohort is over the same cases and never exceeds 100%.
+
+    A case is in the part when its data hold ``where`` (a field and the values any of which
+    will do) and, as the database stood at as-of, its history holds an event of one of
+    ``having`` (none given: every case of the cohort); when ``last`` names a trigger, its last
+    such event's data hold ``last_where`` and a ``sum`` metric adds that event's whole-number
+    value ``value``. ``later_than``: the first ``having`` event came more than these days
+    after the start. ``overdue``: the first of these limits (``Workflow.limit``) that holds for
+    the case (``TimeLimit.holds_for``) ended before its first ``ends`` event, or before as-of
+    (else the period's end) without one."""
+
+    start: tuple[str, ...] = ("accept",)
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    having: tuple[str, ...] = ()
+    last: str | None = None
+    last_where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    value: str | None = None
+    later_than: int | None = None
+    overdue: tuple[str, ...] = ()
+    ends: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -777,7 +892,7 @@ class Computed:
     part: str = ""
 
 
-MetricCounts = Registered | FirstEvent | Flagged | Rate | Computed
+MetricCounts = Registered | FirstEvent | Flagged | Rate | Computed | Cohort
 
 
 @dataclass(frozen=True)
@@ -797,3 +912,6 @@ class MetricSpec:
     order: int = 1000
     hidden: bool = False
     distinct_by: str | None = None
+    # The name of another (hidden) metric: while it is not zero, this figure is null (an
+    # amount priced from example data is no figure).
+    null_if: str | None = None

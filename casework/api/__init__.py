@@ -2,8 +2,8 @@
 
 :class:`Casework` is one database, one clock, the procedures and an acting user (or none, for
 reads), composed of parts over that one context (``casework.api.base``): cases, ledgers,
-administration, reads, statistics, and ``.subsidy`` for 以案定补. Every result is typed (the
-TypedDicts of the command-line contract's JSON shapes).
+administration, reads, the screening ledger, statistics, and ``.subsidy`` for 以案定补. Every
+result is typed (the TypedDicts of the command-line contract's JSON shapes).
 
 >>> from casework.api import Casework
 >>> cw = Casework.initialise("gaozhou.db", offices="gaozhou")   # doctest: +SKIP
@@ -17,8 +17,10 @@ from sqlalchemy.engine import Engine
 
 from casework.api.admin import AdminCommands
 from casework.api.cases import Batch, CaseCommands
+from casework.api.committees import CommitteeCommands
 from casework.api.ledger import LedgerCommands
 from casework.api.reads import Reads
+from casework.api.screening import ScreeningCommands
 from casework.api.statistics import Statistics
 from casework.api.subsidy import SubsidyAPI
 from casework.clock import Clock, system_clock
@@ -32,7 +34,15 @@ from workflows import Registry, default_registry
 __all__ = ["Batch", "Casework"]
 
 
-class Casework(CaseCommands, AdminCommands, LedgerCommands, Reads, Statistics):
+class Casework(
+    CaseCommands,
+    AdminCommands,
+    CommitteeCommands,
+    LedgerCommands,
+    Reads,
+    ScreeningCommands,
+    Statistics,
+):
     """One database, one acting user (or none, for reads), one clock."""
 
     def __init__(

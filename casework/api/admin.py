@@ -1,4 +1,4 @@
-"""Administration: offices, users, holiday files; and the screening ledger's entries."""
+"""Administration: offices, users, dated settings and holiday files."""
 
 from __future__ import annotations
 
@@ -6,16 +6,15 @@ from collections.abc import Sequence
 from datetime import date
 
 from casework.api.base import Base
-from casework.services import admin, config, screening
+from casework.services import admin, config
 from casework.services.admin import OfficeResult, UserResult
 from casework.services.config import ConfigSet
 from casework.services.settings import HolidayFileAdded, add_holiday_file
-from casework.storage.screenings import ScreeningJSON
 from workflows.settings import parent_value
 
 
 class AdminCommands(Base):
-    """Offices (单位), users (用户), holiday files (节假日) and screenings (排查)."""
+    """Offices (单位), users (用户), settings (设置) and holiday files (节假日)."""
 
     def add_office(
         self,
@@ -60,22 +59,3 @@ class AdminCommands(Base):
     def calendar_add(self, path: str) -> HolidayFileAdded:
         """Add a holiday file for years the chinesecalendar package does not know (admin)."""
         return self.acting_write(lambda uow, actor: add_holiday_file(uow, actor, path))
-
-    def log_screening(
-        self,
-        office: str,
-        day: str | date,
-        kind: str,
-        found: int | str,
-        prevented: int | str,
-        campaign: str | None = None,
-        note: str | None = None,
-        ref: str | None = None,
-    ) -> ScreeningJSON:
-        """Record a dispute screening (矛盾纠纷排查) of an office."""
-        when = self.day(day, "date")
-        return self.acting_write(
-            lambda uow, actor: screening.log(
-                uow, actor, office, when, kind, (found, prevented), (campaign, note), ref
-            )
-        )

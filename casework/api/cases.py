@@ -15,7 +15,7 @@ from casework.domain.steps import DocumentStep, LinkStep, Registered, Registrati
 from casework.errors import InvalidData
 from casework.services import cases, screening
 from casework.services.cases import Progress
-from casework.storage.screenings import ScreeningJSON
+from casework.storage.screenings import CampaignJSON, ScreeningJSON
 from casework.storage.uow import UnitOfWork, write
 
 T = TypeVar("T")
@@ -57,12 +57,31 @@ class Batch:
         counts: tuple[int | str, int | str],
         texts: tuple[str | None, str | None] = (None, None),
         ref: str | None = None,
+        *,
+        committee: str | None = None,
+        measures: Sequence[str | tuple[str, int, int]] = (),
     ) -> ScreeningJSON:
         """A screening of an office's area: ``counts`` (found, prevented), ``texts``
-        (campaign, note)."""
+        (campaign, note), ``measures`` ``KIND:件:人`` each."""
         return screening.log(
-            self._uow, self._actor(username), office, day, kind, counts, texts, ref
+            self._uow,
+            self._actor(username),
+            office,
+            day,
+            kind,
+            counts,
+            texts,
+            ref,
+            committee=committee,
+            measures=measures,
         )
+
+    def add_screening_campaign(
+        self, username: str, code: str, name: str, days: tuple[date, date], pandemic: bool
+    ) -> CampaignJSON:
+        """The same campaign as ``Casework.add_screening_campaign``."""
+        actor = self._actor(username)
+        return screening.add_campaign(self._uow, actor, code, name, days, pandemic)
 
     def link(self, username: str, step: LinkStep) -> LinkResult:
         """The same finding as ``Casework.link``."""

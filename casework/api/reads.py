@@ -17,7 +17,6 @@ from casework.read.shapes import (
     DueRow,
     EventJSON,
     OfficeJSON,
-    ScreeningJSON,
     UserJSON,
     VerifyJSON,
     WorkflowJSON,
@@ -30,7 +29,7 @@ from casework.time.calendar import Calendar
 
 
 class Reads(Base):
-    """What casework shows: cases, what is due, screenings, procedures, the directory."""
+    """What casework shows: cases, what is due, procedures, the directory."""
 
     def show(self, case_no: str, reveal: bool = False, as_of: str | date | None = None) -> CaseJSON:
         """The whole case as the contract's ``case show`` JSON; ``due`` as of a day (today)."""
@@ -74,21 +73,6 @@ class Reads(Base):
         day = self.day(as_of)
         with self.read() as (conn, actor):
             return due_list(conn, self.machines, actor, day, within, office, kind)
-
-    def screenings(
-        self,
-        office: str | None = None,
-        start: str | date | None = None,
-        end: str | date | None = None,
-        kind: str | None = None,
-    ) -> list[ScreeningJSON]:
-        """Screening entries, newest first."""
-        from casework.read.screening import list_entries
-
-        first = self.day(start, "from") if start is not None else None
-        last = self.day(end, "to") if end is not None else None
-        with self.read() as (conn, actor):
-            return list_entries(conn, actor, office, first, last, kind)
 
     # -- the calendar, the directory ------------------------------------------------------
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from typing import TYPE_CHECKING
 
 from casework.api.base import Base
 from casework.read.scope import Scope, check_period, office_scope
 from casework.read.shapes import ExplainJSON, ExportSummary, OnTimeJSON, StatsJSON
+
+if TYPE_CHECKING:
+    from casework.read.mediation_form import FormJSON
 
 
 class Statistics(Base):
@@ -66,6 +70,26 @@ class Statistics(Base):
                 scope, office=office_scope(conn, actor, scope.office, "统计")
             )
             return explain(conn, catalogue(self.machines.registry), metric, scope)
+
+    def mediation_form(
+        self,
+        start: str | date | None = None,
+        end: str | date | None = None,
+        as_of: str | date | None = None,
+        office: str | None = None,
+    ) -> FormJSON:
+        """The Ministry's people's mediation form for a period (一 组织 … 六 防激化), each
+        figure with its metric, and its ties checked (``failed`` names those that fail)."""
+        from casework.read.mediation_form import form
+        from casework.read.stats import catalogue
+
+        scope = self.stats_scope(start, end, as_of, office)
+        with self.read() as (conn, actor):
+            scope = dataclasses.replace(
+                scope, office=office_scope(conn, actor, scope.office, "统计")
+            )
+            registry = self.machines.registry
+            return form(conn, catalogue(registry), scope, registry)
 
     def replied_on_time(self, start: str | date, end: str | date) -> OnTimeJSON:
         """``petition.replied_on_time`` for a period: ``{value, replied, items, late}``."""

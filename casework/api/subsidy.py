@@ -7,12 +7,15 @@ from datetime import date
 
 from casework.api.base import Base
 from casework.domain.model import Actor
+from casework.domain.results import AdvanceResult
+from casework.domain.subsidy import Cap
+from casework.errors import InvalidData
 from casework.read.shapes import CheckJSON, FiguresJSON, RuleJSON, ScaleJSON, SheetJSON
 from casework.services import settings as scale_settings
 from casework.services import subsidy
 from casework.services.cases import Progress, listing_office
 from casework.services.settings import ScaleSet
-from casework.services.subsidy import BulkResult, ClaimRow, DraftResult
+from casework.services.subsidy import BulkResult, ClaimRow, DraftResult, SampleResult
 from casework.storage.uow import UnitOfWork
 from casework.time.periods import Quarter
 
@@ -113,6 +116,7 @@ class SubsidyAPI:
                     office=r.office,
                     state=r.state,
                     mediation_case=str((r.data or {}).get("mediation_case", "")),
+                    proposed_tier=str((r.data or {}).get("proposed_tier", "")),
                 )
                 for r in uow.claims.in_states(q, states, scope)
             ]
@@ -136,3 +140,51 @@ class SubsidyAPI:
         check_period(first, last)
         with self.cw.read() as (conn, _):
             return read_subsidy.figures(conn, first, last)
+
+    def advance(
+        self, claim_no: str, trigger: str, values: Mapping[str, str] | None = None
+    ) -> AdvanceResult:
+        """One step on one claim (``send_back``, ``resubmit``, ``reject``, ``spot_check``,
+        ``approve`` ...): the check, a resubmission and the approval re-run the rules, and an
+        approval's tier defaults to the claim's proposed one."""
+        return self.cw.acting_write(
+            lambda uow, actor: subsidy.advance_claim(
+                uow, actor, claim_no, trigger, dict(values or {})
+            )
+        )
+
+    def sample(self, quarter: str, share: float | None = None, seed: int = 0) -> SampleResult:
+        """Draw the quarter's town-checked claims for a spot check, reproducibly."""
+        q = Quarter.parse(quarter)
+        return self.cw.acting_write(lambda uow, actor: subsidy.sample(uow, actor, q, share, seed))
+
+    def tiers(self, on: str | date | None = None) -> dict[str, object]:
+        """The ordered tier rules in force on a day (today) and the scale's tiers."""
+        from casework.read import subsidy as read_subsidy
+
+        day = self.cw.day(on, "on")
+        with self.cw.read() as (conn, _):
+            return read_subsidy.tiers(conn, self.cw.machines.registry, day)
+
+    def set_tiers(self, rules: str, effective_from: str | date) -> dict[str, object]:
+        """Ordered tier rules (JSON) from a date (admin only)."""
+        day = self.cw.day(effective_from, "from")
+        done = self.cw.acting_write(
+            lambda uow, actor: subsidy.set_tier_rules(uow, actor, rules, day)
+        )
+        return {"effective_from": day.isoformat(), "rules": done}
+
+    def set_cap(
+        self, effective_from: str | date, yuan: int | None, per: str = "quarter"
+    ) -> dict[str, str]:
+        """A cap per payee and quarter or year from a date, or none (``yuan`` None)."""
+        day = self.cw.day(effective_from, "from")
+        if per not in ("quarter", "year"):
+            raise InvalidData(
+                f"封顶周期「per」应为 quarter 或 year，不是 {per[:20]!r}", field="per", value=per
+            )
+        if yuan is not None and not 0 <= yuan <= 10_000_000:
+            raise InvalidData(f"封顶金额「yuan」应为 0..10000000 元，不是 {yuan}", field="yuan")
+        cap = None if yuan is None else Cap(yuan, per)
+        text = self.cw.acting_write(lambda uow, actor: subsidy.set_cap(uow, actor, cap, day))
+        return {"effective_from": day.isoformat(), "cap": text}

@@ -119,11 +119,15 @@ class MajorDisputeYear:
                 link = self.rng.choice(earlier[-200:])
                 office = link.office
         elif source < 0.65:
+            # an entry with a dispute found and not yet named by another case
             candidates = [
-                s for s in screenings if s.office == office and s.day is not None and s.day < day
+                s
+                for s in screenings
+                if s.office == office and s.day is not None and s.day < day and s.found > 0
             ][-20:]
             screening = self.rng.choice(candidates) if candidates else None
             if screening is not None:
+                screening.found -= 1
                 values["screening"] = "@"  # the screening's id, filled in when it is run
         p = Planned("major_dispute", office, f"major-{self.s.year}-{n:03d}")
         self.s.add(

@@ -76,9 +76,9 @@ def party(rng: random.Random, role: str, with_id: float = 0.8) -> str:
 
 
 def mediators_of(office: str) -> int:
-    """How many mediators an office has: two to four, by its size."""
+    """How many mediators an office's own committee has: three to five, by its size."""
     weight = OFFICE_WEIGHTS[office]
-    return 4 if weight >= 1.5 else 3 if weight >= 1.0 else 2
+    return 5 if weight >= 1.5 else 4 if weight >= 1.0 else 3  # PML art. 8: three to nine
 
 
 def staff() -> list[tuple[str, str, str, str]]:
@@ -99,4 +99,6 @@ def staff() -> list[tuple[str, str, str, str]]:
         ("stats_viewer", person_name(rng), "viewer", "city-justice"),
     ]
     people += [(f"leader{n}", person_name(rng), "leader", "city-rule-of-law") for n in range(1, 9)]
+    # a second supervisor of the bureau checks the city committees' claims (mediation.md 3)
+    people.append(("justice_checker", person_name(rng), "supervisor", "city-justice"))
     return people

@@ -11,17 +11,22 @@ The demo builds only a database it created itself (see ``casework.storage.lifecy
 
 from __future__ import annotations
 
+import csv
 import os
 import random
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import NotRequired, TypedDict
 
 from casework.api import Casework
 from casework.api.cases import Batch
+from casework.demo.committees import committees
 from casework.demo.figures import TARGETS, FigureRow, compare
 from casework.demo.people import TOWNS, staff
 from casework.demo.plan import by_day, plan_year
+from casework.demo.realism import RealismRow, realism
 from casework.demo.schedule import Op, Planned
 from casework.domain.steps import DocumentStep, LinkStep, Registration, Step
 from casework.errors import CaseworkError
@@ -35,6 +40,10 @@ TIERS = (("simple", 30), ("ordinary", 50), ("complex", 15), ("major", 5))
 # cases a quarter touches are read once, not daily.
 DAYS_PER_BATCH = 92
 CLAIM = "subsidy_claim"
+# The share of each quarter's claims sent back for correction (the realism band is 1-5%).
+RETURNS = {"Q1": 0.042, "Q2": 0.026, "Q3": 0.015}
+TIER_REASONS = ("调解难度大于申报", "涉及人数较少，按一般案件核定", "按实际工作量核定")
+PANDEMIC_CAMPAIGN = ("2020-yq", "新冠肺炎疫情防控矛盾纠纷专项排查")
 
 
 class DemoResult(TypedDict):
@@ -48,6 +57,9 @@ class DemoResult(TypedDict):
     seconds: float
     figures: list[FigureRow]
     all_match: bool
+    realism: list[RealismRow]
+    realism_unavailable: list[str]
+    all_realistic: bool
     replaced: NotRequired[bool]
 
 
@@ -104,7 +116,35 @@ def prepare(target: str, force: bool, clock: DemoClock, year: int, seed: int) ->
     set_mark(cw.engine, DemoMark(year, seed, "building"), clock())
     known = {u["username"] for u in cw.users()}
     cw.acting("admin").add_users([u for u in staff() if u[0] not in known])
+    add_committees(cw.acting("admin"))
+    if year == 2020 and not cw.screening_campaigns():
+        # 广东省 2020: the epidemic's special screening, February to July (mediation.md 5)
+        cw.acting("admin").add_screening_campaign(
+            *PANDEMIC_CAMPAIGN, "2020-01-23", "2020-07-31", pandemic=True
+        )
     return cw
+
+
+def add_committees(admin: Casework) -> None:
+    """The city's committees through ``committee import``, then each one's mediators."""
+    listed = [c for c in committees() if c.type != "studio"]
+    with tempfile.TemporaryDirectory(prefix="casework-demo-") as folder:
+        path = Path(folder) / "committees.csv"
+        rows = [c.row() for c in listed]
+        with path.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        admin.import_committees(path)
+    admin.add_mediators([(u, name, c.code) for c in listed for u, name in c.members])
+    # A studio names its mediator (mediation.md 2.1): a mediator of the town first, who then
+    # moves to the studio that bears their name.
+    for c in committees():
+        if c.type == "studio":
+            username, name = c.members[0]
+            admin.add_users([(username, name, "mediator", c.office)])
+            admin.add_committee(c.code, c.name, "studio", c.office, mediator=username)
+            admin.move_mediator(username, c.code, admin.today())
 
 
 class Runner:
@@ -172,26 +212,61 @@ class Runner:
         elif step == "check":
             assert office is not None
             self._reject(op.user, quarter, office)
+            self._send_back(op.user, quarter, office)
             user.subsidy.advance_quarter(quarter, "check", {}, office)
+        elif step == "resubmit":  # corrected by the clerk, checked again by the supervisor
+            assert office is not None
+            returned = user.subsidy.claims(quarter, ("returned",), office)
+            again = [Step(c["case_no"], "resubmit", {"note": "已补正"}) for c in returned]
+            if again:
+                self.cw.batch(lambda b: b.advance_many(op.user, again))
+                self.cw.acting(op.args["checker"]).subsidy.advance_quarter(
+                    quarter, "check", {}, office
+                )
         elif step == "approve":
+            # The justice bureau spot-checks its sample (all found true), then approves each
+            # claim at a tier, giving a reason where it differs from the proposed one.
+            drawn = user.subsidy.sample(quarter, None, self.year)["sampled"]
+            checks = [Step(no, "spot_check", {"method": "phone", "result": "pass"}) for no in drawn]
+            if checks:
+                self.cw.batch(lambda b: b.advance_many(op.user, checks))
             targets = user.subsidy.claims(quarter, ("town_checked",))
             tiers = [t for t, _ in TIERS]
             weights = [w for _, w in TIERS]
-            steps = [
-                Step(
-                    c["case_no"],
-                    "approve",
-                    {"tier": self.rng.choices(tiers, weights)[0]},
-                    None,
-                    op.at,
-                )
-                for c in targets
-            ]
+            steps = []
+            for c in targets:
+                # most at the proposed tier; now and then another, with the reason
+                changed = self.rng.random() < 0.08
+                tier = self.rng.choices(tiers, weights)[0] if changed else c["proposed_tier"]
+                values = {"tier": tier}
+                if tier != c["proposed_tier"]:
+                    values["tier_reason"] = self.rng.choice(TIER_REASONS)
+                steps.append(Step(c["case_no"], "approve", values))
             self.cw.batch(lambda b: b.advance_many(op.user, steps))
         elif step == "pay":
             q = quarter
             batch = f"{q[:4]}年第{q[-1]}季度"
             user.subsidy.advance_quarter(quarter, "pay", {"batch": batch})
+
+    def _send_back(self, user: str, quarter: str, office: str) -> None:
+        """A few claims go back to the office for correction (退回补正), more in the first
+        quarter, when the new ledgers were least practised."""
+        share = RETURNS.get(quarter[-2:], 0.0) * self.rng.uniform(0.7, 1.3)
+        drafted = self.cw.acting(user).subsidy.claims(quarter, ("drafted",), office)
+        count = min(len(drafted), round(len(drafted) * share))
+        if not count:
+            return
+        reasons = ("回访记录缺当事人签名", "调解协议书未加盖调委会印章", "卷宗目录与材料不符")
+        chosen = self.rng.sample(drafted, count)
+        back = [
+            Step(
+                c["case_no"],
+                "send_back",
+                {"reason": "材料不全", "to_fix": self.rng.choice(reasons)},
+            )
+            for c in chosen
+        ]
+        self.cw.batch(lambda b: b.advance_many(user, back))
 
     def _reject(self, user: str, quarter: str, office: str) -> None:
         count = self.rejections.get((quarter, office), 0)
@@ -209,7 +284,10 @@ class Runner:
         if len(chosen) < count:
             raise RuntimeError(f"{office} {quarter}: too few claims to send {count} back")
         reasons = ("调解协议书缺当事人签名", "卷宗材料不规范，需补正", "回访记录不完整")
-        rejects = [Step(no, "reject", {"reason": self.rng.choice(reasons)}) for no in chosen]
+        rejects = [
+            Step(no, "reject", {"reason": "ineligible", "note": self.rng.choice(reasons)})
+            for no in chosen
+        ]
         self.cw.batch(lambda b: b.advance_many(user, rejects))
 
 
@@ -292,7 +370,8 @@ def run_demo(
         raise CaseworkError(
             f"演示年份 year {year} 须在节假日日历已知的 2004-2026 年之间", field="year", value=year
         )
-    clock = DemoClock(datetime(year, 1, 1, tzinfo=CST).astimezone(UTC))
+    # from before the first case carried over from the year before (plan.CARRY_OVER)
+    clock = DemoClock(datetime(year - 1, 11, 1, tzinfo=CST).astimezone(UTC))
     started = datetime.now(UTC)
     with bulk_work():
         cw = prepare(target, force, clock, year, seed)
@@ -305,6 +384,8 @@ def run_demo(
         rows = compare(
             lambda name, start, end: cw.stats(start, end, metrics=[name])["metrics"][name], year
         )
+        # A partial year (``until``) is not measured: its bands would fail by design.
+        checks, unavailable = realism(cw, year) if until is None else ([], [])
     held = contents(cw.engine)
     set_mark(cw.engine, DemoMark(year, seed, "built", held.cases, held.events, held.users), clock())
     make_durable(cw.engine)
@@ -322,4 +403,7 @@ def run_demo(
         seconds=round((datetime.now(UTC) - started).total_seconds(), 1),
         figures=rows,
         all_match=all(r["match"] for r in rows),
+        realism=checks,
+        realism_unavailable=unavailable,
+        all_realistic=all(r["ok"] for r in checks),
     )

@@ -33,6 +33,7 @@ class Planned:
     case_no: str | None = None
     screening_id: int | None = None
     day: date | None = None
+    found: int = 0  # a screening's disputes found and not yet named by a planned case
 
 
 @dataclass(order=True)

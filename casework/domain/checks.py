@@ -91,7 +91,8 @@ def checked_values(
     """The checked values of a trigger or registration; ``subject`` (its ``str``) names it
     in messages. Values only casework sets (``internal`` fields) are taken only from the
     ``engine``."""
-    known = {f.name for f in fields if not f.internal or engine} if raw else set()
+    taken = (f for f in fields if not f.internal or engine)
+    known = {n for f in taken for n in (f.name, *f.former)} if raw else set()
     for key in raw:
         if key not in known:
             accepted = "、".join(f"{f.label} {f.name}" for f in fields) or "无 (none)"
@@ -103,8 +104,12 @@ def checked_values(
     values: dict[str, object] = {}
     for spec in fields:
         text = raw.get(spec.name)
+        if text is None and spec.former:
+            text = next((raw[n] for n in spec.former if n in raw), None)
         if text is None and spec.name == "note" and note:
             text = note
+        if text is None and spec.default_from and data.get(spec.default_from):
+            text = str(data[spec.default_from])
         if text is None:
             if spec.required:
                 raise InvalidData(
@@ -123,7 +128,22 @@ def checked_values(
             values.update(directory.resolve(spec.source, str(value), data))
             continue
         values[spec.name] = value
+    _required_when(fields, values, subject)
     return values
+
+
+def _required_when(fields: Sequence[FieldSpec], values: Data, subject: object) -> None:
+    """A value required by another one (a case found by a screening names the entry)."""
+    for spec in fields:
+        if spec.required_when is None or values.get(spec.name) is not None:
+            continue
+        other, codes = spec.required_when
+        if values.get(other) in codes:
+            raise InvalidData(
+                f"{subject}需要填写{spec.shown}（{other} 为 {values[other]} 时）："
+                f"{spec.describe_zh()}",
+                field=f"value.{spec.name}",
+            )
 
 
 def _check_user(spec: FieldSpec, username: str, directory: Directory) -> None:

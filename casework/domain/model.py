@@ -147,6 +147,8 @@ class CaseFile(NamedTuple):
     documents_added: tuple[Document, ...] = ()
     stored_links: Lazy[Sequence[LinkedCase]] = NO_LINKS
     links_added: tuple[LinkedCase, ...] = ()
+    # A stored case's parties, read when a guard first asks (two_sides at a later accept).
+    stored_parties: Lazy[Sequence[Party]] = Lazy(None, ())
 
     @classmethod
     def empty(cls) -> CaseFile:
@@ -186,6 +188,7 @@ class CaseFile(NamedTuple):
             docs,
             self.stored_links,
             links,
+            self.stored_parties,
         )
 
 

@@ -72,6 +72,7 @@ class AdvanceResult(TypedDict):
     event: EventJSON
     repeated: bool
     spawned: NotRequired[str]
+    warnings: NotRequired[list[str]]
 
 
 class LinkJSON(TypedDict):
@@ -129,6 +130,8 @@ def advanced(wf: Workflow, done: Stepped) -> AdvanceResult:
     )
     if done.spawned is not None:
         out["spawned"] = done.spawned.case_no
+    if done.warnings:
+        out["warnings"] = list(done.warnings)
     return out
 
 

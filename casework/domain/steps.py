@@ -10,7 +10,7 @@ load the cases before and write them after.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
@@ -27,6 +27,7 @@ from casework.domain.checks import (
     not_before,
     occurred,
 )
+from casework.domain.committees import record_own_committee, registering_office
 from casework.domain.hashing import event_digest
 from casework.domain.model import (
     Actor,
@@ -115,6 +116,7 @@ class Stepped(NamedTuple):
     repeated: bool = False
     document: Document | None = None
     spawned: Case | None = None
+    warnings: tuple[str, ...] = ()  # the trigger's rules broken without a refusal
 
 
 class Registered(NamedTuple):
@@ -277,7 +279,11 @@ def advance(case: Case, step: Step, actor: Actor, ports: Ports, engine: bool = F
             raise cited(wf, rules, exc) from None
     event = _event(case, trig.name, new_state, actor, (when, ports.now()), note, values, ref)
     kept = trig.case_values(values)
-    return Stepped(_moved(case, event, {**case.data, **kept} if kept else case.data), event)
+    moved = _moved(case, event, {**case.data, **kept} if kept else case.data)
+    if engine or not trig.warnings:
+        return Stepped(moved, event)
+    warned = tuple(w for guard in trig.warnings if (w := guard.check(view)) is not None)
+    return Stepped(moved, event, warnings=warned)
 
 
 def cited(wf: Workflow, rules: str | None, exc: GuardFailed) -> GuardFailed:
@@ -408,7 +414,9 @@ def register(
     office), with no role or office check and the values only casework sets."""
     if not engine:
         _may_register(wf, actor, internal)
-    office = item.office
+    office = registering_office(
+        wf.register_fields, item.values, item.office, lambda: day_of(item, ports), ports
+    )
     if not ports.office_exists(office):
         raise NotFound(f"未知单位 unknown office {office[:40]!r}", field="office", value=office)
     if not engine:
@@ -426,6 +434,7 @@ def register(
     )
     subject = _Subject("登记「{} {}」", wf.label, wf.name)
     data = checked_values(wf.register_fields, item.values, None, subject, {}, ports, engine)
+    record_own_committee(wf.register_fields, data, office, ports)
     when = occurred(item.at, ports.now(), None)
     _pin_rules(wf, data, when)
     origin = _origin(wf, item.link, actor, ports) if item.link else None
@@ -433,12 +442,17 @@ def register(
         data["origin_case"] = origin.case_no
     blank = _blank(wf, "", office, title, data, when, ref, parties)
     warnings = _registration_rules(wf, blank, ports, actor)
-    year = local_date(when).year
+    year = wf.number_year_of(data, local_date(when).year)
     number = ports.next_number(wf.prefix, office, year)
     blank = blank._replace(case_no=f"{wf.prefix}-{year}-{office}-{number:05d}")
     times = (when, ports.now())
     event = _event(blank, REGISTER, wf.initial, actor, times, note, data, item.event_ref)
     return Registered(_moved(blank, event, data), event, origin=origin, warnings=warnings)
+
+
+def day_of(item: Registration, ports: Intake) -> date:
+    """The local day a registration happens (its time given, else now)."""
+    return local_date(occurred(item.at, ports.now(), None))
 
 
 def _blank(

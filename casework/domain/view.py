@@ -16,7 +16,7 @@ from casework.domain.model import Actor, Case, Data, LinkedCase, Party
 from casework.domain.world import World
 from casework.time.local import local_date
 from workflows.settings import SettingValue
-from workflows.spec import DayCounter, EventView
+from workflows.spec import CommitteeView, DayCounter, EventView
 from workflows.versions import pinned
 
 
@@ -47,6 +47,12 @@ class OnItsDay:
 
     def office_kind(self, office: str) -> str | None:
         return self._world.office_kind(office)
+
+    def committee_of(self, username: str, day: date | None = None) -> str | None:
+        return self._world.committee_of(username, day or self.on)
+
+    def committee_info(self, code: str) -> CommitteeView | None:
+        return self._world.committee_info(code)
 
 
 class GuardView(OnItsDay):
@@ -101,7 +107,8 @@ class GuardView(OnItsDay):
 
     @property
     def parties(self) -> Sequence[Party]:
-        return self._case.parties
+        # a stored case is read without its parties; they are read when first asked for
+        return self._case.parties or self._case.file.stored_parties.get()
 
     @property
     def links(self) -> Sequence[LinkedCase]:

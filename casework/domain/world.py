@@ -7,7 +7,7 @@ from datetime import date
 from typing import Protocol
 
 from workflows.settings import SettingValue
-from workflows.spec import DayCounter
+from workflows.spec import CommitteeView, DayCounter
 
 
 class World(Protocol):
@@ -24,3 +24,9 @@ class World(Protocol):
 
     def office_kind(self, code: str) -> str | None:
         """An office's kind (``petition_bureau`` for 信访部门), None for none or unknown."""
+
+    def committee_of(self, username: str, day: date) -> str | None:
+        """The committee a mediator is a member of on a day (PML art. 8), None for none."""
+
+    def committee_info(self, code: str) -> CommitteeView | None:
+        """A people's mediation committee by its code, None when unknown."""

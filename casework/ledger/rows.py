@@ -98,6 +98,8 @@ def choice_code(spec: FieldSpec | None, text: str) -> str:
     for code, label in spec.choices.items():
         if label == text:
             return code
+    if text in spec.aliases:
+        return spec.aliases[text]
     return text  # left for the value check to refuse with the accepted codes
 
 
@@ -279,8 +281,11 @@ class RowReader:
             if not isinstance(data, dict):
                 raise RowError(row, data_col, "不是 JSON 对象 (not a JSON object)")
             for spec in self.wf.register_fields:
-                if data.get(spec.name) is not None:
-                    out[spec.name] = str(data[spec.name])
+                # an export made before a field was renamed holds it under its former name
+                names = (spec.name, *spec.former)
+                given = next((n for n in names if data.get(n) is not None), None)
+                if given is not None:
+                    out[spec.name] = str(data[given])
         for spec in self.wf.register_fields:
             text, _ = self.lay.get(cells, f"field:{spec.name}")
             if text:

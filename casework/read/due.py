@@ -211,6 +211,8 @@ def status(d: Due | PendingDue) -> str:
         return "calendar_missing"
     if d.overdue:
         return "overdue"
+    if d.binds == "reminder" and d.lapsed:
+        return "reminder"  # 督促履行 (人民调解法 art. 31): past the day agreed, never overdue
     return "warning" if d.lapsed else "due_soon"
 
 

@@ -25,6 +25,7 @@ from casework.storage.calendars import load_calendar
 from casework.storage.tables import cases, events, screenings
 from casework.time.periods import Quarter
 from workflows import Registry
+from workflows.mediation.metrics import SOURCE_GROUP
 from workflows.spec import Workflow
 
 
@@ -41,6 +42,7 @@ class Item:
 
 
 ItemsOf = Callable[[Connection, Scope], list[Item]]
+Where = tuple[tuple[str, tuple[str, ...]], ...]  # (field, values any of which will do)
 QueryOf = Callable[[Scope], AnySelect]
 
 
@@ -50,8 +52,10 @@ def _matching(
     to_states: tuple[str, ...],
     scope: Scope,
     by_case: bool = False,
+    where: Where = (),
 ) -> list[ColumnElement[bool]]:
-    """The conditions on an event of the events table (or an alias of it) that match."""
+    """The conditions on an event of the events table (or an alias of it) that match: its
+    trigger or target state, and its data holding one of the values given for each field."""
     columns = ev.c
     trigger: ColumnElement[str] = columns.trigger
     to_state: ColumnElement[str] = columns.to_state
@@ -66,12 +70,15 @@ def _matching(
     if to_states:
         cond.append(to_state.in_(to_states))
         cond.append(columns.from_state != columns.to_state)
+    cond.extend(columns.data[name].as_string().in_(values) for name, values in where)
     if scope.recorded_by is not None:
         cond.append(columns.recorded_at < scope.recorded_by)
     return cond
 
 
-def first_event(kind: str, triggers: tuple[str, ...], to_states: tuple[str, ...]) -> QueryOf:
+def first_event(
+    kind: str, triggers: tuple[str, ...], to_states: tuple[str, ...], where: Where = ()
+) -> QueryOf:
     """Each case of a kind on the local date of its first matching event.
 
     Only cases whose first matching event falls in the period can count, so the query starts
@@ -85,7 +92,7 @@ def first_event(kind: str, triggers: tuple[str, ...], to_states: tuple[str, ...]
         before = select(earlier.c.id).where(
             earlier.c.case_id == events.c.case_id,
             earlier.c.occurred_on < scope.start,
-            *_matching(earlier, triggers, to_states, scope, by_case=True),
+            *_matching(earlier, triggers, to_states, scope, by_case=True, where=where),
         )
         # One row per case. Its number, office and kind are taken with min() (one value per
         # case) rather than grouped by, or joined again outside, so that a filter on the office
@@ -104,7 +111,7 @@ def first_event(kind: str, triggers: tuple[str, ...], to_states: tuple[str, ...]
             .where(
                 cases.c.kind == kind,
                 events.c.occurred_on.between(scope.start, scope.end),
-                *_matching(events, triggers, to_states, scope),
+                *_matching(events, triggers, to_states, scope, where=where),
                 ~before.exists(),
             )
             .group_by(events.c.case_id)
@@ -234,11 +241,20 @@ NONE = "none"  # the group of items without the value grouped by (no channel, no
 REFUSAL = "refuse"
 
 
-def group_data(data: Mapping[str, object], reason: str | None = None) -> dict[str, str]:
-    """What ``--by channel`` and ``--by reason`` group an item by: its case's channel and the
-    reason of its refusal (``reason``, when it has one)."""
-    channel = data.get("channel")
-    return {"channel": str(channel) if channel else NONE, "reason": reason or NONE}
+def group_data(
+    data: Mapping[str, object], reason: str | None = None, committee_type: str | None = None
+) -> dict[str, str]:
+    """What ``--by`` groups an item by, from its case: the channel, the reason of its refusal
+    (``reason``, when it has one), the Ministry's group of its source (主动, 依申请, 移送), its
+    dispute type and the type of the committee that accepted it (``committee_type``)."""
+    channel, source, dispute = data.get("channel"), data.get("source"), data.get("dispute_type")
+    return {
+        "channel": str(channel) if channel else NONE,
+        "reason": reason or NONE,
+        "source": SOURCE_GROUP.get(str(source), NONE) if source else NONE,
+        "dispute_type": str(dispute) if dispute else NONE,
+        "committee_type": committee_type or NONE,
+    }
 
 
 def refusal_reasons(conn: Connection, case_ids: AnySelect) -> dict[int, str]:

@@ -219,6 +219,8 @@ class ExplainItem(TypedDict):
 
     case_no: NotRequired[str]
     screening_id: NotRequired[int]
+    committee: NotRequired[str]  # an org.committees figure's committee code
+    mediator: NotRequired[str]  # an org.mediators figure's username
     date: str
     office: str
     value: NotRequired[int]  # for a sum
@@ -248,6 +250,8 @@ class Report(TypedDict):
     rows: list[list[str | int]]
     year: NotRequired[int]
     month: NotRequired[str]
+    as_of: NotRequired[str]  # the annual report's date: every figure as the database stood then
+    notes: NotRequired[list[str]]  # what was left out and why (printed on stderr)
 
 
 # -- exports, audit, backup --------------------------------------------------------------------
@@ -449,6 +453,9 @@ class SheetRow(TypedDict):
     tier_label: str
     amount: int
     state: str
+    payable: int  # after the cap (mediation.md 3)
+    capped: bool
+    example: bool  # priced from the shipped example scale
 
 
 class OfficeTotal(TypedDict):
@@ -475,6 +482,8 @@ class SheetJSON(TypedDict):
     by_mediator: list[MediatorTotal]
     total_cases: int
     total_amount: int
+    example: bool  # some claim priced from the example scale: headed 示例标准，非正式数据
+    heading: str
 
 
 class ClaimItem(TypedDict):
@@ -491,7 +500,7 @@ FiguresJSON = TypedDict(
         "from": str,
         "to": str,
         "subsidy.cases": int,
-        "subsidy.amount": int,
+        "subsidy.amount": int | None,
         "items": list[ClaimItem],
     },
 )

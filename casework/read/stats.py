@@ -17,12 +17,13 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
-from sqlalchemy import ColumnElement, extract, func, literal, select
+from sqlalchemy import ColumnElement, case, extract, func, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Subquery
 
 from casework.errors import InvalidData
-from casework.read import cohorts
+from casework.read import cohorts, organisation, screening
+from casework.read.declared_cohorts import check_cohort, cohort_source
 from casework.read.flagged import flagged
 from casework.read.metrics import (
     NONE,
@@ -43,10 +44,13 @@ from casework.read.metrics import (
 )
 from casework.read.scope import Scope, check_period
 from casework.read.shapes import ExplainItem, ExplainJSON, Figure, GroupRow, StatsJSON
-from casework.storage.tables import cases, events, screenings
+from casework.read.subsidy_figures import claim_figures
+from casework.storage.tables import cases, committees, events, screenings
 from casework.time.periods import Quarter
 from workflows import Registry
+from workflows.mediation.metrics import SOURCE_GROUPS
 from workflows.spec import (
+    Cohort,
     Computed,
     FirstEvent,
     Flagged,
@@ -56,8 +60,21 @@ from workflows.spec import (
     Workflow,
 )
 
-GROUPINGS = ("office", "month", "quarter", "kind", "channel", "reason")
-BY_CASE = ("channel", "reason")  # groupings read from the case behind an item
+GROUPINGS = (
+    "office",
+    "month",
+    "quarter",
+    "kind",
+    "channel",
+    "reason",
+    "source",
+    "dispute_type",
+    "committee_type",
+)
+# Groupings read from the case behind an item: its channel, its refusal's reason, the
+# Ministry's group of its source, its dispute type, its committee's type.
+BY_CASE = ("channel", "reason", "source", "dispute_type", "committee_type")
+Key = Literal["case_no", "screening_id", "committee", "mediator"]
 ALL = ""  # the group key of the whole scope
 Tally = dict[str, tuple[int, int]]  # group key -> (count, sum of values)
 
@@ -78,12 +95,13 @@ class Metric:
     query: QueryOf | None = None
     parts: tuple[str, str] | None = None
     distinct_by: str | None = None
-    key: Literal["case_no", "screening_id"] = "case_no"
+    key: Key = "case_no"
     hidden: bool = False
     source: str = ""
     parts_of: PartsOf | None = None  # a computed source, whose part ``part`` this counts
     part: str = ""
     per_period: bool = False  # a stock (the ledger): grouped by month, computed per month
+    null_if: str | None = None  # another metric: while it is not zero, this figure is null
 
 
 def _screening(name: str, label: str, query: QueryOf, kind: Literal["count", "sum"]) -> Metric:
@@ -98,6 +116,21 @@ SCREENING_METRICS: tuple[tuple[int, Metric], ...] = (
     (
         160,
         _screening("screening.prevented", "预防纠纷件数", screened(screenings.c.prevented), "sum"),
+    ),
+    # procedures/mediation.md 5 and its metric table (casework.read.screening).
+    (152, _screening("screening.pandemic", "疫情专项排查次数", screening.PANDEMIC, "count")),
+    (162, _screening("screening.found", "排查发现纠纷", screening.FOUND, "sum")),
+    (164, _screening("screening.zero_reports", "零报告", screening.ZERO_REPORTS, "count")),
+    (
+        166,
+        Metric(
+            "screening.registered",
+            "排查发现登记",
+            "count",
+            listed(screening.registered_query),
+            screening.registered_query,
+            source="screening.registered",
+        ),
     ),
 )
 
@@ -136,11 +169,17 @@ class Catalogue:
 SOURCES: dict[str, SourceOf] = {
     "replied_on_time": whole(on_time_items),
     "approved_claims": whole(claim_items),
+    "claim_figures": claim_figures,
     "routing": cohorts.routing,
     "reply_due": cohorts.reply_due,
     "evaluation": cohorts.evaluation,
     "ledger": cohorts.ledger,
+    "prevention": organisation.prevention_source,
+    "committees": organisation.committee_source,
+    "mediators": organisation.mediator_source,
 }
+# What an item of a source is when it is not a case (``explain`` names it so).
+SOURCE_KEYS: dict[str, Key] = {"committees": "committee", "mediators": "mediator"}
 # Stocks: what is on the ledger in a period depends on the whole period, so a grouping by
 # month or quarter computes each month or quarter alone.
 PER_PERIOD = frozenset({"ledger"})
@@ -151,7 +190,12 @@ def _part(parts_of: PartsOf, part: str) -> ItemsOf:
 
 
 def _computed(
-    spec: MetricSpec, name: str, parts_of: PartsOf, part: str, per_period: bool = False
+    spec: MetricSpec,
+    name: str,
+    parts_of: PartsOf,
+    part: str,
+    per_period: bool = False,
+    key: Key = "case_no",
 ) -> Metric:
     return Metric(
         spec.name,
@@ -164,6 +208,8 @@ def _computed(
         parts_of=parts_of,
         part=part,
         per_period=per_period,
+        null_if=spec.null_if,
+        key=key,
     )
 
 
@@ -180,7 +226,7 @@ def declared(wf: Workflow, spec: MetricSpec, registry: Registry | None = None) -
         query = registered(wf.name, counts.where, counts.value)
     elif isinstance(counts, FirstEvent):
         _check_names(wf, spec, counts)
-        query = first_event(wf.name, counts.triggers, counts.to_states)
+        query = first_event(wf.name, counts.triggers, counts.to_states, counts.where)
     elif isinstance(counts, Flagged):
         if all(f.name != counts.flag for f in wf.flags):
             raise ValueError(f"{spec.name}: {wf.name} has no flag {counts.flag!r}")
@@ -193,7 +239,12 @@ def declared(wf: Workflow, spec: MetricSpec, registry: Registry | None = None) -
             raise ValueError(f"{wf.name}: unknown metric source {counts.source!r}; known: {known}")
         parts_of = make(wf, registry or Registry((wf,)))
         name = f"{wf.name}:{counts.source}"
-        return _computed(spec, name, parts_of, counts.part, counts.source in PER_PERIOD)
+        key = SOURCE_KEYS.get(counts.source, "case_no")
+        return _computed(spec, name, parts_of, counts.part, counts.source in PER_PERIOD, key)
+    elif isinstance(counts, Cohort):
+        check_cohort(wf, spec, counts)
+        parts_of = cohort_source(wf, registry or Registry((wf,)), counts.start)
+        return _computed(spec, f"{wf.name}:cohort:{'|'.join(counts.start)}", parts_of, spec.name)
     else:
         raise ValueError(f"{spec.name}: a rate is built from its parts")
     return Metric(
@@ -288,6 +339,34 @@ def sub_periods(scope: Scope, by: str) -> list[tuple[str, Scope]]:
     return out
 
 
+def case_column(by: str) -> ColumnElement[str]:
+    """What a ``BY_CASE`` grouping groups a case by, as a column of ``cases``: its channel,
+    its first refusal's reason, the Ministry's group of its source (procedures/mediation.md
+    2.2), its dispute type, or the type of its committee (its own, else its office's
+    ``<office>-tj``, as ``declared_cohorts.committee_of`` reads it)."""
+    if by in ("channel", "dispute_type"):
+        value: ColumnElement[str] = cases.c.data[by].as_string()
+        return value
+    if by == "source":
+        source = cases.c.data["source"].as_string()
+        return case(
+            *((source.in_(codes), literal(group)) for group, codes in SOURCE_GROUPS.items()),
+            else_=literal(NONE),
+        )
+    if by == "committee_type":
+        code = func.coalesce(
+            cases.c.data["committee"].as_string(), cases.c.office_code.concat("-tj")
+        )
+        return select(committees.c.type).where(committees.c.code == code).scalar_subquery()
+    return (
+        select(events.c.data["reason"].as_string())
+        .where(events.c.case_id == cases.c.id, events.c.trigger == REFUSAL)
+        .order_by(events.c.seq)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 class Computation:
     """One computation over a scope: each source's items are read once."""
 
@@ -368,22 +447,12 @@ class Computation:
         return {k: (v[0], v[1]) for k, v in out.items()}
 
     def _by_case(self, m: Metric, q: Subquery, conds: list[ColumnElement[bool]], by: str) -> Tally:
-        """Grouped by the channel of the case behind each row, or its refusal's reason."""
+        """Grouped by a value of the case behind each row (``case_column``)."""
         measures = (func.count(), func.coalesce(func.sum(q.c.value), 0))
         if m.key != "case_no":  # a screening entry has neither
             count, total = self.conn.execute(select(*measures).where(*conds)).one()
             return {NONE: (int(count), int(total))} if count else {}
-        if by == "channel":
-            column: ColumnElement[str] = cases.c.data["channel"].as_string()
-        else:
-            column = (
-                select(events.c.data["reason"].as_string())
-                .where(events.c.case_id == cases.c.id, events.c.trigger == REFUSAL)
-                .order_by(events.c.seq)
-                .limit(1)
-                .scalar_subquery()
-            )
-        key = func.coalesce(column, NONE)
+        key = func.coalesce(case_column(by), NONE)
         stmt = (
             select(key, *measures)
             .select_from(q.join(cases, cases.c.case_no == q.c.ref))
@@ -401,6 +470,8 @@ class Computation:
             if not denominator:
                 return None
             return round(100.0 * float(numerator or 0) / float(denominator), 2)
+        if m.null_if is not None and self.figure(m.null_if, tallies, key):
+            return None
         count, total = tallies[name].get(key, (0, 0))
         return total if m.kind == "sum" else count
 
@@ -408,8 +479,8 @@ class Computation:
         """The tallies the named figures are computed from (a rate's are its parts')."""
         needed: list[str] = []
         for name in names:
-            parts = self.cat.by_name[name].parts
-            for part in parts or (name,):
+            m = self.cat.by_name[name]
+            for part in (*(m.parts or (name,)), *((m.null_if,) if m.null_if else ())):
                 if part not in needed:
                     needed.append(part)
         return {name: self.tally(self.cat.by_name[name], by) for name in needed}
@@ -458,12 +529,16 @@ def explained(m: Metric, shown: Metric, items: list[Item]) -> list[ExplainItem]:
         items = list(first.values())
     out: list[ExplainItem] = []
     for item in items:
-        if shown.key == "screening_id":
-            row = ExplainItem(
-                screening_id=int(item.ref), date=item.on.isoformat(), office=item.office
-            )
+        row = ExplainItem(date=item.on.isoformat(), office=item.office)
+        # A figure of cases and screening entries both (防激化) names each by what it is.
+        if shown.key == "screening_id" or isinstance(item.ref, int):
+            row["screening_id"] = int(item.ref)
+        elif shown.key == "committee":
+            row["committee"] = str(item.ref)
+        elif shown.key == "mediator":
+            row["mediator"] = str(item.ref)
         else:
-            row = ExplainItem(case_no=str(item.ref), date=item.on.isoformat(), office=item.office)
+            row["case_no"] = str(item.ref)
         if m.kind == "sum":
             row["value"] = item.value
         out.append(row)

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select, true
 from sqlalchemy.engine import Connection
 
-from casework.domain.subsidy import CLAIM_KIND, RULE_LABELS, evaluate
+from casework.domain.subsidy import CLAIM_KIND, RULE_LABELS, Cap, evaluate, payable
 from casework.errors import InvalidData, NotFound
 from casework.read.export_xlsx import Cell, check_xlsx_path, titled_table
 from casework.read.shapes import (
@@ -27,11 +29,13 @@ from casework.read.shapes import (
     SheetJSON,
     SheetRow,
 )
-from casework.storage.settings import TIER_LABELS, oral_agreements_from, scale_on
-from casework.storage.subsidy import MEDIATION, claims_in, facts_for
+from casework.storage.settings import EXAMPLE_FROM, TIER_LABELS, oral_agreements_from, scale_on
+from casework.storage.subsidy import MEDIATION, Claim, claims_in, facts_for, numbered_for
 from casework.storage.tables import cases, events, offices, subsidy_scale, users
+from casework.storage.world import StoredWorld
 from casework.time.periods import Quarter
-from workflows import Registry
+from workflows import Registry, default_registry
+from workflows.subsidy_claim import CAP, TIER_RULES
 
 SHEET_COLUMNS = (
     ("office", "单位代码"),
@@ -46,6 +50,7 @@ SHEET_COLUMNS = (
     ("state", "状态"),
 )
 STATE_LABELS = {"approved": "已核定", "paid": "已发放"}
+EXAMPLE_HEADING = "示例标准，非正式数据"  # mediation.md 3: a sheet priced from the example scale
 # Rules whose effective date is a setting (the others hold since the subsidy began).
 DATED_RULES = ("oral_agreement",)
 
@@ -110,10 +115,38 @@ def scale(conn: Connection, day: date) -> ScaleJSON:
     return ScaleJSON(on=day.isoformat(), tiers=scale_on(conn, day), history=history)
 
 
+def tiers(conn: Connection, registry: Registry, day: date) -> dict[str, object]:
+    """``subsidy tiers show``: the ordered tier rules in force on a day, and the scale."""
+    world = StoredWorld(conn, registry)
+    text = str(world.setting(TIER_RULES, day))
+    entries = [
+        {"effective_from": e.effective_from.isoformat(), "set_by": e.set_by}
+        for e in world.config.history(TIER_RULES)
+    ]
+    return {
+        "on": day.isoformat(),
+        "rules": json.loads(text),
+        "tiers": list(scale_on(conn, day)),
+        "history": entries,
+        "example": not any(e.effective_from <= day for e in world.config.history(TIER_RULES)),
+    }
+
+
 # -- payout sheets --------------------------------------------------------------------------
 
 
-def sheet_row(claim_no: str, office: str, state: str, data: dict[str, object]) -> SheetRow:
+def is_example(data: Mapping[str, object]) -> bool:
+    """Whether a claim was priced from the shipped example scale (claims approved before the
+    flag was recorded: priced from the scale entry of the example's date)."""
+    flag = data.get("example")
+    if flag is None:
+        return data.get("scale_from") == EXAMPLE_FROM.isoformat()
+    return bool(flag)
+
+
+def sheet_row(
+    claim_no: str, office: str, state: str, data: dict[str, object], paid: tuple[int, bool]
+) -> SheetRow:
     tier, mediator = str(data.get("tier", "")), str(data.get("mediator", ""))
     mediation_case = data.get("mediation_case")
     return SheetRow(
@@ -127,7 +160,38 @@ def sheet_row(claim_no: str, office: str, state: str, data: dict[str, object]) -
         tier_label=TIER_LABELS.get(tier, tier),
         amount=int(str(data.get("amount") or 0)),
         state=STATE_LABELS.get(state, state),
+        payable=paid[0],
+        capped=paid[1],
+        example=is_example(data),
     )
+
+
+def _amount(data: Mapping[str, object]) -> int:
+    return int(str(data.get("amount") or 0))
+
+
+def payables(
+    conn: Connection, year: int, registry: Registry | None = None
+) -> dict[str, tuple[int, bool]]:
+    """What each approved or paid claim of a year's quarters is payable after the cap in force
+    on its quarter's last day: per payee, in claim-number order, a yearly cap carried over the
+    year's quarters (mediation.md 3)."""
+    world = StoredWorld(conn, registry or default_registry())
+    out: dict[str, tuple[int, bool]] = {}
+    used: dict[str, int] = {}
+    for n in range(1, 5):
+        quarter = Quarter(year, n)
+        found: list[Claim] = claims_in(conn, quarter, ("approved", "paid"))
+        if not found:
+            continue
+        cap = Cap.load(world.setting(CAP, quarter.last_day))
+        before = used if cap is not None and cap.per == "year" else {}
+        rows = [(c.case_no, str(c.data.get("mediator", "")), _amount(c.data)) for c in found]
+        done = payable(rows, cap, before)
+        for claim_no, payee, _ in rows:
+            used[payee] = used.get(payee, 0) + done[claim_no][0]
+        out.update(done)
+    return out
 
 
 def payout(conn: Connection, quarter: Quarter, office: str | None = None) -> SheetJSON:
@@ -135,8 +199,16 @@ def payout(conn: Connection, quarter: Quarter, office: str | None = None) -> She
     names = {r.code: r.name for r in conn.execute(select(offices.c.code, offices.c.name))}
     people = {r.username: r.name for r in conn.execute(select(users.c.username, users.c.name))}
     rows: list[SheetRow] = []
+    paid = payables(conn, quarter.year)
     for claim in claims_in(conn, quarter, ("approved", "paid"), office):
-        row = sheet_row(claim.case_no, claim.office, claim.state, dict(claim.data))
+        amount = (_amount(claim.data), False)
+        row = sheet_row(
+            claim.case_no,
+            claim.office,
+            claim.state,
+            dict(claim.data),
+            paid.get(claim.case_no, amount),
+        )
         row["office_name"] = names.get(claim.office, "")
         row["mediator_name"] = people.get(row["mediator"], "")
         rows.append(row)
@@ -146,7 +218,7 @@ def payout(conn: Connection, quarter: Quarter, office: str | None = None) -> She
     for r in rows:
         for bucket in (by_office[r["office"]], by_mediator[(r["office"], r["mediator"])]):
             bucket[0] += 1
-            bucket[1] += r["amount"]
+            bucket[1] += r["payable"]
     return SheetJSON(
         quarter=str(quarter),
         claims=rows,
@@ -161,7 +233,10 @@ def payout(conn: Connection, quarter: Quarter, office: str | None = None) -> She
             for (o, m), (n, total) in sorted(by_mediator.items())
         ],
         total_cases=len(rows),
-        total_amount=sum(r["amount"] for r in rows),
+        total_amount=sum(r["payable"] for r in rows),
+        example=any(r["example"] for r in rows),
+        heading=(EXAMPLE_HEADING + " " if any(r["example"] for r in rows) else "")
+        + f"以案定补发放明细 {quarter}",
     )
 
 
@@ -169,7 +244,7 @@ def sheet_cells(r: SheetRow) -> list[str | int | None]:
     """A claim's cells, in the order of ``SHEET_COLUMNS``."""
     cells: list[str | int | None] = [r["office"], r["office_name"], r["mediator"]]
     cells += [r["mediator_name"], r["claim"], r["mediation_case"], r["tier"], r["tier_label"]]
-    return [*cells, r["amount"], r["state"]]
+    return [*cells, r["payable"], r["state"]]
 
 
 def sheet_table(sheet: SheetJSON) -> tuple[list[str], list[list[str | int | None]]]:
@@ -202,7 +277,7 @@ def write_xlsx(sheet: SheetJSON, path: str) -> None:
     details.title = "明细"
     header, body = sheet_table(sheet)
     quarter, n, total = sheet["quarter"], sheet["total_cases"], sheet["total_amount"]
-    titled_table(details, f"以案定补发放明细 {quarter}", header, body, 9)
+    titled_table(details, sheet["heading"], header, body, 9)
     per_office: list[list[Cell]] = [
         [o["office"], o["office_name"], o["cases"], o["amount"]] for o in sheet["by_office"]
     ]
@@ -240,6 +315,8 @@ class Approved:
     quarter: Quarter
     on: date
     amount: int
+    payee: str = ""
+    example: bool = False
 
     def as_json(self) -> ClaimItem:
         return ClaimItem(
@@ -266,8 +343,12 @@ def approved(
         )
         .join(events, events.c.case_id == cases.c.id)
         .where(
-            cases.c.kind == CLAIM_KIND,
-            events.c.trigger == "approve",
+            # The claims numbered for the period's years (the number's index, not every claim
+            # of the kind or every approval), each approved after its quarter began.
+            cases.c.kind.concat("") == CLAIM_KIND,
+            numbered_for(start.year, end.year),
+            events.c.trigger.concat("") == "approve",
+            events.c.occurred_on >= start,
             events.c.recorded_at < recorded_by if recorded_by is not None else true(),
         )
         .order_by(cases.c.case_no, events.c.seq)
@@ -289,18 +370,31 @@ def approved(
             quarter,
             r.occurred_on,
             int((r.event_data or {}).get("amount") or 0),
+            str(data.get("mediator", "")),
+            is_example({**data, **(r.event_data or {})}),
         )
     return [found[no] for no in sorted(found)]
 
 
+def payable_of(conn: Connection, claims: list[Approved]) -> dict[str, int]:
+    """What each of these approved claims is payable after the cap."""
+    out: dict[str, int] = {}
+    for year in sorted({c.quarter.year for c in claims}):
+        out.update({no: paid for no, (paid, _) in payables(conn, year).items()})
+    return {c.case_no: out.get(c.case_no, c.amount) for c in claims}
+
+
 def figures(conn: Connection, start: date, end: date) -> FiguresJSON:
     """``subsidy.cases`` and ``subsidy.amount``: mediation cases whose claim was approved for a
-    quarter inside the period, and the sum of those claims' amounts, with the claims behind."""
+    quarter inside the period, and the sum of what those claims are payable (null when one was
+    priced from the example scale), with the claims behind."""
     claims = approved(conn, start, end)
+    paid = payable_of(conn, claims)
+    example = any(c.example for c in claims)
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
         "subsidy.cases": len({c.mediation_case for c in claims}),
-        "subsidy.amount": sum(c.amount for c in claims),
+        "subsidy.amount": None if example else sum(paid.values()),
         "items": [c.as_json() for c in claims],
     }

@@ -97,6 +97,7 @@ def add_office(
     }
     uow.offices.add_office(row, uow.now())
     uow.hierarchy.forget()
+    uow.committees.seed_town(values["code"], values["name"], values["level"])
     chosen = parent or default_parent(values["code"], values["level"])
     config.set_parent(uow, actor, values["code"], chosen)
     return OfficeResult(**values, parent=parent_value(chosen))
@@ -131,6 +132,8 @@ def add_user(
     if uow.offices.user_exists(username):
         raise InvalidData(f"用户 {username!r} 已存在 (exists already)", field="username")
     uow.offices.add_user(username, clean, role, office, uow.now())
+    if role == "mediator":  # mediation.md 2.1: a mediator belongs to a committee
+        uow.committees.join_own(username, office)
     return UserResult(
         username=username, name=clean, role=role, role_label=ROLES[role], office=office
     )
@@ -156,6 +159,7 @@ def initialise(uow: UnitOfWork, office_set: str | None, admin: str) -> InitResul
                 "kind": checked["kind"],
             }
             uow.offices.add_office(row, now)
+            uow.committees.seed_town(checked["code"], checked["name"], checked["level"])
     created = None
     if not uow.offices.any_admin():
         if uow.offices.user_exists(admin):

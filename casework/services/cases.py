@@ -74,10 +74,14 @@ def take(uow: UnitOfWork, actor: Actor, step: Step, engine: bool = False) -> Ste
     if trig is None:
         return done
     for cascade in trig.then:
-        target = done.case.data.get(cascade.target)
+        if not cascade.holds(done.event.data):
+            continue
+        target = done.case.case_no if cascade.same_case else done.case.data.get(cascade.target)
         if target:
             follow = Step(str(target), cascade.trigger, at=done.event.occurred_at)
-            take(uow, actor, follow, engine=True)
+            then = take(uow, actor, follow, engine=True)
+            if cascade.same_case:
+                done = done._replace(case=then.case)  # the result shows where the case stands
     if trig.spawns is not None and done.event.data.get(trig.spawns.office_field):
         return done._replace(spawned=_spawn(uow, actor, trig.spawns, done))
     return done

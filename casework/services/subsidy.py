@@ -7,18 +7,37 @@ quarter's action, so each gets the same checks and events as if a person fired i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import TypedDict
 
 from casework.domain.model import Actor
-from casework.domain.policy import check_roles
+from casework.domain.policy import check_admin, check_roles
+from casework.domain.results import AdvanceResult
 from casework.domain.steps import Registration, Step
-from casework.domain.subsidy import CLAIM_KIND, Facts, claim_ref, failed
-from casework.errors import InvalidData
-from casework.services.cases import Progress, register_one, take_many
+from casework.domain.subsidy import (
+    CLAIM_KIND,
+    Cap,
+    Facts,
+    claim_ref,
+    draw,
+    failed,
+    parse_tier_rules,
+    propose_tier,
+    tier_inputs,
+)
+from casework.errors import GuardFailed, InvalidData, NotFound
+from casework.services.cases import Progress, advance_many, register_one, take_many
+from casework.storage.config import Entry
 from casework.storage.uow import UnitOfWork
 from casework.time.periods import Quarter
 from workflows.spec import Workflow
+from workflows.subsidy_claim import CAP, JUSTICE_BUREAU, SPOT_CHECK_SHARE, TIER_RULES
+
+# The steps after which a claim's case must still pass every rule (mediation.md 3: the town
+# check, a resubmission and the approval re-run them).
+RERUN = ("check", "resubmit", "approve")
 
 
 class Ineligible(TypedDict):
@@ -40,6 +59,15 @@ class ClaimRow(TypedDict):
     office: str
     state: str
     mediation_case: str
+    proposed_tier: str
+
+
+class SampleResult(TypedDict):
+    quarter: str
+    share: float
+    seed: int
+    candidates: int
+    sampled: list[str]
 
 
 class BulkResult(TypedDict):
@@ -99,17 +127,28 @@ def draft(
     return result
 
 
+def tier_rules(uow: UnitOfWork, quarter: Quarter) -> list[dict[str, object]]:
+    """The ordered tier rules in force on the quarter's last day."""
+    text = uow.setting(TIER_RULES, quarter.last_day)
+    tiers = list(uow.settings.scale_on(quarter.last_day))
+    return parse_tier_rules(str(text), tiers)
+
+
 def _claim(
     uow: UnitOfWork, actor: Actor, quarter: Quarter, facts: Facts, office: str, ref: str
 ) -> str:
-    """Register one claim for an eligible case, linked to it both ways; its number."""
+    """Register one claim for an eligible case, linked to it both ways, with its payee and
+    proposed tier; its number."""
+    tier, basis = propose_tier(tier_rules(uow, quarter), tier_inputs(facts))
     item = Registration(
         office=office,
         title=f"以案定补 {quarter} {facts.case_no}",
         values={
             "mediation_case": facts.case_no,
             "quarter": str(quarter),
-            "mediator": str(facts.data.get("mediator", "")),
+            "mediator": facts.payee or "",
+            "proposed_tier": tier,
+            "tier_basis": basis,
         },
         link=facts.case_no,
         ref=ref,
@@ -146,10 +185,12 @@ def advance_quarter(
     # Who may take the step at all is known before any claim is read: a quarter with nothing
     # left to do is refused too, not "done" for anyone.
     check_roles(actor, trig.roles, f"批量{trig.shown}")
-    targets = [r.case_no for r in uow.claims.in_states(quarter, (source,), office)]
+    claims = uow.claims.in_states(quarter, (source,), office)
     if on_total is not None:
-        on_total(len(targets))
-    steps = [Step(case_no, trigger, dict(values)) for case_no in targets]
+        on_total(len(claims))
+    if trigger in RERUN:
+        rerun(uow, [(c.case_no, c.data) for c in claims])
+    steps = [Step(c.case_no, trigger, with_tier(trigger, values, c.data)) for c in claims]
     done = take_many(uow, actor, steps, progress) if steps else []
     return BulkResult(
         quarter=str(quarter),
@@ -158,3 +199,112 @@ def advance_quarter(
         claims=[d.case.case_no for d in done],
         amount=sum(int(str(d.event.data.get("amount") or 0)) for d in done),
     )
+
+
+def with_tier(
+    trigger: str, values: Mapping[str, str], data: Mapping[str, object]
+) -> dict[str, str]:
+    """An approval's values: the tier defaults to the claim's proposed one."""
+    out = dict(values)
+    if trigger == "approve" and not out.get("tier") and data.get("proposed_tier"):
+        out["tier"] = str(data["proposed_tier"])
+    return out
+
+
+def rerun(uow: UnitOfWork, claims: Sequence[tuple[str, Mapping[str, object]]]) -> None:
+    """Refuse when a claim's mediation case no longer passes every rule for its quarter (the
+    claim itself aside), naming the claim and the rules."""
+    cases = {str(data.get("mediation_case", "")) for _, data in claims}
+    facts = uow.claims.facts_for(sorted(cases))
+    oral_from = uow.settings.oral_agreements_from()
+    for claim_no, data in claims:
+        case_no = str(data.get("mediation_case", ""))
+        found = facts.get(case_no)
+        quarter = Quarter.parse(str(data.get("quarter", "")))
+        missing = (
+            ["archived"]
+            if found is None
+            else failed(found.without_claim(claim_no), quarter, oral_from)
+        )
+        if missing:
+            raise GuardFailed(
+                f"拒绝：申报 {claim_no} 的调解案件 {case_no} 已不符合条件："
+                f"{'、'.join(missing)} (rules_rerun)",
+                rule="rules_rerun",
+            )
+
+
+def advance_claim(
+    uow: UnitOfWork, actor: Actor, claim_no: str, trigger: str, values: Mapping[str, str]
+) -> AdvanceResult:
+    """One step on one claim; the town check, a resubmission and the approval re-run the
+    rules, and an approval's tier defaults to the proposed one."""
+    claim = uow.cases.get(claim_no)
+    if claim.kind != CLAIM_KIND:
+        raise NotFound(
+            f"{claim_no} 不是以案定补申报 (not a subsidy claim)", field="claim", value=claim_no
+        )
+    trig = uow.machines.workflow(CLAIM_KIND).trigger(trigger)
+    if trigger in RERUN and trig is not None and claim.state in trig.sources:
+        rerun(uow, [(claim_no, claim.data)])
+    step = Step(claim_no, trigger, with_tier(trigger, values, claim.data))
+    return advance_many(uow, actor, [step])[0]
+
+
+def spot_check_share(uow: UnitOfWork, quarter: Quarter, share: float | None) -> float:
+    """The share to draw: the one given (0..1), else the dated setting (a percentage)."""
+    if share is None:
+        value = uow.setting(SPOT_CHECK_SHARE, quarter.last_day)
+        return (int(value) if isinstance(value, int) else 10) / 100
+    if not 0 < share <= 1:
+        raise InvalidData(
+            f"抽查比例「share」应在 0 和 1 之间（如 0.10），不是 {share}",
+            field="share",
+            value=share,
+        )
+    return share
+
+
+def sample(
+    uow: UnitOfWork, actor: Actor, quarter: Quarter, share: float | None, seed: int
+) -> SampleResult:
+    """Draw the quarter's town-checked claims for a spot check (at least one per office),
+    reproducibly: the same seed draws the same claims, and drawing again records nothing
+    twice (each ``sample`` event carries the seed as its ref)."""
+    check_roles(actor, ("clerk", "supervisor"), "抽中回访 sample")
+    if actor.role != "admin" and actor.office != JUSTICE_BUREAU:
+        raise GuardFailed(
+            f"拒绝：抽查由 {JUSTICE_BUREAU} 进行，不是 {actor.office} (sample_by)", rule="sample_by"
+        )
+    used = spot_check_share(uow, quarter, share)
+    claims = uow.claims.in_states(quarter, ("town_checked",), None)
+    by_office: dict[str, list[str]] = {}
+    for c in claims:
+        by_office.setdefault(c.office, []).append(c.case_no)
+    drawn = draw(by_office, used, seed)
+    values = {"seed": str(seed), "share": f"{used:g}"}
+    steps = [Step(no, "sample", values, ref=f"sample:{quarter}:{seed}") for no in drawn]
+    if steps:
+        take_many(uow, actor, steps)
+    return SampleResult(
+        quarter=str(quarter), share=used, seed=seed, candidates=len(claims), sampled=drawn
+    )
+
+
+def set_tier_rules(
+    uow: UnitOfWork, actor: Actor, text: str, since: date
+) -> list[dict[str, object]]:
+    """Ordered tier rules from a day (admin only), checked against the scale then in force."""
+    check_admin(actor, "设置以案定补建议档次规则")
+    rules = parse_tier_rules(text, list(uow.settings.scale_on(since)))
+    dumped = json.dumps(rules, ensure_ascii=False, separators=(",", ":"))
+    uow.config.add(Entry(TIER_RULES, since, dumped, actor.username, uow.now(), None))
+    return rules
+
+
+def set_cap(uow: UnitOfWork, actor: Actor, cap: Cap | None, since: date) -> str:
+    """A cap on each payee's subsidy per quarter or year from a day, or none (admin only)."""
+    check_admin(actor, "设置以案定补封顶")
+    text = "none" if cap is None else cap.dump()
+    uow.config.add(Entry(CAP, since, text, actor.username, uow.now(), None))
+    return text

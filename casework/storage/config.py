@@ -18,6 +18,7 @@ from casework.errors import NotFound
 from casework.storage.tables import config_values
 from workflows import Registry
 from workflows.settings import (
+    LEDGER_SETTINGS,
     OFFICE_PARENT,
     ORGAN_PARENT,
     SettingSpec,
@@ -43,7 +44,7 @@ class Entry:
 
 def specs(registry: Registry) -> dict[str, SettingSpec]:
     """Every setting the procedures declare, by key."""
-    out: dict[str, SettingSpec] = {}
+    out: dict[str, SettingSpec] = {spec.key: spec for spec in LEDGER_SETTINGS}
     for wf in registry:
         for spec in wf.settings:
             out.setdefault(spec.key, spec)

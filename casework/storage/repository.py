@@ -25,6 +25,7 @@ from casework.domain.steps import Registered, Stepped
 from casework.errors import Conflict, NotFound
 from casework.storage import bulk
 from casework.storage.db import chunk_size
+from casework.storage.screenings import screening_of
 from casework.storage.tables import (
     case_counters,
     case_links,
@@ -369,6 +370,10 @@ class _StoredFile:
     def papers(self) -> Sequence[Document]:
         return [_document_of(r) for r in self.conn.execute(_FILE, {"case_id": self.case_id})]
 
+    def parties(self) -> Sequence[Party]:
+        rows = self.conn.execute(_PARTIES, {"case_id": self.case_id})
+        return tuple(Party(r.role, r.name, r.id_number, r.phone) for r in rows)
+
     def links(self) -> Sequence[LinkedCase]:
         out = []
         for r in self.conn.execute(_LINKS, {"case_id": self.case_id}):
@@ -522,7 +527,11 @@ class CaseRepository:
     def _file(self, case_id: int) -> CaseFile:
         stored = _StoredFile(self._conn, case_id, self._known_refs)
         return CaseFile(
-            Lazy(stored.history), Lazy(stored.papers), stored.find, stored_links=Lazy(stored.links)
+            Lazy(stored.history),
+            Lazy(stored.papers),
+            stored.find,
+            stored_links=Lazy(stored.links),
+            stored_parties=Lazy(stored.parties),
         )
 
     def known_refs(
@@ -624,6 +633,10 @@ class CaseRepository:
 
     def link(self, case_no: str, other_no: str, kind: str) -> None:
         self._links.append((case_no, other_no, kind))
+
+    def new_cases(self) -> list[Case]:
+        """The cases this unit of work registered and has not written yet."""
+        return [self._by_no[no] for no in self._new]
 
     def parties_of(self, case: Case) -> tuple[Party, ...]:
         """A case's parties: a new case's as registered, a stored one's as stored."""
@@ -788,4 +801,5 @@ class CaseRepository:
             "created_by": self._creators[case.case_no],
             "head_hash": case.head_hash,
             "ref": case.ref,
+            "screening_id": screening_of(case.data),
         }

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from casework.errors import InvalidData
-from casework.storage.tables import screenings, settings, subsidy_scale
+from casework.storage.tables import settings, subsidy_scale
 from casework.time.periods import Quarter
 
 TIER_LABELS = {"simple": "简易", "ordinary": "一般", "complex": "疑难复杂", "major": "重大"}
@@ -66,7 +66,12 @@ def resolve_tier(
             field="value.tier",
             value=value[:30],
         )
-    return {"tier": value, "amount": tier["amount"], "scale_from": tier["effective_from"]}
+    return {
+        "tier": value,
+        "amount": tier["amount"],
+        "scale_from": tier["effective_from"],
+        "example": tier["example"],  # mediation.md 3: a claim priced from example data says so
+    }
 
 
 def load_example(conn: Connection, by: str, at: datetime) -> bool:
@@ -97,27 +102,12 @@ def oral_agreements_from(conn: Connection) -> date:
     return date.fromisoformat(row.value) if row else ORAL_FROM_DEFAULT
 
 
-def resolve_screening(
-    settings: Settings, value: str, case_data: Mapping[str, object]
-) -> dict[str, object]:
-    """The ``screening`` source: a screening (矛盾纠纷排查) on the ledger, by its number, from
-    which a major dispute comes (major_dispute.md: its source)."""
-    number = int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
-    found = number is not None and settings.screening_exists(number)
-    if not found:
-        raise InvalidData(
-            f"来源排查「screening」{value[:30]!r} 不是排查台账中的记录（见 screening list）"
-            " (no such screening)",
-            field="value.screening",
-            value=value[:30],
-        )
-    return {"screening": number}
-
-
 # Value sources of ``lookup`` fields (workflows.spec.FieldSpec.source): the typed value is
 # checked against casework's own data, which may add values derived from it.
 Resolver = Callable[["Settings", str, Mapping[str, object]], dict[str, object]]
-SOURCES: dict[str, Resolver] = {"subsidy_tier": resolve_tier, "screening": resolve_screening}
+# (``screening``, an entry of the screening ledger, is resolved by its repository: see
+# ``casework.storage.screenings.Screenings.link``.)
+SOURCES: dict[str, Resolver] = {"subsidy_tier": resolve_tier}
 
 
 class Settings:
@@ -136,10 +126,6 @@ class Settings:
 
     def load_example(self, by: str, at: datetime) -> bool:
         return load_example(self._conn, by, at)
-
-    def screening_exists(self, number: int) -> bool:
-        row = self._conn.execute(select(screenings.c.id).where(screenings.c.id == number))
-        return row.first() is not None
 
     def scale_on(self, day: date) -> dict[str, Tier]:
         """The scale in force on a day (read once per unit of work and day)."""

@@ -10,24 +10,27 @@ linked to it (the same dispute). Both ``subsidy check`` and ``subsidy draft`` us
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
-from sqlalchemy import ColumnElement, bindparam, select
+from sqlalchemy import ColumnElement, and_, bindparam, select
 from sqlalchemy.engine import Connection
 
-from casework.domain.model import Case, CaseFile, Lazy
+from casework.domain.model import Case, CaseFile, Event, Lazy
 from casework.domain.subsidy import CLAIM_KIND, Facts
 from casework.domain.view import guard_view
 from casework.domain.world import World
 from casework.storage import bulk
 from casework.storage.db import chunk_size
 from casework.storage.repository import chunks, documents_of, histories_of
-from casework.storage.tables import case_links, cases, events, users
+from casework.storage.tables import case_links, cases, events, parties, users
 from casework.storage.world import StoredWorld
 from casework.time.local import as_utc
 from casework.time.periods import Quarter
 from workflows import Registry, default_registry
 from workflows.spec import Workflow
+from workflows.subsidy_claim import COMMITTEE_TYPES, SAME_PARTIES_DAYS
+from workflows.subsidy_claim import WORKFLOW as CLAIM_WORKFLOW
 
 MEDIATION = "mediation"
 
@@ -59,6 +62,19 @@ def archived_in(conn: Connection, quarter: Quarter, office: str | None = None) -
     return sorted({r.case_no for r in conn.execute(query)})
 
 
+def numbered_for(first_year: int, last_year: int) -> ColumnElement[bool]:
+    """Claims for quarters of these years, as a range of the unique case number (an index
+    search over those years' claims, not over every claim ever drafted). A claim carries its
+    quarter's year, BZ-{year}-{office}-{seq} (mediation.md 3, numbering); one drafted before
+    that rule carries the year it was drafted in, never before its quarter, at the latest
+    (drafted within a year of it) the next: the range reaches one year further."""
+    prefix = CLAIM_WORKFLOW.prefix
+    # Bounds of the year alone (no character after it) order the same in any collation.
+    return and_(
+        cases.c.case_no >= f"{prefix}-{first_year}-", cases.c.case_no < f"{prefix}-{last_year + 2}-"
+    )
+
+
 def claims_in(
     conn: Connection, quarter: Quarter, states: Sequence[str], office: str | None = None
 ) -> list[Claim]:
@@ -66,8 +82,10 @@ def claims_in(
     query = (
         select(cases.c.id, cases.c.case_no, cases.c.office_code, cases.c.state, cases.c.data)
         .where(
-            cases.c.kind == CLAIM_KIND,
-            cases.c.state.in_(list(states)),
+            # By number, not by kind or state: the year's claims, not every claim ever drafted.
+            _no_index(cases.c.kind) == CLAIM_KIND,
+            numbered_for(quarter.year, quarter.year),
+            _no_index(cases.c.state).in_(list(states)),
             cases.c.ref.like(f"%@{quarter}"),
         )
         .order_by(cases.c.case_no)
@@ -84,18 +102,19 @@ def facts_for(
 ) -> dict[str, Facts]:
     """The facts of each of these mediation cases, by case number; unknown numbers and cases
     of other procedures are left out."""
-    wf = (registry or default_registry()).get(MEDIATION)
+    reg = registry or default_registry()
+    wf = reg.get(MEDIATION)
     size = chunk_size(conn)
     stored = _cases(conn, sorted(set(case_nos)), size)
     ids = [c.id for c in stored if c.id is not None]
     history = histories_of(conn, ids, size)
     papers = documents_of(conn, ids, size)
-    names = {str(c.data["mediator"]) for c in stored if c.data.get("mediator")}
-    mediators = _registered_mediators(conn, sorted(names), size)
     linked = _linked_mediation(conn, ids, size)
-    claim_ids = sorted({*ids, *(other for pairs in linked.values() for other, _ in pairs)})
-    claims = _claims_of(conn, claim_ids, size)
-    world = StoredWorld(conn, registry or default_registry())
+    same = same_parties(conn, stored, history, linked, size, reg)
+    claim_ids = {*ids, *(other for pairs in linked.values() for other, _ in pairs)}
+    claim_ids.update(other for found in same.values() for other, _ in found)
+    claims = _claims_of(conn, sorted(claim_ids), size)
+    world = StoredWorld(conn, reg)
     out: dict[str, Facts] = {}
     for c in stored:
         case_id = c.id or 0
@@ -106,6 +125,9 @@ def facts_for(
             *c[10:13],
             CaseFile(Lazy(None, steps), Lazy(None, papers.get(case_id, []))),
         )
+        committee = (
+            world.committee_info(str(c.data["committee"])) if c.data.get("committee") else None
+        )
         out[c.case_no] = Facts(
             case_no=c.case_no,
             case_id=case_id,
@@ -113,7 +135,7 @@ def facts_for(
             data=dict(c.data),
             events=steps,
             missing_documents=_missing(wf, case, world),
-            mediator_ok=str(c.data.get("mediator", "")) in mediators,
+            mediator_ok=False,
             own_claims=claims.get(case_id, []),
             linked_claims=[
                 (other_no, claim_no, state)
@@ -121,7 +143,131 @@ def facts_for(
                 for claim_no, state in claims.get(other, [])
             ],
             linked=[other_no for _, other_no in linked.get(case_id, [])],
+            same_party_claims=[
+                (other_no, claim_no, state)
+                for other, other_no in same.get(case_id, [])
+                for claim_no, state in claims.get(other, [])
+            ],
+            committee_type=None if committee is None else committee.type,
+            committee_types=_committee_types(world, steps),
         )
+    payees = sorted({f.payee for f in out.values() if f.payee})
+    registered = _registered_mediators(conn, payees, size)
+    return {no: replace(f, mediator_ok=f.payee in registered) for no, f in out.items()}
+
+
+def _committee_types(world: StoredWorld, steps: Sequence[Event]) -> frozenset[str] | None:
+    """The committee types subsidised on the case's archive day (None: every type)."""
+    archived = next((e for e in reversed(steps) if e.trigger == "archive"), None)
+    if archived is None:
+        return None
+    value = world.setting(COMMITTEE_TYPES, archived.occurred_on)
+    return value if isinstance(value, frozenset) else None
+
+
+def _sides(rows: Iterable[tuple[str, str]]) -> tuple[set[str], set[str]]:
+    """The ID numbers of a case's two sides: respondents, and everyone else (applicants)."""
+    ours: set[str] = set()
+    theirs: set[str] = set()
+    for role, id_number in rows:
+        (theirs if role == "respondent" else ours).add(id_number)
+    return ours, theirs
+
+
+def _accepted(steps: Sequence[Event]) -> date | None:
+    return next((e.occurred_on for e in steps if e.trigger == "accept"), None)
+
+
+def same_parties(
+    conn: Connection,
+    stored: Sequence[Case],
+    history: Mapping[int, Sequence[Event]],
+    linked: Mapping[int, Sequence[tuple[int, str]]],
+    size: int,
+    registry: Registry,
+) -> dict[int, list[tuple[int, str]]]:
+    """For each case, the other mediation cases (not linked to it) sharing an ID number on
+    each side, of the same dispute type, accepted within the look-back (a dated setting, on
+    the case's acceptance day): (id, case number)."""
+    ids = [c.id for c in stored if c.id is not None]
+    own = _party_ids(conn, ids, size)
+    numbers = sorted({n for rows in own.values() for _, n in rows})
+    if not numbers:
+        return {}
+    others: dict[int, list[tuple[str, str]]] = {}
+    info: dict[int, tuple[str, str]] = {}
+    for part in chunks(numbers, size):
+        query = (
+            select(parties.c.case_id, parties.c.role, parties.c.id_number, cases.c.case_no)
+            .join(cases, cases.c.id == parties.c.case_id)
+            .where(parties.c.id_number.in_(part), cases.c.kind == MEDIATION)
+        )
+        for case_id, role, id_number, case_no in conn.execute(query):
+            others.setdefault(case_id, []).append((role, id_number))
+            info[case_id] = (case_no, "")
+    other_ids = sorted(set(others) - set(ids))
+    accepted = {i: _accepted(h) for i, h in history.items()}
+    types = {c.id: str(c.data.get("dispute_type") or "") for c in stored}
+    for case_id, (case_no, data_type, on) in _other_cases(conn, other_ids, size).items():
+        info[case_id] = (case_no, data_type)
+        accepted[case_id] = on
+    for c in stored:
+        if c.id is not None:
+            info[c.id] = (c.case_no, types[c.id])
+    world = StoredWorld(conn, registry)
+    out: dict[int, list[tuple[int, str]]] = {}
+    for case_id, rows in own.items():
+        a, r = _sides(rows)
+        on = accepted.get(case_id)
+        if on is None or not a or not r:
+            continue
+        days = world.setting(SAME_PARTIES_DAYS, on)
+        window = int(days) if isinstance(days, int) else 365
+        skip = {case_id, *(o for o, _ in linked.get(case_id, []))}
+        for other, their in others.items():
+            if other in skip or info[other][1] != info[case_id][1]:
+                continue
+            oa, orr = _sides(their)
+            other_on = accepted.get(other)
+            if other_on is None or abs((other_on - on).days) > window:
+                continue
+            if (a & oa and r & orr) or (a & orr and r & oa):
+                out.setdefault(case_id, []).append((other, info[other][0]))
+    return out
+
+
+def _party_ids(conn: Connection, ids: Sequence[int], size: int) -> dict[int, list[tuple[str, str]]]:
+    """The (role, ID number) of each of these cases' parties that have an ID number."""
+    own: dict[int, list[tuple[str, str]]] = {}
+    for part in chunks(ids, size):
+        query = select(parties.c.case_id, parties.c.role, parties.c.id_number).where(
+            parties.c.case_id.in_(part), parties.c.id_number.is_not(None)
+        )
+        for case_id, role, id_number in conn.execute(query):
+            own.setdefault(case_id, []).append((role, id_number))
+    return own
+
+
+def _other_cases(
+    conn: Connection, ids: Sequence[int], size: int
+) -> dict[int, tuple[str, str, date | None]]:
+    """Other mediation cases' numbers, dispute types and acceptance days."""
+    out: dict[int, tuple[str, str, date | None]] = {}
+    for part in chunks(ids, size):
+        rows = conn.execute(
+            select(cases.c.id, cases.c.case_no, cases.c.data).where(cases.c.id.in_(part))
+        )
+        for case_id, case_no, data in rows:
+            out[case_id] = (case_no, str((data or {}).get("dispute_type") or ""), None)
+        accepts = conn.execute(
+            select(events.c.case_id, events.c.occurred_on)
+            .where(events.c.case_id.in_(part), events.c.trigger.concat("") == "accept")
+            .order_by(events.c.case_id, events.c.seq)
+        )
+        for case_id, on in accepts:
+            no, kind, first = out[case_id]
+            if first is None:
+                out[case_id] = (no, kind, on)
     return out
 
 
@@ -184,12 +330,10 @@ _CLAIMS = bulk.Lookup(
     .where(
         case_links.c.case_id.in_(bindparam("keys", expanding=True)),
         _no_index(_CLAIM.c.kind) == CLAIM_KIND,
-        _CLAIM.c.state != "rejected",
     ),
     "SELECT case_links.case_id, claim.case_no, claim.state FROM case_links "
     "JOIN cases AS claim ON claim.id = case_links.other_case_id "
-    f"WHERE case_links.case_id IN ({{marks}}) AND claim.kind || '' = '{CLAIM_KIND}' "
-    "AND claim.state != 'rejected'",
+    f"WHERE case_links.case_id IN ({{marks}}) AND claim.kind || '' = '{CLAIM_KIND}'",
     (case_links.c.case_id, _CLAIM.c.case_no, _CLAIM.c.state),
 )
 
@@ -245,7 +389,8 @@ def _linked_mediation(
 
 
 def _claims_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, list[tuple[str, str]]]:
-    """Claims (not rejected) linked to each of these mediation cases, by claim number."""
+    """Claims (every state: returned and rejected ones count too) linked to each of these
+    mediation cases, by claim number."""
     out: dict[int, list[tuple[str, str]]] = {}
     for part in chunks(ids, size):
         for case_id, claim_no, state in bulk.select_in(conn, _CLAIMS, part):

@@ -72,6 +72,9 @@ class Case(Table, table=True):
     head_hash: str | None = Field(default=None, max_length=64)  # the last event's hash
     # A caller's idempotency key: registering again with the same ref returns this case.
     ref: str | None = Field(default=None, max_length=200)
+    # The screening entry (矛盾纠纷排查) that found the dispute, copied from the case's data at
+    # registration so the entry's cases are one indexed query (no FK: entries are never deleted).
+    screening_id: int | None = Field(default=None, index=True)
 
 
 class Event(Table, table=True):
@@ -230,6 +233,62 @@ class Screening(Table, table=True):
     recorded_by: str = Field(max_length=64)
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     ref: str | None = Field(default=None, max_length=200, unique=True)
+    committee: str | None = Field(default=None, max_length=40)  # the committee that screened
+
+
+class ScreeningMeasure(Table, table=True):
+    """A prevention measure (防激化, 人民调解法 art. 25) an entry records: 件 and 人 of one kind."""
+
+    __tablename__ = "screening_measures"
+    id: int | None = Field(default=None, primary_key=True)
+    screening_id: int = Field(foreign_key="screenings.id", index=True)
+    kind: str = Field(max_length=20)  # criminal | group_petition | group_fight | suicide
+    cases: int
+    people: int
+
+
+class ScreeningCampaign(Table, table=True):
+    """A special screening campaign (专项排查), whose dates hold its entries."""
+
+    __tablename__ = "screening_campaigns"
+    code: str = Field(primary_key=True, max_length=200)
+    name: str = Field(max_length=200)
+    from_day: date
+    to_day: date
+    pandemic: bool = Field(default=False)  # a pandemic campaign (疫情专项排查)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Committee(Table, table=True):
+    """A people's mediation committee (人民调解委员会, PML art. 8), guided by a judicial office
+    (PML art. 5); its members serve three-year terms (PML art. 9)."""
+
+    __tablename__ = "committees"
+    code: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=200)
+    type: str = Field(max_length=20)
+    subtype: str | None = Field(default=None, max_length=20)
+    office: str = Field(foreign_key="offices.code", max_length=40)  # the guiding office
+    town: str | None = Field(default=None, max_length=200)
+    village: str | None = Field(default=None, max_length=200)
+    mediator: str | None = Field(default=None, max_length=64)  # a studio's named mediator
+    active_from: date
+    active_to: date | None = Field(default=None)
+    term_end: date
+
+
+class CommitteeMember(Table, table=True):
+    """A mediator's membership of a committee, from a day to a day (moves are kept)."""
+
+    __tablename__ = "committee_members"
+    __table_args__ = (Index("ix_committee_members_user", "username", "from_day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(foreign_key="users.username", max_length=64)
+    committee: str = Field(foreign_key="committees.code", max_length=40)
+    from_day: date
+    to_day: date | None = Field(default=None)
+    full_time: bool = Field(default=False)
 
 
 offices = Office.__table__  # type: ignore[attr-defined]
@@ -245,5 +304,9 @@ calendar_days = CalendarDay.__table__  # type: ignore[attr-defined]
 subsidy_scale = SubsidyScale.__table__  # type: ignore[attr-defined]
 settings = Setting.__table__  # type: ignore[attr-defined]
 screenings = Screening.__table__  # type: ignore[attr-defined]
+screening_measures = ScreeningMeasure.__table__  # type: ignore[attr-defined]
+screening_campaigns = ScreeningCampaign.__table__  # type: ignore[attr-defined]
 config_values = ConfigValue.__table__  # type: ignore[attr-defined]
+committees = Committee.__table__  # type: ignore[attr-defined]
+committee_members = CommitteeMember.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

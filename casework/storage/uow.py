@@ -24,12 +24,13 @@ from casework.clock import Clock
 from casework.domain.model import Case, Data
 from casework.engine import Engine as Machines
 from casework.storage.calendars import Calendars
+from casework.storage.committees import Committee, Committees
 from casework.storage.config import Config
 from casework.storage.db import run_write
 from casework.storage.directory import Offices, UserDirectory
 from casework.storage.hierarchy import Hierarchy
 from casework.storage.repository import CaseRepository
-from casework.storage.screenings import Screenings
+from casework.storage.screenings import Screenings, screening_of
 from casework.storage.settings import Settings
 from casework.time.calendar import Calendar
 from workflows.settings import SettingValue
@@ -62,6 +63,7 @@ class UnitOfWork:
         self.calendars = Calendars(conn)
         self.config = Config(conn, machines.registry)
         self.hierarchy = Hierarchy(conn, self.config)
+        self.committees = Committees(conn)
         self._claims: Claims | None = None
 
     @property
@@ -105,10 +107,19 @@ class UnitOfWork:
     def office_kind(self, code: str) -> str | None:
         return self.hierarchy.kind(code)
 
+    def committee_of(self, username: str, day: date) -> str | None:
+        return self.committees.committee_of(username, day)
+
+    def committee_info(self, code: str) -> Committee | None:
+        return self.committees.get(code)
+
     def user_role(self, username: str) -> str | None:
         return self.users.role_of(username)
 
     def resolve(self, source: str, value: str, data: Data) -> Mapping[str, object]:
+        if source == "screening":  # counting the cases this work registered but not yet wrote
+            pending = (screening_of(case.data) for case in self.cases.new_cases())
+            return self.screenings.link(value, pending)
         return self.settings.resolve(source, value, data)
 
     def office_exists(self, code: str) -> bool:

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy.engine import Connection
 
 from casework.storage.calendars import load_calendar
+from casework.storage.committees import Committee, Committees
 from casework.storage.config import Config
 from casework.storage.hierarchy import Hierarchy
 from casework.time.calendar import Calendar
@@ -22,6 +23,7 @@ class StoredWorld:
         self._conn = conn
         self.config = Config(conn, registry)
         self.hierarchy = Hierarchy(conn, self.config)
+        self.committees = Committees(conn)
         self._calendar: Calendar | None = None
 
     def calendar(self) -> Calendar:
@@ -40,3 +42,9 @@ class StoredWorld:
 
     def office_kind(self, code: str) -> str | None:
         return self.hierarchy.kind(code)
+
+    def committee_of(self, username: str, day: date) -> str | None:
+        return self.committees.committee_of(username, day)
+
+    def committee_info(self, code: str) -> Committee | None:
+        return self.committees.get(code)

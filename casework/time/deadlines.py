@@ -84,7 +84,8 @@ class Due:
         run = self.run
         if self.limit.unit != "days" or self.date is None:
             return False
-        natural = run.start.occurred_on.toordinal() + run.length + run.extended + run.paused_days
+        began = run.limit.start_day(run.start).toordinal()
+        natural = began + run.length + run.extended + run.paused_days
         return self.date.toordinal() != natural
 
     @property
@@ -126,7 +127,7 @@ class Due:
             "limit": self.limit.name,
             "label": self.limit.label,
             "binds": self.binds,
-            "start": self.run.start.occurred_on.isoformat(),
+            "start": self.run.limit.start_day(self.run.start).isoformat(),
             "as_of": self.as_of.isoformat(),
             "bound_office": self.bound_office,
             "paused": self.paused,
@@ -170,7 +171,7 @@ class PendingDue:
             "limit": self.limit.name,
             "label": self.limit.label,
             "binds": self.binds,
-            "start": self.start.occurred_on.isoformat(),
+            "start": self.limit.start_day(self.start).isoformat(),
             "as_of": self.as_of.isoformat(),
             "bound_office": self.bound_office,
             "paused": False,

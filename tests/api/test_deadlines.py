@@ -12,6 +12,7 @@ from casework.api import Casework
 from casework.errors import GuardFailed, NotAllowed
 from casework.time.calendar import CalendarMissing
 from tests import major_disputes as MD
+from tests import mediations as M
 from tests import petitions as P
 from tests.helpers import Cli, FrozenClock, add_staff
 from workflows import Registry, default_registry
@@ -118,13 +119,14 @@ def test_late_review_request_is_refused_with_the_last_day(cw: Casework) -> None:
 
 def test_late_judicial_confirmation_is_refused(cw: Casework) -> None:
     med = cw.acting("med_pz")
-    case_no = cw.acting("clerk_pz").register("mediation", "panzhou", "t", at="2020-03-01")[
-        "case_no"
-    ]
+    case_no = cw.acting("clerk_pz").register(
+        "mediation", "panzhou", "t", list(M.SIDES), at="2020-03-01"
+    )["case_no"]
     med.advance(case_no, "accept", {"mediator": "med_pz"}, at="2020-03-02")
     med.advance(case_no, "agree", {"form": "written"}, at="2020-03-10")
+    applied = {"court": "gzfy", "joint": "yes"}
     with pytest.raises(GuardFailed, match=r"closed on 2020-04-09"):
-        cw.acting("clerk_pz").advance(case_no, "confirm", {"court_case_no": "x"}, at="2020-04-10")
+        cw.acting("clerk_pz").advance(case_no, "apply_confirmation", applied, at="2020-04-10")
 
 
 def test_major_dispute_deadline_set_at_assignment(cw: Casework) -> None:
@@ -140,9 +142,9 @@ def test_major_dispute_deadline_set_at_assignment(cw: Casework) -> None:
 
 
 def test_mediation_advice_limit_is_a_warning_not_overdue(cw: Casework) -> None:
-    case_no = cw.acting("clerk_pz").register("mediation", "panzhou", "t", at="2020-10-01")[
-        "case_no"
-    ]
+    case_no = cw.acting("clerk_pz").register(
+        "mediation", "panzhou", "t", list(M.SIDES), at="2020-10-01"
+    )["case_no"]
     cw.acting("med_pz").advance(case_no, "accept", {"mediator": "med_pz"}, at="2020-10-09")
     due = cw.show(case_no, as_of="2020-11-30")["due"]
     assert due["binds"] == "advice" and due["days_left"] < 0 and due["overdue"] is False

@@ -44,7 +44,7 @@ MEDIATION_HEADER = [
     "归档日期",
     "卷宗材料",
 ]
-FILE = "申请书或受理登记表；调解笔录；调解协议书；回访记录"
+FILE = "申请书或受理登记表；权利义务告知书；调解笔录；调解协议书；回访记录"
 MEDIATION_ROWS = [
     # just registered
     ["TJ19-001", "2020-03-02", "邻里排水纠纷", "张三、李四", VALID_ID, "13800138000", "邻里"]
@@ -54,7 +54,7 @@ MEDIATION_ROWS = [
         "TJ19-002",
         "2020/3/5",
         "土地边界纠纷",
-        "王五",
+        "王五、赵某",  # a mediation has two sides (guard two_sides)
         "",
         "",
         "土地山林",
@@ -84,7 +84,8 @@ MEDIATION_ROWS = [
         FILE,
     ],
     # mediation failed
-    ["TJ19-004", "2020-03-09", "婚约财产纠纷", "孙八", "", "", "婚姻家庭", "2020-03-10", "med_pz"]
+    ["TJ19-004", "2020-03-09", "婚约财产纠纷", "孙八、周某", "", "", "婚姻家庭", "2020-03-10"]
+    + ["med_pz"]
     + ["调解不成", "2020-03-30"]
     + [""] * 7,
 ]
@@ -139,10 +140,7 @@ def test_xlsx_ledger_with_mid_procedure_rows(
         ("agree", "agreed", "med_pz"),
         ("perform", "performed", "med_pz"),
         ("follow_up", "performed", "med_pz"),
-        ("doc", "performed", "sup_pz"),
-        ("doc", "performed", "sup_pz"),
-        ("doc", "performed", "sup_pz"),
-        ("doc", "performed", "sup_pz"),
+        *[("doc", "performed", "sup_pz")] * 5,  # the five papers of 卷宗材料
         ("archive", "archived", "sup_pz"),
     ]
     shown = cw.acting("sup_pz").show(archived, reveal=True)
@@ -157,7 +155,7 @@ def test_xlsx_ledger_with_mid_procedure_rows(
     assert history[2]["occurred_at"] == "2020-03-20T00:00:00+08:00"
     assert {e["recorded_at"] for e in history} == {"2020-12-01T10:00:00+08:00"}
     assert [e["ref"] for e in history] == [
-        f"import:{result['sha256']}:4:{seq}" for seq in range(1, 11)
+        f"import:{result['sha256']}:4:{seq}" for seq in range(1, 12)
     ]
     accepted = by_ref["ledger:2020:TJ19-002"][0]
     assert _history(cw, accepted)[1] == ("accept", "mediating", "med_pz")
@@ -312,10 +310,9 @@ def test_a_second_import_of_the_same_file_creates_nothing(
 
 def test_map_renames_a_files_own_headers(cw: Casework, clock: FrozenClock, tmp_path: Path) -> None:
     clock.set("2020-12-01T10:00")
-    header = ["收案时间", "纠纷简况", "受理时间", "调解人", "备用列"]
-    ledger = _csv(
-        tmp_path / "x.csv", header, [["2020-04-01", "借款纠纷", "2020-04-02", "med_pz", "?"]]
-    )
+    header = ["收案时间", "纠纷简况", "当事人", "受理时间", "调解人", "备用列"]
+    row = ["2020-04-01", "借款纠纷", "甲某、乙某", "2020-04-02", "med_pz", "?"]
+    ledger = _csv(tmp_path / "x.csv", header, [row])
     renames = tmp_path / "map.json"
     renames.write_text(
         json.dumps(
@@ -528,7 +525,7 @@ def test_full_width_headers_and_comma_separated_parties(
     assert cw.acting("sup_pz").import_ledger("mediation", str(ledger))["unused_columns"] == []
     [case] = cw.acting("sup_pz").cases()
     shown = cw.acting("sup_pz").show(case["case_no"])
-    assert shown["data"]["amount"] == 5000
+    assert shown["data"]["amount_claimed"] == 5000  # 涉及金额 (its field's former name: amount)
     assert [(p["role"], p["name"]) for p in shown["parties"]] == [
         ("applicant", "张三"),
         ("respondent", "李四"),
@@ -553,8 +550,8 @@ def test_a_title_row_above_the_header(cw: Casework, clock: FrozenClock, tmp_path
     sheet.append(["潘州街道人民调解台账（2020年）"])
     sheet.merge_cells("A1:C1")
     sheet.append([])
-    sheet.append(["登记日期", "案件标题", "受理日期", "调解员"])
-    sheet.append(["2020-05-01", "邻里纠纷", "2020-05-02", "潘州调解员"])
+    sheet.append(["登记日期", "案件标题", "当事人", "受理日期", "调解员"])
+    sheet.append(["2020-05-01", "邻里纠纷", "甲某、乙某", "2020-05-02", "潘州调解员"])
     book.save(tmp_path / "t.xlsx")
     result = cw.acting("sup_pz").import_ledger("mediation", str(tmp_path / "t.xlsx"))
     assert (result["imported"], result["bad"]) == (1, 0)

@@ -12,9 +12,12 @@ import pytest
 
 from casework.api import Casework
 from casework.errors import NotAllowed
+from casework.read.stats import catalogue
 from tests import major_disputes as D
+from tests import mediations as M
 from tests import petitions as P
 from tests.helpers import Cli, FrozenClock
+from workflows.mediation.terms import DISPUTE_TYPES, PREVENT_KINDS
 
 NAMES = (
     "petition.registered",
@@ -32,6 +35,44 @@ NAMES = (
     "screening.special",
     "screening.prevented",
 )
+# procedures/mediation.md's additions: M1 and M3 agreed in writing (0 yuan, not yet performed),
+# M2 failed after 18 days, of the four accepted in the half year (none names a source or a
+# type); the 28 towns' committees (23 towns, 5 subdistricts) and the staff's three mediators.
+MEDIATION_ADDED: dict[str, Any] = {
+    name: 0
+    for name in (
+        *[f"org.committees.{t}" for t in ("village", "residents", "enterprise", "industry")],
+        *[f"org.committees.{t}" for t in ("studio", "stationed")],
+        *[f"org.committees.industry.{t}" for t in ("medical", "traffic", "labour")],
+        *[f"org.committees.industry.{t}" for t in ("property_mgmt", "marriage_family")],
+        *[f"org.committees.industry.{t}" for t in ("consumer", "other")],
+        *[f"org.committees.stationed.{t}" for t in ("police", "court", "petition")],
+        "org.mediators_full_time",
+        "mediation.agreed_oral",
+        "mediation.agreement_amount",
+        "mediation.performed",
+        "mediation.performed_on_the_spot",
+        "mediation.confirm_applied",
+        "mediation.confirmed",
+        *[f"mediation.source.{g}" for g in ("initiative", "application", "referred")],
+        *[f"mediation.source.referred.{o}" for o in ("court", "police", "petition", "other")],
+        *[f"mediation.type.{code}" for code in DISPUTE_TYPES],
+        "mediation.over_advice",
+        "mediation.court_commissioned",
+        "mediation.court_commissioned_overdue",
+        "mediation.pandemic",
+        *[f"prevention.{k}.{p}" for k in PREVENT_KINDS for p in ("cases", "people")],
+    )
+} | {
+    "org.committees": 28,
+    "org.committees.town": 23,
+    "org.committees.subdistrict": 5,
+    "org.mediators": 3,
+    "mediation.concluded": 3,
+    "mediation.concluded_success_rate": 66.67,
+    "mediation.agreed_written": 2,
+}
+ORGANISATION = {name for name in MEDIATION_ADDED if name.startswith("org.")}
 # petition.md's additions over the half year, counted by hand: five routed in time and told by
 # post; four reply limits end (P2's on 7 April, after Qingming, passed by its June reply); three
 # replies delivered, two rated satisfied; D1, D2, D3 on the ledger, D1 and D3 resolved by June.
@@ -62,11 +103,20 @@ ADDED = {
     "petition.rereviewed": 1,
     "major_dispute.on_ledger": 3,
     "major_dispute.resolved_on_ledger": 2,
+    **MEDIATION_ADDED,
 }
-CATALOGUE = {*NAMES, "subsidy.cases", "subsidy.amount", *ADDED}
+# The subsidy's review figures (mediation.md): none in this world, which has no claims.
+SUBSIDY = {
+    "subsidy.returned": 0,
+    "subsidy.rejected": 0,
+    "subsidy.spot_checked": 0,
+    "subsidy.spot_check_failed": 0,
+}
+CATALOGUE = {*NAMES, "subsidy.cases", "subsidy.amount", *ADDED, *SUBSIDY}
 # Each rate and its (numerator, denominator).
 RATE_PARTS = {
-    "mediation.success_rate": ("mediation.agreed", ""),
+    "mediation.success_rate": ("mediation.agreed", "mediation.mediated"),
+    "mediation.concluded_success_rate": ("mediation.agreed", "mediation.concluded"),
     "major_dispute.resolution_rate": (
         "major_dispute.resolved_on_ledger",
         "major_dispute.on_ledger",
@@ -77,7 +127,8 @@ RATE_PARTS = {
     "petition.satisfaction_rate": ("petition.satisfied", "petition.evaluated"),
 }
 RATES = set(RATE_PARTS)
-STOCKS = {"major_dispute.on_ledger", "major_dispute.resolved_on_ledger"}
+# Stocks: what stands on a day (the ledger; the committees and mediators on the last day).
+STOCKS = {"major_dispute.on_ledger", "major_dispute.resolved_on_ledger", *ORGANISATION}
 H1 = ("2020-01-01", "2020-06-30")
 MONTHS = [(f"2020-{m:02d}", f"2020-{m:02d}-01", f"2020-{m:02d}-{d}") for m, d in
           [(1, 31), (2, 29), (3, 31), (4, 30), (5, 31), (6, 30)]]  # fmt: skip
@@ -90,7 +141,8 @@ def row(*values: Any) -> dict[str, Any]:
 
 def case(cw: Casework, user: str, kind: str, office: str, at: str, *steps: tuple[Any, ...]) -> str:
     """Register a case and fire (user, trigger, values, at) steps on it."""
-    case_no = cw.acting(user).register(kind, office, f"{kind} 测试", at=at)["case_no"]
+    parties = list(M.SIDES) if kind == "mediation" else []  # a mediation has two sides
+    case_no = cw.acting(user).register(kind, office, f"{kind} 测试", parties, at=at)["case_no"]
     for who, trigger, values, when in steps:
         cw.acting(who).advance(case_no, trigger, values, at=when)
     return case_no
@@ -142,18 +194,20 @@ def world(cw: Casework) -> dict[str, Any]:
     w["P6"] = P.register(cw, "2020-04-01")
     P.closed(cw, w["P6"], "2020-04-02", "2020-04-10", "2020-04-20")
     # M1 agreed, M2 failed, M3 agreed, M4 still mediating, M5 never accepted.
-    w["M1"] = case(cw, "clerk_pz", "mediation", "panzhou", "2020-01-10",
-                   ("med_pz", "accept", {"mediator": "med_pz"}, "2020-01-11"),
-                   ("med_pz", "agree", {"form": "written"}, "2020-01-15"))  # fmt: skip
-    w["M2"] = case(cw, "clerk_pz", "mediation", "panzhou", "2020-02-01",
-                   ("med_pz", "accept", {"mediator": "med_pz"}, "2020-02-02"),
-                   ("med_pz", "fail", {"routes_told": "yes"}, "2020-02-20"))  # fmt: skip
-    w["M3"] = case(cw, "clerk_sm", "mediation", "shanmei", "2020-03-01",
-                   ("med_sm", "accept", {"mediator": "med_sm"}, "2020-03-02"),
-                   ("med_sm", "agree", {"form": "written"}, "2020-03-10"))  # fmt: skip
-    w["M4"] = case(cw, "clerk_sm", "mediation", "shanmei", "2020-03-15",
-                   ("med_sm", "accept", {"mediator": "med_sm"}, "2020-03-16"))  # fmt: skip
-    w["M5"] = case(cw, "clerk_pz", "mediation", "panzhou", "2020-04-01")
+    sm = {"mediator": "med_sm", "clerk": "clerk_sm"}
+    later = {"performance": "lump_sum", "perform_by": "2020-06-30"}
+    w["M1"] = M.register(cw, "2020-01-10")
+    M.accept(cw, w["M1"], "2020-01-11")
+    M.agree(cw, w["M1"], "2020-01-15", later)
+    w["M2"] = M.register(cw, "2020-02-01")
+    M.accept(cw, w["M2"], "2020-02-02")
+    M.fail(cw, w["M2"], "2020-02-20")
+    w["M3"] = M.register(cw, "2020-03-01", office="shanmei", user="clerk_sm")
+    M.accept(cw, w["M3"], "2020-03-02", **sm)
+    M.agree(cw, w["M3"], "2020-03-10", later, **sm)
+    w["M4"] = M.register(cw, "2020-03-15", office="shanmei", user="clerk_sm")
+    M.accept(cw, w["M4"], "2020-03-16", **sm)
+    w["M5"] = M.register(cw, "2020-04-01")
     # D1 resolved, verified, reopened, resolved again; D2 in hand; D3 resolved.
     w["D1"] = D.register(cw, "2020-01-20")
     D.resolved(cw, w["D1"], "2020-01-21", "2020-01-22", "2020-02-15")
@@ -166,28 +220,30 @@ def world(cw: Casework) -> dict[str, Any]:
     w["D3"] = D.register(cw, "2020-04-05", "shanmei")
     D.resolved(cw, w["D3"], "2020-04-06", "2020-04-07", "2020-05-10")
     log = cw.acting("admin").log_screening
+    cw.acting("admin").add_screening_campaign("yq", "疫情防控专项排查", "2020-01-24", "2020-07-31")
+    cw.acting("admin").add_screening_campaign("cj", "春节专项排查", "2020-04-01", "2020-04-30")
     w["S1"] = log("panzhou", "2020-01-15", "routine", 3, 2)["id"]
-    w["S2"] = log("panzhou", "2020-02-10", "special", 5, 4, campaign="疫情防控专项排查")["id"]
+    w["S2"] = log("panzhou", "2020-02-10", "special", 5, 4, campaign="yq")["id"]
     w["S3"] = log("shanmei", "2020-02-20", "routine", 0, 0)["id"]
-    w["S4"] = log("shanmei", "2020-04-10", "special", 2, 1, campaign="春节专项排查")["id"]
+    w["S4"] = log("shanmei", "2020-04-10", "special", 2, 1, campaign="cj")["id"]
     return w
 
 
-TOTAL = row(6, 4, 4, 3, 3, 4, 2, 66.67, 3, 2, 66.67, 4, 2, 7)
+TOTAL = row(6, 4, 4, 3, 3, 4, 2, 50.0, 3, 2, 66.67, 4, 2, 7)
 BY = {
     "office": {
         "panzhou": row(4, 3, 3, 2, 2, 2, 1, 50.0, 2, 1, 50.0, 2, 1, 6),
-        "shanmei": row(2, 1, 1, 1, 1, 2, 1, 100.0, 1, 1, 100.0, 2, 1, 1),
+        "shanmei": row(2, 1, 1, 1, 1, 2, 1, 50.0, 1, 1, 100.0, 2, 1, 1),
     },
     "quarter": {
         # the ledger's cohort of each quarter: D1 (reopened 1 March) and D2 unresolved at the
         # end of March; D1, D2, D3 on the ledger of the second, D1 and D3 resolved
-        "2020Q1": row(5, 3, 1, 1, 1, 4, 2, 66.67, 2, 1, 0.0, 3, 1, 6),
+        "2020Q1": row(5, 3, 1, 1, 1, 4, 2, 50.0, 2, 1, 0.0, 3, 1, 6),
         "2020Q2": row(1, 1, 3, 2, 2, 0, 0, None, 1, 1, 66.67, 1, 1, 1),
     },
     "kind": {
         "petition": row(6, 4, 4, 3, 3, 0, 0, None, 0, 0, None, 0, 0, 0),
-        "mediation": row(0, 0, 0, 0, 0, 4, 2, 66.67, 0, 0, None, 0, 0, 0),
+        "mediation": row(0, 0, 0, 0, 0, 4, 2, 50.0, 0, 0, None, 0, 0, 0),
         "major_dispute": row(0, 0, 0, 0, 0, 0, 0, None, 3, 2, 66.67, 0, 0, 0),
         "screening": row(0, 0, 0, 0, 0, 0, 0, None, 0, 0, None, 4, 2, 7),
     },
@@ -198,7 +254,7 @@ BY = {
 MONTHLY = {
     "2020-01": row(1, 1, 1, 1, 0, 1, 1, 100.0, 1, 0, 0.0, 1, 0, 2),
     "2020-02": row(2, 2, 0, 0, 1, 1, 0, 0.0, 0, 1, 100.0, 2, 1, 4),
-    "2020-03": row(2, 0, 0, 0, 0, 2, 1, 100.0, 1, 0, 0.0, 0, 0, 0),
+    "2020-03": row(2, 0, 0, 0, 0, 2, 1, 50.0, 1, 0, 0.0, 0, 0, 0),
     "2020-04": row(1, 1, 2, 2, 1, 0, 0, None, 1, 0, 33.33, 1, 1, 1),
     "2020-05": row(0, 0, 0, 0, 0, 0, 0, None, 0, 1, 66.67, 0, 0, 0),
     "2020-06": row(0, 0, 1, 0, 1, 0, 0, None, 0, 0, 66.67, 0, 0, 0),
@@ -209,9 +265,16 @@ def test_every_metric_over_the_half_year(world: dict[str, Any], cw: Casework) ->
     result = cw.stats(*H1)
     assert set(result["metrics"]) == CATALOGUE
     assert result["from"] == "2020-01-01" and result["to"] == "2020-06-30"
-    assert result["metrics"] == {**TOTAL, **ADDED, "subsidy.cases": 0, "subsidy.amount": 0}
+    assert result["metrics"] == {
+        **TOTAL,
+        **ADDED,
+        **SUBSIDY,
+        "subsidy.cases": 0,
+        "subsidy.amount": 0,
+    }
+    # 调解成功率 over the cohort accepted in the half year: M1 and M3 of four (M4 mediating)
     assert cw.stats(*H1, metrics=["mediation.success_rate"])["metrics"] == {
-        "mediation.success_rate": 66.67
+        "mediation.success_rate": 50.0
     }
 
 
@@ -278,7 +341,7 @@ def test_explain_lists_what_is_counted(world: dict[str, Any], cw: Casework) -> N
         (world["M4"], "2020-03-16"),
     ]
     rate = cw.explain("mediation.success_rate", *H1)
-    assert (rate["value"], rate["denominator"]) == (66.67, 3)
+    assert (rate["value"], rate["denominator"]) == (50.0, 4)
     assert [i["case_no"] for i in rate["items"]] == [world["M1"], world["M3"]]
     assert listed("screening.special", "screening_id") == [
         (world["S2"], "2020-02-10"),
@@ -298,6 +361,7 @@ def test_explain_lists_what_is_counted(world: dict[str, Any], cw: Casework) -> N
 def test_explain_always_agrees_with_the_figure(world: dict[str, Any], cw: Casework) -> None:
     periods = [H1, ("2020-07-01", "2020-12-31"), ("2020-01-01", "2020-03-31")]
     periods += [(first, last) for _, first, last in MONTHS]
+    cat = catalogue(cw.machines.registry)
     for first, last in periods:
         for office in (None, "panzhou", "shanmei"):
             figures = cw.stats(first, last, office=office)["metrics"]
@@ -305,7 +369,7 @@ def test_explain_always_agrees_with_the_figure(world: dict[str, Any], cw: Casewo
                 got = cw.explain(name, first, last, office=office)
                 where = (name, first, last, office)
                 assert got["value"] == figures[name], where
-                if name == "subsidy.amount" or name == "screening.prevented":
+                if cat.by_name[name].kind == "sum":
                     assert sum(i["value"] for i in got["items"]) == got["value"], where
                 elif name in RATES:
                     n, d = len(got["items"]), got["denominator"]
@@ -366,7 +430,8 @@ def test_as_of_ignores_what_was_recorded_later(cw: Casework, clock: FrozenClock)
     P.register(cw, "2020-03-05")
     P.accept(cw, pb, "2020-03-06")
     D.resolve(cw, da, "2020-03-09")
-    cw.acting("clerk_pz").log_screening("panzhou", "2020-03-06", "special", 4, 3, campaign="专项")
+    cw.acting("sup_pz").add_screening_campaign("zx", "专项", "2020-03-01", "2020-03-31")
+    cw.acting("clerk_pz").log_screening("panzhou", "2020-03-06", "special", 4, 3, campaign="zx")
     clock.set("2020-04-01T10:00")
     case(cw, "clerk_pz", "mediation", "panzhou", "2020-03-01",
          ("med_pz", "accept", {"mediator": "med_pz"}, "2020-03-02"),
@@ -406,7 +471,11 @@ def test_cli_json_csv_xlsx_and_refusals(
     doc = json.loads(cli("stats", *period, "--by", "office", "--json").stdout)
     assert set(doc) == {"from", "to", "by", "rows"} and doc["by"] == "office"
     assert all(set(r) == {"key", "metrics"} for r in doc["rows"])
-    assert {r["key"]: {k: r["metrics"][k] for k in NAMES} for r in doc["rows"]} == BY["office"]
+    by_office = {r["key"]: {k: r["metrics"][k] for k in NAMES} for r in doc["rows"]}
+    # every town has a row: its committee (org.committees) stands whether it had cases or not
+    assert {k: by_office.pop(k) for k in BY["office"]} == BY["office"]
+    assert all(not any(v for v in row.values()) for row in by_office.values())
+    assert len(by_office) == 26 and all(r["metrics"]["org.committees"] == 1 for r in doc["rows"])
 
     doc = json.loads(cli("stats", "explain", "major_dispute.resolved", *period, "--json").stdout)
     assert set(doc) >= {"metric", "from", "to", "value", "items"} and doc["value"] == 2
@@ -424,7 +493,7 @@ def test_cli_json_csv_xlsx_and_refusals(
     with open(csv_path, encoding="utf-8-sig", newline="") as fh:
         table = {r[0]: r[1] for r in csv.reader(fh)}
     assert table["信访登记件数 petition.registered"] == "6"
-    assert table["调解成功率 mediation.success_rate"] == "66.67%"
+    assert table["调解成功率 mediation.success_rate"] == "50.00%"
     from openpyxl import load_workbook
 
     sheet = load_workbook(xlsx_path).active

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 
 from casework.api import Casework
+from tests import mediations as M
 from tests import petitions as P
 from tests.cli.checks import error_line
 from tests.helpers import VALID_ID, Cli, FrozenClock, dump
@@ -50,7 +51,8 @@ def cases(cw: Casework) -> Cases:
     P.doc(cw, P.TOWN_CLERK, extended, "extension_notice", "2020-10-20")
     sup.advance(extended, "extend", {"days": "10", "reason": "复杂", **P.NOTICE}, at="2020-10-20")
     med = cw.acting("med_pz")
-    performed = clerk.register("mediation", "panzhou", "调解", at="2020-08-01")["case_no"]
+    sides = list(M.SIDES)  # a mediation is accepted with two sides
+    performed = clerk.register("mediation", "panzhou", "调解", sides, at="2020-08-01")["case_no"]
     med.advance(performed, "accept", {"mediator": "med_pz"}, at="2020-08-02")
     med.advance(performed, "agree", {"form": "written"}, at="2020-08-03")
     med.advance(performed, "perform", at="2020-08-10")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from casework.api import Casework
 from tests.cli.checks import error_line
-from tests.helpers import Cli
+from tests.helpers import Cli, FrozenClock
 
 
 @pytest.fixture
@@ -42,3 +43,39 @@ def test_report_usage_errors_and_refusals(cli: Cli, tmp_path: Path) -> None:
     error_line(cli("report", "annual", "--out", "/nonexistent/dir/r.txt"), 1, "--out")
     args = ["report", "annual", "--format", "xlsx", "--out", str(tmp_path / "r.txt")]
     error_line(cli(*args), 1, "--out")
+    # the report's date: a date, in or after its year, not after today (the clock: 2020-12-01)
+    error_line(cli("report", "annual", "--date", "2020-13-01"), 1, "--date")
+    line = error_line(
+        cli("report", "annual", "--year", "2020", "--date", "2019-12-31"), 1, "--date"
+    )
+    assert "2019-12-31" in line
+    error_line(cli("report", "annual", "--year", "2020", "--date", "2020-12-02"), 1, "--date")
+    error_line(cli("report", "annual", "--year", "2021"), 1, "--year")
+    error_line(cli("report", "monthly", "--month", "2021-01"), 1, "--month")
+
+
+def test_the_annual_report_is_dated_and_cut_at_its_date(
+    cli: Cli, cw: Casework, clock: FrozenClock
+) -> None:
+    """Nothing past the report's date, every figure as of it (procedures/mediation.md,
+    Wording): the petition recorded on 11-02 is in the text of 12-01 (today), not in that of
+    10-31."""
+    for day in ("2020-03-01", "2020-11-02", "2020-12-01"):
+        clock.set(f"{day}T10:00")
+        if day != "2020-12-01":
+            cw.acting("clerk_pz").register("petition", "panzhou", "信访")
+    today = cli("report", "annual", "--year", "2020")
+    assert "（数据截至2020年12月1日）" in today.stdout
+    assert "1月1日至12月1日登记信访事项2件" in today.stdout and "1-11月全市" in today.stdout
+    earlier = cli("report", "annual", "--year", "2020", "--date", "2020-10-31", "--format", "md")
+    assert earlier.exit_code == 0, earlier.stderr
+    assert "1-10月登记信访事项1件" in earlier.stdout  # 10-31 ends its month
+    assert (
+        "2020年1-10月共调解纠纷0件" in earlier.stdout
+        and "前三季度纳入以案定补案件0件" in earlier.stdout
+    )
+    assert "2020年1-10月各单位矛盾纠纷化解情况" in earlier.stdout
+    assert earlier.stderr == ""
+    data = json.loads(cli("report", "annual", "--year", "2020", "--format", "json").stdout)
+    assert data["as_of"] == "2020-12-01" and data["notes"] == []
+    assert data["paragraph"] in today.stdout and data["rows"][-1][0] == "合计"

@@ -1,4 +1,4 @@
-"""``casework screening`` and ``casework stats`` (cli/stats_cmds.py)."""
+"""``casework stats`` (cli/stats_cmds.py); the screening commands are in test_screening_cmds.py."""
 
 from __future__ import annotations
 
@@ -11,63 +11,18 @@ import pytest
 from casework.api import Casework
 from tests import petitions as P
 from tests.cli.checks import error_line
-from tests.helpers import Cli, dump
-
-LOG = ["screening", "log", "--office", "panzhou", "--date", "2020-03-02"]
+from tests.helpers import Cli
 
 
 @pytest.fixture
 def figures(cw: Casework) -> str:
     clerk = cw.acting("clerk_pz")
-    clerk.log_screening("panzhou", "2020-03-02", "special", 3, 2, campaign="疫情防控专项排查")
+    city = cw.acting("sup_city")
+    city.add_screening_campaign("2020-yq", "疫情防控专项排查", "2020-01-24", "2020-07-31")
+    clerk.log_screening("panzhou", "2020-03-02", "special", 3, 2, campaign="2020-yq")
     case_no = clerk.register("petition", "panzhou", "信访", at="2020-03-01")["case_no"]
     cw.acting("clerk_sm").register("petition", "shanmei", "信访", at="2020-04-01")
     return case_no
-
-
-def test_screening_log_and_list(cli: Cli) -> None:
-    args = [*LOG, "--kind", "special", "--campaign", "专项", "--found", "3", "--prevented", "2"]
-    logged = cli(*args, "--json", user="clerk_pz")
-    assert logged.exit_code == 0, logged.stderr
-    row = json.loads(logged.stdout)
-    assert set(row) >= {"id", "office", "date", "kind", "found", "prevented"}
-    zero = cli(*LOG, "--kind", "routine", "--found", "0", "--prevented", "0", user="clerk_pz")
-    assert zero.exit_code == 0 and "screening" in zero.stdout
-    rows = json.loads(cli("screening", "list", "--json").stdout)
-    assert [r["kind"] for r in rows] == ["routine", "special"]
-    by_label = json.loads(cli("screening", "list", "--kind", "专项", "--json").stdout)
-    assert [r["id"] for r in by_label] == [row["id"]]
-    assert "排查台账" in cli("screening", "list", "--from", "2020-01-01").stdout
-
-
-@pytest.mark.parametrize(
-    "args,user,hint",
-    [
-        (["--kind", "routine", "--found", "x", "--prevented", "0"], "clerk_pz", "--found"),
-        (["--kind", "routine", "--found", "1", "--prevented", "-1"], "clerk_pz", "--prevented"),
-        (["--kind", "special", "--found", "1", "--prevented", "0"], "clerk_pz", "--campaign"),
-        (["--kind", "weekly", "--found", "1", "--prevented", "0"], "clerk_pz", "--kind"),
-        (["--kind", "routine", "--found", "1", "--prevented", "0"], "viewer1", "--as"),
-        (["--kind", "routine", "--found", "1", "--prevented", "0"], "clerk_sm", "--office"),
-    ],
-    ids=["found", "prevented", "campaign", "kind", "viewer", "other_office"],
-)
-def test_screening_log_refusals(
-    cw: Casework, cli: Cli, args: list[str], user: str, hint: str
-) -> None:
-    before = dump(cw.engine)
-    error_line(cli(*LOG, *args, user=user), 1, hint)
-    assert dump(cw.engine) == before
-
-
-def test_screening_dates_name_their_option(cli: Cli) -> None:
-    future = ["screening", "log", "--office", "panzhou", "--date", "2021-03-02"]
-    args = ["--kind", "routine", "--found", "1", "--prevented", "0"]
-    line = error_line(cli(*future, *args, user="clerk_pz"), 1, "--date")
-    assert "future" in line
-    error_line(cli("screening", "list", "--from", "2020-3-1"), 1, "--from")
-    error_line(cli("screening", "list", "--kind", "weekly"), 1, "--kind")
-    error_line(cli(*LOG, "--kind", "routine", user="clerk_pz"), 2)
 
 
 def test_stats_figures_by_group_and_to_files(cli: Cli, figures: str, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from casework.api import Casework
+from tests import mediations as M
 from tests.cli.checks import error_line
 from tests.helpers import Cli, dump
 
@@ -18,16 +19,7 @@ Q = ["--quarter", "2020Q3"]
 
 def mediate(cw: Casework) -> str:
     """A mediation case of panzhou, agreed, performed, documented and archived in 2020Q3."""
-    clerk, med = cw.acting("clerk_pz"), cw.acting("med_pz")
-    case_no = clerk.register("mediation", "panzhou", "邻里纠纷", at="2020-07-01")["case_no"]
-    med.advance(case_no, "accept", {"mediator": "med_pz"}, at="2020-07-01")
-    med.advance(case_no, "agree", {"form": "written"}, at="2020-07-10")
-    med.advance(case_no, "perform", at="2020-07-10")
-    med.advance(case_no, "follow_up", {"satisfaction": "satisfied"}, at="2020-07-10")
-    for kind in ("application", "record", "agreement", "follow_up"):
-        clerk.add_document(case_no, kind, at="2020-07-10")
-    cw.acting("sup_pz").advance(case_no, "archive", at="2020-08-20")
-    return case_no
+    return M.archived(cw, "2020-07-01", "2020-07-10", "2020-08-20")
 
 
 @pytest.fixture
@@ -58,11 +50,13 @@ def test_a_quarter_from_check_to_sheet(
         "approve",
         "--set",
         "tier=complex",
+        "--set",
+        "tier_reason=疑难",
         "--json",
         user="sup_justice",
     )
     assert one.exit_code == 0 and json.loads(one.stdout)["event"]["data"]["amount"] == 500
-    bulk = cli("subsidy", "approve", *Q, "--tier", "ordinary", "--json", user="sup_justice")
+    bulk = cli("subsidy", "approve", *Q, "--json", user="sup_justice")
     assert bulk.exit_code == 0, bulk.stderr
     assert json.loads(bulk.stdout)["claims"] == [checked[1]]
     paid = cli("subsidy", "pay", *Q, "--batch", "2020年第三季度", user="admin")
@@ -76,7 +70,9 @@ def test_a_quarter_from_check_to_sheet(
     figures = json.loads(
         cli("subsidy", "figures", "--from", "2020-01-01", "--to", "2020-12-31", "--json").stdout
     )
-    assert figures["subsidy.cases"] == 2 and figures["subsidy.amount"] == 700
+    # priced from the shipped example scale: no amount figure (mediation.md 3)
+    assert figures["subsidy.cases"] == 2 and figures["subsidy.amount"] is None
+    assert sheet["heading"].startswith("示例标准，非正式数据")
 
 
 def test_a_tier_is_named_as_the_command_takes_it(
@@ -89,7 +85,13 @@ def test_a_tier_is_named_as_the_command_takes_it(
     assert "'gold'" in line and "tier" in line
     one = cli("case", "advance", checked[0], "approve", "--set", "tier=gold", user="sup_justice")
     assert "'gold'" in error_line(one, 1, "--set tier=...")
-    error_line(cli("subsidy", "approve", *Q, "--tier", "ordinary", user="sup_pz"), 1, "--as")
+    error_line(cli("subsidy", "approve", *Q, user="sup_pz"), 1, "--as")
+    line = error_line(
+        cli("subsidy", "approve", *Q, "--claim", checked[0], "--tier", "major", user="sup_justice"),
+        1,
+        "--tier-reason",
+    )
+    assert "tier_reason_given" in line
     assert dump(cw.engine) == before
 
 
@@ -150,3 +152,102 @@ def test_subsidy_refusals_name_their_option(
     before = dump(cw.engine)
     error_line(cli("subsidy", *args, user=user), code, hint)
     assert dump(cw.engine) == before
+
+
+def test_send_back_resubmit_sample_spot_check(cw: Casework, cli: Cli, checked: list[str]) -> None:
+    back = cli(
+        "subsidy",
+        "send-back",
+        checked[0],
+        "--reason",
+        "缺签名",
+        "--to-fix",
+        "补签",
+        "--json",
+        user="sup_pz",
+    )
+    assert back.exit_code == 0 and json.loads(back.stdout)["state"] == "returned"
+    again = cli("subsidy", "resubmit", checked[0], "--note", "已补签", user="clerk_pz")
+    assert again.exit_code == 0 and "drafted" in again.stdout
+    assert cli("subsidy", "town-check", *Q, user="sup_pz").exit_code == 0
+    drawn = cli(
+        "subsidy", "sample", *Q, "--share", "0.5", "--seed", "3", "--json", user="clerk_justice"
+    )
+    assert drawn.exit_code == 0, drawn.stderr
+    sampled = json.loads(drawn.stdout)["sampled"]
+    assert (
+        len(sampled) == 1
+        and sampled
+        == json.loads(
+            cli(
+                "subsidy",
+                "sample",
+                *Q,
+                "--share",
+                "0.5",
+                "--seed",
+                "3",
+                "--json",
+                user="clerk_justice",
+            ).stdout
+        )["sampled"]
+    )
+    check = ["subsidy", "spot-check", sampled[0], "--method", "phone", "--result", "pass"]
+    error_line(
+        cli(*check[:3], "--method", "fax", "--result", "pass", user="clerk_justice"), 1, "--method"
+    )
+    assert cli(*check, user="clerk_justice").exit_code == 0
+    error_line(
+        cli("subsidy", "reject", checked[0], "--reason", "maybe", user="sup_justice"), 1, "--reason"
+    )
+    done = cli("subsidy", "approve", *Q, "--json", user="sup_justice")
+    assert done.exit_code == 0 and len(json.loads(done.stdout)["claims"]) == 2
+
+
+def test_tiers_and_the_cap(cli: Cli, tmp_path: Path) -> None:
+    shown = json.loads(cli("subsidy", "tiers", "show", "--json").stdout)
+    assert shown["example"] and [r["tier"] for r in shown["rules"]] == [
+        "major",
+        "complex",
+        "ordinary",
+        "simple",
+    ]
+    rules = tmp_path / "rules.json"
+    rules.write_text(
+        '[{"tier": "ordinary", "any": [{"people_gte": 2}]}, {"tier": "simple"}]', "utf-8"
+    )
+    made = cli("subsidy", "tiers", "set", str(rules), "--from", "2021-01-01", user="admin")
+    assert made.exit_code == 0, made.stderr
+    later = json.loads(cli("subsidy", "tiers", "show", "--on", "2021-02-01", "--json").stdout)
+    assert not later["example"] and later["rules"][0] == {
+        "tier": "ordinary",
+        "any": [{"people_gte": 2}],
+    }
+    error_line(
+        cli("subsidy", "tiers", "set", '[{"tier": "gold"}]', "--from", "2021-01-01", user="admin"),
+        1,
+        "RULES",
+    )
+    error_line(
+        cli("subsidy", "tiers", "set", str(rules), "--from", "2021-01-01", user="sup_pz"), 1, "--as"
+    )
+    error_line(
+        cli(
+            "subsidy",
+            "cap",
+            "set",
+            "--from",
+            "2021-01-01",
+            "--yuan",
+            "500",
+            "--per",
+            "month",
+            user="admin",
+        ),
+        1,
+        "--per",
+    )
+    capped = cli(
+        "subsidy", "cap", "set", "--from", "2021-01-01", "--yuan", "500", "--json", user="admin"
+    )
+    assert json.loads(capped.stdout) == {"effective_from": "2021-01-01", "cap": "500/quarter"}

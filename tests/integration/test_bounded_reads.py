@@ -81,7 +81,8 @@ def _mediations(b: Batch) -> None:
     for i in range(MEDIATIONS + STUCK):
         office, short = _office(i)
         day = _on("2020-06-01", i % 30)
-        item = Registration(office, f"调解 {i}", (f"applicant:黄某{i}",), {}, day)
+        sides = (f"applicant:黄某{i}", f"respondent:李某{i}")  # two sides (guard two_sides)
+        item = Registration(office, f"调解 {i}", sides, {}, day)
         case_no = b.register(f"clerk_{short}", "mediation", item).case.case_no
         mediator = f"med_{short}"
         b.advance(mediator, Step(case_no, "accept", {"mediator": mediator}, at=day))
@@ -91,7 +92,7 @@ def _mediations(b: Batch) -> None:
         b.advance(mediator, Step(case_no, "perform", at=_on(day, 6)))
         follow = {"satisfaction": "satisfied"}
         b.advance(mediator, Step(case_no, "follow_up", follow, at=_on(day, 7)))
-        for kind in ("application", "record", "agreement", "follow_up"):
+        for kind in ("application", "rights_notice", "record", "agreement", "follow_up"):
             b.document(f"clerk_{short}", DocumentStep(case_no, kind, at=_on(day, 7)))
         archived = _on("2020-07-15", i % 40)
         b.advance(f"sup_{short}", Step(case_no, "archive", at=archived))

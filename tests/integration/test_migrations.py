@@ -142,7 +142,7 @@ def _old_case(
     parts = case_no.split("-")
     prefix, year, seq = parts[0], int(parts[1]), int(parts[-1])
     office = "-".join(parts[2:-1])
-    kind = {"XF": "petition", "BA": "major_dispute"}[prefix]
+    kind = {"XF": "petition", "BA": "major_dispute", "TJ": "mediation"}[prefix]
     times = [datetime.fromisoformat(s[5]).replace(tzinfo=CST) for s in steps]
     registered = times[0]
     conn.execute(
@@ -337,3 +337,41 @@ def _rows(db_url: str) -> dict[str, list[tuple[Any, ...]]]:
             }
     finally:
         engine.dispose()
+
+
+def test_a_database_from_before_committees_gets_them_and_stays_verified(
+    db_url: str, clock: FrozenClock
+) -> None:
+    """Migration 0008: each town office its committee, each mediator a member of it, each
+    mediation case the committee of its office; no event touched."""
+    engine = open_engine(db_url, must_exist=False)
+    schema.upgrade(engine, "0007")
+    with engine.begin() as conn:
+        _office(conn, "panzhou", "潘州街道司法所", "town")
+        _office(conn, "changpo", "长坡镇司法所", "town")
+        _office(conn, "city-justice", "高州市司法局", "city")
+        for username, role, office in (
+            ("admin", "admin", None),
+            ("clerk_pz", "clerk", "panzhou"),
+            ("med_pz", "mediator", "panzhou"),
+        ):
+            _user(conn, username, role, office)
+        _old_case(
+            conn,
+            "TJ-2021-panzhou-00001",
+            {"source": "application"},
+            (("register", None, "applied", "clerk_pz", "clerk", "2021-03-01T09:00", {}),),
+        )
+    engine.dispose()
+    before = _rows(db_url)
+    cw = Casework.initialise(db_url, clock=clock)
+    assert _rows(db_url) == before
+    assert cw.verify() == {"ok": True, "cases": 1, "events": 1, "findings": []}
+    committees = {c["code"]: c for c in cw.committees(on="2021-03-01")}
+    assert set(committees) == {"panzhou-tj", "changpo-tj"}
+    assert committees["changpo-tj"]["type"] == "town"
+    assert committees["panzhou-tj"]["name"] == "潘州街道人民调解委员会"
+    assert committees["panzhou-tj"]["type"] == "subdistrict"
+    assert [m["username"] for m in cw.mediators("panzhou-tj", on="1990-01-01")] == ["med_pz"]
+    assert cw.show("TJ-2021-panzhou-00001")["data"]["committee"] == "panzhou-tj"
+    cw.close()

@@ -16,6 +16,7 @@ from sqlalchemy import event
 
 from casework.api import Casework
 from casework.read.stats import catalogue
+from tests import mediations as M
 
 MONTH = ("2020-06-01", "2020-06-30")
 BIG = "cases|events|earlier|parties|case_links|documents"
@@ -33,6 +34,21 @@ def case(cw: Casework, user: str, kind: str, office: str, at: str, *steps: tuple
             cw.acting(who).add_document(case_no, trigger.removeprefix("doc:"), at=when)
         else:
             cw.acting(who).advance(case_no, trigger, values, at=when)
+    return case_no
+
+
+def mediation(cw: Casework, office: str, at: str, accept_at: str, outcome: tuple[str, str]) -> str:
+    """A mediation case with its two sides, accepted by the town's mediator, then agreed
+    (in writing, performed by the month's end) or failed."""
+    town = {"panzhou": "pz", "shanmei": "sm"}[office]
+    people = {"mediator": f"med_{town}", "clerk": f"clerk_{town}"}
+    case_no = M.register(cw, at, office=office, user=people["clerk"])
+    M.accept(cw, case_no, accept_at, **people)
+    if outcome[0] == "agree":
+        agreed = {"performance": "lump_sum", "perform_by": "2020-06-30"}
+        M.agree(cw, case_no, outcome[1], agreed, **people)
+    else:
+        M.fail(cw, case_no, outcome[1], **people)
     return case_no
 
 
@@ -58,12 +74,8 @@ def month(cw: Casework) -> dict[str, str]:
                    ("clerk_sm", "doc:letter", {}, "2020-06-08"),
                    ("clerk_sm", "doc:acceptance_notice", {}, "2020-06-08"),
                    ("sup_sm", "accept", notice, "2020-06-08")),
-        "M1": case(cw, "clerk_pz", "mediation", "panzhou", "2020-05-20",
-                   ("med_pz", "accept", {"mediator": "med_pz"}, "2020-05-21"),
-                   ("med_pz", "agree", {"form": "written"}, "2020-06-03")),
-        "M2": case(cw, "clerk_sm", "mediation", "shanmei", "2020-06-10",
-                   ("med_sm", "accept", {"mediator": "med_sm"}, "2020-06-11"),
-                   ("med_sm", "fail", {"routes_told": "yes"}, "2020-06-25")),
+        "M1": mediation(cw, "panzhou", "2020-05-20", "2020-05-21", ("agree", "2020-06-03")),
+        "M2": mediation(cw, "shanmei", "2020-06-10", "2020-06-11", ("fail", "2020-06-25")),
         # resolved in May, reopened and resolved again in June: counted in May only
         "D1": case(cw, "clerk_pz", "major_dispute", "panzhou", "2020-04-01",
                    ("clerk_city", "doc:assignment_form", {}, "2020-04-02"),
@@ -155,17 +167,20 @@ def test_first_events_before_the_month_keep_a_case_out_of_it(
     assert june["petition.accepted"] == 1  # P2; P1 was accepted in April
     assert june["petition.replied"] == 1 and june["petition.closed"] == 1  # P1
     assert june["mediation.mediated"] == 1  # M2; M1 was accepted in May
-    assert june["mediation.agreed"] == 1 and june["mediation.success_rate"] == 50.0
+    # M1's June agreement is of May's cohort (accepted then); M2 failed
+    assert june["mediation.agreed"] == 0 and june["mediation.success_rate"] == 0.0
     assert june["major_dispute.resolved"] == 0  # D1's first resolution was in May
     may = cw.stats("2020-05-01", "2020-05-31")["metrics"]
     assert may["major_dispute.resolved"] == 1 and may["mediation.mediated"] == 1
+    assert may["mediation.agreed"] == 1 and may["mediation.success_rate"] == 100.0
     both = cw.stats("2020-05-01", "2020-06-30", by="month")["rows"]
     assert {r["key"]: r["metrics"]["major_dispute.resolved"] for r in both} == {
         "2020-05": 1,
         "2020-06": 0,
     }
     by_office = {r["key"]: r["metrics"] for r in cw.stats(*MONTH, by="office")["rows"]}
-    assert by_office["panzhou"]["mediation.agreed"] == 1
+    assert by_office["shanmei"]["mediation.mediated"] == 1
+    assert by_office["shanmei"]["mediation.concluded_success_rate"] == 0.0
     assert by_office["shanmei"]["petition.accepted"] == 1
     # as the database stood before the reply was recorded (the clock stands at 2020-12-01)
     assert cw.stats(*MONTH, as_of="2020-05-31")["metrics"]["petition.replied"] == 0

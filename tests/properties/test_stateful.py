@@ -225,6 +225,8 @@ def valid_value(spec: FieldSpec, world: World) -> st.SearchStrategy[str]:
         return st.sampled_from(USERS_BY_ROLE[spec.role])
     if spec.kind == "office":
         return st.sampled_from(world.offices)
+    if spec.kind == "committee":  # a town's own committee (the model knows no others)
+        return st.sampled_from([f"{o}-tj" for o in OFFICES])
     if spec.kind == "lookup":
         assert spec.source == "screening", spec.source
         return st.sampled_from(world.screenings)
@@ -253,6 +255,8 @@ def invalid_value(spec: FieldSpec) -> st.SearchStrategy[str]:
         bad += [UNKNOWN_USER, *wrong[:3], "admin"]
     elif spec.kind == "office":
         bad += ["nowhere", "PANZHOU"]
+    elif spec.kind == "committee":
+        bad += ["nowhere-tj", "PANZHOU-TJ"]
     elif spec.kind == "date":
         bad += ["2020-02-30", "yesterday", "2020/01/01"]
     return st.sampled_from(bad)
@@ -693,6 +697,11 @@ class CaseworkMachine(RuleBasedStateMachine):
             instant = self.clock.now - timedelta(minutes=d(st.integers(0, 86400)))
             at = local_iso(instant)
         recorded = {} if bad else expected_values(wf.register_fields, values, None)
+        for spec in wf.register_fields:  # a case is its committee's, by default its office's
+            if spec.kind == "committee" and not bad:
+                recorded.setdefault(spec.name, f"{office}-tj")
+                if recorded[spec.name] != f"{office}-tj":
+                    why.append(f"committee {recorded[spec.name]} is not guided by {office}")
         if wf.versions:
             version = wf.version_on(local_date(instant))
             assert version is not None
@@ -700,6 +709,13 @@ class CaseworkMachine(RuleBasedStateMachine):
         # Registration guard: a group visit names at most five representatives.
         group_visit = recorded.get("channel") == "visit" and recorded.get("people", 1) >= 2
         too_many = wf.name == "petition" and group_visit and representatives > MAX_REPRESENTATIVES
+        # Registration guard court_fields: a court's case names its court (mediation.md 2.6).
+        court = ("commission", "court", "court_ref", "received_on")
+        court += ("procedure",) if recorded.get("commission") == "post_filing" else ()
+        no_court = recorded.get("source") == "court_referral" and not all(
+            recorded.get(k) for k in court
+        )
+        too_many = too_many or (wf.name == "mediation" and no_court)
 
         before = dump(self.engine)
         counts = self.event_counts()

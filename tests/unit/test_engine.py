@@ -19,6 +19,7 @@ from workflows import Registry, default_registry
 from workflows.settings import SettingValue
 from workflows.spec import (
     ActorView,
+    CommitteeView,
     DayCounter,
     GuardContext,
     LinkView,
@@ -84,6 +85,12 @@ class Ctx:
         return 1 if office == "panzhou" else 2
 
     def office_kind(self, office: str) -> str | None:
+        return None
+
+    def committee_of(self, username: str, day: date | None = None) -> str | None:
+        return None
+
+    def committee_info(self, code: str) -> CommitteeView | None:
         return None
 
 
@@ -195,7 +202,8 @@ def test_the_first_failing_guard_is_the_one_named(engine: Engine) -> None:
     with pytest.raises(GuardFailed) as second:
         engine.fire(wf, archive, "failed", lambda: followed)
     assert second.value.rule == "case_file_complete"
-    done = Ctx("failed", events=followed.events, documents=["application", "record", "follow_up"])
+    papers = ["application", "rights_notice", "record", "follow_up"]
+    done = Ctx("failed", events=followed.events, documents=papers)
     assert engine.fire(wf, archive, "failed", lambda: done) == "archived"
 
 

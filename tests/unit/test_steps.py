@@ -22,6 +22,7 @@ from casework.domain.steps import (
 from casework.errors import GuardFailed, IllegalTransition, InvalidData, NotAllowed, NotFound
 from casework.time.local import CST
 from tests.fakes import DAY, NOTICE, FakePorts, as_intake
+from tests.mediations import SIDES
 
 VALID_ID = "110101199003074514"
 PANZHOU_1 = "XF-2020-panzhou-00001"
@@ -244,8 +245,9 @@ def test_registration_values_checked_with_defaults_and_choices_by_label(
     # the defaults of petition.md 1.2, and the rules in force on the day (before 2022-05-01)
     defaults = {"address_known": "yes", "litigation": "no", "rules": "xf2005"}
     assert case.data == {"channel": "visit", "category": "complaint", "people": 3, **defaults}
+    # a value under a field's former name (amount, now amount_claimed) is taken as the field's
     amount = ports.register("clerk_pz", "mediation", values={"amount": " 5000 "}).case
-    assert amount.data == {"amount": 5000}
+    assert amount.data["amount_claimed"] == 5000 and "amount" not in amount.data
     # optional values without a default stay unset
     assert ports.register("clerk_pz", "petition").case.data == {"people": 1, **defaults}
 
@@ -262,7 +264,7 @@ def test_registration_values_checked_with_defaults_and_choices_by_label(
         ("petition", {"channel": "pigeon"}, "value.channel", "以下之一：来信 letter、来访 visit"),
         ("petition", {"channel": " "}, "value.channel", "不能为空"),
         ("petition", {"channel": "visit\x07"}, "value.channel", "(control characters)"),
-        ("mediation", {"amount": "-1"}, "value.amount", "应为 0..100000000000 的整数，不是 -1"),
+        ("mediation", {"amount": "-1"}, "value.amount_claimed", "0..100000000000 的整数，不是 -1"),
         ("mediation", {"people": "三"}, "value.people", "不是 '三'"),
     ],
 )
@@ -303,7 +305,8 @@ def test_title_and_time_of_a_registration(ports: FakePorts) -> None:
 def test_case_numbers_per_prefix_office_and_local_year(ports: FakePorts) -> None:
     nos = [petition(ports) for _ in range(3)]
     assert nos == [f"XF-2020-panzhou-0000{n}" for n in (1, 2, 3)]
-    assert ports.register("clerk_pz", "mediation").case.case_no == "TJ-2020-panzhou-00001"
+    mediation = ports.register("clerk_pz", "mediation", parties=SIDES).case
+    assert mediation.case_no == "TJ-2020-panzhou-00001"
     assert petition(ports, at="2019-12-31T23:00") == "XF-2019-panzhou-00001"
     # 16:30 UTC on New Year's Eve is already 2020 in China
     assert petition(ports, at="2019-12-31T16:30:00+00:00") == "XF-2020-panzhou-00004"
@@ -399,7 +402,7 @@ def test_roles_that_may_fire_a_trigger(ports: FakePorts) -> None:
 
 
 def test_town_users_act_on_their_own_office_and_city_users_on_all(ports: FakePorts) -> None:
-    case_no = ports.register("clerk_pz", "mediation").case.case_no
+    case_no = ports.register("clerk_pz", "mediation", parties=SIDES).case.case_no
     chosen = {"mediator": "med_pz"}
     with pytest.raises(NotAllowed) as refused:
         ports.advance("sup_sm", case_no, "accept", chosen)
@@ -511,7 +514,7 @@ def test_values_by_label_with_defaults_and_kept_on_the_case_or_the_event(
 
 
 def test_a_user_value_names_an_active_user_of_the_role(ports: FakePorts) -> None:
-    case_no = ports.register("clerk_pz", "mediation").case.case_no
+    case_no = ports.register("clerk_pz", "mediation", parties=SIDES).case.case_no
     with pytest.raises(InvalidData) as clerk:
         ports.advance("med_pz", case_no, "accept", {"mediator": "clerk_pz"})
     assert (clerk.value.field, clerk.value.value) == ("value.mediator", "clerk_pz")
@@ -522,7 +525,7 @@ def test_a_user_value_names_an_active_user_of_the_role(ports: FakePorts) -> None
     with pytest.raises(InvalidData, match=r"'med2_pz' 不是已登记的用户 \(not a registered"):
         ports.advance("med_pz", case_no, "accept", {"mediator": "med2_pz"})
     done = ports.advance("med_pz", case_no, "accept", {"mediator": "med_pz"})
-    assert done.case.data == {"mediator": "med_pz"}
+    assert done.case.data["mediator"] == "med_pz"
 
 
 def test_back_dating_before_the_previous_step_is_refused(ports: FakePorts) -> None:
@@ -586,7 +589,7 @@ def test_guards_see_the_steps_added_earlier_on_the_same_case(ports: FakePorts) -
 
 
 def test_guards_see_documents_recorded_earlier_on_the_same_case(ports: FakePorts) -> None:
-    case_no = ports.register("clerk_pz", "mediation", at="2020-11-01").case.case_no
+    case_no = ports.register("clerk_pz", "mediation", at="2020-11-01", parties=SIDES).case.case_no
     med = "med_pz"
     ports.advance(med, case_no, "accept", {"mediator": med}, at="2020-11-02")
     ports.advance(med, case_no, "fail", {"routes_told": "yes"}, at="2020-11-03")
@@ -597,16 +600,17 @@ def test_guards_see_documents_recorded_earlier_on_the_same_case(ports: FakePorts
         advance(case, archive, sup, ports)
     assert refused.value.rule == "followed_up"
     case = advance(case, Step(case_no, "follow_up", {"satisfaction": "满意"}), clerk, ports).case
-    with pytest.raises(GuardFailed, match="缺少 \\(missing\\)：application, record") as file:
+    missing = "缺少 \\(missing\\)：application, rights_notice, record"
+    with pytest.raises(GuardFailed, match=missing) as file:
         advance(case, archive, sup, ports)
     assert file.value.rule == "case_file_complete"
-    for kind in ("application", "record", "follow_up", "termination"):
+    for kind in ("application", "rights_notice", "record", "follow_up", "termination"):
         case = record_document(case, DocumentStep(case_no, kind), clerk, ports).case
     assert advance(case, archive, sup, ports).case.state == "archived"
 
 
 def test_a_case_file_is_read_only_when_a_guard_asks(ports: FakePorts) -> None:
-    mediation = ports.register("clerk_pz", "mediation").case.case_no
+    mediation = ports.register("clerk_pz", "mediation", parties=SIDES).case.case_no
     ports.advance("med_pz", mediation, "accept", {"mediator": "med_pz"})
     assert ports.store.loads == []  # no guards, no needs, no ref: nothing is read
     case_no = petition(ports)

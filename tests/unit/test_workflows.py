@@ -93,22 +93,37 @@ PETITION_STATES = {
     "returned": "已退回",
 }
 MEDIATOR = {"mediator", "supervisor"}
+DESK = {"mediator", "clerk"}
+OUTCOME = {"agreed", "performed", "breached", "failed", "terminated"}
+MEDIATION_OPEN = {"applied", "mediating"} | OUTCOME
+# procedures/mediation.md 2.3: the triggers, their roles and required data.
 MEDIATION = {
     "accept": T("受理", {"applied"}, "mediating", MEDIATOR, {"mediator"}),
     "decline": T("不予受理", {"applied"}, "declined", MEDIATOR, {"reason"}),
     "agree": T("达成协议", {"mediating"}, "agreed", {"mediator"}, {"form"}),
     "fail": T("调解不成", {"mediating"}, "failed", {"mediator"}, {"routes_told"}),
-    "perform": T("履行", {"agreed"}, "performed", {"mediator", "clerk"}),
-    "breach": T("未履行", {"agreed"}, "breached", {"mediator", "clerk"}),
-    "confirm": T("司法确认", {"agreed", "performed"}, None, {"clerk"}, {"court_case_no"}),
-    "follow_up": T(
-        "回访",
-        {"agreed", "performed", "breached", "failed"},
-        None,
-        {"mediator", "clerk"},
-        {"satisfaction"},
+    "terminate": T("终止调解", {"mediating"}, "terminated", MEDIATOR, {"reason"}),
+    "perform": T("履行", {"agreed"}, "performed", DESK),
+    "breach": T("未履行", {"agreed"}, "breached", DESK),
+    "remediate": T(
+        "重新调解", {"breached", "agreed", "performed"}, "mediating", MEDIATOR, {"reason"}
     ),
-    "archive": T("归档", {"performed", "breached", "failed"}, "archived", S),
+    "refer": T("告知其他途径", {"breached", "failed", "terminated"}, None, DESK, {"route"}),
+    "apply_confirmation": T(
+        "申请司法确认", {"agreed", "performed"}, None, DESK, {"court", "joint"}
+    ),
+    "confirm": T("司法确认结果", {"agreed", "performed", "breached"}, None, {"clerk"}, {"ruling"}),
+    "extend": T("延长调解期限", {"mediating"}, None, S, {"days", "consent"}),
+    "report_back": T("反馈法院", OUTCOME, None, DESK, {"result"}),
+    "prevent": T(
+        "防激化", MEDIATION_OPEN, None, DESK | S, {"kind", "people", "reported_to"}
+    ),
+    "distinct_dispute": T(
+        "确认非同一纠纷", MEDIATION_OPEN | {"declined", "archived"}, None, S, {"reason"},
+        record=True,
+    ),
+    "follow_up": T("回访", OUTCOME, None, DESK, {"satisfaction"}),
+    "archive": T("归档", {"performed", "breached", "failed", "terminated"}, "archived", S),
 }
 MEDIATION_STATES = {
     "applied": "已申请",
@@ -117,6 +132,7 @@ MEDIATION_STATES = {
     "performed": "已履行",
     "breached": "未履行",
     "failed": "调解不成",
+    "terminated": "已终止调解",
     "declined": "不予受理",
     "archived": "已归档",
 }

@@ -1,116 +1,335 @@
-"""People's mediation (人民调解): 人民调解法 (2010) articles 17-33."""
+"""People's mediation (人民调解, procedures/mediation.md 2.2-2.9): 人民调解法 (2010) arts.
+17-33, 人民调解工作若干规定 (司法部令第75号), 法释〔2011〕5号 and 法释〔2016〕14号.
+
+The words are in terms.py, the guards in rules.py, court-commissioned mediation in court.py,
+the limits in clocks.py, the case file in casefile.py, the ledger's columns in ledger.py."""
 
 from __future__ import annotations
 
 from workflows.guards import within
-from workflows.mediation.metrics import METRICS
+from workflows.mediation import rules as r
+from workflows.mediation.casefile import ARCHIVE_GUARDS, missing_documents
+from workflows.mediation.clocks import (
+    CONCLUDE,
+    CONFIRM_WINDOW,
+    COURT_LIMITS,
+    DUTIES,
+    PERFORMANCE,
+)
+from workflows.mediation.court import (
+    AFTER_OUTCOME,
+    COURT_FIELDS,
+    COURT_FIELDS_GIVEN,
+    COURT_ONLY,
+    EXTENSION_CAPPED,
+)
+from workflows.mediation.ledger import LEDGER
+from workflows.mediation.metrics import FORM_SETTINGS, METRICS
+from workflows.mediation.terms import (
+    BREACH_REASONS,
+    CHANNELS,
+    COURTS,
+    DECLINE_REASONS,
+    DISPUTE_TYPE_ALIASES,
+    DISPUTE_TYPES,
+    DOCUMENTS,
+    FORMS,
+    ON_THE_SPOT,
+    PREVENT_KINDS,
+    REPORT_RESULTS,
+    REPORTED_TO,
+    ROUTES,
+    RULINGS,
+    SATISFACTION,
+    SETTINGS,
+    SOURCE_ALIASES,
+    SOURCES,
+    TERMINATE_REASONS,
+    TOLD,
+    YES,
+    YES_NO,
+)
+from workflows.mediation.terms import (
+    PERFORMANCE as PERFORMANCES,
+)
 from workflows.spec import (
+    ANY_ENDED,
+    ANY_OPEN,
+    Cascade,
     FieldSpec,
-    Guard,
-    GuardContext,
-    LedgerStep,
     StateSpec,
-    TimeLimit,
     TriggerSpec,
     Workflow,
 )
 
-SOURCES = {
-    "application": "当事人申请",
-    "initiative": "主动调解",
-    "police_referral": "公安移送",
-    "court_referral": "法院委派",
-    "petition_referral": "信访移交",
-    "screening": "排查发现",
-}
+MEDIATOR = ("mediator",)
+DESK = ("mediator", "clerk")
+LEADS = ("mediator", "supervisor")
+OFFICE = ("mediator", "clerk", "supervisor")
+AFTER_AGREEMENT = ("agreed", "performed")
+OUTCOME_STATES = ("agreed", "performed", "breached", "failed", "terminated")
 
-DISPUTE_TYPES = {
-    "marriage_family": "婚姻家庭",
-    "neighbour": "邻里",
-    "land": "土地山林",
-    "labour": "劳动",
-    "contract": "合同",
-    "damage": "损害赔偿",
-    "traffic": "交通事故",
-    "medical": "医疗",
-    "other": "其他",
-}
+reason = FieldSpec("reason", "理由", on_case=False)
 
-DECLINE_REASONS = {
-    "party_refused": "当事人拒绝调解",
-    "out_of_scope": "不属于受理范围",
-    "in_litigation": "已进入诉讼等程序",
-    "other": "其他",
-}
 
-# Local practice: conclude within 30 days of acceptance (a warning, not a violation).
-CONCLUDE = TimeLimit("conclude_limit", "调解期限", start="accept", days=30, binds="advice")
-# 法释〔2011〕5号 art. 2: apply jointly for judicial confirmation within 30 days of the agreement.
-CONFIRM_WINDOW = TimeLimit(
-    "confirmation_window", "申请司法确认期限", start="agree", days=30, binds="party"
+def _day(name: str, label: str, required: bool = False) -> FieldSpec:
+    return FieldSpec(name, label, "date", required=required)
+
+
+REGISTER_FIELDS = (
+    # The committee that accepts the case (mediation.md 2.1-2.2): it sets the case's office
+    # (its guiding office, PML art. 5); without one, the office's own committee is recorded.
+    FieldSpec("committee", "调委会", "committee", required=False),
+    FieldSpec(
+        "source", "案件来源", "choice", choices=SOURCES, required=False, aliases=SOURCE_ALIASES
+    ),
+    FieldSpec("channel", "受理渠道", "choice", choices=CHANNELS, required=False),
+    FieldSpec(
+        "dispute_type",
+        "纠纷类型",
+        "choice",
+        choices=DISPUTE_TYPES,
+        required=False,
+        aliases=DISPUTE_TYPE_ALIASES,
+    ),
+    FieldSpec("people", "涉及人数", "int", minimum=1, maximum=100000, required=False),
+    FieldSpec(
+        "amount_claimed",
+        "涉及金额(元)",
+        "int",
+        minimum=0,
+        maximum=10**11,
+        required=False,
+        former=("amount",),
+    ),
+    FieldSpec("pandemic", "涉疫情", "choice", choices=YES_NO, required=False),
+    # The screening entry (矛盾纠纷排查) that found the dispute; a case whose source is a
+    # screening names it (mediation.md 2.2, 5). Added by the screening work (H4).
+    FieldSpec(
+        "screening",
+        "来源排查",
+        "lookup",
+        required=False,
+        source="screening",
+        required_when=("source", ("screening",)),
+    ),
+    *COURT_FIELDS,
 )
 
-SATISFACTION = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
+ACCEPT = TriggerSpec(
+    "accept",
+    "受理",
+    ("applied",),
+    "mediating",
+    LEADS,
+    fields=(
+        FieldSpec("mediator", "调解员", "user", role="mediator"),
+        FieldSpec("co_mediators", "协助调解员", required=False, max_length=200),
+        FieldSpec("rights_told", "权利义务告知", "choice", choices=TOLD, required=False),
+        FieldSpec("refused", "当事人明确拒绝调解", "choice", choices=YES_NO, required=False),
+    ),
+    guards=(r.TWO_SIDES, r.MEDIATORS_IN_COMMITTEE, r.NO_PARTY_REFUSED),
+)
 
+AGREE = TriggerSpec(
+    "agree",
+    "达成协议",
+    ("mediating",),
+    "agreed",
+    MEDIATOR,
+    fields=(
+        FieldSpec("form", "协议形式", "choice", choices=FORMS),
+        _day("effective_on", "协议生效日期"),
+        FieldSpec("amount", "协议涉及金额(元)", "int", minimum=0, maximum=10**11, required=False),
+        FieldSpec("performance", "履行方式", "choice", choices=PERFORMANCES, required=False),
+        _day("perform_by", "履行期限"),
+        FieldSpec("agreed_by", "达成协议的调解员", "user", role="mediator", required=False),
+        FieldSpec("terms", "协议内容", required=False),
+    ),
+    guards=(r.AGREED_BY_ON_CASE, r.EFFECTIVE_ON, r.PERFORM_BY, r.ORAL_MONEY_REFUSED),
+    warnings=(r.ORAL_MONEY_WARNED,),
+    derive=r.derive_agreement,
+    # 当场履行: agreed and performed at one instant.
+    then=(Cascade("perform", same_case=True, when=("performance", ON_THE_SPOT)),),
+)
 
-def missing_documents(ctx: GuardContext) -> list[str]:
-    """The document kinds a complete case file (卷宗) still lacks."""
-    needed = ["application", "record", "follow_up"]
-    done = {ev.trigger for ev in ctx.events}
-    if "agree" in done:
-        needed.append("agreement")
-    if "fail" in done:
-        needed.append("termination")
-    have = set(ctx.documents)
-    return [kind for kind in needed if kind not in have]
+CONFIRMATION = (
+    TriggerSpec(
+        "apply_confirmation",
+        "申请司法确认",
+        AFTER_AGREEMENT,
+        None,
+        DESK,
+        fields=(
+            FieldSpec("court", "确认法院", "choice", choices=COURTS),
+            _day("applied_on", "申请日期"),
+            FieldSpec("joint", "双方共同申请", "choice", choices=YES),
+        ),
+        guards=(
+            r.WRITTEN_ONLY,
+            r.COURT_LISTED,
+            r.ONE_OPEN,
+            within(
+                "confirmation_window",
+                "协议生效之日起30日内申请司法确认",
+                CONFIRM_WINDOW,
+                "申请司法确认",
+                day=lambda ctx: r.day_value(ctx.values.get("applied_on")) or ctx.on,
+            ),
+        ),
+        derive=r.derive_day("applied_on"),
+    ),
+    TriggerSpec(
+        "confirm",
+        "司法确认结果",
+        ("agreed", "performed", "breached"),
+        None,
+        ("clerk",),
+        fields=(
+            FieldSpec("ruling", "裁定结果", "choice", choices=RULINGS),
+            FieldSpec("court_case_no", "司法确认案号", required=False, max_length=60),
+            _day("ruled_on", "裁定日期"),
+        ),
+        guards=(r.HAS_OPEN, r.RULED_AFTER, r.CASE_NO),
+        derive=r.derive_day("ruled_on"),
+    ),
+)
 
+COURT_TRIGGERS = (
+    TriggerSpec(
+        "extend",
+        "延长调解期限",
+        ("mediating",),
+        None,
+        ("supervisor",),
+        fields=(
+            FieldSpec("days", "延长天数", "int", minimum=1, maximum=365, on_case=False),
+            FieldSpec("consent", "双方当事人同意", "choice", choices=YES, on_case=False),
+        ),
+        guards=(COURT_ONLY, EXTENSION_CAPPED),
+    ),
+    TriggerSpec(
+        "report_back",
+        "反馈法院",
+        OUTCOME_STATES,
+        None,
+        DESK,
+        fields=(
+            FieldSpec("result", "反馈内容", "choice", choices=REPORT_RESULTS, on_case=False),
+            _day("sent_on", "送交日期"),
+        ),
+        guards=(COURT_ONLY, AFTER_OUTCOME),
+        derive=r.derive_day("sent_on"),
+    ),
+)
 
-def _followed_up(ctx: GuardContext) -> str | None:
-    if any(ev.trigger == "follow_up" for ev in ctx.events):
-        return None
-    return "尚未回访 (no follow_up is recorded)"
-
-
-def _file_complete(ctx: GuardContext) -> str | None:
-    missing = missing_documents(ctx)
-    if missing:
-        return "卷宗不全，缺少 (missing)：" + ", ".join(missing)
-    return None
-
-
-RESULT = "调解结果"
-PERFORMANCE = "履行情况"
-# A mediation ledger (人民调解台账): 结案日期 is the day of the outcome in 调解结果; steps are
-# fired by the mediator named in 调解员 where the role allows, else by the importing user.
-LEDGER = (
-    LedgerStep("accept", "受理日期", {"mediator": "调解员"}, actor="调解员"),
-    LedgerStep(
+ENDINGS = (
+    TriggerSpec(
         "decline",
-        "结案日期",
-        {"reason": "不予受理理由"},
-        when=(RESULT, ("decline", "不予受理")),
-        actor="调解员",
+        "不予受理",
+        ("applied",),
+        "declined",
+        LEADS,
+        fields=(FieldSpec("reason", "理由", "choice", choices=DECLINE_REASONS),),
     ),
-    LedgerStep(
-        "agree",
-        "结案日期",
-        {"form": "协议形式"},
-        when=(RESULT, ("agree", "成功", "调解成功", "达成协议")),
-        actor="调解员",
-    ),
-    # A ledger records 调解不成 only once the parties were told of their other routes (art. 29).
-    LedgerStep(
+    TriggerSpec(
         "fail",
-        "结案日期",
-        fixed={"routes_told": "yes"},
-        when=(RESULT, ("fail", "不成功", "调解不成", "失败")),
-        actor="调解员",
+        "调解不成",
+        ("mediating",),
+        "failed",
+        MEDIATOR,
+        fields=(FieldSpec("routes_told", "已告知其他救济途径", "choice", choices=YES),),
     ),
-    LedgerStep("confirm", "司法确认日期", {"court_case_no": "司法确认案号"}),
-    LedgerStep("perform", "履行日期", when=(PERFORMANCE, ("perform", "已履行")), actor="调解员"),
-    LedgerStep("breach", "履行日期", when=(PERFORMANCE, ("breach", "未履行")), actor="调解员"),
-    LedgerStep("follow_up", "回访日期", {"satisfaction": "满意度"}, actor="调解员"),
-    LedgerStep("archive", "归档日期"),
+    TriggerSpec(
+        "terminate",
+        "终止调解",
+        ("mediating",),
+        "terminated",
+        LEADS,
+        fields=(
+            FieldSpec("reason", "终止理由", "choice", choices=TERMINATE_REASONS),
+            FieldSpec("routes_told", "已告知其他救济途径", "choice", choices=YES, required=False),
+        ),
+        guards=(r.ROUTES_TOLD,),
+    ),
+)
+
+AFTERWARDS = (
+    TriggerSpec(
+        "perform",
+        "履行",
+        ("agreed",),
+        "performed",
+        DESK,
+        fields=(_day("performed_on", "履行日期"),),
+        derive=r.derive_day("performed_on"),
+    ),
+    TriggerSpec(
+        "breach",
+        "未履行",
+        ("agreed",),
+        "breached",
+        DESK,
+        # Ledgers from before the reasons named none.
+        fields=(
+            FieldSpec("reason", "未履行原因", "choice", choices=BREACH_REASONS, required=False),
+        ),
+        guards=(r.OVERDUE_AFTER_TERM,),
+    ),
+    TriggerSpec(
+        "remediate",
+        "重新调解",
+        ("breached", "agreed", "performed"),
+        "mediating",
+        LEADS,
+        fields=(reason,),
+        guards=(r.REMEDIABLE,),
+    ),
+    TriggerSpec(
+        "refer",
+        "告知其他途径",
+        ("breached", "failed", "terminated"),
+        None,
+        DESK,
+        fields=(FieldSpec("route", "其他途径", "choice", choices=ROUTES, on_case=False),),
+    ),
+    TriggerSpec(
+        "prevent",
+        "防激化",
+        (ANY_OPEN,),
+        None,
+        OFFICE,
+        fields=(
+            FieldSpec("kind", "防激化类型", "choice", choices=PREVENT_KINDS, on_case=False),
+            FieldSpec("people", "涉及人数", "int", minimum=1, maximum=100000, on_case=False),
+            FieldSpec("reported_to", "报告", "choice", choices=REPORTED_TO, on_case=False),
+        ),
+    ),
+    TriggerSpec(
+        "distinct_dispute",
+        "确认非同一纠纷",
+        (ANY_OPEN, ANY_ENDED),
+        None,
+        ("supervisor",),
+        fields=(reason,),
+        record_only=True,
+    ),
+    TriggerSpec(
+        "follow_up",
+        "回访",
+        OUTCOME_STATES,
+        None,
+        DESK,
+        fields=(FieldSpec("satisfaction", "满意度", "choice", choices=SATISFACTION),),
+    ),
+    TriggerSpec(
+        "archive",
+        "归档",
+        ("performed", "breached", "failed", "terminated"),
+        "archived",
+        ("supervisor",),
+        guards=ARCHIVE_GUARDS,
+    ),
 )
 
 WORKFLOW = Workflow(
@@ -120,111 +339,25 @@ WORKFLOW = Workflow(
     metrics=METRICS,
     description="A people's mediation case under 人民调解法, from application to archive.",
     states=(
-        StateSpec("applied", "已申请"),
-        StateSpec("mediating", "调解中", limit=CONCLUDE),
-        StateSpec("agreed", "已达成协议", limit=CONFIRM_WINDOW),
-        StateSpec("performed", "已履行", limit=CONFIRM_WINDOW),
+        StateSpec("applied", "已申请", limits=COURT_LIMITS),
+        StateSpec("mediating", "调解中", limit=CONCLUDE, limits=COURT_LIMITS),
+        StateSpec("agreed", "已达成协议", limit=PERFORMANCE),
+        StateSpec("performed", "已履行"),
         StateSpec("breached", "未履行"),
         StateSpec("failed", "调解不成"),
+        StateSpec("terminated", "已终止调解"),
         StateSpec("declined", "不予受理", terminal=True),
         StateSpec("archived", "已归档", terminal=True),
     ),
     initial="applied",
     ledger=LEDGER,
     register_roles=("clerk", "mediator", "supervisor"),
-    register_fields=(
-        FieldSpec("source", "案件来源", "choice", choices=SOURCES, required=False),
-        FieldSpec("dispute_type", "纠纷类型", "choice", choices=DISPUTE_TYPES, required=False),
-        FieldSpec("amount", "涉及金额(元)", "int", minimum=0, maximum=10**11, required=False),
-        FieldSpec("people", "涉及人数", "int", minimum=1, maximum=100000, required=False),
-    ),
-    party_roles=("applicant", "respondent", "representative"),
-    documents={
-        "application": "申请书或受理登记表",
-        "record": "调解笔录",
-        "agreement": "调解协议书",
-        "termination": "终止调解告知书",
-        "follow_up": "回访记录",
-        "id_copy": "身份证明",
-        "evidence": "证据材料",
-        "confirmation": "司法确认裁定书",
-    },
+    register_fields=REGISTER_FIELDS,
+    register_guards=(COURT_FIELDS_GIVEN,),
+    party_roles=("applicant", "respondent", "representative", "agent"),
+    documents=DOCUMENTS,
     case_file=missing_documents,
-    triggers=(
-        TriggerSpec(
-            "accept",
-            "受理",
-            ("applied",),
-            "mediating",
-            ("mediator", "supervisor"),
-            fields=(FieldSpec("mediator", "调解员", "user", role="mediator"),),
-        ),
-        TriggerSpec(
-            "decline",
-            "不予受理",
-            ("applied",),
-            "declined",
-            ("mediator", "supervisor"),
-            fields=(FieldSpec("reason", "理由", "choice", choices=DECLINE_REASONS),),
-        ),
-        TriggerSpec(
-            "agree",
-            "达成协议",
-            ("mediating",),
-            "agreed",
-            ("mediator",),
-            fields=(
-                FieldSpec(
-                    "form", "协议形式", "choice", choices={"written": "书面", "oral": "口头"}
-                ),
-            ),
-        ),
-        TriggerSpec(
-            "fail",
-            "调解不成",
-            ("mediating",),
-            "failed",
-            ("mediator",),
-            fields=(
-                FieldSpec("routes_told", "已告知其他救济途径", "choice", choices={"yes": "已告知"}),
-            ),
-        ),
-        TriggerSpec("perform", "履行", ("agreed",), "performed", ("mediator", "clerk")),
-        TriggerSpec("breach", "未履行", ("agreed",), "breached", ("mediator", "clerk")),
-        TriggerSpec(
-            "confirm",
-            "司法确认",
-            ("agreed", "performed"),
-            None,
-            ("clerk",),
-            fields=(FieldSpec("court_case_no", "司法确认案号"),),
-            guards=(
-                within(
-                    "confirmation_window",
-                    "协议生效后30日内申请司法确认",
-                    CONFIRM_WINDOW,
-                    "申请司法确认",
-                ),
-            ),
-        ),
-        TriggerSpec(
-            "follow_up",
-            "回访",
-            ("agreed", "performed", "breached", "failed"),
-            None,
-            ("mediator", "clerk"),
-            fields=(FieldSpec("satisfaction", "满意度", "choice", choices=SATISFACTION),),
-        ),
-        TriggerSpec(
-            "archive",
-            "归档",
-            ("performed", "breached", "failed"),
-            "archived",
-            ("supervisor",),
-            guards=(
-                Guard("followed_up", "已回访", _followed_up),
-                Guard("case_file_complete", "卷宗齐全", _file_complete),
-            ),
-        ),
-    ),
+    triggers=(ACCEPT, AGREE, *ENDINGS, *AFTERWARDS, *CONFIRMATION, *COURT_TRIGGERS),
+    duties=DUTIES,
+    settings=(*SETTINGS, *FORM_SETTINGS),
 )
