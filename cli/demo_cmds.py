@@ -56,7 +56,9 @@ def demo(
     else:
         _print(result)
     if failed:
-        output.error("casework 的数字与报告不符，见上表 (casework's figures differ from the report's)")
+        output.error(
+            "casework 的数字与报告不符，见上表 (casework's figures differ from the report's)"
+        )
     if unreal:
         output.error(f"演示年份不够真实，超出范围 (out of band)：{', '.join(unreal)}")
     if failed or unreal:

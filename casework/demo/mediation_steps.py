@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from casework.demo import features
 from casework.demo.mediation import BREACHES, TERMINATIONS, Case
 from casework.demo.people import party
 from casework.demo.schedule import Planned, Schedule
@@ -77,7 +76,7 @@ class MediationSteps:
         args = {"title": c.title, "link": link, "parties": parties}
         if c.screening is not None:
             args["screening"] = c.screening
-        self.s.add(registered, clerk, "register", p, values=features.known(None, values), **args)
+        self.s.add(registered, clerk, "register", p, values=values, **args)
         papers = ["application", "rights_notice"]
         if c.source == "court_referral":
             papers.append("court_referral")
@@ -90,7 +89,7 @@ class MediationSteps:
             "advance",
             p,
             trigger="accept",
-            values=features.known("accept", accept),
+            values=accept,
         )
         return minute + 30
 
@@ -134,7 +133,7 @@ class MediationSteps:
             self.prevented(p, c, self.s.at(c.accept, 430))
 
     def prevented(self, p: Planned, c: Case, at: datetime) -> None:
-        if c.prevent is None or not features.has("prevent"):
+        if c.prevent is None:
             return
         values = {
             "kind": c.prevent,
@@ -176,10 +175,8 @@ class MediationSteps:
             )
             assert c.perform_by is not None
             values["perform_by"] = c.perform_by.isoformat()
-        known = features.known("agree", values)
-        self.s.add(at, c.mediator, "advance", p, trigger="agree", values=known)
-        if on_the_spot and "performance" not in known:  # before the cascade of 当场履行
-            self.s.add(at + timedelta(minutes=1), c.mediator, "advance", p, trigger="perform")
+        # 当场履行: the procedure records the performance at the same instant (a cascade)
+        self.s.add(at, c.mediator, "advance", p, trigger="agree", values=values)
 
     def performed(self, p: Planned, c: Case, at: datetime) -> None:
         """Performed by its term, or breached and then told its routes or mediated again; a
@@ -194,9 +191,7 @@ class MediationSteps:
             self.s.add(when, self.rng.choice((med, clerk)), "advance", p, trigger="perform")
             return
         reason = {"reason": self.rng.choice(BREACHES)}
-        self.s.add(
-            when, clerk, "advance", p, trigger="breach", values=features.known("breach", reason)
-        )
+        self.s.add(when, clerk, "advance", p, trigger="breach", values=reason)
         if not c.remediate:
             route = {"route": self.rng.choice(ROUTES)}
             self.s.add(
@@ -256,7 +251,7 @@ class MediationSteps:
                 p,
                 title="民间纠纷调解申请",
                 parties=[party(rng, "applicant"), party(rng, "respondent", 0.5)],
-                values=features.known(None, values),
+                values=values,
             )
             reason = rng.choice(("party_refused", "in_litigation", "out_of_scope"))
             later = self.s.at(day + timedelta(days=1))
