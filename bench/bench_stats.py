@@ -112,15 +112,18 @@ class Builder:
         data: dict[str, Any],
         parties: int = 0,
         ref: str | None = None,
+        year: int | None = None,
     ) -> tuple[int, str]:
         """One case and its events. ``steps``: (trigger, from, to, day, actor, event data),
-        the register step first; steps after the last day of the data set are dropped."""
+        the register step first; steps after the last day of the data set are dropped.
+        ``year``: the year its number carries, when not the registration's (a claim's is its
+        quarter's, workflows/subsidy_claim.py ``number_year``)."""
         case_id = self.next_id
         self.next_id += 1
-        key = (PREFIX[kind], office, registered.year)
+        key = (PREFIX[kind], office, year or registered.year)
         seq = self.counters.get(key, 0) + 1
         self.counters[key] = seq
-        case_no = f"{key[0]}-{registered.year}-{office}-{seq:05d}"
+        case_no = f"{key[0]}-{key[2]}-{office}-{seq:05d}"
         rng = self.rng
         stamp = at(registered, rng)
         state, last = steps[0][2], stamp
@@ -439,7 +442,13 @@ class Builder:
                 )
             )
         claim_id, _ = self.case(
-            "subsidy_claim", office, steps[0][3], steps, {}, ref=f"{case_no}@{quarter}"
+            "subsidy_claim",
+            office,
+            steps[0][3],
+            steps,
+            {},
+            ref=f"{case_no}@{quarter}",
+            year=archived.year,
         )
         self.link_rows.append((claim_id, mediation_id, "origin"))
         self.link_rows.append((mediation_id, claim_id, "successor"))
@@ -617,7 +626,7 @@ def measure(path: str, start: str, end: str, repeat: int) -> dict[str, Any]:
 BIG = "|".join((*BIG_TABLES, "earlier"))
 FULL_SCAN = re.compile(rf"^SCAN ({BIG})(_\d+)?\b")
 SEARCH = re.compile(rf"^SEARCH ({BIG})(_\d+)? USING .*\((?P<terms>.*)\)$")
-BOUNDED = re.compile(r"\b(rowid|case_id|case_no|occurred_on|registered_on)[=<>]")
+BOUNDED = re.compile(r"\b(rowid|case_id|case_no|screening_id|occurred_on|registered_on)[=<>]")
 
 
 def unbounded(plans: list[tuple[str, list[str]]]) -> list[str]:

@@ -10,7 +10,7 @@ from cli import output
 from cli.state import parse_sets, settings
 
 if TYPE_CHECKING:
-    from casework.domain.results import AdvanceResult, EventJSON, RelatedCase
+    from casework.domain.results import AdvanceResult, EventJSON, RegisterResult, RelatedCase
     from casework.read.shapes import CaseJSON, DueJSON
 
 JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
@@ -117,6 +117,31 @@ def _related_table(rows: list[RelatedCase]) -> None:
     )
 
 
+REGISTER_KIND = Annotated[
+    str,
+    typer.Argument(
+        metavar="KIND",
+        help=f"The procedure: petition, mediation, major_dispute, ..., {KIND_HELP}.",
+    ),
+]
+REGISTER_OFFICE = Annotated[
+    str | None,
+    typer.Option(
+        "--office",
+        help="Office code, e.g. panzhou; a mediation case given --set committee=CODE "
+        "belongs to the committee's guiding office.",
+    ),
+]
+PARTIES = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--party",
+        help="ROLE:NAME[:ID[:PHONE]], the role by its name or its Chinese label, e.g. "
+        "petitioner:陈某:4409...:138... or 申请人:张三; repeat for each party.",
+    ),
+]
+
+
 def _short(iso: str) -> str:
     """``2020-09-01T09:30:00+08:00`` as ``2020-09-01 09:30`` (all times shown are China time)."""
     return iso[:16].replace("T", " ")
@@ -125,30 +150,10 @@ def _short(iso: str) -> str:
 @case_app.command("register")
 def register(
     ctx: typer.Context,
-    kind: Annotated[
-        str,
-        typer.Argument(
-            metavar="KIND",
-            help=f"The procedure: petition, mediation, major_dispute, ..., {KIND_HELP}.",
-        ),
-    ],
+    kind: REGISTER_KIND,
     title: Annotated[str, typer.Option("--title", help="A short description of the matter.")],
-    office: Annotated[
-        str | None,
-        typer.Option(
-            "--office",
-            help="Office code, e.g. panzhou; a mediation case given --set committee=CODE "
-            "belongs to the committee's guiding office.",
-        ),
-    ] = None,
-    party: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--party",
-            help="ROLE:NAME[:ID[:PHONE]], the role by its name or its Chinese label, e.g. "
-            "petitioner:陈某:4409...:138... or 申请人:张三; repeat for each party.",
-        ),
-    ] = None,
+    office: REGISTER_OFFICE = None,
+    party: PARTIES = None,
     sets: SETS = None,
     at: AT = None,
     note: NOTE = None,
@@ -178,6 +183,12 @@ def register(
     if as_json:
         output.print_json(result)
         return
+    _registered_lines(result)
+
+
+def _registered_lines(result: RegisterResult) -> None:
+    """The new case's number and state, the rules it was registered under, any warnings and
+    the earlier cases of the same people."""
     again = " (已登记过 registered before with this --ref)" if result["existing"] else ""
     output.line(
         f"[bold]{result['case_no']}[/bold] {result['state_label']} {result['state']}{again}"

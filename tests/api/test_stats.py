@@ -112,7 +112,16 @@ SUBSIDY = {
     "subsidy.spot_checked": 0,
     "subsidy.spot_check_failed": 0,
 }
-CATALOGUE = {*NAMES, "subsidy.cases", "subsidy.amount", *ADDED, *SUBSIDY}
+# The screening ledger's additions (mediation.md 5): S1, S2 and S4 found 3 + 5 + 2 disputes; S3
+# found and prevented nothing and took no measure (零报告); S2 is of the pandemic campaign yq;
+# no case names an entry.
+SCREENING = {
+    "screening.found": 10,
+    "screening.zero_reports": 1,
+    "screening.pandemic": 1,
+    "screening.registered": 0,
+}
+CATALOGUE = {*NAMES, "subsidy.cases", "subsidy.amount", *ADDED, *SUBSIDY, *SCREENING}
 # Each rate and its (numerator, denominator).
 RATE_PARTS = {
     "mediation.success_rate": ("mediation.agreed", "mediation.mediated"),
@@ -220,7 +229,8 @@ def world(cw: Casework) -> dict[str, Any]:
     w["D3"] = D.register(cw, "2020-04-05", "shanmei")
     D.resolved(cw, w["D3"], "2020-04-06", "2020-04-07", "2020-05-10")
     log = cw.acting("admin").log_screening
-    cw.acting("admin").add_screening_campaign("yq", "疫情防控专项排查", "2020-01-24", "2020-07-31")
+    campaign = cw.acting("admin").add_screening_campaign
+    campaign("yq", "疫情防控专项排查", "2020-01-24", "2020-07-31", pandemic=True)
     cw.acting("admin").add_screening_campaign("cj", "春节专项排查", "2020-04-01", "2020-04-30")
     w["S1"] = log("panzhou", "2020-01-15", "routine", 3, 2)["id"]
     w["S2"] = log("panzhou", "2020-02-10", "special", 5, 4, campaign="yq")["id"]
@@ -269,6 +279,7 @@ def test_every_metric_over_the_half_year(world: dict[str, Any], cw: Casework) ->
         **TOTAL,
         **ADDED,
         **SUBSIDY,
+        **SCREENING,
         "subsidy.cases": 0,
         "subsidy.amount": 0,
     }

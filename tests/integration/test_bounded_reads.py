@@ -124,7 +124,11 @@ def _world(cw: Casework) -> None:
     assert len(claims.draft("2020Q3")["drafted"]) == MEDIATIONS
     cw.acting("sup_pz").subsidy.advance_quarter("2020Q3", "check")
     cw.acting("sup_sm").subsidy.advance_quarter("2020Q3", "check")
-    cw.acting("sup_justice").subsidy.advance_quarter("2020Q3", "approve", {"tier": "ordinary"})
+    # A county's own scale: an amount priced from the shipped example would be null
+    # (mediation.md, subsidy.amount).
+    cw.acting("admin").subsidy.set_scale("2020-07-01", {"ordinary": "200"})
+    approve = {"tier": "ordinary", "tier_reason": "案情较复杂"}  # not the proposed tier: a reason
+    cw.acting("sup_justice").subsidy.advance_quarter("2020Q3", "approve", approve)
 
 
 @pytest.fixture(scope="module")

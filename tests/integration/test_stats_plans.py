@@ -22,9 +22,10 @@ MONTH = ("2020-06-01", "2020-06-30")
 BIG = "cases|events|earlier|parties|case_links|documents"
 FULL_SCAN = re.compile(rf"^SCAN ({BIG})(_\d+)?\b")
 SEARCH = re.compile(rf"^SEARCH ({BIG})(_\d+)? USING .*\((?P<terms>.*)\)$")
-# A search is bounded when it goes to one case (row id, case id, case number) or ranges over
-# a date; one by kind, trigger or state alone reads every such row the database ever held.
-BOUNDED = re.compile(r"\b(rowid|case_id|case_no|occurred_on|registered_on)[=<>]")
+# A search is bounded when it goes to one case (row id, case id, case number), to the cases of
+# one screening entry (itself found by its day) or ranges over a date; one by kind, trigger or
+# state alone reads every such row the database ever held.
+BOUNDED = re.compile(r"\b(rowid|case_id|case_no|screening_id|occurred_on|registered_on)[=<>]")
 
 
 def case(cw: Casework, user: str, kind: str, office: str, at: str, *steps: tuple[Any, ...]) -> str:
@@ -153,6 +154,8 @@ def test_the_checker_sees_scans_and_unbounded_searches() -> None:
             "(trigger=? AND occurred_on>? AND occurred_on<?)",
             "SEARCH earlier USING INDEX sqlite_autoindex_events_2 (case_id=?)",
             "SEARCH cases USING INTEGER PRIMARY KEY (rowid=?)",
+            "SEARCH cases USING COVERING INDEX ix_cases_screening_id (screening_id=?)",
+            "SEARCH cases USING INDEX sqlite_autoindex_cases_2 (case_no>? AND case_no<?)",
             "SCAN anon_2",
             "SCAN calendar_years",
         ]
