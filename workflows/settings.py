@@ -70,6 +70,8 @@ class SettingSpec:
             return parent_value(text, self.key)
         if self.kind == "codes":
             return self._codes(text, raw)
+        if self.choices:  # a text setting with declared choices takes one of them
+            return self._one(text, raw)
         if not text or len(text) > 200:
             raise self._refuse("应为 1-200 个字符的文本", raw)
         return text
@@ -96,6 +98,15 @@ class SettingSpec:
                 raise self._refuse(f"的取值 {part[:30]!r} 不在可选项中（可选：{listed}）", raw)
             out.add(code)
         return frozenset(out)
+
+    def _one(self, text: str, raw: str) -> str:
+        """One of the choices, by its code or its label."""
+        by_label = {label: code for code, label in self.choices.items()}
+        code = text if text in self.choices else by_label.get(text)
+        if code is None:
+            listed = "、".join(f"{label} {code}" for code, label in self.choices.items())
+            raise self._refuse(f"应为其中之一（可选：{listed}）", raw)
+        return code
 
     def _codes(self, text: str, raw: str) -> frozenset[str]:
         codes = frozenset(p for p in re.split(r"[,，、\s]+", text) if p)

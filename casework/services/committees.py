@@ -194,4 +194,8 @@ def move_mediator(
         )
     uow.committees.close(current, day_before(since))
     uow.committees.join(username, committee, since, current.full_time)
+    # The new committee's guiding office (人民调解法 art. 5) is the mediator's from now on, so
+    # that they may act on its cases; the old committee's cases keep it and its office.
+    if uow.users.actor(username).office != office:
+        uow.offices.set_user_office(username, office)
     return [member_row(uow.committees, m) for m in uow.committees.of_user(username)]

@@ -170,6 +170,13 @@ class Offices:
             )
         )
 
+    def set_user_office(self, username: str, office: str | None) -> None:
+        """A user's office from now on (a mediator moved to a committee another office
+        guides)."""
+        self._conn.execute(
+            users.update().where(users.c.username == username).values(office_code=office)
+        )
+
     def aliases(self) -> dict[str, str]:
         """Office code by code, by name, and by the short names ledgers use (山美街道, 山美)."""
         out: dict[str, str] = {}

@@ -94,6 +94,7 @@ BAD_NOTES = ("ctl\x02char",)
 DOC_BYTES = b"%PDF-1.4 stateful test\n"
 # A group visit names at most this many representatives (petition.md 1.2).
 MAX_REPRESENTATIVES = 5
+SCREENING_FOUND = 2  # the cases the model's one screening entry found
 # How far a window in calendar days may move past its plain last day when it ends on a rest
 # day (the longest run of rest days, with room to spare).
 ROLL_MARGIN = 15
@@ -426,11 +427,14 @@ class CaseworkMachine(RuleBasedStateMachine):
             add_staff(self.cw)
             # A screening a major dispute may name as its source.
             day = local_date(start) - timedelta(days=3)
-            found = self.cw.acting("clerk_pz").log_screening("panzhou", day, "routine", 2, 1)
+            found = self.cw.acting("clerk_pz").log_screening(
+                "panzhou", day, "routine", SCREENING_FOUND, 1
+            )
         except BaseException:
             shutil.rmtree(self.tmp, ignore_errors=True)
             raise
         self.screenings = (str(found["id"]),)
+        self.linked = 0  # the cases registered as found by it
         self.admin = self.cw.acting("admin")
         self.engine = self.cw.engine
         self.doc_file = os.path.join(self.tmp, "scan.pdf")
@@ -716,6 +720,13 @@ class CaseworkMachine(RuleBasedStateMachine):
             recorded.get(k) for k in court
         )
         too_many = too_many or (wf.name == "mediation" and no_court)
+        # A case found by a screening names its entry, and an entry has no more cases than it
+        # found (mediation.md 5): the model's one entry found 2.
+        entry = recorded.get("screening")
+        if recorded.get("source") == "screening" and entry is None and not bad:
+            why.append("a screening's case names no entry")
+        if entry is not None and self.linked >= SCREENING_FOUND:
+            why.append(f"screening {entry} has its {SCREENING_FOUND} cases")
 
         before = dump(self.engine)
         counts = self.event_counts()
@@ -731,6 +742,7 @@ class CaseworkMachine(RuleBasedStateMachine):
             return
         assert not why, f"registration accepted although: {'; '.join(why)}"
         assert not too_many, f"{representatives} representatives of a group visit accepted"
+        self.linked += entry is not None
         assert result["state"] == wf.initial
         row = self.case_row(result["case_no"])
         assert (row.kind, row.office, row.state) == (kind, office, wf.initial)

@@ -83,6 +83,8 @@ FORM_SETTINGS = (
         "报表中派驻调解室计入的行：乡镇(街道) / 派驻（司法部报表口径未定）",
         "text",
         "乡镇(街道)",
+        # a row of the form: any other text would drop 派驻调解室 from every row
+        {"乡镇(街道)": "乡镇(街道)调委会", "派驻": "派驻调委会"},
         note="procedures/mediation.md: the form row for 派驻调解室 is an open question",
     ),
 )

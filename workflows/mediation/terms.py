@@ -165,6 +165,8 @@ SETTINGS = (
         "口头协议涉及金钱给付：warn 提示 / refuse 拒绝 / allow 允许（司法部令第75号第34条）",
         "text",
         "warn",
+        # one of these, never free text: any other word would silently allow (mediation.md 2.4)
+        {"warn": "提示", "refuse": "拒绝", "allow": "允许"},
     ),
     SettingSpec(
         COURT_LIST, "受理司法确认申请的法院（人民调解法第33条）", "set", frozenset(COURTS), COURTS
