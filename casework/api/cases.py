@@ -95,10 +95,12 @@ class Batch:
         self,
         steps: Sequence[tuple[str, str] | Step],
         registrations: Sequence[tuple[str, str, str | None]] = (),
+        users: Sequence[str] = (),
     ) -> None:
         """Read at once what these steps (or (case number, trigger) pairs) and registrations
         ((kind, office, ref) each) will read one by one: the cases, their histories where
-        guards read them, the refs already used."""
+        guards read them, the refs already used, and the ``users`` who take them."""
+        self._uow.users.load(users)
         cases.prepare(self._uow, steps)
         by_kind: dict[str, list[tuple[str, str]]] = {}
         for kind, office, ref in registrations:

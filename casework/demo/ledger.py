@@ -1,17 +1,27 @@
-"""The mediation ledger (人民调解台账) of a demo year as ``casework export`` writes it: each case
-with its steps, read back for the realism checks (``realism.py``)."""
+"""The mediation ledger (人民调解台账) of a demo year: each stored case with its steps, read back
+for the realism checks (``realism.py``), either from what ``casework export`` writes or straight
+from the stored cases and events (one query for each, only the columns the checks read)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
+
+from sqlalchemy import case, select
+from sqlalchemy.engine import Connection
+
+from casework.api import Casework
+from casework.storage.tables import cases, events
 
 OUTCOMES = ("agree", "fail", "terminate")
 ENDED = ("archived", "declined")
 SESSIONS = ("agree", "follow_up")
+# The steps whose values the checks read (the agreement, the confirmation, the tier approved).
+READ_VALUES = ("agree", "apply_confirmation", "confirm", "approve")
 
 
 @dataclass(frozen=True)
@@ -46,12 +56,12 @@ class MediationRow:
     def has(self, trigger: str) -> bool:
         return trigger in self.triggers
 
-    @property
+    @cached_property  # the checks ask each case hundreds of thousands of times in all
     def accept(self) -> date | None:
         step = self.first("accept")
         return step.on if step else None
 
-    @property
+    @cached_property
     def outcome(self) -> date | None:
         """The day of its first outcome (agreement, failure, termination)."""
         step = self.first(*OUTCOMES)
@@ -123,6 +133,44 @@ def steps_of(history: object) -> list[Step]:
     ]
 
 
+def stored(cw: Casework, kind: str) -> Iterator[tuple[Any, list[Step]]]:
+    """Every stored case of a kind (its row: case_no, office, state, registered_on, data), oldest
+    registration first as an export lists them, with its steps after registration as the
+    export's history gives them: the local day (``occurred_on``) and the values of those whose
+    values the checks read (``READ_VALUES``). Two queries, not the export's reads and JSON."""
+    with cw.read() as (conn, _):
+        steps = _steps_by_case(conn, kind)
+        query = (
+            select(
+                cases.c.id,
+                cases.c.case_no,
+                cases.c.office_code.label("office"),
+                cases.c.state,
+                cases.c.registered_on,
+                cases.c.data,
+            )
+            .where(cases.c.kind == kind)
+            .order_by(cases.c.registered_at, cases.c.id)
+        )
+        found = [(r, steps.get(r.id, [])) for r in conn.execute(query)]
+    return iter(found)
+
+
+def _steps_by_case(conn: Connection, kind: str) -> dict[int, list[Step]]:
+    # Only the values the checks read are decoded (most of the time of reading 100k events).
+    values = case((events.c.trigger.in_(READ_VALUES), events.c.data), else_=None)
+    query = (
+        select(events.c.case_id, events.c.trigger, events.c.occurred_on, values.label("data"))
+        .join(cases, cases.c.id == events.c.case_id)
+        .where(cases.c.kind == kind, events.c.seq > 1)
+        .order_by(events.c.case_id, events.c.seq)
+    )
+    by_case: dict[int, list[Step]] = {}
+    for r in conn.execute(query):
+        by_case.setdefault(r.case_id, []).append(Step(r.trigger, r.occurred_on, r.data or {}))
+    return by_case
+
+
 def per_day(days: Sequence[date], start: date, end: date) -> float:
     return sum(start <= d <= end for d in days) / ((end - start).days + 1)
 
@@ -148,6 +196,16 @@ class Ledger:
             rows.append(row)
         return cls(rows)
 
+    @classmethod
+    def read(cls, cw: Casework) -> Ledger:
+        """The stored mediation cases."""
+        return cls(
+            [
+                MediationRow(r.case_no, r.office, r.state, r.registered_on, r.data or {}, steps)
+                for r, steps in stored(cw, "mediation")
+            ]
+        )
+
     def accept_days(self) -> list[date]:
         return [d for r in self.rows if (d := r.accept) is not None]
 
@@ -168,6 +226,11 @@ class Claims:
     @classmethod
     def of(cls, exported: list[dict[str, Any]]) -> Claims:
         return cls([steps_of(r["history"]) for r in exported])
+
+    @classmethod
+    def read(cls, cw: Casework) -> Claims:
+        """The stored subsidy claims."""
+        return cls([steps for _, steps in stored(cw, "subsidy_claim")])
 
     def returned_then_approved(self) -> float:
         """Of the claims sent back, the share resubmitted and then approved."""

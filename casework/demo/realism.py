@@ -4,21 +4,19 @@ beyond the seven figures"), each measured over the stored cases.
 The bands are the demo's settings, not facts: they say what a believable year of a county
 city's mediation looks like (the Level-I response's lull, the carry-over from 2019, noise,
 spread durations, no unfinished tail). Every value is read back through casework's public
-statistics (``Casework.stats`` for the catalogue's figures; ``Casework.export_cases`` for the
-distributions no figure gives, such as durations and median amounts), never taken from the
-planner's own counters, so a check fails when what was stored differs from what was meant.
+statistics (``Casework.stats`` for the catalogue's figures) or from the stored cases and events
+(``ledger.stored``, the columns ``casework export`` writes, for the distributions no figure
+gives, such as durations and median amounts), never taken from the planner's own counters,
+so a check fails when what was stored differs from what was meant.
 A check whose figure the procedures cannot compute yet is listed as unavailable, not passed.
 """
 
 from __future__ import annotations
 
-import json
 import statistics
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import TypedDict
 
 from casework.api import Casework
@@ -514,20 +512,9 @@ CHECKS: dict[str, Callable[[Year], float]] = {
 }
 
 
-def exported(cw: Casework, kind: str, columns: str) -> list[dict[str, object]]:
-    """Every case of a kind with its history, as ``casework export`` writes them."""
-    with tempfile.TemporaryDirectory(prefix="casework-demo-") as folder:
-        out = Path(folder) / f"{kind}.json"
-        cw.export_cases(str(out), kind, columns=columns)
-        found: list[dict[str, object]] = json.loads(out.read_text("utf-8"))
-        return found
-
-
 def realism(cw: Casework, year: int) -> tuple[list[RealismRow], list[str]]:
     """Every check beside its band, and the checks the procedures cannot compute yet."""
-    ledger = Ledger.of(exported(cw, "mediation", "case_no,office,state,registered_on,data,history"))
-    claims = Claims.of(exported(cw, "subsidy_claim", "case_no,state,history"))
-    y = Year(cw, year, ledger, claims)
+    y = Year(cw, year, Ledger.read(cw), Claims.read(cw))
     y.prefetch(JAN_NOV, y.d(1, 1), y.d(11, 30))
     y.prefetch(tuple(f"org.committees.{t}" for t in COMMITTEE_TYPES), y.d(12, 31), y.d(12, 31))
     y.prefetch(CLAIM_FIGURES, y.d(1, 1), y.d(12, 31))

@@ -303,7 +303,7 @@ def _prepare(b: Batch, ops: list[Op]) -> None:
             registrations.append((target.kind, target.office, target.ref))
         elif target.case_no is not None and op.action in ("advance", "doc"):
             steps.append((target.case_no, op.args.get("trigger", "doc")))
-    b.prepare(steps, registrations)
+    b.prepare(steps, registrations, sorted({op.user for op in ops}))
 
 
 def _apply(b: Batch, op: Op) -> None:

@@ -9,7 +9,7 @@ asked, and a 10k-case simulation asks no query per step.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -56,6 +56,11 @@ class Membership:
 
     def on(self, day: date) -> bool:
         return self.from_day <= day and (self.to_day is None or day <= self.to_day)
+
+
+# The committee's columns in the order of its fields: a row builds one by position, twice as fast
+# as by name (each subsidy check reads the whole table, a few hundred rows, again).
+COMMITTEE_COLUMNS = tuple(committees.c[f.name] for f in fields(Committee))
 
 
 def tj_name(office_name: str) -> str:
@@ -111,8 +116,8 @@ class Committees:
 
     def all(self) -> dict[str, Committee]:
         if self._committees is None:
-            rows = self._conn.execute(select(committees).order_by(committees.c.code))
-            self._committees = {r.code: Committee(**r._asdict()) for r in rows}
+            rows = self._conn.execute(select(*COMMITTEE_COLUMNS).order_by(committees.c.code))
+            self._committees = {r.code: Committee(*r) for r in rows}
         return self._committees
 
     def get(self, code: str) -> Committee | None:
@@ -175,8 +180,8 @@ class Committees:
             return
         # the committees read stay read, the new ones read (an import adds one at a time)
         codes = [r["code"] for r in rows]
-        added = self._conn.execute(select(committees).where(committees.c.code.in_(codes)))
-        self._committees.update({r.code: Committee(**r._asdict()) for r in added})
+        query = select(*COMMITTEE_COLUMNS).where(committees.c.code.in_(codes))
+        self._committees.update({r.code: Committee(*r) for r in self._conn.execute(query)})
 
     def join(self, username: str, committee: str, since: date, full_time: bool = False) -> None:
         row = {"username": username, "committee": committee, "from_day": since}

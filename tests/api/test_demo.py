@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from casework.api import Casework
-from casework.demo.ledger import Ledger
+from casework.demo.ledger import Claims, Ledger, MediationRow
 from casework.demo.realism import BANDS, CHECKS, Band, realism
 from casework.demo.runner import Runner
 from casework.demo.seasons import Season
@@ -134,6 +134,38 @@ def test_the_ledger_reads_an_export() -> None:
     row = Ledger.of(rows).rows[0]
     assert (row.accept, row.outcome, row.days) == (date(2020, 3, 2), date(2020, 3, 6), 4)
     assert row.amount == 900 and row.open and row.last == date(2020, 3, 21)
+
+
+def test_the_ledger_read_from_storage_is_the_export(
+    demo_year: tuple[Cli, dict[str, object]], tmp_path: Path
+) -> None:
+    """The realism checks read the stored cases and events directly (``Ledger.read``): the same
+    cases, days and values as ``casework export`` gives them."""
+    cli, _ = demo_year
+    cw = Casework(cli.db)
+    try:
+        exported: dict[str, Any] = {}
+        columns = "case_no,office,state,registered_on,data,history"
+        for kind in ("mediation", "subsidy_claim"):
+            out = tmp_path / f"{kind}.json"
+            cw.export_cases(str(out), kind, columns=columns)
+            exported[kind] = json.loads(out.read_text("utf-8"))
+        old, new = Ledger.of(exported["mediation"]), Ledger.read(cw)
+        old_claims, new_claims = Claims.of(exported["subsidy_claim"]), Claims.read(cw)
+    finally:
+        cw.close()
+    assert len(new.rows) == len(old.rows) > 8000
+
+    def seen(r: MediationRow) -> tuple[object, ...]:
+        days = [(s.trigger, s.on) for s in r.steps]
+        values = (r.agreement, r.applied, r.ruling, r.ruled_after, r.due_after(2020))
+        return r.case_no, r.office, r.state, r.registered_on, dict(r.data), days, values
+
+    assert [seen(r) for r in new.rows] == [seen(r) for r in old.rows]
+    assert new_claims.approvals() == old_claims.approvals()
+    assert [[s.trigger for s in c] for c in new_claims.claims] == [
+        [s.trigger for s in c] for c in old_claims.claims
+    ]
 
 
 def test_the_year_walks_the_law(demo_year: tuple[Cli, dict[str, object]]) -> None:
