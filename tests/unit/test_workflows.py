@@ -115,11 +115,13 @@ MEDIATION = {
     "confirm": T("司法确认结果", {"agreed", "performed", "breached"}, None, {"clerk"}, {"ruling"}),
     "extend": T("延长调解期限", {"mediating"}, None, S, {"days", "consent"}),
     "report_back": T("反馈法院", OUTCOME, None, DESK, {"result"}),
-    "prevent": T(
-        "防激化", MEDIATION_OPEN, None, DESK | S, {"kind", "people", "reported_to"}
-    ),
+    "prevent": T("防激化", MEDIATION_OPEN, None, DESK | S, {"kind", "people", "reported_to"}),
     "distinct_dispute": T(
-        "确认非同一纠纷", MEDIATION_OPEN | {"declined", "archived"}, None, S, {"reason"},
+        "确认非同一纠纷",
+        MEDIATION_OPEN | {"declined", "archived"},
+        None,
+        S,
+        {"reason"},
         record=True,
     ),
     "follow_up": T("回访", OUTCOME, None, DESK, {"satisfaction"}),
