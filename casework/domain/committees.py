@@ -12,32 +12,11 @@ from typing import Protocol, TypedDict
 from casework.domain.text import clean_text, optional_text
 from casework.domain.world import World
 from casework.errors import InvalidData
+from workflows.mediation.metrics import COMMITTEE_TYPES, SUBTYPES
 from workflows.spec import CommitteeView, FieldSpec
 
-TYPES: Mapping[str, str] = {
-    "village": "村民委员会调委会",
-    "residents": "居民委员会调委会",
-    "town": "乡镇调委会",
-    "subdistrict": "街道调委会",
-    "enterprise": "企事业单位调委会",
-    "industry": "行业性专业性调委会",
-    "studio": "个人调解工作室",
-    "stationed": "派驻调解室",
-}
-
-# The types that need a subtype, and their subtypes (mediation.md 2.1's table).
-SUBTYPES: Mapping[str, Mapping[str, str]] = {
-    "industry": {
-        "medical": "医疗",
-        "traffic": "道路交通事故",
-        "labour": "劳动争议",
-        "property_mgmt": "物业",
-        "marriage_family": "婚姻家庭",
-        "consumer": "消费",
-        "other": "其他",
-    },
-    "stationed": {"police": "公调", "court": "诉调", "petition": "访调"},
-}
+# The types of mediation.md 2.1 and the subtypes two of them require: the procedure's own table.
+TYPES: Mapping[str, str] = COMMITTEE_TYPES
 
 # PML art. 8: a committee has three to nine members.
 MIN_MEMBERS, MAX_MEMBERS = 3, 9
