@@ -1,53 +1,40 @@
 """Fixtures: every database test runs on SQLite, and on PostgreSQL when CASEWORK_TEST_PG is set.
 
-Each PostgreSQL test gets a schema of its own (dropped afterwards), so runs never see each
-other's data.
+An empty database is a SQLite file or a PostgreSQL schema of its own (dropped afterwards), so
+runs never see each other's data. A test that asks for ``cw`` (or ``cli``) gets a staffed
+database copied from a session template instead (tests/databases.py): a database of its own
+on PostgreSQL, dropped afterwards.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from casework.api import Casework
-from tests.helpers import Cli, FrozenClock, add_staff
+from casework.services.admin import InitResult
+from tests.databases import (
+    PG_ENV,
+    Templates,
+    fresh_name,
+    pg_admin,
+    pg_base_or_none,
+    pg_url_of_database,
+    pg_url_with_schema,
+)
+from tests.helpers import Cli, FrozenClock
 
-PG_ENV = "CASEWORK_TEST_PG"
 
-
-def _pg_url_with_schema(base: str, schema: str) -> str:
-    url = make_url(base)
-    if url.drivername in ("postgresql", "postgres"):
-        url = url.set(drivername="postgresql+psycopg")
-    url = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a PostgreSQL schema of its own."""
-    if request.param == "sqlite":
-        yield os.path.join(str(tmp_path), "casework.db")
-        return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"PostgreSQL tests need {PG_ENV}=postgresql+psycopg://user@host/db")
-    schema = "cw_" + uuid.uuid4().hex[:12]
-    admin = create_engine(make_url(base).set(drivername="postgresql+psycopg"))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield _pg_url_with_schema(base, schema)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    made = Templates(tmp_path_factory.mktemp("templates"), pg_base_or_none())
+    yield made
+    made.drop()
 
 
 @pytest.fixture
@@ -55,11 +42,47 @@ def clock() -> FrozenClock:
     return FrozenClock(datetime(2020, 12, 1, 2, 0, tzinfo=UTC))
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: FrozenClock, templates: Templates
+) -> Iterator[str]:
+    """A fresh database: empty, or staffed when the test asks for ``cw``."""
+    staffed = "cw" in request.fixturenames
+    if request.param == "sqlite":
+        path = os.path.join(str(tmp_path), "casework.db")
+        if staffed:
+            request.node.stash[INIT] = templates.sqlite_copy(path, clock)
+        yield path
+        return
+    base = pg_base_or_none()
+    if not base:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV}=postgresql+psycopg://user@host/db")
+    admin = pg_admin(base)
+    if staffed:
+        name = fresh_name("cw")
+        request.node.stash[INIT] = templates.pg_copy(admin, name, clock)
+        drop, url = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', pg_url_of_database(base, name)
+    else:
+        name = fresh_name("cw")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{name}"'))
+        drop, url = f'DROP SCHEMA "{name}" CASCADE', pg_url_with_schema(base, name)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(drop))
+        admin.dispose()
+
+
+INIT = pytest.StashKey[InitResult]()
+
+
 @pytest.fixture
-def cw(db_url: str, clock: FrozenClock) -> Iterator[Casework]:
+def cw(request: pytest.FixtureRequest, db_url: str, clock: FrozenClock) -> Iterator[Casework]:
     """An initialised database with Gaozhou's offices and a standard staff."""
-    api = Casework.initialise(db_url, offices="gaozhou", clock=clock)
-    add_staff(api)
+    api = Casework(db_url, clock=clock)
+    api.last_init = request.node.stash[INIT]
     yield api
     api.close()
 

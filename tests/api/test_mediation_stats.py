@@ -475,6 +475,14 @@ def test_explain_reaches_each_figures_cases(cw: Casework, real: dict[str, str]) 
             assert len(found["items"]) == MEDIATION[name], name
 
 
+def test_explain_many_is_each_figures_explain(cw: Casework, real: dict[str, str]) -> None:
+    """One computation for several figures (a form's) gives what ``explain`` gives each."""
+    names = [*MEDIATION, "prevention.criminal.people", "mediation.agreed"]
+    together = cw.explain_many(names, *MARCH)
+    assert together == [cw.explain(name, *MARCH) for name in names]
+    assert [e["metric"] for e in together] == names
+
+
 def test_the_organisation_on_the_last_day(cw: Casework) -> None:
     admin = cw.acting("admin")
     admin.add_committee(

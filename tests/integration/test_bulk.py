@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from casework.storage import bulk, schema
 from casework.storage.db import open_engine
 from casework.storage.tables import case_links, cases, documents, events, offices, parties
-from tests.conftest import PG_ENV, _pg_url_with_schema
+from tests.databases import PG_ENV, pg_url_with_schema
 from tests.helpers import dump
 
 START = datetime(2020, 3, 1, 1, 30, 15, 123456, tzinfo=UTC)
@@ -82,7 +82,7 @@ def twins(db_url: str, tmp_path: os.PathLike[str]) -> Iterator[tuple[Engine, Eng
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{name}"'))
         schemas.append(name)
-        engines.append(open_engine(_pg_url_with_schema(base, name), must_exist=False))
+        engines.append(open_engine(pg_url_with_schema(base, name), must_exist=False))
     for engine in engines:
         schema.upgrade(engine)
         with engine.begin() as conn:
