@@ -528,6 +528,20 @@ class Spawn:
 
 
 @dataclass(frozen=True)
+class Numbered:
+    """A number a trigger hands out when it is taken, kept in its event and the case's data
+    under ``field``: a case file's cover number (卷宗号), say. Numbers count per ``counter``,
+    ``key`` (a committee's code, from the case) and the step's year, like case numbers: never
+    handed out twice, and none taken by a refused step. ``text`` writes it (year, number)."""
+
+    field: str
+    label: str
+    counter: str
+    key: Callable[[GuardContext], str]
+    text: Callable[[GuardContext, int, int], str]
+
+
+@dataclass(frozen=True)
 class Cascade:
     """A consequence on another case: after the trigger, the engine fires ``trigger`` on the
     case whose number the case's value ``target`` holds (when it holds one), in the same
@@ -601,6 +615,7 @@ class TriggerSpec:
     internal: bool = False
     # Rules the step breaks without being refused: each message is given in the step's result.
     warnings: tuple[Guard, ...] = ()
+    numbered: Numbered | None = None
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -706,6 +721,11 @@ class Workflow:
             if found is not None:
                 return found
         return None
+
+    @cached_property
+    def numbered_labels(self) -> dict[str, str]:
+        """The labels of the values its triggers hand out (``Numbered``), by key."""
+        return {t.numbered.field: t.numbered.label for t in self.triggers if t.numbered}
 
     def state(self, name: str) -> StateSpec:
         return self._states[name]

@@ -49,7 +49,7 @@ from casework.domain.world import World
 from casework.engine import Engine
 from casework.errors import GuardFailed, IllegalTransition, InvalidData, NotAllowed, NotFound
 from casework.time.local import local_date, local_iso
-from workflows.spec import LINK_RELATIONS, Workflow
+from workflows.spec import LINK_RELATIONS, GuardContext, Numbered, Workflow
 from workflows.versions import RULES_KEY, earliest, pinned
 
 # The steps' inputs are named tuples: a batch makes tens of thousands of them.
@@ -140,18 +140,19 @@ class Ports(Directory, World, Protocol):
     def now(self) -> datetime:
         """The time of this unit of work, read once its write lock is held."""
 
+    def next_number(self, prefix: str, office: str, year: int) -> int:
+        """The next sequence number of a prefix, office and year; never handed out twice
+        (case numbers, and the numbers a trigger hands out: ``Numbered``)."""
+
 
 class Intake(Ports, Protocol):
-    """What a registration needs besides: case numbers, earlier cases."""
+    """What a registration needs besides: earlier cases."""
 
     def case_with_ref(self, kind: str, office: str, ref: str) -> Case | None:
         """The case of this procedure and office registered before under a caller's key."""
 
     def case(self, case_no: str) -> Case:
         """A case by number, or NotFound."""
-
-    def next_number(self, prefix: str, office: str, year: int) -> int:
-        """The next sequence number of a prefix, office and year; never handed out twice."""
 
 
 class _Subject:
@@ -277,6 +278,8 @@ def advance(case: Case, step: Step, actor: Actor, ports: Ports, engine: bool = F
             new_state = machines.fire(wf, trig, case.state, lambda: view)
         except GuardFailed as exc:
             raise cited(wf, rules, exc) from None
+    if trig.numbered is not None:  # after the guards: a refused step takes no number
+        values.update(numbered(trig.numbered, view, when, ports))
     event = _event(case, trig.name, new_state, actor, (when, ports.now()), note, values, ref)
     kept = trig.case_values(values)
     moved = _moved(case, event, {**case.data, **kept} if kept else case.data)
@@ -284,6 +287,13 @@ def advance(case: Case, step: Step, actor: Actor, ports: Ports, engine: bool = F
         return Stepped(moved, event)
     warned = tuple(w for guard in trig.warnings if (w := guard.check(view)) is not None)
     return Stepped(moved, event, warnings=warned)
+
+
+def numbered(spec: Numbered, view: GuardContext, when: datetime, ports: Ports) -> dict[str, str]:
+    """The number a trigger hands out, written as its procedure writes it."""
+    year = local_date(when).year
+    number = ports.next_number(spec.counter, spec.key(view), year)
+    return {spec.field: spec.text(view, year, number)}
 
 
 def cited(wf: Workflow, rules: str | None, exc: GuardFailed) -> GuardFailed:

@@ -71,7 +71,7 @@ def data_view(wf: Workflow, data: Mapping[str, object]) -> list[DataItem]:
     out: list[DataItem] = []
     for key, value in data.items():
         spec = wf.field(key)
-        label = spec.label if spec else EXTRA_LABELS.get(key, key)
+        label = spec.label if spec else wf.numbered_labels.get(key) or EXTRA_LABELS.get(key, key)
         value_label = spec.choices.get(str(value)) if spec and spec.choices else None
         out.append(DataItem(key=key, label=label, value=value, value_label=value_label))
     return out

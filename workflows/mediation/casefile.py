@@ -6,11 +6,12 @@ from workflows.mediation.rules import court_case, open_application
 from workflows.mediation.terms import (
     BASE_KINDS,
     DOCUMENTS,
+    FILE_NO_CITY,
     FILE_REQUIRED,
     ORAL_NOTICE_OK,
     WITHDRAWN,
 )
-from workflows.spec import Guard, GuardContext, last_event
+from workflows.spec import Guard, GuardContext, Numbered, last_event
 
 
 def _base_kinds(ctx: GuardContext) -> set[str]:
@@ -86,3 +87,30 @@ BREACH_REFERRED = Guard("breach_referred", "未履行的已告知其他途径", 
 REPORTED_BACK = Guard("reported_back", "已反馈法院", _reported_back)
 NO_PENDING = Guard("no_pending_application", "司法确认申请已有结果", _no_pending)
 ARCHIVE_GUARDS = (FOLLOWED_UP, FILE_COMPLETE, BREACH_REFERRED, REPORTED_BACK, NO_PENDING)
+
+# What a committee's name ends in, left out of its cover number: 潘州街道人民调解委员会 -> 潘州街道,
+# 木龙社区居民委员会人民调解委员会 -> 木龙社区.
+NAME_ENDINGS = ("人民调解委员会", "调解委员会", "调委会", "居民委员会", "村民委员会")
+
+
+def committee_abbr(name: str) -> str:
+    for ending in NAME_ENDINGS:
+        name = name.removesuffix(ending)
+    return name
+
+
+def _file_committee(ctx: GuardContext) -> str:
+    """The committee whose files the case joins: the one that accepted it."""
+    return str(ctx.data.get("committee") or f"{ctx.office}-tj")
+
+
+def _cover_number(ctx: GuardContext, year: int, number: int) -> str:
+    code = _file_committee(ctx)
+    info = ctx.committee_info(code)
+    abbr = committee_abbr(info.name) if info is not None else code
+    return f"（{year}）{ctx.setting(FILE_NO_CITY)}{abbr}人调字第{number}号"
+
+
+# The file's cover number (procedures/mediation.md 2.9), per committee and the year the file is
+# closed: handed out by the archive step, so a file has it once complete and never another.
+FILE_NUMBER = Numbered("file_no", "卷宗号", "RTZ", _file_committee, _cover_number)

@@ -156,6 +156,7 @@ ORAL_NOTICE_OK = "mediation.file.oral_rights_notice"
 CONCLUDE_DAYS = "mediation.conclude_days"
 REPORT_BACK_DAYS = "mediation.report_back_working_days"
 FOLLOW_UP_DAYS = "mediation.follow_up_days"
+FILE_NO_CITY = "mediation.file_no.city"
 # The kinds every case file holds; the outcome adds its own (missing_documents).
 BASE_KINDS = frozenset({"application", "rights_notice", "record", "follow_up"})
 
@@ -197,4 +198,5 @@ SETTINGS = (
     ),
     SettingSpec(REPORT_BACK_DAYS, "调解结果反馈法院期限（工作日）", "int", 3, minimum=1),
     SettingSpec(FOLLOW_UP_DAYS, "回访建议期限（日）", "int", 30, minimum=1),
+    SettingSpec(FILE_NO_CITY, "卷宗号中的市简称（（2020）高潘州街道人调字第1号）", "text", "高"),
 )
