@@ -257,10 +257,13 @@ def sheet_table(sheet: SheetJSON) -> tuple[list[str], list[list[str | int | None
 
 
 def to_csv(sheet: SheetJSON) -> str:
-    """The claims as CSV with Chinese headers and a totals row."""
+    """The claims as CSV with Chinese headers and a totals row; a sheet priced from the example
+    scale opens with its heading line (示例标准，非正式数据), as the workbook does."""
     out = io.StringIO()
     header, body = sheet_table(sheet)
     writer = csv.writer(out)
+    if sheet["example"]:
+        writer.writerow([sheet["heading"]])
     writer.writerow(header)
     writer.writerows(body)
     return out.getvalue()

@@ -298,7 +298,10 @@ def test_a_quarter_end_to_end(
     csv_rows = list(
         csv.reader(io.StringIO(cli("subsidy", "sheet", "--quarter", "2020Q3", "--csv").stdout))
     )
-    assert csv_rows[0][0] == "单位代码" and csv_rows[-1][8] == "1100"
+    # priced from the shipped example scale: the CSV says so first, as the workbook does
+    assert csv_rows[0] == ["示例标准，非正式数据 以案定补发放明细 2020Q3"]
+    assert csv_rows[1][0] == "单位代码" and csv_rows[-1][8] == "1100"
+    assert details["A1"].value == csv_rows[0][0]
     data = json.loads(cli("subsidy", "sheet", "--quarter", "2020Q3", "--json").stdout)
     assert data["total_amount"] == 1100 and len(data["by_mediator"]) == 2
 
