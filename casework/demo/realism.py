@@ -520,6 +520,7 @@ def realism(cw: Casework, year: int) -> tuple[list[RealismRow], list[str]]:
     y.prefetch(CLAIM_FIGURES, y.d(1, 1), y.d(12, 31))
     for first in (4, 7):  # the checks of Q1's and Q2's claims
         y.prefetch(CLAIM_FIGURES[1:3], y.d(first, 1), y.d(first + 3, 1))
+    y.prefetch(CLAIM_FIGURES[1:3], y.d(10, 1), y.d(12, 31))  # and of Q3's (``returns``)
     rows: list[RealismRow] = []
     unavailable: list[str] = []
     for name, check in CHECKS.items():

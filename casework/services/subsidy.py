@@ -109,6 +109,8 @@ def draft(
         keys = [(o, refs[no]) for no, o in offices.items() if o == office_code]
         uow.cases.known_refs(CLAIM_KIND, keys)
     drafted: dict[str, str] = {}  # mediation case -> its claim, drafted in this run
+    # One quarter, one day: the same tier rules for every claim, read when the first needs them.
+    rules: list[dict[str, object]] | None = None
     for n, case_no in enumerate(candidates, start=1):
         done = uow.cases.with_ref(CLAIM_KIND, offices[case_no], refs[case_no])
         if done is not None:
@@ -119,7 +121,9 @@ def draft(
             if missing:
                 result["ineligible"].append(Ineligible(case_no=case_no, failed=missing))
             else:
-                claim = _claim(uow, actor, quarter, seen, offices[case_no], refs[case_no])
+                rules = tier_rules(uow, quarter) if rules is None else rules
+                where = (offices[case_no], refs[case_no])
+                claim = _claim(uow, actor, (quarter, rules), seen, where)
                 drafted[case_no] = claim
                 result["drafted"].append(claim)
         if progress is not None:
@@ -135,11 +139,17 @@ def tier_rules(uow: UnitOfWork, quarter: Quarter) -> list[dict[str, object]]:
 
 
 def _claim(
-    uow: UnitOfWork, actor: Actor, quarter: Quarter, facts: Facts, office: str, ref: str
+    uow: UnitOfWork,
+    actor: Actor,
+    rules: tuple[Quarter, list[dict[str, object]]],
+    facts: Facts,
+    where: tuple[str, str],
 ) -> str:
     """Register one claim for an eligible case, linked to it both ways, with its payee and
-    proposed tier; its number."""
-    tier, basis = propose_tier(tier_rules(uow, quarter), tier_inputs(facts))
+    proposed tier (by the quarter's tier ``rules``); its number. ``where``: office, ref."""
+    quarter, tiers = rules
+    office, ref = where
+    tier, basis = propose_tier(tiers, tier_inputs(facts))
     item = Registration(
         office=office,
         title=f"以案定补 {quarter} {facts.case_no}",
