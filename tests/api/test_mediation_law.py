@@ -11,7 +11,7 @@ import pytest
 from casework.api import Casework
 from casework.errors import GuardFailed, IllegalTransition, InvalidData
 from tests import mediations as M
-from tests.helpers import VALID_ID, VALID_ID_2
+from tests.helpers import VALID_ID, VALID_ID_2, FrozenClock
 from workflows.mediation import WORKFLOW
 from workflows.spec import Cascade, FieldSpec
 
@@ -341,6 +341,27 @@ def test_archive_rests_on_follow_up_file_refer_and_no_open_application(cw: Casew
     assert "confirmation" in refused.reason
     M.doc(cw, M.CLERK, pending, "confirmation", "2020-03-10")
     assert sup.advance(pending, "archive", at="2020-03-10")["state"] == "archived"
+    # the cover numbers of 2.9, per committee and year: the refused archives took none
+    numbers = [cw.show(c)["data"]["file_no"] for c in (case_no, pending)]
+    assert numbers == ["（2020）高潘州街道人调字第1号", "（2020）高潘州街道人调字第2号"]
+
+
+def test_cover_numbers_count_per_committee_and_archive_year(
+    cw: Casework, clock: FrozenClock
+) -> None:
+    clock.set("2021-01-10T09:00")
+    first = M.archived(cw, "2020-12-01", "2020-12-02", "2020-12-30T10:00")
+    late = M.archived(cw, "2020-12-01", "2020-12-02", "2021-01-04T10:00")  # a 2021 file
+    cw.acting("admin").config_set("mediation.file_no.city", "茂", "2021-01-05")
+    later = M.archived(cw, "2020-12-01", "2020-12-02", "2021-01-06T10:00")
+    got = [cw.show(c)["data"]["file_no"] for c in (first, late, later)]
+    assert got == [
+        "（2020）高潘州街道人调字第1号",
+        "（2021）高潘州街道人调字第1号",
+        "（2021）茂潘州街道人调字第2号",
+    ]
+    shown = cw.show(first)["data_view"]
+    assert any(d["key"] == "file_no" and d["label"] == "卷宗号" for d in shown)
 
 
 def test_an_oral_rights_notice_may_stand_in_when_the_setting_allows(cw: Casework) -> None:

@@ -112,7 +112,11 @@ def test_archive_guard_is_named(cli: Cli, cw: Casework) -> None:
     result = _advance(cli, M.SUP, case_no, "archive", at="2020-03-04")
     assert "followed_up" in error_line(result)
     M.follow_up(cw, case_no, "2020-03-04")
-    assert _advance(cli, M.SUP, case_no, "archive", at="2020-03-04").exit_code == 0
+    done = _advance(cli, M.SUP, case_no, "archive", at="2020-03-04")
+    assert done.exit_code == 0, done.stderr
+    # the file's cover number (2.9), handed out by the archive, shown by case show
+    shown = cli("case", "show", case_no, user=M.SUP)
+    assert "卷宗号 file_no" in shown.stdout and "（2020）高潘州街道人调字第1号" in shown.stdout
 
 
 def test_due_lists_the_performance_reminder(cli: Cli, cw: Casework) -> None:

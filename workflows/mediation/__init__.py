@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from workflows.guards import within
 from workflows.mediation import rules as r
-from workflows.mediation.casefile import ARCHIVE_GUARDS, missing_documents
+from workflows.mediation.casefile import ARCHIVE_GUARDS, FILE_NUMBER, missing_documents
 from workflows.mediation.clocks import (
     CONCLUDE,
     CONFIRM_WINDOW,
@@ -329,6 +329,7 @@ AFTERWARDS = (
         "archived",
         ("supervisor",),
         guards=ARCHIVE_GUARDS,
+        numbered=FILE_NUMBER,
     ),
 )
 
