@@ -15,7 +15,8 @@ Field names:
 - ``user``: the acting user; ``username``, ``role``, ``name``, ``level``, ``code``: admin input;
 - ``as_of``, ``from``, ``to``, ``by``, ``metric``, ``within``, ``limit``, ``quarter``, ``month``,
   ``year``, ``seed``, ``date``, ``found``, ``prevented``, ``campaign``, ``tier``, ``amount``,
-  ``columns``, ``out``, ``map``, ``holiday_file``, ``database``: the options of reads and tools.
+  ``columns``, ``out``, ``map``, ``holiday_file``, ``database``: the options of reads and tools;
+- ``password``, ``scope``, ``days``, ``since``, ``session``: accounts and their logs.
 """
 
 from __future__ import annotations
@@ -77,3 +78,13 @@ class DatabaseBusy(CaseworkError):
 
 class NotInitialised(CaseworkError):
     """The database does not exist or has no casework schema yet."""
+
+
+class AuthFailed(CaseworkError):
+    """A login or a session refused: wrong or unknown credentials, an expired, revoked or
+    unknown session or token (the web answers 401). The reason never says which part was
+    wrong, so it cannot be used to find usernames."""
+
+
+class AccountLocked(CaseworkError):
+    """Too many failed logins: the account is locked until a time (the web answers 423)."""

@@ -46,6 +46,8 @@ BY_COMMAND: Mapping[str, Mapping[str, str]] = {
     "subsidy scale set": {"tier": "amounts", "amount": "amounts"},
     # An office's parent set as a dated setting (office.parent.CODE) is the setting's VALUE.
     "config set": {"parent": "value"},
+    # A password is never an argument: it is read from the terminal or standard input.
+    "user passwd": {"password": "password_stdin"},
 }
 
 # Values of a step that have an option of their own beside --set (``supervise``'s note).

@@ -50,7 +50,12 @@ COMMANDS: dict[str, Lazy] = {
     "office": Lazy(
         "cli.admin_cmds", "office_app", "Offices (单位): town judicial offices and city bodies."
     ),
-    "user": Lazy("cli.admin_cmds", "user_app", "Users (用户): one role and one office each."),
+    "user": Lazy("cli.account_cmds", "user_app", "Users (用户): one role and one office each."),
+    "login-log": Lazy(
+        "cli.account_cmds",
+        "login_log",
+        "The login log: logins, failures, lockouts, logouts, password changes (admin only).",
+    ),
     "committee": Lazy(
         "cli.committee_cmds",
         "committee_app",

@@ -219,6 +219,26 @@ LEDGER_SETTINGS: tuple[SettingSpec, ...] = (
     ),
 )
 
+# Accounts (web.md, 等保 level 2): the password policy, lockout and session lifetimes. Read on
+# the day of the login or change, like every dated setting.
+PASSWORD_MIN_LENGTH = "auth.password.min_length"
+LOCKOUT_FAILURES = "auth.lockout.failures"
+LOCKOUT_MINUTES = "auth.lockout.minutes"
+SESSION_IDLE_MINUTES = "auth.session.idle_minutes"
+SESSION_HOURS = "auth.session.hours"
+ACCOUNT_SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec(PASSWORD_MIN_LENGTH, "密码最短长度（password length）", "int", 8, minimum=8,
+                maximum=64, note="web.md: at least 8 characters of three classes"),
+    SettingSpec(LOCKOUT_FAILURES, "连续登录失败锁定次数（lockout failures）", "int", 5,
+                minimum=3, maximum=20, note="web.md: 5 failed logins lock the account"),
+    SettingSpec(LOCKOUT_MINUTES, "锁定时长（lockout minutes）", "int", 30, minimum=1,
+                maximum=1440, note="web.md: for 30 minutes"),
+    SettingSpec(SESSION_IDLE_MINUTES, "会话空闲超时（session idle minutes）", "int", 30,
+                minimum=5, maximum=480, note="web.md: an idle timeout, 30 minutes by default"),
+    SettingSpec(SESSION_HOURS, "会话最长时间（session lifetime hours）", "int", 8, minimum=1,
+                maximum=72, note="web.md: an absolute lifetime"),
+)  # fmt: skip
+
 
 def default_parent(code: str, level: str) -> str:
     if level == "town":

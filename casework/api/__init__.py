@@ -2,8 +2,8 @@
 
 :class:`Casework` is one database, one clock, the procedures and an acting user (or none, for
 reads), composed of parts over that one context (``casework.api.base``): cases, ledgers,
-administration, reads, the screening ledger, statistics, and ``.subsidy`` for 以案定补. Every
-result is typed (the TypedDicts of the command-line contract's JSON shapes).
+accounts, administration, reads, the screening ledger, statistics, and ``.subsidy`` for 以案定补.
+Every result is typed (the TypedDicts of the command-line contract's JSON shapes).
 
 >>> from casework.api import Casework
 >>> cw = Casework.initialise("gaozhou.db", offices="gaozhou")   # doctest: +SKIP
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
+from casework.api.accounts import AccountCommands
 from casework.api.admin import AdminCommands
 from casework.api.cases import Batch, CaseCommands
 from casework.api.committees import CommitteeCommands
@@ -37,6 +38,7 @@ __all__ = ["Batch", "Casework"]
 class Casework(
     CaseCommands,
     AdminCommands,
+    AccountCommands,
     CommitteeCommands,
     LedgerCommands,
     Reads,

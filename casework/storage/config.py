@@ -18,6 +18,7 @@ from casework.errors import NotFound
 from casework.storage.tables import config_values
 from workflows import Registry
 from workflows.settings import (
+    ACCOUNT_SETTINGS,
     LEDGER_SETTINGS,
     OFFICE_PARENT,
     ORGAN_PARENT,
@@ -44,7 +45,7 @@ class Entry:
 
 def specs(registry: Registry) -> dict[str, SettingSpec]:
     """Every setting the procedures declare, by key."""
-    out: dict[str, SettingSpec] = {spec.key: spec for spec in LEDGER_SETTINGS}
+    out: dict[str, SettingSpec] = {spec.key: spec for spec in (*LEDGER_SETTINGS, *ACCOUNT_SETTINGS)}
     for wf in registry:
         for spec in wf.settings:
             out.setdefault(spec.key, spec)
@@ -83,6 +84,8 @@ class Config:
         self._conn = conn
         self._registry = registry
         self._entries: dict[str, list[Entry]] | None = None
+        # Each key's spec once: building the table of specs cost more than the lookup itself.
+        self._specs: dict[str, SettingSpec] = {}
 
     def _all(self) -> dict[str, list[Entry]]:
         if self._entries is None:
@@ -108,7 +111,9 @@ class Config:
 
     def value(self, key: str, day: date) -> SettingValue:
         """A declared setting's value on a day: the entry in force, else its default."""
-        spec = spec_for(self._registry, key)
+        spec = self._specs.get(key)
+        if spec is None:
+            spec = self._specs[key] = spec_for(self._registry, key)
         entry = self.stored(key, day)
         return spec.default if entry is None else spec.load(entry.value)
 

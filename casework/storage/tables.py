@@ -39,6 +39,67 @@ class User(Table, table=True):
     office_code: str | None = Field(default=None, foreign_key="offices.code", max_length=40)
     active: bool = Field(default=True)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Accounts (web.md): an argon2id hash only, never the password; none until an admin sets one.
+    password_hash: str | None = Field(default=None, max_length=200)
+    password_set_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    must_change: bool = Field(default=False)  # set by an admin's reset, cleared by the user
+    failed_logins: int = Field(default=0)  # wrong passwords since the last success or lock
+    locked_until: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+
+
+class AuthSession(Table, table=True):
+    """A login session or an API token: only the SHA-256 of its secret is kept."""
+
+    __tablename__ = "auth_sessions"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    username: str = Field(foreign_key="users.username", max_length=64, index=True)
+    kind: str = Field(max_length=10)  # session | token
+    scope: str = Field(max_length=10)  # read | write
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    last_seen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    revoked_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    address: str | None = Field(default=None, max_length=100)
+    agent: str | None = Field(default=None, max_length=500)
+    name: str | None = Field(default=None, max_length=200)  # a token's name, given by its owner
+
+
+class LoginLog(Table, table=True):
+    """Every login, failure, lockout, logout and password change; rows are only ever added.
+    The username is as typed (no FK): failures for unknown names are recorded too."""
+
+    __tablename__ = "login_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    username: str = Field(max_length=64, index=True)
+    outcome: str = Field(max_length=20)
+    address: str | None = Field(default=None, max_length=100)
+    agent: str | None = Field(default=None, max_length=500)
+    detail: str | None = Field(default=None, max_length=500)
+
+
+class AdminLog(Table, table=True):
+    """An admin's act on a user (password set, deactivation, role or office change, a session
+    revoked), written in the same transaction as the act."""
+
+    __tablename__ = "admin_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=40)
+    target: str = Field(max_length=200)
+    data: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(json_type(), nullable=False)
+    )
+    channel: str = Field(max_length=10)  # cli | api | web
+    os_user: str | None = Field(default=None, max_length=64)
 
 
 class Case(Table, table=True):
@@ -309,4 +370,7 @@ screening_campaigns = ScreeningCampaign.__table__  # type: ignore[attr-defined]
 config_values = ConfigValue.__table__  # type: ignore[attr-defined]
 committees = Committee.__table__  # type: ignore[attr-defined]
 committee_members = CommitteeMember.__table__  # type: ignore[attr-defined]
+auth_sessions = AuthSession.__table__  # type: ignore[attr-defined]
+login_log = LoginLog.__table__  # type: ignore[attr-defined]
+admin_log = AdminLog.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

@@ -375,3 +375,48 @@ def test_a_database_from_before_committees_gets_them_and_stays_verified(
     assert [m["username"] for m in cw.mediators("panzhou-tj", on="1990-01-01")] == ["med_pz"]
     assert cw.show("TJ-2021-panzhou-00001")["data"]["committee"] == "panzhou-tj"
     cw.close()
+
+
+def test_a_database_from_before_accounts_keeps_every_row_and_no_one_has_a_password(
+    db_url: str, clock: FrozenClock
+) -> None:
+    """Migration 0010: users get password columns (none set, nothing locked), new tables for
+    sessions and the logs; every case, event and user row stays as it was."""
+    engine = open_engine(db_url, must_exist=False)
+    schema.upgrade(engine, "0009")
+    with engine.begin() as conn:
+        _office(conn, "panzhou", "潘州街道司法所", "town")
+        _office(conn, "city-justice", "高州市司法局", "city")
+        for username, role, office in (("admin", "admin", None), ("clerk_pz", "clerk", "panzhou")):
+            _user(conn, username, role, office)
+        conn.execute(text("UPDATE users SET active = FALSE WHERE username = 'clerk_pz'"))
+        _old_case(
+            conn,
+            "XF-2021-panzhou-00001",
+            {"channel": "letter", "rules": "xf2005"},
+            (("register", None, "registered", "admin", "admin", "2021-03-01T09:00", {}),),
+        )
+    engine.dispose()
+    people = "SELECT username, name, role, office_code, active, created_at FROM users"
+
+    def users_now() -> list[tuple[Any, ...]]:
+        probe = open_engine(db_url)
+        with probe.connect() as conn:
+            found = sorted(tuple(r) for r in conn.execute(text(people)))
+        probe.dispose()
+        return found
+
+    before, users_before = _rows(db_url), users_now()
+    cw = Casework.initialise(db_url, clock=clock)
+    assert schema.current_revision(cw.engine) == "0010"
+    assert _rows(db_url) == before and users_now() == users_before
+    with cw.engine.connect() as conn:
+        fresh = conn.execute(
+            text("SELECT password_hash, must_change, failed_logins, locked_until FROM users")
+        ).all()
+    assert [tuple(r) for r in fresh] == [(None, False, 0, None)] * 2
+    assert cw.verify() == {"ok": True, "cases": 1, "events": 1, "findings": []}
+    cw.acting("admin").set_password("admin", "Gaozhou#2021")
+    assert cw.login("admin", "Gaozhou#2021")["must_change"] is True
+    assert cw.verify()["ok"]
+    cw.close()
