@@ -9,6 +9,8 @@ import typer
 from cli import output
 from cli.state import parse_sets, settings
 
+PARTY_PARTS = ("name", "id_number", "phone")  # what --name, --id-number, --phone correct
+
 if TYPE_CHECKING:
     from casework.domain.results import AdvanceResult, EventJSON, RegisterResult, RelatedCase
     from casework.read.shapes import CaseJSON, DueJSON
@@ -307,6 +309,116 @@ def link(
     )
 
 
+# The options of ``case correct``: what to correct, as typed.
+REASON = Annotated[
+    str | None, typer.Option("--reason", help="更正理由 Why the value was wrong (required).")
+]
+NEW_TITLE = Annotated[str | None, typer.Option("--title", help="正确的事由 The correct title.")]
+PARTY_N = Annotated[
+    int | None,
+    typer.Option(
+        "--party",
+        metavar="N",
+        help="要更正的当事人：case show 所列的第 N 位（从 1 数起）The party to correct, "
+        "its 1-based position as case show lists them.",
+    ),
+]
+NEW_NAME = Annotated[
+    str | None, typer.Option("--name", help="该当事人的正确姓名 The party's correct name.")
+]
+NEW_ID = Annotated[
+    str | None,
+    typer.Option(
+        "--id-number", help="正确的身份证号（空值清除）The correct ID number ('' clears it)."
+    ),
+]
+NEW_PHONE = Annotated[
+    str | None,
+    typer.Option("--phone", help="正确的电话（空值清除）The correct phone ('' clears it)."),
+]
+NEW_SETS = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="正确的登记值 A registration value, KEY=VALUE, checked as at registration "
+        "(channel=visit or channel=来访); repeat as needed.",
+    ),
+]
+
+
+@case_app.command("correct")
+def correct(
+    ctx: typer.Context,
+    case_no: CASE_NO,
+    reason: REASON = None,
+    title: NEW_TITLE = None,
+    party: PARTY_N = None,
+    name: NEW_NAME = None,
+    id_number: NEW_ID = None,
+    phone: NEW_PHONE = None,
+    sets: NEW_SETS = None,
+    at: AT = None,
+    ref: REF = None,
+    as_json: JSON = False,
+) -> None:
+    """更正案件：事由、当事人姓名/身份证号/电话或登记值，须写明理由；历史保留原值与新值。
+    Correct a mistyped title, party or registration value, in any state, with a reason; the
+    history keeps both values.
+
+    Example: casework --as clerk_pz case correct XF-2020-panzhou-00012 --party 1
+    --id-number 110101199003074514 --reason "身份证号录入错误"
+
+    Example: casework --as clerk_pz case correct XF-2020-panzhou-00012 --title "拖欠工资"
+    --set channel=来访 --reason "登记时误录"
+    """
+    changes = _corrections(title, party, (name, id_number, phone), parse_sets(sets))
+    result = settings(ctx).open().correct(case_no, changes, reason or "", at, ref)
+    if as_json:
+        output.print_json(result)
+        return
+    ev = result["event"]
+    again = " (已记录过 recorded before with this --ref)" if result["repeated"] else ""
+    output.line(f"{result['case_no']}: 已更正 corrected (seq {ev['seq']}){again}")
+    for line in correction_lines(ev):
+        output.line(f"  {line}")
+
+
+def _corrections(
+    title: str | None,
+    party: int | None,
+    people: tuple[str | None, str | None, str | None],
+    sets: dict[str, str],
+) -> list[tuple[str, str | None, str | None]]:
+    """The changes the options ask for, as ``Casework.correct`` takes them."""
+    changes: list[tuple[str, str | None, str | None]] = []
+    if title is not None:
+        changes.append(("title", None, title))
+    given = [(part, v) for part, v in zip(PARTY_PARTS, people, strict=True) if v is not None]
+    if given and party is None:
+        raise typer.BadParameter(
+            "更正当事人需用 --party N 指明第几位当事人 (which party?)", param_hint="--party"
+        )
+    if party is not None and not given:
+        raise typer.BadParameter(
+            "--party 需配合 --name、--id-number 或 --phone (what to correct?)",
+            param_hint="--party",
+        )
+    changes += [("party", f"{party}.{part}", v) for part, v in given]
+    changes += [("data", key, value) for key, value in sets.items()]
+    return changes
+
+
+def correction_lines(ev: EventJSON) -> list[str]:
+    """A correction's reason and changes, ``事由 title: 旧 → 新`` each (old and new values)."""
+    data = ev["data"]
+    changes = data.get("changes")
+    lines = [f"更正理由 reason: {data.get('reason', '')}"]
+    for c in changes if isinstance(changes, list) else []:
+        if isinstance(c, dict):
+            lines.append(f"{c.get('field')} {c.get('key')}: {c.get('from')} → {c.get('to')}")
+    return lines
+
+
 @case_app.command("show")
 def show(
     ctx: typer.Context,
@@ -442,6 +554,8 @@ def _history_table(title: str, events: list[EventJSON], recorded: bool) -> None:
 
 
 def _note_and_data(e: EventJSON) -> str:
+    if e["trigger"] == "correct":
+        return "；".join(correction_lines(e))
     values = ", ".join(f"{k}={v}" for k, v in e["data"].items() if v is not None)
     return " ".join(filter(None, [e["note"] or "", values]))
 
@@ -499,3 +613,6 @@ def history(ctx: typer.Context, case_no: CASE_NO, as_json: JSON = False) -> None
         output.print_json(rows)
         return
     _history_table(f"{case_no} 办理记录 history", rows, recorded=True)
+    for e in rows:  # the table has no data column: a correction's values are said below it
+        if e["trigger"] == "correct":
+            output.line(f"#{e['seq']} 更正 correct：" + "；".join(correction_lines(e)))

@@ -48,6 +48,8 @@ BY_COMMAND: Mapping[str, Mapping[str, str]] = {
     "config set": {"parent": "value"},
     # A password is never an argument: it is read from the terminal or standard input.
     "user passwd": {"password": "password_stdin"},
+    # A correction names the party by --party N and its values by options of their own.
+    "case correct": {"party.name": "name", "party.id_number": "id_number", "party.phone": "phone"},
 }
 
 # Values of a step that have an option of their own beside --set (``supervise``'s note).

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import TypeVar
 
 from casework.api.base import Base
+from casework.domain.corrections import Change, Correction
 from casework.domain.model import Actor, Party
 from casework.domain.results import AdvanceResult, DocumentResult, LinkResult, RegisterResult
 from casework.domain.steps import DocumentStep, LinkStep, Registered, Registration, Step, Stepped
@@ -187,6 +188,22 @@ class CaseCommands(Base):
         evidence casework shows: how the person matched and how alike the matters read."""
         step = LinkStep(case_no, other, relation, note=note, at=at, ref=ref)
         return self.acting_write(lambda uow, actor: cases.link_cases(uow, actor, step))
+
+    def correct(
+        self,
+        case_no: str,
+        changes: Sequence[Change | tuple[str, str | None, str | None]],
+        reason: str,
+        at: str | datetime | None = None,
+        ref: str | None = None,
+    ) -> AdvanceResult:
+        """Correct a mistyped title, party or registration value (更正) in any state, with a
+        reason: ``changes`` are (field, key, new value) each, field ``title`` (key None),
+        ``party`` (key ``N.name``, ``N.id_number`` or ``N.phone``, N as ``show`` lists the
+        parties from 1) or ``data`` (key a registration field). History keeps both values;
+        with ``ref``, correcting again with the same key corrects once."""
+        step = Correction(case_no, tuple(Change(*c) for c in changes), reason, at, ref)
+        return self.acting_write(lambda uow, actor: cases.correct_case(uow, actor, step))
 
     def batch(self, work: Callable[[Batch], T]) -> T:
         """Run ``work`` over a :class:`Batch`: its steps, by whichever users take them, go

@@ -15,7 +15,7 @@ from casework.domain.policy import check_office, refusal, shown
 from casework.errors import InvalidData, NotAllowed
 from casework.time.local import local_iso, parse_when
 from workflows.policy import ROLES
-from workflows.spec import FieldSpec, TriggerSpec, Workflow
+from workflows.spec import FieldSet, FieldSpec, TriggerSpec, Workflow
 
 # A clerk's clock may run a little ahead of the server's; more than this is a typing error.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -80,7 +80,7 @@ def may_take(actor: Actor, trig: TriggerSpec, case: Case, wf: Workflow) -> None:
 
 
 def checked_values(
-    fields: Sequence[FieldSpec],
+    given: FieldSet | Sequence[FieldSpec],
     raw: Mapping[str, str],
     note: str | None,
     subject: object,
@@ -88,11 +88,12 @@ def checked_values(
     directory: Directory,
     engine: bool = False,
 ) -> dict[str, object]:
-    """The checked values of a trigger or registration; ``subject`` (its ``str``) names it
-    in messages. Values only casework sets (``internal`` fields) are taken only from the
-    ``engine``."""
-    taken = (f for f in fields if not f.internal or engine)
-    known = {n for f in taken for n in (f.name, *f.former)} if raw else set()
+    """The checked values of a trigger or registration (its ``field_set`` or
+    ``register_set``); ``subject`` (its ``str``) names it in messages. Values only casework
+    sets (``internal`` fields) are taken only from the ``engine``."""
+    checked = given if isinstance(given, FieldSet) else FieldSet(tuple(given))
+    fields = checked.fields
+    known = checked.all_names if engine else checked.typed_names
     for key in raw:
         if key not in known:
             accepted = "、".join(f"{f.label} {f.name}" for f in fields) or "无 (none)"
@@ -104,12 +105,10 @@ def checked_values(
     values: dict[str, object] = {}
     for spec in fields:
         text = raw.get(spec.name)
-        if text is None and spec.former:
-            text = next((raw[n] for n in spec.former if n in raw), None)
-        if text is None and spec.name == "note" and note:
-            text = note
-        if text is None and spec.default_from and data.get(spec.default_from):
-            text = str(data[spec.default_from])
+        if text is None:
+            if spec.left_out_when_absent:  # most of a step's fields, most of the time
+                continue
+            text = _fallback(spec, raw, note, data)
         if text is None:
             if spec.required:
                 raise InvalidData(
@@ -128,8 +127,22 @@ def checked_values(
             values.update(directory.resolve(spec.source, str(value), data))
             continue
         values[spec.name] = value
-    _required_when(fields, values, subject)
+    _required_when(checked.conditional, values, subject)
     return values
+
+
+def _fallback(spec: FieldSpec, raw: Mapping[str, str], note: str | None, data: Data) -> str | None:
+    """A value not given under its name: under a former name, the step's note, or the value
+    of the case's data it defaults to."""
+    if spec.former:
+        found = next((raw[n] for n in spec.former if n in raw), None)
+        if found is not None:
+            return found
+    if spec.name == "note" and note:
+        return note
+    if spec.default_from and data.get(spec.default_from):
+        return str(data[spec.default_from])
+    return None
 
 
 def _required_when(fields: Sequence[FieldSpec], values: Data, subject: object) -> None:

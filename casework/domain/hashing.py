@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
+from json.encoder import encode_basestring
 from typing import Any
 
 # Changing what v1 covers would break every stored chain: a new format gets a new tag.
@@ -23,9 +24,10 @@ DIGEST_VERSION = "v1"
 
 @lru_cache(maxsize=8192)  # events share instants: an import's "now", a ledger's days
 def _instant(value: datetime) -> str:
+    """The instant as a JSON string (ISO digits need no escaping)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
+    return f'"{value.astimezone(UTC).isoformat(timespec="microseconds")}"'
 
 
 _ENCODE = json.JSONEncoder(
@@ -48,25 +50,24 @@ def event_digest(
 
     ``states`` is (from, to), ``who`` (actor, role), ``times`` (occurred, recorded).
     """
-    head = _ENCODE(
-        [
-            DIGEST_VERSION,
-            case_no,
-            seq,
-            trigger,
-            states[0],
-            states[1],
-            who[0],
-            who[1],
-            _instant(times[0]),
-            _instant(times[1]),
-            note,
-        ]
+    # The canonical encoding of the list [DIGEST_VERSION, case_no, seq, trigger, from, to,
+    # actor, role, occurred, recorded, note, data], written item by item with the encoder's
+    # own string escaping (a list's items are joined by "," whatever they are): the encoder
+    # cost more than the hash, and many events share their data, encoded apart.
+    payload = (
+        f"[{_VERSION},{encode_basestring(case_no)},{seq},{encode_basestring(trigger)},"
+        f"{_text(states[0])},{encode_basestring(states[1])},"
+        f"{encode_basestring(who[0])},{encode_basestring(who[1])},"
+        f"{_instant(times[0])},{_instant(times[1])},{_text(note)},{canonical(data)}]"
     )
-    # The encoding of the whole list, its last item (the data) encoded apart: a list's items
-    # are joined by "," whatever they are, and many events share their data.
-    payload = f"{head[:-1]},{canonical(data)}]"
     return hashlib.sha256(f"{prev or ''}\n{payload}".encode()).hexdigest()
+
+
+_VERSION = encode_basestring(DIGEST_VERSION)
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else encode_basestring(value)
 
 
 _CANONICAL: dict[tuple[tuple[str, object], ...], str] = {}

@@ -9,8 +9,9 @@ from workflows.spec import Workflow
 REGISTER = "register"
 DOCUMENT = "doc"
 LINK = "link"  # a person's finding that two cases are (or are not) the same matter
+CORRECT = "correct"  # a correction (更正) of a mistyped title, party or registration value
 # Events any case takes in any state without changing it.
-RECORDS = frozenset({DOCUMENT, LINK})
+RECORDS = frozenset({DOCUMENT, LINK, CORRECT})
 
 
 def replay(

@@ -12,13 +12,13 @@ from typing import NotRequired, TypedDict
 from casework.domain.model import Actor, Case, Event
 from casework.domain.policy import may_see
 from casework.domain.repeats import Earlier, matter_text, similarity
-from casework.domain.replay import DOCUMENT, LINK, REGISTER
+from casework.domain.replay import CORRECT, DOCUMENT, LINK, REGISTER
 from casework.domain.steps import Registered, Stepped
 from casework.time.local import local_iso
 from workflows.spec import LINK_RELATIONS, Workflow
 from workflows.versions import pinned
 
-STEP_LABELS = {REGISTER: "登记", DOCUMENT: "归入卷宗", LINK: "关联认定"}
+STEP_LABELS = {REGISTER: "登记", DOCUMENT: "归入卷宗", LINK: "关联认定", CORRECT: "更正"}
 
 
 class EventJSON(TypedDict):

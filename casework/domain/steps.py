@@ -263,7 +263,7 @@ def advance(case: Case, step: Step, actor: Actor, ports: Ports, engine: bool = F
         may_take(actor, trig, case, wf)
     note = optional_text(step.note, "note")
     subject = _Subject("案件 {} 的{}", case.case_no, trig.shown)
-    values = checked_values(trig.fields, step.values, note, subject, case.data, ports, engine)
+    values = checked_values(trig.field_set, step.values, note, subject, case.data, ports, engine)
     when = occurred(step.at, ports.now(), case.last_at)
     not_before(case, when)
     view = GuardView(case, values, when, ports, actor)
@@ -287,6 +287,13 @@ def advance(case: Case, step: Step, actor: Actor, ports: Ports, engine: bool = F
         return Stepped(moved, event)
     warned = tuple(w for guard in trig.warnings if (w := guard.check(view)) is not None)
     return Stepped(moved, event, warnings=warned)
+
+
+# The same event, hash chain and refs for the steps defined beside this module (a correction:
+# casework.domain.corrections), under public names.
+new_event = _event
+moved_case = _moved
+repeated_step = _repeated
 
 
 def numbered(spec: Numbered, view: GuardContext, when: datetime, ports: Ports) -> dict[str, str]:
@@ -443,7 +450,7 @@ def register(
         for p in item.parties
     )
     subject = _Subject("登记「{} {}」", wf.label, wf.name)
-    data = checked_values(wf.register_fields, item.values, None, subject, {}, ports, engine)
+    data = checked_values(wf.register_set, item.values, None, subject, {}, ports, engine)
     record_own_committee(wf.register_fields, data, office, ports)
     when = occurred(item.at, ports.now(), None)
     _pin_rules(wf, data, when)

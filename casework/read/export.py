@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from casework.domain.identity import mask_id, mask_phone
 from casework.domain.model import Actor, Event, Party
-from casework.domain.replay import DOCUMENT
+from casework.domain.replay import CORRECT, DOCUMENT
 from casework.errors import InvalidData
 from casework.read.export_xlsx import check_folder
 from casework.read.scope import AnyRow, AnySelect, may_reveal, office_scope
@@ -50,7 +50,9 @@ def history(steps: Sequence[Event]) -> str:
     """The steps after registration as JSON, which `casework import` replays (办理经过)."""
     out: list[dict[str, object]] = []
     for ev in steps:
-        if ev.seq == 1:
+        if ev.seq == 1 or ev.trigger == CORRECT:
+            # A correction's values are the row's own already, and its old ones (ID numbers
+            # among them) are not for a file: re-imported, the case stands as corrected.
             continue
         entry: dict[str, object] = {"trigger": ev.trigger, "at": local_iso(ev.occurred_at)}
         entry["by"] = ev.actor

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from casework.domain.acting import may_act
+from casework.domain.corrections import masked
 from casework.domain.identity import mask_id, mask_phone
 from casework.domain.model import Actor, Case, CaseFile, Document, Event, Lazy, Party
 from casework.domain.policy import check_office, may_fire
@@ -208,7 +209,7 @@ def show_case(
         links=links_of(conn, row.id),
         triggers=allowed_triggers(machines, wf, view, actor),
         due=None,
-        history=[event_json(e, wf) for e in history],
+        history=[masked(event_json(e, wf), reveal) for e in history],
     )
     law.add_law(conn, wf, case, view, result)
     if as_of is not None:
@@ -227,7 +228,7 @@ def case_history(
     """A case's events in order."""
     row = case_row(conn, case_no, actor)
     wf = machines.workflow(row.kind)
-    return [event_json(e, wf) for e in history_of(conn, row.id)]
+    return [masked(event_json(e, wf)) for e in history_of(conn, row.id)]
 
 
 def state_names(registry: Registry, wf: Workflow | None, state: str) -> list[str]:

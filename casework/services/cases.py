@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 
+from casework.domain.corrections import Correction, correct, masked
 from casework.domain.model import Actor, Case
 from casework.domain.policy import listing_scope
 from casework.domain.repeats import matched, matter_text, similarity
@@ -255,6 +256,19 @@ def link_cases(uow: UnitOfWork, actor: Actor, step: LinkStep) -> LinkResult:
         uow.cases.link(other.case_no, case.case_no, relation)
     wf = uow.machines.workflow(case.kind)
     return linked(wf, done)
+
+
+def correct_case(uow: UnitOfWork, actor: Actor, step: Correction) -> AdvanceResult:
+    """Correct a case's title, parties or registration values (更正), with a reason; the
+    case row and its parties take the new values in this unit of work, with the event."""
+    case = uow.cases.get(step.case_no)
+    made = correct(case, uow.cases.parties_of(case), step, actor, uow)
+    uow.cases.save(made.done)
+    if not made.done.repeated:
+        uow.cases.corrected(case.case_no, made.parties)
+    out = advanced(uow.machines.workflow(case.kind), made.done)
+    out["event"] = masked(out["event"])
+    return out
 
 
 def listing_office(uow: UnitOfWork, actor: Actor, office: str | None, what: str) -> str | None:

@@ -11,7 +11,8 @@ made them, so their ids are the same however the steps were grouped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -402,11 +403,16 @@ class CaseRepository:
         self._read: dict[str, int] = {}  # stored case_no -> version as read
         self._ids: dict[str, int] = {}
         self._new: list[str] = []
+        # The screening entries the new cases name, counted as they are added and stepped: a
+        # registration checks its entry against them (``UnitOfWork.resolve``), thousands a year.
+        self._screened: Counter[int | None] = Counter()
         self._creators: dict[str, str] = {}
         self._moved: list[str] = []
         self._events: list[tuple[str, Event]] = []
         self._documents: list[tuple[str, Document]] = []
         self._links: list[tuple[str, str, str]] = []
+        # Corrected cases (更正): their titles and the parties corrected, by position.
+        self._corrected: list[tuple[str, Sequence[tuple[int, Party]]]] = []
         self._refs: dict[tuple[str, str, str], str] = {}  # (kind, office, ref) -> new case
         self._known_refs: dict[tuple[int, str], Event | None] = {}
         self._absent: set[tuple[str, str, str]] = set()  # (kind, office, ref) known unused
@@ -608,6 +614,7 @@ class CaseRepository:
         case = done.case
         self._by_no[case.case_no] = case
         self._new.append(case.case_no)
+        self._screened[screening_of(case.data)] += 1
         self._creators[case.case_no] = done.event.actor
         self._events.append((case.case_no, done.event))
         if case.ref is not None:
@@ -626,17 +633,33 @@ class CaseRepository:
             and self._by_no[case.case_no].version == self._read[case.case_no]
         ):
             self._moved.append(case.case_no)
+        elif case.case_no not in self._read and case.case_no in self._by_no:
+            # A new case: its row will name the screening entry of its last data.
+            self._recount(self._by_no[case.case_no].data, case.data)
         self._by_no[case.case_no] = case
         self._events.append((case.case_no, done.event))
         if done.document is not None:
             self._documents.append((case.case_no, done.document))
 
+    def _recount(self, before: Mapping[str, object], after: Mapping[str, object]) -> None:
+        if before is not after:
+            was, now = screening_of(before), screening_of(after)
+            if was != now:
+                self._screened[was] -= 1
+                self._screened[now] += 1
+
+    def corrected(self, case_no: str, people: Sequence[tuple[int, Party]]) -> None:
+        """A correction saved (``save``) on this case: its title and these parties (1-based
+        positions) are written too, in the same transaction as its event."""
+        self._corrected.append((case_no, people))
+
     def link(self, case_no: str, other_no: str, kind: str) -> None:
         self._links.append((case_no, other_no, kind))
 
-    def new_cases(self) -> list[Case]:
-        """The cases this unit of work registered and has not written yet."""
-        return [self._by_no[no] for no in self._new]
+    def new_screened(self) -> Mapping[int | None, int]:
+        """How many of the cases this unit of work registered and has not written yet name
+        each screening entry (see ``screening_of``)."""
+        return self._screened
 
     def parties_of(self, case: Case) -> tuple[Party, ...]:
         """A case's parties: a new case's as registered, a stored one's as stored."""
@@ -689,6 +712,7 @@ class CaseRepository:
         """Write everything this unit of work changed, then forget the cases it loaded."""
         self._insert_new()
         self._update_moved()
+        self._write_corrections()
         ids = self._ids
         # Records in the order of the model's fields (see casework.domain.model).
         bulk.insert_records(
@@ -757,6 +781,21 @@ class CaseRepository:
             value=case_no,
         )
 
+    def _write_corrections(self) -> None:
+        for no, people in self._corrected:
+            case, case_id = self._by_no[no], self._ids[no]
+            self._conn.execute(
+                cases.update()
+                .where(cases.c.id == case_id)
+                .values(title=case.title, screening_id=screening_of(case.data))
+            )
+            for ord_, p in people:
+                self._conn.execute(
+                    parties.update()
+                    .where(parties.c.case_id == case_id, parties.c.ord == ord_)
+                    .values(name=p.name, id_number=p.id_number, phone=p.phone)
+                )
+
     def _write_counters(self) -> None:
         changed = [
             {"b_prefix": prefix, "b_office": office, "b_year": year, "b_last": counter[1]}
@@ -772,11 +811,13 @@ class CaseRepository:
         self._by_no.clear()
         self._read.clear()
         self._new.clear()
+        self._screened.clear()
         self._creators.clear()
         self._moved.clear()
         self._events.clear()
         self._documents.clear()
         self._links.clear()
+        self._corrected.clear()
         self._refs.clear()
         self._absent.clear()
 

@@ -3,7 +3,7 @@ special campaigns that hold them, and the cases they found. Entries are not work
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, NotRequired, TypedDict
 
@@ -217,10 +217,10 @@ class Screenings:
         ).one()
         return campaign_json(row)
 
-    def link(self, value: str, pending: Iterable[int | None]) -> dict[str, object]:
+    def link(self, value: str, pending: Mapping[int | None, int]) -> dict[str, object]:
         """The ``screening`` value source: an entry of the ledger, by its number, that has not
-        yet as many cases as it found (``pending``: the entries named by the cases this unit of
-        work registered and has not written yet)."""
+        yet as many cases as it found (``pending``: how many of the cases this unit of work
+        registered and has not written yet name each entry)."""
         number = int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
         row = None if number is None else self.get(number)
         if number is None or row is None:
@@ -231,7 +231,7 @@ class Screenings:
                 value=value[:30],
             )
         linked = int(self._conn.execute(_LINKED, {"b_id": number}).scalar_one())
-        linked += sum(1 for p in pending if p == number)
+        linked += pending.get(number, 0)
         if linked >= row.found:
             raise InvalidData(
                 f"拒绝：排查 {number} 发现纠纷 found {row.found} 件，已登记 {linked} 件案件，"

@@ -30,7 +30,7 @@ from casework.storage.db import run_write
 from casework.storage.directory import Offices, UserDirectory
 from casework.storage.hierarchy import Hierarchy
 from casework.storage.repository import CaseRepository
-from casework.storage.screenings import Screenings, screening_of
+from casework.storage.screenings import Screenings
 from casework.storage.settings import Settings
 from casework.time.calendar import Calendar
 from workflows.settings import SettingValue
@@ -118,8 +118,7 @@ class UnitOfWork:
 
     def resolve(self, source: str, value: str, data: Data) -> Mapping[str, object]:
         if source == "screening":  # counting the cases this work registered but not yet wrote
-            pending = (screening_of(case.data) for case in self.cases.new_cases())
-            return self.screenings.link(value, pending)
+            return self.screenings.link(value, self.cases.new_screened())
         return self.settings.resolve(source, value, data)
 
     def office_exists(self, code: str) -> bool:

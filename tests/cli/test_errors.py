@@ -239,6 +239,17 @@ HINTS: list[tuple[str, str | None, str | None]] = [
     ("case list", "no_such_field", None),
     ("case list", None, None),
     ("case list", "", None),
+    ("case correct", "case_no", "CASE_NO"),
+    ("case correct", "reason", "--reason"),
+    ("case correct", "title", "--title"),
+    ("case correct", "party", "--party"),
+    ("case correct", "party.name", "--name"),
+    ("case correct", "party.id_number", "--id-number"),
+    ("case correct", "party.phone", "--phone"),
+    ("case correct", "value.channel", "--set channel=..."),
+    ("case correct", "at", "--at"),
+    ("case correct", "ref", "--ref"),
+    ("case correct", None, None),  # nothing given to correct: no one option to fix
 ]
 
 
