@@ -4,6 +4,7 @@ refusals, campaigns, zero reports, measures, the cases an entry found, gaps and 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -11,6 +12,8 @@ import pytest
 
 from casework.api import Casework
 from casework.errors import CaseworkError, InvalidData
+from tests.cli.test_case_cmds import shared_database
+from tests.databases import Templates
 from tests.helpers import Cli, FrozenClock, dump
 
 FIELDS = {"id", "office", "date", "kind", "found", "prevented"}
@@ -131,12 +134,27 @@ REFUSALS = [
 ]
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def campaigned(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, templates: Templates
+) -> Iterator[tuple[Casework, Cli]]:
+    """The campaigns and an entry, once per backend, for the refusals: each checks that the
+    database is as it was (a database of its own for each was most of their time)."""
+    with shared_database(request.param, tmp_path_factory, templates) as (url, clock):
+        cw = Casework(url, clock=clock)
+        try:
+            campaigns(cw)
+            cw.acting("clerk_pz").log_screening("panzhou", "2020-10-01", "routine", 1, 1)
+            yield cw, Cli(url, clock)
+        finally:
+            cw.close()
+
+
 @pytest.mark.parametrize(("name", "user", "args", "word"), REFUSALS, ids=[r[0] for r in REFUSALS])
 def test_refusals_leave_the_database_unchanged(
-    cw: Casework, cli: Cli, name: str, user: str, args: list[str], word: str
+    campaigned: tuple[Casework, Cli], name: str, user: str, args: list[str], word: str
 ) -> None:
-    campaigns(cw)
-    cw.acting("clerk_pz").log_screening("panzhou", "2020-10-01", "routine", 1, 1)
+    cw, cli = campaigned
     before = dump(cw.engine)
     result = log(cli, user, *args)
     assert result.exit_code == 1, (name, result.stdout, result.stderr)

@@ -7,14 +7,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import text
 
 from casework.api import Casework
 from tests import mediations as M
 from tests import petitions as P
 from tests.cli.checks import error_line
+from tests.databases import Templates, fresh_name, pg_admin, pg_base_or_none, pg_url_of_database
 from tests.helpers import VALID_ID, Cli, FrozenClock, dump
 from tests.paths import NOW, PATHS, Path
 
@@ -31,8 +36,7 @@ class Cases:
     repeat: str
 
 
-@pytest.fixture
-def cases(cw: Casework) -> Cases:
+def build_cases(cw: Casework) -> Cases:
     """A case in each state the refusals need, each taken there as the law runs it (petition.md:
     the letter and notice on file before routing, delivery before the review window runs, the
     review decided by the justice bureau and the re-review recorded from Maoming's)."""
@@ -77,6 +81,59 @@ def cases(cw: Casework) -> Cases:
         shanmei["case_no"],
         repeat,
     )
+
+
+@pytest.fixture
+def cases(cw: Casework) -> Cases:
+    """The cases of ``build_cases`` in the test's own database, for a test that writes."""
+    return build_cases(cw)
+
+
+@dataclass(frozen=True)
+class Shared:
+    cw: Casework
+    cli: Cli
+    cases: Cases
+
+
+@contextmanager
+def shared_database(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, templates: Templates
+) -> Iterator[tuple[str, FrozenClock]]:
+    """A staffed database for the tests of one module (copied from the session's template, as
+    the ``cw`` fixture's are), with the ``clock`` fixture's instant; dropped afterwards."""
+    clock = FrozenClock(datetime(2020, 12, 1, 2, 0, tzinfo=UTC))
+    if backend == "sqlite":
+        url = str(tmp_path_factory.mktemp("shared") / "casework.db")
+        templates.sqlite_copy(url, clock)
+        yield url, clock
+        return
+    base = pg_base_or_none()
+    if base is None:
+        pytest.skip("PostgreSQL tests need CASEWORK_TEST_PG=postgresql+psycopg://user@host/db")
+    admin, name = pg_admin(base), fresh_name("cw")
+    templates.pg_copy(admin, name, clock)
+    try:
+        yield pg_url_of_database(base, name), clock
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shared(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, templates: Templates
+) -> Iterator[Shared]:
+    """The cases of ``build_cases`` built once per backend, for the tests that only read them or
+    are refused (each of those checks the database is as it was): building them for each of
+    about fifty such tests was most of their time."""
+    with shared_database(request.param, tmp_path_factory, templates) as (url, clock):
+        cw = Casework(url, clock=clock)
+        try:
+            yield Shared(cw, Cli(url, clock), build_cases(cw))
+        finally:
+            cw.close()
 
 
 def _fill(args: list[str], cases: Cases) -> list[str]:
@@ -310,15 +367,14 @@ REFUSALS: list[tuple[str, str | None, list[str], list[str], str | None]] = [
 
 @pytest.mark.parametrize("name,user,args,words,hint", REFUSALS, ids=[r[0] for r in REFUSALS])
 def test_refusal(
-    cw: Casework,
-    cli: Cli,
-    cases: Cases,
+    shared: Shared,
     name: str,
     user: str | None,
     args: list[str],
     words: list[str],
     hint: str | None,
 ) -> None:
+    cw, cli, cases = shared.cw, shared.cli, shared.cases
     before = dump(cw.engine)
     line = error_line(cli(*_fill(args, cases), user=user), 1, hint)
     for word in words:
@@ -357,9 +413,8 @@ USAGE: list[tuple[list[str], str, str]] = [
 
 
 @pytest.mark.parametrize("args,chinese,names", USAGE, ids=[" ".join(u[0][1:]) for u in USAGE])
-def test_usage_errors_exit_2(
-    cw: Casework, cli: Cli, cases: Cases, args: list[str], chinese: str, names: str
-) -> None:
+def test_usage_errors_exit_2(shared: Shared, args: list[str], chinese: str, names: str) -> None:
+    cw, cli, cases = shared.cw, shared.cli, shared.cases
     before = dump(cw.engine)
     line = error_line(cli(*_fill(args, cases), user="sup_pz"), 2)
     # Chinese first, then Typer's English or ours, naming what is wrong.
@@ -418,7 +473,8 @@ def test_case_show_lists_triggers_for_the_acting_user(cw: Casework, cli: Cli) ->
     assert as_sup["due"] is None or set(as_sup["due"]) >= {"date", "rule", "overdue"}
 
 
-def test_case_show_and_history_tables(cw: Casework, cli: Cli, cases: Cases) -> None:
+def test_case_show_and_history_tables(shared: Shared) -> None:
+    cli, cases = shared.cli, shared.cases
     shown = cli("case", "show", cases.handling, "--as-of", "2020-12-01", user="sup_pz")
     assert shown.exit_code == 0, shown.stderr
     for word in (cases.handling, "办理中 handling", "受理 accept", "可用操作 triggers"):

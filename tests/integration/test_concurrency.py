@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -19,14 +20,11 @@ from tests.workers import EVENTS_PER_CASE
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _spawn(db_url: str, worker: int, count: int, progress: bool = False) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "CASEWORK_TEST_PROGRESS": "1" if progress else "0",
-    }
+def spawn(db_url: str, workers: Sequence[int], count: int) -> subprocess.Popen[str]:
+    """A writer process (tests/workers.py) doing the work of these workers, one after another."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.workers", db_url, str(worker), str(count)],
+        [sys.executable, "-m", "tests.workers", db_url, ",".join(map(str, workers)), str(count)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -36,7 +34,7 @@ def _spawn(db_url: str, worker: int, count: int, progress: bool = False) -> subp
 
 
 def test_four_processes_register_and_advance_100_cases_each(cw: Casework, db_url: str) -> None:
-    procs = [_spawn(db_url, w, 100) for w in range(4)]
+    procs = [spawn(db_url, [w], 100) for w in range(4)]
     outcomes = [(p.wait(timeout=600), p.stderr.read() if p.stderr else "") for p in procs]
     assert outcomes == [(0, "")] * 4, outcomes
     with cw.engine.connect() as conn:
