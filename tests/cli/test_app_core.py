@@ -37,7 +37,9 @@ def test_a_group_builds_only_the_command_that_runs() -> None:
     group = COMMANDS["case"].load("case")
     assert isinstance(group, TyperGroup)
     commands = group.commands
-    assert list(commands) == ["register", "advance", "doc", "link", "show", "list", "history"]
+    assert list(commands) == [
+        *("register", "advance", "doc", "link", "correct", "show", "list", "history"),
+    ]
     show = commands["show"]
     assert show.name == "show"
     assert commands.built() == ["show"]
