@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from casework.domain.committees import CommitteeJSON, MemberJSON
 
 JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+UNRECORDED = "未登记 unrecorded"  # a seeded committee's term (casework.domain.committees)
 ON = Annotated[str | None, typer.Option("--on", help="The day (YYYY-MM-DD); default today.")]
 FROM = Annotated[
     str | None, typer.Option("--from", help="From this day (YYYY-MM-DD); default today.")
@@ -37,7 +38,7 @@ def _type_text(c: CommitteeJSON) -> str:
 def _committee_line(c: CommitteeJSON) -> str:
     return (
         f"{c['code']} {output.escape(c['name'])}（{_type_text(c)}，指导单位 office "
-        f"{c['office']}，任期至 term end {c['term_end']}）"
+        f"{c['office']}，任期至 term end {c['term_end'] or UNRECORDED}）"
     )
 
 
@@ -155,8 +156,8 @@ def committee_list(
             ("问题 problems", "yellow"),
         ],
         [
-            (c["code"], c["name"], _type_text(c), c["office"], c["members"], c["term_end"],
-             "；".join(c["problems"]) or "—")
+            (c["code"], c["name"], _type_text(c), c["office"], c["members"],
+             c["term_end"] or UNRECORDED, "；".join(c["problems"]) or "—")
             for c in rows
         ],
     )  # fmt: skip
@@ -187,7 +188,7 @@ def committee_show(
             ("村居 village", c["village"] or "—"),
             ("调解员 mediator", c["mediator"] or "—"),
             ("运行 active", f"{c['active_from']} – {c['active_to'] or ''}"),
-            ("任期至 term end", c["term_end"]),
+            ("任期至 term end", c["term_end"] or UNRECORDED),
             ("委员 members", c["members"]),
         ],
     )

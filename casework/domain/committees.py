@@ -176,6 +176,17 @@ def member_problem(count: int) -> str | None:
     return f"委员 {count} 人，不在 3–9 人之间 (members outside 3-9, PML art. 8)"
 
 
+# The day the committees casework seeds itself (each town office's own, by migration 0008 and
+# `init`) are dated from: they existed before any record casework holds, so their term (PML
+# art. 9) is not known and is shown as unrecorded rather than as long passed.
+SEEDED_SINCE = date(1990, 1, 1)
+
+
+def term_end_shown(c: StoredCommittee) -> str | None:
+    """The term's end as lists show it: none for a seeded committee (its term is unrecorded)."""
+    return None if c.active_from <= SEEDED_SINCE else c.term_end.isoformat()
+
+
 def term_problem(term_end: date, day: date) -> str | None:
     """PML art. 9: a three-year term; warned once its end has passed."""
     if term_end >= day:
@@ -196,7 +207,7 @@ class CommitteeJSON(TypedDict):
     mediator: str | None
     active_from: str
     active_to: str | None
-    term_end: str
+    term_end: str | None  # None: a seeded committee, its term unrecorded
     members: int
     problems: list[str]
 
@@ -213,7 +224,9 @@ class MemberJSON(TypedDict):
 
 def shown(c: StoredCommittee, day: date, members: int) -> CommitteeJSON:
     """A committee as lists show it on a day: its labels, its members then, its problems."""
-    problems = [p for p in (member_problem(members), term_problem(c.term_end, day)) if p]
+    end = term_end_shown(c)
+    term = term_problem(c.term_end, day) if end is not None else None
+    problems = [p for p in (member_problem(members), term) if p]
     return CommitteeJSON(
         code=c.code,
         name=c.name,
@@ -227,7 +240,7 @@ def shown(c: StoredCommittee, day: date, members: int) -> CommitteeJSON:
         mediator=c.mediator,
         active_from=c.active_from.isoformat(),
         active_to=c.active_to.isoformat() if c.active_to else None,
-        term_end=c.term_end.isoformat(),
+        term_end=end,
         members=members,
         problems=problems,
     )

@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from casework.domain.committees import MemberJSON, tj_code
+from casework.domain.committees import SEEDED_SINCE, MemberJSON, tj_code
 from casework.storage.tables import committee_members, committees, offices, users
 
 # The day casework's memberships and committees start when nobody recorded one (as in 0008).
-EPOCH = date(1990, 1, 1)
+EPOCH = SEEDED_SINCE
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,8 @@ def test_each_town_office_has_its_own_committee_and_its_mediators(cw: Casework) 
         "街道调委会",
     )
     assert (pz["office"], pz["town"], pz["active_from"]) == ("panzhou", "潘州街道", "1990-01-01")
+    # seeded: it was there before casework's records, so its term is unrecorded, not passed
+    assert pz["term_end"] is None and not any("任期" in p for p in pz["problems"])
     # a town (镇), not a subdistrict (街道), by its name in the shipped list
     town = next(c for c in rows.values() if "街道" not in c["name"])
     assert town["type"] == "town" and town["name"].endswith("镇人民调解委员会")
