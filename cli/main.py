@@ -102,6 +102,11 @@ COMMANDS: dict[str, Lazy] = {
         "export_app",
         "Exports (导出) of cases for spreadsheets and other systems.",
     ),
+    "serve": Lazy(
+        "cli.serve_cmds",
+        "serve",
+        "Serve the web workbench's JSON API (/api/v1) on the same database as every command.",
+    ),
     "import": Lazy(
         "cli.import_cmds",
         "import_ledger",

@@ -144,6 +144,7 @@ HINTS: list[tuple[str, str | None, str | None]] = [
     ("calendar add", "user", "--as"),
     ("backup", "file", "FILE"),
     ("backup", "database", "--db"),
+    ("serve", "database", "--db"),
     ("audit verify", "case_no", None),
     ("subsidy check", "case_no", "CASE_NO"),
     ("subsidy check", "quarter", "--quarter"),

@@ -1,0 +1,98 @@
+"""What wraps every request, whatever endpoint answers it: a cap on the body's size, the
+security headers, and an unexpected exception turned into a 500 without a stack trace.
+
+A plain ASGI middleware rather than FastAPI's: it sees the body before any endpoint parses it
+and the exceptions no handler caught, and it adds the headers to every answer, refusals and
+500s included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from casework.web.errors import INTERNAL, log, refusal
+
+MAX_BODY = 1024 * 1024  # 1 MB: far above any case's JSON, far below what would hurt the server
+
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"default-src 'self'; frame-ancestors 'none'"),
+    (b"referrer-policy", b"no-referrer"),
+    # Answers hold personal data (masked or not): no shared or browser cache keeps them.
+    (b"cache-control", b"no-store"),
+)
+TOO_LARGE = f"请求体超过 {MAX_BODY // 1024} KB (request body too large)"
+
+
+class TooLarge(Exception):
+    """The body grew past the cap while being read."""
+
+
+class Guard:
+    """The ASGI middleware: body cap, security headers, internal errors."""
+
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        try:
+            body = await self.read_body(scope, receive)
+        except TooLarge:
+            await refusal(413, TOO_LARGE)(scope, receive, send_with_headers)
+            return
+        try:
+            await self.app(scope, replay(body), send_with_headers)
+        except Exception:
+            log.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
+            if not started:
+                await refusal(500, INTERNAL)(scope, receive, send_with_headers)
+
+    async def read_body(self, scope: Scope, receive: Receive) -> bytes:
+        """The whole body, refused as soon as it says or turns out to be over the cap."""
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+            raise TooLarge
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:
+            message: MutableMapping[str, Any] = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                raise TooLarge
+            chunks.append(chunk)
+            more = bool(message.get("more_body", False))
+        return b"".join(chunks)
+
+
+def replay(body: bytes) -> Receive:
+    """A ``receive`` that gives the body read already, then waits as the server's would."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive

@@ -1,0 +1,45 @@
+"""``casework serve``: the web workbench's JSON API under uvicorn."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from cli.state import settings
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Worker processes (uvicorn's).")
+    ] = 1,
+) -> None:
+    """Serve the web workbench's JSON API (/api/v1) on the same database as every command.
+
+    Example: casework --db gaozhou.db serve --host 0.0.0.0 --port 8000 --workers 4
+
+    Put it behind the intranet's reverse proxy for HTTPS. Users log in with the password an
+    admin set (casework user passwd); scripts use an API token (casework user token).
+    """
+    # uvicorn and the web framework are imported only when serving: no other command pays
+    # for them at start-up.
+    import uvicorn
+
+    s = settings(ctx)
+    database = s.database()
+    # Refuse a missing or old database here, with the usual one line, before any worker starts.
+    s.open().close()
+    # Each worker process builds the application from the environment (uvicorn's factory).
+    os.environ["CASEWORK_DB"] = database
+    uvicorn.run(
+        "casework.web.app:from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+    )
