@@ -111,7 +111,7 @@ def _related_table(rows: list[RelatedCase]) -> None:
                 r["office"],
                 f"{r['state_label']} {r['state']}",
                 _matched(r["matched"]),
-                f"{r['similarity']:.2f}",
+                "—" if r["similarity"] is None else f"{r['similarity']:.2f}",
                 r["title"] if r["title"] is not None else "（他单位案件 another office's）",
             )
             for r in rows

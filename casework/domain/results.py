@@ -38,8 +38,9 @@ class EventJSON(TypedDict):
 
 class RelatedCase(TypedDict):
     """An earlier case of the same person (repeat detection): another office's by its number,
-    office and state only (no title); ``matched`` says how the person was recognised
-    (``["id_number"]`` or ``["name", "phone"]``), ``similarity`` how alike the matters read."""
+    office and state only (no title, and no ``similarity``, which is read from its title and
+    request); ``matched`` says how the person was recognised (``["id_number"]`` or
+    ``["name", "phone"]``), ``similarity`` how alike the matters read."""
 
     case_no: str
     office: str
@@ -47,7 +48,7 @@ class RelatedCase(TypedDict):
     state_label: str
     title: str | None
     matched: list[str]
-    similarity: float
+    similarity: float | None
 
 
 class RegisterResult(TypedDict):
@@ -168,25 +169,33 @@ def linked(wf: Workflow, done: Stepped) -> LinkResult:
     )
 
 
+def related_row(wf: Workflow, actor: Actor | None, text: str, e: Earlier) -> RelatedCase:
+    """One earlier case as shown to this user (see ``related_view``)."""
+    seen = may_see(actor, e.office)
+    return RelatedCase(
+        case_no=e.case_no,
+        office=e.office,
+        state=e.state,
+        state_label=wf.state(e.state).label,
+        title=e.title if seen else None,
+        matched=e.matched,
+        similarity=similarity(text, matter_text(e.title, e.data.get("request"))) if seen else None,
+    )
+
+
 def related_view(
     wf: Workflow, actor: Actor | None, case: Case, earlier: Sequence[Earlier]
 ) -> list[RelatedCase]:
     """The same person's other cases with the evidence, most alike first: how the person
-    matched and how alike the matters read; another office's only by number, office, state."""
+    matched and how alike the matters read. A town user sees another office's only by number,
+    office and state (and how the person matched, which is their own input): a similarity
+    would let them probe its title and request, so it is None, and those come last, by
+    number (their place among the others would tell how alike they read)."""
     text = matter_text(case.title, case.data.get("request"))
-    out = [
-        RelatedCase(
-            case_no=e.case_no,
-            office=e.office,
-            state=e.state,
-            state_label=wf.state(e.state).label,
-            title=e.title if may_see(actor, e.office) else None,
-            matched=e.matched,
-            similarity=similarity(text, matter_text(e.title, e.data.get("request"))),
-        )
-        for e in earlier
-    ]
-    return sorted(out, key=lambda r: (-r["similarity"], r["case_no"]))
+    out = [related_row(wf, actor, text, e) for e in earlier]
+    return sorted(
+        out, key=lambda r: (r["similarity"] is None, -(r["similarity"] or 0.0), r["case_no"])
+    )
 
 
 def registered(wf: Workflow, done: Registered, related: list[RelatedCase]) -> RegisterResult:

@@ -14,8 +14,9 @@ from datetime import date, datetime
 from sqlalchemy import select, true
 from sqlalchemy.engine import Connection
 
+from casework.domain.model import Actor
 from casework.domain.subsidy import CLAIM_KIND, RULE_LABELS, Cap, evaluate, payable
-from casework.errors import InvalidData, NotFound
+from casework.errors import InvalidData
 from casework.read.export_xlsx import Cell, check_xlsx_path, titled_table
 from casework.read.shapes import (
     CheckJSON,
@@ -29,6 +30,7 @@ from casework.read.shapes import (
     SheetJSON,
     SheetRow,
 )
+from casework.read.views import case_row
 from casework.storage.settings import EXAMPLE_FROM, TIER_LABELS, oral_agreements_from, scale_on
 from casework.storage.subsidy import MEDIATION, Claim, claims_in, facts_for, numbered_for
 from casework.storage.tables import cases, events, offices, subsidy_scale, users
@@ -56,16 +58,18 @@ DATED_RULES = ("oral_agreement",)
 
 
 def check(
-    conn: Connection, registry: Registry, case_no: str, quarter: Quarter | None = None
+    conn: Connection,
+    registry: Registry,
+    case_no: str,
+    quarter: Quarter | None = None,
+    actor: Actor | None = None,
 ) -> CheckJSON:
-    """``subsidy check``: which rules pass and which fail for one mediation case, and why."""
-    row = conn.execute(
-        select(cases.c.case_no, cases.c.kind).where(cases.c.case_no == case_no)
-    ).first()
-    if row is None:
-        raise NotFound(
-            f"未知案件 unknown case {case_no[:80]!r}", field="case_no", value=case_no[:80]
-        )
+    """``subsidy check``: which rules pass and which fail for one mediation case, and why.
+
+    A town user asking of another office's case is refused as ``case show`` refuses it (the
+    same function), before any rule, mediator or amount is looked at; with no acting user the
+    check reads every office, as today (issue 14 will require one)."""
+    row = case_row(conn, case_no, actor)
     if row.kind != MEDIATION:
         wf = registry.get(row.kind)
         raise InvalidData(
@@ -332,9 +336,14 @@ class Approved:
 
 
 def approved(
-    conn: Connection, start: date, end: date, recorded_by: datetime | None = None
+    conn: Connection,
+    start: date,
+    end: date,
+    recorded_by: datetime | None = None,
+    office: str | None = None,
 ) -> list[Approved]:
-    """The claims approved for a quarter inside the period, by claim number."""
+    """The claims approved for a quarter inside the period (of one office, or of all), by
+    claim number."""
     rows = conn.execute(
         select(
             cases.c.case_no,
@@ -353,6 +362,7 @@ def approved(
             events.c.trigger.concat("") == "approve",
             events.c.occurred_on >= start,
             events.c.recorded_at < recorded_by if recorded_by is not None else true(),
+            cases.c.office_code == office if office is not None else true(),
         )
         .order_by(cases.c.case_no, events.c.seq)
     )
@@ -387,11 +397,11 @@ def payable_of(conn: Connection, claims: list[Approved]) -> dict[str, int]:
     return {c.case_no: out.get(c.case_no, c.amount) for c in claims}
 
 
-def figures(conn: Connection, start: date, end: date) -> FiguresJSON:
+def figures(conn: Connection, start: date, end: date, office: str | None = None) -> FiguresJSON:
     """``subsidy.cases`` and ``subsidy.amount``: mediation cases whose claim was approved for a
-    quarter inside the period, and the sum of what those claims are payable (null when one was
-    priced from the example scale), with the claims behind."""
-    claims = approved(conn, start, end)
+    quarter inside the period (of one office, or of all), and the sum of what those claims are
+    payable (null when one was priced from the example scale), with the claims behind."""
+    claims = approved(conn, start, end, office=office)
     paid = payable_of(conn, claims)
     example = any(c.example for c in claims)
     return {

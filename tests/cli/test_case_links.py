@@ -48,9 +48,10 @@ def test_register_lists_the_same_persons_petitions_with_the_evidence(
     mine, theirs = related[first], related[elsewhere]
     assert mine["matched"] == ["id_number"] and mine["office"] == "panzhou"
     assert theirs["matched"] == ["name", "phone"] and theirs["office"] == "shanmei"
-    # Another office's petition by number, office and state only.
+    # Another office's petition by number, office and state only (no score read from its
+    # title and request), after those scored.
     assert theirs["title"] is None and mine["title"] == "拖欠工资"
-    assert 0.5 < mine["similarity"] <= 1 and theirs["similarity"] < mine["similarity"]
+    assert 0.5 < mine["similarity"] <= 1 and theirs["similarity"] is None
     assert [r["case_no"] for r in out["related"]] == [first, elsewhere]  # most alike first
     table = cli(
         *("case", "register", "petition", "--office", "panzhou", "--title", "拖欠工资"),
