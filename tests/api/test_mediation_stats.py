@@ -295,7 +295,7 @@ def test_a_cohort_naming_what_its_procedure_lacks_is_refused() -> None:
 # -- the people's mediation figures on the real procedure ------------------------------------
 
 
-def _real_world(cw: Casework, clock: FrozenClock) -> dict[str, str]:
+def real_world(cw: Casework, clock: FrozenClock) -> dict[str, str]:
     """Four cases accepted in March 2020 at Panzhou, counted by hand below: A (主动, 邻里) agreed
     in writing for 20,000 yuan, performed, a prevention measure twice, confirmed by the court;
     B (依申请, 合同) agreed orally; C (法院委派, 道路交通, 涉疫情) failed; D (信访移交, 其他)
@@ -373,7 +373,7 @@ def _real_world(cw: Casework, clock: FrozenClock) -> dict[str, str]:
 
 @pytest.fixture
 def real(cw: Casework, clock: FrozenClock) -> dict[str, str]:
-    return _real_world(cw, clock)
+    return real_world(cw, clock)
 
 
 MEDIATION = {

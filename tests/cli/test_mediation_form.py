@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from casework.api import Casework
-from tests.api.test_mediation_stats import _real_world
+from tests.api.test_mediation_stats import real_world
 from tests.cli.checks import error_line
 from tests.helpers import Cli, FrozenClock
 from tests.office import libreoffice_rows
@@ -20,7 +20,7 @@ MARCH = ("--from", "2020-03-01", "--to", "2020-03-31")
 
 @pytest.fixture
 def real(cw: Casework, clock: FrozenClock) -> dict[str, str]:
-    return _real_world(cw, clock)
+    return real_world(cw, clock)
 
 
 def rows(form: dict[str, Any]) -> dict[tuple[str, str], Any]:
