@@ -14,10 +14,13 @@ import os
 import shutil
 import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
@@ -111,3 +114,28 @@ class Templates:
 
 def pg_base_or_none() -> str | None:
     return os.environ.get(PG_ENV) or None
+
+
+@contextmanager
+def shared_database(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, templates: Templates
+) -> Iterator[tuple[str, FrozenClock]]:
+    """A staffed database for the tests of one module (copied from the session's template, as
+    the ``cw`` fixture's are), with the ``clock`` fixture's instant; dropped afterwards."""
+    clock = FrozenClock(datetime(2020, 12, 1, 2, 0, tzinfo=UTC))
+    if backend == "sqlite":
+        url = str(tmp_path_factory.mktemp("shared") / "casework.db")
+        templates.sqlite_copy(url, clock)
+        yield url, clock
+        return
+    base = pg_base_or_none()
+    if base is None:
+        pytest.skip("PostgreSQL tests need CASEWORK_TEST_PG=postgresql+psycopg://user@host/db")
+    admin, name = pg_admin(base), fresh_name("cw")
+    templates.pg_copy(admin, name, clock)
+    try:
+        yield pg_url_of_database(base, name), clock
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

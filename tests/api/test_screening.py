@@ -12,8 +12,7 @@ import pytest
 
 from casework.api import Casework
 from casework.errors import CaseworkError, InvalidData
-from tests.cli.test_case_cmds import shared_database
-from tests.databases import Templates
+from tests.databases import Templates, shared_database
 from tests.helpers import Cli, FrozenClock, dump
 
 FIELDS = {"id", "office", "date", "kind", "found", "prevented"}

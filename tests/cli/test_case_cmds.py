@@ -8,18 +8,15 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
 
 from casework.api import Casework
 from tests import mediations as M
 from tests import petitions as P
 from tests.cli.checks import error_line
-from tests.databases import Templates, fresh_name, pg_admin, pg_base_or_none, pg_url_of_database
+from tests.databases import Templates, shared_database
 from tests.helpers import VALID_ID, Cli, FrozenClock, dump
 from tests.paths import NOW, PATHS, Path
 
@@ -94,31 +91,6 @@ class Shared:
     cw: Casework
     cli: Cli
     cases: Cases
-
-
-@contextmanager
-def shared_database(
-    backend: str, tmp_path_factory: pytest.TempPathFactory, templates: Templates
-) -> Iterator[tuple[str, FrozenClock]]:
-    """A staffed database for the tests of one module (copied from the session's template, as
-    the ``cw`` fixture's are), with the ``clock`` fixture's instant; dropped afterwards."""
-    clock = FrozenClock(datetime(2020, 12, 1, 2, 0, tzinfo=UTC))
-    if backend == "sqlite":
-        url = str(tmp_path_factory.mktemp("shared") / "casework.db")
-        templates.sqlite_copy(url, clock)
-        yield url, clock
-        return
-    base = pg_base_or_none()
-    if base is None:
-        pytest.skip("PostgreSQL tests need CASEWORK_TEST_PG=postgresql+psycopg://user@host/db")
-    admin, name = pg_admin(base), fresh_name("cw")
-    templates.pg_copy(admin, name, clock)
-    try:
-        yield pg_url_of_database(base, name), clock
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
