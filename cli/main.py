@@ -56,6 +56,11 @@ COMMANDS: dict[str, Lazy] = {
         "login_log",
         "The login log: logins, failures, lockouts, logouts, password changes (admin only).",
     ),
+    "reveal-log": Lazy(
+        "cli.reveal_cmds",
+        "reveal_log",
+        "Every unmasked view (--reveal): who, when, which case (admin only).",
+    ),
     "committee": Lazy(
         "cli.committee_cmds",
         "committee_app",

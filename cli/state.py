@@ -39,10 +39,20 @@ class Settings:
         return fixed_clock(parse_when(frozen, "CASEWORK_NOW"))
 
     def open(self) -> Casework:
-        """The API on the chosen database, acting as the chosen user."""
-        from casework.api import Casework
+        """The API on the chosen database, acting as the chosen user; what it records (the
+        reveal log, the admin log) says it came through the CLI, by which system account."""
+        import getpass
 
-        return Casework(self.database(), user=self.user, clock=self.clock())
+        from casework.api import Casework
+        from casework.services.accounts import Channel
+
+        cw = Casework(self.database(), user=self.user, clock=self.clock())
+        try:
+            os_user: str | None = getpass.getuser()[:64]
+        except (OSError, KeyError):  # no login name in the environment nor the password database
+            os_user = None
+        cw.channel = Channel("cli", os_user)
+        return cw
 
 
 def settings(ctx: typer.Context) -> Settings:

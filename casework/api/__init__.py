@@ -21,6 +21,7 @@ from casework.api.cases import Batch, CaseCommands
 from casework.api.committees import CommitteeCommands
 from casework.api.ledger import LedgerCommands
 from casework.api.reads import Reads
+from casework.api.reveals import RevealLog
 from casework.api.screening import ScreeningCommands
 from casework.api.statistics import Statistics
 from casework.api.subsidy import SubsidyAPI
@@ -42,6 +43,7 @@ class Casework(
     CommitteeCommands,
     LedgerCommands,
     Reads,
+    RevealLog,
     ScreeningCommands,
     Statistics,
 ):

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from casework.clock import Clock
 from casework.domain.model import Actor
 from casework.engine import Engine as Machines
+from casework.services.accounts import Channel
 from casework.storage.db import reading
 from casework.storage.directory import load_actor
 from casework.storage.uow import UnitOfWork, write
@@ -32,6 +33,9 @@ class Base:
     clock: Clock
     machines: Machines
     user: str | None
+    # How the acting user reaches casework, for the admin and reveal logs: the CLI says
+    # ``cli`` and the operating-system account, the JSON API ``api``, the web ``web``.
+    channel: Channel = Channel()
 
     def today(self) -> date:
         """The local (China Standard Time) date of the clock."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from casework.api.base import Base
+from casework.api.reveals import recorded
 from casework.domain.model import Actor
 from casework.read import config, diagrams, directory
 from casework.read.config import SettingJSON
@@ -35,7 +36,10 @@ class Reads(Base):
         """The whole case as the contract's ``case show`` JSON; ``due`` as of a day (today)."""
         day = self.day(as_of)
         with self.read() as (conn, actor):
-            return show_case(conn, self.machines, case_no, actor, reveal, day)
+            case = show_case(conn, self.machines, case_no, actor, reveal, day)
+        if reveal:
+            recorded(self, "case show", case_no)
+        return case
 
     def history(self, case_no: str) -> list[EventJSON]:
         """The case's events in order."""

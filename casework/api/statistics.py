@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from casework.api.base import Base
+from casework.api.reveals import export_filter, recorded
 from casework.read.scope import Scope, check_period, office_scope
 from casework.read.shapes import ExplainJSON, ExportSummary, OnTimeJSON, StatsJSON
 
@@ -144,4 +145,6 @@ class Statistics(Base):
         with self.read() as (conn, actor):
             data = export.rows(conn, actor, chosen, reveal, name, first, last, office)
             count = export.write(out, chosen, data)
+        if reveal:
+            recorded(self, "export", None, export_filter(name, first, last, office, out))
         return ExportSummary(out=out, rows=count, columns=chosen, revealed=reveal)

@@ -102,6 +102,21 @@ class AdminLog(Table, table=True):
     os_user: str | None = Field(default=None, max_length=64)
 
 
+class RevealLog(Table, table=True):
+    """Every unmasked view (``--reveal``): who, when, which case, through what; rows are only
+    ever added, each in its own write right after the read it records succeeded."""
+
+    __tablename__ = "reveal_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    username: str = Field(max_length=64, index=True)
+    case_no: str | None = Field(default=None, max_length=80)  # None: an export of many cases
+    what: str = Field(max_length=40)  # case show | export
+    detail: str | None = Field(default=None, max_length=500)
+    channel: str = Field(max_length=10)  # cli | api | web
+    os_user: str | None = Field(default=None, max_length=64)
+
+
 class Case(Table, table=True):
     """A case: its number, procedure, office, current state and version."""
 
@@ -373,4 +388,5 @@ committee_members = CommitteeMember.__table__  # type: ignore[attr-defined]
 auth_sessions = AuthSession.__table__  # type: ignore[attr-defined]
 login_log = LoginLog.__table__  # type: ignore[attr-defined]
 admin_log = AdminLog.__table__  # type: ignore[attr-defined]
+reveal_log = RevealLog.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata

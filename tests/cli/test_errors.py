@@ -76,6 +76,8 @@ HINTS: list[tuple[str, str | None, str | None]] = [
     ("user token", "days", "--days"),
     ("login-log", "since", "--since"),
     ("login-log", "user", "--as"),
+    ("reveal-log", "since", "--since"),
+    ("reveal-log", "user", "--as"),
     ("case register", "kind", "KIND"),
     ("case register", "office", "--office"),
     ("case register", "title", "--title"),

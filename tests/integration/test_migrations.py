@@ -408,7 +408,7 @@ def test_a_database_from_before_accounts_keeps_every_row_and_no_one_has_a_passwo
 
     before, users_before = _rows(db_url), users_now()
     cw = Casework.initialise(db_url, clock=clock)
-    assert schema.current_revision(cw.engine) == "0010"
+    assert schema.current_revision(cw.engine) == schema.SCHEMA_HEAD
     assert _rows(db_url) == before and users_now() == users_before
     with cw.engine.connect() as conn:
         fresh = conn.execute(
@@ -419,4 +419,48 @@ def test_a_database_from_before_accounts_keeps_every_row_and_no_one_has_a_passwo
     cw.acting("admin").set_password("admin", "Gaozhou#2021")
     assert cw.login("admin", "Gaozhou#2021")["must_change"] is True
     assert cw.verify()["ok"]
+    cw.close()
+
+
+def test_a_database_from_before_the_reveal_log_keeps_every_row_and_logs_from_then_on(
+    db_url: str, clock: FrozenClock
+) -> None:
+    """Migration 0011: a new, empty reveal log; every case, event, user and login-log row stays
+    as it was, and the first reveal after the upgrade is its first row."""
+    engine = open_engine(db_url, must_exist=False)
+    schema.upgrade(engine, "0010")
+    with engine.begin() as conn:
+        _office(conn, "panzhou", "潘州街道司法所", "town")
+        _office(conn, "city-justice", "高州市司法局", "city")
+        _user(conn, "admin", "admin", None)
+        _user(conn, "sup_pz", "supervisor", "panzhou")
+        _old_case(
+            conn,
+            "XF-2021-panzhou-00001",
+            {"channel": "letter", "rules": "xf2005"},
+            (("register", None, "registered", "admin", "admin", "2021-03-01T09:00", {}),),
+        )
+        conn.execute(
+            text("INSERT INTO login_log (at, username, outcome) VALUES (:t, 'admin', 'success')"),
+            {"t": BEFORE},
+        )
+    engine.dispose()
+    logins = "SELECT at, username, outcome FROM login_log"
+
+    def kept() -> tuple[dict[str, list[tuple[Any, ...]]], list[tuple[Any, ...]]]:
+        probe = open_engine(db_url)
+        with probe.connect() as conn:
+            found = [tuple(r) for r in conn.execute(text(logins))]
+        probe.dispose()
+        return _rows(db_url), found
+
+    before = kept()
+    cw = Casework.initialise(db_url, clock=clock)
+    assert schema.current_revision(cw.engine) == schema.SCHEMA_HEAD == "0011"
+    assert kept() == before
+    assert cw.acting("admin").reveal_log() == []
+    cw.acting("sup_pz").show("XF-2021-panzhou-00001", reveal=True)
+    [row] = cw.acting("admin").reveal_log()
+    assert (row["username"], row["case_no"]) == ("sup_pz", "XF-2021-panzhou-00001")
+    assert cw.verify() == {"ok": True, "cases": 1, "events": 1, "findings": []}
     cw.close()
