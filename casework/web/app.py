@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.staticfiles import StaticFiles
 
 from casework.api import Casework
 from casework.clock import Clock, system_clock
@@ -25,6 +27,8 @@ HTTP_REASONS = {
     405: "不支持此请求方法 (method not allowed)",
 }
 DB_ENV = "CASEWORK_DB"
+# The pages' scripts and styles, vendored in the package (static/vendor/VENDORED.md): no CDN.
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(db: str, clock: Clock = system_clock) -> FastAPI:
@@ -35,6 +39,7 @@ def create_app(db: str, clock: Clock = system_clock) -> FastAPI:
         title="casework", docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json"
     )
     app.include_router(api_router(cw))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(CaseworkError)
     async def refused(_: Request, exc: CaseworkError) -> JSONResponse:

@@ -58,7 +58,7 @@ class Guard:
             await refusal(413, TOO_LARGE)(scope, receive, send_with_headers)
             return
         try:
-            await self.app(scope, replay(body), send_with_headers)
+            await self.app(scope, replay(body, receive), send_with_headers)
         except Exception:
             log.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
             if not started:
@@ -84,8 +84,10 @@ class Guard:
         return b"".join(chunks)
 
 
-def replay(body: bytes) -> Receive:
-    """A ``receive`` that gives the body read already, then waits as the server's would."""
+def replay(body: bytes, server: Receive) -> Receive:
+    """A ``receive`` that gives the body read already, then the server's own messages: its
+    ``receive`` waits until the client goes away, as a streamed answer (a file) relies on. An
+    immediate ``http.disconnect`` there cut every file answer to an empty body."""
     sent = False
 
     async def receive() -> Message:
@@ -93,6 +95,6 @@ def replay(body: bytes) -> Receive:
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
+        return await server()
 
     return receive
