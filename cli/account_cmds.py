@@ -22,18 +22,9 @@ __all__ = ["login_log", "user_app"]
 
 
 def _admin_api(ctx: typer.Context) -> Casework:
-    """The API acting as the ``--as`` user, recording its acts as made on the command line."""
-    import getpass
-
-    from casework.services.accounts import Channel
-
-    cw = settings(ctx).open()
-    try:
-        os_user: str | None = getpass.getuser()[:64]
-    except (OSError, KeyError):  # no login name in the environment nor the password database
-        os_user = None
-    cw.channel = Channel("cli", os_user)
-    return cw
+    """The API acting as the ``--as`` user; ``Settings.open`` records its acts as made on the
+    command line, by the operating-system account."""
+    return settings(ctx).open()
 
 
 def _read_password(from_stdin: bool) -> str:
