@@ -23,6 +23,8 @@ from casework.storage.accounts import Accounts
 from casework.storage.uow import UnitOfWork, write
 from casework.time.local import local_iso
 
+__all__ = ["AccountCommands", "AuthResult", "Channel", "LoginResult", "settled"]
+
 T = TypeVar("T")
 
 

@@ -20,7 +20,11 @@ MAX_BODY = 1024 * 1024  # 1 MB: far above any case's JSON, far below what would 
 SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"content-security-policy", b"default-src 'self'; frame-ancestors 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "
+        b"form-action 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    ),
     (b"referrer-policy", b"no-referrer"),
     # Answers hold personal data (masked or not): no shared or browser cache keeps them.
     (b"cache-control", b"no-store"),
