@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -104,6 +105,8 @@ def main() -> None:
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="cw-startup-")
+    # The database's personal data is sealed under a key; the runs below are given the same one.
+    os.environ.setdefault("CASEWORK_KEY", secrets.token_hex(32))
     try:
         path = os.path.join(folder, "cw.db")
         case_no = setup(path)
@@ -113,7 +116,8 @@ def main() -> None:
         env = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith("CASEWORK_") and k != "PYTHONDONTWRITEBYTECODE"
+            if (not k.startswith("CASEWORK_") or k == "CASEWORK_KEY")
+            and k != "PYTHONDONTWRITEBYTECODE"
         }
         env["CASEWORK_NOW"] = "2020-12-01T10:00:00+08:00"
         exe = casework_exe()

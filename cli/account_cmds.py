@@ -121,7 +121,7 @@ def user_sessions(ctx: typer.Context, as_json: JSON = False) -> None:
 
     Example: casework --as admin user sessions --json
     """
-    rows = settings(ctx).open().sessions()
+    rows = settings(ctx).reader().sessions()
     if as_json:
         output.print_json(rows)
         return
@@ -199,7 +199,7 @@ def login_log(
 
     Example: casework --as admin login-log --since 2020-12-01 --json
     """
-    rows = settings(ctx).open().login_log(since)
+    rows = settings(ctx).reader().login_log(since)
     if as_json:
         output.print_json(rows)
         return

@@ -130,7 +130,7 @@ def user_add(
 @user_app.command("list")
 def user_list(ctx: typer.Context, as_json: JSON = False) -> None:
     """List users by office."""
-    rows = settings(ctx).open().users()
+    rows = settings(ctx).reader().users()
     if as_json:
         output.print_json(rows)
         return

@@ -434,7 +434,7 @@ def show(
 
     Example: casework --as sup1 case show XF-2020-panzhou-00001 --as-of 2020-12-01
     """
-    c = settings(ctx).open().show(case_no, reveal, as_of)
+    c = settings(ctx).reader().show(case_no, reveal, as_of)
     if as_json:
         output.print_json(c)
         return
@@ -586,7 +586,7 @@ def list_(
 
     Example: casework case list --kind petition --state handling --office panzhou
     """
-    rows = settings(ctx).open().cases(kind, state, office, limit, overdue, as_of)
+    rows = settings(ctx).reader().cases(kind, state, office, limit, overdue, as_of)
     if as_json:
         output.print_json(rows)
         return
@@ -608,7 +608,7 @@ def list_(
 @case_app.command("history")
 def history(ctx: typer.Context, case_no: CASE_NO, as_json: JSON = False) -> None:
     """A case's events, in order."""
-    rows = settings(ctx).open().history(case_no)
+    rows = settings(ctx).reader().history(case_no)
     if as_json:
         output.print_json(rows)
         return

@@ -140,7 +140,7 @@ def committee_list(
 
     Example: casework committee list --office panzhou --problems
     """
-    rows = settings(ctx).open().committees(office, type, problems, on)
+    rows = settings(ctx).reader().committees(office, type, problems, on)
     if as_json:
         output.print_json(rows)
         return
@@ -174,7 +174,7 @@ def committee_show(
 
     Example: casework committee show panzhou-tj
     """
-    c = settings(ctx).open().committee(code, on)
+    c = settings(ctx).reader().committee(code, on)
     if as_json:
         output.print_json(c)
         return
@@ -275,7 +275,7 @@ def mediator_list(
 
     Example: casework mediator list --committee panzhou-tj --on 2020-06-30
     """
-    rows = settings(ctx).open().mediators(committee, on)
+    rows = settings(ctx).reader().mediators(committee, on)
     if as_json:
         output.print_json(rows)
         return

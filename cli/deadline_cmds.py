@@ -66,7 +66,7 @@ def due(
     starting event and, ending on a rest day, move to the next working day; working days
     (工作日) skip weekends and holidays and count make-up working days (调休).
     """
-    rows = settings(ctx).open().due(within, office, kind, as_of)
+    rows = settings(ctx).reader().due(within, office, kind, as_of)
     if as_json:
         output.print_json(rows)
         return

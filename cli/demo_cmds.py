@@ -93,6 +93,13 @@ def _print(result: DemoResult) -> None:
             for r in result["figures"]
         ],
     )
+    if "login" in result:
+        login = result["login"]
+        output.line(
+            f"演示登录 demo login: casework serve，然后 http://127.0.0.1:8000/login "
+            f"用户 {login['username']} 密码 {login['password']}"
+            "（仅显示这一次，首次登录须修改 shown once; change it at the first login）"
+        )
     if result["realism"]:
         output.table(
             "演示年份的真实性 realism (procedures/mediation.md)",

@@ -23,7 +23,12 @@ if TYPE_CHECKING:
     from casework.errors import CaseworkError
 
 # Fields set by the root command's options, whatever command runs; and by the environment.
-ROOT_FIELDS = {"user": "--as", "database": "--db", "CASEWORK_NOW": "CASEWORK_NOW"}
+ROOT_FIELDS = {
+    "user": "--as",
+    "database": "--db",
+    "server": "--server",
+    "CASEWORK_NOW": "CASEWORK_NOW",
+}
 
 # Fields the library names otherwise than the parameter that sets them (a parameter's name or,
 # for an option, its flag without dashes).

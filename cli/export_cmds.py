@@ -43,7 +43,7 @@ def cases(
 
     Example: casework export cases --kind mediation --from 2020-01-01 --out 调解台账.xlsx
     """
-    result = settings(ctx).open().export_cases(out, kind, start, end, office, columns, reveal)
+    result = settings(ctx).reader().export_cases(out, kind, start, end, office, columns, reveal)
     if as_json:
         output.print_json(result)
     else:

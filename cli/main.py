@@ -153,6 +153,14 @@ def root(
         str | None,
         typer.Option("--as", help="Acting username [env: CASEWORK_USER]."),
     ] = None,
+    server: Annotated[
+        str | None,
+        typer.Option(
+            "--server",
+            help="Run through this casework server's JSON API, as the user of CASEWORK_TOKEN "
+            "[env: CASEWORK_SERVER].",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -161,7 +169,11 @@ def root(
     """casework: procedures, deadlines and statistics for dispute-resolution offices."""
     import os
 
-    ctx.obj = Settings(db=db, user=user or os.environ.get("CASEWORK_USER") or None)
+    ctx.obj = Settings(
+        db=db,
+        user=user or os.environ.get("CASEWORK_USER") or None,
+        server=server or os.environ.get("CASEWORK_SERVER") or None,
+    )
 
 
 def run() -> None:

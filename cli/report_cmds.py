@@ -77,7 +77,7 @@ def annual(
     from casework.read.report import annual as build
 
     _check_format(fmt, out)
-    cw = settings(ctx).open()
+    cw = settings(ctx).reader()
     on = cw.day(day, "date") if day is not None else None
     report = build(cw.stats, cw.offices(), year, cw.today(), on)
     _emit(report, fmt, out)
@@ -97,7 +97,7 @@ def monthly(
     from casework.read.report import monthly as build
 
     _check_format(fmt, out)
-    cw = settings(ctx).open()
+    cw = settings(ctx).reader()
     report = build(cw.stats, cw.offices(), month, cw.today())
     _emit(report, fmt, out)
 
@@ -133,7 +133,7 @@ def mediation_form(
         raise typer.BadParameter(
             "XLSX 格式须写入文件 FILE.xlsx (xlsx needs a file)", param_hint="--output"
         )
-    report = settings(ctx).open().mediation_form(start, end, as_of, office)
+    report = settings(ctx).reader().mediation_form(start, end, as_of, office)
     _emit_form(report, fmt, out)
     for tie in report["ties"]:
         if not tie["ok"]:

@@ -28,7 +28,7 @@ def reveal_log(
 
     Example: casework --as admin reveal-log --since 2020-12-01 --user sup_pz --json
     """
-    rows = settings(ctx).open().reveal_log(since, user)
+    rows = settings(ctx).reader().reveal_log(since, user)
     if as_json:
         output.print_json(rows)
         return

@@ -103,7 +103,7 @@ def screening_list(
     as_json: JSON = False,
 ) -> None:
     """Screening entries, newest first."""
-    rows = settings(ctx).open().screenings(office, start, end, kind)
+    rows = settings(ctx).reader().screenings(office, start, end, kind)
     if as_json:
         output.print_json(rows)
         return
@@ -142,7 +142,7 @@ def screening_show(
     as_json: JSON = False,
 ) -> None:
     """One entry and the cases registered as found by it (--set screening=ID)."""
-    row = settings(ctx).open().screening(id)
+    row = settings(ctx).reader().screening(id)
     if as_json:
         output.print_json(row)
         return
@@ -181,7 +181,7 @@ def screening_gaps(
 
     Example: casework screening gaps --from 2020-01-01 --to 2020-11-30 --json
     """
-    found = settings(ctx).open().screening_gaps(start, end, office)
+    found = settings(ctx).reader().screening_gaps(start, end, office)
     if as_json:
         output.print_json(found)
         return
@@ -221,7 +221,7 @@ def campaign_add(
 @campaign_app.command("list")
 def campaign_list(ctx: typer.Context, as_json: JSON = False) -> None:
     """The special campaigns, latest first, with their number of entries."""
-    rows = settings(ctx).open().screening_campaigns()
+    rows = settings(ctx).reader().screening_campaigns()
     if as_json:
         output.print_json(rows)
         return

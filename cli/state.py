@@ -13,13 +13,22 @@ if TYPE_CHECKING:
     from casework.clock import Clock
 
 
+NO_USER = "需要指定操作用户 --as USERNAME 或 CASEWORK_USER (an acting user is required)"
+
+
 @dataclass
 class Settings:
     db: str | None
     user: str | None
+    # --server (or CASEWORK_SERVER): commands go through that server's JSON API (cli/remote.py).
+    server: str | None = None
 
     def database(self) -> str:
         """--db, else CASEWORK_DB, else casework.db in the user's application directory."""
+        if self.server:  # init, demo, serve ... work on a database, never through a server
+            from cli.remote import unsupported
+
+            unsupported()
         if self.db:
             return self.db
         env = os.environ.get("CASEWORK_DB")
@@ -41,6 +50,8 @@ class Settings:
     def open(self) -> Casework:
         """The API on the chosen database, acting as the chosen user; what it records (the
         reveal log, the admin log) says it came through the CLI, by which system account."""
+        if self.server:
+            return self.remote()
         import getpass
 
         from casework.api import Casework
@@ -53,6 +64,25 @@ class Settings:
             os_user = None
         cw.channel = Channel("cli", os_user)
         return cw
+
+    def reader(self) -> Casework:
+        """The API for a read: every read is scoped to the acting user's office and role
+        (issue 14 point 4), so one must be named; without, a usage error (exit 2) before the
+        database is opened. Operator commands that read nothing of an office (``config show``,
+        ``calendar show``, ``audit verify`` ...) use :meth:`open` (docs/cli.md, "Acting user").
+        Through ``--server`` the token's user is the acting user."""
+        if not self.user and not self.server:  # through a server, the token's user acts
+            raise typer.BadParameter(NO_USER, param_hint="--as")
+        return self.open()
+
+    def remote(self) -> Casework:
+        """The server's JSON API in the API's place, as CASEWORK_TOKEN's user: the commands call
+        the same methods and get the same shapes (cli/remote.py)."""
+        from typing import cast
+
+        from cli.remote import Remote
+
+        return cast("Casework", Remote(self.server or "", os.environ.get("CASEWORK_TOKEN")))
 
 
 def settings(ctx: typer.Context) -> Settings:

@@ -84,7 +84,7 @@ def stats(
     """
     if ctx.invoked_subcommand is not None:
         return
-    result = settings(ctx).open().stats(start, end, by, as_of, office, metric)
+    result = settings(ctx).reader().stats(start, end, by, as_of, office, metric)
     header, body = _table_rows(result)
     if to_csv:
         text = io.StringIO()
@@ -121,7 +121,7 @@ def stats_explain(
 
     Example: casework stats explain screening.special --from 2020-01-01 --to 2020-11-30
     """
-    result = settings(ctx).open().explain(metric, start, end, as_of, office)
+    result = settings(ctx).reader().explain(metric, start, end, as_of, office)
     if as_json:
         output.print_json(result)
         return

@@ -50,7 +50,7 @@ def check(
 
     Example: casework subsidy check TJ-2020-panzhou-00012 --quarter 2020Q3
     """
-    result = settings(ctx).open().subsidy.check(case_no, quarter)
+    result = settings(ctx).reader().subsidy.check(case_no, quarter)
     if as_json:
         output.print_json(result)
         return
@@ -375,7 +375,7 @@ def sheet(
     """
     from casework.read.subsidy import to_csv, write_xlsx
 
-    data = settings(ctx).open().subsidy.sheet(quarter, office)
+    data = settings(ctx).reader().subsidy.sheet(quarter, office)
     if out:
         if out.lower().endswith(".csv"):
             output.write_text(out, to_csv(data), "out", encoding="utf-8-sig", newline="")
@@ -409,7 +409,7 @@ def figures(
     as_json: JSON = False,
 ) -> None:
     """subsidy.cases and subsidy.amount for a period, with the claims behind them."""
-    result = settings(ctx).open().subsidy.figures(start, end)
+    result = settings(ctx).reader().subsidy.figures(start, end)
     if as_json:
         output.print_json(result)
         return

@@ -29,6 +29,12 @@ from tests.databases import (
 )
 from tests.helpers import Cli, FrozenClock
 
+# One personal-data key (casework.storage.personal) for every test database, so that a copy of
+# a session template opens like its template; tests/api/test_encryption.py unsets it to try
+# the key file, a missing key and a wrong one.
+TEST_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+os.environ.setdefault("CASEWORK_KEY", TEST_KEY)
+
 
 @pytest.fixture(scope="session")
 def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:

@@ -71,6 +71,10 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
+# The acting user of a run that names none (``cli(..., user=NOBODY)``).
+NOBODY = ""
+
+
 @dataclass
 class Cli:
     """Runs the casework command against one database with a frozen clock.
@@ -84,9 +88,12 @@ class Cli:
     clock: FrozenClock
 
     def __call__(self, *args: str, user: str | None = None) -> Result:
+        """``user`` is the acting user: the admin when not given (every read on the CLI needs
+        one since issue 14), none with ``user=NOBODY``."""
         from cli.main import app
 
-        argv = [*(["--as", user] if user else []), *args]
+        acting = "admin" if user is None else user
+        argv = [*(["--as", acting] if acting else []), *args]
         env = {
             "CASEWORK_DB": self.db,
             "CASEWORK_NOW": self.clock.now.isoformat(),

@@ -74,3 +74,12 @@ def test_demo_against_the_commit_before_the_redesign() -> None:
     # Since issue 12 the demo walks more of the law than the baseline did: the databases
     # differ by design, and the bench says so without failing.
     assert "ratio new/old" in out and "databases: differ" in out
+
+
+def test_web_on_postgresql() -> None:
+    url = os.environ.get("CASEWORK_TEST_PG")
+    if not url:
+        pytest.skip("CASEWORK_TEST_PG is not set")
+    args = ("--url", url, "--sessions", "3", "--seconds", "0.5", "--until", "2020-01-03")
+    out = bench("bench/bench_web.py", *args, timeout=300)
+    assert "desk /desk" in out and "p95/base" in out

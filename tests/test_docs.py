@@ -18,10 +18,12 @@ def _readme_commands() -> list[str]:
     return re.findall(r"```sh\n(.+?)\n```", head)
 
 
-def test_readme_opens_with_exactly_two_setup_commands() -> None:
+def test_readme_opens_with_two_setup_commands_then_serve() -> None:
     commands = _readme_commands()
-    assert len(commands) == 2
+    # the two set-up commands, then the demo database served to a browser (issue 14)
+    assert len(commands) == 3
     assert "casework" in commands[0] and "pytest" in commands[1]
+    assert commands[2] == ".venv/bin/casework serve"
 
 
 def test_ci_runs_the_readme_test_command_verbatim() -> None:

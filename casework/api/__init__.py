@@ -19,10 +19,15 @@ from casework.api.accounts import AccountCommands
 from casework.api.admin import AdminCommands
 from casework.api.cases import Batch, CaseCommands
 from casework.api.committees import CommitteeCommands
+from casework.api.desk import Desk
+from casework.api.documents import Documents
 from casework.api.ledger import LedgerCommands
+from casework.api.precheck import Precheck
 from casework.api.reads import Reads
+from casework.api.reports import Reports
 from casework.api.reveals import RevealLog
 from casework.api.screening import ScreeningCommands
+from casework.api.search import Search
 from casework.api.statistics import Statistics
 from casework.api.subsidy import SubsidyAPI
 from casework.clock import Clock, system_clock
@@ -41,11 +46,16 @@ class Casework(
     AdminCommands,
     AccountCommands,
     CommitteeCommands,
+    Desk,
+    Documents,
     LedgerCommands,
+    Precheck,
     Reads,
     RevealLog,
     ScreeningCommands,
     Statistics,
+    Search,
+    Reports,
 ):
     """One database, one acting user (or none, for reads), one clock."""
 

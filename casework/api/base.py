@@ -47,13 +47,17 @@ class Base:
             return self.today()
         return parse_date(value, field) if isinstance(value, str) else value
 
-    def acting_write(self, work: Callable[[UnitOfWork, Actor], T]) -> T:
-        """Run ``work`` as the acting user in one unit of work, committed as a whole."""
+    def acting_write(
+        self, work: Callable[[UnitOfWork, Actor], T], channel: Channel | None = None
+    ) -> T:
+        """Run ``work`` as the acting user in one unit of work, committed as a whole; its
+        events record ``channel`` (the API's own channel when not given)."""
 
         def unit(uow: UnitOfWork) -> T:
             return work(uow, uow.users.actor(self.user))
 
-        return write(self.engine, self.clock, self.machines, unit)
+        way = channel or self.channel
+        return write(self.engine, self.clock, self.machines, unit, (way.name, way.os_user))
 
     @contextmanager
     def read(self) -> Iterator[tuple[Connection, Actor | None]]:

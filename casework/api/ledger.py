@@ -5,10 +5,25 @@ from __future__ import annotations
 import os
 
 from casework.api.base import Base
+from casework.domain.model import Actor
 from casework.ledger.columns import load_map
 from casework.ledger.readers import check_ledger_path, file_digest
+from casework.services.accounts import Channel
 from casework.services.cases import Progress
-from casework.services.imports import ImportSummary, Ledger, import_rows
+from casework.services.imports import ImportSummary, Ledger, LedgerRejected, import_rows
+from casework.storage.uow import UnitOfWork
+
+# The refusal of a file with bad rows, for callers above the API (the web) to catch.
+__all__ = ["LedgerCommands", "LedgerRejected"]
+
+
+class DryRun(Exception):
+    """Not an error: it ends a dry run's unit of work with its summary, so everything the
+    run built rolls back."""
+
+    def __init__(self, summary: ImportSummary) -> None:
+        super().__init__("dry run")
+        self.summary = summary
 
 
 class LedgerCommands(Base):
@@ -22,11 +37,23 @@ class LedgerCommands(Base):
         office: str | None = None,
         skip_bad: bool = False,
         progress: Progress | None = None,
+        dry_run: bool = False,
     ) -> ImportSummary:
-        """Import a CSV or XLSX ledger (台账) of one procedure, replaying each row's steps."""
+        """Import a CSV or XLSX ledger (台账) of one procedure, replaying each row's steps.
+        ``dry_run``: every check and every row built exactly as the import would, then rolled
+        back; the summary says what it would import (bad rows refuse it as an import does)."""
         wf = self.machines.workflow(kind)
         check_ledger_path(path)
         ledger = Ledger(path, os.path.basename(path), file_digest(path), load_map(map_path))
-        return self.acting_write(
-            lambda uow, actor: import_rows(uow, actor, wf, ledger, office, skip_bad, progress)
-        )
+
+        def work(uow: UnitOfWork, actor: Actor) -> ImportSummary:
+            summary = import_rows(uow, actor, wf, ledger, office, skip_bad, progress)
+            if dry_run:
+                raise DryRun(summary)
+            return summary
+
+        try:
+            # The rows' events say they came by an import, run by whichever OS account.
+            return self.acting_write(work, Channel("import", self.channel.os_user))
+        except DryRun as done:
+            return done.summary

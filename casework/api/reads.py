@@ -127,9 +127,12 @@ class Reads(Base):
         the audit of the copy."""
         from casework.read.audit import verify_json
         from casework.storage.backup import backup_sqlite
+        from casework.storage.personal import attach, key_on
 
         copied = backup_sqlite(self.engine, target)
         copy = open_engine(str(copied["backup"]))
+        # The copy is read with the database's own key, wherever its key file is kept.
+        attach(copy, key_on(self.engine.dialect))
         try:
             with reading(copy) as conn:
                 audit = verify_json(conn, self.machines.registry)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import os
 import random
+import secrets
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
@@ -61,6 +62,26 @@ class DemoResult(TypedDict):
     realism_unavailable: list[str]
     all_realistic: bool
     replaced: NotRequired[bool]
+    login: NotRequired[DemoLogin]
+
+
+class DemoLogin(TypedDict):
+    """The demo's web login: the admin's password, random, printed once and stored only hashed;
+    it must be changed at the first login, as any password an admin sets (web.md)."""
+
+    username: str
+    password: str
+
+
+DEMO_LOGIN = "admin"
+
+
+def demo_login(cw: Casework) -> DemoLogin:
+    """A fresh random password for the demo's admin (never a fixed default one): letters of
+    both cases, digits and a symbol, so that it meets the password policy."""
+    password = f"Gz-{secrets.token_urlsafe(9)}-{secrets.randbelow(90) + 10}"
+    cw.acting("admin").set_password(DEMO_LOGIN, password)
+    return DemoLogin(username=DEMO_LOGIN, password=password)
 
 
 class DemoClock:
@@ -386,6 +407,7 @@ def run_demo(
         )
         # A partial year (``until``) is not measured: its bands would fail by design.
         checks, unavailable = realism(cw, year) if until is None else ([], [])
+        login = demo_login(cw)
     held = contents(cw.engine)
     set_mark(cw.engine, DemoMark(year, seed, "built", held.cases, held.events, held.users), clock())
     make_durable(cw.engine)
@@ -406,4 +428,5 @@ def run_demo(
         realism=checks,
         realism_unavailable=unavailable,
         all_realistic=all(r["ok"] for r in checks),
+        login=login,
     )

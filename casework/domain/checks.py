@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from casework.domain.model import Actor, Case, Data
-from casework.domain.policy import check_office, refusal, shown
+from casework.domain.policy import check_case_office, refusal, shown
 from casework.errors import InvalidData, NotAllowed
 from casework.time.local import local_iso, parse_when
 from workflows.policy import ROLES
@@ -76,7 +76,7 @@ def may_take(actor: Actor, trig: TriggerSpec, case: Case, wf: Workflow) -> None:
             field="user",
         )
     if not trig.acts:
-        check_office(actor, case.office, f"案件 {case.case_no} ")
+        check_case_office(actor, case.office, case.case_no)
 
 
 def checked_values(

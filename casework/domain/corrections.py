@@ -16,7 +16,7 @@ from casework.domain.checks import checked_values, not_before, occurred
 from casework.domain.committees import registering_office
 from casework.domain.identity import check_id_number, check_phone, mask_id, mask_phone
 from casework.domain.model import Actor, Case, Lazy, Party
-from casework.domain.policy import check_office, check_roles, check_writer
+from casework.domain.policy import check_case_office, check_roles, check_writer
 from casework.domain.replay import CORRECT, DOCUMENT, LINK, REGISTER
 from casework.domain.results import EventJSON
 from casework.domain.steps import Ports, Stepped, moved_case, new_event, repeated_step
@@ -82,7 +82,7 @@ def correct(
     wf = ports.machines.workflow(case.kind)
     check_writer(actor)
     check_roles(actor, CORRECT_ROLES, f"更正案件 {case.case_no} ")
-    check_office(actor, case.office, f"案件 {case.case_no} ")
+    check_case_office(actor, case.office, case.case_no)
     ref = clean_ref(step.ref)
     done = repeated_step(case, ref, CORRECT, actor)
     if done is not None:

@@ -69,6 +69,10 @@ class Event(NamedTuple):
     data: Data
     hash: str
     ref: str | None = None
+    # How the step reached casework (web | api | cli | import) and the OS account of the direct
+    # CLI; set as the unit of work writes it, outside the hash (it says nothing of the case).
+    channel: str | None = None
+    os_user: str | None = None
 
 
 class Document(NamedTuple):

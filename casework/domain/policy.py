@@ -7,7 +7,7 @@ data unmasked are declared in workflows/policy.py; a trigger names the roles tha
 from __future__ import annotations
 
 from casework.domain.model import Actor
-from casework.errors import NotAllowed
+from casework.errors import NotAllowed, NotFound
 from workflows.policy import READ_ONLY_ROLES, REVEAL_ROLES, ROLES, role_label
 from workflows.spec import TriggerSpec
 
@@ -29,6 +29,16 @@ def check_office(actor: Actor, office: str, what: str, things: str = "案件") -
             f"{what}属于 {office}；{shown(actor)} 只能处理本单位 {actor.office} 的{things}",
             field="office",
             value=office,
+        )
+
+
+def check_case_office(actor: Actor, office: str, case_no: str) -> None:
+    """Another office's case is, to a town-level user, a case that does not exist: the same
+    words and kind of refusal as an unknown number, so that neither its office nor its being
+    there is told (web.md: another office's case is a 404)."""
+    if not (actor.city_wide or actor.office == office):
+        raise NotFound(
+            f"未知案件 unknown case {case_no[:80]!r}", field="case_no", value=case_no[:80]
         )
 
 

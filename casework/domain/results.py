@@ -34,6 +34,10 @@ class EventJSON(TypedDict):
     note: str | None
     data: dict[str, object]
     ref: str | None
+    # A stored event's channel (web | api | cli | import; None before migration 0012 and for
+    # the demo's simulated steps) and the direct CLI's OS account: in a case's history only.
+    channel: NotRequired[str | None]
+    os_user: NotRequired[str | None]
 
 
 class RelatedCase(TypedDict):
@@ -116,6 +120,14 @@ def event_json(event: Event, wf: Workflow) -> EventJSON:
         data=dict(event.data),
         ref=event.ref,
     )
+
+
+def stored_event_json(event: Event, wf: Workflow) -> EventJSON:
+    """A stored event as the contract's JSON shape, with the channel it came through."""
+    out = event_json(event, wf)
+    out["channel"] = event.channel
+    out["os_user"] = event.os_user
+    return out
 
 
 def advanced(wf: Workflow, done: Stepped) -> AdvanceResult:

@@ -41,7 +41,7 @@ from casework.domain.model import (
     Party,
 )
 from casework.domain.parties import parse_party, validate_party
-from casework.domain.policy import check_office, check_roles, check_writer
+from casework.domain.policy import check_case_office, check_office, check_roles, check_writer
 from casework.domain.replay import DOCUMENT, LINK, REGISTER
 from casework.domain.text import clean_ref, clean_text, optional_text
 from casework.domain.view import GuardView
@@ -242,7 +242,7 @@ def _repeated(case: Case, ref: str | None, trigger: str, actor: Actor) -> Event 
             field="ref",
             value=ref,
         )
-    check_office(actor, case.office, f"案件 {case.case_no} ")
+    check_case_office(actor, case.office, case.case_no)
     return done
 
 
@@ -318,7 +318,7 @@ def record_document(case: Case, doc: DocumentStep, actor: Actor, ports: Ports) -
     """Record one document of a case's file (卷宗), with its file's name and SHA-256."""
     wf = ports.machines.workflow(case.kind)
     check_writer(actor)
-    check_office(actor, case.office, f"案件 {case.case_no} ")
+    check_case_office(actor, case.office, case.case_no)
     ref = clean_ref(doc.ref)
     done = _repeated(case, ref, DOCUMENT, actor)
     if done is not None:
@@ -348,7 +348,7 @@ def record_link(case: Case, other: Case, step: LinkStep, actor: Actor, ports: Po
     wf = ports.machines.workflow(case.kind)
     check_writer(actor)
     check_roles(actor, wf.register_roles, f"认定案件 {case.case_no} 的关联")
-    check_office(actor, case.office, f"案件 {case.case_no} ")
+    check_case_office(actor, case.office, case.case_no)
     ref = clean_ref(step.ref)
     done = _repeated(case, ref, LINK, actor)
     if done is not None:

@@ -159,6 +159,15 @@ def rows(
     return _stream(conn, query, readers, reveal, "history" in columns)
 
 
+def stream_cases(
+    conn: Connection, query: AnySelect, columns: Sequence[str], reveal: bool
+) -> Iterator[list[Cell]]:
+    """The export's rows of the whole ``cases`` rows ``query`` selects, in its order (the
+    caller has scoped it): a search downloads its cases through this."""
+    readers = [COLUMNS[name][1] for name in columns]
+    return _stream(conn, query, readers, reveal, "history" in columns)
+
+
 def _stream(
     conn: Connection, query: AnySelect, readers: list[Reader], reveal: bool, with_events: bool
 ) -> Iterator[list[Cell]]:

@@ -12,8 +12,8 @@ from casework.domain.acting import may_act
 from casework.domain.corrections import masked
 from casework.domain.identity import mask_id, mask_phone
 from casework.domain.model import Actor, Case, CaseFile, Document, Event, Lazy, Party
-from casework.domain.policy import check_office, may_fire
-from casework.domain.results import event_json
+from casework.domain.policy import check_case_office, may_fire
+from casework.domain.results import stored_event_json
 from casework.domain.view import GuardView, guard_view
 from casework.engine import Engine as Machines
 from casework.errors import InvalidData, NotFound
@@ -86,7 +86,7 @@ def case_row(conn: Connection, case_no: str, actor: Actor | None) -> AnyRow:
             f"未知案件 unknown case {case_no[:80]!r}", field="case_no", value=case_no[:80]
         )
     if actor is not None:
-        check_office(actor, row.office_code, f"案件 {row.case_no} ")
+        check_case_office(actor, row.office_code, row.case_no)
     return row
 
 
@@ -209,7 +209,7 @@ def show_case(
         links=links_of(conn, row.id),
         triggers=allowed_triggers(machines, wf, view, actor),
         due=None,
-        history=[masked(event_json(e, wf), reveal) for e in history],
+        history=[masked(stored_event_json(e, wf), reveal) for e in history],
     )
     law.add_law(conn, wf, case, view, result)
     if as_of is not None:
@@ -228,7 +228,7 @@ def case_history(
     """A case's events in order."""
     row = case_row(conn, case_no, actor)
     wf = machines.workflow(row.kind)
-    return [masked(event_json(e, wf)) for e in history_of(conn, row.id)]
+    return [masked(stored_event_json(e, wf)) for e in history_of(conn, row.id)]
 
 
 def state_names(registry: Registry, wf: Workflow | None, state: str) -> list[str]:

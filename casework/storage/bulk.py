@@ -30,8 +30,9 @@ from sqlalchemy import (
     Update,
     bindparam,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 
+from casework.storage import personal
 from casework.storage.types import JSONDocument, UTCDateTime
 
 # What goes to and comes from the driver: the columns' values, of many types.
@@ -175,7 +176,39 @@ def insert(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
         return
     names = tuple(rows[0])
     sql, converts = _plan(table, names)
+    rows = _sealed_rows(conn, table, names, rows)
     _sqlite_executemany(conn, sql, _tuples(rows, names, converts))
+
+
+def _sealed_rows(
+    conn: Connection, table: Table, names: tuple[str, ...], rows: Sequence[Row]
+) -> Sequence[Row]:
+    """Rows with their personal values sealed and indexed as the columns' types would (the
+    driver's executemany bypasses them); a row nothing changes in is not copied."""
+    seal = personal.writers(conn.dialect, [table.c[n].type for n in names])
+    if not seal:
+        return rows
+    out: list[Row] = []
+    for row in rows:
+        new = {names[i]: w(row[names[i]]) for i, w in seal}
+        changed = any(new[k] is not row[k] for k in new)
+        out.append({**row, **new} if changed else row)
+    return out
+
+
+def _sealed_records(
+    conn: Connection, table: Table, names: tuple[str, ...], records: Sequence[Record]
+) -> Sequence[Record]:
+    seal = personal.writers(conn.dialect, [table.c[n].type for n in names])
+    if not seal:
+        return records
+    out: list[Record] = []
+    for record in records:
+        values = list(record)
+        for i, w in seal:
+            values[i] = w(values[i])
+        out.append(tuple(values))
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -202,6 +235,7 @@ def insert_records(
         return
     sql, _ = _plan(table, names)
     make = _record_maker(table, names)
+    records = _sealed_records(conn, table, names, records)
     _sqlite_executemany(conn, sql, [make(r) for r in records])
 
 
@@ -236,6 +270,7 @@ def update_by_id(
         params = [{f"b_{k}": v for k, v in row.items()} for row in rows]
         return _changed(conn, stmt, params)
     sql, converts = _update_plan(table, names, check)
+    rows = _sealed_rows(conn, table, names, rows)
     keys = (*names, "id", *(("expected",) if check else ()))
     convert_all = (*converts, None, *((None,) if check else ()))
     return _sqlite_executemany(conn, sql, _tuples(rows, keys, convert_all))
@@ -270,8 +305,8 @@ def _from_day(value: str | None) -> date | None:
 
 
 def _from_json(value: str | None) -> Value:
-    if value is None:
-        return None
+    if value is None or not isinstance(value, str):  # None, or data already opened
+        return value
     # An object is decoded when first used (most never are); anything else at once.
     return StoredJSON(value) if value.startswith("{") else json.loads(value)
 
@@ -333,7 +368,7 @@ def select_in(
         raw = cursor.execute(sql, [*fixed.values(), *keys]).fetchall()
     finally:
         cursor.close()
-    readers = lookup.readers
+    readers = _opening(conn, lookup) + lookup.readers
     if not readers:
         return [tuple(r) for r in raw]
     out = []
@@ -343,6 +378,34 @@ def select_in(
             values[i] = read(values[i])
         out.append(tuple(values))
     return out
+
+
+def _opening(conn: Connection, lookup: Lookup) -> tuple[tuple[int, Convert], ...]:
+    """How the sealed columns of a lookup are opened on this connection, before their values
+    are decoded as usual (an event's data that holds nothing sealed is left to ``readers``)."""
+    dialect = conn.dialect
+    out: list[tuple[int, Convert]] = []
+    for i, column in enumerate(lookup.columns):
+        kind = column.type
+        if isinstance(kind, personal.Sealed):
+            out.append((i, _sealed_reader(kind, dialect)))
+        elif isinstance(kind, personal.EventData):
+            out.append((i, _event_data_reader(dialect)))
+    return tuple(out)
+
+
+def _sealed_reader(kind: personal.Sealed, dialect: Dialect) -> Convert:
+    def read(value: Value) -> Value:
+        return kind.process_result_value(value, dialect)
+
+    return read
+
+
+def _event_data_reader(dialect: Dialect) -> Convert:
+    def read(value: Value) -> Value:
+        return personal.opened_text(value, dialect) or value
+
+    return read
 
 
 def column_list(columns: Sequence[ColumnElement[Value]]) -> str:

@@ -68,13 +68,25 @@ def open_engine(target: str, *, must_exist: bool = True, durable: bool = True) -
             os.makedirs(directory, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine, durable)
-        return engine
+        return _with_key(engine, path, must_exist)
     try:
-        return create_engine(parsed, pool_pre_ping=True)
+        engine = create_engine(parsed, pool_pre_ping=True)
     except Exception as exc:
         raise NotInitialised(
             f"无法使用数据库 database {target[:200]!r}：{exc}", field="database"
         ) from None
+    return _with_key(engine, None, must_exist)
+
+
+def _with_key(engine: Engine, path: str | None, must_exist: bool) -> Engine:
+    """The engine with its personal-data key (casework.storage.personal); one that may create
+    its database (``init``, ``demo``) creates the key file too when there is no key yet."""
+    from casework.storage import personal, personal_db
+
+    personal.attach(engine, personal.load_key(path))
+    if not must_exist:
+        personal_db.ensure_key(engine, path)
+    return engine
 
 
 # A build's memory map: larger than the demo year's file (52 MB), far below the address space.

@@ -80,6 +80,8 @@ _EVENT_COLUMNS = (
     events.c.data,
     events.c.hash,
     events.c.ref,
+    events.c.channel,
+    events.c.os_user,
 )
 _HISTORY = (
     select(*_EVENT_COLUMNS).where(events.c.case_id == bindparam("case_id")).order_by(events.c.seq)
@@ -217,17 +219,17 @@ _RELATED_BY_ID = (
     select(*_RELATED_COLUMNS)
     .select_from(parties.join(cases, parties.c.case_id == cases.c.id))
     .where(
-        parties.c.id_number.in_(bindparam("ids", expanding=True)),
+        parties.c.id_number_index.in_(bindparam("ids", expanding=True)),
         cases.c.kind == bindparam("kind"),
     )
 )
-# By name and phone, on the index of (name, phone): the pairs are filtered after.
+# By name and phone, on the index of (name, phone's blind index): the pairs are filtered after.
 _RELATED_BY_NAME = (
     select(*_RELATED_COLUMNS)
     .select_from(parties.join(cases, parties.c.case_id == cases.c.id))
     .where(
         parties.c.name.in_(bindparam("names", expanding=True)),
-        parties.c.phone.in_(bindparam("phones", expanding=True)),
+        parties.c.phone_index.in_(bindparam("phones", expanding=True)),
         cases.c.kind == bindparam("kind"),
     )
 )
@@ -273,14 +275,17 @@ def event_of(row: Any) -> Event:
         row.data or {},
         row.hash,
         row.ref,
+        row.channel,
+        row.os_user,
     )
 
 
 def _event_from(r: Sequence[Any]) -> Event:
     """An event from a row of (case_id, *_EVENT_COLUMNS), by position."""
     return Event(
-        r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11] or {}, r[12], r[13]
-    )
+        r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11] or {}, r[12], r[13],
+        r[14], r[15],
+    )  # fmt: skip
 
 
 def histories_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, list[Event]]:
@@ -394,9 +399,12 @@ class _StoredFile:
 class CaseRepository:
     """The cases of one unit of work: loaded once, moved in memory, written together."""
 
-    def __init__(self, conn: Connection, now: Any) -> None:
+    def __init__(
+        self, conn: Connection, now: Any, origin: tuple[str | None, str | None] = (None, None)
+    ) -> None:
         self._conn = conn
         self._now = now  # the unit of work's clock, read once under the write lock
+        self._origin = origin  # (channel, os_user) stamped on every event this unit writes
         self._lock = conn.dialect.name == "postgresql"
         self._size = chunk_size(conn)
         self._by_no: dict[str, Case] = {}
@@ -616,7 +624,7 @@ class CaseRepository:
         self._new.append(case.case_no)
         self._screened[screening_of(case.data)] += 1
         self._creators[case.case_no] = done.event.actor
-        self._events.append((case.case_no, done.event))
+        self._events.append((case.case_no, self._stamped(done.event)))
         if case.ref is not None:
             self._refs[(case.kind, case.office, case.ref)] = case.case_no
         if origin is not None:
@@ -637,9 +645,14 @@ class CaseRepository:
             # A new case: its row will name the screening entry of its last data.
             self._recount(self._by_no[case.case_no].data, case.data)
         self._by_no[case.case_no] = case
-        self._events.append((case.case_no, done.event))
+        self._events.append((case.case_no, self._stamped(done.event)))
         if done.document is not None:
             self._documents.append((case.case_no, done.document))
+
+    def _stamped(self, event: Event) -> Event:
+        if self._origin == (None, None):  # the demo's batches: no channel, nothing to copy
+            return event
+        return event._replace(channel=self._origin[0], os_user=self._origin[1])
 
     def _recount(self, before: Mapping[str, object], after: Mapping[str, object]) -> None:
         if before is not after:
@@ -739,9 +752,18 @@ class CaseRepository:
         bulk.insert_records(
             self._conn,
             parties,
-            ("case_id", "ord", "role", "name", "id_number", "phone"),
+            (
+                "case_id",
+                "ord",
+                "role",
+                "name",
+                "id_number",
+                "phone",
+                "id_number_index",
+                "phone_index",
+            ),
             [
-                (self._ids[no], ord_, *p)
+                (self._ids[no], ord_, *p, p.id_number, p.phone)
                 for no in self._new
                 for ord_, p in enumerate(self._by_no[no].parties, start=1)
             ],
@@ -793,7 +815,13 @@ class CaseRepository:
                 self._conn.execute(
                     parties.update()
                     .where(parties.c.case_id == case_id, parties.c.ord == ord_)
-                    .values(name=p.name, id_number=p.id_number, phone=p.phone)
+                    .values(
+                        name=p.name,
+                        id_number=p.id_number,
+                        phone=p.phone,
+                        id_number_index=p.id_number,  # hashed by the column's type
+                        phone_index=p.phone,
+                    )
                 )
 
     def _write_counters(self) -> None:

@@ -8,9 +8,11 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
 from casework.errors import NotInitialised
+from casework.storage.db import sqlite_path
+from casework.storage.personal_db import verify_key
 
 # The newest migration; a test checks it matches the migration scripts' head.
-SCHEMA_HEAD = "0011"
+SCHEMA_HEAD = "0013"
 
 
 def _alembic_config() -> object:
@@ -91,3 +93,5 @@ def require_current(engine: Engine) -> None:
             "升级 (casework init)",
             field="database",
         )
+    with engine.connect() as conn:
+        verify_key(conn, sqlite_path(str(engine.url)))

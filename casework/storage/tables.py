@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from casework.storage.personal import BlindIndex, EventData, Sealed
 from casework.storage.types import UTCDateTime, json_type
 
 
@@ -175,26 +176,41 @@ class Event(Table, table=True):
     occurred_on: date
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     note: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    # A correction's old and new ID numbers and phones sealed (casework.storage.personal).
     data: dict[str, Any] = Field(
-        default_factory=dict, sa_column=Column(json_type(), nullable=False)
+        default_factory=dict, sa_column=Column(EventData(), nullable=False)
     )
     hash: str = Field(max_length=64)  # see casework.domain.hashing
     ref: str | None = Field(default=None, max_length=200)  # idempotency key within the case
+    # Where the step came from (web | api | cli | import) and, for the direct CLI, the OS
+    # account; NULL on events older than migration 0012. Outside the hash (domain.hashing).
+    channel: str | None = Field(default=None, max_length=10)
+    os_user: str | None = Field(default=None, max_length=64)
 
 
 class Party(Table, table=True):
-    """A party to a case; ID number and phone are personal data, masked on output."""
+    """A party to a case; ID number and phone are personal data, masked on output, sealed at
+    rest and found by their blind index (casework.storage.personal, migration 0013)."""
 
     __tablename__ = "parties"
     # Repeat detection finds a person by name and phone where an ID number is missing.
-    __table_args__ = (Index("ix_parties_name_phone", "name", "phone"),)
+    __table_args__ = (Index("ix_parties_name_phone_index", "name", "phone_index"),)
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
     ord: int
     role: str = Field(max_length=20)
     name: str = Field(max_length=200)
-    id_number: str | None = Field(default=None, max_length=18, index=True)
-    phone: str | None = Field(default=None, max_length=20)
+    id_number: str | None = Field(
+        default=None, sa_column=Column(Sealed("id_number"), nullable=True)
+    )
+    phone: str | None = Field(default=None, sa_column=Column(Sealed("phone"), nullable=True))
+    # Written and compared as the clear value, stored as its keyed hash.
+    id_number_index: str | None = Field(
+        default=None, sa_column=Column(BlindIndex("id_number"), nullable=True, index=True)
+    )
+    phone_index: str | None = Field(
+        default=None, sa_column=Column(BlindIndex("phone"), nullable=True)
+    )
 
 
 class CaseLink(Table, table=True):

@@ -49,13 +49,19 @@ class UnitOfWork:
     sources, offices, case numbers and cases.
     """
 
-    def __init__(self, conn: Connection, clock: Clock, machines: Machines) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        clock: Clock,
+        machines: Machines,
+        origin: tuple[str | None, str | None] = (None, None),
+    ) -> None:
         self.conn = conn
         self._clock = clock
         self._now: datetime | None = None
         self._calendar: Calendar | None = None
         self._machines = machines
-        self.cases = CaseRepository(conn, self.now)
+        self.cases = CaseRepository(conn, self.now, origin)
         self.users = UserDirectory(conn)
         self.offices = Offices(conn)
         self.settings = Settings(conn)
@@ -138,11 +144,18 @@ class UnitOfWork:
         self.cases.flush()
 
 
-def write(engine: Engine, clock: Clock, machines: Machines, work: Callable[[UnitOfWork], T]) -> T:
-    """Run ``work`` in one unit of work and commit it; retried as a whole on a busy database."""
+def write(
+    engine: Engine,
+    clock: Clock,
+    machines: Machines,
+    work: Callable[[UnitOfWork], T],
+    origin: tuple[str | None, str | None] = (None, None),
+) -> T:
+    """Run ``work`` in one unit of work and commit it; retried as a whole on a busy database.
+    ``origin`` is the (channel, OS account) every event it writes records."""
 
     def unit(conn: Connection) -> T:
-        uow = UnitOfWork(conn, clock, machines)
+        uow = UnitOfWork(conn, clock, machines, origin)
         result = work(uow)
         uow.flush()
         return result

@@ -8,10 +8,14 @@ from __future__ import annotations
 from fastapi import Request
 
 from casework.api import Casework
+from casework.api.accounts import Channel
 from casework.errors import AuthFailed, NotAllowed
 
 MISSING = "需要登录：请求头 Authorization: Bearer TOKEN (authentication required)"
 READ_ONLY = "只读令牌不能修改数据 (a read-scope token may not write)"
+# Whatever started the server (``casework serve`` opens the API as the CLI does), what comes
+# through /api/v1 is recorded as the JSON API's.
+API = Channel("api")
 
 
 def bearer(request: Request) -> str:
@@ -35,10 +39,15 @@ class Gate:
 
     def reader(self, request: Request) -> Casework:
         auth = self.cw.authenticate(bearer(request))
-        return self.cw.acting(auth["username"])
+        return self._as(auth["username"])
+
+    def _as(self, username: str) -> Casework:
+        acting = self.cw.acting(username)
+        acting.channel = API
+        return acting
 
     def writer(self, request: Request) -> Casework:
         auth = self.cw.authenticate(bearer(request))
         if auth["scope"] != "write":
             raise NotAllowed(READ_ONLY, field="scope")
-        return self.cw.acting(auth["username"])
+        return self._as(auth["username"])

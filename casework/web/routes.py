@@ -19,6 +19,7 @@ from casework.api import Casework
 from casework.errors import CaseworkError, NotAllowed, NotFound
 from casework.web import bodies
 from casework.web.auth import Gate, bearer, client
+from casework.web.pages.search import Asked, asked
 from casework.web.responses import JSON
 
 T = TypeVar("T")
@@ -116,6 +117,15 @@ def case_reads(router: APIRouter, gate: Gate) -> None:
     ) -> JSON:
         return JSON(cw.due(within, office, kind, as_of))
 
+    @router.get("/desk")
+    def desk(
+        cw: Annotated[Casework, Depends(gate.reader)],
+        within: Annotated[int, Query(ge=0, le=366)] = 7,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        as_of: Day = None,
+    ) -> JSON:
+        return JSON(cw.desk(as_of, within, limit))
+
 
 def case_writes(router: APIRouter, gate: Gate) -> None:
     @router.post("/cases", status_code=201)
@@ -172,6 +182,17 @@ def stats_routes(router: APIRouter, gate: Gate) -> None:
         return JSON(cw.explain(metric, start, end, as_of, office))
 
 
+def search_routes(router: APIRouter, gate: Gate) -> None:
+    @router.get("/search")
+    def search(
+        cw: Annotated[Casework, Depends(gate.reader)],
+        a: Annotated[Asked, Depends(asked)],
+        page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+        size: Annotated[int, Query(ge=1, le=200)] = 20,
+    ) -> JSON:
+        return JSON(cw.search(a.criteria(cw), page, size))
+
+
 def api_router(cw: Casework) -> APIRouter:
     """Every endpoint under ``/api/v1``."""
     router, gate = APIRouter(prefix="/api/v1"), Gate(cw)
@@ -179,4 +200,5 @@ def api_router(cw: Casework) -> APIRouter:
     case_reads(router, gate)
     case_writes(router, gate)
     stats_routes(router, gate)
+    search_routes(router, gate)
     return router

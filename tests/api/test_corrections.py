@@ -191,7 +191,7 @@ REFUSALS: list[tuple[str, Attempt, str]] = [
     (
         "another office",
         lambda cw, c: cw.acting("clerk_sm").correct(c, [("title", None, "x")], "理由"),
-        "只能处理本单位",
+        "未知案件 unknown case",  # another office's case is answered as an unknown one
     ),
 ]
 

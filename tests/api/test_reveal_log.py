@@ -54,9 +54,9 @@ def test_a_refused_reveal_records_nothing(cw: Casework, who: str | None) -> None
 
 def test_a_reveal_of_a_case_out_of_reach_records_nothing(cw: Casework) -> None:
     case_no = _case(cw)
-    with pytest.raises(NotAllowed) as refused:
+    with pytest.raises(NotFound) as refused:
         cw.acting("sup_sm").show(case_no, reveal=True)  # another town's case
-    assert refused.value.field == "office"
+    assert refused.value.field == "case_no"
     with pytest.raises(NotFound):
         cw.acting("sup_pz").show("XF-2020-panzhou-09999", reveal=True)
     assert log(cw) == []

@@ -9,7 +9,7 @@ from typer.testing import CliRunner, Result
 
 from casework.api import Casework
 from casework.errors import AuthFailed
-from tests.helpers import Cli, FrozenClock, dump
+from tests.helpers import NOBODY, Cli, FrozenClock, dump
 
 PW = "Panzhou#2020"
 
@@ -101,8 +101,9 @@ def test_sessions_revoke_and_the_login_log(cw: Casework, cli: Cli, clock: Frozen
         "revoked",
     ]
     assert cli("login-log", user="admin").exit_code == 0
-    refused = cli("login-log", "--json")
-    assert refused.exit_code == 1 and refused.stderr.strip().endswith("(--as)")
+    refused = cli("login-log", "--json", user=NOBODY)
+    assert refused.exit_code == 2 and "an acting user is required" in refused.stderr
+    assert cli("login-log", "--json", user="clerk_pz").exit_code == 1  # not an admin
 
 
 def test_token_is_shown_once_for_the_acting_user(cw: Casework, cli: Cli) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from casework.api import Casework
 from tests.cli.checks import error_line
-from tests.helpers import Cli, FrozenClock, dump
+from tests.helpers import NOBODY, Cli, FrozenClock, dump
 
 
 def test_init_creates_the_schema_offices_and_admin(
@@ -97,7 +97,7 @@ USER = ["user", "add", "x1", "--name", "X", "--role", "clerk", "--office", "panz
 # (name, user, args, words, the option the line ends with)
 REFUSALS: list[tuple[str, str | None, list[str], list[str], str]] = [
     ("user_add_not_admin", "sup_pz", USER, ["admin", "sup_pz"], "--as"),
-    ("user_add_no_user", None, USER, ["acting user"], "--as"),
+    ("user_add_no_user", NOBODY, USER, ["acting user"], "--as"),
     ("user_bad_role", "admin", [*USER[:5], "--role", "king", *USER[7:]], ["'king'"], "--role"),
     ("user_bad_username", "admin", ["user", "add", "9x", *USER[3:]], ["'9x'"], "USERNAME"),
     ("user_exists", "admin", ["user", "add", "clerk_pz", *USER[3:]], ["clerk_pz"], "USERNAME"),

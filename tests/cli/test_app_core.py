@@ -52,10 +52,12 @@ def _boom(self: Settings) -> None:
 def test_an_unexpected_error_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(Settings, "open", _boom)
     env = {"CASEWORK_DB": str(tmp_path / "x.db"), "CASEWORK_DEBUG": None}
-    result = CliRunner().invoke(app, ["case", "list"], env=env)
+    result = CliRunner().invoke(app, ["--as", "admin", "case", "list"], env=env)
     line = error_line(result, 1)
     assert "internal error (RuntimeError): boom;" in line and "CASEWORK_DEBUG=1" in line
-    debug = CliRunner().invoke(app, ["case", "list"], env={**env, "CASEWORK_DEBUG": "1"})
+    debug = CliRunner().invoke(
+        app, ["--as", "admin", "case", "list"], env={**env, "CASEWORK_DEBUG": "1"}
+    )
     assert isinstance(debug.exception, RuntimeError)
 
 
@@ -73,19 +75,19 @@ def test_an_abort_is_one_line_and_an_interrupt_exits_130(monkeypatch: pytest.Mon
         raise typer.Abort
 
     monkeypatch.setattr(Settings, "open", aborted)
-    assert "aborted" in error_line(CliRunner().invoke(app, ["case", "list"]), 1)
+    assert "aborted" in error_line(CliRunner().invoke(app, ["--as", "admin", "case", "list"]), 1)
 
     def interrupted(self: Settings) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Settings, "open", interrupted)
-    result = CliRunner().invoke(app, ["case", "list"])
+    result = CliRunner().invoke(app, ["--as", "admin", "case", "list"])
     assert result.exit_code == 130 and "Traceback" not in result.stderr
 
 
 def test_a_bad_frozen_clock_names_the_variable(tmp_path: Path) -> None:
     env = {"CASEWORK_DB": str(tmp_path / "x.db"), "CASEWORK_NOW": "yesterday"}
-    line = error_line(CliRunner().invoke(app, ["case", "list"], env=env), 1)
+    line = error_line(CliRunner().invoke(app, ["--as", "admin", "case", "list"], env=env), 1)
     assert "CASEWORK_NOW 'yesterday'" in line
 
 

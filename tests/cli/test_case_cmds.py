@@ -17,7 +17,7 @@ from tests import mediations as M
 from tests import petitions as P
 from tests.cli.checks import error_line
 from tests.databases import Templates, shared_database
-from tests.helpers import VALID_ID, Cli, FrozenClock, dump
+from tests.helpers import NOBODY, VALID_ID, Cli, FrozenClock, dump
 from tests.paths import NOW, PATHS, Path
 
 
@@ -244,7 +244,7 @@ REFUSALS: list[tuple[str, str | None, list[str], list[str], str | None]] = [
         "--office",
     ),
     ("unknown_user", "nobody", ["case", "advance", "{registered}", "accept"], ["nobody"], "--as"),
-    ("no_user", None, ["case", "advance", "{registered}", "accept"], ["acting user"], "--as"),
+    ("no_user", NOBODY, ["case", "advance", "{registered}", "accept"], ["acting user"], "--as"),
     (
         "unknown_kind",
         "clerk_pz",

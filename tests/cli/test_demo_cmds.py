@@ -121,3 +121,17 @@ def test_a_year_out_of_band_exits_1_naming_the_check(
     assert out["realism"][0]["ok"] is False
     table = Cli(str(tmp_path / "table.db"), clock)("demo", "--until", "2020-01-05")
     assert table.exit_code == 1 and "demo.cases" in table.stdout
+
+
+def test_the_demo_prints_a_random_admin_login_that_must_be_changed(
+    built: Built, tmp_path: Path, clock: FrozenClock
+) -> None:
+    login = json.loads(built.result.stdout)["login"]
+    assert login["username"] == "admin" and len(login["password"]) >= 16
+    cw = Casework(str(copy_of(built, tmp_path / "login.db")), clock=clock)
+    try:
+        done = cw.login("admin", login["password"])
+        assert done["must_change"] is True  # a printed password is changed at the first login
+        assert runner.demo_login(cw)["password"] != login["password"]  # random, not a default
+    finally:
+        cw.close()

@@ -41,7 +41,7 @@ def test_the_console_script_runs_and_exits_with_the_commands_code(tmp_path: Path
     env = {"PATH": "/usr/bin:/bin", "CASEWORK_DB": str(tmp_path / "absent.db")}
     probe = "import sys; sys.argv = ['casework', *sys.argv[1:]]; from cli.main import run; run()"
     done = subprocess.run(
-        [sys.executable, "-c", probe, "case", "list"],
+        [sys.executable, "-c", probe, "--as", "admin", "case", "list"],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -68,7 +68,10 @@ NOT_FOR_HELP = (
 
 
 def probe(*args: str, env: dict[str, str] | None = None) -> dict[str, object]:
-    run_env = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
+    # The personal-data key stays: the databases made here are sealed under the tests' key.
+    run_env = {
+        k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_") or k == "CASEWORK_KEY"
+    }
     run_env.update({"COLUMNS": "200", "PYTHONPATH": str(ROOT)}, **(env or {}))
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args],

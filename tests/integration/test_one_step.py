@@ -142,8 +142,17 @@ def _in_batches(cw: Casework, ops: list[Op], size: int) -> None:
         cw.batch(work)
 
 
+# How a step came in (an import says ``import``, a script's steps ``api``) is the one thing the
+# three ways may differ in.
+CHANNEL_COLUMNS = [i for i, c in enumerate(events.c.keys()) if c in ("channel", "os_user")]
+
+
 def _case_rows(cw: Casework) -> dict[str, list[tuple[Any, ...]]]:
-    return {name: rows for name, rows in dump(cw.engine).items() if name in CASE_TABLES}
+    rows = {name: rows for name, rows in dump(cw.engine).items() if name in CASE_TABLES}
+    rows["events"] = [
+        tuple(v for i, v in enumerate(row) if i not in CHANNEL_COLUMNS) for row in rows["events"]
+    ]
+    return rows
 
 
 def _clear(cw: Casework) -> None:

@@ -4,6 +4,8 @@ session, a form posted without its CSRF token, Bearer access, and the security h
 
 from __future__ import annotations
 
+import re
+
 from casework.api import Casework
 from tests.helpers import FrozenClock
 from tests.web.pages import PW, TEMPORARY, Pages, csrf_of
@@ -89,3 +91,12 @@ def test_pages_carry_the_security_headers(pages: Pages) -> None:
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert answer.headers["x-frame-options"] == "DENY"
     assert pages.get("/static/casework.css").status_code == 200
+
+
+def test_every_form_of_a_page_carries_the_session_token(pages: Pages) -> None:
+    """The forms' hidden field (the macros' ``csrf_input``) holds the same token as the page's
+    meta tag: a macro imported without the page's context would post an empty one."""
+    pages.login_form("clerk_pz")
+    html = pages.get("/password").text
+    tokens = set(re.findall(r'name="csrf_token" value="([^"]*)"', html))
+    assert tokens == {csrf_of(html)} and "" not in tokens

@@ -57,8 +57,9 @@ MENU = (
     MenuItem("/desk", "工作台"),
     MenuItem("/register", "案件登记", frozenset({"clerk", "supervisor", "admin"})),
     MenuItem("/search", "案件查询"),
-    MenuItem("/stats", "统计分析", frozenset({"statistician", "supervisor", "leader", "admin"})),
-    MenuItem("/reports", "报表", frozenset({"statistician", "supervisor", "leader", "admin"})),
+    # 统计员 is the role ``viewer`` (workflows.policy.ROLES).
+    MenuItem("/stats", "统计分析", frozenset({"viewer", "supervisor", "leader", "admin"})),
+    MenuItem("/reports", "报表", frozenset({"viewer", "supervisor", "leader", "admin"})),
     MenuItem("/import", "台账导入", frozenset({"supervisor", "admin"})),
     MenuItem("/admin", "系统管理", frozenset({"admin"})),
 )

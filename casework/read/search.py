@@ -1,0 +1,263 @@
+"""案件查询 search: cases by number, party, ID number, phone, title words, kind, state, office
+and registration dates, one page at a time with the total, in the order asked for.
+
+A town user's search covers their own office only (as every listing does); another office
+asked for by name is refused at the ``office`` field. ID numbers and phones match exactly on
+their normalised value, through :func:`party_match` alone: by their blind index (a keyed
+hash), as the columns themselves are sealed at rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Literal, TypedDict
+
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.engine import Connection
+
+from casework.domain.identity import check_id_number, check_phone
+from casework.domain.model import Actor
+from casework.engine import Engine as Machines
+from casework.errors import InvalidData, NotFound
+from casework.read.scope import AnySelect, at_least, check_period, office_scope
+from casework.read.shapes import CaseRow
+from casework.read.views import head, listed, state_names
+from casework.storage.tables import cases, parties
+from workflows.spec import Workflow
+
+if TYPE_CHECKING:  # the export's writers are loaded only by a download (start-up stays small)
+    from casework.read.export import Cell
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 200
+SORTS = ("registered", "case_no", "state")
+PartyKey = Literal["id_number", "phone"]
+
+
+class SearchRow(CaseRow):
+    """A row of the search: the case as ``case list`` shows it, and its parties' names."""
+
+    parties: list[str]
+
+
+class SearchJSON(TypedDict):
+    """One page of a search: its rows and where it stands among them all."""
+
+    total: int
+    page: int
+    pages: int
+    size: int
+    sort: str
+    descending: bool
+    rows: list[SearchRow]
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """What a search asks for; every criterion given must hold (words of the title too)."""
+
+    case_no: str | None = None
+    party: str | None = None  # a name, or part of one
+    id_number: str | None = None
+    phone: str | None = None
+    title: str | None = None  # words, each somewhere in the title
+    kind: str | None = None
+    state: str | None = None
+    office: str | None = None
+    start: date | None = None  # registered on or after
+    end: date | None = None  # registered on or before
+    sort: str = "registered"
+    descending: bool = True
+
+
+TEXTS = ("case_no", "party", "id_number", "phone", "title", "kind", "state", "office")
+
+
+def given(text: str | None) -> str | None:
+    """A criterion as typed, without surrounding blanks; None when left empty."""
+    if text is None:
+        return None
+    stripped = text.strip()
+    return stripped or None
+
+
+def check_texts(f: SearchFilter) -> None:
+    """A criterion holding a control character (NUL, ESC...) is refused at its field: no
+    stored text holds one, and PostgreSQL refuses a NUL in a query outright."""
+    for name in TEXTS:
+        value = getattr(f, name)
+        if value is not None and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise InvalidData(
+                f"查询条件 {name} 含有控制字符 (a control character in the search)",
+                field=name,
+                value=value[:40].encode("unicode_escape").decode(),
+            )
+
+
+def normalised(key: PartyKey, value: str) -> str:
+    """An ID number or phone as stored (upper-case X, no blanks); a malformed one is refused
+    at its field, since an exact match could never find it."""
+    try:
+        return check_id_number(value) if key == "id_number" else check_phone(value)
+    except InvalidData as exc:
+        raise InvalidData(exc.reason, field=key, value=exc.value) from None
+
+
+def party_match(key: PartyKey, value: str) -> ColumnElement[bool]:
+    """The condition on ``parties`` of a party whose ID number or phone is ``value`` (already
+    normalised): by its blind index, which stores the keyed hash of the value it is compared
+    with (the sealed columns themselves can never match a clear value)."""
+    column = parties.c.id_number_index if key == "id_number" else parties.c.phone_index
+    matched: ColumnElement[bool] = column == value
+    return matched
+
+
+def like(column: ColumnElement[str], text: str) -> ColumnElement[bool]:
+    """``text`` anywhere in the column, ignoring case; ``%`` and ``_`` typed are literal.
+    Text without cased letters (Chinese, digits) is matched as it is: lower-casing every
+    title costs a third of a search's time on PostgreSQL and changes nothing for it."""
+    if text.lower() == text.upper():
+        return column.contains(text, autoescape=True)
+    return func.lower(column).contains(text.lower(), autoescape=True)
+
+
+def party_conditions(f: SearchFilter) -> list[ColumnElement[bool]]:
+    """One condition per party criterion: each may be met by a different party of the case
+    (the applicant's name, the respondent's phone)."""
+    found: list[ColumnElement[bool]] = []
+    name = given(f.party)
+    if name is not None:
+        found.append(like(parties.c.name, name))
+    keys: tuple[PartyKey, ...] = ("id_number", "phone")
+    for key in keys:
+        value = given(getattr(f, key))
+        if value is not None:
+            found.append(party_match(key, normalised(key, value)))
+    return [exists().where(parties.c.case_id == cases.c.id, c) for c in found]
+
+
+def procedure(machines: Machines, kind: str) -> Workflow:
+    """The procedure a kind filter names; an unknown one is a bad filter value (422), not a
+    missing resource."""
+    try:
+        return machines.workflow(kind)
+    except NotFound as exc:
+        raise InvalidData(exc.reason, field="kind", value=exc.value) from None
+
+
+def case_conditions(
+    conn: Connection, machines: Machines, actor: Actor | None, f: SearchFilter
+) -> list[ColumnElement[bool]]:
+    """The filter as conditions on ``cases``, checked first: a kind or state the procedures
+    do not know, an office the user may not see, or a period ending before it starts."""
+    check_texts(f)
+    check_period(f.start, f.end, "登记日期")
+    out: list[ColumnElement[bool]] = []
+    kind = given(f.kind)
+    wf = procedure(machines, kind) if kind is not None else None
+    if wf is not None:
+        out.append(cases.c.kind == wf.name)
+    state = given(f.state)
+    if state is not None:
+        out.append(cases.c.state.in_(state_names(machines.registry, wf, state)))
+    office = office_scope(conn, actor, given(f.office), "案件")
+    if office is not None:
+        out.append(cases.c.office_code == office)
+    number = given(f.case_no)
+    if number is not None:
+        out.append(like(cases.c.case_no, number))
+    for word in (f.title or "").split():
+        out.append(like(cases.c.title, word))
+    if f.start is not None:
+        out.append(cases.c.registered_on >= f.start)
+    if f.end is not None:
+        out.append(cases.c.registered_on <= f.end)
+    return out + party_conditions(f)
+
+
+def ordered(query: AnySelect, f: SearchFilter) -> AnySelect:
+    """The search's order; ties by registration and id, so pages never overlap."""
+    if f.sort not in SORTS:
+        raise InvalidData(
+            f"排序 sort {f.sort[:20]!r} 应为 {'、'.join(SORTS)} 之一 (unknown order)",
+            field="sort",
+            value=f.sort[:20],
+        )
+    keys = {
+        "registered": [cases.c.registered_at, cases.c.id],
+        "case_no": [cases.c.case_no],
+        "state": [cases.c.state, cases.c.registered_at, cases.c.id],
+    }[f.sort]
+    return query.order_by(*[k.desc() if f.descending else k.asc() for k in keys])
+
+
+def names_of(conn: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
+    """The parties' names of a page's cases, in their order on each case."""
+    by_case: dict[int, list[str]] = {}
+    if not ids:
+        return by_case
+    for p in conn.execute(
+        select(parties.c.case_id, parties.c.name)
+        .where(parties.c.case_id.in_(ids))
+        .order_by(parties.c.case_id, parties.c.ord)
+    ):
+        by_case.setdefault(p.case_id, []).append(p.name)
+    return by_case
+
+
+def search(
+    conn: Connection,
+    machines: Machines,
+    actor: Actor | None,
+    f: SearchFilter,
+    page: int = 1,
+    size: int = PAGE_SIZE,
+) -> SearchJSON:
+    """One page of the cases the filter finds, with how many it finds in all."""
+    at_least(page, 1, "page", "页码")
+    at_least(size, 1, "size", "每页条数")
+    size = min(size, MAX_PAGE_SIZE)
+    where = and_(*case_conditions(conn, machines, actor, f))
+    total = int(conn.execute(select(func.count()).select_from(cases).where(where)).scalar_one())
+    query = select(
+        cases.c.id,
+        cases.c.case_no,
+        cases.c.kind,
+        cases.c.office_code,
+        cases.c.state,
+        cases.c.title,
+        cases.c.registered_at,
+    ).where(where)
+    found = (
+        conn.execute(ordered(query, f).limit(size).offset((page - 1) * size)).all() if total else []
+    )
+    names = names_of(conn, [r.id for r in found])
+    rows = [
+        SearchRow(**listed(head(r), machines.registry), parties=names.get(r.id, [])) for r in found
+    ]
+    return SearchJSON(
+        total=total,
+        page=page,
+        pages=max(1, -(-total // size)),
+        size=size,
+        sort=f.sort,
+        descending=f.descending,
+        rows=rows,
+    )
+
+
+def export_rows(
+    conn: Connection,
+    machines: Machines,
+    actor: Actor | None,
+    f: SearchFilter,
+    columns: Sequence[str],
+) -> Iterator[list[Cell]]:
+    """Every case the filter finds, in the search's order, as the export's rows (personal
+    data masked): the download of a search is ``casework export`` of exactly these cases."""
+    where = and_(*case_conditions(conn, machines, actor, f))
+    from casework.read.export import stream_cases
+
+    return stream_cases(conn, ordered(select(cases).where(where), f), columns, reveal=False)
