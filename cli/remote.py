@@ -3,15 +3,17 @@ docs/web.md) instead of the database, as the user of the token in CASEWORK_TOKEN
 
 :class:`Remote` has the method names and return shapes the commands call on
 :class:`casework.api.Casework` (``show``, ``cases``, ``register``, ``advance``, ``due``,
-``stats``, ``explain``), so the commands print the same tables and ``--json`` whichever they
-talk to. A refusal of the server (``{"error", "field"}``) is raised again as the casework error
-its status stands for, so it is said and exits as the same refusal would locally. Any other
-method is refused as a usage error: the server offers no endpoint for it.
+``stats``, ``explain``, ``export_cases``), so the commands print the same tables and ``--json``
+whichever they talk to. A refusal of the server (``{"error", "field"}``) is raised again as the
+casework error its status stands for, so it is said and exits as the same refusal would
+locally. Any other method is refused as a usage error: the server offers no endpoint for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, NoReturn
 from urllib.parse import quote
@@ -30,6 +32,8 @@ from casework.errors import (
     NotAllowed,
     NotFound,
 )
+from casework.read.export import check_out
+from casework.read.shapes import ExportSummary
 
 UNSUPPORTED = "该命令不支持 --server (not available through the server)"
 NO_TOKEN = "需要令牌 CASEWORK_TOKEN (a token is required)"
@@ -85,6 +89,33 @@ def refusal(answer: httpx.Response) -> CaseworkError:
     return kind(reason, field=field)
 
 
+def unreachable(url: str, exc: Exception) -> CaseworkError:
+    return CaseworkError(
+        f"无法连接服务器 {url[:200]} (cannot reach the server: {type(exc).__name__})",
+        field="server",
+    )
+
+
+def save(answer: httpx.Response, out: str) -> None:
+    """The answer's body to ``out``, which appears only when complete (as the export's own)."""
+    partial = out + ".partial"
+    try:
+        with open(partial, "wb") as fh:
+            for chunk in answer.iter_bytes():
+                fh.write(chunk)
+        os.replace(partial, out)
+    except BaseException as exc:
+        if os.path.exists(partial):
+            os.remove(partial)
+        if isinstance(exc, OSError):
+            raise InvalidData(
+                f"导出文件 out {out[:200]!r} 无法写入：{exc.strerror} (cannot be written)",
+                field="out",
+                value=out[:200],
+            ) from None
+        raise
+
+
 class Remote:
     """The API's calls of the CLI, answered by a casework server."""
 
@@ -99,6 +130,22 @@ class Remote:
         if name.startswith("__"):
             raise AttributeError(name)
         unsupported()
+
+    @contextmanager
+    def opened(self, path: str, params: Mapping[str, Value]) -> Iterator[httpx.Response]:
+        """A GET of /api/v1 whose body is read as it comes (a file); its refusal raised."""
+        headers = {"Authorization": f"Bearer {self.token}"}
+        url = f"{self.url}/api/v1{path}"
+        try:
+            with httpx.stream(
+                "GET", url, params=query(params), headers=headers, timeout=TIMEOUT
+            ) as answer:
+                if answer.status_code >= 400:
+                    answer.read()
+                    raise refusal(answer)
+                yield answer
+        except httpx.HTTPError as exc:
+            raise unreachable(self.url, exc) from None
 
     def call(
         self, method: str, path: str, params: Mapping[str, Value] | None = None, body: Any = None
@@ -115,10 +162,7 @@ class Remote:
                 timeout=TIMEOUT,
             )
         except httpx.HTTPError as exc:
-            raise CaseworkError(
-                f"无法连接服务器 {self.url[:200]} (cannot reach the server: {type(exc).__name__})",
-                field="server",
-            ) from None
+            raise unreachable(self.url, exc) from None
         if answer.status_code >= 400:
             raise refusal(answer)
         return answer.json()
@@ -206,3 +250,28 @@ class Remote:
     ) -> Any:
         params = {"from": start, "to": end, "as_of": as_of, "office": office}
         return self.call("GET", f"/stats/explain/{quote(metric, safe='')}", params)
+
+    def export_cases(
+        self,
+        out: str,
+        kind: str | None = None,
+        start: str | date | None = None,
+        end: str | date | None = None,
+        office: str | None = None,
+        columns: str | None = None,
+        reveal: bool = False,
+    ) -> ExportSummary:
+        # The file's name and folder are the client's: checked here, before anything is asked
+        # (and, with --reveal, recorded as revealed by the server).
+        check_out(out)
+        fmt = out.rsplit(".", 1)[-1].lower()
+        params = {"format": fmt, "kind": kind, "from": start, "to": end, "office": office}
+        with self.opened("/export", {**params, "columns": columns, "reveal": reveal}) as answer:
+            save(answer, out)
+            head = answer.headers
+        return ExportSummary(
+            out=out,
+            rows=int(head.get("x-casework-rows", "0")),
+            columns=[c for c in head.get("x-casework-columns", "").split(",") if c],
+            revealed=head.get("x-casework-revealed") == "true",
+        )

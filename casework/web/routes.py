@@ -10,19 +10,30 @@ checked against whether the user can see the case at all before it is answered.
 # No ``from __future__ import annotations`` here: FastAPI reads the endpoints' annotations at
 # run time, and their dependencies (``Depends(gate.reader)``) are local to the function that
 # declares them, out of reach of a string annotation's evaluation.
-from collections.abc import Callable
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
 
 from casework.api import Casework
-from casework.errors import CaseworkError, NotAllowed, NotFound
+from casework.errors import CaseworkError, InvalidData, NotAllowed, NotFound
 from casework.web import bodies
 from casework.web.auth import Gate, bearer, client
 from casework.web.pages.search import Asked, asked
 from casework.web.responses import JSON
 
 T = TypeVar("T")
+# The export's formats (its file's suffix) and the content type each is answered as.
+EXPORT_TYPES: Mapping[str, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json; charset=utf-8",
+}
 Day = Annotated[str | None, Query(max_length=40)]
 Word = Annotated[str | None, Query(max_length=200)]
 
@@ -182,6 +193,53 @@ def stats_routes(router: APIRouter, gate: Gate) -> None:
         return JSON(cw.explain(metric, start, end, as_of, office))
 
 
+def export_file(fmt: str, export: Callable[[str], Any]) -> FileResponse:
+    """``export`` written to a file of its own, answered as that file (removed once sent),
+    its summary in the headers ``X-Casework-Rows``, ``-Columns`` and ``-Revealed``."""
+    if fmt not in EXPORT_TYPES:
+        raise InvalidData(
+            f"导出格式应为 csv、xlsx 或 json，不是 {fmt[:20]!r} (must be csv, xlsx or json)",
+            field="format",
+            value=fmt[:20],
+        )
+    folder = tempfile.mkdtemp(prefix="casework-export-")
+    try:
+        done = export(os.path.join(folder, f"cases.{fmt}"))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    headers = {
+        "Content-Disposition": f"attachment; filename=cases.{fmt}",
+        "X-Casework-Rows": str(done["rows"]),
+        "X-Casework-Columns": ",".join(done["columns"]),
+        "X-Casework-Revealed": "true" if done["revealed"] else "false",
+    }
+    return FileResponse(
+        done["out"],
+        media_type=EXPORT_TYPES[fmt],
+        headers=headers,
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
+
+
+def export_routes(router: APIRouter, gate: Gate) -> None:
+    @router.get("/export")
+    def export(
+        cw: Annotated[Casework, Depends(gate.reader)],
+        fmt: Annotated[str, Query(alias="format", max_length=20)] = "csv",
+        kind: Word = None,
+        start: Annotated[str | None, Query(alias="from", max_length=40)] = None,
+        end: Annotated[str | None, Query(alias="to", max_length=40)] = None,
+        office: Word = None,
+        columns: Annotated[str | None, Query(max_length=1000)] = None,
+        reveal: bool = False,
+    ) -> FileResponse:
+        return export_file(
+            fmt,
+            lambda out: cw.export_cases(out, kind, start, end, office, columns, reveal),
+        )
+
+
 def search_routes(router: APIRouter, gate: Gate) -> None:
     @router.get("/search")
     def search(
@@ -200,5 +258,6 @@ def api_router(cw: Casework) -> APIRouter:
     case_reads(router, gate)
     case_writes(router, gate)
     stats_routes(router, gate)
+    export_routes(router, gate)
     search_routes(router, gate)
     return router

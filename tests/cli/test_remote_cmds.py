@@ -1,13 +1,16 @@
-"""``casework --server URL`` (issue 14 point 7): the case, due and stats commands through a live
-server's JSON API, as CASEWORK_TOKEN's user, print what the same commands print on the
-database; the server's refusals are the same one-line errors and exit codes."""
+"""``casework --server URL`` (issue 14 point 7): the case, due, stats and export commands
+through a live server's JSON API, as CASEWORK_TOKEN's user, print (and write) what the same
+commands do on the database; the server's refusals are the same one-line errors and exit codes."""
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -156,3 +159,123 @@ def test_a_bad_token_a_dead_server_and_local_commands_are_one_line(
         assert error_line(remote(server, clerk, *args), 2) == local
     dead = f"http://127.0.0.1:{free_port()}"
     assert dead in error_line(remote(dead, clerk, "case", "list"))
+
+
+def two_towns(cw: Casework) -> tuple[str, str]:
+    """A petition with a party's ID number and phone in panzhou, a mediation in shanmei."""
+    ours = cw.acting("clerk_pz").register(
+        "petition", "panzhou", "拖欠工资", [PETITIONER], {"channel": "letter"}, "2020-11-30 09:00"
+    )
+    theirs = cw.acting("clerk_sm").register(
+        "mediation", "shanmei", "邻里纠纷", ["applicant:黄某"], {}, "2020-11-30 09:30"
+    )
+    return ours["case_no"], theirs["case_no"]
+
+
+def test_export_through_the_server_writes_the_direct_file_of_the_users_office(
+    server: str, cw: Casework, cli: Cli, tmp_path: Path
+) -> None:
+    ours, theirs = two_towns(cw)
+    clerk = token(cw, "clerk_pz", "read")
+    for suffix in ("csv", "xlsx", "json"):
+        got, want = tmp_path / f"remote.{suffix}", tmp_path / f"direct.{suffix}"
+        args = ["export", "cases", "--from", "2020-01-01", "--json"]
+        sent = remote(server, clerk, *args, "--out", str(got))
+        direct = cli(*args, "--out", str(want), user="clerk_pz")
+        assert sent.exit_code == direct.exit_code == 0, sent.stderr + direct.stderr
+        summary = json.loads(sent.stdout)
+        assert summary == {**json.loads(direct.stdout), "out": str(got)}
+        assert summary["rows"] == 1 and not os.path.exists(f"{got}.partial")
+        if suffix == "xlsx":
+            assert sheet_rows(got) == sheet_rows(want)
+            text = str(sheet_rows(got))
+        else:
+            assert got.read_bytes() == want.read_bytes()
+            text = got.read_text("utf-8-sig")
+        assert ours in text and theirs not in text
+    plain = ["export", "cases", "--out", str(tmp_path / "t.csv")]
+    same(remote(server, clerk, *plain), cli(*plain, user="clerk_pz"))
+
+
+def sheet_rows(path: Path) -> list[tuple[object, ...]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        return [tuple(r) for r in book.active.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def test_a_revealed_export_is_the_supervisors_and_logged_with_the_channel_api(
+    server: str, cw: Casework, cli: Cli, tmp_path: Path
+) -> None:
+    two_towns(cw)
+    out = tmp_path / "revealed.csv"
+    columns = ["--columns", "case_no,id_numbers,phones"]
+    sent = remote(server, token(cw, "sup_pz", "read"), "export", "cases", "--out", str(out))
+    assert sent.exit_code == 0 and PETITIONER.split(":")[2] not in out.read_text("utf-8-sig")
+    revealed = remote(
+        server, token(cw, "sup_pz"), "export", "cases", *columns, "--reveal", "--out", str(out)
+    )
+    assert revealed.exit_code == 0, revealed.stderr
+    assert PETITIONER.split(":")[2] in out.read_text("utf-8-sig")
+    logged = [r for r in cw.acting("admin").reveal_log() if r["what"] == "export"]
+    assert [(r["username"], r["channel"]) for r in logged] == [("sup_pz", "api")]
+
+
+@pytest.mark.parametrize(
+    "args,user,hint",
+    [
+        (["--reveal"], "clerk_pz", None),
+        (["--columns", "case_no,secret"], "clerk_pz", "--columns"),
+        (["--office", "atlantis"], "clerk_pz", "--office"),
+        (["--office", "shanmei"], "clerk_pz", None),
+        (["--kind", "lawsuit"], "clerk_pz", "--kind"),
+        (["--from", "2020-13-01"], "clerk_pz", "--from"),
+        (["--from", "2020-12-31", "--to", "2020-01-01"], "clerk_pz", "--to"),
+        (["--out", "@/x.txt"], "clerk_pz", "--out"),
+        (["--out", "/nonexistent/dir/x.csv"], "clerk_pz", "--out"),
+    ],
+    ids=["reveal", "columns", "office", "other-office", "kind", "from", "period", "suffix", "dir"],
+)
+def test_export_refusals_through_the_server_are_the_direct_ones(
+    server: str,
+    cw: Casework,
+    cli: Cli,
+    tmp_path: Path,
+    args: list[str],
+    user: str,
+    hint: str | None,
+) -> None:
+    two_towns(cw)
+    folder = tmp_path / "out"  # "@" in an option: this folder, which stays empty
+    folder.mkdir()
+    given = [a.replace("@", str(folder)) for a in args]
+    command = ["export", "cases", "--out", str(folder / "x.csv"), *given]
+    got = remote(server, token(cw, user), *command)
+    want = cli(*command, user=user)
+    assert error_line(got, 1, hint) == error_line(want, 1, hint)
+    assert not list(folder.iterdir())
+
+
+def test_the_export_endpoint_answers_each_format_with_its_content_type(
+    server: str, cw: Casework
+) -> None:
+    import httpx
+
+    two_towns(cw)
+    auth = {"Authorization": f"Bearer {token(cw, 'clerk_pz', 'read')}"}
+    url = f"{server}/api/v1/export"
+    kinds = {"csv": "text/csv", "xlsx": "spreadsheetml", "json": "application/json"}
+    for fmt, kind in kinds.items():
+        answer = httpx.get(url, params={"format": fmt}, headers=auth)
+        assert answer.status_code == 200 and kind in answer.headers["content-type"]
+        assert answer.headers["x-casework-rows"] == "1"
+    assert (
+        json.loads(httpx.get(url, params={"format": "json"}, headers=auth).text)[0]["office"]
+        == "panzhou"
+    )
+    bad = httpx.get(url, params={"format": "pdf"}, headers=auth)
+    assert (bad.status_code, bad.json()["field"]) == (422, "format")
+    assert httpx.get(url).status_code == 401
