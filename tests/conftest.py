@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from casework.api import Casework
+from casework.domain.accounts import CHEAP_HASHES_ENV
 from casework.services.admin import InitResult
 from tests.databases import (
     PG_ENV,
@@ -34,6 +35,10 @@ from tests.helpers import Cli, FrozenClock
 # the key file, a missing key and a wrong one.
 TEST_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 os.environ.setdefault("CASEWORK_KEY", TEST_KEY)
+# argon2's cheapest parameters for the suite's passwords (casework.domain.accounts): the
+# standard ones cost a tenth of a second a hash, minutes over the suite's logins;
+# tests/api/test_accounts.py checks the standard ones and the rehash with the variable unset.
+os.environ.setdefault(CHEAP_HASHES_ENV, "1")
 
 
 @pytest.fixture(scope="session")

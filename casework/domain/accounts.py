@@ -9,11 +9,12 @@ session. Every instant is given by the caller (the unit of work's clock), never 
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from casework.errors import InvalidData
@@ -23,7 +24,17 @@ MAX_PASSWORD = 128
 SCOPES = {"read": "只读 read", "write": "读写 read and write"}
 KINDS = ("session", "token")
 MAX_TOKEN_DAYS = 365  # a token lives at most a year; its owner makes a new one after
-_HASHER = PasswordHasher()
+# Test suites only: argon2's cheapest parameters, so that thousands of test logins do not
+# spend minutes hashing. A hash made so is weak; a login without the variable rehashes it with
+# the standard parameters (``needs_rehash``). docs/security.md says never to set it for real.
+CHEAP_HASHES_ENV = "CASEWORK_TEST_CHEAP_HASHES"
+_STANDARD = PasswordHasher()
+_CHEAPEST = PasswordHasher.from_parameters(profiles.CHEAPEST)
+
+
+def hasher() -> PasswordHasher:
+    """The hasher of new hashes: the standard one unless a test suite asked for the cheapest."""
+    return _CHEAPEST if os.environ.get(CHEAP_HASHES_ENV) == "1" else _STANDARD
 
 
 def password_classes(password: str) -> int:
@@ -61,7 +72,7 @@ def check_password(password: str, username: str, min_length: int) -> None:
 
 def hash_password(password: str) -> str:
     """The argon2id hash (``$argon2id$...``), salted afresh each time."""
-    return _HASHER.hash(password)
+    return hasher().hash(password)
 
 
 def password_matches(stored: str | None, password: str) -> bool:
@@ -69,20 +80,27 @@ def password_matches(stored: str | None, password: str) -> bool:
     if not stored:
         return False
     try:
-        return _HASHER.verify(stored, password)
+        return hasher().verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
-_DUMMY: list[str] = []
+_DUMMY: dict[int, str] = {}
 
 
 def spend_time_like_a_check(password: str) -> None:
     """Verify a password against a throwaway hash, so that a login for an unknown user takes
     as long as one with a wrong password (no hint which usernames exist)."""
-    if not _DUMMY:
-        _DUMMY.append(_HASHER.hash(new_secret()))
-    password_matches(_DUMMY[0], password)
+    made = hasher()
+    if id(made) not in _DUMMY:
+        _DUMMY[id(made)] = made.hash(new_secret())
+    password_matches(_DUMMY[id(made)], password)
+
+
+def needs_rehash(stored: str) -> bool:
+    """Whether a matching hash was made with other parameters than today's (a weak test hash,
+    or a policy since strengthened): the login that proved the password rehashes it."""
+    return hasher().check_needs_rehash(stored)
 
 
 def new_secret() -> str:

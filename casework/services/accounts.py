@@ -22,6 +22,7 @@ from casework.domain.accounts import (
     check_scope,
     hash_password,
     locked,
+    needs_rehash,
     new_secret,
     password_matches,
     secret_hash,
@@ -186,7 +187,9 @@ def login(
         return _locked_error(creds.locked_until)
     if not password_matches(creds.password_hash, password):
         return _wrong_password(uow, creds, log)
-    accounts.update_user(creds.username, failed_logins=0, locked_until=None)
+    stale = needs_rehash(creds.password_hash)
+    rehashed = {"password_hash": hash_password(password)} if stale else {}
+    accounts.update_user(creds.username, failed_logins=0, locked_until=None, **rehashed)
     secret = new_secret()
     expires = now + timedelta(hours=lifetimes(uow).hours)
     scope = "read" if creds.role in READ_ONLY_ROLES else "write"

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from casework.api import Casework
+from casework.domain.accounts import CHEAP_HASHES_ENV
 from casework.errors import AccountLocked, AuthFailed, InvalidData, NotAllowed, NotFound
 from casework.storage.tables import admin_log, auth_sessions, users
 from tests.helpers import FrozenClock, dump
@@ -66,6 +67,22 @@ def test_the_password_is_kept_as_an_argon2id_hash_only(cw: Casework) -> None:
         "role": "clerk",
         "office": "panzhou",
     }
+
+
+def test_real_hashes_use_argon2s_standard_cost_and_a_login_rehashes_a_cheap_one(
+    cw: Casework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_password(cw)  # the suite's cheap parameters (tests/conftest.py)
+    cheap = stored(cw, "password_hash")
+    assert cheap.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    monkeypatch.delenv(CHEAP_HASHES_ENV)
+    assert cw.login("clerk_pz", PW)["user"]["username"] == "clerk_pz"
+    rehashed = stored(cw, "password_hash")
+    assert rehashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert cw.login("clerk_pz", PW)["user"]["username"] == "clerk_pz"
+    assert stored(cw, "password_hash") == rehashed  # rehashed once, not at every login
+    with_password(cw, password=NEW)
+    assert stored(cw, "password_hash").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 def test_a_wrong_password_is_refused_and_logged(cw: Casework) -> None:
