@@ -2,17 +2,21 @@
 PostgreSQL with the demo year loaded.
 
     python bench/bench_web.py [--url postgresql+psycopg://postgres@127.0.0.1:5432/test]
-                              [--sessions 50] [--seconds 10] [--workers 2] [--rebuild]
-                              [--until 2020-12-31]
+                              [--sessions 50] [--seconds 10] [--workers 2] [--think 1.0]
+                              [--rebuild] [--until 2020-12-31]
 
 The demo year is built once (``run_demo``) into a PostgreSQL database of its own named by the
 demo's extent (``cw_bench_web_<until>``), kept between runs (``--rebuild`` builds it again).
 Then ``casework serve --workers N`` runs on 127.0.0.1 on a free port, ``--sessions`` town
 clerks and supervisors log in through the JSON API (each a Bearer session, which the pages
-accept), and an async httpx load tool on 127.0.0.1 drives each page in turn for ``--seconds``,
-every session requesting it again as soon as its answer came back (a closed loop: the
-concurrency is the sessions). Each user asks for their own desk, a case of their own office
-and a search of their office's cases by a title word.
+accept), and an async httpx load tool on 127.0.0.1 drives each page in turn for ``--seconds``.
+Each session is a user at work: it asks for the page, reads the answer and asks again after a
+think time drawn evenly between half and one and a half times ``--think`` seconds (1 s: a
+clerk clicking every second, far busier than anyone in an office; 50 such users offer about
+50 requests a second). With ``--think 0`` every session asks again as soon as its answer
+came back (a closed loop at saturation: the latency is then the sessions divided by the
+throughput, and the requests per second are the server's capacity). Each user asks for their
+own desk, a case of their own office and a search of their office's cases by a title word.
 
 Prints, per page, requests, requests/s, p50 and p95 latency, and their ratios to a baseline
 measured the same way in the same run (a static asset: the server's floor); target p95 under
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -158,10 +163,12 @@ PAGES: dict[str, Callable[[User], str]] = {
 
 
 async def drive(base: str, people: Sequence[User], secrets: Sequence[str], page: str,
-                seconds: float) -> tuple[list[float], float]:  # fmt: skip
-    """Every session asks for the page again and again for ``seconds``: the latencies (ms)."""
+                seconds: float, think: float) -> tuple[list[float], float]:  # fmt: skip
+    """Every session asks for the page for ``seconds``, thinking between two requests (see
+    the module's text): the latencies (ms) and the time spent."""
     path_of = PAGES[page]
     times: list[float] = []
+    pause = random.Random(2020)  # the same think times at every run
     limits = httpx.Limits(max_connections=len(people) + 5)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
         stop = time.monotonic() + seconds
@@ -169,12 +176,15 @@ async def drive(base: str, people: Sequence[User], secrets: Sequence[str], page:
         async def session(u: User, secret: str) -> None:
             headers = {"Authorization": f"Bearer {secret}"}
             path = path_of(u)
+            await asyncio.sleep(pause.uniform(0, think))  # users do not all click at once
             while time.monotonic() < stop:
                 began = time.perf_counter()
                 answer = await client.get(path, headers=headers)
                 if answer.status_code != 200:
                     raise SystemExit(f"{path}: {answer.status_code} {answer.text[:200]}")
                 times.append((time.perf_counter() - began) * 1000)
+                if think:
+                    await asyncio.sleep(pause.uniform(0.5 * think, 1.5 * think))
 
         began = time.monotonic()
         await asyncio.gather(*(session(u, s) for u, s in zip(people, secrets, strict=True)))
@@ -186,13 +196,14 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def measure(
-    base: str, people: Sequence[User], seconds: float
+    base: str, people: Sequence[User], seconds: float, think: float
 ) -> dict[str, tuple[float, ...]]:
     secrets = await tokens(base, people)
-    await drive(base, people, secrets, "desk /desk", 1.0)  # warm the workers' caches
+    for page in PAGES:  # a first look at every page: the workers' caches and connections
+        await drive(base, people, secrets, page, 1.0, 0.0)
     out: dict[str, tuple[float, ...]] = {}
     for page in PAGES:
-        times, spent = await drive(base, people, secrets, page, seconds)
+        times, spent = await drive(base, people, secrets, page, seconds, think)
         out[page] = (len(times), len(times) / spent, pct(times, 50), pct(times, 95))
     return out
 
@@ -213,6 +224,7 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--think", type=float, default=1.0, help="a user's mean think time, s")
     ap.add_argument("--until", default="2020-12-31", help="a partial demo year, for a quick try")
     ap.add_argument("--rebuild", action="store_true")
     args = ap.parse_args()
@@ -222,9 +234,10 @@ def main() -> None:
     server, base = serve(url, args.workers)
     try:
         print(
-            f"{len(people)} sessions, {args.workers} workers, {args.seconds:g} s a page, on {base}"
+            f"{len(people)} sessions, {args.workers} workers, {args.seconds:g} s a page, "
+            f"think time {args.think:g} s, on {base}"
         )
-        report(asyncio.run(measure(base, people, args.seconds)))
+        report(asyncio.run(measure(base, people, args.seconds, args.think)))
     finally:
         server.terminate()
         server.wait(10)

@@ -80,6 +80,7 @@ def test_web_on_postgresql() -> None:
     url = os.environ.get("CASEWORK_TEST_PG")
     if not url:
         pytest.skip("CASEWORK_TEST_PG is not set")
-    args = ("--url", url, "--sessions", "3", "--seconds", "0.5", "--until", "2020-01-03")
+    args = ("--url", url, "--sessions", "3", "--seconds", "0.5", "--think", "0.05")
+    args = (*args, "--until", "2020-01-03")
     out = bench("bench/bench_web.py", *args, timeout=300)
     assert "desk /desk" in out and "p95/base" in out

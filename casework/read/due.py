@@ -3,31 +3,41 @@
 The limits running on a day are read in one ordered stream per procedure: the events up to
 that day joined to their cases, case by case, so that no list of case ids is ever sent to the
 database however many cases there are; the columns a listing shows come from the same stream.
+A listing of what falls due (``due_list``, the desk) first narrows the cases to those that may
+have a limit of the binds it lists (casework.read.may_run), then reads their events a bounded
+batch of ids at a time: a town's year is a few dozen such cases, not its thousands.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import get_args
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from casework.domain.model import Actor
 from casework.engine import Engine as Machines
+from casework.read.may_run import Narrowing
 from casework.read.scope import AnyRow, AnySelect, at_least
 from casework.read.shapes import DueJSON, DueRow
+from casework.storage.db import chunk_size
 from casework.storage.directory import require_office
 from casework.storage.tables import cases, events
 from casework.storage.world import StoredWorld
 from casework.time.deadlines import Due, PendingDue, due
 from casework.time.local import as_utc
 from workflows import Registry
-from workflows.spec import Workflow
+from workflows.spec import Binds, Workflow
 
 # Rows are fetched from the stream this many at a time.
 STREAM_BATCH = 2000
+# Petitioners' windows, an office's own windows and outside organs' limits are not duties of
+# casework's offices: a listing of what falls due leaves them out.
+NOT_DUTIES = ("party", "outside", "office_window")
+LISTED = tuple(b for b in get_args(Binds) if b not in NOT_DUTIES)
 
 _HEAD = (
     cases.c.id.label("case_id"),
@@ -121,13 +131,62 @@ def _stream(
         # registered_on), each case's events in order: nothing to sort, however many rows.
         .order_by(cases.c.registered_on, cases.c.id, events.c.seq)
     )
+    return _scoped(query, office, actor, states)
+
+
+def _scoped(
+    query: AnySelect,
+    office: str | None,
+    actor: Actor | None,
+    states: Sequence[str] | None,
+) -> AnySelect:
     if office is not None:
         query = query.where(cases.c.office_code == office)
     if actor is not None and not actor.city_wide:
         query = query.where(cases.c.office_code == actor.office)
-    if states is not None:  # a few state names, one per procedure at most
+    if states is not None:
         query = query.where(cases.c.state.in_(list(states)))
     return query
+
+
+def narrowed(
+    conn: Connection,
+    wf: Workflow,
+    as_of: date,
+    scope: tuple[str | None, Actor | None, Sequence[str] | None],
+    binds: Collection[str],
+) -> Iterator[tuple[Head, list[Moment]]]:
+    """The cases that may have a limit so binding (casework.read.may_run), each with its
+    history to ``as_of``: the cases first, then their events a bounded batch at a time."""
+    narrowing = Narrowing.of(wf, as_of, binds)
+    query = select(*_HEAD, cases.c.updated_at, *narrowing.columns()).where(
+        cases.c.kind == wf.name, cases.c.registered_on <= as_of, narrowing.where()
+    )
+    query = _scoped(query, *scope).order_by(cases.c.registered_on, cases.c.id)
+    width = len(narrowing.duties)
+    heads = [
+        _head(row)
+        for row in conn.execute(query)
+        if narrowing.kept(
+            row.case_state,
+            as_utc(row.updated_at),
+            row.case_data or {},
+            row[-width:] if width else (),
+        )
+    ]
+    size = chunk_size(conn)
+    for at in range(0, len(heads), size):
+        batch = heads[at : at + size]
+        found: dict[int, list[Moment]] = {h.id: [] for h in batch}
+        events_of = (
+            select(events.c.case_id, *_VIEW)
+            .where(events.c.case_id.in_(list(found)), events.c.occurred_on <= as_of)
+            .order_by(events.c.case_id, events.c.seq)
+        )
+        for row in conn.execute(events_of):
+            found[row.case_id].append(moment(row))
+        for h in batch:
+            yield h, found[h.id]
 
 
 def running(
@@ -138,20 +197,24 @@ def running(
     office: str | None = None,
     actor: Actor | None = None,
     states: Sequence[str] | None = None,
+    binds: Collection[str] | None = None,
 ) -> Iterator[Running]:
     """Every case (of ``kind``, of ``office``, the actor may see, now in one of ``states``)
-    with a limit running on ``as_of``, judged on its history up to the end of that day."""
+    with a limit running on ``as_of``, judged on its history up to the end of that day. With
+    ``binds``, only the events of the cases that may have a limit so binding are read
+    (casework.read.may_run): the others may still be yielded, with a limit binding otherwise."""
     world = StoredWorld(conn, registry)
     calendar = world.calendar()
     for wf in registry:
         if has_limits(wf) and kind in (None, wf.name):
-            query = _stream(wf, as_of, office, actor, states)
-            rows = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(
-                query
-            )
-
-            def judge(head: Head, history: list[Moment], wf: Workflow = wf) -> Running_ | None:
-                return due(
+            if binds is None:
+                query = _stream(wf, as_of, office, actor, states)
+                options = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH)
+                histories = _by_case(options.execute(query))
+            else:
+                histories = narrowed(conn, wf, as_of, (office, actor, states), binds)
+            for head, history in histories:
+                found = due(
                     wf,
                     history,
                     calendar,
@@ -160,32 +223,22 @@ def running(
                     data=head.data,
                     setting=world.setting,
                 )
-
-            yield from _by_case(wf, rows, judge)
-
-
-Running_ = Due | PendingDue
+                if found is not None:
+                    yield Running(head, found, wf)
 
 
-def _by_case(
-    wf: Workflow,
-    rows: Iterator[AnyRow],
-    judge: Callable[[Head, list[Moment]], Running_ | None],
-) -> Iterator[Running]:
+def _by_case(rows: Iterator[AnyRow]) -> Iterator[tuple[Head, list[Moment]]]:
+    """The stream's rows, case by case: each case with its events."""
     head: Head | None = None
     history: list[Moment] = []
     for row in rows:
         if head is None or row.case_id != head.id:
             if head is not None:
-                found = judge(head, history)
-                if found is not None:
-                    yield Running(head, found, wf)
+                yield head, history
             head, history = _head(row), []
         history.append(moment(row))
     if head is not None:
-        found = judge(head, history)
-        if found is not None:
-            yield Running(head, found, wf)
+        yield head, history
 
 
 def _head(row: AnyRow) -> Head:
@@ -252,23 +305,26 @@ def due_list(
     within: int,
     office: str | None = None,
     kind: str | None = None,
+    narrow: bool = True,
 ) -> list[DueRow]:
     """What falls due within ``within`` days (临期) and what is late (超期), most urgent first.
 
     Office deadlines and advisory limits are listed; petitioners' windows, an office's own
     windows and outside organs' limits are not duties. With ``office``, the limits that bind
     that office: its own cases', and those of cases it reviews (a limit's ``bound_office``).
+    ``narrow=False`` reads every case's events (the same list, slower: for tests).
     """
     at_least(within, 0, "within", "天数")
     if office is not None:
         require_office(conn, office)
     name = machines.workflow(kind).name if kind is not None else None
     out: list[DueRow] = []
-    for r in running(conn, machines.registry, as_of, name, None, actor):
+    binds = LISTED if narrow else None
+    for r in running(conn, machines.registry, as_of, name, None, actor, None, binds):
         d = r.due
         if office is not None and office not in (r.case.office, d.bound_office):
             continue
-        if d.binds in ("party", "outside", "office_window"):
+        if d.binds in NOT_DUTIES:
             continue
         if d.days_left is not None and d.days_left > within:
             continue

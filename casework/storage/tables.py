@@ -163,6 +163,7 @@ class Event(Table, table=True):
         UniqueConstraint("case_id", "ref", name="uq_events_case_ref"),
         Index("ix_events_trigger_on", "trigger", "occurred_on", "case_id"),
         Index("ix_events_to_state_on", "to_state", "occurred_on", "case_id"),  # statistics
+        Index("ix_events_case_trigger", "case_id", "trigger", "seq"),  # duties met (may_run)
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id")

@@ -22,6 +22,7 @@ from casework.demo.ledger import Claims, Ledger, MediationRow
 from casework.demo.realism import BANDS, CHECKS, Band, realism
 from casework.demo.runner import Runner
 from casework.demo.seasons import Season
+from casework.read.due import LISTED, due_list, narrowed
 from casework.runtime import BULK_THRESHOLDS
 from casework.storage.tables import cases, events, parties
 from casework.time.calendar import Calendar
@@ -476,3 +477,29 @@ def test_the_mediation_form_of_january_to_november(
         assert got == "" if want is None else float(got) == pytest.approx(want, abs=0.005), key
     checks = [r for r in calc if r and r[0] == "核对"]
     assert len(checks) == len(form["ties"]) and all(r[4] == "是" for r in checks)
+
+
+NARROWED_DAYS = ("2020-02-29", "2020-06-30", "2020-10-15", "2020-12-20", "2021-01-05", "2026-12-02")
+
+
+@pytest.mark.parametrize("username", ["admin", "panzhou_clerk", "shigu_sup"])
+def test_due_reads_only_the_cases_that_may_run_and_lists_the_same(
+    demo_year: tuple[Cli, dict[str, object]], username: str
+) -> None:
+    """casework.read.may_run: on days through the year (cases changed since, duties open and
+    met, court cases and not) the narrowed listing is the full one, for the city and a town."""
+    cli, _ = demo_year
+    api = Casework(cli.db, clock=cli.clock).acting(username)
+    with api.read() as (conn, actor):
+        for day in map(date.fromisoformat, NARROWED_DAYS):
+            full = due_list(conn, api.machines, actor, day, 7, narrow=False)
+            assert due_list(conn, api.machines, actor, day, 7) == full, day
+            assert full or day.year == 2026 or username != "admin"
+        wf = api.machines.workflow("mediation")
+        scope = (None, actor, None)
+        read = sum(1 for _ in narrowed(conn, wf, date(2021, 1, 5), scope, LISTED))
+        mediations = select(func.count()).select_from(cases).where(cases.c.kind == "mediation")
+        if not actor.city_wide:
+            mediations = mediations.where(cases.c.office_code == actor.office)
+        assert 0 < read < conn.execute(mediations).scalar_one() / 5
+    api.close()
