@@ -27,19 +27,11 @@ def serve(
     """
     # uvicorn and the web framework are imported only when serving: no other command pays
     # for them at start-up.
-    import uvicorn
+    from casework.web.server import run
 
     s = settings(ctx)
     database = s.database()
     # Refuse a missing or old database here, with the usual one line, before any worker starts.
     s.open().close()
-    # Each worker process builds the application from the environment (uvicorn's factory).
     os.environ["CASEWORK_DB"] = database
-    uvicorn.run(
-        "casework.web.app:from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=True,
-    )
+    run(host, port, workers)
