@@ -93,7 +93,12 @@ def open_cases(
     conn: Connection, actor: Actor, pairs: Iterable[tuple[str, str]]
 ) -> list[tuple[str, str, str, str, str, object]]:
     """The open cases in the user's scope standing in one of ``pairs``, newest first."""
-    wanted = [and_(cases.c.kind == k, cases.c.state == s) for k, s in pairs]
+    by_kind: dict[str, list[str]] = {}
+    for kind, state in pairs:
+        by_kind.setdefault(kind, []).append(state)
+    # One clause per procedure: building and compiling one per (procedure, state) pair cost
+    # more than the query itself.
+    wanted = [and_(cases.c.kind == k, cases.c.state.in_(s)) for k, s in by_kind.items()]
     if not wanted:
         return []
     query = select(
