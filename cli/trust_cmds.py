@@ -50,7 +50,8 @@ def backup(
     file: Annotated[str, typer.Argument(metavar="FILE", help="The new file to write the copy to.")],
     as_json: JSON = False,
 ) -> None:
-    """Take a consistent copy of a live SQLite database and check it.
+    """Take a consistent copy of a live SQLite database and check it; the files of uploaded
+    documents are copied beside it (FILE.files), where a database restored from it finds them.
 
     Example: casework backup /backups/casework-2020-12-31.db
     For PostgreSQL it explains the pg_dump command to use instead.
@@ -64,6 +65,18 @@ def backup(
             f"integrity {result['integrity']}; {result['cases']} cases, audit "
             f"{'ok' if result['audit_ok'] else 'FAILED'})"
         )
+        if result["documents_folder"]:
+            output.line(
+                f"上传文件 documents: {result['documents']} 份 copied to "
+                f"{result['documents_folder']}"
+            )
+    if result["documents_missing"]:
+        missing = result["documents_missing"]
+        output.error(
+            f"{len(missing)} 份登记的上传文件在文件夹中找不到，未能备份 ({len(missing)} recorded "
+            f"document file(s) not found to copy)，第一份 first: SHA-256 {missing[0]}"
+        )
+        raise typer.Exit(1)
     if not result["audit_ok"]:
         output.error(
             "副本完整，但其历史未通过审计，见 casework audit verify "

@@ -125,17 +125,20 @@ class Reads(Base):
     def backup(self, target: str) -> BackupJSON:
         """A checked, consistent copy of a SQLite database (PostgreSQL: use pg_dump), with
         the audit of the copy."""
+        from casework.api.documents import files_dir
         from casework.read.audit import verify_json
-        from casework.storage.backup import backup_sqlite
+        from casework.storage.backup import FILES, backup_sqlite, copy_documents
         from casework.storage.personal import attach, key_on
 
         copied = backup_sqlite(self.engine, target)
         copy = open_engine(str(copied["backup"]))
         # The copy is read with the database's own key, wherever its key file is kept.
         attach(copy, key_on(self.engine.dialect))
+        folder = str(copied["backup"]) + FILES
         try:
             with reading(copy) as conn:
                 audit = verify_json(conn, self.machines.registry)
+                files = copy_documents(conn, files_dir(self.engine.url.database), folder)
         finally:
             copy.dispose()
         result = BackupJSON(
@@ -145,6 +148,9 @@ class Reads(Base):
             cases=audit["cases"],
             events=audit["events"],
             audit_ok=audit["ok"],
+            documents=files[0],
+            documents_folder=folder if files[0] else None,
+            documents_missing=files[1],
         )
         if not audit["ok"]:
             result["audit"] = audit

@@ -284,6 +284,9 @@ class BackupJSON(TypedDict):
     cases: int
     events: int
     audit_ok: bool
+    documents: int  # the uploaded documents' files copied beside the backup
+    documents_folder: str | None  # where (``<backup>.files``), None when there were none
+    documents_missing: list[str]  # the SHA-256 of recorded files not found to copy
     audit: NotRequired[VerifyJSON]  # when the copy fails the audit
 
 

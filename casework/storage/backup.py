@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import shutil
 import sqlite3
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
 
 from casework.errors import CaseworkError, InvalidData
 from casework.storage.db import sqlite_path
+from casework.storage.tables import documents
+
+# The uploaded documents' files go beside the copy, where a database there looks for them.
+FILES = ".files"
 
 
 def pg_dump_advice(engine: Engine) -> str:
@@ -37,6 +44,12 @@ def backup_sqlite(engine: Engine, target: str) -> dict[str, Any]:
     if os.path.exists(target):
         raise InvalidData(
             f"{target} 已存在 (exists already)；请为备份另取文件名", field="file", value=target
+        )
+    if os.path.exists(target + FILES):
+        raise InvalidData(
+            f"{target + FILES} 已存在 (exists already)；请为备份另取文件名",
+            field="file",
+            value=target,
         )
     if os.path.abspath(source_path) == target:
         raise InvalidData("备份须写入数据库以外的另一个文件", field="file", value=target)
@@ -70,3 +83,37 @@ def _remove(path: str) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(FileNotFoundError):
             os.remove(path + suffix)
+
+
+def copy_documents(conn: Connection, source: str, target: str) -> tuple[int, list[str]]:
+    """Copy the kept files of every document the copied database records (by SHA-256, from
+    the folder ``source`` into ``target``, laid out alike), each checked after the copy.
+    The count copied, and the digests not found in ``source`` (nothing to copy)."""
+    digests = conn.execute(
+        select(documents.c.sha256).where(documents.c.sha256.is_not(None)).distinct()
+    ).scalars()
+    copied, missing = 0, []
+    for digest in sorted(str(d) for d in digests):
+        kept = os.path.join(source, digest[:2], digest)
+        if not os.path.isfile(kept):
+            missing.append(digest)
+            continue
+        into = os.path.join(target, digest[:2], digest)
+        os.makedirs(os.path.dirname(into), exist_ok=True)
+        shutil.copy2(kept, into)
+        if file_digest(into) != digest:
+            raise CaseworkError(
+                f"文件 {digest[:12]}… 复制后与登记的 SHA-256 不符 (a kept document differs "
+                "from its record: see casework audit verify)",
+                field="file",
+            )
+        copied += 1
+    return copied, missing
+
+
+def file_digest(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
@@ -50,3 +51,31 @@ def test_backup_of_a_live_database_is_consistent(cw: Casework, cli: Cli, tmp_pat
     assert again.exit_code == 1 and "exists" in again.stderr
     missing = cli("backup", str(tmp_path / "no" / "such" / "dir.db"))
     assert missing.exit_code == 1 and not os.path.exists(tmp_path / "no")
+
+
+def test_backup_copies_the_uploaded_documents_beside_it(
+    cw: Casework, cli: Cli, tmp_path: Path
+) -> None:
+    if cw.engine.dialect.name != "sqlite":
+        return  # PostgreSQL: pg_dump, and the files folder copied with it (docs/web.md)
+    clerk = cw.acting("clerk_pz")
+    no = clerk.register("petition", "panzhou", "信访件", at="2020-05-01")["case_no"]
+    letter = "来信扫描件".encode() * 100
+    done = clerk.store_document(no, "letter", "来信.pdf", io.BytesIO(letter), at="2020-05-01")
+    seq = done["event"]["seq"]
+    target = tmp_path / "copy.db"
+    result = cli("backup", str(target), "--json")
+    assert result.exit_code == 0, result.stderr
+    info = json.loads(result.stdout)
+    assert info["documents"] == 1 and info["documents_missing"] == []
+    assert info["documents_folder"] == str(target) + ".files"
+    restored = Casework(str(target)).acting("clerk_pz")
+    kept = restored.document_file(no, seq)
+    assert Path(kept.path).read_bytes() == letter and str(target) in kept.path
+    restored.close()
+    # A recorded file missing from the folder is said, and the run exits 1.
+    os.remove(clerk.stored_path(done["document"]["sha256"]))
+    short = cli("backup", str(tmp_path / "short.db"))
+    assert short.exit_code == 1 and "not found to copy" in short.stderr
+    assert len(short.stderr.strip().splitlines()) == 1
+    assert cli("backup", str(target)).exit_code == 1  # the copy and its folder are kept
