@@ -36,6 +36,21 @@ LARGE_BODIES = {"/import": 16 * 1024 * 1024}
 DOCUMENT_UPLOAD = 16 * 1024 * 1024
 
 
+# The session cookie's name (casework.web.pages.frame.SESSION_COOKIE, which a test keeps equal).
+SESSION_COOKIE = b"casework_session"
+
+
+def credentialed(scope: Scope) -> bool:
+    """Whether a request carries a session cookie or a Bearer token at all (checked by the
+    endpoint): only such a request may send one of the larger bodies, so that no one without
+    an account makes the server read 16 MB before refusing it."""
+    headers = dict(scope.get("headers", []))
+    if headers.get(b"authorization", b"")[:7].lower() == b"bearer ":
+        return True
+    cookies = headers.get(b"cookie", b"")
+    return any(part.strip().startswith(SESSION_COOKIE + b"=") for part in cookies.split(b";"))
+
+
 def body_cap(path: str, default: int) -> int:
     """The largest body a path takes."""
     if path.startswith("/cases/") and path.endswith("/documents"):
@@ -75,6 +90,8 @@ class Guard:
             await send(message)
 
         cap = body_cap(scope.get("path", ""), self.max_body)
+        if not credentialed(scope):
+            cap = min(cap, self.max_body)
         try:
             body = await self.read_body(scope, receive, cap)
         except TooLarge:

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from casework.api import Casework
 from casework.storage.tables import cases, events
-from casework.web.guard import LARGE_BODIES
-from casework.web.pages import imports
+from casework.web.guard import LARGE_BODIES, SESSION_COOKIE
+from casework.web.pages import frame, imports
 from tests.helpers import VALID_ID
 from tests.web.pages import Pages
 
@@ -125,3 +125,18 @@ def test_uploads_older_than_a_day_are_pruned(
     os.utime(new, (1000.0 + day, 1000.0 + day))
     imports.prune(1001.0 + day)
     assert not old.exists() and new.exists()
+
+
+def test_without_a_session_the_import_takes_no_more_than_the_common_cap(
+    pages: Pages, cw: Casework
+) -> None:
+    """The 16 MB of an import are for a logged-in user: an anonymous body over 1 MB is refused
+    before it is read whole, and nothing is written."""
+    before = counts(cw)
+    anonymous = pages.post(
+        "/import",
+        files={"file": ("a.csv", (GOOD + "\n" * (1024 * 1024)).encode(), "text/csv")},
+    )
+    assert anonymous.status_code == 413 and "request body too large" in anonymous.text
+    assert counts(cw) == before
+    assert SESSION_COOKIE.decode() == frame.SESSION_COOKIE
