@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 
 from casework.web.server import TcpConfig, config
 
@@ -29,7 +30,10 @@ def accepted_nodelay(listening: socket.socket) -> int:
         server.close()
         await server.wait_closed()
 
-    asyncio.run(asyncio.wait_for(probe(), 10))
+    # A thread of its own: a browser test on this worker may leave an event loop running here.
+    runner = threading.Thread(target=lambda: asyncio.run(asyncio.wait_for(probe(), 10)))
+    runner.start()
+    runner.join(20)
     return seen[0]
 
 
