@@ -163,11 +163,13 @@ PAGES: dict[str, Callable[[User], str]] = {
 
 
 async def drive(base: str, people: Sequence[User], secrets: Sequence[str], page: str,
-                seconds: float, think: float) -> tuple[list[float], float]:  # fmt: skip
+                seconds: float, think: float) -> tuple[list[float], float, int]:  # fmt: skip
     """Every session asks for the page for ``seconds``, thinking between two requests (see
-    the module's text): the latencies (ms) and the time spent."""
+    the module's text): the latencies (ms), the time spent and the requests that failed on
+    the way (a connection the server closed as it was reused: counted, not timed)."""
     path_of = PAGES[page]
     times: list[float] = []
+    failed = [0]
     pause = random.Random(2020)  # the same think times at every run
     limits = httpx.Limits(max_connections=len(people) + 5)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
@@ -179,7 +181,11 @@ async def drive(base: str, people: Sequence[User], secrets: Sequence[str], page:
             await asyncio.sleep(pause.uniform(0, think))  # users do not all click at once
             while time.monotonic() < stop:
                 began = time.perf_counter()
-                answer = await client.get(path, headers=headers)
+                try:
+                    answer = await client.get(path, headers=headers)
+                except httpx.TransportError:
+                    failed[0] += 1
+                    continue
                 if answer.status_code != 200:
                     raise SystemExit(f"{path}: {answer.status_code} {answer.text[:200]}")
                 times.append((time.perf_counter() - began) * 1000)
@@ -188,7 +194,7 @@ async def drive(base: str, people: Sequence[User], secrets: Sequence[str], page:
 
         began = time.monotonic()
         await asyncio.gather(*(session(u, s) for u, s in zip(people, secrets, strict=True)))
-        return times, time.monotonic() - began
+        return times, time.monotonic() - began, failed[0]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -203,19 +209,20 @@ async def measure(
         await drive(base, people, secrets, page, 1.0, 0.0)
     out: dict[str, tuple[float, ...]] = {}
     for page in PAGES:
-        times, spent = await drive(base, people, secrets, page, seconds, think)
-        out[page] = (len(times), len(times) / spent, pct(times, 50), pct(times, 95))
+        times, spent, failed = await drive(base, people, secrets, page, seconds, think)
+        out[page] = (len(times), len(times) / spent, pct(times, 50), pct(times, 95), failed)
     return out
 
 
 def report(figures: dict[str, tuple[float, ...]]) -> None:
     base = figures["baseline (static asset)"]
     print(f"{'page':26} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'p95/base':>8} {'req/s ratio':>11}  target p95 < {TARGET_MS:.0f} ms")  # fmt: skip
-    for page, (n, rate, p50, p95) in figures.items():
+          f"{'p95/base':>8} {'req/s ratio':>11} {'errors':>6}  "
+          f"target p95 < {TARGET_MS:.0f} ms")  # fmt: skip
+    for page, (n, rate, p50, p95, failed) in figures.items():
         verdict = "" if page.startswith("baseline") else ("ok" if p95 < TARGET_MS else "SLOW")
         print(f"{page:26} {n:8.0f} {rate:7.1f} {p50:7.1f} {p95:7.1f} {p95 / base[3]:8.1f} "
-              f"{rate / base[1]:11.2f}  {verdict}")  # fmt: skip
+              f"{rate / base[1]:11.2f} {failed:6.0f}  {verdict}")  # fmt: skip
 
 
 def main() -> None:
