@@ -50,8 +50,9 @@ def backup(
     file: Annotated[str, typer.Argument(metavar="FILE", help="The new file to write the copy to.")],
     as_json: JSON = False,
 ) -> None:
-    """Take a consistent copy of a live SQLite database and check it; the files of uploaded
-    documents are copied beside it (FILE.files), where a database restored from it finds them.
+    """Take a consistent copy of a live SQLite database and check it.
+
+    Uploaded documents' files are copied into FILE.files, where the restored copy finds them.
 
     Example: casework backup /backups/casework-2020-12-31.db
     For PostgreSQL it explains the pg_dump command to use instead.
