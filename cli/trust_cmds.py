@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import sys
 from typing import Annotated
 
 import typer
@@ -57,7 +59,19 @@ def backup(
     Example: casework backup /backups/casework-2020-12-31.db
     For PostgreSQL it explains the pg_dump command to use instead.
     """
-    result = settings(ctx).open().backup(file)
+    api = settings(ctx).open()
+    # A stop (SIGTERM) unwinds like Ctrl-C, so that the partial copy is removed on the way.
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        with output.ProgressBar("备份 backup (pages)") as bar:
+
+            def progress(_: int, left: int, pages: int) -> None:
+                bar.total(pages)
+                bar.advance_to(pages - left)
+
+            result = api.backup(file, progress)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if as_json:
         output.print_json(result)
     else:

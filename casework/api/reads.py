@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from casework.api.base import Base
@@ -122,25 +123,33 @@ class Reads(Base):
         with self.read() as (conn, _):
             return verify_json(conn, self.machines.registry)
 
-    def backup(self, target: str) -> BackupJSON:
+    def backup(
+        self, target: str, progress: Callable[[int, int, int], object] | None = None
+    ) -> BackupJSON:
         """A checked, consistent copy of a SQLite database (PostgreSQL: use pg_dump), with
-        the audit of the copy."""
+        the audit of the copy; it takes the target's name only once checked and audited.
+        ``progress(status, pages_left, pages)`` is called after each batch of pages."""
         from casework.api.documents import files_dir
         from casework.read.audit import verify_json
-        from casework.storage.backup import FILES, backup_sqlite, copy_documents
+        from casework.storage.backup import FILES, backup_sqlite, copy_documents, discard, finish
         from casework.storage.personal import attach, key_on
 
-        copied = backup_sqlite(self.engine, target)
-        copy = open_engine(str(copied["backup"]))
+        copied = backup_sqlite(self.engine, target, progress)
+        partial = str(copied["partial"])
+        copy = open_engine(partial)
         # The copy is read with the database's own key, wherever its key file is kept.
         attach(copy, key_on(self.engine.dialect))
         folder = str(copied["backup"]) + FILES
         try:
             with reading(copy) as conn:
                 audit = verify_json(conn, self.machines.registry)
-                files = copy_documents(conn, files_dir(self.engine.url.database), folder)
+                files = copy_documents(conn, files_dir(self.engine.url.database), partial + FILES)
+        except BaseException:
+            discard(partial)
+            raise
         finally:
             copy.dispose()
+        finish(partial, str(copied["backup"]))
         result = BackupJSON(
             backup=str(copied["backup"]),
             bytes=int(copied["bytes"]),
