@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from typer.testing import CliRunner, Result
 
 from casework.api import Casework
@@ -69,6 +69,17 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             rows = conn.execute(select(table)).all()
             out[table.name] = sorted(tuple(map(repr, r)) for r in rows)
     return out
+
+
+def drop_event_guards(conn: Connection) -> None:
+    """What an insider who owns the database does before editing its history behind
+    casework's back: drop the triggers that keep events append-only (migration 0015)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("DROP TRIGGER IF EXISTS events_no_update")
+        conn.exec_driver_sql("DROP TRIGGER IF EXISTS events_no_delete")
+    else:
+        conn.exec_driver_sql("DROP TRIGGER IF EXISTS events_no_change ON events")
+        conn.exec_driver_sql("DROP TRIGGER IF EXISTS events_no_truncate ON events")
 
 
 # The acting user of a run that names none (``cli(..., user=NOBODY)``).
