@@ -46,6 +46,8 @@ from sqlalchemy.engine import make_url
 from casework.api import Casework
 from casework.demo.people import staff
 from casework.demo.runner import run_demo
+from casework.storage import schema
+from casework.storage.db import open_engine
 from casework.time.local import parse_date
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,6 +85,10 @@ def demo_database(base: str, until: str, rebuild: bool) -> str:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     url = database_url(base, name)
+    if there:  # built by an older casework: brought to this one's schema, as `init` would
+        engine = open_engine(url)
+        schema.upgrade(engine)
+        engine.dispose()
     if not there:
         started = time.monotonic()
         run_demo(url, 2020, 2020, False, None, parse_date(until, "until"))
