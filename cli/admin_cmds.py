@@ -30,9 +30,11 @@ def init(
 
     Example: casework init --offices gaozhou
     """
-    from casework.api import Casework
+    from casework.api import Casework, refuse_frozen_clock
 
     s = settings(ctx)
+    if s.frozen():
+        refuse_frozen_clock(s.database())
     cw = Casework.initialise(s.database(), offices=offices, admin=admin, clock=s.clock())
     done = cw.last_init
     if as_json:

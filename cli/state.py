@@ -36,6 +36,11 @@ class Settings:
             return env
         return os.path.join(typer.get_app_dir("casework"), "casework.db")
 
+    def frozen(self) -> bool:
+        """Whether CASEWORK_NOW freezes the clock (honoured on test and demo databases and
+        on those without real accounts only: ``Casework.refuse_frozen_clock``)."""
+        return bool(os.environ.get("CASEWORK_NOW"))
+
     def clock(self) -> Clock:
         """The system clock, or the instant frozen in CASEWORK_NOW (for tests and replays)."""
         from casework.clock import fixed_clock, system_clock
@@ -58,6 +63,8 @@ class Settings:
         from casework.services.accounts import Channel
 
         cw = Casework(self.database(), user=self.user, clock=self.clock())
+        if self.frozen():
+            cw.refuse_frozen_clock()
         try:
             os_user: str | None = getpass.getuser()[:64]
         except (OSError, KeyError):  # no login name in the environment nor the password database

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from casework.api import Casework
 from casework.services.admin import InitResult
+from casework.storage.lifecycle import mark_test
 from tests.helpers import FrozenClock, add_staff
 
 PG_ENV = "CASEWORK_TEST_PG"
@@ -64,6 +65,7 @@ def fresh_name(prefix: str) -> str:
 def build_staffed(target: str, clock: FrozenClock) -> InitResult:
     api = Casework.initialise(target, offices="gaozhou", clock=clock)
     add_staff(api)
+    mark_test(api.engine, clock.now)  # the suite's frozen clocks (CASEWORK_NOW) are honoured
     api.close()
     return api.last_init
 

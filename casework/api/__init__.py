@@ -32,13 +32,27 @@ from casework.api.statistics import Statistics
 from casework.api.subsidy import SubsidyAPI
 from casework.clock import Clock, system_clock
 from casework.engine import Engine as WorkflowEngine
+from casework.errors import NotAllowed
 from casework.services.admin import InitResult, initialise
 from casework.storage import schema
 from casework.storage.db import open_engine
+from casework.storage.lifecycle import frozen_clock_refusal
 from casework.storage.uow import write
 from workflows import Registry, default_registry
 
-__all__ = ["Batch", "Casework"]
+__all__ = ["Batch", "Casework", "refuse_frozen_clock"]
+
+
+def refuse_frozen_clock(db: str | Engine) -> None:
+    """As ``Casework.refuse_frozen_clock``, on a database that may not exist yet (``init``)."""
+    engine = open_engine(db, must_exist=False) if isinstance(db, str) else db
+    try:
+        why = frozen_clock_refusal(engine)
+    finally:
+        if isinstance(db, str):
+            engine.dispose()
+    if why is not None:
+        raise NotAllowed(why, field="CASEWORK_NOW")
 
 
 class Casework(
@@ -106,6 +120,11 @@ class Casework(
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def refuse_frozen_clock(self) -> None:
+        """Refuse (NotAllowed, field ``CASEWORK_NOW``) a frozen clock on a database with real
+        accounts that neither the demo nor a test suite marked (casework.storage.lifecycle)."""
+        refuse_frozen_clock(self.engine)
 
     @property
     def subsidy(self) -> SubsidyAPI:

@@ -21,6 +21,13 @@ from casework.storage.db import database_url, open_engine, sqlite_path
 from casework.storage.tables import cases, events, metadata, settings, users
 
 DEMO_KEY = "demo.database"
+# A test suite's mark on the databases it builds (tests/databases.py): on them, as on the
+# demo's, a frozen clock (CASEWORK_NOW) is honoured whatever accounts they hold.
+TEST_KEY = "test.database"
+FROZEN_REFUSED = (
+    "CASEWORK_NOW 只用于测试或演示数据库：此数据库有设了密码的账户，不能冻结时钟 "
+    "(a frozen clock is refused on a database with real accounts; unset CASEWORK_NOW)"
+)
 
 
 @dataclass(frozen=True)
@@ -101,3 +108,29 @@ def wipe(target: str, engine: Engine) -> Engine:
         metadata.drop_all(conn)
         conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     return engine
+
+
+def mark_test(engine: Engine, at: datetime) -> None:
+    """Mark a database as a test suite's own (its frozen clocks are honoured)."""
+    with engine.begin() as conn:
+        conn.execute(settings.delete().where(settings.c.key == TEST_KEY))
+        conn.execute(settings.insert().values(key=TEST_KEY, value="{}", set_by="tests", set_at=at))
+
+
+def frozen_clock_refusal(engine: Engine) -> str | None:
+    """Why a frozen clock may not be used on this database, or None: it is refused on one
+    with real accounts (a user with a password) unless the demo or a test suite marked it.
+    A clerk who could set CASEWORK_NOW would otherwise back-date what ``--as-of`` trusts, or
+    date a step years ahead, after which nobody could act on the case (issue 15 point 5)."""
+    with engine.connect() as conn:
+        seen = inspect(conn)
+        names = set(seen.get_table_names())
+        if "users" not in names or "settings" not in names:
+            return None  # no schema yet: `init` is making it
+        if "password_hash" not in {c["name"] for c in seen.get_columns("users")}:
+            return None  # from before accounts (migration 0010): nobody has a password
+        keys = select(settings.c.key).where(settings.c.key.in_([DEMO_KEY, TEST_KEY]))
+        if conn.execute(keys).first() is not None:
+            return None
+        real = select(users.c.username).where(users.c.password_hash.is_not(None)).limit(1)
+        return FROZEN_REFUSED if conn.execute(real).first() is not None else None
