@@ -14,6 +14,7 @@ from tests.cli.checks import error_line
 from tests.helpers import Cli, FrozenClock, add_staff, dump
 
 PW = "Panzhou#2020"
+REGISTER = ("case", "register", "petition", "--office", "panzhou", "--title")
 
 
 def unmarked(db_url: str, clock: FrozenClock) -> Casework:
@@ -28,12 +29,12 @@ def test_refused_with_one_line_on_a_database_with_real_accounts(
 ) -> None:
     cw = unmarked(db_url, clock)
     cli = Cli(db_url, clock)
-    honoured = cli("case", "register", "petition", "--office", "panzhou", "--title", "甲")
+    honoured = cli(*REGISTER, "甲")
     assert honoured.exit_code == 0, honoured.stderr  # no password yet: a CLI-only install
     cw.acting("admin").set_password("clerk_pz", PW)
     before = dump(cw.engine)
     for args in (
-        ("case", "register", "petition", "--office", "panzhou", "--title", "乙"),
+        (*REGISTER, "乙"),
         ("case", "list"),
         ("init",),
     ):
@@ -42,17 +43,7 @@ def test_refused_with_one_line_on_a_database_with_real_accounts(
     assert dump(cw.engine) == before
     real_clock = CliRunner().invoke(
         app,
-        [
-            "--as",
-            "clerk_pz",
-            "case",
-            "register",
-            "petition",
-            "--office",
-            "panzhou",
-            "--title",
-            "丙",
-        ],
+        ["--as", "clerk_pz", *REGISTER, "丙"],
         env={"CASEWORK_DB": db_url, "CASEWORK_NOW": None, "CASEWORK_USER": None},
     )
     assert real_clock.exit_code == 0, real_clock.stderr
@@ -61,7 +52,7 @@ def test_refused_with_one_line_on_a_database_with_real_accounts(
 
 def test_honoured_on_the_suites_own_databases(cli: Cli, cw: Casework) -> None:
     cw.acting("admin").set_password("clerk_pz", PW)
-    done = cli("case", "register", "petition", "--office", "panzhou", "--title", "甲", "--json")
+    done = cli(*REGISTER, "甲", "--json")
     assert done.exit_code == 0, done.stderr
     assert cli.clock.now.isoformat()[:10] in done.stdout
 
