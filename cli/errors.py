@@ -28,6 +28,8 @@ ROOT_FIELDS = {
     "database": "--db",
     "server": "--server",
     "CASEWORK_NOW": "CASEWORK_NOW",
+    # The clock a step is recorded by: the system's, or the one CASEWORK_NOW freezes.
+    "clock": "CASEWORK_NOW",
 }
 
 # Fields the library names otherwise than the parameter that sets them (a parameter's name or,

@@ -53,6 +53,21 @@ def occurred(at: str | datetime | None, now: datetime, last: datetime | None) ->
     return when
 
 
+def recorded_in_order(case: Case, now: datetime) -> None:
+    """A step is recorded no earlier than the case's previous one (issue 15 point 5): a
+    server's clock set back would otherwise write a history whose recording times go
+    backwards, which ``--as-of`` (the database as it stood on a day) trusts."""
+    last = case.last_recorded
+    if last is not None and now < last:
+        raise InvalidData(
+            f"案件 {case.case_no}：现在 {local_iso(now)} 早于本案上一步的记录时间 "
+            f"{local_iso(last)}，请检查服务器时钟 (the clock is behind the case's last "
+            "recorded step: check the server's clock)",
+            field="clock",
+            value=local_iso(now),
+        )
+
+
 def not_before(case: Case, when: datetime) -> None:
     """A step is never dated before the case's previous event."""
     if when < case.last_at:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from casework.domain.checks import checked_values, not_before, occurred
+from casework.domain.checks import checked_values, not_before, occurred, recorded_in_order
 from casework.domain.committees import registering_office
 from casework.domain.identity import check_id_number, check_phone, mask_id, mask_phone
 from casework.domain.model import Actor, Case, Lazy, Party
@@ -104,6 +104,7 @@ def correct(
     _still_complete(wf, case, draft.data)
     when = occurred(step.at, ports.now(), case.last_at)
     not_before(case, when)
+    recorded_in_order(case, ports.now())
     values = {"reason": reason, "changes": draft.changes}
     times = (when, ports.now())
     event = new_event(case, CORRECT, case.state, actor, times, None, values, ref)

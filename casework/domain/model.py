@@ -216,3 +216,6 @@ class Case(NamedTuple):
     ref: str | None
     parties: tuple[Party, ...]
     file: CaseFile
+    # When the event at ``version`` was recorded (None for a case being registered): the
+    # next step is never recorded before it (casework.domain.checks.recorded_in_order).
+    last_recorded: datetime | None = None

@@ -26,6 +26,7 @@ from casework.domain.checks import (
     may_take,
     not_before,
     occurred,
+    recorded_in_order,
 )
 from casework.domain.committees import record_own_committee, registering_office
 from casework.domain.hashing import event_digest
@@ -225,6 +226,7 @@ def _moved(case: Case, event: Event, data: Data, document: Document | None = Non
         case.ref,
         case.parties,
         case.file.adding(event, document),
+        event.recorded_at,
     )
 
 
@@ -266,6 +268,7 @@ def advance(case: Case, step: Step, actor: Actor, ports: Ports, engine: bool = F
     values = checked_values(trig.field_set, step.values, note, subject, case.data, ports, engine)
     when = occurred(step.at, ports.now(), case.last_at)
     not_before(case, when)
+    recorded_in_order(case, ports.now())
     view = GuardView(case, values, when, ports, actor)
     if engine:
         new_state = wf.dest_of(trig, case.state)
@@ -335,6 +338,7 @@ def record_document(case: Case, doc: DocumentStep, actor: Actor, ports: Ports) -
     note = optional_text(doc.note, "note")
     when = occurred(doc.at, ports.now(), case.last_at)
     not_before(case, when)
+    recorded_in_order(case, ports.now())
     values = {"kind": doc.kind, "file_name": doc.file_name, "sha256": doc.sha256}
     now = ports.now()
     event = _event(case, DOCUMENT, case.state, actor, (when, now), note, values, ref)
@@ -362,6 +366,7 @@ def record_link(case: Case, other: Case, step: LinkStep, actor: Actor, ports: Po
     note = optional_text(step.note, "note")
     when = occurred(step.at, ports.now(), case.last_at)
     not_before(case, when)
+    recorded_in_order(case, ports.now())
     values: dict[str, object] = {"relation": relation, "other": other.case_no}
     if step.matched:
         values["matched"] = list(step.matched)

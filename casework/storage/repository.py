@@ -49,6 +49,7 @@ _CASE_COLUMNS = (
     cases.c.head_hash,
     cases.c.registered_at,
     cases.c.ref,
+    cases.c.updated_at,  # the last step's recording time (recorded_in_order)
     events.c.occurred_at.label("last_at"),
 )
 _CASES = select(*_CASE_COLUMNS).select_from(
@@ -513,7 +514,7 @@ class CaseRepository:
     def _keep(self, row: Sequence[Any]) -> Case:
         """A case from a row of ``_CASE_COLUMNS`` (by position: plain tuples or rows)."""
         case_id, case_no, kind, office, title, state, version, data, head, registered = row[:10]
-        last_at = row[11]
+        updated, last_at = row[11], row[12]
         if last_at is None:  # no event at the case's version: the back-dating check fails
             last_at = self._conn.execute(_LAST_AT, {"case_id": case_id, "seq": version})
             last_at = last_at.scalar_one()
@@ -532,6 +533,7 @@ class CaseRepository:
             row[10],
             (),
             self._file(case_id),
+            as_utc(updated),
         )
         self._by_no[case.case_no] = case
         self._read[case.case_no] = case.version
