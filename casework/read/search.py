@@ -23,7 +23,7 @@ from casework.engine import Engine as Machines
 from casework.errors import InvalidData, NotFound
 from casework.read.scope import AnySelect, at_least, check_period, office_scope
 from casework.read.shapes import CaseRow
-from casework.read.views import head, listed, state_names
+from casework.read.views import LISTED_COLUMNS, head, listed, state_names
 from casework.storage.tables import cases, parties
 from workflows.spec import Workflow
 
@@ -221,15 +221,7 @@ def search(
     size = min(size, MAX_PAGE_SIZE)
     where = and_(*case_conditions(conn, machines, actor, f))
     total = int(conn.execute(select(func.count()).select_from(cases).where(where)).scalar_one())
-    query = select(
-        cases.c.id,
-        cases.c.case_no,
-        cases.c.kind,
-        cases.c.office_code,
-        cases.c.state,
-        cases.c.title,
-        cases.c.registered_at,
-    ).where(where)
+    query = select(*LISTED_COLUMNS).where(where)
     found = (
         conn.execute(ordered(query, f).limit(size).offset((page - 1) * size)).all() if total else []
     )

@@ -42,6 +42,18 @@ from workflows.spec import PARTY_ROLES, Workflow
 EXTRA_LABELS = {"origin_case": "来源案件"}
 
 
+# What a listing row shows of a case (``head`` reads a row of these, by name).
+LISTED_COLUMNS = (
+    cases.c.id,
+    cases.c.case_no,
+    cases.c.kind,
+    cases.c.office_code,
+    cases.c.state,
+    cases.c.title,
+    cases.c.registered_at,
+)
+
+
 def party_view(row: AnyRow, reveal: bool) -> PartyJSON:
     """A party as output: ID number and phone masked unless revealing was allowed and asked."""
     return PartyJSON(
@@ -297,15 +309,7 @@ def list_cases(
             row["due"] = due_json(r.due)
             out.append(row)
         return out
-    query = select(
-        cases.c.id,
-        cases.c.case_no,
-        cases.c.kind,
-        cases.c.office_code,
-        cases.c.state,
-        cases.c.title,
-        cases.c.registered_at,
-    ).order_by(cases.c.registered_at.desc(), cases.c.id.desc())
+    query = select(*LISTED_COLUMNS).order_by(cases.c.registered_at.desc(), cases.c.id.desc())
     if name is not None:
         query = query.where(cases.c.kind == name)
     if states is not None:  # a few state names, one per procedure at most

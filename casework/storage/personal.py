@@ -215,8 +215,8 @@ def missing_key(sqlite_file: str | None) -> NotInitialised:
     )
 
 
-class Sealed(TypeDecorator[str]):
-    """An ID number or phone, sealed on the way in and opened on the way out."""
+class PersonalValue(TypeDecorator[str]):
+    """A column holding one kind of personal value (an ID number or a phone)."""
 
     impl = String(100)
     cache_ok = True
@@ -224,6 +224,12 @@ class Sealed(TypeDecorator[str]):
     def __init__(self, kind: Kind) -> None:
         super().__init__()
         self.kind = kind
+
+
+class Sealed(PersonalValue):
+    """An ID number or phone, sealed on the way in and opened on the way out."""
+
+    cache_ok = True  # SQLAlchemy reads it from each class itself, not from a base
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         if value is None:
@@ -236,16 +242,12 @@ class Sealed(TypeDecorator[str]):
         return key_of_dialect(dialect).open(self.kind, value)
 
 
-class BlindIndex(TypeDecorator[str]):
+class BlindIndex(PersonalValue):
     """The blind index of an ID number or phone: written and compared as the clear value,
     stored as its keyed hash (so ``column.in_([clear, ...])`` finds exact matches)."""
 
     impl = String(64)
     cache_ok = True
-
-    def __init__(self, kind: Kind) -> None:
-        super().__init__()
-        self.kind = kind
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         if value is None:
