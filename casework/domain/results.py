@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NotRequired, TypedDict
 
+from casework.domain.facts import shown
 from casework.domain.model import Actor, Case, Event
 from casework.domain.policy import may_see
 from casework.domain.repeats import Earlier, matter_text, similarity
@@ -117,7 +118,7 @@ def event_json(event: Event, wf: Workflow) -> EventJSON:
         actor=event.actor,
         actor_role=event.actor_role,
         note=event.note,
-        data=dict(event.data),
+        data=shown(event.data),
         ref=event.ref,
     )
 

@@ -29,6 +29,7 @@ from casework.domain.checks import (
     recorded_in_order,
 )
 from casework.domain.committees import record_own_committee, registering_office
+from casework.domain.facts import CASE_FACTS, registration_facts, with_ref
 from casework.domain.hashing import event_digest
 from casework.domain.model import (
     Actor,
@@ -180,6 +181,7 @@ def _event(
 ) -> Event:
     seq = case.version + 1
     from_state = None if trigger == REGISTER else case.state
+    values = with_ref(values, ref)  # the key is hashed with the step (casework.domain.facts)
     digest = event_digest(
         case.head_hash,
         case.case_no,
@@ -468,7 +470,9 @@ def register(
     number = ports.next_number(wf.prefix, office, year)
     blank = blank._replace(case_no=f"{wf.prefix}-{year}-{office}-{number:05d}")
     times = (when, ports.now())
-    event = _event(blank, REGISTER, wf.initial, actor, times, note, data, item.event_ref)
+    # The office, title, parties and key enter the hash through the registration's event.
+    recorded = {**data, CASE_FACTS: registration_facts(office, title, parties, ref)}
+    event = _event(blank, REGISTER, wf.initial, actor, times, note, recorded, item.event_ref)
     return Registered(_moved(blank, event, data), event, origin=origin, warnings=warnings)
 
 

@@ -1,9 +1,8 @@
 """The audit of the tamper-evident history: every case's hash chain walked, its history
-replayed through its procedure, and whatever was changed outside casework reported by case
-number and sequence.
+replayed through its procedure, every column derived from it checked (casework.read.audit_rows),
+and whatever was changed outside casework reported by case number and sequence.
 
-Events are read in one stream, ordered by case, joined to their cases (so that events of a
-case that does not exist are seen too); the cases without any event are one more query.
+The cases, events, parties and documents are read in one pass (casework.read.audit_stream).
 """
 
 from __future__ import annotations
@@ -15,56 +14,27 @@ from typing import Any, cast
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from casework.domain.derived import expected
 from casework.domain.hashing import row_digest
-from casework.domain.replay import replay
+from casework.domain.replay import REGISTER, replay
+from casework.read.anchor_check import Anchored, anchored_findings
+from casework.read.audit_rows import (
+    case_row_problems,
+    document_problems,
+    event_problems,
+    party_problems,
+)
+from casework.read.audit_scale import Scale, priced_fields, priced_problems
+from casework.read.audit_stream import Stored, stored_cases
+from casework.read.findings import Finding
 from casework.read.scope import AnyRow
-from casework.read.shapes import FindingJSON, VerifyJSON
-from casework.storage.tables import cases, events
+from casework.read.shapes import VerifyJSON
+from casework.storage.tables import case_counters, cases
 from workflows import Registry
 from workflows.versions import pinned
 
-STREAM_BATCH = 5000
 # An event row's columns by name, as the digest reads them.
 EventMapping = Mapping[str, Any]
-
-_EVENT_COLUMNS = (
-    events.c.case_id,
-    events.c.seq,
-    events.c.trigger,
-    events.c.from_state,
-    events.c.to_state,
-    events.c.actor,
-    events.c.actor_role,
-    events.c.occurred_at,
-    events.c.recorded_at,
-    events.c.note,
-    events.c.data,
-    events.c.hash,
-)
-_CASE_COLUMNS = (
-    cases.c.case_no,
-    cases.c.kind,
-    cases.c.state,
-    cases.c.version,
-    cases.c.head_hash,
-    cases.c.data.label("case_data"),
-)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem found in the stored history."""
-
-    case_no: str
-    seq: int | None
-    problem: str
-
-    def as_json(self) -> FindingJSON:
-        return FindingJSON(case_no=self.case_no, seq=self.seq, problem=self.problem)
-
-    def __str__(self) -> str:
-        where = f"{self.case_no} seq {self.seq}" if self.seq is not None else self.case_no
-        return f"{where}: {self.problem}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,64 +138,100 @@ def check_case(case: Chain, history: Sequence[AnyRow], registry: Registry) -> li
     return out
 
 
-def _events_by_case(conn: Connection) -> Iterator[tuple[int, Chain | None, list[AnyRow]]]:
-    """Each case's events in order, with its row (None when the case does not exist)."""
-    stream = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(
-        select(*_EVENT_COLUMNS, *_CASE_COLUMNS)
-        .select_from(events.outerjoin(cases, cases.c.id == events.c.case_id))
-        .order_by(events.c.case_id, events.c.seq, events.c.id)
-    )
-    current: int | None = None
-    chain: Chain | None = None
-    batch: list[AnyRow] = []
-    for row in stream:
-        if row.case_id != current:
-            if current is not None:
-                yield current, chain, batch
-            current, batch = row.case_id, []
-            chain = None if row.case_no is None else _chain(row)
-        batch.append(row)
-    if current is not None:
-        yield current, chain, batch
+def check_stored(row: AnyRow, record: Stored, registry: Registry, scale: Scale) -> list[Finding]:
+    """Every problem of one stored case (``row``, with its ``record``): its chain and replay
+    (``check_case``), then every column its history derives (casework.read.audit_rows)."""
+    history = record.events
+    out = check_case(_chain(row), history, registry)
+    wf = registry.get(row.kind)
+    if wf is None or not history or history[0].trigger != REGISTER:
+        return out
+    no = row.case_no
+    want = expected(wf, history)
+    problems = [
+        *case_row_problems(row, want),
+        *event_problems(history, want.facts is not None),
+        *document_problems(record.documents, want.documents),
+    ]
+    if want.parties is not None:
+        problems += party_problems(record.parties, want.parties)
+    if not row.case_no.startswith(f"{wf.prefix}-"):
+        problems.append((None, f"案件编号不属于流程 {wf.name} (the number is not of {wf.name})"))
+    priced = priced_fields(wf)
+    if priced:
+        problems += priced_problems(history, priced, want.data or row.data or {}, scale)
+    out.extend(Finding(no, seq, problem) for seq, problem in problems)
+    return out
 
 
 def _chain(row: AnyRow) -> Chain:
-    rules = pinned(row.case_data or {})
+    rules = pinned(row.data if isinstance(row.data, Mapping) else {})
     return Chain(row.case_no, row.kind, row.state, row.version, row.head_hash, rules)
 
 
 def verify(conn: Connection, registry: Registry) -> tuple[int, int, list[Finding]]:
-    """Walk every case's chain; returns (cases checked, events checked, findings)."""
+    """Walk every case's chain and rows; returns (cases checked, events checked, findings)."""
     findings: list[Finding] = []
-    n_events = 0
-    for case_id, chain, history in _events_by_case(conn):
-        n_events += len(history)
-        if chain is None:
+    n_cases = n_events = 0
+    scale = Scale(conn)
+    for case_id, record in stored_cases(conn):
+        n_events += len(record.events)
+        if record.row is None:
             findings.append(
                 Finding(
                     f"case id {case_id}",
-                    history[0].seq,
-                    "不存在的案件的事件（被插入）(events of a case that does not exist: inserted)",
+                    record.events[0].seq if record.events else None,
+                    "不存在的案件的事件或记录（被插入）"
+                    "(events, parties or documents of a case that does not exist: inserted)",
                 )
             )
             continue
-        findings.extend(check_case(chain, history, registry))
-    without = conn.execute(
-        select(*_CASE_COLUMNS)
-        .where(~select(events.c.id).where(events.c.case_id == cases.c.id).exists())
-        .order_by(cases.c.id)
-    )
-    for row in without:
-        findings.append(
-            Finding(row.case_no, 1, "案件没有任何事件（被删除）(the case has no events: deleted)")
-        )
-    n_cases = int(conn.execute(select(func.count()).select_from(cases)).scalar_one())
+        n_cases += 1
+        if not record.events:
+            findings.append(
+                Finding(
+                    record.row.case_no,
+                    1,
+                    "案件没有任何事件（被删除）(the case has no events: deleted)",
+                )
+            )
+            continue
+        findings.extend(check_stored(record.row, record, registry, scale))
+    findings.extend(counter_findings(conn, registry))
     return n_cases, n_events, findings
 
 
-def verify_json(conn: Connection, registry: Registry) -> VerifyJSON:
-    """``audit verify``: ``{ok, cases, events, findings}``."""
+def counter_findings(conn: Connection, registry: Registry) -> Iterator[Finding]:
+    """Each number counter at or above the highest number its cases use: a counter set back
+    would hand out a number taken already."""
+    counters = {
+        (r.prefix, r.office_code, r.year): r.last_seq for r in conn.execute(select(case_counters))
+    }
+    used = conn.execute(
+        select(cases.c.kind, cases.c.office_code, cases.c.year, func.max(cases.c.seq))
+        .group_by(cases.c.kind, cases.c.office_code, cases.c.year)
+        .order_by(cases.c.kind, cases.c.office_code, cases.c.year)
+    )
+    for kind, office, year, top in used:
+        wf = registry.get(kind)
+        if wf is None:
+            continue  # the case's own finding names the unknown procedure
+        last = counters.get((wf.prefix, office, year))
+        if last is None or last < top:
+            yield Finding(
+                f"case_counters {wf.prefix}/{office}/{year}",
+                None,
+                f"编号计数器为 {last}，低于已用的最大编号 {top}（被改动）"
+                f"(the counter is {last}, below the highest number used, {top}: edited)",
+            )
+
+
+def verify_json(conn: Connection, registry: Registry, anchor: Anchored | None = None) -> VerifyJSON:
+    """``audit verify``: ``{ok, cases, events, findings}``; with an anchor made earlier, what
+    changed since it too (casework.read.anchor_check)."""
     n_cases, n_events, findings = verify(conn, registry)
+    if anchor is not None:
+        findings.extend(anchored_findings(conn, anchor.doc, anchor.key, anchor.admin_hash_at))
     return VerifyJSON(
         ok=not findings,
         cases=n_cases,

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from casework.domain.facts import shown
 from casework.domain.identity import mask_id, mask_phone
 from casework.domain.model import Actor, Event, Party
 from casework.domain.replay import CORRECT, DOCUMENT
@@ -56,7 +57,7 @@ def history(steps: Sequence[Event]) -> str:
             continue
         entry: dict[str, object] = {"trigger": ev.trigger, "at": local_iso(ev.occurred_at)}
         entry["by"] = ev.actor
-        data = dict(ev.data)
+        data = shown(ev.data)
         if ev.trigger == DOCUMENT:
             entry.update({k: v for k, v in data.items() if v is not None})
         elif data:

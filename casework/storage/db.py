@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from casework.errors import DatabaseBusy, NotInitialised
+from casework.errors import Conflict, DatabaseBusy, NotInitialised
 
 T = TypeVar("T")
 
@@ -119,6 +120,19 @@ def _configure_sqlite(engine: Engine, durable: bool) -> None:
 _KEY_CONSTRAINTS = ("uq_cases_ref", "uq_events_case_ref", "cases.ref", "events.ref")
 
 
+# A case number handed out twice: only a counter set back behind casework's back does that
+# (numbers are taken under the counter row's lock), so nothing is written and the audit says more.
+_NUMBER_TAKEN = "case_no"
+
+
+def number_taken() -> Conflict:
+    return Conflict(
+        "案件编号计数器低于已用的编号（被改动？），本次未作任何更改；请管理员运行 casework audit "
+        "verify (the case number counter is below a number in use)",
+        field="case_no",
+    )
+
+
 def _is_busy(exc: BaseException) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
     return any(
@@ -148,10 +162,13 @@ def run_write(engine: Engine, work: Callable[[Connection], T]) -> T:
                 conn = conn.execution_options(**{_WRITE: True})
                 with conn.begin():
                     return work(conn)
-        except IntegrityError as exc:
+        except (IntegrityError, sqlite3.IntegrityError) as exc:
             # Two writers raced to use the same idempotency key; on retry the unit of work
-            # sees the winner's row and returns it.
-            if races >= 3 or not any(k in str(exc.orig) for k in _KEY_CONSTRAINTS):
+            # sees the winner's row and returns it. (SQLite's bulk path raises its driver's own.)
+            reason = str(getattr(exc, "orig", exc))
+            if _NUMBER_TAKEN in reason:
+                raise number_taken() from None
+            if races >= 3 or not any(k in reason for k in _KEY_CONSTRAINTS):
                 raise
             races += 1
         except (OperationalError, DBAPIError) as exc:

@@ -34,6 +34,7 @@ from sqlalchemy import String
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.types import TypeDecorator
 
+from casework.domain.facts import CASE_FACTS as FACTS
 from casework.errors import NotInitialised
 from casework.storage.types import JSONDocument
 
@@ -59,6 +60,9 @@ class PersonalKey:
     # new ones (the demo seals some 30,000 values).
     aead: Any = field(default=None, compare=False, repr=False)
     mac: Any = field(default=None, compare=False, repr=False)
+    # Signs anchors of the history (casework.read.anchor): whoever lacks the key cannot make
+    # one that verifies.
+    audit_key: bytes = field(default=b"", compare=False, repr=False)
 
     def seal(self, kind: str, value: str) -> str:
         nonce = os.urandom(12)
@@ -109,7 +113,9 @@ def key_from_bytes(master: bytes, source: str) -> PersonalKey:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     seal, index = _derive(master, "seal v1"), _derive(master, "index v1")
-    return PersonalKey(source, seal, index, check, AESGCM(seal), hmac.new(index, None, "sha256"))
+    mac = hmac.new(index, None, "sha256")
+    audit = _derive(master, "anchor v1")
+    return PersonalKey(source, seal, index, check, AESGCM(seal), mac, audit_key=audit)
 
 
 def parse_key(text: str, source: str) -> PersonalKey:
@@ -298,15 +304,47 @@ def _map_changes(data: Mapping[str, Any], how: Callable[[str, str], str]) -> dic
 def _has_personal(data: object) -> bool:
     if not isinstance(data, Mapping):
         return False
+    facts = data.get(FACTS)  # a registration's parties (casework.domain.facts)
+    if isinstance(facts, Mapping) and _has_people(facts.get("parties")):
+        return True
     changes = data.get("changes")
     return isinstance(changes, list) and any(_party_kind(c) for c in changes)
+
+
+def _has_people(parties: object) -> bool:
+    return isinstance(parties, list) and any(
+        isinstance(p, Mapping) and any(isinstance(p.get(kind), str) for kind in KINDS)
+        for p in parties
+    )
+
+
+def _map_personal(data: Mapping[str, Any], how: Callable[[str, str], str]) -> dict[str, Any]:
+    """A correction's or a registration's personal values mapped by ``how(kind, value)``."""
+    out = _map_changes(data, how) if isinstance(data.get("changes"), list) else dict(data)
+    facts = data.get(FACTS)
+    if isinstance(facts, Mapping) and isinstance(facts.get("parties"), list):
+        people = [
+            {
+                **p,
+                **{
+                    kind: how(kind, p[kind])
+                    for kind in KINDS
+                    if isinstance(p, Mapping) and isinstance(p.get(kind), str)
+                },
+            }
+            if isinstance(p, Mapping)
+            else p
+            for p in facts["parties"]
+        ]
+        out[FACTS] = {**facts, "parties": people}
+    return out
 
 
 def seal_event_data(data: Any, key: PersonalKey) -> Any:
     """Event data as stored: a correction's old and new ID numbers and phones sealed."""
     if not _has_personal(data):
         return data
-    return _map_changes(data, key.seal)
+    return _map_personal(data, key.seal)
 
 
 def open_event_data(data: Any, key: PersonalKey | None) -> Any:
@@ -315,7 +353,7 @@ def open_event_data(data: Any, key: PersonalKey | None) -> Any:
         return data
     if key is None:
         raise missing_key(None)
-    return _map_changes(data, lambda kind, v: key.open(kind, v) if v.startswith(SEALED) else v)
+    return _map_personal(data, lambda kind, v: key.open(kind, v) if v.startswith(SEALED) else v)
 
 
 class EventData(JSONDocument):

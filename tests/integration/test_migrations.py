@@ -169,6 +169,15 @@ def _old_case(
     case_id = conn.execute(
         text("SELECT id FROM cases WHERE case_no = :no"), {"no": case_no}
     ).scalar_one()
+    # the number's counter, as that casework took it (the audit checks it)
+    conn.execute(
+        text(
+            "INSERT INTO case_counters VALUES (:p, :o, :y, :s) ON CONFLICT "
+            "(prefix, office_code, year) DO UPDATE SET last_seq = excluded.last_seq "
+            "WHERE case_counters.last_seq < excluded.last_seq"
+        ),
+        {"p": prefix, "o": office, "y": year, "s": seq},
+    )
     prev: str | None = None
     for n, ((trigger, src, dst, actor, role, _, values), when) in enumerate(
         zip(steps, times, strict=True), start=1
@@ -256,7 +265,7 @@ def _pre_issue_database(db_url: str) -> None:
             ("BA", "city-petition", 2021),
         ):
             conn.execute(
-                text("INSERT INTO case_counters VALUES (:p, :o, :y, 1)"),
+                text("INSERT INTO case_counters VALUES (:p, :o, :y, 1) ON CONFLICT DO NOTHING"),
                 {"p": prefix, "o": office, "y": year},
             )
     engine.dispose()
