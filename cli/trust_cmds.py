@@ -16,14 +16,29 @@ JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 audit_app = typer.Typer(help="The tamper-evident history (审计).", no_args_is_help=True)
 
 
+ANCHOR_IN = Annotated[
+    str | None,
+    typer.Option(
+        "--anchor",
+        metavar="FILE",
+        help="An anchor written earlier by `casework audit anchor`: also find what was "
+        "deleted, truncated or rewritten since.",
+    ),
+]
+
+
 @audit_app.command("verify")
-def verify(ctx: typer.Context, as_json: JSON = False) -> None:
+def verify(ctx: typer.Context, anchor: ANCHOR_IN = None, as_json: JSON = False) -> None:
     """Check every case's hash chain and replay its history; exit 1 if anything is wrong.
 
     Reports, by case number and sequence, events edited, deleted, inserted or reordered
-    outside casework, and case rows whose state disagrees with their history.
+    outside casework, and every case-row column, party, document and event column that
+    disagrees with its hashed history; with --anchor, cases deleted and chains truncated or
+    rewritten since the anchor was made.
+
+    Example: casework audit verify --anchor /mnt/usb/anchor-2020-12.json
     """
-    result = settings(ctx).open().verify()
+    result = settings(ctx).open().verify(anchor)
     if as_json:
         output.print_json(result)
     elif result["ok"]:
@@ -45,6 +60,39 @@ def verify(ctx: typer.Context, as_json: JSON = False) -> None:
             f"seq {first['seq']}: {first['problem']}"
         )
         raise typer.Exit(1)
+
+
+@audit_app.command("anchor")
+def anchor(
+    ctx: typer.Context,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", metavar="FILE", help="Write the anchor to this new file."),
+    ] = None,
+    as_json: JSON = False,
+) -> None:
+    """Write an anchor: every case's chain head, their Merkle root, the admin log's head,
+    the counts and the time, hashed and signed with the database's key.
+
+    Keep it away from the database (print its digest with the monthly report, mail it,
+    store it on another machine); `casework audit verify --anchor FILE` later names what
+    was deleted, truncated or rewritten since. Without --out the whole anchor is printed.
+
+    Example: casework audit anchor --out /mnt/usb/anchor-2020-12.json
+    """
+    from casework.read.anchor import summary
+
+    doc = settings(ctx).open().anchor(out)
+    if out is None:
+        output.print_json(doc)
+    elif as_json:
+        output.print_json({**summary(doc), "file": out})
+    else:
+        output.line(
+            f"锚点已写入 anchor written: {out} ({doc['cases']} cases, {doc['events']} events)"
+        )
+        output.line(f"摘要 digest: {doc['digest']}")
+        output.line(f"根哈希 root: {doc['root']}")
 
 
 def backup(

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from sqlalchemy.engine import Connection
+
 from casework.api.base import Base
 from casework.api.reveals import recorded
 from casework.domain.model import Actor
 from casework.read import config, diagrams, directory
+from casework.read.anchor import AnchorJSON
 from casework.read.config import SettingJSON
 from casework.read.due import due_list
 from casework.read.shapes import (
@@ -28,6 +31,17 @@ from casework.storage.calendars import load_calendar
 from casework.storage.db import open_engine, reading
 from casework.storage.world import StoredWorld
 from casework.time.calendar import Calendar
+
+
+def admin_head(conn: Connection) -> tuple[int, str | None]:
+    """The admin log's last sequence number and hash (interim: the log is not chained yet)."""
+    del conn
+    return 0, None
+
+
+def admin_hash_at(conn: Connection, seq: int) -> str | None:
+    del conn, seq
+    return None
 
 
 class Reads(Base):
@@ -116,12 +130,41 @@ class Reads(Base):
 
     # -- trust ----------------------------------------------------------------------------
 
-    def verify(self) -> VerifyJSON:
-        """Walk every case's hash chain and replay its history; lists what is wrong."""
+    def verify(self, anchor: str | None = None) -> VerifyJSON:
+        """Walk every case's hash chain, replay its history and check every column it
+        derives; with ``anchor`` (a file of ``audit anchor``), what changed since it too."""
+        from casework.read.anchor import read_anchor
+        from casework.read.anchor_check import Anchored
         from casework.read.audit import verify_json
 
+        against = None
+        if anchor is not None:
+            against = Anchored(read_anchor(anchor), self._audit_key(), admin_hash_at)
         with self.read() as (conn, _):
-            return verify_json(conn, self.machines.registry)
+            return verify_json(conn, self.machines.registry, against)
+
+    def anchor(self, out: str | None = None) -> AnchorJSON:
+        """An anchor of the history as it stands (casework.read.anchor), signed with the
+        personal-data key's audit subkey; with ``out``, also written to that new file."""
+        from casework.read.anchor import make_anchor, write_anchor
+
+        with self.read() as (conn, actor):
+            doc = make_anchor(
+                conn,
+                admin_head(conn),
+                self.clock(),
+                actor.username if actor else None,
+                self._audit_key(),
+            )
+        if out is not None:
+            write_anchor(doc, out)
+        return doc
+
+    def _audit_key(self) -> bytes | None:
+        from casework.storage.personal import key_on
+
+        key = key_on(self.engine.dialect)
+        return key.audit_key if key is not None and key.audit_key else None
 
     def backup(
         self, target: str, progress: Callable[[int, int, int], object] | None = None

@@ -1,0 +1,115 @@
+"""``audit verify --anchor FILE``: the database against an anchor made earlier
+(casework.read.anchor). Each anchored case must still exist, and its chain must still hold, at
+the anchored version, the anchored head: the chain's own check (casework.read.audit) then
+vouches for every event before it. Cases numbered below the anchor's last id that it does not
+name were slipped in afterwards; a shorter or different admin log was cut or rewritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from casework.read.anchor import anchor_problems
+from casework.read.audit_stream import STREAM_BATCH
+from casework.read.findings import Finding
+from casework.storage.tables import cases, events
+
+# The admin log's hash at a sequence number (None when there is no such entry).
+AdminHashAt = Callable[[Connection, int], str | None]
+ANCHOR = "anchor"
+
+
+@dataclass(frozen=True)
+class Anchored:
+    """An anchor to verify against: its document, the key that signed it (None: unchecked),
+    and how to read the admin log's hash at a sequence number."""
+
+    doc: Mapping[str, Any]
+    key: bytes | None
+    admin_hash_at: AdminHashAt
+
+
+def anchored_findings(
+    conn: Connection, doc: Mapping[str, Any], key: bytes | None, admin_hash_at: AdminHashAt
+) -> list[Finding]:
+    """What changed since the anchor, by case; the anchor's own damage first."""
+    own = [Finding(ANCHOR, None, p) for p in anchor_problems(doc, key)]
+    if own:
+        return own  # an altered anchor proves nothing about the database
+    out = list(_case_findings(conn, doc))
+    out.extend(_admin_findings(conn, doc, admin_hash_at))
+    return out
+
+
+def _case_findings(conn: Connection, doc: Mapping[str, Any]) -> Iterator[Finding]:
+    ids = {
+        r.case_no: r.id
+        for r in conn.execute(select(cases.c.id, cases.c.case_no).order_by(cases.c.id))
+    }
+    wanted = {(ids[no], version): (no, head) for no, version, head in doc["leaves"] if no in ids}
+    heads: dict[tuple[int, int], str] = {}
+    stream = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(
+        select(events.c.case_id, events.c.seq, events.c.hash)
+    )
+    for case_id, seq, digest in stream:
+        if (case_id, seq) in wanted:
+            heads[(case_id, seq)] = digest
+    anchored = set()
+    for no, version, head in doc["leaves"]:
+        anchored.add(no)
+        if no not in ids:
+            yield Finding(
+                no, None, "锚点中的案件已不存在（被删除）(the anchored case is gone: deleted)"
+            )
+            continue
+        found = heads.get((ids[no], version))
+        if found is None:
+            yield Finding(
+                no,
+                version,
+                f"锚点时已有第 {version} 步，现已缺失（历史被截断）"
+                f"(seq {version}, anchored, is missing: the chain was truncated)",
+            )
+        elif found != head:
+            yield Finding(
+                no,
+                version,
+                f"第 {version} 步的哈希与锚点不符（历史被改写）"
+                f"(seq {version} does not match the anchor: the history was rewritten)",
+            )
+    last_id = int(doc["last_case_id"])
+    for no, case_id in ids.items():
+        if case_id <= last_id and no not in anchored:
+            yield Finding(
+                no,
+                None,
+                "案件编号早于锚点，但锚点中没有它（事后插入）"
+                "(a case older than the anchor that the anchor does not name: inserted)",
+            )
+
+
+def _admin_findings(
+    conn: Connection, doc: Mapping[str, Any], admin_hash_at: AdminHashAt
+) -> Iterator[Finding]:
+    head = doc.get("admin_log") or {}
+    seq, digest = head.get("seq"), head.get("hash")
+    if not isinstance(seq, int) or seq <= 0:
+        return
+    found = admin_hash_at(conn, seq)
+    if found is None:
+        yield Finding(
+            "admin_log",
+            seq,
+            "锚点时的管理日志条目已缺失（被截断）(the anchored admin log entry is missing)",
+        )
+    elif found != digest:
+        yield Finding(
+            "admin_log",
+            seq,
+            "管理日志与锚点不符（被改写）(the admin log does not match the anchor: rewritten)",
+        )
