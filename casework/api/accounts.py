@@ -93,15 +93,13 @@ class AccountCommands(Base):
     def set_password(self, username: str, password: str) -> UserChanged:
         """Set a user's password (admin); they must change it at their next login."""
         return self.acting_write(
-            lambda uow, actor: account_admin.set_password(
-                uow, actor, self.channel, username, password
-            )
+            lambda uow, actor: account_admin.set_password(uow, actor, username, password)
         )
 
     def deactivate_user(self, username: str) -> UserChanged:
         """Deactivate a user (admin): no more logins, steps or naming; sessions end."""
         return self.acting_write(
-            lambda uow, actor: account_admin.deactivate_user(uow, actor, self.channel, username)
+            lambda uow, actor: account_admin.deactivate_user(uow, actor, username)
         )
 
     def change_user(
@@ -109,15 +107,13 @@ class AccountCommands(Base):
     ) -> UserChanged:
         """Change a user's role or office from now on (admin)."""
         return self.acting_write(
-            lambda uow, actor: account_admin.change_user(
-                uow, actor, self.channel, username, role, office
-            )
+            lambda uow, actor: account_admin.change_user(uow, actor, username, role, office)
         )
 
     def revoke_session(self, session_id: int) -> SessionJSON:
         """End a session or token by its id (admin): a forced logout."""
         return self.acting_write(
-            lambda uow, actor: account_admin.revoke_session(uow, actor, self.channel, session_id)
+            lambda uow, actor: account_admin.revoke_session(uow, actor, session_id)
         )
 
     def sessions(self) -> list[SessionJSON]:

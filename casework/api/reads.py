@@ -117,11 +117,13 @@ class Reads(Base):
     # -- trust ----------------------------------------------------------------------------
 
     def verify(self) -> VerifyJSON:
-        """Walk every case's hash chain and replay its history; lists what is wrong."""
+        """Walk every case's hash chain and replay its history, and the admin log's against the
+        reference data; lists what is wrong."""
+        from casework.read.admin_audit import with_admin_log
         from casework.read.audit import verify_json
 
         with self.read() as (conn, _):
-            return verify_json(conn, self.machines.registry)
+            return with_admin_log(conn, verify_json(conn, self.machines.registry))
 
     def backup(
         self, target: str, progress: Callable[[int, int, int], object] | None = None
@@ -130,6 +132,7 @@ class Reads(Base):
         the audit of the copy; it takes the target's name only once checked and audited.
         ``progress(status, pages_left, pages)`` is called after each batch of pages."""
         from casework.api.documents import files_dir
+        from casework.read.admin_audit import with_admin_log
         from casework.read.audit import verify_json
         from casework.storage.backup import FILES, backup_sqlite, copy_documents, discard, finish
         from casework.storage.personal import attach, key_on
@@ -142,7 +145,7 @@ class Reads(Base):
         folder = str(copied["backup"]) + FILES
         try:
             with reading(copy) as conn:
-                audit = verify_json(conn, self.machines.registry)
+                audit = with_admin_log(conn, verify_json(conn, self.machines.registry))
                 files = copy_documents(conn, files_dir(self.engine.url.database), partial + FILES)
         except BaseException:
             discard(partial)

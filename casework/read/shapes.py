@@ -274,6 +274,8 @@ class VerifyJSON(TypedDict):
     ok: bool
     cases: int
     events: int
+    # The admin log's entries checked (issue 15 point 2, casework.read.admin_audit.with_admin_log).
+    admin_entries: NotRequired[int]
     findings: list[FindingJSON]
 
 
