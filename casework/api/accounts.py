@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any, TypeVar
 
 from casework.api.base import Base
-from casework.errors import CaseworkError
+from casework.errors import CaseworkError, InvalidData
+from casework.read.shapes import AdminEntryJSON
 from casework.services import account_admin, accounts
 from casework.services.account_admin import UserChanged
 from casework.services.accounts import (
@@ -130,6 +131,25 @@ class AccountCommands(Base):
             accounts.require_admin(actor, "查看登录日志")
             rows = Accounts(conn).login_log(start)
         return [{**r, "at": local_iso(r["at"])} for r in rows]
+
+    def audit_log(
+        self,
+        since: str | date | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+        limit: int | None = None,
+    ) -> list[AdminEntryJSON]:
+        """The admin log (admin): every change of users, offices, holiday files, the subsidy
+        scale and settings, and every other admin act, by sequence number, with the old and
+        new value; from a day on, of one actor or one target, the last ``limit``."""
+        from casework.read.admin_audit import log_json
+
+        start = accounts.since_instant(None if since is None else self.day(since, "since"))
+        if limit is not None and limit < 1:
+            raise InvalidData(f"条数 limit 应为正整数 (a positive number): {limit}", field="limit")
+        with self.read() as (conn, who):
+            accounts.require_admin(who, "查看管理日志")
+            return log_json(conn, start, actor, target, limit)
 
     def admin_log(self) -> list[dict[str, Any]]:
         """The admins' acts on users, oldest first (admin)."""

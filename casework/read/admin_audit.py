@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -26,8 +27,8 @@ from sqlalchemy.engine import Connection
 
 from casework.domain.hashing import admin_digest
 from casework.read.audit import Finding
-from casework.read.shapes import VerifyJSON
-from casework.storage.adminlog import TABLE_OF, head
+from casework.read.shapes import AdminEntryJSON, VerifyJSON
+from casework.storage.adminlog import TABLE_OF, entries, head
 from casework.storage.tables import (
     admin_log,
     calendar_days,
@@ -38,6 +39,7 @@ from casework.storage.tables import (
     subsidy_scale,
     users,
 )
+from casework.time.local import local_iso
 
 LOG = "admin_log"
 # A row's value by key, per table; each value a mapping of column to value.
@@ -321,3 +323,30 @@ def with_admin_log(conn: Connection, audit: VerifyJSON) -> VerifyJSON:
     entries, found = check(conn)
     findings = [*audit["findings"], *(f.as_json() for f in found)]
     return {**audit, "ok": not findings, "admin_entries": entries, "findings": findings}
+
+
+def log_json(
+    conn: Connection,
+    since: datetime | None = None,
+    actor: str | None = None,
+    target: str | None = None,
+    limit: int | None = None,
+) -> list[AdminEntryJSON]:
+    """``audit log``: the entries by sequence number, from an instant on, of one actor or one
+    target (a username, an office code, a year, a setting's key), the last ``limit`` of them."""
+    return [
+        AdminEntryJSON(
+            seq=int(r["seq"]),
+            at=local_iso(r["at"]),
+            actor=r["actor"],
+            action=r["action"],
+            target=r["target"],
+            before=r["before"],
+            after=r["after"],
+            data=dict(r["data"] or {}),
+            channel=r["channel"],
+            os_user=r["os_user"],
+            hash=r["hash"],
+        )
+        for r in entries(conn, since, actor, target, limit)
+    ]
