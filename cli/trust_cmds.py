@@ -101,21 +101,12 @@ def log(
         return
     output.table(
         f"管理日志 Admin log ({len(rows)})",
-        [
-            ("序号 seq", "cyan"),
-            ("时间 at", ""),
-            ("操作人 actor", ""),
-            ("操作 action", ""),
-            ("对象 target", ""),
-            ("变更 old → new", ""),
-        ],
+        [("seq", "cyan"), ("时间 at", ""), ("操作 act", ""), ("变更 old → new", "")],
         [
             (
                 r["seq"],
-                r["at"],
-                r["actor"],
-                r["action"],
-                output.escape(r["target"]),
+                r["at"][:16].replace("T", " "),  # local time, to the minute
+                output.escape(f"{r['actor']}: {r['action']} {r['target']}"),
                 output.escape(changes(r["before"], r["after"], r["data"])),
             )
             for r in rows
