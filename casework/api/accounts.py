@@ -152,7 +152,8 @@ class AccountCommands(Base):
             return log_json(conn, start, actor, target, limit)
 
     def admin_log(self) -> list[dict[str, Any]]:
-        """The admins' acts on users, oldest first (admin)."""
+        """The admin log's rows as stored, by sequence number (admin); ``audit_log`` is the
+        listing with its filters."""
         with self.read() as (conn, actor):
             accounts.require_admin(actor, "查看管理日志")
             rows = Accounts(conn).admin_log()
