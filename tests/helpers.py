@@ -73,13 +73,15 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 def drop_event_guards(conn: Connection) -> None:
     """What an insider who owns the database does before editing its history behind
-    casework's back: drop the triggers that keep events append-only (migration 0015)."""
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("DROP TRIGGER IF EXISTS events_no_update")
-        conn.exec_driver_sql("DROP TRIGGER IF EXISTS events_no_delete")
-    else:
-        conn.exec_driver_sql("DROP TRIGGER IF EXISTS events_no_change ON events")
-        conn.exec_driver_sql("DROP TRIGGER IF EXISTS events_no_truncate ON events")
+    casework's back: drop the triggers that keep events (migration 0015) and the admin log
+    (migration 0016) append-only."""
+    for table in ("events", "admin_log"):
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_update")
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+        else:
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}")
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
 
 
 # The acting user of a run that names none (``cli(..., user=NOBODY)``).

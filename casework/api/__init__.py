@@ -104,7 +104,7 @@ class Casework(
         schema.upgrade(engine)
         cw = cls(engine, clock=clock, registry=registry)
         cw.last_init = write(
-            engine, clock, cw.machines, lambda uow: initialise(uow, offices, admin)
+            engine, clock, cw.machines, lambda uow: initialise(uow, offices, admin), ("init", None)
         )
         cw.last_init["revision"] = schema.current_revision(engine)
         return cw

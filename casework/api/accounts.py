@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any, TypeVar
 
 from casework.api.base import Base
-from casework.errors import CaseworkError
+from casework.errors import CaseworkError, InvalidData
+from casework.read.shapes import AdminEntryJSON
 from casework.services import account_admin, accounts
 from casework.services.account_admin import UserChanged
 from casework.services.accounts import (
@@ -93,15 +94,13 @@ class AccountCommands(Base):
     def set_password(self, username: str, password: str) -> UserChanged:
         """Set a user's password (admin); they must change it at their next login."""
         return self.acting_write(
-            lambda uow, actor: account_admin.set_password(
-                uow, actor, self.channel, username, password
-            )
+            lambda uow, actor: account_admin.set_password(uow, actor, username, password)
         )
 
     def deactivate_user(self, username: str) -> UserChanged:
         """Deactivate a user (admin): no more logins, steps or naming; sessions end."""
         return self.acting_write(
-            lambda uow, actor: account_admin.deactivate_user(uow, actor, self.channel, username)
+            lambda uow, actor: account_admin.deactivate_user(uow, actor, username)
         )
 
     def change_user(
@@ -109,15 +108,13 @@ class AccountCommands(Base):
     ) -> UserChanged:
         """Change a user's role or office from now on (admin)."""
         return self.acting_write(
-            lambda uow, actor: account_admin.change_user(
-                uow, actor, self.channel, username, role, office
-            )
+            lambda uow, actor: account_admin.change_user(uow, actor, username, role, office)
         )
 
     def revoke_session(self, session_id: int) -> SessionJSON:
         """End a session or token by its id (admin): a forced logout."""
         return self.acting_write(
-            lambda uow, actor: account_admin.revoke_session(uow, actor, self.channel, session_id)
+            lambda uow, actor: account_admin.revoke_session(uow, actor, session_id)
         )
 
     def sessions(self) -> list[SessionJSON]:
@@ -135,8 +132,28 @@ class AccountCommands(Base):
             rows = Accounts(conn).login_log(start)
         return [{**r, "at": local_iso(r["at"])} for r in rows]
 
+    def audit_log(
+        self,
+        since: str | date | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+        limit: int | None = None,
+    ) -> list[AdminEntryJSON]:
+        """The admin log (admin): every change of users, offices, holiday files, the subsidy
+        scale and settings, and every other admin act, by sequence number, with the old and
+        new value; from a day on, of one actor or one target, the last ``limit``."""
+        from casework.read.admin_audit import log_json
+
+        start = accounts.since_instant(None if since is None else self.day(since, "since"))
+        if limit is not None and limit < 1:
+            raise InvalidData(f"条数 limit 应为正整数 (a positive number): {limit}", field="limit")
+        with self.read() as (conn, who):
+            accounts.require_admin(who, "查看管理日志")
+            return log_json(conn, start, actor, target, limit)
+
     def admin_log(self) -> list[dict[str, Any]]:
-        """The admins' acts on users, oldest first (admin)."""
+        """The admin log's rows as stored, by sequence number (admin); ``audit_log`` is the
+        listing with its filters."""
         with self.read() as (conn, actor):
             accounts.require_admin(actor, "查看管理日志")
             rows = Accounts(conn).admin_log()

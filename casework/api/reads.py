@@ -33,15 +33,14 @@ from casework.storage.world import StoredWorld
 from casework.time.calendar import Calendar
 
 
-def admin_head(conn: Connection) -> tuple[int, str | None]:
-    """The admin log's last sequence number and hash (interim: the log is not chained yet)."""
-    del conn
-    return 0, None
-
-
 def admin_hash_at(conn: Connection, seq: int) -> str | None:
-    del conn, seq
-    return None
+    """The admin log's hash at a sequence number (None: no such entry), for an anchor."""
+    from sqlalchemy import select
+
+    from casework.storage.tables import admin_log
+
+    row = conn.execute(select(admin_log.c.hash).where(admin_log.c.seq == seq)).first()
+    return None if row is None else str(row.hash)
 
 
 class Reads(Base):
@@ -133,6 +132,7 @@ class Reads(Base):
     def verify(self, anchor: str | None = None) -> VerifyJSON:
         """Walk every case's hash chain, replay its history and check every column it
         derives; with ``anchor`` (a file of ``audit anchor``), what changed since it too."""
+        from casework.read.admin_audit import with_admin_log
         from casework.read.anchor import read_anchor
         from casework.read.anchor_check import Anchored
         from casework.read.audit import verify_json
@@ -141,11 +141,12 @@ class Reads(Base):
         if anchor is not None:
             against = Anchored(read_anchor(anchor), self._audit_key(), admin_hash_at)
         with self.read() as (conn, _):
-            return verify_json(conn, self.machines.registry, against)
+            return with_admin_log(conn, verify_json(conn, self.machines.registry, against))
 
     def anchor(self, out: str | None = None) -> AnchorJSON:
         """An anchor of the history as it stands (casework.read.anchor), signed with the
         personal-data key's audit subkey; with ``out``, also written to that new file."""
+        from casework.read.admin_audit import admin_head
         from casework.read.anchor import make_anchor, write_anchor
 
         with self.read() as (conn, actor):
@@ -173,6 +174,7 @@ class Reads(Base):
         the audit of the copy; it takes the target's name only once checked and audited.
         ``progress(status, pages_left, pages)`` is called after each batch of pages."""
         from casework.api.documents import files_dir
+        from casework.read.admin_audit import with_admin_log
         from casework.read.audit import verify_json
         from casework.storage.backup import FILES, backup_sqlite, copy_documents, discard, finish
         from casework.storage.personal import attach, key_on
@@ -185,7 +187,7 @@ class Reads(Base):
         folder = str(copied["backup"]) + FILES
         try:
             with reading(copy) as conn:
-                audit = verify_json(conn, self.machines.registry)
+                audit = with_admin_log(conn, verify_json(conn, self.machines.registry))
                 files = copy_documents(conn, files_dir(self.engine.url.database), partial + FILES)
         except BaseException:
             discard(partial)

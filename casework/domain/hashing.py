@@ -103,3 +103,34 @@ def row_digest(prev: str | None, case_no: str, row: Mapping[str, Any]) -> str:
         row["note"],
         row["data"],
     )
+
+
+# The admin log's own chain (issue 15 point 2): one chain for the whole database, since every
+# change of reference data is an admin's act and they are few. A tag of its own, so that an
+# entry's digest can never be taken for an event's.
+ADMIN_DIGEST_VERSION = "admin-v1"
+
+
+def admin_digest(prev: str | None, entry: Mapping[str, Any]) -> str:
+    """The hash of one admin-log entry (its columns by name), chained to the previous entry's.
+
+    It covers the sequence number, instant, actor, action, target, the channel and OS account
+    (who acted, and through what: the log is new, so nothing keeps them out as it keeps them
+    out of older events' hashes), the old and new value, and the act's other data.
+    """
+    payload = _ENCODE(
+        [
+            ADMIN_DIGEST_VERSION,
+            entry["seq"],
+            _instant(entry["at"])[1:-1],
+            entry["actor"],
+            entry["action"],
+            entry["target"],
+            entry["channel"],
+            entry["os_user"],
+            entry["before"],
+            entry["after"],
+            entry["data"] or {},
+        ]
+    )
+    return hashlib.sha256(f"{prev or ''}\n{payload}".encode()).hexdigest()

@@ -7,7 +7,7 @@ are Python keywords use the functional form.
 
 from __future__ import annotations
 
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from casework.domain.results import EventJSON, RelatedCase
 from casework.domain.subsidy import OutcomeJSON
@@ -16,6 +16,7 @@ from casework.storage.settings import Tier
 from casework.time.deadlines import DueJSON
 
 __all__ = [
+    "AdminEntryJSON",
     "BackupJSON",
     "CalendarCoverage",
     "CalendarYear",
@@ -270,10 +271,29 @@ class FindingJSON(TypedDict):
     problem: str
 
 
+class AdminEntryJSON(TypedDict):
+    """An entry of the admin log (``audit log``): the act, and the old and new value of the
+    reference data it changed (None when there was none, or for a password or a session)."""
+
+    seq: int
+    at: str  # local time
+    actor: str
+    action: str
+    target: str
+    before: Any
+    after: Any
+    data: dict[str, Any]
+    channel: str
+    os_user: str | None
+    hash: str
+
+
 class VerifyJSON(TypedDict):
     ok: bool
     cases: int
     events: int
+    # The admin log's entries checked (issue 15 point 2, casework.read.admin_audit.with_admin_log).
+    admin_entries: NotRequired[int]
     findings: list[FindingJSON]
 
 

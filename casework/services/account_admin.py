@@ -12,8 +12,9 @@ from casework.domain.accounts import check_password, hash_password
 from casework.domain.model import Actor
 from casework.domain.policy import check_admin
 from casework.errors import InvalidData, NotFound
-from casework.services.accounts import Channel, SessionJSON, session_json
+from casework.services.accounts import SessionJSON, session_json
 from casework.storage.accounts import Accounts, Credentials
+from casework.storage.adminlog import Act
 from casework.storage.uow import UnitOfWork
 from casework.time.local import local_date
 from workflows.policy import ROLES
@@ -39,19 +40,17 @@ def _target(accounts: Accounts, username: str) -> Credentials:
 
 
 def _record(
-    uow: UnitOfWork, actor: Actor, channel: Channel, action: str, target: str, data: dict[str, Any]
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    target: str,
+    data: dict[str, Any],
+    values: tuple[dict[str, Any] | None, dict[str, Any] | None] = (None, None),
 ) -> None:
-    Accounts(uow.conn).log_admin(
-        {
-            "at": uow.now(),
-            "actor": actor.username,
-            "action": action,
-            "target": target,
-            "data": data,
-            "channel": channel.name,
-            "os_user": channel.os_user,
-        }
-    )
+    """The act's entry in the admin log (with the unit of work's channel); ``values`` are the
+    old and new value of the user's reference data it changes, none for a password or a
+    session, which are not reference data."""
+    uow.admin_log.record((actor.username, uow.now()), Act(action, target, *values, data=data))
 
 
 def _changed(creds: Credentials, revoked: int, **values: Any) -> UserChanged:
@@ -67,9 +66,7 @@ def _changed(creds: Credentials, revoked: int, **values: Any) -> UserChanged:
     return row
 
 
-def set_password(
-    uow: UnitOfWork, actor: Actor, channel: Channel, username: str, password: str
-) -> UserChanged:
+def set_password(uow: UnitOfWork, actor: Actor, username: str, password: str) -> UserChanged:
     """Give a user a password they must change at their next login; any lock is lifted and
     their open sessions end (a reset is often made because a password got out)."""
     check_admin(actor, "设置密码")
@@ -89,11 +86,11 @@ def set_password(
     )
     revoked = accounts.revoke_user(username, now)
     accounts.log_login(now, username, "password_set", detail=f"set by {actor.username}")
-    _record(uow, actor, channel, "user.passwd", username, {"sessions_revoked": revoked})
+    _record(uow, actor, "user.passwd", username, {"sessions_revoked": revoked})
     return _changed(creds, revoked, must_change=True)
 
 
-def deactivate_user(uow: UnitOfWork, actor: Actor, channel: Channel, username: str) -> UserChanged:
+def deactivate_user(uow: UnitOfWork, actor: Actor, username: str) -> UserChanged:
     """A user who may no longer log in nor be named in a step; their sessions and tokens end."""
     check_admin(actor, "停用用户")
     accounts = Accounts(uow.conn)
@@ -108,7 +105,8 @@ def deactivate_user(uow: UnitOfWork, actor: Actor, channel: Channel, username: s
     accounts.update_user(username, active=False)
     revoked = accounts.revoke_user(username, now)
     accounts.log_login(now, username, "revoked", detail=f"deactivated by {actor.username}")
-    _record(uow, actor, channel, "user.deactivate", username, {"sessions_revoked": revoked})
+    values = ({"active": True}, {"active": False})
+    _record(uow, actor, "user.deactivate", username, {"sessions_revoked": revoked}, values)
     return _changed(creds, revoked, active=False)
 
 
@@ -136,7 +134,6 @@ def _check_change(uow: UnitOfWork, creds: Credentials, role: str, office: str | 
 def change_user(
     uow: UnitOfWork,
     actor: Actor,
-    channel: Channel,
     username: str,
     role: str | None,
     office: str | None,
@@ -161,11 +158,13 @@ def change_user(
             "管理员不能取消自己的管理员角色 (an admin keeps their own role)", field="role"
         )
     accounts.update_user(username, role=new_role, office_code=new_office)
-    _record(uow, actor, channel, "user.change", username, data)
+    names = {"role": "role", "office": "office_code"}
+    values = ({names[k]: v[0] for k, v in data.items()}, {names[k]: v[1] for k, v in data.items()})
+    _record(uow, actor, "user.change", username, dict(data), values)
     return _changed(creds, 0, role=new_role, office=new_office)
 
 
-def revoke_session(uow: UnitOfWork, actor: Actor, channel: Channel, session_id: int) -> SessionJSON:
+def revoke_session(uow: UnitOfWork, actor: Actor, session_id: int) -> SessionJSON:
     """End one session or token (a forced logout)."""
     check_admin(actor, "注销会话")
     accounts = Accounts(uow.conn)
@@ -181,7 +180,5 @@ def revoke_session(uow: UnitOfWork, actor: Actor, channel: Channel, session_id: 
     accounts.log_login(
         now, row.username, "revoked", detail=f"{row.kind} {row.id} by {actor.username}"
     )
-    _record(
-        uow, actor, channel, "session.revoke", row.username, {"session": row.id, "kind": row.kind}
-    )
+    _record(uow, actor, "session.revoke", row.username, {"session": row.id, "kind": row.kind})
     return session_json(row)

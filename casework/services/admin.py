@@ -20,6 +20,8 @@ LEVELS = {"town": "镇街", "city": "市级"}
 _OFFICE_CODE = re.compile(r"[a-z][a-z0-9-]{1,39}")
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
 OFFICE_SETS = ("gaozhou",)
+# Who set-up's own writes are by, in the admin log and the tables' set_by.
+INIT = "init"
 
 
 class OfficeResult(TypedDict):
@@ -95,7 +97,7 @@ def add_office(
         "level": values["level"],
         "kind": values["kind"],
     }
-    uow.offices.add_office(row, uow.now())
+    uow.offices.add_office(row, (actor.username, uow.now()))
     uow.hierarchy.forget()
     uow.committees.seed_town(values["code"], values["name"], values["level"])
     chosen = parent or default_parent(values["code"], values["level"])
@@ -131,7 +133,7 @@ def add_user(
         raise NotFound(f"未知单位 unknown office {office[:40]!r}", field="office", value=office)
     if uow.offices.user_exists(username):
         raise InvalidData(f"用户 {username!r} 已存在 (exists already)", field="username")
-    uow.offices.add_user(username, clean, role, office, uow.now())
+    uow.offices.add_user(username, clean, role, office, (actor.username, uow.now()))
     if role == "mediator":  # mediation.md 2.1: a mediator belongs to a committee
         uow.committees.join_own(username, office)
     return UserResult(
@@ -158,13 +160,13 @@ def initialise(uow: UnitOfWork, office_set: str | None, admin: str) -> InitResul
                 "level": checked["level"],
                 "kind": checked["kind"],
             }
-            uow.offices.add_office(row, now)
+            uow.offices.add_office(row, (INIT, now))
             uow.committees.seed_town(checked["code"], checked["name"], checked["level"])
     created = None
     if not uow.offices.any_admin():
         if uow.offices.user_exists(admin):
             raise InvalidData(f"用户 {admin!r} 已存在且不是管理员", field="admin", value=admin)
-        uow.offices.add_user(admin, "管理员", "admin", None, now)
+        uow.offices.add_user(admin, "管理员", "admin", None, (INIT, now))
         created = admin
-    example = uow.settings.load_example(created or "init", now)
+    example = uow.settings.load_example(created or INIT, now)
     return InitResult(offices_added=added, admin_created=created, example_scale_loaded=example)

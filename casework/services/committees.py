@@ -147,7 +147,7 @@ def add_mediator(
     check_manager(uow, actor, office, "新增调解员")
     if not uow.offices.user_exists(username):
         clean = check_user(username, name, "mediator", office)
-        uow.offices.add_user(username, clean, "mediator", office, uow.now())
+        uow.offices.add_user(username, clean, "mediator", office, (actor.username, uow.now()))
     elif uow.users.role_of(username) != "mediator":
         raise InvalidData(
             f"用户 {username!r} 不是调解员 mediator (role)", field="username", value=username
@@ -197,5 +197,5 @@ def move_mediator(
     # The new committee's guiding office (人民调解法 art. 5) is the mediator's from now on, so
     # that they may act on its cases; the old committee's cases keep it and its office.
     if uow.users.actor(username).office != office:
-        uow.offices.set_user_office(username, office)
+        uow.offices.set_user_office(username, office, (actor.username, uow.now()))
     return [member_row(uow.committees, m) for m in uow.committees.of_user(username)]

@@ -1,7 +1,7 @@
 """Accounts as stored: users' credentials, sessions and tokens, the login log, the admin log.
 
 The login log and the admin log are only ever inserted into: nothing here updates or deletes
-their rows.
+their rows (the admin log is written by casework.storage.adminlog, which chains it).
 """
 
 from __future__ import annotations
@@ -146,9 +146,6 @@ class Accounts:
             login_log.insert().values(at=at, username=username[:64], outcome=outcome, **values)
         )
 
-    def log_admin(self, values: Mapping[str, Any]) -> None:
-        self._conn.execute(admin_log.insert().values(**values))
-
     def login_log(self, since: datetime | None) -> list[dict[str, Any]]:
         query = select(login_log).order_by(login_log.c.at, login_log.c.id)
         if since is not None:
@@ -156,5 +153,5 @@ class Accounts:
         return [dict(r) for r in self._conn.execute(query).mappings()]
 
     def admin_log(self) -> list[dict[str, Any]]:
-        query = select(admin_log).order_by(admin_log.c.at, admin_log.c.id)
+        query = select(admin_log).order_by(admin_log.c.seq)  # the chain's order
         return [dict(r) for r in self._conn.execute(query).mappings()]

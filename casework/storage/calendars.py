@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
+from casework.storage.adminlog import Act, AdminLog
 from casework.storage.tables import calendar_days, calendar_years
 from casework.time.calendar import Calendar, DayEntry, calendar_from
 
@@ -25,16 +27,37 @@ def load_calendar(conn: Connection) -> Calendar:
     return calendar_from(entries, years)
 
 
+def _year_value(conn: Connection, year: int) -> dict[str, Any] | None:
+    """A year's holiday file as the admin log records it: its source, SHA-256 and days."""
+    row = conn.execute(
+        select(calendar_years.c.source, calendar_years.c.sha256).where(
+            calendar_years.c.year == year
+        )
+    ).first()
+    if row is None:
+        return None
+    days = conn.execute(
+        select(calendar_days)
+        .where(calendar_days.c.day.between(date(year, 1, 1), date(year, 12, 31)))
+        .order_by(calendar_days.c.day)
+    )
+    listed = [[d.day.isoformat(), d.kind, d.name] for d in days]
+    return {"source": row.source, "sha256": row.sha256, "days": listed}
+
+
 def replace_years(
     conn: Connection,
     entries: Sequence[DayEntry],
     source: tuple[str, str],
     added: tuple[str, datetime],
-) -> list[int]:
+) -> tuple[list[int], list[Act]]:
     """Replace what was known of the years the entries cover; ``source`` is (file name,
-    SHA-256), ``added`` (by whom, when). Returns the years."""
+    SHA-256), ``added`` (by whom, when). Returns the years and the admin log's entries, one a
+    year, with the days replaced as the old value."""
     years = sorted({e.day.year for e in entries})
+    acts: list[Act] = []
     for year in years:
+        before = _year_value(conn, year)
         conn.execute(delete(calendar_years).where(calendar_years.c.year == year))
         conn.execute(
             delete(calendar_days).where(
@@ -47,18 +70,25 @@ def replace_years(
                 year=year, source=source[0], sha256=source[1], added_by=added[0], added_at=added[1]
             )
         )
+        days = sorted(
+            ([e.day.isoformat(), e.kind, e.name[:100]] for e in entries if e.day.year == year),
+            key=lambda d: d[0],
+        )
+        after = {"source": source[0], "sha256": source[1], "days": days}
+        acts.append(Act("calendar.add", str(year), before, after))
     conn.execute(
         calendar_days.insert(),
         [{"day": e.day, "kind": e.kind, "name": e.name[:100]} for e in entries],
     )
-    return years
+    return years, acts
 
 
 class Calendars:
     """The added holiday files of one unit of work."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, log: AdminLog) -> None:
         self._conn = conn
+        self._log = log
 
     def load(self) -> Calendar:
         return load_calendar(self._conn)
@@ -66,4 +96,7 @@ class Calendars:
     def replace(
         self, entries: Sequence[DayEntry], source: tuple[str, str], added: tuple[str, datetime]
     ) -> list[int]:
-        return replace_years(self._conn, entries, source, added)
+        years, acts = replace_years(self._conn, entries, source, added)
+        for act in acts:
+            self._log.record(added, act)
+        return years

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from casework.errors import NotFound
+from casework.storage.adminlog import Act, AdminLog, iso
 from casework.storage.tables import config_values
 from workflows import Registry
 from workflows.settings import (
@@ -80,9 +81,10 @@ def read_entries(conn: Connection) -> list[Entry]:
 class Config:
     """The dated settings as one unit of work or one read sees them."""
 
-    def __init__(self, conn: Connection, registry: Registry) -> None:
+    def __init__(self, conn: Connection, registry: Registry, log: AdminLog | None = None) -> None:
         self._conn = conn
         self._registry = registry
+        self._log = log  # a unit of work's: a read has none and writes nothing
         self._entries: dict[str, list[Entry]] | None = None
         # Each key's spec once: building the table of specs cost more than the lookup itself.
         self._specs: dict[str, SettingSpec] = {}
@@ -118,7 +120,17 @@ class Config:
         return spec.default if entry is None else spec.load(entry.value)
 
     def add(self, entry: Entry) -> None:
-        """Store a new value (earlier ones stay, for the history)."""
+        """Store a new value (earlier ones stay, for the history); the admin log records the
+        value it takes over from on its day, if any, as the old value."""
+        if self._log is None:
+            raise RuntimeError("dated settings are written by a unit of work, with its admin log")
+        start = entry.effective_from.isoformat()
+        was = self.stored(entry.key, entry.effective_from)
+        before = None
+        if was is not None:
+            before = {"effective_from": iso(was.effective_from), "value": was.value}
+        after = {"effective_from": start, "value": entry.value, "note": entry.note}
+        self._log.record((entry.set_by, entry.set_at), Act("config.set", entry.key, before, after))
         self._conn.execute(
             config_values.insert().values(
                 key=entry.key,

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from casework.domain.model import Actor
 from casework.errors import NotAllowed, NotFound
+from casework.storage.adminlog import Act, AdminLog
 from casework.storage.db import chunk_size
 from casework.storage.tables import offices, users
 
@@ -139,10 +140,12 @@ class UserDirectory:
 
 
 class Offices:
-    """The offices and users tables, as set-up and administration change them."""
+    """The offices and users tables, as set-up and administration change them; every change
+    is recorded in the admin log with its old and new value."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, log: AdminLog) -> None:
         self._conn = conn
+        self._log = log
         self._codes: set[str] | None = None
 
     def codes(self) -> set[str]:
@@ -161,9 +164,12 @@ class Offices:
         row = self._conn.execute(select(offices.c.level).where(offices.c.code == code)).first()
         return None if row is None else str(row.level)
 
-    def add_office(self, values: dict[str, str | None], at: datetime) -> None:
-        self._conn.execute(offices.insert().values(**values, created_at=at))
+    def add_office(self, values: dict[str, str | None], by: tuple[str, datetime]) -> None:
+        """A new office; ``by`` is (who, when)."""
+        self._conn.execute(offices.insert().values(**values, created_at=by[1]))
         self._codes = None
+        after = {"name": values["name"], "level": values["level"], "kind": values.get("kind")}
+        self._log.record(by, Act("office.add", str(values["code"]), None, after))
 
     def user_exists(self, username: str) -> bool:
         found = self._conn.execute(select(users.c.username).where(users.c.username == username))
@@ -174,8 +180,9 @@ class Offices:
         return found.first() is not None
 
     def add_user(
-        self, username: str, name: str, role: str, office: str | None, at: datetime
+        self, username: str, name: str, role: str, office: str | None, by: tuple[str, datetime]
     ) -> None:
+        """A new active user; ``by`` is (who, when)."""
         self._conn.execute(
             users.insert().values(
                 username=username,
@@ -183,16 +190,23 @@ class Offices:
                 role=role,
                 office_code=office,
                 active=True,
-                created_at=at,
+                created_at=by[1],
             )
         )
+        after = {"name": name, "role": role, "office_code": office, "active": True}
+        self._log.record(by, Act("user.add", username, None, after))
 
-    def set_user_office(self, username: str, office: str | None) -> None:
+    def set_user_office(self, username: str, office: str | None, by: tuple[str, datetime]) -> None:
         """A user's office from now on (a mediator moved to a committee another office
         guides)."""
+        old = self._conn.execute(
+            select(users.c.office_code).where(users.c.username == username)
+        ).scalar_one()
         self._conn.execute(
             users.update().where(users.c.username == username).values(office_code=office)
         )
+        act = Act("user.move", username, {"office_code": old}, {"office_code": office})
+        self._log.record(by, act)
 
     def aliases(self) -> dict[str, str]:
         """Office code by code, by name, and by the short names ledgers use (山美街道, 山美)."""

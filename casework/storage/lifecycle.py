@@ -17,7 +17,9 @@ from datetime import datetime
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine
 
+from casework.storage.adminlog import append
 from casework.storage.db import database_url, open_engine, sqlite_path
+from casework.storage.settings import set_setting
 from casework.storage.tables import cases, events, metadata, settings, users
 
 DEMO_KEY = "demo.database"
@@ -87,11 +89,15 @@ def contents(engine: Engine) -> Contents:
 
 def set_mark(engine: Engine, mark: DemoMark, at: datetime) -> None:
     """Mark the database as the demo's own (replacing an earlier mark)."""
+    _mark(engine, DEMO_KEY, mark.as_text(), "demo", at)
+
+
+def _mark(engine: Engine, key: str, value: str, by: str, at: datetime) -> None:
+    """A mark is a setting like any other, in the admin log too: a mark added behind
+    casework's back (which would let a frozen clock in) is found by ``audit verify``."""
     with engine.begin() as conn:
-        conn.execute(settings.delete().where(settings.c.key == DEMO_KEY))
-        conn.execute(
-            settings.insert().values(key=DEMO_KEY, value=mark.as_text(), set_by="demo", set_at=at)
-        )
+        act = set_setting(conn, None, key, value, (by, at))
+        append(conn, (by, at), [act], (by, None))
 
 
 def wipe(target: str, engine: Engine) -> Engine:
@@ -112,9 +118,7 @@ def wipe(target: str, engine: Engine) -> Engine:
 
 def mark_test(engine: Engine, at: datetime) -> None:
     """Mark a database as a test suite's own (its frozen clocks are honoured)."""
-    with engine.begin() as conn:
-        conn.execute(settings.delete().where(settings.c.key == TEST_KEY))
-        conn.execute(settings.insert().values(key=TEST_KEY, value="{}", set_by="tests", set_at=at))
+    _mark(engine, TEST_KEY, "{}", "tests", at)
 
 
 def frozen_clock_refusal(engine: Engine) -> str | None:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from casework.errors import InvalidData
+from casework.storage.adminlog import Act, AdminLog, Value
 from casework.storage.tables import settings, subsidy_scale
 from casework.time.periods import Quarter
 
@@ -21,6 +22,7 @@ TIER_LABELS = {"simple": "简易", "ordinary": "一般", "complex": "疑难复�
 # procedures.md section 3: the example scale casework ships with, to be replaced by the user's.
 EXAMPLE_SCALE = {"simple": 100, "ordinary": 200, "complex": 500, "major": 1000}
 EXAMPLE_FROM = date(2011, 1, 1)  # 人民调解法 in force
+_SCALE_COLUMNS = ("effective_from", "tier", "label", "amount", "example")
 ORAL_FROM_KEY = "subsidy.oral_agreements_from"
 # Guangdong counted oral agreements (口头协议) for the per-case subsidy from 2024.
 ORAL_FROM_DEFAULT = date(2024, 1, 1)
@@ -74,26 +76,15 @@ def resolve_tier(
     }
 
 
-def load_example(conn: Connection, by: str, at: datetime) -> bool:
-    """Load the example scale into an empty scale table; True when it was loaded."""
-    if conn.execute(select(subsidy_scale.c.id).limit(1)).first() is not None:
-        return False
-    conn.execute(
-        subsidy_scale.insert(),
-        [
-            {
-                "effective_from": EXAMPLE_FROM,
-                "tier": tier,
-                "label": TIER_LABELS[tier],
-                "amount": amount,
-                "example": True,
-                "set_by": by,
-                "set_at": at,
-            }
-            for tier, amount in EXAMPLE_SCALE.items()
-        ],
-    )
-    return True
+def _tier_value(effective_from: date, tier: str, label: str, amount: int, example: bool) -> Value:
+    """A scale entry as the admin log records it."""
+    return {
+        "effective_from": effective_from.isoformat(),
+        "tier": tier,
+        "label": label,
+        "amount": amount,
+        "example": example,
+    }
 
 
 def oral_agreements_from(conn: Connection) -> date:
@@ -113,8 +104,9 @@ SOURCES: dict[str, Resolver] = {"subsidy_tier": resolve_tier}
 class Settings:
     """The dated settings of one unit of work: the subsidy scale and the rules' dates."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, log: AdminLog) -> None:
         self._conn = conn
+        self._log = log
         self._scales: dict[date, dict[str, Tier]] = {}
 
     def resolve(self, source: str, value: str, data: Mapping[str, object]) -> dict[str, object]:
@@ -125,7 +117,22 @@ class Settings:
         return resolver(self, value, data)
 
     def load_example(self, by: str, at: datetime) -> bool:
-        return load_example(self._conn, by, at)
+        """Load the example scale into an empty scale table; True when it was loaded."""
+        if self._conn.execute(select(subsidy_scale.c.id).limit(1)).first() is not None:
+            return False
+        rows = [
+            (EXAMPLE_FROM, tier, TIER_LABELS[tier], amount, True)
+            for tier, amount in EXAMPLE_SCALE.items()
+        ]
+        self._conn.execute(
+            subsidy_scale.insert(),
+            [dict(zip(_SCALE_COLUMNS, row, strict=True), set_by=by, set_at=at) for row in rows],
+        )
+        for row in rows:
+            act = Act("scale.set", f"{row[0].isoformat()} {row[1]}", None, _tier_value(*row))
+            self._log.record((by, at), act)
+        self._scales.clear()
+        return True
 
     def scale_on(self, day: date) -> dict[str, Tier]:
         """The scale in force on a day (read once per unit of work and day)."""
@@ -137,8 +144,17 @@ class Settings:
     def set_tier(
         self, effective_from: date, tier: str, label: str, amount: int, by: tuple[str, datetime]
     ) -> None:
-        """One tier's amount from a date (an entry of the same day and tier is replaced)."""
+        """One tier's amount from a date (an entry of the same day and tier is replaced, and
+        the admin log keeps it as the old value)."""
         self._scales.clear()
+        old = self._conn.execute(
+            select(subsidy_scale.c.label, subsidy_scale.c.amount, subsidy_scale.c.example).where(
+                subsidy_scale.c.effective_from == effective_from, subsidy_scale.c.tier == tier
+            )
+        ).first()
+        before = None if old is None else _tier_value(effective_from, tier, *old)
+        after = _tier_value(effective_from, tier, label, amount, False)
+        self._log.record(by, Act("scale.set", f"{effective_from} {tier}", before, after))
         self._conn.execute(
             subsidy_scale.delete().where(
                 subsidy_scale.c.effective_from == effective_from, subsidy_scale.c.tier == tier
@@ -160,7 +176,18 @@ class Settings:
         return oral_agreements_from(self._conn)
 
     def set_value(self, key: str, value: str, by: tuple[str, datetime]) -> None:
-        self._conn.execute(settings.delete().where(settings.c.key == key))
-        self._conn.execute(
-            settings.insert().values(key=key, value=value, set_by=by[0], set_at=by[1])
-        )
+        set_setting(self._conn, self._log, key, value, by)
+
+
+def set_setting(
+    conn: Connection, log: AdminLog | None, key: str, value: str, by: tuple[str, datetime]
+) -> Act:
+    """Give a setting a value, replacing the one it had; the admin log's entry (old and new
+    value) is recorded in ``log``, or returned for the caller to append."""
+    old = conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
+    conn.execute(settings.delete().where(settings.c.key == key))
+    conn.execute(settings.insert().values(key=key, value=value, set_by=by[0], set_at=by[1]))
+    act = Act("setting.set", key, None if old is None else {"value": old}, {"value": value})
+    if log is not None:
+        log.record(by, act)
+    return act

@@ -87,11 +87,17 @@ class LoginLog(Table, table=True):
 
 
 class AdminLog(Table, table=True):
-    """An admin's act on a user (password set, deactivation, role or office change, a session
-    revoked), written in the same transaction as the act."""
+    """An admin's act: on a user (added, password set, deactivation, role or office change, a
+    session revoked), or any other change of reference data (offices, the holiday calendar, the
+    subsidy scale, settings), written in the same transaction as the act. Entries are only
+    ever appended (migration 0016's triggers), numbered 1..n and hash-chained in that order
+    (casework.domain.hashing.admin_digest); ``before`` and ``after`` are the old and new value,
+    from which casework.read.admin_audit replays the reference data."""
 
     __tablename__ = "admin_log"
+    __table_args__ = (UniqueConstraint("seq", name="uq_admin_log_seq"),)
     id: int | None = Field(default=None, primary_key=True)
+    seq: int
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     actor: str = Field(max_length=64)
     action: str = Field(max_length=40)
@@ -99,8 +105,11 @@ class AdminLog(Table, table=True):
     data: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(json_type(), nullable=False)
     )
-    channel: str = Field(max_length=10)  # cli | api | web
+    channel: str = Field(max_length=10)  # cli | api | web | init | migration | demo | tests
     os_user: str | None = Field(default=None, max_length=64)
+    before: Any = Field(default=None, sa_column=Column("before", json_type(), nullable=True))
+    after: Any = Field(default=None, sa_column=Column("after", json_type(), nullable=True))
+    hash: str = Field(max_length=64)
 
 
 class RevealLog(Table, table=True):

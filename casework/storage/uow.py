@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from casework.clock import Clock
 from casework.domain.model import Case, Data
 from casework.engine import Engine as Machines
+from casework.storage.adminlog import AdminLog
 from casework.storage.calendars import Calendars
 from casework.storage.committees import Committee, Committees
 from casework.storage.config import Config
@@ -62,12 +63,15 @@ class UnitOfWork:
         self._calendar: Calendar | None = None
         self._machines = machines
         self.cases = CaseRepository(conn, self.now, origin)
+        # Every change of reference data the repositories below make is recorded here, and
+        # written with the rest (issue 15 point 2).
+        self.admin_log = AdminLog(conn, origin)
         self.users = UserDirectory(conn)
-        self.offices = Offices(conn)
-        self.settings = Settings(conn)
+        self.offices = Offices(conn, self.admin_log)
+        self.settings = Settings(conn, self.admin_log)
         self.screenings = Screenings(conn)
-        self.calendars = Calendars(conn)
-        self.config = Config(conn, machines.registry)
+        self.calendars = Calendars(conn, self.admin_log)
+        self.config = Config(conn, machines.registry, self.admin_log)
         self.hierarchy = Hierarchy(conn, self.config)
         self.committees = Committees(conn)
         self._claims: Claims | None = None
@@ -142,6 +146,7 @@ class UnitOfWork:
     def flush(self) -> None:
         """Write what the repositories hold so far (the transaction stays open)."""
         self.cases.flush()
+        self.admin_log.flush()
 
 
 def write(

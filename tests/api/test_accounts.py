@@ -277,9 +277,9 @@ def test_an_admin_changes_a_role_or_an_office_with_a_log_row(cw: Casework) -> No
     assert next(u for u in cw.users() if u["username"] == "clerk_pz")["office"] == "shanmei"
     with cw.engine.connect() as conn:
         rows = conn.execute(
-            select(admin_log.c.action, admin_log.c.target, admin_log.c.data).order_by(
-                admin_log.c.id
-            )
+            select(admin_log.c.action, admin_log.c.target, admin_log.c.data)
+            .where(admin_log.c.action == "user.change")
+            .order_by(admin_log.c.seq)
         ).all()
     assert [tuple(r) for r in rows] == [
         ("user.change", "clerk_pz", {"role": ["clerk", "supervisor"]}),

@@ -208,3 +208,17 @@ def test_the_cli_writes_an_anchor_once_and_verifies_against_it(
     whole = json.loads(cli("audit", "anchor").stdout)
     assert len(whole["leaves"]) == 2
     assert cli("audit", "verify", "--anchor", out).exit_code == 0
+
+
+def test_an_admin_log_cut_or_rewritten_since_the_anchor_is_found(cw: Casework, anchor: str) -> None:
+    doc = json.loads(Path(anchor).read_text())
+    seq = doc["admin_log"]["seq"]
+    assert seq > 0 and doc["admin_log"]["hash"]
+    # the last entry rewritten, hash and all, and everything after it consistent again:
+    # the log's own chain may hold, the anchor's head does not
+    _sql(cw, "UPDATE admin_log SET hash = :h WHERE seq = :s", h="0" * 64, s=seq)
+    found = [f for f in _found(cw, anchor) if f[0] == "admin_log" and f[1] == seq]
+    assert any("anchor" in p for _, _, p in found), _found(cw, anchor)
+    _sql(cw, "DELETE FROM admin_log WHERE seq >= :s", s=seq)
+    found = [f for f in _found(cw, anchor) if f[0] == "admin_log" and f[1] == seq]
+    assert any("missing" in p for _, _, p in found), _found(cw, anchor)
