@@ -334,6 +334,9 @@ class FakePorts:
         self.store.counters[key] = self.store.counters.get(key, 0) + 1
         return self.store.counters[key]
 
+    def chain_key(self, case_id: int | None) -> bytes | None:
+        return None  # plain SHA-256 chains: the fakes have no key
+
     # -- what tests do with them ------------------------------------------------------------
 
     def actor(self, username: str) -> Actor:
@@ -584,6 +587,9 @@ class FakeUnitOfWork(FakePorts):
         key = (prefix, office, year)
         self._numbers[key] = self._numbers.get(key, self.store.counters.get(key, 0)) + 1
         return self._numbers[key]
+
+    def chain_key(self, case_id: int | None) -> bytes | None:
+        return None  # plain SHA-256 chains: the fakes have no key
 
     def flush(self) -> None:
         """The real unit of work writes here; the fake writes only on commit."""

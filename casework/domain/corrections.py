@@ -107,7 +107,8 @@ def correct(
     recorded_in_order(case, ports.now())
     values = {"reason": reason, "changes": draft.changes}
     times = (when, ports.now())
-    event = new_event(case, CORRECT, case.state, actor, times, None, values, ref)
+    key = ports.chain_key(case.id)
+    event = new_event(case, CORRECT, case.state, actor, times, None, values, ref, key)
     moved = moved_case(case, event, draft.data)
     people = tuple(draft.parties)
     moved = moved._replace(

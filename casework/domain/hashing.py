@@ -5,12 +5,16 @@ other on a shared chain head (28 offices write at once on PostgreSQL), and a cha
 case by case. The case row keeps the head of its chain and its version, so that deleting a
 case's last events, which a per-case chain alone could not show, is found too. The digest is a
 plain SHA-256: it shows edits made outside casework; it is not a signature against someone who
-knows the format and rewrites a whole chain.
+knows the format and rewrites a whole chain. Since issue 15 the chain of a case registered
+after the database was keyed (casework.storage.chain) is an HMAC-SHA256 chain under a subkey of
+the key kept outside the database: someone with the database but not the key file cannot
+recompute it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -45,10 +49,12 @@ def event_digest(
     times: tuple[datetime, datetime],
     note: str | None,
     data: Mapping[str, Any] | None,
+    key: bytes | None = None,
 ) -> str:
     """The hash of one event, chained to the previous event's hash of the same case.
 
-    ``states`` is (from, to), ``who`` (actor, role), ``times`` (occurred, recorded).
+    ``states`` is (from, to), ``who`` (actor, role), ``times`` (occurred, recorded); with
+    ``key``, an HMAC-SHA256 of the same message.
     """
     # The canonical encoding of the list [DIGEST_VERSION, case_no, seq, trigger, from, to,
     # actor, role, occurred, recorded, note, data], written item by item with the encoder's
@@ -60,7 +66,21 @@ def event_digest(
         f"{encode_basestring(who[0])},{encode_basestring(who[1])},"
         f"{_instant(times[0])},{_instant(times[1])},{_text(note)},{canonical(data)}]"
     )
-    return hashlib.sha256(f"{prev or ''}\n{payload}".encode()).hexdigest()
+    message = f"{prev or ''}\n{payload}".encode()
+    if key is not None:
+        return _keyed(key, message)
+    return hashlib.sha256(message).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _mac(key: bytes) -> Any:
+    return hmac.new(key, None, "sha256")  # copied per event: cheaper than a new one
+
+
+def _keyed(key: bytes, message: bytes) -> str:
+    mac = _mac(key).copy()
+    mac.update(message)
+    return str(mac.hexdigest())
 
 
 _VERSION = encode_basestring(DIGEST_VERSION)
@@ -90,7 +110,9 @@ def canonical(data: Mapping[str, Any] | None) -> str:
     return found
 
 
-def row_digest(prev: str | None, case_no: str, row: Mapping[str, Any]) -> str:
+def row_digest(
+    prev: str | None, case_no: str, row: Mapping[str, Any], key: bytes | None = None
+) -> str:
     """The hash of a stored event row (its columns by name), as recorded."""
     return event_digest(
         prev,
@@ -102,6 +124,7 @@ def row_digest(prev: str | None, case_no: str, row: Mapping[str, Any]) -> str:
         (row["occurred_at"], row["recorded_at"]),
         row["note"],
         row["data"],
+        key,
     )
 
 

@@ -146,6 +146,10 @@ class Ports(Directory, World, Protocol):
         """The next sequence number of a prefix, office and year; never handed out twice
         (case numbers, and the numbers a trigger hands out: ``Numbered``)."""
 
+    def chain_key(self, case_id: int | None) -> bytes | None:
+        """The key of the case's hash chain (None: a plain SHA-256 chain, for a case of the
+        database from before it was keyed); ``None`` asks for a new case's."""
+
 
 class Intake(Ports, Protocol):
     """What a registration needs besides: earlier cases."""
@@ -178,6 +182,7 @@ def _event(
     note: str | None,
     values: Data,
     ref: str | None,
+    key: bytes | None,
 ) -> Event:
     seq = case.version + 1
     from_state = None if trigger == REGISTER else case.state
@@ -192,6 +197,7 @@ def _event(
         times,
         note,
         values,
+        key,
     )
     when, now = times
     return Event(
@@ -285,7 +291,8 @@ def advance(case: Case, step: Step, actor: Actor, ports: Ports, engine: bool = F
             raise cited(wf, rules, exc) from None
     if trig.numbered is not None:  # after the guards: a refused step takes no number
         values.update(numbered(trig.numbered, view, when, ports))
-    event = _event(case, trig.name, new_state, actor, (when, ports.now()), note, values, ref)
+    key = ports.chain_key(case.id)
+    event = _event(case, trig.name, new_state, actor, (when, ports.now()), note, values, ref, key)
     kept = trig.case_values(values)
     moved = _moved(case, event, {**case.data, **kept} if kept else case.data)
     if engine or not trig.warnings:
@@ -343,7 +350,8 @@ def record_document(case: Case, doc: DocumentStep, actor: Actor, ports: Ports) -
     recorded_in_order(case, ports.now())
     values = {"kind": doc.kind, "file_name": doc.file_name, "sha256": doc.sha256}
     now = ports.now()
-    event = _event(case, DOCUMENT, case.state, actor, (when, now), note, values, ref)
+    key = ports.chain_key(case.id)
+    event = _event(case, DOCUMENT, case.state, actor, (when, now), note, values, ref, key)
     document = Document(doc.kind, doc.file_name, doc.sha256, actor.username, when, now, event.seq)
     return Stepped(_moved(case, event, case.data, document), event, document=document)
 
@@ -374,7 +382,8 @@ def record_link(case: Case, other: Case, step: LinkStep, actor: Actor, ports: Po
         values["matched"] = list(step.matched)
     if step.similarity is not None:
         values["similarity"] = step.similarity
-    event = _event(case, LINK, case.state, actor, (when, ports.now()), note, values, ref)
+    key = ports.chain_key(case.id)
+    event = _event(case, LINK, case.state, actor, (when, ports.now()), note, values, ref, key)
     link = LinkedCase(
         relation, other.case_no, other.kind, other.state, other.office, other.data,
         Lazy(other.file.events),
@@ -472,7 +481,8 @@ def register(
     times = (when, ports.now())
     # The office, title, parties and key enter the hash through the registration's event.
     recorded = {**data, CASE_FACTS: registration_facts(office, title, parties, ref)}
-    event = _event(blank, REGISTER, wf.initial, actor, times, note, recorded, item.event_ref)
+    key = ports.chain_key(None)
+    event = _event(blank, REGISTER, wf.initial, actor, times, note, recorded, item.event_ref, key)
     return Registered(_moved(blank, event, data), event, origin=origin, warnings=warnings)
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from casework.errors import InvalidData
+from casework.storage.chain import read_keyed
 from casework.storage.tables import cases, events
 from casework.time.local import local_iso
 
@@ -41,6 +42,7 @@ class AnchorJSON(TypedDict):
     last_case_id: int
     last_event_id: int
     admin_log: dict[str, Any]
+    keyed_from: int | None
     root: str
     leaves: list[Leaf]
     digest: str
@@ -98,6 +100,7 @@ def make_anchor(
         "last_case_id": int(last_case),
         "last_event_id": int(counts[1]),
         "admin_log": {"seq": admin_head[0], "hash": admin_head[1]},
+        "keyed_from": read_keyed(conn).first_id,
         "root": merkle_root(leaves),
     }
     statement = _statement(doc)

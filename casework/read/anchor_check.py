@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from casework.read.anchor import anchor_problems
 from casework.read.audit_stream import STREAM_BATCH
 from casework.read.findings import Finding
+from casework.storage.chain import KEYED_FROM, read_keyed
 from casework.storage.tables import cases, events
 
 # The admin log's hash at a sequence number (None when there is no such entry).
@@ -43,6 +44,16 @@ def anchored_findings(
         return own  # an altered anchor proves nothing about the database
     out = list(_case_findings(conn, doc))
     out.extend(_admin_findings(conn, doc, admin_hash_at))
+    anchored = doc.get("keyed_from")
+    if anchored is not None and read_keyed(conn).first_id != anchored:
+        out.append(
+            Finding(
+                f"settings {KEYED_FROM}",
+                None,
+                f"密钥链起点与锚点（{anchored}）不符（被改动）"
+                f"(the keyed chains' boundary differs from the anchor's {anchored})",
+            )
+        )
     return out
 
 

@@ -29,6 +29,8 @@ from casework.read.audit_stream import Stored, stored_cases
 from casework.read.findings import Finding
 from casework.read.scope import AnyRow
 from casework.read.shapes import VerifyJSON
+from casework.storage.chain import KEYED_FROM, read_keyed
+from casework.storage.personal import key_on
 from casework.storage.tables import case_counters, cases
 from workflows import Registry
 from workflows.versions import pinned
@@ -47,6 +49,7 @@ class Chain:
     version: int
     head_hash: str | None
     rules: str | None = None  # the rule version the case pins
+    key: bytes | None = None  # the chain's key (None: a plain SHA-256 chain)
 
 
 def _chain_findings(case: Chain, history: Sequence[AnyRow]) -> list[Finding]:
@@ -65,7 +68,7 @@ def _chain_findings(case: Chain, history: Sequence[AnyRow]) -> list[Finding]:
             out.append(
                 Finding(no, ev.seq, "序号重复（被插入）(sequence number repeated: inserted)")
             )
-        if ev.hash != row_digest(prev, no, cast(EventMapping, ev._mapping)):
+        if ev.hash != row_digest(prev, no, cast(EventMapping, ev._mapping), case.key):
             out.append(
                 Finding(
                     no,
@@ -138,11 +141,14 @@ def check_case(case: Chain, history: Sequence[AnyRow], registry: Registry) -> li
     return out
 
 
-def check_stored(row: AnyRow, record: Stored, registry: Registry, scale: Scale) -> list[Finding]:
+def check_stored(
+    row: AnyRow, record: Stored, registry: Registry, scale: Scale, keyed: Keyed
+) -> list[Finding]:
     """Every problem of one stored case (``row``, with its ``record``): its chain and replay
     (``check_case``), then every column its history derives (casework.read.audit_rows)."""
     history = record.events
-    out = check_case(_chain(row), history, registry)
+    key = keyed.key if keyed.first_id is not None and row.id >= keyed.first_id else None
+    out = check_case(_chain(row, key), history, registry)
     wf = registry.get(row.kind)
     if wf is None or not history or history[0].trigger != REGISTER:
         return out
@@ -164,9 +170,9 @@ def check_stored(row: AnyRow, record: Stored, registry: Registry, scale: Scale) 
     return out
 
 
-def _chain(row: AnyRow) -> Chain:
+def _chain(row: AnyRow, key: bytes | None) -> Chain:
     rules = pinned(row.data if isinstance(row.data, Mapping) else {})
-    return Chain(row.case_no, row.kind, row.state, row.version, row.head_hash, rules)
+    return Chain(row.case_no, row.kind, row.state, row.version, row.head_hash, rules, key)
 
 
 def verify(conn: Connection, registry: Registry) -> tuple[int, int, list[Finding]]:
@@ -174,6 +180,8 @@ def verify(conn: Connection, registry: Registry) -> tuple[int, int, list[Finding
     findings: list[Finding] = []
     n_cases = n_events = 0
     scale = Scale(conn)
+    keyed = keyed_chains(conn)
+    findings.extend(keyed.findings)
     for case_id, record in stored_cases(conn):
         n_events += len(record.events)
         if record.row is None:
@@ -196,9 +204,36 @@ def verify(conn: Connection, registry: Registry) -> tuple[int, int, list[Finding
                 )
             )
             continue
-        findings.extend(check_stored(record.row, record, registry, scale))
+        findings.extend(check_stored(record.row, record, registry, scale, keyed))
     findings.extend(counter_findings(conn, registry))
     return n_cases, n_events, findings
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """From which case id the chains are keyed, with which key, and what is wrong with the
+    boundary's record (casework.storage.chain)."""
+
+    first_id: int | None
+    key: bytes | None
+    findings: tuple[Finding, ...] = ()
+
+
+def keyed_chains(conn: Connection) -> Keyed:
+    """The keyed boundary as the audit trusts it: a missing or unsigned record is reported,
+    and then every chain from the first case on is held to the key (a forger moving the
+    boundary gains nothing)."""
+    key = key_on(conn.dialect)
+    chain_key = key.chain_key if key is not None else None
+    stored = read_keyed(conn)
+    if stored.first_id is not None and stored.genuine:
+        return Keyed(stored.first_id, chain_key)
+    problem = (
+        "密钥链起点记录缺失（被删除）(the keyed chains' boundary record is missing: deleted)"
+        if stored.first_id is None
+        else "密钥链起点记录的签名不符（被改动）(the keyed chains' boundary is not signed)"
+    )
+    return Keyed(1, chain_key, (Finding(f"settings {KEYED_FROM}", None, problem),))
 
 
 def counter_findings(conn: Connection, registry: Registry) -> Iterator[Finding]:

@@ -63,6 +63,9 @@ class PersonalKey:
     # Signs anchors of the history (casework.read.anchor): whoever lacks the key cannot make
     # one that verifies.
     audit_key: bytes = field(default=b"", compare=False, repr=False)
+    # Keys the events' hash chain (casework.domain.hashing): a forger without the key file
+    # cannot recompute a chain after editing it.
+    chain_key: bytes = field(default=b"", compare=False, repr=False)
 
     def seal(self, kind: str, value: str) -> str:
         nonce = os.urandom(12)
@@ -114,8 +117,10 @@ def key_from_bytes(master: bytes, source: str) -> PersonalKey:
 
     seal, index = _derive(master, "seal v1"), _derive(master, "index v1")
     mac = hmac.new(index, None, "sha256")
-    audit = _derive(master, "anchor v1")
-    return PersonalKey(source, seal, index, check, AESGCM(seal), mac, audit_key=audit)
+    audit, chain = _derive(master, "anchor v1"), _derive(master, "chain v1")
+    return PersonalKey(
+        source, seal, index, check, AESGCM(seal), mac, audit_key=audit, chain_key=chain
+    )
 
 
 def parse_key(text: str, source: str) -> PersonalKey:

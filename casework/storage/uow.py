@@ -25,6 +25,7 @@ from casework.domain.model import Case, Data
 from casework.engine import Engine as Machines
 from casework.storage.adminlog import AdminLog
 from casework.storage.calendars import Calendars
+from casework.storage.chain import chain_key_of
 from casework.storage.committees import Committee, Committees
 from casework.storage.config import Config
 from casework.storage.db import run_write
@@ -142,6 +143,15 @@ class UnitOfWork:
 
     def next_number(self, prefix: str, office: str, year: int) -> int:
         return self.cases.next_number(prefix, office, year)
+
+    def chain_key(self, case_id: int | None) -> bytes | None:
+        """The key of a case's chain: a new case's, or a stored one registered since the
+        database was keyed (casework.storage.chain); None for an older, plain chain."""
+        found = chain_key_of(self.conn)
+        if found is None:
+            return None
+        first, key = found
+        return key if case_id is None or case_id >= first else None
 
     def flush(self) -> None:
         """Write what the repositories hold so far (the transaction stays open)."""

@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 from casework.api import Casework
 from casework.domain.hashing import row_digest
 from casework.errors import InvalidData
+from casework.storage.personal import key_on
 from casework.storage.tables import events
 from tests import petitions as P
 from tests.helpers import Cli, drop_event_guards
@@ -88,10 +89,15 @@ def test_every_case_deleted_is_found(cw: Casework, two: tuple[str, str], anchor:
     assert sorted(no for no, _, _ in _found(cw, anchor)) == sorted(two)
 
 
-def _rewrite(cw: Casework, case_no: str, drop_last: bool = False, note: str | None = None) -> None:
+def _rewrite(
+    cw: Casework, case_no: str, drop_last: bool = False, note: str | None = None, keyed: bool = True
+) -> None:
     """What a forger who knows the format does: edit (or cut) the history and recompute every
-    hash after it, and the case row's head, so that the chain alone holds."""
+    hash after it, and the case row's head, so that the chain alone holds — with the chain's
+    key, as an insider holding the key file could (``keyed``), or without it."""
     cid = _cid(cw, case_no)
+    found = key_on(cw.engine.dialect)
+    key = found.chain_key if found is not None and keyed else None
     with cw.engine.begin() as conn:
         drop_event_guards(conn)
         query = select(events).where(events.c.case_id == cid).order_by(events.c.seq)
@@ -106,7 +112,7 @@ def _rewrite(cw: Casework, case_no: str, drop_last: bool = False, note: str | No
             rows[1]["note"] = note
         prev = None
         for r in rows:
-            r["hash"] = row_digest(prev, case_no, r)
+            r["hash"] = row_digest(prev, case_no, r, key)
             prev = r["hash"]
             conn.execute(
                 text("UPDATE events SET note = :n, hash = :h WHERE id = :i"),
@@ -146,6 +152,16 @@ def test_a_rewritten_chain_is_found_with_the_anchor(
     assert _found(cw) == []
     found = _found(cw, anchor)
     assert len(found) == 1 and found[0][0] == a and "rewritten" in found[0][2]
+
+
+def test_a_chain_rewritten_without_the_key_is_found_by_the_chain_alone(
+    cw: Casework, two: tuple[str, str]
+) -> None:
+    a, _ = two
+    _rewrite(cw, a, note="伪造的说明", keyed=False)  # a correct plain SHA-256 chain
+    found = _found(cw)
+    assert found and {no for no, _, _ in found} == {a}
+    assert all("does not match its hash" in p or "head" in p for _, _, p in found), found
 
 
 def test_a_case_slipped_in_before_the_anchor_is_found(
