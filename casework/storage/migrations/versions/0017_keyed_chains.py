@@ -14,22 +14,16 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
+from casework.storage.adminlog import append
 from casework.storage.chain import KEYED_FROM, marker
 from casework.storage.personal import key_of
-from casework.storage.types import UTCDateTime
+from casework.storage.settings import set_setting
 
 revision = "0017"
 down_revision = "0016"
 branch_labels = None
 depends_on = None
 
-_SETTINGS = sa.table(
-    "settings",
-    sa.column("key", sa.String()),
-    sa.column("value", sa.Text()),
-    sa.column("set_by", sa.String()),
-    sa.column("set_at", UTCDateTime()),
-)
 _CASES = sa.table("cases", sa.column("id", sa.Integer()))
 # Dated by the revision, not by the clock (see 0013).
 _WRITTEN = datetime(2026, 12, 2, tzinfo=UTC)
@@ -39,15 +33,10 @@ def upgrade() -> None:
     bind = op.get_bind()
     key = key_of(bind)  # no key: the one-line refusal, and the upgrade rolls back
     last = bind.execute(sa.select(sa.func.coalesce(sa.func.max(_CASES.c.id), 0))).scalar_one()
-    bind.execute(_SETTINGS.delete().where(_SETTINGS.c.key == KEYED_FROM))
-    bind.execute(
-        _SETTINGS.insert().values(
-            key=KEYED_FROM,
-            value=marker(key, int(last) + 1),
-            set_by="migration 0017",
-            set_at=_WRITTEN,
-        )
-    )
+    # a setting like any other, in the admin log too (migration 0016)
+    who = ("migration 0017", _WRITTEN)
+    act = set_setting(bind, None, KEYED_FROM, marker(key, int(last) + 1), who)
+    append(bind, who, [act], ("migration", None))
 
 
 def downgrade() -> None:
