@@ -131,7 +131,14 @@ class Reads(Base):
         ``progress(status, pages_left, pages)`` is called after each batch of pages."""
         from casework.api.documents import files_dir
         from casework.read.audit import verify_json
-        from casework.storage.backup import FILES, backup_sqlite, copy_documents, discard, finish
+        from casework.storage.backup import (
+            FILES,
+            backup_sqlite,
+            copy_documents,
+            discard,
+            finish,
+            self_contained,
+        )
         from casework.storage.personal import attach, key_on
 
         copied = backup_sqlite(self.engine, target, progress)
@@ -149,6 +156,7 @@ class Reads(Base):
             raise
         finally:
             copy.dispose()
+        self_contained(partial)
         finish(partial, str(copied["backup"]))
         result = BackupJSON(
             backup=str(copied["backup"]),
