@@ -14,6 +14,7 @@ from cli.state import settings
 
 if TYPE_CHECKING:
     from casework.api.restores import Checked
+    from casework.read.shapes import RestoreJSON
 
 JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
@@ -155,7 +156,20 @@ def restore(
         signal.signal(signal.SIGTERM, previous)
     if as_json:
         output.print_json(result)
-        return
+    else:
+        said(result)
+    if result["documents_missing"]:
+        missing = result["documents_missing"]
+        output.error(
+            f"数据库已恢复，但 {len(missing)} 份登记的上传文件在备份和文件夹中都找不到 (restored; "
+            f"{len(missing)} recorded document file(s) found nowhere)，第一份 first: SHA-256 "
+            f"{missing[0]}"
+        )
+        raise typer.Exit(1)
+
+
+def said(result: RestoreJSON) -> None:
+    """The restore's outcome in lines."""
     output.line(
         f"恢复完成 restored: {result['restored']} from {result['backup']} "
         f"({result['cases']} cases, {result['events']} events; integrity {result['integrity']}, "

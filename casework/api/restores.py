@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from casework.api.base import Base
 from casework.api.documents import files_dir
-from casework.errors import CaseworkError, InvalidData
+from casework.errors import CaseworkError, InvalidData, NotInitialised
 from casework.read.audit import verify_json
 from casework.read.shapes import RestoreJSON, VerifyJSON
 from casework.storage import restore as steps
@@ -142,6 +142,12 @@ class Restores(Base):
                     select(documents.c.sha256).where(documents.c.sha256.is_not(None)).distinct()
                 ).scalars()
                 recorded = sorted(str(d) for d in digests)
+        except NotInitialised as exc:  # not casework's, of another revision, another key
+            raise InvalidData(
+                f"备份 backup：{exc.reason.split('；')[0]}；未作任何更改 (a backup of an older "
+                "casework: upgrade a copy of it with casework init, then restore the copy)",
+                field="backup",
+            ) from None
         except CaseworkError as exc:
             raise type(exc)(
                 f"备份 backup：{exc.reason}", field="anchor" if exc.field == "anchor" else "backup"

@@ -85,7 +85,10 @@ def stage(backup: str, live: str, progress: Progress | None) -> tuple[str, str]:
     clear_staged(live)
     staged = staged_name(live)
     try:
-        src = sqlite3.connect(f"file:{quote(backup)}?mode=ro", uri=True, isolation_level=None)
+        # Without a -wal beside it, the backup is read as immutable: even a WAL-mode file then
+        # gets no -shm or -wal made beside it (read-only WAL connections make both).
+        how = "mode=ro" if os.path.exists(backup + "-wal") else "immutable=1"
+        src = sqlite3.connect(f"file:{quote(backup)}?{how}", uri=True, isolation_level=None)
         try:
             dst = sqlite3.connect(staged)
             try:

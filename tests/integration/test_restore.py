@@ -93,6 +93,7 @@ def test_restore_brings_back_the_backup_and_keeps_the_replaced_database(
     assert replaced.verify()["ok"]
     replaced.close()
     assert backup.read_bytes() == backup_bytes  # the backup itself is never written
+    assert os.listdir(backup.parent) == ["copy.db"]  # nor anything beside it
     assert Casework(db).verify()["ok"]
     # Casework goes on with the restored database: the next number follows the backup's.
     again = cw.acting("clerk_pz").register("petition", "panzhou", "恢复后", at="2020-05-03")
@@ -169,7 +170,9 @@ def test_bad_input_is_refused_in_one_line(cw: Casework, cli: Cli, tmp_path: Path
         os.mkfifo(path)
     db = quiet(cw)
     before, listing = digest(db), sorted(os.listdir(os.path.dirname(db)))
-    error_line(restore(cw, cli, str(path), "--yes"), 1, "BACKUP")
+    line = error_line(restore(cw, cli, str(path), "--yes"), 1, "BACKUP")
+    if bad == "not-casework":
+        assert "no casework schema" in line
     assert digest(db) == before and sorted(os.listdir(os.path.dirname(db))) == listing
 
 
@@ -197,6 +200,15 @@ def test_restore_adds_the_backups_documents_and_deletes_none(
     assert os.path.exists(later_file)  # a file the backup does not know is left alone
     again = json.loads(restore(cw, cli, str(backup), "--yes", "--json").stdout)
     assert again["documents"] == 0 and again["documents_kept"] == 1
+    # A recorded file in neither folder: the database is restored, the file named, exit 1.
+    os.remove(lost)
+    os.remove(
+        str(backup) + ".files/" + done["document"]["sha256"][:2] + "/" + os.path.basename(lost)
+    )
+    short = restore(cw, cli, str(backup), "--yes")
+    line = error_line(short, 1, stdout=True)
+    assert "found nowhere" in line and done["document"]["sha256"] in line
+    assert "restored" in short.stdout
 
 
 def test_without_yes_it_asks_and_off_a_terminal_it_refuses(
