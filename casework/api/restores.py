@@ -57,6 +57,18 @@ def audited(conn: Connection, registry: Registry, anchor: str | None) -> VerifyJ
     return verify_json(conn, registry)
 
 
+def not_restorable(exc: NotInitialised) -> str:
+    """Why a staged backup is not a database this casework can put back, and what to do:
+    its advice to initialise is the live database's, not the backup's."""
+    why = exc.reason.split("；")[0]
+    if "schema revision" in why:
+        why += (
+            "；请用制作它的 casework 恢复，或先用 casework init 升级备份的一份副本再恢复副本 "
+            "(restore with the casework that made it, or upgrade a copy of an older backup first)"
+        )
+    return f"备份 backup：{why}；未作任何更改"
+
+
 def first_problem(audit: VerifyJSON) -> str:
     first = audit["findings"][0]
     return (
@@ -143,11 +155,7 @@ class Restores(Base):
                 ).scalars()
                 recorded = sorted(str(d) for d in digests)
         except NotInitialised as exc:  # not casework's, of another revision, another key
-            raise InvalidData(
-                f"备份 backup：{exc.reason.split('；')[0]}；未作任何更改 (a backup of an older "
-                "casework: upgrade a copy of it with casework init, then restore the copy)",
-                field="backup",
-            ) from None
+            raise InvalidData(not_restorable(exc), field="backup") from None
         except CaseworkError as exc:
             raise type(exc)(
                 f"备份 backup：{exc.reason}", field="anchor" if exc.field == "anchor" else "backup"

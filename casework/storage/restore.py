@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from urllib.parse import quote
 
-from casework.errors import DatabaseBusy, InvalidData
+from casework.errors import CaseworkError, DatabaseBusy, InvalidData
 from casework.storage.backup import PAGES_A_STEP, Progress, alive, discard, file_digest
 
 # The first 16 bytes of every SQLite 3 database file.
@@ -102,8 +102,8 @@ def stage(backup: str, live: str, progress: Progress | None) -> tuple[str, str]:
     except sqlite3.Error as exc:
         discard(staged)
         raise InvalidData(
-            f"备份文件无法作为 SQLite 数据库读取 (the backup cannot be read as a SQLite "
-            f"database)：{str(exc)[:200]}",
+            f"备份文件无法作为 SQLite 数据库读取或复制 (the backup cannot be read as a SQLite "
+            f"database, or staged beside the database)：{str(exc)[:200]}",
             field="backup",
         ) from None
     except BaseException:
@@ -162,6 +162,12 @@ def keep_replaced(conn: sqlite3.Connection, live: str, when: datetime) -> str:
                 field="database",
             )
         os.link(partial, kept)
+    except (sqlite3.Error, OSError) as exc:  # a full disk, a folder that cannot be written
+        raise InvalidData(
+            f"无法保存将被替换的数据库 (cannot keep the database to be replaced)："
+            f"{str(exc)[:200]}；未作任何更改",
+            field="database",
+        ) from None
     finally:
         discard(partial)
     return kept
@@ -233,9 +239,18 @@ def restore_files(digests: list[str], source: str, target: str) -> tuple[int, in
         if not os.path.isfile(kept):
             missing.append(digest)
             continue
-        os.makedirs(os.path.dirname(into), exist_ok=True)
         partial = f"{into}.partial-{os.getpid()}"
-        shutil.copy2(kept, partial)
+        try:
+            os.makedirs(os.path.dirname(into), exist_ok=True)
+            shutil.copy2(kept, partial)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.remove(partial)
+            raise CaseworkError(
+                f"数据库已恢复，但上传文件无法复制到 {target} (restored; the documents' files "
+                f"cannot be copied)：{exc.strerror}",
+                field="file",
+            ) from None
         if file_digest(partial) != digest:
             os.remove(partial)
             missing.append(digest)

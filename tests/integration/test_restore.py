@@ -19,6 +19,7 @@ from typer.testing import Result
 from casework.api import Casework
 from casework.errors import CaseworkError
 from casework.storage import restore as steps
+from casework.storage.personal import CHECK_KEY
 from tests.cli.checks import error_line
 from tests.helpers import Cli, drop_event_guards
 
@@ -144,7 +145,17 @@ def test_a_backup_with_its_guards_dropped_is_refused(
 
 @pytest.mark.parametrize(
     "bad",
-    ["missing", "directory", "text", "truncated", "garbage", "not-casework", "fifo"],
+    [
+        "missing",
+        "directory",
+        "text",
+        "truncated",
+        "garbage",
+        "not-casework",
+        "old-revision",
+        "other-key",
+        "fifo",
+    ],
 )
 def test_bad_input_is_refused_in_one_line(cw: Casework, cli: Cli, tmp_path: Path, bad: str) -> None:
     if cw.engine.dialect.name != "sqlite":
@@ -166,6 +177,14 @@ def test_bad_input_is_refused_in_one_line(cw: Casework, cli: Cli, tmp_path: Path
         with sqlite3.connect(path) as conn:
             conn.execute("CREATE TABLE t (x)")
         conn.close()
+    elif bad in ("old-revision", "other-key"):
+        _, backup = backed_up(cw, cli, tmp_path)
+        path.write_bytes(backup.read_bytes())
+        with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+            if bad == "old-revision":
+                conn.execute("UPDATE alembic_version SET version_num = '0014'")
+            else:  # sealed under another key: its check value is not this key's
+                conn.execute("UPDATE settings SET value = ? WHERE key = ?", ("0" * 64, CHECK_KEY))
     elif bad == "fifo":
         os.mkfifo(path)
     db = quiet(cw)
@@ -173,6 +192,10 @@ def test_bad_input_is_refused_in_one_line(cw: Casework, cli: Cli, tmp_path: Path
     line = error_line(restore(cw, cli, str(path), "--yes"), 1, "BACKUP")
     if bad == "not-casework":
         assert "no casework schema" in line
+    if bad == "old-revision":
+        assert "0014" in line and "upgrade a copy" in line
+    if bad == "other-key":
+        assert "key" in line
     assert digest(db) == before and sorted(os.listdir(os.path.dirname(db))) == listing
 
 
