@@ -133,7 +133,9 @@ def restore(
     """
     if not yes and not interactive():
         raise typer.BadParameter(
-            "恢复前须确认；不在终端上运行时请加 --yes (confirm the restore)", param_hint="--yes"
+            "恢复前须确认，不在终端上运行时以此选项确认 (a restore must be confirmed; off a "
+            "terminal, with)",
+            param_hint="--yes",
         )
     api = settings(ctx).open()
 
