@@ -202,10 +202,23 @@ def schema_objects(path: str) -> dict[tuple[str, str], str | None]:
     }
 
 
+def page_size(path: str) -> int:
+    with contextlib.closing(sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True)) as conn:
+        return int(conn.execute("PRAGMA page_size").fetchone()[0])
+
+
 def check_same_schema(staged: str, live: str) -> None:
     """Refuse a backup whose tables, indexes, triggers or views are not the live database's
     (both at the same schema revision): one with a trigger of its own, or without the
-    triggers that keep events append-only, would bring that into the restored database."""
+    triggers that keep events append-only, would bring that into the restored database.
+    The page sizes must agree too: SQLite cannot write pages of another size into a WAL
+    database, and would say so only once the replaced database had been copied aside."""
+    if page_size(staged) != page_size(live):
+        raise InvalidData(
+            f"备份的页大小 {page_size(staged)} 与数据库的 {page_size(live)} 不同 (the backup's "
+            "page size differs)；未作任何更改",
+            field="backup",
+        )
     ours, theirs = schema_objects(live), schema_objects(staged)
     odd = sorted(set(ours) ^ set(theirs))
     odd += sorted(

@@ -154,6 +154,7 @@ def test_a_backup_with_its_guards_dropped_is_refused(
         "not-casework",
         "old-revision",
         "other-key",
+        "page-size",
         "fifo",
     ],
 )
@@ -177,6 +178,12 @@ def test_bad_input_is_refused_in_one_line(cw: Casework, cli: Cli, tmp_path: Path
         with sqlite3.connect(path) as conn:
             conn.execute("CREATE TABLE t (x)")
         conn.close()
+    elif bad == "page-size":
+        _, backup = backed_up(cw, cli, tmp_path)
+        path.write_bytes(backup.read_bytes())
+        with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as conn:
+            conn.execute("PRAGMA page_size=8192")
+            conn.execute("VACUUM")
     elif bad in ("old-revision", "other-key"):
         _, backup = backed_up(cw, cli, tmp_path)
         path.write_bytes(backup.read_bytes())
@@ -194,6 +201,8 @@ def test_bad_input_is_refused_in_one_line(cw: Casework, cli: Cli, tmp_path: Path
         assert "no casework schema" in line
     if bad == "old-revision":
         assert "0014" in line and "upgrade a copy" in line
+    if bad == "page-size":
+        assert "page size differs" in line
     if bad == "other-key":
         assert "key" in line
     assert digest(db) == before and sorted(os.listdir(os.path.dirname(db))) == listing
