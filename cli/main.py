@@ -47,6 +47,11 @@ COMMANDS: dict[str, Lazy] = {
         "backup",
         "Take a consistent copy of a live SQLite database and check it.",
     ),
+    "restore": Lazy(
+        "cli.trust_cmds",
+        "restore",
+        "Put a SQLite backup back over the database, once the backup is checked.",
+    ),
     "office": Lazy(
         "cli.admin_cmds", "office_app", "Offices (单位): town judicial offices and city bodies."
     ),

@@ -1,17 +1,21 @@
-"""``casework audit verify|log`` and ``casework backup``: the history's integrity, the admin
-log, and copies."""
+"""``casework audit verify|anchor|log``, ``casework backup`` and ``casework restore``: the
+history's integrity, its anchors, the admin log, copies of the database and putting one back."""
 
 from __future__ import annotations
 
 import signal
 import sys
 from collections.abc import Mapping
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli import output
 from cli.state import settings
+
+if TYPE_CHECKING:
+    from casework.api.restores import Checked
+    from casework.read.shapes import RestoreJSON
 
 JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
@@ -213,3 +217,84 @@ def backup(
             "(the copy is consistent but its history fails the audit)"
         )
         raise typer.Exit(1)
+
+
+def interactive() -> bool:
+    """Whether someone at a terminal can answer the restore's question."""
+    return sys.stdin.isatty()
+
+
+def restore(
+    ctx: typer.Context,
+    backup: Annotated[
+        str, typer.Argument(metavar="BACKUP", help="The backup file (made by casework backup).")
+    ],
+    anchor: Annotated[
+        str | None,
+        typer.Option("--anchor", metavar="FILE", help="Check the history against this anchor."),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Restore without asking.")] = False,
+    as_json: JSON = False,
+) -> None:
+    """Put a SQLite backup back over the database, once the backup is checked.
+
+    The backup must pass SQLite's integrity check and the audit (and the anchor, if given)
+    before anything is replaced; the database it replaces is kept beside it as
+    DB.replaced-YYYYMMDDTHHMMSS, and BACKUP.files is added to the documents' folder.
+
+    Example: casework --db /srv/casework.db restore /backups/casework-2020-12-31.db
+    For PostgreSQL it explains the pg_restore command to use instead.
+    """
+    if not yes and not interactive():
+        raise typer.BadParameter(
+            "恢复前须确认，不在终端上运行时以此选项确认 (a restore must be confirmed; off a "
+            "terminal, with)",
+            param_hint="--yes",
+        )
+    api = settings(ctx).open()
+
+    def ask(checked: Checked) -> bool:
+        return yes or typer.confirm(
+            f"备份 {checked.backup} 通过检查 (checked): {checked.audit['cases']} cases, "
+            f"{checked.audit['events']} events。用它替换 (replace) {api.engine.url.database}?"
+        )
+
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        with output.ProgressBar("恢复 restore (pages)") as bar:
+
+            def progress(_: int, left: int, pages: int) -> None:
+                bar.total(pages)
+                bar.advance_to(pages - left)
+
+            result = api.restore(backup, anchor, progress, ask)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if as_json:
+        output.print_json(result)
+    else:
+        said(result)
+    if result["documents_missing"]:
+        missing = result["documents_missing"]
+        output.error(
+            f"数据库已恢复，但 {len(missing)} 份登记的上传文件在备份和文件夹中都找不到 (restored; "
+            f"{len(missing)} recorded document file(s) found nowhere)，第一份 first: SHA-256 "
+            f"{missing[0]}"
+        )
+        raise typer.Exit(1)
+
+
+def said(result: RestoreJSON) -> None:
+    """The restore's outcome in lines."""
+    output.line(
+        f"恢复完成 restored: {result['restored']} from {result['backup']} "
+        f"({result['cases']} cases, {result['events']} events; integrity {result['integrity']}, "
+        "audit ok)"
+    )
+    output.line(f"被替换的数据库保存在 the replaced database is kept at {result['replaced']}")
+    if result["documents"] or result["documents_missing"]:
+        output.line(
+            f"上传文件 documents: {result['documents']} 份 copied to {result['documents_folder']}"
+            f" ({result['documents_kept']} already there, {len(result['documents_missing'])} "
+            "not found)"
+        )

@@ -51,6 +51,11 @@ def test_import(tmp_path: Path) -> None:
     assert "rows/s" in out and "peak memory" in out
 
 
+def test_backup(tmp_path: Path) -> None:
+    out = bench("bench/bench_backup.py", "--size-mb", "5", "--rate", "5", "--dir", str(tmp_path))
+    assert "backup quiet" in out and "ratio loaded/quiet" in out
+
+
 def test_startup() -> None:
     out = bench("bench/bench_startup.py", "--runs", "1")
     assert "casework --help" in out and "case show" in out

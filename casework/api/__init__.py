@@ -25,6 +25,7 @@ from casework.api.ledger import LedgerCommands
 from casework.api.precheck import Precheck
 from casework.api.reads import Reads
 from casework.api.reports import Reports
+from casework.api.restores import Restores
 from casework.api.reveals import RevealLog
 from casework.api.screening import ScreeningCommands
 from casework.api.search import Search
@@ -70,6 +71,7 @@ class Casework(
     Statistics,
     Search,
     Reports,
+    Restores,
 ):
     """One database, one acting user (or none, for reads), one clock."""
 

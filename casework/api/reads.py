@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy.engine import Connection
-
 from casework.api.base import Base
 from casework.api.reveals import recorded
 from casework.domain.model import Actor
@@ -31,16 +29,6 @@ from casework.storage.calendars import load_calendar
 from casework.storage.db import open_engine, reading
 from casework.storage.world import StoredWorld
 from casework.time.calendar import Calendar
-
-
-def admin_hash_at(conn: Connection, seq: int) -> str | None:
-    """The admin log's hash at a sequence number (None: no such entry), for an anchor."""
-    from sqlalchemy import select
-
-    from casework.storage.tables import admin_log
-
-    row = conn.execute(select(admin_log.c.hash).where(admin_log.c.seq == seq)).first()
-    return None if row is None else str(row.hash)
 
 
 class Reads(Base):
@@ -136,10 +124,11 @@ class Reads(Base):
         from casework.read.anchor import read_anchor
         from casework.read.anchor_check import Anchored
         from casework.read.audit import verify_json
+        from casework.storage.adminlog import hash_at
 
         against = None
         if anchor is not None:
-            against = Anchored(read_anchor(anchor), self._audit_key(), admin_hash_at)
+            against = Anchored(read_anchor(anchor), self._audit_key(), hash_at)
         with self.read() as (conn, _):
             return with_admin_log(conn, verify_json(conn, self.machines.registry, against))
 
@@ -176,7 +165,14 @@ class Reads(Base):
         from casework.api.documents import files_dir
         from casework.read.admin_audit import with_admin_log
         from casework.read.audit import verify_json
-        from casework.storage.backup import FILES, backup_sqlite, copy_documents, discard, finish
+        from casework.storage.backup import (
+            FILES,
+            backup_sqlite,
+            copy_documents,
+            discard,
+            finish,
+            self_contained,
+        )
         from casework.storage.personal import attach, key_on
 
         copied = backup_sqlite(self.engine, target, progress)
@@ -194,6 +190,7 @@ class Reads(Base):
             raise
         finally:
             copy.dispose()
+        self_contained(partial)
         finish(partial, str(copied["backup"]))
         result = BackupJSON(
             backup=str(copied["backup"]),

@@ -46,6 +46,7 @@ __all__ = [
     "OutcomeJSON",
     "PartyJSON",
     "Report",
+    "RestoreJSON",
     "RuleJSON",
     "ScaleEntry",
     "ScaleJSON",
@@ -308,6 +309,22 @@ class BackupJSON(TypedDict):
     documents_folder: str | None  # where (``<backup>.files``), None when there were none
     documents_missing: list[str]  # the SHA-256 of recorded files not found to copy
     audit: NotRequired[VerifyJSON]  # when the copy fails the audit
+
+
+class RestoreJSON(TypedDict):
+    restored: str  # the database the backup was restored over
+    backup: str
+    bytes: int
+    integrity: str  # ``ok``: a backup that fails the check is refused
+    cases: int
+    events: int
+    audit_ok: bool  # True: a backup with findings is refused
+    anchor: str | None  # the anchor file the history was checked against, if any
+    replaced: str  # where the database it replaced is kept (``<db>.replaced-<time>``)
+    documents: int  # the uploaded documents' files copied into the database's folder
+    documents_folder: str  # that folder
+    documents_kept: int  # files already there, left as they were
+    documents_missing: list[str]  # the SHA-256 of recorded files found in neither folder
 
 
 # -- procedures ---------------------------------------------------------------------------------

@@ -65,6 +65,12 @@ def head(conn: Connection) -> tuple[int, str | None]:
     return (0, None) if row is None else (int(row.seq), row.hash)
 
 
+def hash_at(conn: Connection, seq: int) -> str | None:
+    """The hash of the entry with this sequence number (None: there is none), for anchors."""
+    row = conn.execute(select(admin_log.c.hash).where(admin_log.c.seq == seq)).first()
+    return None if row is None else str(row.hash)
+
+
 def append(
     conn: Connection,
     who: tuple[str, datetime],

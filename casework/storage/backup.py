@@ -138,6 +138,17 @@ def backup_sqlite(engine: Engine, target: str, progress: Progress | None = None)
     }
 
 
+def self_contained(partial: str) -> None:
+    """Put the checked copy back in rollback-journal mode (opening it to audit it made it a
+    WAL database): one file, which a copy, a restore or a read-only open takes as it is,
+    with no ``-wal`` or ``-shm`` made beside it."""
+    conn = sqlite3.connect(partial)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+
+
 def finish(partial: str, target: str) -> None:
     """Give a checked copy (and its documents' folder, if any) the target's name; a file that
     appeared at that name meanwhile is never replaced."""

@@ -48,3 +48,13 @@ def test_backup_copies_a_sqlite_database(
     assert "exists" in line
     error_line(cli("backup", str(tmp_path / "no" / "dir.db")), 1, "FILE")
     error_line(cli("backup"), 2)
+
+
+def test_restore_refuses_in_one_line_without_a_usable_backup(
+    cli: Cli, db_url: str, tmp_path: Path
+) -> None:
+    """The whole restore is tests/integration/test_restore.py; here its lines of refusal."""
+    error_line(cli("restore"), 2)
+    error_line(cli("restore", str(tmp_path / "none.db")), 2, "--yes")  # no terminal to ask at
+    line = error_line(cli("restore", str(tmp_path / "none.db"), "--yes"), 1)
+    assert ("pg_restore" in line) if "://" in db_url else line.endswith("(BACKUP)")

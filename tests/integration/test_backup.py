@@ -48,6 +48,10 @@ def test_backup_of_a_live_database_is_consistent(cw: Casework, cli: Cli, tmp_pat
     assert info["integrity"] == "ok" and info["audit_ok"] is True and info["cases"] >= 20
     with sqlite3.connect(target) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # One self-contained file: a rollback-journal database, nothing beside it.
+        assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    copy.close()
+    assert not os.path.exists(f"{target}-wal") and not os.path.exists(f"{target}-shm")
     copied = Casework(str(target))
     assert copied.verify()["ok"]
     copied.close()
