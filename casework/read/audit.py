@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from casework.domain.hashing import row_digest
 from casework.domain.replay import replay
+from casework.read.damage import DamageReport, scan, undamaged
 from casework.read.scope import AnyRow
 from casework.read.shapes import FindingJSON, VerifyJSON
 from casework.storage.tables import cases, events
@@ -168,12 +169,18 @@ def check_case(case: Chain, history: Sequence[AnyRow], registry: Registry) -> li
     return out
 
 
-def _events_by_case(conn: Connection) -> Iterator[tuple[int, Chain | None, list[AnyRow]]]:
+def _events_by_case(
+    conn: Connection, damage: DamageReport
+) -> Iterator[tuple[int, Chain | None, list[AnyRow]]]:
     """Each case's events in order, with its row (None when the case does not exist)."""
     stream = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(
-        select(*_EVENT_COLUMNS, *_CASE_COLUMNS)
-        .select_from(events.outerjoin(cases, cases.c.id == events.c.case_id))
-        .order_by(events.c.case_id, events.c.seq, events.c.id)
+        undamaged(
+            select(*_EVENT_COLUMNS, *_CASE_COLUMNS)
+            .select_from(events.outerjoin(cases, cases.c.id == events.c.case_id))
+            .order_by(events.c.case_id, events.c.seq, events.c.id),
+            damage,
+            events.c.case_id,
+        )
     )
     current: int | None = None
     chain: Chain | None = None
@@ -196,9 +203,12 @@ def _chain(row: AnyRow) -> Chain:
 
 def verify(conn: Connection, registry: Registry) -> tuple[int, int, list[Finding]]:
     """Walk every case's chain; returns (cases checked, events checked, findings)."""
-    findings: list[Finding] = []
+    # -- damaged rows (issue 15 point 7): reported, and left out of the chain walk --------
+    damage = scan(conn, registry)
+    findings = [Finding(d.where, d.seq, d.what) for d in damage.found]
+    # -- end of damaged rows ---------------------------------------------------------------
     n_events = 0
-    for case_id, chain, history in _events_by_case(conn):
+    for case_id, chain, history in _events_by_case(conn, damage):
         n_events += len(history)
         if chain is None:
             findings.append(
@@ -211,9 +221,12 @@ def verify(conn: Connection, registry: Registry) -> tuple[int, int, list[Finding
             continue
         findings.extend(check_case(chain, history, registry))
     without = conn.execute(
-        select(*_CASE_COLUMNS)
-        .where(~select(events.c.id).where(events.c.case_id == cases.c.id).exists())
-        .order_by(cases.c.id)
+        undamaged(
+            select(*_CASE_COLUMNS)
+            .where(~select(events.c.id).where(events.c.case_id == cases.c.id).exists())
+            .order_by(cases.c.id),
+            damage,
+        )
     )
     for row in without:
         findings.append(
