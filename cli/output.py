@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,6 +33,29 @@ def error(message: str) -> None:
     """One line on stderr."""
     line = " ".join(str(message).split())
     sys.stderr.write(f"Error: {line}\n")
+
+
+@contextmanager
+def damage_warnings() -> Iterator[None]:
+    """Rows a listing left out because they are damaged (casework.errors.DamagedRows), each
+    said once as one line on stderr when the command ends: ``--json`` output on stdout stays
+    one document. Other warnings are shown as Python shows them."""
+    import warnings
+
+    from casework.errors import DamagedRows
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DamagedRows)
+        try:
+            yield
+        finally:
+            said: set[str] = set()
+            for w in caught:
+                if not issubclass(w.category, DamagedRows):
+                    warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+                elif str(w.message) not in said:
+                    said.add(str(w.message))
+                    sys.stderr.write(" ".join(str(w.message).split()) + "\n")
 
 
 def write_text(

@@ -12,7 +12,7 @@ made them, so their ids are the same however the steps were grouped.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -329,12 +329,18 @@ _DOCUMENT_FIELDS = ("case_id", *Document._fields)
 
 
 def earlier_of(
-    conn: Connection, kind: str, case_no: str, ours: Sequence[Party], size: int
+    conn: Connection,
+    kind: str,
+    case_no: str,
+    ours: Sequence[Party],
+    size: int,
+    excluded: Collection[int] = (),
 ) -> dict[str, Earlier]:
     """The stored cases of the procedure naming one of these parties: the same ID number, or
-    the same name and phone where either lacks one; each with how the person matched."""
+    the same name and phone where either lacks one; each with how the person matched. The
+    ``excluded`` cases (damaged ones, casework.read.damage) are left out."""
     found: dict[str, Earlier] = {}
-    for row in _related_rows(conn, kind, ours, size):
+    for row in _related_rows(conn, kind, ours, size, excluded):
         how = matched(ours, [Party(row.role, row.name, row.id_number, row.phone)])
         known = found.get(row.case_no)
         if how is None or row.case_no == case_no or (known and known.matched == ["id_number"]):
@@ -345,15 +351,21 @@ def earlier_of(
     return found
 
 
-def _related_rows(conn: Connection, kind: str, ours: Sequence[Party], size: int) -> Iterator[Any]:
+def _related_rows(
+    conn: Connection, kind: str, ours: Sequence[Party], size: int, excluded: Collection[int]
+) -> Iterator[Any]:
+    by_id, by_name = _RELATED_BY_ID, _RELATED_BY_NAME
+    if excluded:
+        by_id = by_id.where(cases.c.id.not_in(sorted(excluded)))
+        by_name = by_name.where(cases.c.id.not_in(sorted(excluded)))
     ids = sorted({p.id_number for p in ours if p.id_number})
     for part in chunks(ids, size):
-        yield from conn.execute(_RELATED_BY_ID, {"ids": list(part), "kind": kind})
+        yield from conn.execute(by_id, {"ids": list(part), "kind": kind})
     names = sorted({p.name for p in ours if p.phone})
     phones = sorted({p.phone for p in ours if p.phone})
     if names and phones:
         params = {"names": names[:200], "phones": phones[:200], "kind": kind}
-        yield from conn.execute(_RELATED_BY_NAME, params)
+        yield from conn.execute(by_name, params)
 
 
 def links_loader(conn: Connection, case_id: int) -> Lazy[Sequence[LinkedCase]]:
