@@ -344,7 +344,10 @@ def _known(registry: Registry, table: str) -> ColumnElement[bool]:
     return or_(false(), *known)
 
 
-def _query(registry: Registry, table: str, dialect: str, case_id: int | None) -> Any:
+@lru_cache(maxsize=32)
+def _query(registry: Registry, table: str, dialect: str, one_case: bool) -> Any:
+    """The scan of one table, built once per procedures, dialect and whether it reads one case
+    (``:damage_case``): building it took longer than running it on one case."""
     t = TABLES[table]
     checks = CHECKS[table]
     suspect = _sqlite_suspect if dialect == "sqlite" else _pg_suspect
@@ -352,7 +355,7 @@ def _query(registry: Registry, table: str, dialect: str, case_id: int | None) ->
     raw = [cast(t.c[name], Text).label(name) for name, _ in checks]
     if table == "cases":
         query = select(t.c.id, *raw).where(or_(*tests, not_(_known(registry, table))))
-        return query.where(t.c.id == case_id) if case_id is not None else query
+        return query.where(t.c.id == bindparam("damage_case")) if one_case else query
     query = select(
         t.c.id, cases.c.case_no.label("case_number"), cases.c.kind.label("case_kind"), *raw
     )
@@ -363,7 +366,7 @@ def _query(registry: Registry, table: str, dialect: str, case_id: int | None) ->
     if table == "parties":  # every sealed value is opened
         tests += [parties.c.id_number.is_not(None), parties.c.phone.is_not(None)]
     query = query.where(or_(*tests))
-    return query.where(t.c.case_id == case_id) if case_id is not None else query
+    return query.where(t.c.case_id == bindparam("damage_case")) if one_case else query
 
 
 def _number(raw: object) -> int | None:
@@ -409,9 +412,10 @@ def scan(conn: Connection, registry: Registry, case_id: int | None = None) -> Da
     ``case_id``), read in a stream."""
     found: list[Damage] = []
     stream = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH)
+    params = {} if case_id is None else {"damage_case": case_id}
     for table in TABLES:
-        query = _query(registry, table, conn.dialect.name, case_id)
-        for row in stream.execute(query):
+        query = _query(registry, table, conn.dialect.name, case_id is not None)
+        for row in stream.execute(query, params):
             found.extend(_row_damage(registry, table, row, conn.dialect))
     case_ids = frozenset(d.case_id for d in found if d.case_id is not None)
     event_ids = frozenset(d.row_id for d in found if d.table == "events")
