@@ -21,7 +21,8 @@ def verify(ctx: typer.Context, as_json: JSON = False) -> None:
     """Check every case's hash chain and replay its history; exit 1 if anything is wrong.
 
     Reports, by case number and sequence, events edited, deleted, inserted or reordered
-    outside casework, and case rows whose state disagrees with their history.
+    outside casework, case rows whose state disagrees with their history, and damaged rows
+    (a value casework cannot read: the column and what is wrong).
     """
     result = settings(ctx).open().verify()
     if as_json:

@@ -205,7 +205,7 @@ def verify(conn: Connection, registry: Registry) -> tuple[int, int, list[Finding
     """Walk every case's chain; returns (cases checked, events checked, findings)."""
     # -- damaged rows (issue 15 point 7): reported, and left out of the chain walk --------
     damage = scan(conn, registry)
-    findings = [Finding(d.where, d.seq, d.what) for d in damage.found]
+    findings = [Finding(d.where, d.seq, d.in_column) for d in damage.found]
     # -- end of damaged rows ---------------------------------------------------------------
     n_events = 0
     for case_id, chain, history in _events_by_case(conn, damage):

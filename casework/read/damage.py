@@ -132,6 +132,12 @@ class Damage:
         return self.case_no or f"{self.table} id {self.row_id}"
 
     @property
+    def in_column(self) -> str:
+        """The column and the problem, without the event's number (an audit finding has its
+        own): ``events.occurred_at: 时间无法解析 ...``."""
+        return f"{self.table}.{self.column}: {self.problem}"
+
+    @property
     def what(self) -> str:
         """The column and the problem: ``events.occurred_at 时间无法解析 ...``."""
         at = f" seq {self.seq}" if self.table == "events" and self.seq is not None else ""

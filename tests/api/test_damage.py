@@ -226,5 +226,8 @@ def test_the_cli_says_damage_in_one_line(cw: Casework, cli: Cli, two: tuple[str,
     assert shown.exit_code == 1 and shown.stdout == ""
     assert shown.stderr.count("\n") == 1 and "cases.registered_at" in shown.stderr
     audit = cli("audit", "verify", "--json")
-    assert audit.exit_code == 1
-    assert any(f["case_no"] == a for f in json.loads(audit.stdout)["findings"])
+    assert audit.exit_code == 1 and audit.stderr.count("\n") == 1
+    assert [f["problem"].split(":")[0] for f in json.loads(audit.stdout)["findings"]] == [
+        "cases.registered_at"
+    ]
+    assert a in cli("audit", "verify").stdout
