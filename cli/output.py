@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -38,24 +38,36 @@ def error(message: str) -> None:
 @contextmanager
 def damage_warnings() -> Iterator[None]:
     """Rows a listing left out because they are damaged (casework.errors.DamagedRows), each
-    said once as one line on stderr when the command ends: ``--json`` output on stdout stays
-    one document. Other warnings are shown as Python shows them."""
+    said once as one line on stderr as it happens (``--json`` output on stdout stays one
+    document; under ``serve``, a line of the server's log); other warnings as Python shows
+    them. Nothing is kept but the lines said, however long the command runs."""
     import warnings
 
     from casework.errors import DamagedRows
 
-    with warnings.catch_warnings(record=True) as caught:
+    said: set[str] = set()
+    shown = warnings.showwarning
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        if not issubclass(category, DamagedRows):
+            shown(message, category, filename, lineno, file, line)
+            return
+        text = " ".join(str(message).split())
+        if text not in said:
+            said.add(text)
+            sys.stderr.write(text + "\n")
+
+    with warnings.catch_warnings():
         warnings.simplefilter("always", DamagedRows)
-        try:
-            yield
-        finally:
-            said: set[str] = set()
-            for w in caught:
-                if not issubclass(w.category, DamagedRows):
-                    warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-                elif str(w.message) not in said:
-                    said.add(str(w.message))
-                    sys.stderr.write(" ".join(str(w.message).split()) + "\n")
+        warnings.showwarning = show
+        yield
 
 
 def write_text(
