@@ -88,3 +88,13 @@ class AuthFailed(CaseworkError):
 
 class AccountLocked(CaseworkError):
     """Too many failed logins: the account is locked until a time (the web answers 423)."""
+
+
+class Damaged(CaseworkError):
+    """A stored row casework cannot read (changed or corrupted outside casework): the refusal
+    says which case, column and what is wrong; ``casework audit verify`` lists every one."""
+
+
+class DamagedRows(UserWarning):
+    """Rows a listing left out because they are damaged: the warning's text names them, and
+    the CLI says it as one line on stderr."""

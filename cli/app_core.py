@@ -21,7 +21,7 @@ import typer
 from typer.core import HAS_RICH, MarkupMode, TyperCommand, TyperGroup
 from typer.models import CommandInfo
 
-from cli.output import error
+from cli.output import damage_warnings, error
 
 # A command as Typer builds it: a single command, or a group of commands.
 Command = TyperCommand | TyperGroup
@@ -104,7 +104,8 @@ def _with_hints(callback: Callable[..., object], cmd: Command, path: str) -> Cal
         from casework.errors import CaseworkError
 
         try:
-            return callback(*args, **kwargs)
+            with damage_warnings():
+                return callback(*args, **kwargs)
         except CaseworkError as exc:
             from cli.errors import option_for, reason_of, with_hint
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,6 +33,41 @@ def error(message: str) -> None:
     """One line on stderr."""
     line = " ".join(str(message).split())
     sys.stderr.write(f"Error: {line}\n")
+
+
+@contextmanager
+def damage_warnings() -> Iterator[None]:
+    """Rows a listing left out because they are damaged (casework.errors.DamagedRows), each
+    said once as one line on stderr as it happens (``--json`` output on stdout stays one
+    document; under ``serve``, a line of the server's log); other warnings as Python shows
+    them. Nothing is kept but the lines said, however long the command runs."""
+    import warnings
+
+    from casework.errors import DamagedRows
+
+    said: set[str] = set()
+    shown = warnings.showwarning
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        if not issubclass(category, DamagedRows):
+            shown(message, category, filename, lineno, file, line)
+            return
+        text = " ".join(str(message).split())
+        if text not in said:
+            said.add(text)
+            sys.stderr.write(text + "\n")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", DamagedRows)
+        warnings.showwarning = show
+        yield
 
 
 def write_text(

@@ -39,10 +39,10 @@ def verify(ctx: typer.Context, anchor: ANCHOR_IN = None, as_json: JSON = False) 
 
     Reports, by case number and sequence, events edited, deleted, inserted or reordered
     outside casework, and every case-row column, party, document and event column that
-    disagrees with its hashed history; by table and key (users:admin2), reference data
-    changed outside the admin log, and entries of the log edited or deleted (admin_log and
-    its seq); with --anchor, cases deleted and chains truncated or rewritten since the
-    anchor was made.
+    disagrees with its hashed history; damaged rows (a value casework cannot read: the
+    column and what is wrong); by table and key (users:admin2), reference data changed
+    outside the admin log, and entries of the log edited or deleted (admin_log and its
+    seq); with --anchor, cases deleted and chains truncated or rewritten since the anchor.
 
     Example: casework audit verify --anchor /mnt/usb/anchor-2020-12.json
     """

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from casework.api.base import Base
 from casework.errors import NotAllowed
+from casework.read.damage import DamageReport, skipping
 from casework.read.desk import DeskJSON, DeskRow, changes, desk, due_queues
 from casework.read.scope import at_least
 
@@ -73,8 +74,16 @@ class Desk(Base):
                 raise NotAllowed(NO_USER, field="user")
             scope = None if actor.city_wide else actor.office
             key = (scope, day, within, changes(conn))
-            due = cache.get(key)
-            if due is None:
-                due = due_queues(conn, self.machines, actor, day, within)
-                cache.put(key, due)
-            return desk(conn, self.machines, actor, day, within, limit, due)
+
+            def queues(damage: DamageReport) -> DeskJSON:
+                due = cache.get(key)
+                if due is None:
+                    due = due_queues(conn, self.machines, actor, day, within, damage)
+                    if not damage.found:  # kept only as the whole database gives them
+                        cache.put(key, due)
+                return desk(conn, self.machines, actor, day, within, limit, due, damage)
+
+            found, warning = skipping(conn, self.machines.registry, queues)
+        if warning is not None:
+            found["warnings"] = [warning]
+        return found

@@ -11,6 +11,7 @@ from casework.domain.model import Actor
 from casework.read import config, diagrams, directory
 from casework.read.anchor import AnchorJSON
 from casework.read.config import SettingJSON
+from casework.read.damage import skipping
 from casework.read.due import due_list
 from casework.read.shapes import (
     BackupJSON,
@@ -65,7 +66,14 @@ class Reads(Base):
         ``kind`` and ``state`` may be given by name or by Chinese label (``调解中``)."""
         day = self.day(as_of) if overdue else None
         with self.read() as (conn, actor):
-            return list_cases(conn, self.machines, actor, kind, state, office, limit, day)
+            found, _ = skipping(
+                conn,
+                self.machines.registry,
+                lambda damage: list_cases(
+                    conn, self.machines, actor, kind, state, office, limit, day, damage
+                ),
+            )
+            return found
 
     def due(
         self,
@@ -78,7 +86,14 @@ class Reads(Base):
         first: ``[{case_no, kind, office, state, date, rule, overdue, days_left, ...}]``."""
         day = self.day(as_of)
         with self.read() as (conn, actor):
-            return due_list(conn, self.machines, actor, day, within, office, kind)
+            found, _ = skipping(
+                conn,
+                self.machines.registry,
+                lambda damage: due_list(
+                    conn, self.machines, actor, day, within, office, kind, damage=damage
+                ),
+            )
+            return found
 
     # -- the calendar, the directory ------------------------------------------------------
 

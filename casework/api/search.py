@@ -45,10 +45,18 @@ class Search(Base):
 
     def search(self, criteria: SearchFilter, page: int = 1, size: int = PAGE_SIZE) -> SearchJSON:
         """One page (``size`` rows, 20 by default) of the cases found, with the total."""
+        from casework.read.damage import skipping
         from casework.read.search import search
 
         with self.read() as (conn, actor):
-            return search(conn, self.machines, actor, criteria, page, size)
+            found, warning = skipping(
+                conn,
+                self.machines.registry,
+                lambda damage: search(conn, self.machines, actor, criteria, page, size, damage),
+            )
+        if warning is not None:
+            found["warnings"] = [warning]
+        return found
 
     def search_export(
         self, criteria: SearchFilter, out: str, columns: str | None = None

@@ -46,14 +46,25 @@ class Statistics(Base):
     ) -> StatsJSON:
         """The metric catalogue for a period (this year to date), optionally grouped by
         office, month, quarter or kind; a town user's figures cover their own office."""
+        from casework.read.damage import skipping
         from casework.read.stats import catalogue, compute
 
         scope = self.stats_scope(start, end, as_of, office)
+        cat = catalogue(self.machines.registry)
         with self.read() as (conn, actor):
             scope = dataclasses.replace(
                 scope, office=office_scope(conn, actor, scope.office, "统计")
             )
-            return compute(conn, catalogue(self.machines.registry), scope, metrics, by)
+            found, warning = skipping(
+                conn,
+                self.machines.registry,
+                lambda damage: compute(
+                    conn, cat, dataclasses.replace(scope, damaged=damage.case_ids), metrics, by
+                ),
+            )
+        if warning is not None:
+            found["warnings"] = [warning]
+        return found
 
     def explain(
         self,

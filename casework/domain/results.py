@@ -189,7 +189,9 @@ def related_row(wf: Workflow, actor: Actor | None, text: str, e: Earlier) -> Rel
         case_no=e.case_no,
         office=e.office,
         state=e.state,
-        state_label=wf.state(e.state).label,
+        # A state the procedure does not know is a damaged row (casework.read.damage, named
+        # by audit verify): shown as stored rather than refusing the case this one is beside.
+        state_label=wf.state(e.state).label if e.state in wf.state_names else e.state,
         title=e.title if seen else None,
         matched=e.matched,
         similarity=similarity(text, matter_text(e.title, e.data.get("request"))) if seen else None,

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
+from casework.read.damage import DamageReport, undamaged
 from casework.read.scope import AnyRow
 from casework.storage.tables import cases, documents, events, parties
 
@@ -78,13 +79,23 @@ def _grouped(
         yield case_id, list(group)
 
 
-def stored_cases(conn: Connection) -> Iterator[tuple[int, Stored]]:
-    """Every case id any of the four tables names, in order, with what each holds of it."""
+def stored_cases(conn: Connection, damage: DamageReport) -> Iterator[tuple[int, Stored]]:
+    """Every case id any of the four tables names, in order, with what each holds of it;
+    the damaged cases and events left out (casework.read.damage reports them)."""
     streams: list[tuple[str, Iterator[tuple[int, list[AnyRow]]]]] = [
-        ("row", _grouped(conn, _CASES, lambda r: int(r.id))),
-        ("events", _grouped(conn, _EVENTS, lambda r: int(r.case_id))),
-        ("parties", _grouped(conn, _PARTIES, lambda r: int(r.case_id))),
-        ("documents", _grouped(conn, _DOCUMENTS, lambda r: int(r.case_id))),
+        ("row", _grouped(conn, undamaged(_CASES, damage), lambda r: int(r.id))),
+        (
+            "events",
+            _grouped(conn, undamaged(_EVENTS, damage, events.c.case_id), lambda r: r.case_id),
+        ),
+        (
+            "parties",
+            _grouped(conn, undamaged(_PARTIES, damage, parties.c.case_id), lambda r: r.case_id),
+        ),
+        (
+            "documents",
+            _grouped(conn, undamaged(_DOCUMENTS, damage, documents.c.case_id), lambda r: r.case_id),
+        ),
     ]
     heads: dict[str, tuple[int, list[AnyRow]]] = {}
     for name, stream in streams:

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import CompoundSelect
 
 from casework.domain.model import Event
+from casework.read.damage import not_damaged
 from casework.read.metrics import NONE, REFUSAL, Item, Parts, PartsOf, group_data
 from casework.read.scope import AnySelect, Scope
 from casework.storage.db import chunk_size
@@ -64,6 +65,8 @@ def _rows(
         found = found.where(cases.c.kind == kind)
     if scope.recorded_by is not None:
         found = found.where(cases.c.recorded_at < scope.recorded_by)
+    if scope.damaged:  # left out (casework.read.damage.skipping)
+        found = found.where(not_damaged(cases.c.id, scope.damaged))
     # The office is compared here, not in SQL: SQLite would range over the office's cases.
     rows = [
         r

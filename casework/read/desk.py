@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from casework.domain.model import Actor
 from casework.domain.policy import may_fire
 from casework.engine import Engine as Machines
+from casework.read.damage import NO_DAMAGE, DamageReport, undamaged
 from casework.read.due import due_list
 from casework.read.shapes import DueRow
 from casework.storage.tables import calendar_days, cases, config_values, events
@@ -67,6 +68,7 @@ class DeskJSON(TypedDict):
     as_of: str
     within: int
     queues: list[QueueJSON]
+    warnings: NotRequired[list[str]]  # damaged cases left out (casework.read.damage)
 
 
 def steps_from(wf: Workflow, state: str) -> list[TriggerSpec]:
@@ -90,7 +92,10 @@ def open_pairs(registry: Registry) -> list[tuple[str, str]]:
 
 
 def open_cases(
-    conn: Connection, actor: Actor, pairs: Iterable[tuple[str, str]]
+    conn: Connection,
+    actor: Actor,
+    pairs: Iterable[tuple[str, str]],
+    damage: DamageReport = NO_DAMAGE,
 ) -> list[tuple[str, str, str, str, str, object]]:
     """The open cases in the user's scope standing in one of ``pairs``, newest first."""
     by_kind: dict[str, list[str]] = {}
@@ -112,7 +117,7 @@ def open_cases(
     if not actor.city_wide:
         query = query.where(cases.c.office_code == actor.office)
     query = query.order_by(cases.c.registered_at.desc(), cases.c.id.desc())
-    return [tuple(r) for r in conn.execute(query)]
+    return [tuple(r) for r in conn.execute(undamaged(query, damage))]
 
 
 def row_of(registry: Registry, r: tuple[str, str, str, str, str, object]) -> DeskRow:
@@ -190,10 +195,15 @@ def changes(conn: Connection) -> tuple[int, int, int]:
 
 
 def due_queues(
-    conn: Connection, machines: Machines, actor: Actor, as_of: date, within: int
+    conn: Connection,
+    machines: Machines,
+    actor: Actor,
+    as_of: date,
+    within: int,
+    damage: DamageReport = NO_DAMAGE,
 ) -> tuple[list[DeskRow], list[DeskRow]]:
     """The user's deadlines within ``within`` days, and the overdue ones."""
-    due = due_list(conn, machines, actor, as_of, within)
+    due = due_list(conn, machines, actor, as_of, within, damage=damage)
     late = [d for d in due if d["status"] == "overdue"]
     soon = [d for d in due if d["status"] != "overdue"]
     return due_rows(machines.registry, soon), due_rows(machines.registry, late)
@@ -207,14 +217,16 @@ def desk(
     within: int,
     limit: int,
     due: tuple[list[DeskRow], list[DeskRow]] | None = None,
+    damage: DamageReport = NO_DAMAGE,
 ) -> DeskJSON:
     """The user's four queues on ``as_of``: counts, and each queue's first ``limit`` rows
-    (``due``: the deadline queues of ``due_queues`` when already known)."""
+    (``due``: the deadline queues of ``due_queues`` when already known); the ``damage``d
+    cases left out (casework.read.damage.skipping)."""
     registry = machines.registry
-    mine = may_take(registry, actor, open_cases(conn, actor, open_pairs(registry)))
+    mine = may_take(registry, actor, open_cases(conn, actor, open_pairs(registry), damage))
     back = {wf.name: returned_states(wf) for wf in registry}
     returned = [r for r in mine if r["state"] in back.get(r["kind"], set())]
-    soon, late = due or due_queues(conn, machines, actor, as_of, within)
+    soon, late = due or due_queues(conn, machines, actor, as_of, within, damage)
     return DeskJSON(
         as_of=as_of.isoformat(),
         within=within,

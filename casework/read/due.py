@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from casework.domain.model import Actor
 from casework.engine import Engine as Machines
+from casework.read.damage import NO_DAMAGE, DamageReport, undamaged
 from casework.read.may_run import Narrowing
 from casework.read.scope import AnyRow, AnySelect, at_least
 from casework.read.shapes import DueJSON, DueRow
@@ -118,6 +119,7 @@ def _stream(
     office: str | None,
     actor: Actor | None,
     states: Sequence[str] | None,
+    damage: DamageReport = NO_DAMAGE,
 ) -> AnySelect:
     query = (
         select(*_HEAD, *_VIEW)
@@ -131,7 +133,7 @@ def _stream(
         # registered_on), each case's events in order: nothing to sort, however many rows.
         .order_by(cases.c.registered_on, cases.c.id, events.c.seq)
     )
-    return _scoped(query, office, actor, states)
+    return undamaged(_scoped(query, office, actor, states), damage)
 
 
 def _scoped(
@@ -155,6 +157,7 @@ def narrowed(
     as_of: date,
     scope: tuple[str | None, Actor | None, Sequence[str] | None],
     binds: Collection[str],
+    damage: DamageReport = NO_DAMAGE,
 ) -> Iterator[tuple[Head, list[Moment]]]:
     """The cases that may have a limit so binding (casework.read.may_run), each with its
     history to ``as_of``: the cases first, then their events a bounded batch at a time."""
@@ -162,7 +165,7 @@ def narrowed(
     query = select(*_HEAD, cases.c.updated_at, *narrowing.columns()).where(
         cases.c.kind == wf.name, cases.c.registered_on <= as_of, narrowing.where()
     )
-    query = _scoped(query, *scope).order_by(cases.c.registered_on, cases.c.id)
+    query = undamaged(_scoped(query, *scope), damage).order_by(cases.c.registered_on, cases.c.id)
     width = len(narrowing.duties)
     heads = [
         _head(row)
@@ -198,6 +201,7 @@ def running(
     actor: Actor | None = None,
     states: Sequence[str] | None = None,
     binds: Collection[str] | None = None,
+    damage: DamageReport = NO_DAMAGE,
 ) -> Iterator[Running]:
     """Every case (of ``kind``, of ``office``, the actor may see, now in one of ``states``)
     with a limit running on ``as_of``, judged on its history up to the end of that day. With
@@ -208,11 +212,11 @@ def running(
     for wf in registry:
         if has_limits(wf) and kind in (None, wf.name):
             if binds is None:
-                query = _stream(wf, as_of, office, actor, states)
+                query = _stream(wf, as_of, office, actor, states, damage)
                 options = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH)
                 histories = _by_case(options.execute(query))
             else:
-                histories = narrowed(conn, wf, as_of, (office, actor, states), binds)
+                histories = narrowed(conn, wf, as_of, (office, actor, states), binds, damage)
             for head, history in histories:
                 found = due(
                     wf,
@@ -306,6 +310,7 @@ def due_list(
     office: str | None = None,
     kind: str | None = None,
     narrow: bool = True,
+    damage: DamageReport = NO_DAMAGE,
 ) -> list[DueRow]:
     """What falls due within ``within`` days (临期) and what is late (超期), most urgent first.
 
@@ -320,7 +325,7 @@ def due_list(
     name = machines.workflow(kind).name if kind is not None else None
     out: list[DueRow] = []
     binds = LISTED if narrow else None
-    for r in running(conn, machines.registry, as_of, name, None, actor, None, binds):
+    for r in running(conn, machines.registry, as_of, name, None, actor, None, binds, damage):
         d = r.due
         if office is not None and office not in (r.case.office, d.bound_office):
             continue
@@ -342,8 +347,10 @@ def overdue(
     office: str | None,
     actor: Actor | None,
     states: Sequence[str] | None,
+    damage: DamageReport = NO_DAMAGE,
 ) -> list[Running]:
     """The cases past an office deadline (超期) on ``as_of``, newest registration first."""
-    late = [r for r in running(conn, registry, as_of, kind, office, actor, states) if r.due.overdue]
+    found = running(conn, registry, as_of, kind, office, actor, states, None, damage)
+    late = [r for r in found if r.due.overdue]
     late.sort(key=lambda r: (r.case.registered_at, r.case.id), reverse=True)
     return late

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from casework.domain.model import Event, Lazy, LinkedCase, Party
 from casework.domain.view import OnItsDay
+from casework.read.damage import not_damaged
 from casework.read.metrics import Item, Parts, PartsOf, group_data, refusal_reasons
 from casework.read.scope import AnySelect, Scope
 from casework.storage.db import chunk_size
@@ -142,15 +143,22 @@ def _registered_in(kind: str, scope: Scope) -> AnySelect:
         found = found.where(cases.c.recorded_at < scope.recorded_by)
     if scope.office is not None:
         found = found.where(cases.c.office_code == scope.office)
+    if scope.damaged:  # left out (casework.read.damage.skipping)
+        found = found.where(not_damaged(cases.c.id, scope.damaged))
     return found
 
 
 def _links_of(
-    conn: Connection, registered: AnySelect, histories: Histories
+    conn: Connection,
+    registered: AnySelect,
+    histories: Histories,
+    damaged: frozenset[int] = frozenset(),
 ) -> dict[int, list[LinkedCase]]:
-    """The links of the period's cases, in the order they were made, each case's by its id."""
+    """The links of the period's cases, in the order they were made, each case's by its id
+    (links to a ``damaged`` case left out)."""
     mine = registered.subquery()
     other = cases.alias("other")
+    kept = [not_damaged(other.c.id, damaged)] if damaged else []
     rows = conn.execute(
         select(
             case_links.c.case_id,
@@ -163,7 +171,7 @@ def _links_of(
             other.c.data,
         )
         .select_from(case_links.join(other, case_links.c.other_case_id == other.c.id))
-        .where(case_links.c.case_id.in_(select(mine.c.id)))
+        .where(case_links.c.case_id.in_(select(mine.c.id)), *kept)
         .order_by(case_links.c.id)
     )
     out: dict[int, list[LinkedCase]] = {}
@@ -183,7 +191,7 @@ def flagged(wf: Workflow, registry: Registry, values: Sequence[str | None]) -> P
         world = StoredWorld(conn, registry)
         registered = _registered_in(wf.name, scope)
         histories = Histories(conn)
-        links = _links_of(conn, registered, histories)
+        links = _links_of(conn, registered, histories, scope.damaged)
         reasons = refusal_reasons(conn, select(registered.subquery().c.id))
         out: Parts = {f"{f.name}|{v or ''}": [] for f in wf.flags for v in values}
         for row in conn.execute(registered.order_by(cases.c.registered_on, cases.c.case_no)):

@@ -4,7 +4,7 @@ person's other cases (repeat detection)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import cast
 
@@ -21,8 +21,16 @@ from casework.time.deadlines import CaseClock, Running, limits_on
 from workflows.spec import Workflow
 
 
-def add_law(conn: Connection, wf: Workflow, case: Case, view: GuardView, out: CaseJSON) -> None:
-    """Add the case's rules, flags, shown values and related cases to its view."""
+def add_law(
+    conn: Connection,
+    wf: Workflow,
+    case: Case,
+    view: GuardView,
+    out: CaseJSON,
+    damaged: Collection[int] = (),
+) -> None:
+    """Add the case's rules, flags, shown values and related cases to its view (the
+    ``damaged`` cases left out of the related ones)."""
     version = wf.version(view.rules)
     if wf.versions:
         out["rules"] = (
@@ -41,7 +49,7 @@ def add_law(conn: Connection, wf: Workflow, case: Case, view: GuardView, out: Ca
         shown[value.name] = value.value(view)
     ours = [p for p in case.parties if p.id_number or p.phone]
     if ours:
-        earlier = earlier_of(conn, wf.name, case.case_no, ours, chunk_size(conn))
+        earlier = earlier_of(conn, wf.name, case.case_no, ours, chunk_size(conn), damaged)
         out["related"] = related_view(wf, view.actor, case, sorted(earlier.values()))
     else:
         out["related"] = []

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, func, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import FromClause
 
+from casework.read.damage import not_damaged
 from casework.read.ontime import first_replies
 from casework.read.scope import AnySelect, Scope
 from casework.read.subsidy import approved
@@ -65,6 +66,8 @@ def _matching(
         # event of the trigger (SQLite, without table statistics, would pick that).
         trigger, to_state = trigger.concat(""), to_state.concat("")
     cond: list[ColumnElement[bool]] = []
+    if scope.damaged:  # first: SQLite's json_extract() fails on a damaged case's data
+        cond.append(not_damaged(columns.case_id, scope.damaged))
     if triggers:
         cond.append(trigger.in_(triggers))
     if to_states:
@@ -139,6 +142,7 @@ def registered(
             cases.c.kind.label("kind"),
             valued.label("value"),
         ).where(
+            *([not_damaged(cases.c.id, scope.damaged)] if scope.damaged else []),
             cases.c.kind == kind,
             cases.c.registered_on.between(scope.start, scope.end),
             *(cases.c.data[name].as_string() == wanted for name, wanted in where),
@@ -192,7 +196,9 @@ def on_time_items(wf: Workflow) -> ItemsOf:
 
     def items(conn: Connection, scope: Scope) -> list[Item]:
         calendar = load_calendar(conn)
-        found = first_replies(conn, wf, calendar, scope.start, scope.end, scope.recorded_by)
+        found = first_replies(
+            conn, wf, calendar, scope.start, scope.end, scope.recorded_by, damaged=scope.damaged
+        )
         return [
             Item(r.case_no, r.on, r.office, wf.name)
             for r in found.on_time

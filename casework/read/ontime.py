@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, select, true
 from sqlalchemy.engine import Connection
 
+from casework.read.damage import not_damaged
 from casework.read.due import moment
 from casework.read.scope import AnySelect
 from casework.read.shapes import DatedCase, OnTimeJSON
@@ -58,6 +59,7 @@ def first_replies(
     end: date,
     recorded_by: datetime | None = None,
     trigger: str = "reply",
+    damaged: frozenset[int] = frozenset(),
 ) -> OnTime:
     """``petition.replied_on_time``: the cases whose first ``reply`` fell in the period, split
     by whether it came within the limit running then (信访工作条例 art. 32: 60 days from
@@ -66,7 +68,10 @@ def first_replies(
     if wf is None:
         return found
     by_case: dict[str, tuple[str, list[EventView]]] = {}
-    for r in conn.execute(_histories(wf.name, trigger, start, end, recorded_by)):
+    query = _histories(wf.name, trigger, start, end, recorded_by)
+    if damaged:  # left out (casework.read.damage.skipping)
+        query = query.where(not_damaged(events.c.case_id, damaged))
+    for r in conn.execute(query):
         by_case.setdefault(r.case_no, (r.office_code, []))[1].append(moment(r))
     for case_no, (office, history) in sorted(by_case.items()):
         first = first_on_time(wf, history, trigger, calendar)

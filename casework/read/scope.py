@@ -29,6 +29,8 @@ class Scope:
     end: date
     as_of: date | None = None
     office: str | None = None
+    # Damaged cases left out (casework.read.damage.skipping): their ids, an empty set but then.
+    damaged: frozenset[int] = frozenset()
 
     @property
     def recorded_by(self) -> datetime | None:

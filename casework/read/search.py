@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Literal, TypedDict
+from typing import TYPE_CHECKING, Literal, NotRequired, TypedDict
 
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.engine import Connection
@@ -21,6 +21,7 @@ from casework.domain.identity import check_id_number, check_phone
 from casework.domain.model import Actor
 from casework.engine import Engine as Machines
 from casework.errors import InvalidData, NotFound
+from casework.read.damage import NO_DAMAGE, DamageReport, undamaged
 from casework.read.scope import AnySelect, at_least, check_period, office_scope
 from casework.read.shapes import CaseRow
 from casework.read.views import LISTED_COLUMNS, head, listed, state_names
@@ -52,6 +53,7 @@ class SearchJSON(TypedDict):
     sort: str
     descending: bool
     rows: list[SearchRow]
+    warnings: NotRequired[list[str]]  # damaged cases left out (casework.read.damage)
 
 
 @dataclass(frozen=True)
@@ -214,14 +216,17 @@ def search(
     f: SearchFilter,
     page: int = 1,
     size: int = PAGE_SIZE,
+    damage: DamageReport = NO_DAMAGE,
 ) -> SearchJSON:
-    """One page of the cases the filter finds, with how many it finds in all."""
+    """One page of the cases the filter finds, with how many it finds in all; the
+    ``damage``d cases left out (casework.read.damage.skipping)."""
     at_least(page, 1, "page", "页码")
     at_least(size, 1, "size", "每页条数")
     size = min(size, MAX_PAGE_SIZE)
     where = and_(*case_conditions(conn, machines, actor, f))
-    total = int(conn.execute(select(func.count()).select_from(cases).where(where)).scalar_one())
-    query = select(*LISTED_COLUMNS).where(where)
+    counted = undamaged(select(func.count()).select_from(cases).where(where), damage)
+    total = int(conn.execute(counted).scalar_one())
+    query = undamaged(select(*LISTED_COLUMNS).where(where), damage)
     found = (
         conn.execute(ordered(query, f).limit(size).offset((page - 1) * size)).all() if total else []
     )

@@ -130,6 +130,7 @@ class CaseJSON(TypedDict):
     related: NotRequired[list[RelatedCase]]
     reviewer: NotRequired[str | None]
     rereviewer: NotRequired[str | None]
+    warnings: NotRequired[list[str]]  # damaged related cases left out (casework.read.damage)
 
 
 class RulesJSON(TypedDict):
@@ -212,6 +213,7 @@ StatsJSON = TypedDict(
         "by": NotRequired[str],
         "rows": NotRequired[list[GroupRow]],  # with one
         "labels": NotRequired[dict[str, str]],  # always given, last
+        "warnings": NotRequired[list[str]],  # damaged cases left out (casework.read.damage)
     },
 )
 

@@ -16,8 +16,9 @@ from casework.domain.policy import check_case_office, may_fire
 from casework.domain.results import stored_event_json
 from casework.domain.view import GuardView, guard_view
 from casework.engine import Engine as Machines
-from casework.errors import InvalidData, NotFound
+from casework.errors import InvalidData, NotAllowed, NotFound
 from casework.read import law
+from casework.read.damage import NO_DAMAGE, DamageReport, case_refusal, skipping, undamaged
 from casework.read.due import Head, due_json, overdue
 from casework.read.scope import AnyRow, at_least, may_reveal
 from casework.read.shapes import (
@@ -177,6 +178,24 @@ def domain_case(
     )
 
 
+def damaged_or_raise(
+    conn: Connection, registry: Registry, case_no: str, actor: Actor | None
+) -> None:
+    """After a read of one case failed: the refusal saying what of it is damaged, when its
+    rows are (raised in place of the failure); else nothing, and the failure stands. The
+    case's number and office are read as stored, so a town user learns only of their own."""
+    row = conn.execute(
+        select(cases.c.id, cases.c.office_code).where(cases.c.case_no == case_no)
+    ).first()
+    if row is None:
+        return
+    if actor is not None:
+        check_case_office(actor, row.office_code, case_no)
+    refusal = case_refusal(conn, registry, row.id, case_no)
+    if refusal is not None:
+        raise refusal
+
+
 def show_case(
     conn: Connection,
     machines: Machines,
@@ -186,7 +205,37 @@ def show_case(
     as_of: date | None = None,
 ) -> CaseJSON:
     """The whole case: data, parties, documents, links, allowed triggers, history, and the
-    limits running on ``as_of`` with the rules the case follows."""
+    limits running on ``as_of`` with the rules the case follows; a damaged case is refused
+    with what is damaged (casework.read.damage)."""
+    # First: a damaged value may read without failing (a JSON null, text in an integer
+    # column), and is said all the same.
+    damaged_or_raise(conn, machines.registry, case_no, actor)
+    try:
+        return _shown(conn, machines, case_no, actor, reveal, as_of, NO_DAMAGE)
+    except (NotFound, NotAllowed):
+        raise
+    except Exception:
+        pass
+    # The case reads, but a case it names (the same person's) is damaged: shown without it.
+    found, warning = skipping(
+        conn,
+        machines.registry,
+        lambda damage: _shown(conn, machines, case_no, actor, reveal, as_of, damage),
+    )
+    if warning is not None:
+        found["warnings"] = [warning]
+    return found
+
+
+def _shown(
+    conn: Connection,
+    machines: Machines,
+    case_no: str,
+    actor: Actor | None,
+    reveal: bool,
+    as_of: date | None,
+    damage: DamageReport,
+) -> CaseJSON:
     row = case_row(conn, case_no, actor)
     if reveal:
         may_reveal(actor, "案件")
@@ -223,7 +272,7 @@ def show_case(
         due=None,
         history=[masked(stored_event_json(e, wf), reveal) for e in history],
     )
-    law.add_law(conn, wf, case, view, result)
+    law.add_law(conn, wf, case, view, result, damage.case_ids)
     if as_of is not None:
         found = law.limits(wf, case, history, world, as_of)
         result["limits"] = [d.as_json() for d in found]
@@ -237,10 +286,16 @@ def show_case(
 def case_history(
     conn: Connection, machines: Machines, case_no: str, actor: Actor | None
 ) -> list[EventJSON]:
-    """A case's events in order."""
-    row = case_row(conn, case_no, actor)
-    wf = machines.workflow(row.kind)
-    return [masked(stored_event_json(e, wf)) for e in history_of(conn, row.id)]
+    """A case's events in order (a damaged case refused, as by ``show_case``)."""
+    try:
+        row = case_row(conn, case_no, actor)
+        wf = machines.workflow(row.kind)
+        return [masked(stored_event_json(e, wf)) for e in history_of(conn, row.id)]
+    except (NotFound, NotAllowed):
+        raise
+    except Exception:
+        damaged_or_raise(conn, machines.registry, case_no, actor)
+        raise
 
 
 def state_names(registry: Registry, wf: Workflow | None, state: str) -> list[str]:
@@ -288,8 +343,10 @@ def list_cases(
     office: str | None = None,
     limit: int | None = None,
     overdue_on: date | None = None,
+    damage: DamageReport = NO_DAMAGE,
 ) -> list[CaseRow]:
-    """Cases, newest first; a town user sees only their own office's.
+    """Cases, newest first; a town user sees only their own office's; the ``damage``d cases
+    left out (casework.read.damage.skipping).
 
     With ``overdue_on``, only the cases past an office deadline (超期) on that day, each with
     its ``due``.
@@ -302,7 +359,7 @@ def list_cases(
     at_least(limit, 1, "limit", "条数")
     name = wf.name if wf is not None else None
     if overdue_on is not None:
-        late = overdue(conn, registry, overdue_on, name, office, actor, states)
+        late = overdue(conn, registry, overdue_on, name, office, actor, states, damage)
         out: list[CaseRow] = []
         for r in late[:limit] if limit is not None else late:
             row = listed(r.case, registry)
@@ -320,4 +377,4 @@ def list_cases(
         query = query.where(cases.c.office_code == actor.office)
     if limit is not None:
         query = query.limit(limit)
-    return [listed(head(r), registry) for r in conn.execute(query)]
+    return [listed(head(r), registry) for r in conn.execute(undamaged(query, damage))]

@@ -12,7 +12,7 @@ made them, so their ids are the same however the steps were grouped.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from casework.domain.model import Case, CaseFile, Document, Event, Lazy, LinkedCase, Party
 from casework.domain.repeats import Earlier, matched
 from casework.domain.steps import Registered, Stepped
-from casework.errors import Conflict, NotFound
+from casework.errors import CaseworkError, Conflict, NotFound, NotInitialised
 from casework.storage import bulk
 from casework.storage.db import chunk_size
 from casework.storage.screenings import screening_of
@@ -329,31 +329,86 @@ _DOCUMENT_FIELDS = ("case_id", *Document._fields)
 
 
 def earlier_of(
-    conn: Connection, kind: str, case_no: str, ours: Sequence[Party], size: int
+    conn: Connection,
+    kind: str,
+    case_no: str,
+    ours: Sequence[Party],
+    size: int,
+    excluded: Collection[int] = (),
 ) -> dict[str, Earlier]:
     """The stored cases of the procedure naming one of these parties: the same ID number, or
-    the same name and phone where either lacks one; each with how the person matched."""
+    the same name and phone where either lacks one; each with how the person matched. The
+    ``excluded`` cases (damaged ones, casework.read.damage) are left out, and so is a case
+    whose row fails to read: another case's damage must not refuse a registration."""
+    try:
+        return _earlier(conn, kind, case_no, ours, size, excluded)
+    except Exception as exc:
+        if isinstance(exc, CaseworkError) and not isinstance(exc, NotInitialised):
+            raise  # a refusal, not a row that cannot be read (a sealed one is NotInitialised)
+        unreadable = _unreadable(conn, kind, ours, size, excluded)
+        if not unreadable:
+            raise
+    return _earlier(conn, kind, case_no, ours, size, {*excluded, *unreadable})
+
+
+def _unreadable(
+    conn: Connection, kind: str, ours: Sequence[Party], size: int, excluded: Collection[int]
+) -> set[int]:
+    """The related cases whose rows fail to read, tried one case at a time (only after the
+    whole read failed)."""
+    out: set[int] = set()
+    ids = [r.id for r in _related_rows(conn, kind, ours, size, excluded, (cases.c.id,))]
+    for case_id in sorted(set(ids)):
+        others = {*excluded, *(i for i in ids if i != case_id)}
+        try:
+            list(_related_rows(conn, kind, ours, size, others))
+        except Exception:
+            out.add(case_id)
+    return out
+
+
+def _earlier(
+    conn: Connection,
+    kind: str,
+    case_no: str,
+    ours: Sequence[Party],
+    size: int,
+    excluded: Collection[int],
+) -> dict[str, Earlier]:
     found: dict[str, Earlier] = {}
-    for row in _related_rows(conn, kind, ours, size):
+    for row in _related_rows(conn, kind, ours, size, excluded):
         how = matched(ours, [Party(row.role, row.name, row.id_number, row.phone)])
         known = found.get(row.case_no)
         if how is None or row.case_no == case_no or (known and known.matched == ["id_number"]):
             continue
-        found[row.case_no] = Earlier(
-            row.case_no, row.office_code, row.state, row.title, row.data or {}, how
-        )
+        # Data that is not an object is a damaged row (casework.read.damage): read as none.
+        data = row.data if isinstance(row.data, Mapping) else {}
+        found[row.case_no] = Earlier(row.case_no, row.office_code, row.state, row.title, data, how)
     return found
 
 
-def _related_rows(conn: Connection, kind: str, ours: Sequence[Party], size: int) -> Iterator[Any]:
+def _related_rows(
+    conn: Connection,
+    kind: str,
+    ours: Sequence[Party],
+    size: int,
+    excluded: Collection[int],
+    columns: Sequence[Any] = (),
+) -> Iterator[Any]:
+    by_id, by_name = _RELATED_BY_ID, _RELATED_BY_NAME
+    if columns:  # only these (the ids of ``_unreadable``), which always read
+        by_id, by_name = by_id.with_only_columns(*columns), by_name.with_only_columns(*columns)
+    if excluded:
+        by_id = by_id.where(cases.c.id.not_in(sorted(excluded)))
+        by_name = by_name.where(cases.c.id.not_in(sorted(excluded)))
     ids = sorted({p.id_number for p in ours if p.id_number})
     for part in chunks(ids, size):
-        yield from conn.execute(_RELATED_BY_ID, {"ids": list(part), "kind": kind})
+        yield from conn.execute(by_id, {"ids": list(part), "kind": kind})
     names = sorted({p.name for p in ours if p.phone})
     phones = sorted({p.phone for p in ours if p.phone})
     if names and phones:
         params = {"names": names[:200], "phones": phones[:200], "kind": kind}
-        yield from conn.execute(_RELATED_BY_NAME, params)
+        yield from conn.execute(by_name, params)
 
 
 def links_loader(conn: Connection, case_id: int) -> Lazy[Sequence[LinkedCase]]:

@@ -20,6 +20,7 @@ from casework.errors import (
     AuthFailed,
     CaseworkError,
     Conflict,
+    Damaged,
     DatabaseBusy,
     GuardFailed,
     IllegalTransition,
@@ -42,6 +43,9 @@ STATUSES: Sequence[tuple[type[CaseworkError], int]] = (
     (Conflict, 409),
     (GuardFailed, 422),
     (InvalidData, 422),
+    # A stored case casework cannot read (casework.read.damage): not the request's fault, but
+    # no internal error either; the answer says what is damaged, as `case show` does.
+    (Damaged, 409),
     # Not the client's fault: the same request may pass in a moment (Retry-After says when).
     (DatabaseBusy, 503),
     (NotInitialised, 503),

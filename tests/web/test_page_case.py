@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from sqlalchemy import text
+
 from casework.api import Casework
 from tests.helpers import FrozenClock, dump
 from tests.petitions import accept, doc, register
@@ -127,3 +129,13 @@ def test_bearer_reads_the_case_page_and_a_bad_step_value_is_refused_by_the_api(
         headers=headers,
     )
     assert huge.status_code == 422 and "过长" in huge.text
+
+
+def test_a_damaged_case_is_an_error_page_saying_what_is_damaged(pages: Pages, cw: Casework) -> None:
+    case_no = register(cw, "2020-11-30 09:00")
+    with cw.engine.begin() as conn:
+        conn.execute(text("UPDATE cases SET data = '[1]' WHERE case_no = :n"), {"n": case_no})
+    pages.login_form("sup_pz")
+    page = pages.get(f"/cases/{case_no}")
+    assert page.status_code == 409 and "Traceback" not in page.text
+    assert "cases.data" in page.text and "已损坏" in page.text
