@@ -13,10 +13,11 @@ from casework.domain.corrections import masked
 from casework.domain.identity import mask_id, mask_phone
 from casework.domain.model import Actor, Case, CaseFile, Document, Event, Lazy, Party
 from casework.domain.policy import check_case_office, may_fire
+from casework.domain.replay import RECORDS, REGISTER
 from casework.domain.results import stored_event_json
 from casework.domain.view import GuardView, guard_view
 from casework.engine import Engine as Machines
-from casework.errors import InvalidData, NotAllowed, NotFound
+from casework.errors import Damaged, InvalidData, NotAllowed, NotFound
 from casework.read import law
 from casework.read.damage import NO_DAMAGE, DamageReport, case_refusal, skipping, undamaged
 from casework.read.due import Head, due_json, overdue
@@ -196,6 +197,26 @@ def damaged_or_raise(
         raise refusal
 
 
+def looks_damaged(row: AnyRow, history: Sequence[Event], wf: Workflow) -> bool:
+    """What reads without failing but no case casework wrote holds (data that is no object,
+    a number that is text, a step or state the procedure does not have): checked on what was
+    read already, so that a case is scanned for damage only when it looks damaged."""
+    states = wf.state_names
+    own = {REGISTER, *RECORDS}
+    return (
+        not isinstance(row.data, Mapping)
+        or not isinstance(row.version, int)
+        or any(
+            not isinstance(e.seq, int)
+            or not isinstance(e.data, Mapping)
+            or e.to_state not in states
+            or (e.from_state is not None and e.from_state not in states)
+            or (e.trigger not in own and wf.trigger(e.trigger) is None)
+            for e in history
+        )
+    )
+
+
 def show_case(
     conn: Connection,
     machines: Machines,
@@ -207,15 +228,12 @@ def show_case(
     """The whole case: data, parties, documents, links, allowed triggers, history, and the
     limits running on ``as_of`` with the rules the case follows; a damaged case is refused
     with what is damaged (casework.read.damage)."""
-    # First: a damaged value may read without failing (a JSON null, text in an integer
-    # column), and is said all the same.
-    damaged_or_raise(conn, machines.registry, case_no, actor)
     try:
         return _shown(conn, machines, case_no, actor, reveal, as_of, NO_DAMAGE)
-    except (NotFound, NotAllowed):
+    except (NotFound, NotAllowed, Damaged):
         raise
     except Exception:
-        pass
+        damaged_or_raise(conn, machines.registry, case_no, actor)
     # The case reads, but a case it names (the same person's) is damaged: shown without it.
     found, warning = skipping(
         conn,
@@ -247,6 +265,8 @@ def _shown(
         select(parties).where(parties.c.case_id == row.id).order_by(parties.c.ord)
     ).all()
     history, papers = history_of(conn, row.id), documents_of(conn, row.id)
+    if looks_damaged(row, history, wf):
+        damaged_or_raise(conn, machines.registry, case_no, actor)
     state = wf.state(row.state)
     world = StoredWorld(conn, machines.registry)
     case = domain_case(conn, row, history, papers)

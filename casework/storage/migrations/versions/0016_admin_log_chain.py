@@ -6,10 +6,11 @@ The rows older casework wrote (admins' acts on users) are the history there is: 
 numbered and chained in the order they were written, a role or office change and a
 deactivation given their old and new value from what they recorded. Then the reference data
 that exists without entries — offices, users, holiday files, the subsidy scale, settings and
-dated settings — is recorded once, as it stands, in ``*.baseline`` entries, so that the audit
-replays a complete log from here on. A later migration that changes reference data appends its
-entries too; one that must rewrite the log, or rebuild the table, calls ``drop`` first and
-``create`` after, as with 0015.
+dated settings — is recorded once, as it stands, in ``*.baseline`` entries (each at the instant
+its table says the row was set, so an upgrade writes the same log whenever it runs), so that
+the audit replays a complete log from here on. A later migration that changes reference data
+appends its entries too; one that must rewrite the log, or rebuild the table, calls ``drop``
+first and ``create`` after, as with 0015.
 
 Revision ID: 0016
 Revises: 0015
@@ -18,7 +19,7 @@ Revises: 0015
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -85,10 +86,6 @@ _log = sa.Table(
 )
 
 
-def _table(name: str, *columns: str) -> sa.Table:
-    return sa.Table(name, sa.MetaData(), *(sa.Column(c) for c in columns))
-
-
 def upgrade() -> None:
     with op.batch_alter_table("admin_log") as batch:
         batch.add_column(sa.Column("seq", sa.Integer(), nullable=True))
@@ -97,7 +94,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("hash", sa.String(length=64), nullable=True))
     conn = op.get_bind()
     seq, prev = _chain_existing(conn)
-    _baseline(conn, seq, prev, datetime.now(UTC))
+    _baseline(conn, seq, prev)
     with op.batch_alter_table("admin_log") as batch:
         batch.alter_column("seq", existing_type=sa.Integer(), nullable=False)
         batch.alter_column("hash", existing_type=sa.String(length=64), nullable=False)
@@ -133,16 +130,28 @@ def _chain_existing(conn: sa.Connection) -> tuple[int, str | None]:
     return seq, prev
 
 
-def _reference(conn: sa.Connection) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(action, target, value) of every row of reference data, as the writers record them."""
-    offices = _table("offices", "code", "name", "level", "kind")
+# (action, target, the value as the writers record it, when the table says it was set)
+Baseline = tuple[str, str, dict[str, Any], datetime]
+
+
+def _table(name: str, when: str, *columns: str) -> sa.Table:
+    return sa.Table(
+        name, sa.MetaData(), *(sa.Column(c) for c in columns), sa.Column(when, UTCDateTime())
+    )
+
+
+def _reference(conn: sa.Connection) -> Iterator[Baseline]:
+    """Every row of reference data, at the instant its own table records (so that an upgrade
+    writes the same entries whenever it runs)."""
+    offices = _table("offices", "created_at", "code", "name", "level", "kind")
     for r in conn.execute(sa.select(offices).order_by(offices.c.code)):
-        yield "office.baseline", r.code, {"name": r.name, "level": r.level, "kind": r.kind}
-    users = _table("users", "username", "name", "role", "office_code", "active")
+        value = {"name": r.name, "level": r.level, "kind": r.kind}
+        yield "office.baseline", r.code, value, r.created_at
+    users = _table("users", "created_at", "username", "name", "role", "office_code", "active")
     for r in conn.execute(sa.select(users).order_by(users.c.username)):
         value = {"name": r.name, "role": r.role, "office_code": r.office_code}
-        yield "user.baseline", r.username, {**value, "active": bool(r.active)}
-    years = _table("calendar_years", "year", "source", "sha256")
+        yield "user.baseline", r.username, {**value, "active": bool(r.active)}, r.created_at
+    years = _table("calendar_years", "added_at", "year", "source", "sha256")
     days = sa.Table(
         "calendar_days",
         sa.MetaData(),
@@ -155,47 +164,43 @@ def _reference(conn: sa.Connection) -> Iterator[tuple[str, str, dict[str, Any]]]
         by_year.setdefault(d.day.year, []).append([d.day.isoformat(), d.kind, d.name])
     for r in conn.execute(sa.select(years).order_by(years.c.year)):
         value = {"source": r.source, "sha256": r.sha256, "days": by_year.get(int(r.year), [])}
-        yield "calendar.baseline", str(r.year), value
+        yield "calendar.baseline", str(r.year), value, r.added_at
     yield from _dated(conn)
 
 
-def _dated(conn: sa.Connection) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def _dated(conn: sa.Connection) -> Iterator[Baseline]:
     scale = sa.Table(
         "subsidy_scale",
         sa.MetaData(),
         *(sa.Column(c) for c in ("id", "tier", "label", "amount", "example")),
         sa.Column("effective_from", sa.Date),
+        sa.Column("set_at", UTCDateTime()),
     )
     for r in conn.execute(sa.select(scale).order_by(scale.c.effective_from, scale.c.tier)):
         start = r.effective_from.isoformat()
         value = {"effective_from": start, "tier": r.tier, "label": r.label}
-        yield (
-            "scale.baseline",
-            f"{start} {r.tier}",
-            {
-                **value,
-                "amount": int(r.amount),
-                "example": bool(r.example),
-            },
-        )
-    settings = _table("settings", "key", "value")
+        value = {**value, "amount": int(r.amount), "example": bool(r.example)}
+        yield "scale.baseline", f"{start} {r.tier}", value, r.set_at
+    settings = _table("settings", "set_at", "key", "value")
     for r in conn.execute(sa.select(settings).order_by(settings.c.key)):
-        yield "setting.baseline", r.key, {"value": r.value}
+        yield "setting.baseline", r.key, {"value": r.value}, r.set_at
     config = sa.Table(
         "config_values",
         sa.MetaData(),
         *(sa.Column(c) for c in ("id", "key", "value", "note")),
         sa.Column("effective_from", sa.Date),
+        sa.Column("set_at", UTCDateTime()),
     )
     order = (config.c.key, config.c.effective_from, config.c.id)
     for r in conn.execute(sa.select(config).order_by(*order)):
         start = r.effective_from.isoformat()
-        yield "config.baseline", r.key, {"effective_from": start, "value": r.value, "note": r.note}
+        value = {"effective_from": start, "value": r.value, "note": r.note}
+        yield "config.baseline", r.key, value, r.set_at
 
 
-def _baseline(conn: sa.Connection, seq: int, prev: str | None, at: datetime) -> None:
+def _baseline(conn: sa.Connection, seq: int, prev: str | None) -> None:
     rows = []
-    for action, target, value in _reference(conn):
+    for action, target, value, at in _reference(conn):
         seq += 1
         row: dict[str, Any] = {
             "seq": seq,
