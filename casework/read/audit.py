@@ -257,6 +257,8 @@ def counter_findings(conn: Connection, registry: Registry) -> Iterator[Finding]:
         if wf is None:
             continue  # the case's own finding names the unknown procedure
         last = counters.get((wf.prefix, office, year))
+        if not isinstance(top, int) or (last is not None and not isinstance(last, int)):
+            continue  # a damaged number: the damage scan reports it
         if last is None or last < top:
             yield Finding(
                 f"case_counters {wf.prefix}/{office}/{year}",

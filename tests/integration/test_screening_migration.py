@@ -54,6 +54,8 @@ def _before_0009(db_url: str) -> None:
             ),
             {"data": json.dumps(data), "t": AT, "d": AT.date()},
         )
+        # its number's counter, as that casework took it (the audit checks it)
+        conn.execute(text("INSERT INTO case_counters VALUES ('BA', 'panzhou', 2020, 1)"))
         row = {
             "seq": 1,
             "trigger": "register",
@@ -86,7 +88,7 @@ def test_entries_keep_their_campaigns_and_cases_their_entry(
     _before_0009(db_url)
     cw = Casework.initialise(db_url, offices="gaozhou", clock=clock)
     assert schema.current_revision(cw.engine) == schema.SCHEMA_HEAD
-    assert cw.verify()["ok"] is True
+    assert cw.verify()["findings"] == []
     campaigns = {c["code"]: c for c in cw.screening_campaigns()}
     pandemic = campaigns["新冠肺炎疫情防控矛盾纠纷专项排查"]
     assert (pandemic["from"], pandemic["to"], pandemic["pandemic"], pandemic["entries"]) == (
