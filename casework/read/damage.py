@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -149,11 +149,15 @@ class Damage:
 
 @dataclass(frozen=True)
 class DamageReport:
-    """Every damaged value found, and the cases and events they are in."""
+    """Every damaged value found, the cases they are in, and the damaged rows by table (a
+    party's or a document's row whose own case id is damaged names no case)."""
 
     found: tuple[Damage, ...]
     case_ids: frozenset[int]
-    event_ids: frozenset[int]
+    row_ids: Mapping[str, frozenset[int]]
+
+    def rows_of(self, table: str) -> frozenset[int]:
+        return self.row_ids.get(table, frozenset())
 
     @property
     def case_numbers(self) -> list[str]:
@@ -424,8 +428,8 @@ def scan(conn: Connection, registry: Registry, case_id: int | None = None) -> Da
         for row in stream.execute(query, params):
             found.extend(_row_damage(registry, table, row, conn.dialect))
     case_ids = frozenset(d.case_id for d in found if d.case_id is not None)
-    event_ids = frozenset(d.row_id for d in found if d.table == "events")
-    return DamageReport(tuple(found), case_ids, event_ids)
+    row_ids = {t: frozenset(d.row_id for d in found if d.table == t) for t in TABLES}
+    return DamageReport(tuple(found), case_ids, {t: ids for t, ids in row_ids.items() if ids})
 
 
 S = TypeVar("S", bound=Any)
@@ -433,12 +437,13 @@ S = TypeVar("S", bound=Any)
 
 def undamaged(query: S, damage: DamageReport, case_column: Any = cases.c.id) -> S:
     """The query without the damaged cases (``case_column`` names the case, ``cases.id`` or
-    ``events.case_id``) and, reading events, without the damaged events (of a case that may
-    not exist): reading them through the columns' types would fail."""
+    a child table's ``case_id``) and without the damaged rows of that table (a row whose case
+    id is damaged belongs to no case): reading them through the columns' types would fail."""
     if damage.case_ids:
         query = query.where(not_damaged(case_column, damage.case_ids))
-    if damage.event_ids and case_column.table is events:
-        query = query.where(not_damaged(events.c.id, damage.event_ids))
+    table = case_column.table
+    if table is not cases and damage.rows_of(table.name):
+        query = query.where(not_damaged(table.c.id, damage.rows_of(table.name)))
     return query
 
 
@@ -457,7 +462,7 @@ def not_damaged(column: Any, ids: Collection[int]) -> ColumnElement[bool]:
     return kept
 
 
-NO_DAMAGE = DamageReport((), frozenset(), frozenset())
+NO_DAMAGE = DamageReport((), frozenset(), {})
 NAMED = 5  # case numbers a warning names
 
 
