@@ -41,7 +41,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab
 
 # "committee": a people's mediation committee's code; registering with one sets the case's
 # office to the committee's guiding office (PML art. 5), without one the office's own.
-FieldKind = Literal["text", "int", "choice", "user", "lookup", "date", "office", "committee"]
+# "case_ref": the number of another open case of the same procedure (a 12345 order merged into
+# its main one); with ``link``, the two are linked both ways when the step is taken.
+FieldKind = Literal[
+    "text", "int", "choice", "user", "lookup", "date", "office", "committee", "case_ref"
+]
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,9 @@ class FieldSpec:
     # Required (though ``required`` is False) when another value of the same step holds one
     # of these codes: ``("source", ("screening",))`` (a case found by a screening names it).
     required_when: tuple[str, tuple[str, ...]] | None = None
+    # For kind "case_ref": the link kinds recorded from this case to the named one and back
+    # (``("merged_into", "merged_from")``), as ``case link`` and spawned cases record theirs.
+    link: tuple[str, str] | None = None
 
     def describe(self) -> str:
         """A short English description of what the field accepts."""
@@ -95,6 +102,8 @@ class FieldSpec:
             return "the code of an office"
         if self.kind == "committee":
             return "the code of a people's mediation committee"
+        if self.kind == "case_ref":
+            return "the number of another open case of this procedure"
         return "a non-empty text"
 
     def describe_zh(self) -> str:
@@ -116,6 +125,8 @@ class FieldSpec:
             return "单位代码"
         if self.kind == "committee":
             return "人民调解委员会代码"
+        if self.kind == "case_ref":
+            return "本程序另一未办结案件的编号"
         return "非空文本"
 
     @cached_property

@@ -146,6 +146,20 @@ def checked_values(
     return values
 
 
+def check_case_ref(spec: FieldSpec, case: Case, other: Case, terminal: bool) -> None:
+    """A ``case_ref`` value names another case of the same procedure, not yet ended
+    (``terminal``: whether the other's state ends it)."""
+    if other.case_no == case.case_no:
+        raise spec.refuse(f"不能是本案 {case.case_no} 自身 (not the case itself)", other.case_no)
+    if other.kind != case.kind:
+        raise spec.refuse(
+            f" {other.case_no} 不是本程序 {case.kind} 的案件 (another procedure's case)",
+            other.case_no,
+        )
+    if terminal:
+        raise spec.refuse(f" {other.case_no} 已办结 (has ended: {other.state})", other.case_no)
+
+
 def _fallback(spec: FieldSpec, raw: Mapping[str, str], note: str | None, data: Data) -> str | None:
     """A value not given under its name: under a former name, the step's note, or the value
     of the case's data it defaults to."""

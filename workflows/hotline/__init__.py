@@ -9,7 +9,7 @@ order, or has it redone. Every limit counts working days and is dated configurat
 from __future__ import annotations
 
 from workflows.hotline.clocks import AUDIT, DISPATCH, DUTIES, HANDLE, SIGN
-from workflows.hotline.closing import BASIS_HOLDS, CENTRE_OR_LEADER
+from workflows.hotline.closing import BASIS_HOLDS, CENTRE_OR_LEADER, main_order
 from workflows.hotline.rules import (
     AREA_IS_TOWN,
     AT_CENTRE,
@@ -47,7 +47,7 @@ from workflows.hotline.terms import (
     URGENCIES,
     YES_NO,
 )
-from workflows.spec import ANY_OPEN, FieldSpec, StateSpec, TriggerSpec, Workflow
+from workflows.spec import ANY_OPEN, FieldSpec, Shown, StateSpec, TriggerSpec, Workflow
 
 C = ("operator", "supervisor")  # the centre's operator or supervisor
 CS = ("supervisor",)  # the centre's supervisor
@@ -129,7 +129,7 @@ CENTRE_TRIGGERS = (
         ("received", "dispatched", "handling"),
         "merged",
         C,
-        fields=(FieldSpec("into", "并入工单"),),
+        fields=(FieldSpec("into", "并入工单", "case_ref", link=("merged_into", "merged_from")),),
         own_office_only=True,
     ),
 )
@@ -310,6 +310,7 @@ WORKFLOW = Workflow(
     triggers=(*CENTRE_TRIGGERS, *HANDLING_TRIGGERS, *REVIEW_TRIGGERS, *OVERSIGHT_TRIGGERS),
     duties=DUTIES,
     settings=SETTINGS,
+    shown=(Shown("main_order", "主工单", main_order),),
 )
 
 __all__ = ["HANDLE", "WORKFLOW"]
