@@ -20,6 +20,16 @@ ROLES: Mapping[str, str] = {
     "operator": "话务员",
 }
 
+# Roles whose users see and act on the cases of these procedures only, whatever their office's
+# level: a shift operator (话务员) at the city's 12345 centre needs its work orders, not the
+# petitions' personal data a city-level clerk would see (hotline_reconsideration.md 7).
+ROLE_PROCEDURES: Mapping[str, frozenset[str]] = {"operator": frozenset({"hotline"})}
+
+# The case value naming the office a case is assigned to now (a 12345 order's handling office,
+# 承办单位, set by its dispatch): that office's users see the case while it is assigned to them,
+# though another office owns it.
+HANDLER_KEY = "handling_office"
+
 # An admin may do whatever a supervisor may, in every office (procedures.md, Roles).
 COVERS: Mapping[str, frozenset[str]] = {"admin": frozenset({"supervisor"})}
 

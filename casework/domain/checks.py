@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from casework.domain.model import Actor, Case, Data
-from casework.domain.policy import check_case_office, refusal, shown
+from casework.domain.policy import check_case_office, refusal, sees_kind, shown
 from casework.errors import InvalidData, NotAllowed
 from casework.time.local import local_iso, parse_when
 from workflows.policy import ROLES
@@ -83,6 +83,8 @@ def may_take(actor: Actor, trig: TriggerSpec, case: Case, wf: Workflow) -> None:
     """The acting user's role and office allow this trigger on this case. A trigger the law
     gives to another office (``acts``: a review by the parent office) checks that office
     instead of the case's own (``domain.acting``)."""
+    if not sees_kind(actor, case.kind):  # beyond the role's reach: as if there were no case
+        check_case_office(actor, case.office, case.case_no, case.kind)
     why = refusal(actor, trig, case.office)
     if why is not None:
         raise NotAllowed(
@@ -91,7 +93,7 @@ def may_take(actor: Actor, trig: TriggerSpec, case: Case, wf: Workflow) -> None:
             field="user",
         )
     if not trig.acts:
-        check_case_office(actor, case.office, case.case_no)
+        check_case_office(actor, case.office, case.case_no, case.kind, case.data)
 
 
 def checked_values(
