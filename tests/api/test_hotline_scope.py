@@ -54,3 +54,27 @@ def test_the_handling_offices_due_list_has_its_orders(hot: Casework) -> None:
     case_no = dispatched(hot, "2020-11-02T09:00")
     found = hot.acting("clerk_pz").due(within=30, as_of="2020-11-02")
     assert case_no in [r["case_no"] for r in found]
+
+
+def test_a_department_s_steps_are_recorded_for_it_and_the_history_shows_each_assignment(
+    hot: Casework,
+) -> None:
+    case_no = dispatched(hot, "2020-11-02T09:00")
+    hot.acting("clerk_pz").advance(
+        case_no, "return_order", {"reason": "not_our_duty"}, at="2020-11-02T10:00"
+    )
+    op = hot.acting("op1")
+    op.advance(case_no, "dispatch", {"to_office": "city-housing"}, at="2020-11-02T11:00")
+    signed = op.advance(case_no, "sign", at="2020-11-02T12:00")
+    assert signed["event"]["data"]["recorded_for"] == "city-housing"
+    reply = {"result": "explained", "reply_text": "已答复", "told_caller": "phone"}
+    replied = op.advance(case_no, "reply", reply, at="2020-11-03T09:00")
+    assert replied["event"]["data"]["recorded_for"] == "city-housing"
+    shown = hot.show(case_no, as_of="2020-11-03")
+    assert shown["assignments"] == [
+        {"office": "panzhou", "from": "2020-11-02", "ended_by": "return_order", "to": "2020-11-02"},
+        {"office": "city-housing", "from": "2020-11-02", "ended_by": None},
+    ]
+    offices = {o["code"]: o for o in hot.offices()}
+    assert offices["city-housing"]["kind"] == "department"
+    assert offices["city-housing"]["parent"] == "ext:高州市人民政府"

@@ -25,6 +25,7 @@ from workflows.hotline.rules import (
     REQUEST_PENDING,
     WITHIN_SIGN,
     H,
+    assignments,
     dispatched,
     recalled,
     recorded_for,
@@ -310,7 +311,10 @@ WORKFLOW = Workflow(
     triggers=(*CENTRE_TRIGGERS, *HANDLING_TRIGGERS, *REVIEW_TRIGGERS, *OVERSIGHT_TRIGGERS),
     duties=DUTIES,
     settings=SETTINGS,
-    shown=(Shown("main_order", "主工单", main_order),),
+    shown=(
+        Shown("main_order", "主工单", main_order),
+        Shown("assignments", "派单记录", assignments),
+    ),
 )
 
 __all__ = ["HANDLE", "WORKFLOW"]
