@@ -45,15 +45,16 @@ def start_of(limit: TimeLimit, events: Sequence[EventView]) -> int | None:
 def length_of(limit: TimeLimit, start: EventView, setting: Setting | None) -> int | None:
     """The limit's length from its start: the starting event's value, a dated setting, or the
     declared days; None when a setting says the law sets no term."""
+    plus = int(start.data.get(limit.plus_field) or 0) if limit.plus_field else 0
     if limit.days_field is not None and start.data.get(limit.days_field) is not None:
-        return int(start.data[limit.days_field])
+        return int(start.data[limit.days_field]) + plus
     if limit.days_setting is not None and setting is not None:
         value = setting(limit.days_setting, start.occurred_on)
         if value is None or value is False:
             return None
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    return limit.days
+            return value + plus
+    return limit.days + plus
 
 
 def met(limit: TimeLimit, events: Sequence[EventView], begun: int) -> bool:

@@ -196,7 +196,7 @@ def _overdue(
 ) -> set[int]:
     """The members whose limit (the first of ``counts.overdue`` that holds for the case) ended
     before their first ``ends`` event, or before as-of (else the period's end) without one."""
-    limits = [lim for name in counts.overdue if (lim := wf.limit(name)) is not None]
+    limits = [lim for name in counts.overdue for lim in wf.limits_named(name)]
     if not limits or not chosen:
         return set()
     world = StoredWorld(conn, registry)
@@ -273,7 +273,7 @@ def cohort_source(wf: Workflow, registry: Registry, start: tuple[str, ...]) -> P
                 kept = [(m, 1) for m in admitted]
             if counts.overdue:
                 late = _overdue(conn, wf, registry, counts, [m for m, _ in kept], scope)
-                kept = [(m, v) for m, v in kept if m.id in late]
+                kept = [(m, v) for m, v in kept if (m.id in late) != counts.on_time]
             out[s.name] = [_valued(items[m.id], v) for m, v in kept]
         return out
 

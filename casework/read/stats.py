@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Literal
 
@@ -307,6 +308,13 @@ def catalogue(registry: Registry) -> Catalogue:
     return Catalogue(m for _, m in placed)
 
 
+def half_up(numerator: float, denominator: float) -> float:
+    """A rate: the ratio × 100, rounded half up to 2 decimals (93.455 -> 93.46), which binary
+    floating point and ``round`` (half to even) would not always give."""
+    exact = Decimal(str(numerator)) * 100 / Decimal(str(denominator))
+    return float(exact.quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
 # -- figures and groupings ------------------------------------------------------------------
 
 
@@ -469,7 +477,7 @@ class Computation:
             denominator = self.figure(m.parts[1], tallies, key)
             if not denominator:
                 return None
-            return round(100.0 * float(numerator or 0) / float(denominator), 2)
+            return half_up(numerator or 0, denominator)
         if m.null_if is not None and self.figure(m.null_if, tallies, key):
             return None
         count, total = tallies[name].get(key, (0, 0))
