@@ -44,3 +44,8 @@ def register(
         data=application(received_on, **extra),
         at=at or received_on,
     )
+
+
+def limits(cw: Casework, case_no: str, as_of: str) -> dict[str, str | None]:
+    """The last day of each limit running for the case on a day, by name."""
+    return {d["limit"]: d["date"] for d in cw.show(case_no, as_of=as_of)["limits"]}
