@@ -914,6 +914,19 @@ class FirstEvent:
 
 
 @dataclass(frozen=True)
+class Final:
+    """A case's final value of a field: the value in the last event of ``triggers`` that holds
+    the field and, if it is one of ``where_on`` (none given: any), whose data hold ``where``
+    (a 12345 order's last reached callback's rating, or, for a direct answer, the rating given
+    on the call), so that an order rated again after a redo counts once, by its last rating."""
+
+    field: str
+    triggers: tuple[str, ...]
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    where_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Cohort:
     """A part of a cohort: the cases whose first ``start`` event falls in the period (a
     mediation's acceptance: the period's 调解纠纷), each on that event's date, so that a rate of
@@ -926,7 +939,18 @@ class Cohort:
     value ``value``. ``later_than``: the first ``having`` event came more than these days
     after the start. ``overdue``: the first of these limits (``Workflow.limit``) that holds for
     the case (``TimeLimit.holds_for``) ended before its first ``ends`` event, or before as-of
-    (else the period's end) without one."""
+    (else the period's end) without one; with ``each_end``, before any of its ``ends`` events
+    (every approved reply of an order redone), the limit as running before each; ``on_time``
+    keeps those that are not overdue instead.
+
+    ``start`` may name ``register``: the cohort is then the cases registered in the period.
+    ``lacking``: no event of these triggers (a merged order is no received one); ``reached``:
+    the case moved into one of these states. ``final`` with ``final_in`` (the values any of
+    which will do; none given: any value) or ``final_set`` (the key of a procedure's setting of
+    kind ``set`` naming them, as in force on the period's last day: a configured set) judges
+    the case by its final value. ``closed_by``: the history is read up to the cut-off day
+    (``Scope.cut_off``: ``--closed-by``, default the period's end), by when each step happened,
+    not by when it was recorded (that is ``--as-of``)."""
 
     start: tuple[str, ...] = ("accept",)
     where: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -937,11 +961,20 @@ class Cohort:
     later_than: int | None = None
     overdue: tuple[str, ...] = ()
     ends: tuple[str, ...] = ()
+    each_end: bool = False
+    on_time: bool = False
+    lacking: tuple[str, ...] = ()
+    reached: tuple[str, ...] = ()
+    final: Final | None = None
+    final_in: tuple[str, ...] = ()
+    final_set: str | None = None
+    closed_by: bool = False
 
 
 @dataclass(frozen=True)
 class Rate:
-    """A percentage with two decimals: metric ``numerator`` over metric ``denominator``."""
+    """A percentage with two decimals: metric ``numerator`` over metric ``denominator``, the
+    ratio times 100 rounded half-up (9567/10237 = 93.455… is 93.46)."""
 
     numerator: str
     denominator: str

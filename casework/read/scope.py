@@ -31,6 +31,14 @@ class Scope:
     office: str | None = None
     # Damaged cases left out (casework.read.damage.skipping): their ids, an empty set but then.
     damaged: frozenset[int] = frozenset()
+    # The cut-off of a cohort rate's ``closed_by`` parts (a step counts if it happened by this
+    # day), not the as-of day (when it was recorded); None: the period's end.
+    closed_by: date | None = None
+
+    @property
+    def cut_off(self) -> date:
+        """The last day a ``closed_by`` part reads the history to."""
+        return self.closed_by if self.closed_by is not None else self.end
 
     @property
     def recorded_by(self) -> datetime | None:

@@ -209,6 +209,7 @@ StatsJSON = TypedDict(
         "from": str,
         "to": str,
         "as_of": NotRequired[str],
+        "closed_by": NotRequired[str],
         "metrics": NotRequired[dict[str, Figure]],  # without a grouping
         "by": NotRequired[str],
         "rows": NotRequired[list[GroupRow]],  # with one

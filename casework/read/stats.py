@@ -45,6 +45,7 @@ from casework.read.metrics import (
 from casework.read.scope import Scope, check_period
 from casework.read.shapes import ExplainItem, ExplainJSON, Figure, GroupRow, StatsJSON
 from casework.read.subsidy_figures import claim_figures
+from casework.read.wording import rate_of
 from casework.storage.tables import cases, committees, events, screenings
 from casework.time.periods import Quarter
 from workflows import Registry
@@ -469,7 +470,7 @@ class Computation:
             denominator = self.figure(m.parts[1], tallies, key)
             if not denominator:
                 return None
-            return round(100.0 * float(numerator or 0) / float(denominator), 2)
+            return rate_of(int(numerator or 0), int(denominator))
         if m.null_if is not None and self.figure(m.null_if, tallies, key):
             return None
         count, total = tallies[name].get(key, (0, 0))
@@ -507,6 +508,8 @@ def compute(
     out: StatsJSON = {"from": scope.start.isoformat(), "to": scope.end.isoformat()}
     if scope.as_of is not None:
         out["as_of"] = scope.as_of.isoformat()
+    if scope.closed_by is not None:
+        out["closed_by"] = scope.closed_by.isoformat()
     if by is None:
         out["metrics"] = {name: run.figure(name, tallies, ALL) for name in wanted}
     else:
