@@ -17,6 +17,7 @@ ROLES: Mapping[str, str] = {
     "leader": "包案领导",
     "admin": "管理员",
     "viewer": "统计员",
+    "operator": "话务员",
 }
 
 # An admin may do whatever a supervisor may, in every office (procedures.md, Roles).

@@ -26,6 +26,7 @@ PARTY_ROLES: Mapping[str, str] = {
     "respondent": "被申请人",
     "representative": "代表",
     "agent": "代理人",
+    "caller": "诉求人",
 }
 
 # How a person finds two cases related (``case link``): the same matter (同人同事: a repeat),
@@ -430,10 +431,18 @@ class TimeLimit:
     # agreement's effective day) instead of the event's own day (which stands in when the
     # event holds none).
     start_field: str | None = None
+    # A dated setting (a text naming a trigger, or ``register``) that says which event starts
+    # the limit instead of ``start``, read as it stood on the case's registration day.
+    start_setting: str | None = None
+    # With a ``days_setting`` of kind ``table``: the case values whose codes pick the table's
+    # row (the first of them the table has a row for; a 12345 order's urgency, then its
+    # category), as they stood at the limit's start.
+    days_by: tuple[str, ...] = ()
 
-    def starts_at(self, ev: EventView) -> bool:
-        """Whether this event starts (or restarts) the limit."""
-        if ev.trigger == self.start:
+    def starts_at(self, ev: EventView, start: str | None = None) -> bool:
+        """Whether this event starts (or restarts) the limit (``start``: the starting trigger
+        a dated setting names instead of the declared one)."""
+        if ev.trigger == (start or self.start):
             if self.start_from and ev.from_state not in self.start_from:
                 return False
         elif ev.trigger not in self.restarts:

@@ -220,7 +220,7 @@ def _one(
     limit: TimeLimit, clock: CaseClock, past: Sequence[EventView], as_of: date
 ) -> Running | None:
     state = past[-1].to_state
-    begun = start_of(limit, past)
+    begun = start_of(limit, past, clock.setting)
     if limit.duty and (begun is None or met(limit, past, begun)):
         return None
     office, binds = _bound(limit, clock)
@@ -232,7 +232,7 @@ def _one(
     except CalendarMissing as missing:
         if as_of >= date(missing.year, 1, 1):
             raise
-        index = start_of(limit, past)
+        index = start_of(limit, past, clock.setting)
         assert index is not None
         return PendingDue(
             limit, state, as_of, past[index], start_label, str(missing), office, binds
