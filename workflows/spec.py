@@ -1000,7 +1000,27 @@ class Computed:
     part: str = ""
 
 
-MetricCounts = Registered | FirstEvent | Flagged | Rate | Computed | Cohort
+@dataclass(frozen=True)
+class EachEvent:
+    """Each event of ``triggers`` in the period, on its local date (a case counts once per
+    event: 派单 and 退单 are steps, not cases), at the office its data name in ``office_field``
+    (a dispatch's ``to_office``, a return's ``returned_by``), else the case's own."""
+
+    triggers: tuple[str, ...]
+    office_field: str | None = None
+
+
+@dataclass(frozen=True)
+class Lapsed:
+    """Each case whose limit ``limit`` lapsed in the period while the case still stood in a
+    state the limit runs in (an order's ``handle_limit`` passed unreplied), once, on the first
+    such day after a last day, at the office the limit binds (``TimeLimit.bound``), else the
+    case's own."""
+
+    limit: str
+
+
+MetricCounts = Registered | FirstEvent | Flagged | Rate | Computed | Cohort | EachEvent | Lapsed
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from casework.errors import InvalidData
 from casework.read import cohorts, organisation, screening
 from casework.read.declared_cohorts import check_cohort, cohort_source
 from casework.read.flagged import flagged
+from casework.read.lapses import lapsed_source
 from casework.read.metrics import (
     NONE,
     REFUSAL,
@@ -35,6 +36,7 @@ from casework.read.metrics import (
     QueryOf,
     SourceOf,
     claim_items,
+    each_event,
     first_event,
     listed,
     on_time_items,
@@ -53,8 +55,10 @@ from workflows.mediation.metrics import SOURCE_GROUPS
 from workflows.spec import (
     Cohort,
     Computed,
+    EachEvent,
     FirstEvent,
     Flagged,
+    Lapsed,
     MetricSpec,
     Rate,
     Registered,
@@ -246,6 +250,12 @@ def declared(wf: Workflow, spec: MetricSpec, registry: Registry | None = None) -
         check_cohort(wf, spec, counts)
         parts_of = cohort_source(wf, registry or Registry((wf,)), counts.start)
         return _computed(spec, f"{wf.name}:cohort:{'|'.join(counts.start)}", parts_of, spec.name)
+    elif isinstance(counts, EachEvent):
+        _check_names(wf, spec, FirstEvent(triggers=counts.triggers))
+        query = each_event(wf.name, counts.triggers, counts.office_field)
+    elif isinstance(counts, Lapsed):
+        parts_of = lapsed_source(wf, registry or Registry((wf,)), counts.limit)
+        return _computed(spec, f"{wf.name}:lapsed:{counts.limit}", parts_of, "")
     else:
         raise ValueError(f"{spec.name}: a rate is built from its parts")
     return Metric(

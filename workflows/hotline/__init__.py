@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from workflows.hotline.clocks import AUDIT, DISPATCH, DUTIES, HANDLE, SIGN
 from workflows.hotline.closing import BASIS_HOLDS, CENTRE_OR_LEADER
+from workflows.hotline.metrics import METRIC_SETTINGS, METRICS
 from workflows.hotline.rules import (
     AREA_IS_TOWN,
     AT_CENTRE,
@@ -309,7 +310,8 @@ WORKFLOW = Workflow(
     documents=DOCUMENTS,
     triggers=(*CENTRE_TRIGGERS, *HANDLING_TRIGGERS, *REVIEW_TRIGGERS, *OVERSIGHT_TRIGGERS),
     duties=DUTIES,
-    settings=SETTINGS,
+    settings=(*SETTINGS, *METRIC_SETTINGS),
+    metrics=METRICS,
 )
 
 __all__ = ["HANDLE", "WORKFLOW"]
