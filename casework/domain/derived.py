@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
 
 from casework.domain.facts import RESERVED, CaseFacts, facts_of
-from casework.domain.model import Data, Party
+from casework.domain.model import Data, Document, Party
 from casework.domain.replay import CORRECT, DOCUMENT, RECORDS
 from casework.time.local import as_utc, local_date
 from workflows.spec import Workflow
@@ -39,18 +39,6 @@ class StoredEvent(Protocol):
     def hash(self) -> str: ...
 
 
-class ExpectedDocument(NamedTuple):
-    """A document of the case file as its ``doc`` event recorded it."""
-
-    event_seq: int
-    kind: str
-    file_name: str | None
-    sha256: str | None
-    actor: str
-    occurred_at: datetime
-    recorded_at: datetime
-
-
 class Expected(NamedTuple):
     """The case as its history leaves it."""
 
@@ -65,7 +53,7 @@ class Expected(NamedTuple):
     created_by: str
     version: int
     head_hash: str
-    documents: tuple[ExpectedDocument, ...]
+    documents: tuple[Document, ...]
 
 
 def values_of(data: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -104,7 +92,7 @@ class _Replayed:
         self.title = facts.title if facts is not None else None
         self.parties = list(facts.parties) if facts is not None else []
         self.data = data
-        self.documents: list[ExpectedDocument] = []
+        self.documents: list[Document] = []
 
     def take(self, wf: Workflow, ev: StoredEvent) -> None:
         values = values_of(ev.data)
@@ -145,17 +133,17 @@ class _Replayed:
         )
 
 
-def _document(ev: StoredEvent, values: Data) -> ExpectedDocument:
+def _document(ev: StoredEvent, values: Data) -> Document:
     def text(key: str) -> str | None:
         value = values.get(key)
         return None if value is None else str(value)
 
-    return ExpectedDocument(
-        ev.seq,
-        str(values.get("kind")),
-        text("file_name"),
-        text("sha256"),
-        ev.actor,
-        as_utc(ev.occurred_at),
-        as_utc(ev.recorded_at),
+    return Document(
+        kind=str(values.get("kind")),
+        file_name=text("file_name"),
+        sha256=text("sha256"),
+        actor=ev.actor,
+        occurred_at=as_utc(ev.occurred_at),
+        recorded_at=as_utc(ev.recorded_at),
+        event_seq=ev.seq,
     )

@@ -12,9 +12,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from casework.domain.derived import Expected, ExpectedDocument
+from casework.domain.derived import Expected
 from casework.domain.facts import REF_FACT
-from casework.domain.model import Party
+from casework.domain.model import Document, Party
 from casework.read.scope import AnyRow
 from casework.storage.screenings import screening_of
 from casework.time.local import as_utc, local_date
@@ -109,9 +109,7 @@ def party_problems(rows: Sequence[AnyRow], want: Sequence[Party]) -> Iterator[Pr
                 )
 
 
-def document_problems(
-    rows: Sequence[AnyRow], want: Sequence[ExpectedDocument]
-) -> Iterator[Problem]:
+def document_problems(rows: Sequence[AnyRow], want: Sequence[Document]) -> Iterator[Problem]:
     """The case file's documents against the ``doc`` events that recorded them."""
     recorded = {d.event_seq: d for d in want}
     seen: set[int] = set()
@@ -135,7 +133,7 @@ def document_problems(
             )
 
 
-def _document_columns(row: AnyRow, doc: ExpectedDocument) -> Iterator[Problem]:
+def _document_columns(row: AnyRow, doc: Document) -> Iterator[Problem]:
     for column in ("kind", "file_name", "sha256", "actor"):
         if getattr(row, column) != getattr(doc, column):
             yield (

@@ -19,26 +19,11 @@ from sqlalchemy.sql import Select
 
 from casework.read.damage import DamageReport, undamaged
 from casework.read.scope import AnyRow
-from casework.storage.tables import cases, documents, events, parties
+from casework.storage.tables import EVENT_HISTORY_COLUMNS, cases, documents, events, parties
 
 STREAM_BATCH = 5000
 
-EVENT_COLUMNS = (
-    events.c.case_id,
-    events.c.seq,
-    events.c.trigger,
-    events.c.from_state,
-    events.c.to_state,
-    events.c.actor,
-    events.c.actor_role,
-    events.c.occurred_at,
-    events.c.occurred_on,
-    events.c.recorded_at,
-    events.c.note,
-    events.c.data,
-    events.c.hash,
-    events.c.ref,
-)
+EVENT_COLUMNS = (events.c.case_id, *EVENT_HISTORY_COLUMNS)
 _CASES = select(cases).order_by(cases.c.id)
 _EVENTS = select(*EVENT_COLUMNS).order_by(events.c.case_id, events.c.seq, events.c.id)
 _PARTIES = select(

@@ -28,6 +28,7 @@ from casework.storage import bulk
 from casework.storage.db import chunk_size
 from casework.storage.screenings import screening_of
 from casework.storage.tables import (
+    EVENT_HISTORY_COLUMNS,
     case_counters,
     case_links,
     cases,
@@ -67,23 +68,7 @@ _BY_REF = _CASES.where(
     cases.c.office_code == bindparam("office"),
     cases.c.ref == bindparam("ref"),
 )
-_EVENT_COLUMNS = (
-    events.c.seq,
-    events.c.trigger,
-    events.c.from_state,
-    events.c.to_state,
-    events.c.actor,
-    events.c.actor_role,
-    events.c.occurred_at,
-    events.c.occurred_on,
-    events.c.recorded_at,
-    events.c.note,
-    events.c.data,
-    events.c.hash,
-    events.c.ref,
-    events.c.channel,
-    events.c.os_user,
-)
+_EVENT_COLUMNS = (*EVENT_HISTORY_COLUMNS, events.c.channel, events.c.os_user)
 _HISTORY = (
     select(*_EVENT_COLUMNS).where(events.c.case_id == bindparam("case_id")).order_by(events.c.seq)
 )

@@ -416,3 +416,22 @@ login_log = LoginLog.__table__  # type: ignore[attr-defined]
 admin_log = AdminLog.__table__  # type: ignore[attr-defined]
 reveal_log = RevealLog.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata
+
+# What a case's history is read as, in this order: the columns a step's hash covers and the
+# ones beside them (the ref a keyed step was taken under). Storage reads them back into the
+# model's events, the audit into its stream.
+EVENT_HISTORY_COLUMNS = (
+    events.c.seq,
+    events.c.trigger,
+    events.c.from_state,
+    events.c.to_state,
+    events.c.actor,
+    events.c.actor_role,
+    events.c.occurred_at,
+    events.c.occurred_on,
+    events.c.recorded_at,
+    events.c.note,
+    events.c.data,
+    events.c.hash,
+    events.c.ref,
+)
