@@ -73,21 +73,22 @@ def length_of(
     """The limit's length from its start: the starting event's value, a dated setting (for a
     ``table``, the row of the first ``days_by`` value of the case so far, ``before`` the start
     included, that has one), or the declared days; None when a setting says no term."""
+    plus = int(start.data.get(limit.plus_field) or 0) if limit.plus_field else 0
     if limit.days_field is not None and start.data.get(limit.days_field) is not None:
-        return int(start.data[limit.days_field])
+        return int(start.data[limit.days_field]) + plus
     if limit.days_setting is not None and setting is not None:
         value = setting(limit.days_setting, start.occurred_on)
         if value is None or value is False:
             return None
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
+            return value + plus
         if limit.days_by and isinstance(value, str):
             rows = table_rows(value)
             for name in limit.days_by:
                 code = value_at(before or (start,), name)
                 if isinstance(code, str) and code in rows:
-                    return rows[code]
-    return limit.days
+                    return rows[code] + plus
+    return limit.days + plus
 
 
 def met(limit: TimeLimit, events: Sequence[EventView], begun: int) -> bool:

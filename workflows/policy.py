@@ -18,7 +18,13 @@ ROLES: Mapping[str, str] = {
     "admin": "管理员",
     "viewer": "统计员",
     "operator": "话务员",
+    "reviewer": "复议人员",
 }
+
+# Roles whose users see and act on the cases of these procedures only (procedure-scoped roles,
+# hotline_reconsideration.md 9.11): a reconsideration's designated handlers (行政复议法 art. 36)
+# sit in a city-level office, yet need no other procedure's cases or personal data.
+ROLE_PROCEDURES: Mapping[str, frozenset[str]] = {"reviewer": frozenset({"reconsideration"})}
 
 # An admin may do whatever a supervisor may, in every office (procedures.md, Roles).
 COVERS: Mapping[str, frozenset[str]] = {"admin": frozenset({"supervisor"})}
@@ -48,3 +54,14 @@ def covered_roles(role: str) -> frozenset[str]:
 def role_label(role: str) -> str:
     """``负责人 supervisor``: a role as shown beside its Chinese name."""
     return f"{ROLES.get(role, role)} {role}"
+
+
+def sees_procedure(role: str, kind: str) -> bool:
+    """Whether a user of ``role`` may see cases of procedure ``kind`` at all."""
+    scoped = ROLE_PROCEDURES.get(role)
+    return scoped is None or kind in scoped
+
+
+def procedures_of(role: str) -> frozenset[str] | None:
+    """The procedures a user of ``role`` is limited to, or None for every procedure."""
+    return ROLE_PROCEDURES.get(role)

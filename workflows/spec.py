@@ -27,6 +27,7 @@ PARTY_ROLES: Mapping[str, str] = {
     "representative": "代表",
     "agent": "代理人",
     "caller": "诉求人",
+    "third_party": "第三人",
 }
 
 # How a person finds two cases related (``case link``): the same matter (同人同事: a repeat),
@@ -41,7 +42,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab
 
 # "committee": a people's mediation committee's code; registering with one sets the case's
 # office to the committee's guiding office (PML art. 5), without one the office's own.
-FieldKind = Literal["text", "int", "choice", "user", "lookup", "date", "office", "committee"]
+# "users": several users of ``role``, typed comma-separated (``a,b``), at least ``minimum`` of
+# them (a reconsideration's reviewers: two or more, 行政复议法 art. 45).
+FieldKind = Literal[
+    "text", "int", "choice", "user", "users", "lookup", "date", "office", "committee"
+]
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,8 @@ class FieldSpec:
             return f"a whole number {lo}..{hi}".rstrip(".") if lo or hi else "a whole number"
         if self.kind == "user":
             return f"the username of a user with role {self.role}"
+        if self.kind == "users":
+            return f"{self.minimum or 1} or more comma-separated usernames with role {self.role}"
         if self.kind == "lookup":
             return f"a value from {self.source}"
         if self.kind == "date":
@@ -108,6 +115,9 @@ class FieldSpec:
             return f"{lo}..{hi} 的整数" if lo or hi else "整数"
         if self.kind == "user":
             return f"角色为 {ROLES.get(self.role or '', '')} {self.role} 的用户名"
+        if self.kind == "users":
+            role = f"{ROLES.get(self.role or '', '')} {self.role}"
+            return f"至少 {self.minimum or 1} 个角色为 {role} 的用户名，以逗号分隔"
         if self.kind == "lookup":
             return f"{self.source} 中的取值"
         if self.kind == "date":
@@ -147,9 +157,18 @@ class FieldSpec:
             return self._choice(text)
         if self.kind == "int":
             return self._whole(text)
+        if self.kind == "users":
+            return self._members(text)
         if self.kind == "date":
             return self._day(text)
         return text
+
+    def _members(self, text: str) -> str:
+        """Several usernames, once each, in the order typed: ``a,b`` (also ``a、b``, ``a b``)."""
+        names = list(dict.fromkeys(n for n in re.split(r"[,，、\s]+", text) if n))
+        if len(names) < (self.minimum or 1):
+            raise self.refuse(f"应为 {self.describe_zh()}，只有 {len(names)} 个", text[:40])
+        return ",".join(names)
 
     def _day(self, text: str) -> str:
         try:
@@ -387,6 +406,32 @@ class Pause:
     setting: str | None = None
 
 
+LapseDate = Literal["last_day", "start"]
+
+
+@dataclass(frozen=True)
+class Lapse:
+    """What follows when a limit lapses (a default transition, hotline_reconsideration.md 9.4).
+
+    ``by="engine"``: ``casework sweep`` fires ``trigger`` itself, once, as the system actor
+    ``ENGINE``, when the case is still in a state the limit runs in and the trigger is offered
+    there; the event is dated by the rule (``dated``: the limit's last day, or the day it
+    started), per rule version in ``dated_in``, never before the case's last event, and records
+    that day under ``date_field`` (what later limits count from) and the limit's name under
+    ``lapsed``. ``by="person"``: the step turns on a judgment (视为放弃 on "good reason"): it is
+    listed as due for a person (``casework due``, the sweep's "needs a person"), never fired."""
+
+    trigger: str
+    by: Literal["engine", "person"] = "engine"
+    dated: LapseDate = "last_day"
+    dated_in: Mapping[str, LapseDate] = field(default_factory=dict)
+    date_field: str | None = None
+
+    def dated_for(self, rules: str | None) -> LapseDate:
+        """How the fired event is dated under a rule version."""
+        return self.dated_in.get(rules or "", self.dated)
+
+
 @dataclass(frozen=True)
 class TimeLimit:
     """A time limit, as the law or local practice sets it.
@@ -438,6 +483,12 @@ class TimeLimit:
     # row (the first of them the table has a row for; a 12345 order's urgency, then its
     # category), as they stood at the limit's start.
     days_by: tuple[str, ...] = ()
+    # A whole-number value of the starting event added to its length (an application's
+    # ``delay_days``: time lost to force majeure, 行政复议法 art. 20 para 2).
+    plus_field: str | None = None
+    # What follows when it lapses (see Lapse); a state-bound limit with ``met_by`` stops at
+    # those events as a duty does.
+    on_lapse: Lapse | None = None
 
     def starts_at(self, ev: EventView, start: str | None = None) -> bool:
         """Whether this event starts (or restarts) the limit (``start``: the starting trigger
@@ -749,6 +800,9 @@ class Workflow:
     # The register field whose value's leading year numbers the case (a subsidy claim of
     # 2020Q3 is BZ-2020-... whenever it is drafted); None: the year of registration.
     number_year: str | None = None
+    # The registration date field that pins the rule version (``received_on``: the day an
+    # application was received, whenever it is entered); None: the registration's own date.
+    version_field: str | None = None
 
     @cached_property
     def _states(self) -> dict[str, StateSpec]:
@@ -863,6 +917,14 @@ class Workflow:
 
     def limit(self, name: str) -> TimeLimit | None:
         return next((lim for lim in self.limits if lim.name == name), None)
+
+    def limits_named(self, name: str) -> tuple[TimeLimit, ...]:
+        """Every declared variant of a limit (one per rule version or procedure), in order."""
+        found: list[TimeLimit] = []
+        for lim in (*(x for st in self.states for x in st.all_limits), *self.duties):
+            if lim.name == name and lim not in found:
+                found.append(lim)
+        return tuple(found)
 
     def setting(self, key: str) -> SettingSpec | None:
         return next((spec for spec in self.settings if spec.key == key), None)

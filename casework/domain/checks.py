@@ -91,7 +91,7 @@ def may_take(actor: Actor, trig: TriggerSpec, case: Case, wf: Workflow) -> None:
             field="user",
         )
     if not trig.acts:
-        check_case_office(actor, case.office, case.case_no)
+        check_case_office(actor, case.office, case.case_no, case.kind)
 
 
 def checked_values(
@@ -136,6 +136,9 @@ def checked_values(
         value = spec.coerce(text)
         if spec.kind == "user":
             _check_user(spec, str(value), directory)
+        if spec.kind == "users":
+            for username in str(value).split(","):
+                _check_user(spec, username, directory)
         if spec.kind == "office" and not directory.office_exists(str(value)):
             raise spec.refuse(f" {str(value)[:40]!r} 不是本系统的单位 (not an office)", value)
         if spec.kind == "lookup" and spec.source:

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from casework.domain.model import Actor
 from casework.errors import NotAllowed, NotFound
-from workflows.policy import READ_ONLY_ROLES, REVEAL_ROLES, ROLES, role_label
+from workflows.policy import (
+    READ_ONLY_ROLES,
+    REVEAL_ROLES,
+    ROLES,
+    procedures_of,
+    role_label,
+    sees_procedure,
+)
 from workflows.spec import TriggerSpec
 
 
@@ -17,9 +24,14 @@ def shown(actor: Actor) -> str:
     return f"用户 {actor.username}（{role_label(actor.role)}，{actor.office or '全市 city-wide'}）"
 
 
-def may_see(actor: Actor | None, office: str) -> bool:
-    """A town-level user sees only their own office's cases; no user means an operator."""
-    return actor is None or actor.city_wide or actor.office == office
+def may_see(actor: Actor | None, office: str, kind: str | None = None) -> bool:
+    """A town-level user sees only their own office's cases, a user of a procedure-scoped
+    role only its procedures' (``ROLE_PROCEDURES``); no user means an operator."""
+    if actor is None:
+        return True
+    if kind is not None and not sees_procedure(actor.role, kind):
+        return False
+    return actor.city_wide or actor.office == office
 
 
 def check_office(actor: Actor, office: str, what: str, things: str = "案件") -> None:
@@ -32,11 +44,12 @@ def check_office(actor: Actor, office: str, what: str, things: str = "案件") -
         )
 
 
-def check_case_office(actor: Actor, office: str, case_no: str) -> None:
+def check_case_office(actor: Actor, office: str, case_no: str, kind: str | None = None) -> None:
     """Another office's case is, to a town-level user, a case that does not exist: the same
     words and kind of refusal as an unknown number, so that neither its office nor its being
-    there is told (web.md: another office's case is a 404)."""
-    if not (actor.city_wide or actor.office == office):
+    there is told (web.md: another office's case is a 404). So is another procedure's case to
+    a user of a procedure-scoped role (a reviewer sees reconsiderations only)."""
+    if not may_see(actor, office, kind):
         raise NotFound(
             f"未知案件 unknown case {case_no[:80]!r}", field="case_no", value=case_no[:80]
         )
@@ -112,3 +125,8 @@ def listing_scope(actor: Actor | None, office: str | None, what: str) -> str | N
     if actor is not None and not actor.city_wide:
         return actor.office
     return None
+
+
+def procedure_scope(actor: Actor | None) -> frozenset[str] | None:
+    """The procedures a listing may show the user (``ROLE_PROCEDURES``), None for all."""
+    return None if actor is None else procedures_of(actor.role)

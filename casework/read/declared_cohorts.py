@@ -260,7 +260,7 @@ def _overdue(
     """The members whose limit (the first of ``counts.overdue`` that holds for the case) ended
     before their first ``ends`` event (any, with ``each_end``), or before as-of (else the
     period's end) without one."""
-    limits = [lim for name in counts.overdue if (lim := wf.limit(name)) is not None]
+    limits = [lim for name in counts.overdue for lim in wf.limits_named(name)]
     if not limits or not chosen:
         return set()
     world = StoredWorld(conn, registry)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from casework.domain.model import Actor
+from casework.domain.policy import procedure_scope
 from casework.engine import Engine as Machines
 from casework.read.damage import NO_DAMAGE, DamageReport, undamaged
 from casework.read.may_run import Narrowing
@@ -146,6 +147,9 @@ def _scoped(
         query = query.where(cases.c.office_code == office)
     if actor is not None and not actor.city_wide:
         query = query.where(cases.c.office_code == actor.office)
+    scope = procedure_scope(actor)
+    if scope is not None:
+        query = query.where(cases.c.kind.in_(sorted(scope)))
     if states is not None:
         query = query.where(cases.c.state.in_(list(states)))
     return query
@@ -229,6 +233,20 @@ def running(
                 )
                 if found is not None:
                     yield Running(head, found, wf)
+
+
+def case_histories(
+    conn: Connection,
+    wf: Workflow,
+    as_of: date,
+    actor: Actor | None,
+    states: Sequence[str] | None = None,
+) -> Iterator[tuple[Head, list[Moment]]]:
+    """Each case of the procedure (the actor may see, now in one of ``states``) with its
+    history up to ``as_of``, case by case, streamed."""
+    query = _stream(wf, as_of, None, actor, states)
+    options = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH)
+    return _by_case(options.execute(query))
 
 
 def _by_case(rows: Iterator[AnyRow]) -> Iterator[tuple[Head, list[Moment]]]:

@@ -25,7 +25,7 @@ from casework.errors import InvalidData
 from casework.read import cohorts, organisation, screening
 from casework.read.declared_cohorts import check_cohort, cohort_source
 from casework.read.flagged import flagged
-from casework.read.lapses import lapsed_source
+from casework.read.lapsed import lapsed_source
 from casework.read.metrics import (
     NONE,
     REFUSAL,

@@ -12,7 +12,7 @@ from casework.domain.acting import may_act
 from casework.domain.corrections import masked
 from casework.domain.identity import mask_id, mask_phone
 from casework.domain.model import Actor, Case, CaseFile, Document, Event, Lazy, Party
-from casework.domain.policy import check_case_office, may_fire
+from casework.domain.policy import check_case_office, may_fire, procedure_scope
 from casework.domain.replay import RECORDS, REGISTER
 from casework.domain.results import stored_event_json
 from casework.domain.view import GuardView, guard_view
@@ -100,7 +100,7 @@ def case_row(conn: Connection, case_no: str, actor: Actor | None) -> AnyRow:
             f"未知案件 unknown case {case_no[:80]!r}", field="case_no", value=case_no[:80]
         )
     if actor is not None:
-        check_case_office(actor, row.office_code, row.case_no)
+        check_case_office(actor, row.office_code, row.case_no, row.kind)
     return row
 
 
@@ -395,6 +395,9 @@ def list_cases(
         query = query.where(cases.c.office_code == office)
     if actor is not None and not actor.city_wide:
         query = query.where(cases.c.office_code == actor.office)
+    scope = procedure_scope(actor)
+    if scope is not None:
+        query = query.where(cases.c.kind.in_(sorted(scope)))
     if limit is not None:
         query = query.limit(limit)
     return [listed(head(r), registry) for r in conn.execute(undamaged(query, damage))]

@@ -223,6 +223,8 @@ def _one(
     begun = start_of(limit, past, clock.setting)
     if limit.duty and (begun is None or met(limit, past, begun)):
         return None
+    if limit.met_by and begun is not None and met(limit, past, begun):
+        return None  # a state's limit stopped by its event (a copy sent: copy_limit)
     office, binds = _bound(limit, clock)
     # A restarted limit (a reopening's new term) is shown from the event that restarted it.
     start = clock.wf.trigger(past[begun].trigger if begun is not None else limit.start)
