@@ -20,10 +20,19 @@ ORDER: Mapping[str, str] = {
 }
 
 
+# City departments (承办单位 outside casework's own offices): their steps are recorded for them.
+DEPARTMENTS = (
+    ("city-housing", "高州市住房和城乡建设局"),
+    ("city-market", "高州市市场监督管理局"),
+)
+
+
 def add_hotline_staff(cw: Casework) -> None:
     admin = cw.acting("admin")
     for username, name, role, office in HOTLINE_STAFF:
         admin.add_user(username, name, role, office)
+    for code, name in DEPARTMENTS:
+        admin.add_office(code, name, "city", "department", "ext:高州市人民政府")
 
 
 def register(cw: Casework, day: str, **values: str) -> str:

@@ -87,7 +87,8 @@ def length_of(
             for name in limit.days_by:
                 code = value_at(before or (start,), name)
                 if isinstance(code, str) and code in rows:
-                    return rows[code] + plus
+                    days = rows[code]
+                    return None if days is None else days + plus
     return limit.days + plus
 
 

@@ -44,8 +44,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab
 # office to the committee's guiding office (PML art. 5), without one the office's own.
 # "users": several users of ``role``, typed comma-separated (``a,b``), at least ``minimum`` of
 # them (a reconsideration's reviewers: two or more, 行政复议法 art. 45).
+# "case_ref": the number of another open case of the same procedure (a 12345 order merged into
+# its main one); with ``link``, the two are linked both ways when the step is taken.
 FieldKind = Literal[
-    "text", "int", "choice", "user", "users", "lookup", "date", "office", "committee"
+    "text", "int", "choice", "user", "users", "lookup", "date", "office", "committee", "case_ref"
 ]
 
 
@@ -81,6 +83,9 @@ class FieldSpec:
     # Required (though ``required`` is False) when another value of the same step holds one
     # of these codes: ``("source", ("screening",))`` (a case found by a screening names it).
     required_when: tuple[str, tuple[str, ...]] | None = None
+    # For kind "case_ref": the link kinds recorded from this case to the named one and back
+    # (``("merged_into", "merged_from")``), as ``case link`` and spawned cases record theirs.
+    link: tuple[str, str] | None = None
 
     def describe(self) -> str:
         """A short English description of what the field accepts."""
@@ -102,6 +107,8 @@ class FieldSpec:
             return "the code of an office"
         if self.kind == "committee":
             return "the code of a people's mediation committee"
+        if self.kind == "case_ref":
+            return "the number of another open case of this procedure"
         return "a non-empty text"
 
     def describe_zh(self) -> str:
@@ -126,6 +133,8 @@ class FieldSpec:
             return "单位代码"
         if self.kind == "committee":
             return "人民调解委员会代码"
+        if self.kind == "case_ref":
+            return "本程序另一未办结案件的编号"
         return "非空文本"
 
     @cached_property

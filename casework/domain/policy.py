@@ -6,15 +6,17 @@ data unmasked are declared in workflows/policy.py; a trigger names the roles tha
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from casework.domain.model import Actor
 from casework.errors import NotAllowed, NotFound
 from workflows.policy import (
+    HANDLER_KEY,
     READ_ONLY_ROLES,
     REVEAL_ROLES,
+    ROLE_PROCEDURES,
     ROLES,
-    procedures_of,
     role_label,
-    sees_procedure,
 )
 from workflows.spec import TriggerSpec
 
@@ -24,14 +26,35 @@ def shown(actor: Actor) -> str:
     return f"用户 {actor.username}（{role_label(actor.role)}，{actor.office or '全市 city-wide'}）"
 
 
-def may_see(actor: Actor | None, office: str, kind: str | None = None) -> bool:
-    """A town-level user sees only their own office's cases, a user of a procedure-scoped
-    role only its procedures' (``ROLE_PROCEDURES``); no user means an operator."""
+def procedures_of(actor: Actor | None) -> frozenset[str] | None:
+    """The procedures whose cases the user's role is limited to, None for every one."""
+    return None if actor is None else ROLE_PROCEDURES.get(actor.role)
+
+
+def sees_kind(actor: Actor | None, kind: str | None) -> bool:
+    """Whether the user's role reaches cases of this procedure (None: not asked)."""
+    scoped = procedures_of(actor)
+    return scoped is None or kind is None or kind in scoped
+
+
+def handles(actor: Actor, data: Mapping[str, object] | None) -> bool:
+    """Whether the case is assigned to the user's office now (``HANDLER_KEY``)."""
+    return data is not None and actor.office is not None and data.get(HANDLER_KEY) == actor.office
+
+
+def may_see(
+    actor: Actor | None,
+    office: str,
+    kind: str | None = None,
+    data: Mapping[str, object] | None = None,
+) -> bool:
+    """A town-level user sees only their own office's cases and those assigned to it; a role
+    limited to some procedures sees only theirs; no user means an operator of casework."""
     if actor is None:
         return True
-    if kind is not None and not sees_procedure(actor.role, kind):
+    if not sees_kind(actor, kind):
         return False
-    return actor.city_wide or actor.office == office
+    return actor.city_wide or actor.office == office or handles(actor, data)
 
 
 def check_office(actor: Actor, office: str, what: str, things: str = "案件") -> None:
@@ -44,12 +67,18 @@ def check_office(actor: Actor, office: str, what: str, things: str = "案件") -
         )
 
 
-def check_case_office(actor: Actor, office: str, case_no: str, kind: str | None = None) -> None:
+def check_case_office(
+    actor: Actor,
+    office: str,
+    case_no: str,
+    kind: str | None = None,
+    data: Mapping[str, object] | None = None,
+) -> None:
     """Another office's case is, to a town-level user, a case that does not exist: the same
     words and kind of refusal as an unknown number, so that neither its office nor its being
-    there is told (web.md: another office's case is a 404). So is another procedure's case to
-    a user of a procedure-scoped role (a reviewer sees reconsiderations only)."""
-    if not may_see(actor, office, kind):
+    there is told (web.md: another office's case is a 404). So is a case of a procedure the
+    user's role does not reach, and one is seen while assigned to the user's office."""
+    if not may_see(actor, office, kind, data):
         raise NotFound(
             f"未知案件 unknown case {case_no[:80]!r}", field="case_no", value=case_no[:80]
         )
@@ -104,9 +133,15 @@ def refusal(actor: Actor, trig: TriggerSpec, case_office: str) -> str | None:
     return None
 
 
-def may_fire(actor: Actor | None, trig: TriggerSpec, case_office: str) -> bool:
+def may_fire(
+    actor: Actor | None,
+    trig: TriggerSpec,
+    case_office: str,
+    kind: str | None = None,
+    data: Mapping[str, object] | None = None,
+) -> bool:
     """Whether the user may fire the trigger on a case of this office now (guards aside)."""
-    if actor is None or not may_see(actor, case_office):
+    if actor is None or not may_see(actor, case_office, kind, data):
         return False
     return refusal(actor, trig, case_office) is None
 
@@ -125,8 +160,3 @@ def listing_scope(actor: Actor | None, office: str | None, what: str) -> str | N
     if actor is not None and not actor.city_wide:
         return actor.office
     return None
-
-
-def procedure_scope(actor: Actor | None) -> frozenset[str] | None:
-    """The procedures a listing may show the user (``ROLE_PROCEDURES``), None for all."""
-    return None if actor is None else procedures_of(actor.role)

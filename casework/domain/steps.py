@@ -252,7 +252,7 @@ def _repeated(case: Case, ref: str | None, trigger: str, actor: Actor) -> Event 
             field="ref",
             value=ref,
         )
-    check_case_office(actor, case.office, case.case_no, case.kind)
+    check_case_office(actor, case.office, case.case_no, case.kind, case.data)
     return done
 
 
@@ -330,7 +330,7 @@ def record_document(case: Case, doc: DocumentStep, actor: Actor, ports: Ports) -
     """Record one document of a case's file (卷宗), with its file's name and SHA-256."""
     wf = ports.machines.workflow(case.kind)
     check_writer(actor)
-    check_case_office(actor, case.office, case.case_no, case.kind)
+    check_case_office(actor, case.office, case.case_no, case.kind, case.data)
     ref = clean_ref(doc.ref)
     done = _repeated(case, ref, DOCUMENT, actor)
     if done is not None:
@@ -362,7 +362,7 @@ def record_link(case: Case, other: Case, step: LinkStep, actor: Actor, ports: Po
     wf = ports.machines.workflow(case.kind)
     check_writer(actor)
     check_roles(actor, wf.register_roles, f"认定案件 {case.case_no} 的关联")
-    check_case_office(actor, case.office, case.case_no, case.kind)
+    check_case_office(actor, case.office, case.case_no, case.kind, case.data)
     ref = clean_ref(step.ref)
     done = _repeated(case, ref, LINK, actor)
     if done is not None:

@@ -19,11 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from casework.domain.model import Actor
-from casework.domain.policy import procedure_scope
 from casework.engine import Engine as Machines
 from casework.read.damage import NO_DAMAGE, DamageReport, undamaged
 from casework.read.may_run import Narrowing
-from casework.read.scope import AnyRow, AnySelect, at_least
+from casework.read.scope import AnyRow, AnySelect, at_least, at_office, visible_to
 from casework.read.shapes import DueJSON, DueRow
 from casework.storage.db import chunk_size
 from casework.storage.directory import require_office
@@ -144,12 +143,8 @@ def _scoped(
     states: Sequence[str] | None,
 ) -> AnySelect:
     if office is not None:
-        query = query.where(cases.c.office_code == office)
-    if actor is not None and not actor.city_wide:
-        query = query.where(cases.c.office_code == actor.office)
-    scope = procedure_scope(actor)
-    if scope is not None:
-        query = query.where(cases.c.kind.in_(sorted(scope)))
+        query = query.where(at_office(office))
+    query = query.where(*visible_to(actor))
     if states is not None:
         query = query.where(cases.c.state.in_(list(states)))
     return query

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from casework.api import Casework
+from casework.errors import InvalidData
 from tests.helpers import FrozenClock, add_staff
-from tests.hotline import add_hotline_staff, dispatched
+from tests.hotline import add_hotline_staff, dispatched, register
 
 
 def test_an_order_walks_from_register_to_close(db_url: str, clock: FrozenClock) -> None:
@@ -37,3 +40,50 @@ def test_an_order_walks_from_register_to_close(db_url: str, clock: FrozenClock) 
     ]
     assert shown["data"]["handling_office"] == "panzhou"
     cw.close()
+
+
+def test_an_order_merged_into_its_main_one_follows_it(db_url: str, clock: FrozenClock) -> None:
+    cw = Casework.initialise(db_url, offices="gaozhou", clock=clock)
+    add_staff(cw)
+    add_hotline_staff(cw)
+    main = dispatched(cw, "2020-11-02T09:00")
+    again = register(cw, "2020-11-02T10:00")
+    op = cw.acting("op1")
+    done = op.advance(again, "merge", {"into": main}, at="2020-11-02T11:00")
+    assert done["state"] == "merged"
+    shown = cw.show(again)
+    assert {
+        "kind": "merged_into",
+        "case_no": main,
+        "case_kind": "hotline",
+        "state": "dispatched",
+    } in (shown["links"])
+    assert shown["main_order"] == {"case_no": main, "state": "dispatched"}
+    assert [lk["case_no"] for lk in cw.show(main)["links"] if lk["kind"] == "merged_from"] == [
+        again
+    ]
+    cw.acting("clerk_pz").advance(main, "sign", at="2020-11-03T09:00")
+    assert cw.show(again)["main_order"]["state"] == "handling"
+
+
+def test_merge_refuses_itself_an_ended_order_and_another_procedure(
+    db_url: str, clock: FrozenClock
+) -> None:
+    cw = Casework.initialise(db_url, offices="gaozhou", clock=clock)
+    add_staff(cw)
+    add_hotline_staff(cw)
+    op = cw.acting("op1")
+    one, two = register(cw, "2020-11-02T09:00"), register(cw, "2020-11-02T09:10")
+    answer = {"answer": "knowledge_base"}
+    op.advance(two, "answer_directly", answer, at="2020-11-02T09:20")
+    petition = cw.acting("clerk_pz").register("petition", "panzhou", "t", at="2020-11-02")
+    for into, why in (
+        (one, "自身"),
+        (two, "已办结"),
+        (petition["case_no"], "不是本程序"),
+        ("RX-2020-city-hotline-09999", "未知案件"),
+    ):
+        with pytest.raises(InvalidData, match=why) as refused:
+            op.advance(one, "merge", {"into": into}, at="2020-11-02T09:30")
+        assert refused.value.field == "value.into"
+    assert cw.show(one)["state"] == "received" and cw.show(one)["links"] == []

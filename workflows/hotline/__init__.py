@@ -9,7 +9,7 @@ order, or has it redone. Every limit counts working days and is dated configurat
 from __future__ import annotations
 
 from workflows.hotline.clocks import AUDIT, DISPATCH, DUTIES, HANDLE, SIGN
-from workflows.hotline.closing import BASIS_HOLDS, CENTRE_OR_LEADER
+from workflows.hotline.closing import BASIS_HOLDS, CENTRE_OR_LEADER, main_order
 from workflows.hotline.metrics import METRIC_SETTINGS, METRICS
 from workflows.hotline.rules import (
     AREA_IS_TOWN,
@@ -26,6 +26,7 @@ from workflows.hotline.rules import (
     REQUEST_PENDING,
     WITHIN_SIGN,
     H,
+    assignments,
     dispatched,
     recalled,
     recorded_for,
@@ -48,7 +49,7 @@ from workflows.hotline.terms import (
     URGENCIES,
     YES_NO,
 )
-from workflows.spec import ANY_OPEN, FieldSpec, StateSpec, TriggerSpec, Workflow
+from workflows.spec import ANY_OPEN, FieldSpec, Shown, StateSpec, TriggerSpec, Workflow
 
 C = ("operator", "supervisor")  # the centre's operator or supervisor
 CS = ("supervisor",)  # the centre's supervisor
@@ -130,7 +131,7 @@ CENTRE_TRIGGERS = (
         ("received", "dispatched", "handling"),
         "merged",
         C,
-        fields=(FieldSpec("into", "并入工单"),),
+        fields=(FieldSpec("into", "并入工单", "case_ref", link=("merged_into", "merged_from")),),
         own_office_only=True,
     ),
 )
@@ -312,6 +313,10 @@ WORKFLOW = Workflow(
     duties=DUTIES,
     settings=(*SETTINGS, *METRIC_SETTINGS),
     metrics=METRICS,
+    shown=(
+        Shown("main_order", "主工单", main_order),
+        Shown("assignments", "派单记录", assignments),
+    ),
 )
 
 __all__ = ["HANDLE", "WORKFLOW"]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from workflows.hotline.terms import CENTRE, REDO_MAX, UNREACHABLE_CALLS
 from workflows.spec import EventView, Guard, GuardContext, Refusal
@@ -106,3 +106,12 @@ def _supervisor(ctx: GuardContext) -> str | None:
 
 
 CENTRE_OR_LEADER = Guard("centre_or_leader", "热线中心负责人或领导督办", _supervisor)
+
+
+def main_order(ctx: GuardContext) -> Mapping[str, str] | None:
+    """A merged order follows its main one: the main order's number and where it stands now
+    (its state, and its main one's in turn when it was merged too)."""
+    link = next((lk for lk in ctx.links if lk.kind == "merged_into"), None)
+    if link is None:
+        return None
+    return {"case_no": link.case_no, "state": link.state}

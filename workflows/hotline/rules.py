@@ -209,3 +209,16 @@ def _redo_due(ctx: GuardContext) -> str | None:
 
 REDO_DUE = Guard("redo_due", "因办理原因不满意", _redo_due)
 REDO_LIMIT = at_most("redo_limit", "重办次数上限", "redo", REDO_MAX)
+
+
+def assignments(ctx: GuardContext) -> list[dict[str, str | None]]:
+    """The order's assignment history, read from its events: each dispatch's office and day,
+    and the step that ended it (a return or a recall), if one did."""
+    out: list[dict[str, str | None]] = []
+    for ev in ctx.events:
+        if ev.trigger == "dispatch":
+            office = str(ev.data.get("to_office"))
+            out.append({"office": office, "from": ev.occurred_on.isoformat(), "ended_by": None})
+        elif ev.trigger in ("return_order", "recall") and out and out[-1]["ended_by"] is None:
+            out[-1].update(ended_by=ev.trigger, to=ev.occurred_on.isoformat())
+    return out
