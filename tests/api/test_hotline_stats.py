@@ -36,14 +36,15 @@ def _november(cw: Casework) -> dict[str, str]:
     unrated = {"answer": "other_channel"}
     op.advance(orders["unrated"], "answer_directly", unrated, at="2020-11-02T10:00")
     orders["on_time"] = dispatched(cw, "2020-11-02T09:00")  # a complaint: 15 working days
+    # merged into on_time while it is open (a duplicate call of 11-03)
+    orders["merged"] = register(cw, "2020-11-03T09:00")
+    op.advance(orders["merged"], "merge", {"into": orders["on_time"]}, at="2020-11-03T10:00")
     _closed_after_reply(
         cw, orders["on_time"], ("2020-11-02", "2020-11-05", "2020-11-06"), "satisfied"
     )
     # a consultation has 2 working days (to 11-04): replied on 11-09, overdue from 11-05
     orders["late"] = dispatched(cw, "2020-11-02T09:00", category="consultation")
     _closed_after_reply(cw, orders["late"], ("2020-11-02", "2020-11-09", "2020-11-10"), "basic")
-    orders["merged"] = register(cw, "2020-11-03T09:00")
-    op.advance(orders["merged"], "merge", {"into": orders["on_time"]}, at="2020-11-03T10:00")
     # returned by panzhou, sent on to shanmei, still being handled
     orders["open"] = dispatched(cw, "2020-11-03T09:00")
     cw.acting("clerk_pz").advance(orders["open"], "return_order", {"reason": "not_our_area"},
