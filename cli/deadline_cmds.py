@@ -35,6 +35,7 @@ STATUS_STYLES = {
     "reminder": "yellow",
     "due_soon": "cyan",
     "calendar_missing": "magenta",
+    "step_due": "bold yellow",
 }
 STATUS_LABELS = {
     "overdue": "超期 overdue",
@@ -42,6 +43,7 @@ STATUS_LABELS = {
     "reminder": "督促履行 remind",
     "due_soon": "临期 due",
     "calendar_missing": "节假日安排未知 holidays unknown",
+    "step_due": "待人工处理 step due",
 }
 
 
@@ -88,9 +90,63 @@ def due(
                 f"{r['label']} {r['date'] or '—'}",
                 r["rule"],
                 "—" if r["days_left"] is None else r["days_left"],
-                f"[{styles[r['status']]}]{labels[r['status']]}[/{styles[r['status']]}]",
+                f"[{styles[r['status']]}]{labels[r['status']]}[/{styles[r['status']]}]"
+                + (f" → {r['step_label']} {r['step']}" if "step" in r else ""),
             )
             for r in rows
+        ],
+    )
+
+
+def sweep(ctx: typer.Context, as_of: AS_OF = None, as_json: JSON = False) -> None:
+    """Fire the steps the law takes itself when a limit lapses (视为受理), once each.
+
+    Example: casework --as sup_justice sweep --as-of 2020-10-16
+
+    A limit may name the step its lapse calls for: an application for reconsideration not
+    decided within 5 working days is deemed accepted (行政复议法 art. 30). The sweep fires each
+    such step due by the end of the day before --as-of (default today) as the system actor
+    `engine`, dated as the rule says and recorded with the limit's name; a second sweep fires
+    nothing. Steps that need a person's judgment (视为放弃, 终止) are listed, never fired.
+    """
+    result = settings(ctx).open().sweep(as_of)
+    if as_json:
+        output.print_json(result)
+        return
+    output.table(
+        f"已执行 fired ({len(result['fired'])})",
+        [
+            ("案件编号 case_no", "cyan"),
+            ("期限 limit", ""),
+            ("届满 last day", ""),
+            ("步骤 step", ""),
+        ],
+        [
+            (
+                r["case_no"],
+                f"{r['label']} {r['limit']}",
+                r["last_day"],
+                f"{r['trigger_label']} {r['trigger']} ({r['dated_on']})",
+            )
+            for r in result["fired"]
+        ],
+    )
+    output.table(
+        f"需人工处理 needs a person ({len(result['needs_person'])})",
+        [
+            ("案件编号 case_no", "cyan"),
+            ("期限 limit", ""),
+            ("届满 last day", ""),
+            ("步骤 step", ""),
+        ],
+        [
+            (
+                r["case_no"],
+                f"{r['label']} {r['limit']}",
+                r["last_day"],
+                f"{r['trigger_label']} {r['trigger']}",
+            )
+            for r in result["needs_person"]
         ],
     )
 

@@ -35,6 +35,11 @@ COMMANDS: dict[str, Lazy] = {
         "due",
         "What falls due soon (临期) and what is late (超期), most urgent first.",
     ),
+    "sweep": Lazy(
+        "cli.deadline_cmds",
+        "sweep",
+        "Fire the steps the law takes itself when a limit lapses (视为受理), once each.",
+    ),
     "demo": Lazy(
         "cli.demo_cmds",
         "demo",

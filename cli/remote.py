@@ -234,10 +234,12 @@ class Remote:
         as_of: str | date | None = None,
         office: str | None = None,
         metrics: list[str] | None = None,
+        closed_by: str | date | None = None,
     ) -> Any:
         if metrics:  # GET /stats answers the whole catalogue only
             unsupported()
         params = {"from": start, "to": end, "by": by, "as_of": as_of, "office": office}
+        params["closed_by"] = closed_by
         return self.call("GET", "/stats", params)
 
     def explain(
@@ -247,8 +249,10 @@ class Remote:
         end: str | date | None = None,
         as_of: str | date | None = None,
         office: str | None = None,
+        closed_by: str | date | None = None,
     ) -> Any:
         params = {"from": start, "to": end, "as_of": as_of, "office": office}
+        params["closed_by"] = closed_by
         return self.call("GET", f"/stats/explain/{quote(metric, safe='')}", params)
 
     def export_cases(

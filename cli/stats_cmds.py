@@ -23,6 +23,14 @@ AS_OF = Annotated[
     typer.Option("--as-of", help="As the database stood at the end of this day (recorded_at)."),
 ]
 OFFICE = Annotated[str | None, typer.Option("--office", help="Only this office.")]
+CLOSED_BY = Annotated[
+    str | None,
+    typer.Option(
+        "--closed-by",
+        help="Cut-off of the cohort rates that have one (办结率): closed by this day "
+        "(default the period's last day).",
+    ),
+]
 
 stats_app = typer.Typer(
     help="The figures of the metric catalogue (统计), each traceable to its cases.",
@@ -76,6 +84,7 @@ def stats(
         str | None, typer.Option("--csv", help="Also write the table as CSV.")
     ] = None,
     to_xlsx: Annotated[str | None, typer.Option("--xlsx", help="Also write it as XLSX.")] = None,
+    closed_by: CLOSED_BY = None,
     as_json: JSON = False,
 ) -> None:
     """The metric catalogue for a period of local dates (Asia/Shanghai, both ends inclusive).
@@ -84,7 +93,8 @@ def stats(
     """
     if ctx.invoked_subcommand is not None:
         return
-    result = settings(ctx).reader().stats(start, end, by, as_of, office, metric)
+    reader = settings(ctx).reader()
+    result = reader.stats(start, end, by, as_of, office, metric, closed_by=closed_by)
     header, body = _table_rows(result)
     if to_csv:
         text = io.StringIO()
@@ -115,13 +125,14 @@ def stats_explain(
     end: TO = None,
     as_of: AS_OF = None,
     office: OFFICE = None,
+    closed_by: CLOSED_BY = None,
     as_json: JSON = False,
 ) -> None:
     """The cases (or screening entries) behind one figure; their count equals the figure.
 
     Example: casework stats explain screening.special --from 2020-01-01 --to 2020-11-30
     """
-    result = settings(ctx).reader().explain(metric, start, end, as_of, office)
+    result = settings(ctx).reader().explain(metric, start, end, as_of, office, closed_by)
     if as_json:
         output.print_json(result)
         return

@@ -116,7 +116,7 @@ def _need_two_visits(ctx: GuardContext) -> str | None:
 TOY = Workflow(
     name="hotline_toy",
     label="热线工单（测试）",
-    prefix="RX",
+    prefix="TX",
     states=(
         StateSpec("received", "已接收"),
         StateSpec("handling", "办理中"),

@@ -60,7 +60,7 @@ def within(name: str, label: str, window: TimeLimit, what: str, day: DayOf = ste
     """
 
     def check(ctx: GuardContext) -> str | None:
-        if start_of(window, ctx.events) is None:
+        if start_of(window, ctx.events, setting_of(ctx)) is None:
             return f"尚无 {window.start} 记录，{what}期限未开始 (the window has not opened)"
         run = lapsed_by(ctx, window, day(ctx))
         if run is not None:

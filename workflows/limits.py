@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from workflows.settings import SettingValue
+from workflows.settings import SettingValue, table_rows
 from workflows.spec import DayCounter, EventView, Pause, TimeLimit
 
 # A dated setting as it stood on a day (``setting(key, day)``); None where none is known.
@@ -34,26 +34,62 @@ class RunningLimit:
     paused_days: int = 0
 
 
-def start_of(limit: TimeLimit, events: Sequence[EventView]) -> int | None:
+def starting_trigger(
+    limit: TimeLimit, events: Sequence[EventView], setting: Setting | None
+) -> str | None:
+    """The trigger a dated setting (``start_setting``) names as the limit's start, as it stood
+    on the case's first day; None for the declared ``start``."""
+    if limit.start_setting is None or setting is None or not events:
+        return None
+    value = setting(limit.start_setting, events[0].occurred_on)
+    return value if isinstance(value, str) and value else None
+
+
+def start_of(
+    limit: TimeLimit, events: Sequence[EventView], setting: Setting | None = None
+) -> int | None:
     """The index of the event that last started (or restarted) the limit."""
+    start = starting_trigger(limit, events, setting)
     for i in range(len(events) - 1, -1, -1):
-        if limit.starts_at(events[i]):
+        if limit.starts_at(events[i], start):
             return i
     return None
 
 
-def length_of(limit: TimeLimit, start: EventView, setting: Setting | None) -> int | None:
-    """The limit's length from its start: the starting event's value, a dated setting, or the
-    declared days; None when a setting says the law sets no term."""
+def value_at(events: Sequence[EventView], name: str) -> object:
+    """A case value as the events so far last set it (None when none did)."""
+    for ev in reversed(events):
+        if name in ev.data:
+            return ev.data[name]
+    return None
+
+
+def length_of(
+    limit: TimeLimit,
+    start: EventView,
+    setting: Setting | None,
+    before: Sequence[EventView] = (),
+) -> int | None:
+    """The limit's length from its start: the starting event's value, a dated setting (for a
+    ``table``, the row of the first ``days_by`` value of the case so far, ``before`` the start
+    included, that has one), or the declared days; None when a setting says no term."""
+    plus = int(start.data.get(limit.plus_field) or 0) if limit.plus_field else 0
     if limit.days_field is not None and start.data.get(limit.days_field) is not None:
-        return int(start.data[limit.days_field])
+        return int(start.data[limit.days_field]) + plus
     if limit.days_setting is not None and setting is not None:
         value = setting(limit.days_setting, start.occurred_on)
         if value is None or value is False:
             return None
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    return limit.days
+            return value + plus
+        if limit.days_by and isinstance(value, str):
+            rows = table_rows(value)
+            for name in limit.days_by:
+                code = value_at(before or (start,), name)
+                if isinstance(code, str) and code in rows:
+                    days = rows[code]
+                    return None if days is None else days + plus
+    return limit.days + plus
 
 
 def met(limit: TimeLimit, events: Sequence[EventView], begun: int) -> bool:
@@ -98,11 +134,11 @@ def running(
 ) -> RunningLimit | None:
     """The limit started by its last starting event, lengthened by later extensions and
     pauses; None when it has not started or a setting gives it no term."""
-    begun = start_of(limit, events)
+    begun = start_of(limit, events, setting)
     if begun is None:
         return None
     start = events[begun]
-    length = length_of(limit, start, setting)
+    length = length_of(limit, start, setting, events[: begun + 1])
     if length is None:
         return None
     since = events[begun + 1 :]
@@ -134,7 +170,7 @@ def plain_last_day(limit: TimeLimit, events: Sequence[EventView]) -> date | None
     """For a limit in calendar days, its last day before any move past rest days or pause
     (which only lengthen it: petition.md, engine concept 2); None otherwise or when the limit
     has not started."""
-    if limit.unit != "days" or limit.days_setting is not None:
+    if limit.unit != "days" or limit.days_setting is not None or limit.start_setting:
         return None
     begun = start_of(limit, events)
     if begun is None:

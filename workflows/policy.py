@@ -17,7 +17,24 @@ ROLES: Mapping[str, str] = {
     "leader": "包案领导",
     "admin": "管理员",
     "viewer": "统计员",
+    "operator": "话务员",
+    "reviewer": "复议人员",
 }
+
+# Roles whose users see and act on the cases of these procedures only, whatever their office's
+# level (procedure-scoped roles, hotline_reconsideration.md 9.11): a shift operator (话务员) at
+# the city's 12345 centre needs its work orders, not the petitions' personal data a city-level
+# clerk would see; a reconsideration's designated handlers (行政复议法 art. 36) sit in a
+# city-level office, yet need no other procedure's cases.
+ROLE_PROCEDURES: Mapping[str, frozenset[str]] = {
+    "operator": frozenset({"hotline"}),
+    "reviewer": frozenset({"reconsideration"}),
+}
+
+# The case value naming the office a case is assigned to now (a 12345 order's handling office,
+# 承办单位, set by its dispatch): that office's users see the case while it is assigned to them,
+# though another office owns it.
+HANDLER_KEY = "handling_office"
 
 # An admin may do whatever a supervisor may, in every office (procedures.md, Roles).
 COVERS: Mapping[str, frozenset[str]] = {"admin": frozenset({"supervisor"})}

@@ -16,7 +16,7 @@ from typing import Literal
 
 from casework.errors import InvalidData
 
-SettingKind = Literal["int", "bool", "set", "text", "date", "parent", "codes"]
+SettingKind = Literal["int", "bool", "set", "text", "date", "parent", "codes", "table"]
 
 TRUE = frozenset({"on", "yes", "true", "1", "是", "开", "启用"})
 FALSE = frozenset({"off", "no", "false", "0", "否", "关", "停用"})
@@ -32,7 +32,9 @@ class SettingSpec:
     """One [cfg] setting: what it is, what it accepts and its shipped default.
 
     ``kind`` ``set`` holds several of ``choices`` (comma-separated when typed); ``parent`` an
-    office code or ``ext:`` and an outside organ's name. ``none_allowed`` lets an admin set
+    office code or ``ext:`` and an outside organ's name; ``table`` a whole number (or ``none``)
+    for some of ``choices``, typed ``complaint=15,praise=none`` (a limit's length by a case's
+    values, read with :func:`table_rows`). ``none_allowed`` lets an admin set
     ``none`` (a limit the law leaves without a term).
     """
 
@@ -70,6 +72,8 @@ class SettingSpec:
             return parent_value(text, self.key)
         if self.kind == "codes":
             return self._codes(text, raw)
+        if self.kind == "table":
+            return self._table(text, raw)
         if self.choices:  # a text setting with declared choices takes one of them
             return self._one(text, raw)
         if not text or len(text) > 200:
@@ -115,6 +119,21 @@ class SettingSpec:
             raise self._refuse("应为逗号分隔的单位代码（如 city-petition）", raw)
         return codes
 
+    def _table(self, text: str, raw: str) -> str:
+        """The rows in the order of ``choices``, each ``code=N`` or ``code=none``."""
+        by_label = {label: code for code, label in self.choices.items()}
+        rows: dict[str, str] = {}
+        for part in (p for p in re.split(r"[,，、\s]+", text) if p):
+            key, sep, days = part.replace("：", "=").replace(":", "=").partition("=")
+            code = key if key in self.choices else by_label.get(key)
+            if code is None or not sep:
+                listed = "、".join(f"{label} {code}" for code, label in self.choices.items())
+                raise self._refuse(f"的行 {part[:30]!r} 应写作 代码=天数（可选：{listed}）", raw)
+            rows[code] = "none" if days.lower() in {"none", "无"} else str(self._whole(days, raw))
+        if not rows:
+            raise self._refuse("应写作 代码=天数，逗号分隔（如 complaint=15,praise=none）", raw)
+        return ",".join(f"{code}={rows[code]}" for code in self.choices if code in rows)
+
     def _refuse(self, why: str, raw: str) -> InvalidData:
         return InvalidData(
             f"设置「{self.label} {self.key}」{why}，不是 {raw[:40]!r}",
@@ -151,6 +170,16 @@ def dump_value(value: SettingValue) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def table_rows(value: SettingValue) -> dict[str, int | None]:
+    """A ``table`` setting's rows: each code's whole number, None for ``none``."""
+    out: dict[str, int | None] = {}
+    for part in str(value or "").split(","):
+        code, _, days = part.partition("=")
+        if code:
+            out[code] = None if days == "none" else int(days)
+    return out
 
 
 def parent_value(text: str, key: str = "parent") -> str:

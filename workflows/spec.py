@@ -26,6 +26,8 @@ PARTY_ROLES: Mapping[str, str] = {
     "respondent": "被申请人",
     "representative": "代表",
     "agent": "代理人",
+    "caller": "诉求人",
+    "third_party": "第三人",
 }
 
 # How a person finds two cases related (``case link``): the same matter (同人同事: a repeat),
@@ -40,7 +42,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab
 
 # "committee": a people's mediation committee's code; registering with one sets the case's
 # office to the committee's guiding office (PML art. 5), without one the office's own.
-FieldKind = Literal["text", "int", "choice", "user", "lookup", "date", "office", "committee"]
+# "users": several users of ``role``, typed comma-separated (``a,b``), at least ``minimum`` of
+# them (a reconsideration's reviewers: two or more, 行政复议法 art. 45).
+# "case_ref": the number of another open case of the same procedure (a 12345 order merged into
+# its main one); with ``link``, the two are linked both ways when the step is taken.
+FieldKind = Literal[
+    "text", "int", "choice", "user", "users", "lookup", "date", "office", "committee", "case_ref"
+]
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,9 @@ class FieldSpec:
     # Required (though ``required`` is False) when another value of the same step holds one
     # of these codes: ``("source", ("screening",))`` (a case found by a screening names it).
     required_when: tuple[str, tuple[str, ...]] | None = None
+    # For kind "case_ref": the link kinds recorded from this case to the named one and back
+    # (``("merged_into", "merged_from")``), as ``case link`` and spawned cases record theirs.
+    link: tuple[str, str] | None = None
 
     def describe(self) -> str:
         """A short English description of what the field accepts."""
@@ -86,6 +97,8 @@ class FieldSpec:
             return f"a whole number {lo}..{hi}".rstrip(".") if lo or hi else "a whole number"
         if self.kind == "user":
             return f"the username of a user with role {self.role}"
+        if self.kind == "users":
+            return f"{self.minimum or 1} or more comma-separated usernames with role {self.role}"
         if self.kind == "lookup":
             return f"a value from {self.source}"
         if self.kind == "date":
@@ -94,6 +107,8 @@ class FieldSpec:
             return "the code of an office"
         if self.kind == "committee":
             return "the code of a people's mediation committee"
+        if self.kind == "case_ref":
+            return "the number of another open case of this procedure"
         return "a non-empty text"
 
     def describe_zh(self) -> str:
@@ -107,6 +122,9 @@ class FieldSpec:
             return f"{lo}..{hi} 的整数" if lo or hi else "整数"
         if self.kind == "user":
             return f"角色为 {ROLES.get(self.role or '', '')} {self.role} 的用户名"
+        if self.kind == "users":
+            role = f"{ROLES.get(self.role or '', '')} {self.role}"
+            return f"至少 {self.minimum or 1} 个角色为 {role} 的用户名，以逗号分隔"
         if self.kind == "lookup":
             return f"{self.source} 中的取值"
         if self.kind == "date":
@@ -115,6 +133,8 @@ class FieldSpec:
             return "单位代码"
         if self.kind == "committee":
             return "人民调解委员会代码"
+        if self.kind == "case_ref":
+            return "本程序另一未办结案件的编号"
         return "非空文本"
 
     @cached_property
@@ -146,9 +166,18 @@ class FieldSpec:
             return self._choice(text)
         if self.kind == "int":
             return self._whole(text)
+        if self.kind == "users":
+            return self._members(text)
         if self.kind == "date":
             return self._day(text)
         return text
+
+    def _members(self, text: str) -> str:
+        """Several usernames, once each, in the order typed: ``a,b`` (also ``a、b``, ``a b``)."""
+        names = list(dict.fromkeys(n for n in re.split(r"[,，、\s]+", text) if n))
+        if len(names) < (self.minimum or 1):
+            raise self.refuse(f"应为 {self.describe_zh()}，只有 {len(names)} 个", text[:40])
+        return ",".join(names)
 
     def _day(self, text: str) -> str:
         try:
@@ -386,6 +415,32 @@ class Pause:
     setting: str | None = None
 
 
+LapseDate = Literal["last_day", "start"]
+
+
+@dataclass(frozen=True)
+class Lapse:
+    """What follows when a limit lapses (a default transition, hotline_reconsideration.md 9.4).
+
+    ``by="engine"``: ``casework sweep`` fires ``trigger`` itself, once, as the system actor
+    ``ENGINE``, when the case is still in a state the limit runs in and the trigger is offered
+    there; the event is dated by the rule (``dated``: the limit's last day, or the day it
+    started), per rule version in ``dated_in``, never before the case's last event, and records
+    that day under ``date_field`` (what later limits count from) and the limit's name under
+    ``lapsed``. ``by="person"``: the step turns on a judgment (视为放弃 on "good reason"): it is
+    listed as due for a person (``casework due``, the sweep's "needs a person"), never fired."""
+
+    trigger: str
+    by: Literal["engine", "person"] = "engine"
+    dated: LapseDate = "last_day"
+    dated_in: Mapping[str, LapseDate] = field(default_factory=dict)
+    date_field: str | None = None
+
+    def dated_for(self, rules: str | None) -> LapseDate:
+        """How the fired event is dated under a rule version."""
+        return self.dated_in.get(rules or "", self.dated)
+
+
 @dataclass(frozen=True)
 class TimeLimit:
     """A time limit, as the law or local practice sets it.
@@ -430,10 +485,24 @@ class TimeLimit:
     # agreement's effective day) instead of the event's own day (which stands in when the
     # event holds none).
     start_field: str | None = None
+    # A dated setting (a text naming a trigger, or ``register``) that says which event starts
+    # the limit instead of ``start``, read as it stood on the case's registration day.
+    start_setting: str | None = None
+    # With a ``days_setting`` of kind ``table``: the case values whose codes pick the table's
+    # row (the first of them the table has a row for; a 12345 order's urgency, then its
+    # category), as they stood at the limit's start.
+    days_by: tuple[str, ...] = ()
+    # A whole-number value of the starting event added to its length (an application's
+    # ``delay_days``: time lost to force majeure, 行政复议法 art. 20 para 2).
+    plus_field: str | None = None
+    # What follows when it lapses (see Lapse); a state-bound limit with ``met_by`` stops at
+    # those events as a duty does.
+    on_lapse: Lapse | None = None
 
-    def starts_at(self, ev: EventView) -> bool:
-        """Whether this event starts (or restarts) the limit."""
-        if ev.trigger == self.start:
+    def starts_at(self, ev: EventView, start: str | None = None) -> bool:
+        """Whether this event starts (or restarts) the limit (``start``: the starting trigger
+        a dated setting names instead of the declared one)."""
+        if ev.trigger == (start or self.start):
             if self.start_from and ev.from_state not in self.start_from:
                 return False
         elif ev.trigger not in self.restarts:
@@ -740,6 +809,9 @@ class Workflow:
     # The register field whose value's leading year numbers the case (a subsidy claim of
     # 2020Q3 is BZ-2020-... whenever it is drafted); None: the year of registration.
     number_year: str | None = None
+    # The registration date field that pins the rule version (``received_on``: the day an
+    # application was received, whenever it is entered); None: the registration's own date.
+    version_field: str | None = None
 
     @cached_property
     def _states(self) -> dict[str, StateSpec]:
@@ -855,6 +927,14 @@ class Workflow:
     def limit(self, name: str) -> TimeLimit | None:
         return next((lim for lim in self.limits if lim.name == name), None)
 
+    def limits_named(self, name: str) -> tuple[TimeLimit, ...]:
+        """Every declared variant of a limit (one per rule version or procedure), in order."""
+        found: list[TimeLimit] = []
+        for lim in (*(x for st in self.states for x in st.all_limits), *self.duties):
+            if lim.name == name and lim not in found:
+                found.append(lim)
+        return tuple(found)
+
     def setting(self, key: str) -> SettingSpec | None:
         return next((spec for spec in self.settings if spec.key == key), None)
 
@@ -914,6 +994,19 @@ class FirstEvent:
 
 
 @dataclass(frozen=True)
+class Final:
+    """A case's final value of a field: the value in the last event of ``triggers`` that holds
+    the field and, if it is one of ``where_on`` (none given: any), whose data hold ``where``
+    (a 12345 order's last reached callback's rating, or, for a direct answer, the rating given
+    on the call), so that an order rated again after a redo counts once, by its last rating."""
+
+    field: str
+    triggers: tuple[str, ...]
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    where_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Cohort:
     """A part of a cohort: the cases whose first ``start`` event falls in the period (a
     mediation's acceptance: the period's 调解纠纷), each on that event's date, so that a rate of
@@ -926,7 +1019,18 @@ class Cohort:
     value ``value``. ``later_than``: the first ``having`` event came more than these days
     after the start. ``overdue``: the first of these limits (``Workflow.limit``) that holds for
     the case (``TimeLimit.holds_for``) ended before its first ``ends`` event, or before as-of
-    (else the period's end) without one."""
+    (else the period's end) without one; with ``each_end``, before any of its ``ends`` events
+    (every approved reply of an order redone), the limit as running before each; ``on_time``
+    keeps those that are not overdue instead.
+
+    ``start`` may name ``register``: the cohort is then the cases registered in the period.
+    ``lacking``: no event of these triggers (a merged order is no received one); ``reached``:
+    the case moved into one of these states. ``final`` with ``final_in`` (the values any of
+    which will do; none given: any value) or ``final_set`` (the key of a procedure's setting of
+    kind ``set`` naming them, as in force on the period's last day: a configured set) judges
+    the case by its final value. ``closed_by``: the history is read up to the cut-off day
+    (``Scope.cut_off``: ``--closed-by``, default the period's end), by when each step happened,
+    not by when it was recorded (that is ``--as-of``)."""
 
     start: tuple[str, ...] = ("accept",)
     where: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -937,11 +1041,20 @@ class Cohort:
     later_than: int | None = None
     overdue: tuple[str, ...] = ()
     ends: tuple[str, ...] = ()
+    each_end: bool = False
+    on_time: bool = False
+    lacking: tuple[str, ...] = ()
+    reached: tuple[str, ...] = ()
+    final: Final | None = None
+    final_in: tuple[str, ...] = ()
+    final_set: str | None = None
+    closed_by: bool = False
 
 
 @dataclass(frozen=True)
 class Rate:
-    """A percentage with two decimals: metric ``numerator`` over metric ``denominator``."""
+    """A percentage with two decimals: metric ``numerator`` over metric ``denominator``, the
+    ratio times 100 rounded half-up (9567/10237 = 93.455… is 93.46)."""
 
     numerator: str
     denominator: str
@@ -958,7 +1071,27 @@ class Computed:
     part: str = ""
 
 
-MetricCounts = Registered | FirstEvent | Flagged | Rate | Computed | Cohort
+@dataclass(frozen=True)
+class EachEvent:
+    """Each event of ``triggers`` in the period, on its local date (a case counts once per
+    event: 派单 and 退单 are steps, not cases), at the office its data name in ``office_field``
+    (a dispatch's ``to_office``, a return's ``returned_by``), else the case's own."""
+
+    triggers: tuple[str, ...]
+    office_field: str | None = None
+
+
+@dataclass(frozen=True)
+class Lapsed:
+    """Each case whose limit ``limit`` lapsed in the period while the case still stood in a
+    state the limit runs in (an order's ``handle_limit`` passed unreplied), once, on the first
+    such day after a last day, at the office the limit binds (``TimeLimit.bound``), else the
+    case's own."""
+
+    limit: str
+
+
+MetricCounts = Registered | FirstEvent | Flagged | Rate | Computed | Cohort | EachEvent | Lapsed
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from workflows.spec import ANY_ENDED, ANY_OPEN, ROLES, TimeLimit, Workflow
+from workflows.spec import ANY_ENDED, ANY_OPEN, ENGINE, ROLES, TimeLimit, Workflow
 
 Rule = Callable[[Workflow], list[str]]
 
@@ -95,7 +95,25 @@ def trigger_roles(wf: Workflow) -> list[str]:
     for t in wf.triggers:
         if not t.roles:
             out.append(f"{wf.name}.{t.name}: no role may fire it")
-        out.extend(f"{wf.name}.{t.name}: unknown role {r!r}" for r in t.roles if r not in ROLES)
+        # ENGINE fires a trigger only casework takes (a default transition on lapse).
+        known = (*ROLES, ENGINE) if t.internal else ROLES
+        out.extend(f"{wf.name}.{t.name}: unknown role {r!r}" for r in t.roles if r not in known)
+    return out
+
+
+def lapses_declared(wf: Workflow) -> list[str]:
+    """A limit's default transition names a trigger of the procedure; one the engine fires is
+    internal and ENGINE's, so no person takes it by hand."""
+    out: list[str] = []
+    for lim in wf.limits:
+        lapse = lim.on_lapse
+        if lapse is None:
+            continue
+        trig = wf.trigger(lapse.trigger)
+        if trig is None:
+            out.append(f"{wf.name}.{lim.name}: on lapse names unknown trigger {lapse.trigger!r}")
+        elif lapse.by == "engine" and not (trig.internal and ENGINE in trig.roles):
+            out.append(f"{wf.name}.{lim.name}: {lapse.trigger!r} is not an internal ENGINE step")
     return out
 
 
@@ -105,7 +123,7 @@ def field_kinds(wf: Workflow) -> list[str]:
         for f in t.fields:
             if f.kind == "choice" and not f.choices:
                 out.append(f"{wf.name}.{t.name}: choice field {f.name!r} has no choices")
-            if f.kind == "user" and f.role not in ROLES:
+            if f.kind in ("user", "users") and f.role not in ROLES:
                 out.append(f"{wf.name}.{t.name}: user field {f.name!r} names no known role")
             if f.kind == "lookup" and not f.source:
                 out.append(f"{wf.name}.{t.name}: lookup field {f.name!r} names no source")
@@ -226,6 +244,7 @@ STRUCTURAL_RULES: tuple[Rule, ...] = (
     ledger_steps,
     trigger_states,
     trigger_roles,
+    lapses_declared,
     field_kinds,
     record_only_shape,
     versions_declared,

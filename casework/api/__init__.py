@@ -21,6 +21,7 @@ from casework.api.cases import Batch, CaseCommands
 from casework.api.committees import CommitteeCommands
 from casework.api.desk import Desk
 from casework.api.documents import Documents
+from casework.api.lapses import Sweeps
 from casework.api.ledger import LedgerCommands
 from casework.api.precheck import Precheck
 from casework.api.reads import Reads
@@ -72,6 +73,7 @@ class Casework(
     Search,
     Reports,
     Restores,
+    Sweeps,
 ):
     """One database, one acting user (or none, for reads), one clock."""
 

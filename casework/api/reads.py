@@ -12,7 +12,7 @@ from casework.read import config, diagrams, directory
 from casework.read.anchor import AnchorJSON
 from casework.read.config import SettingJSON
 from casework.read.damage import skipping
-from casework.read.due import due_list
+from casework.read.lapses import due_with_steps
 from casework.read.shapes import (
     BackupJSON,
     CalendarCoverage,
@@ -89,8 +89,8 @@ class Reads(Base):
             found, _ = skipping(
                 conn,
                 self.machines.registry,
-                lambda damage: due_list(
-                    conn, self.machines, actor, day, within, office, kind, damage=damage
+                lambda damage: due_with_steps(
+                    conn, self.machines, actor, day, within, office, kind, damage
                 ),
             )
             return found

@@ -26,14 +26,18 @@ class Statistics(Base):
         end: str | date | None = None,
         as_of: str | date | None = None,
         office: str | None = None,
+        closed_by: str | date | None = None,
     ) -> Scope:
         """A period of local dates (default: 1 January of this year to today), as the database
-        stood at the end of ``as_of`` (default: as it stands), of one office or all."""
+        stood at the end of ``as_of`` (default: as it stands), of one office or all; a cohort
+        rate's ``closed_by`` parts read the histories to ``closed_by`` (default: the period's
+        last day)."""
         today = self.today()
         first = self.day(start, "from") if start is not None else date(today.year, 1, 1)
         last = self.day(end, "to") if end is not None else today
         day = self.day(as_of) if as_of is not None else None
-        return Scope(first, last, day, office)
+        cut = self.day(closed_by, "closed_by") if closed_by is not None else None
+        return Scope(first, last, day, office, closed_by=cut)
 
     def stats(
         self,
@@ -43,13 +47,15 @@ class Statistics(Base):
         as_of: str | date | None = None,
         office: str | None = None,
         metrics: list[str] | None = None,
+        closed_by: str | date | None = None,
     ) -> StatsJSON:
         """The metric catalogue for a period (this year to date), optionally grouped by
-        office, month, quarter or kind; a town user's figures cover their own office."""
+        office, month, quarter or kind; a town user's figures cover their own office.
+        ``closed_by`` is the cut-off of the cohort rates that have one (办结率)."""
         from casework.read.damage import skipping
         from casework.read.stats import catalogue, compute
 
-        scope = self.stats_scope(start, end, as_of, office)
+        scope = self.stats_scope(start, end, as_of, office, closed_by)
         cat = catalogue(self.machines.registry)
         with self.read() as (conn, actor):
             scope = dataclasses.replace(
@@ -73,11 +79,12 @@ class Statistics(Base):
         end: str | date | None = None,
         as_of: str | date | None = None,
         office: str | None = None,
+        closed_by: str | date | None = None,
     ) -> ExplainJSON:
         """The cases or screening entries behind one figure."""
         from casework.read.stats import catalogue, explain
 
-        scope = self.stats_scope(start, end, as_of, office)
+        scope = self.stats_scope(start, end, as_of, office, closed_by)
         with self.read() as (conn, actor):
             scope = dataclasses.replace(
                 scope, office=office_scope(conn, actor, scope.office, "统计")

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from casework.domain.model import Actor, Case, Data
-from casework.domain.policy import check_case_office, refusal, shown
+from casework.domain.policy import check_case_office, refusal, sees_kind, shown
 from casework.errors import InvalidData, NotAllowed
 from casework.time.local import local_iso, parse_when
 from workflows.policy import ROLES
@@ -83,6 +83,8 @@ def may_take(actor: Actor, trig: TriggerSpec, case: Case, wf: Workflow) -> None:
     """The acting user's role and office allow this trigger on this case. A trigger the law
     gives to another office (``acts``: a review by the parent office) checks that office
     instead of the case's own (``domain.acting``)."""
+    if not sees_kind(actor, case.kind):  # beyond the role's reach: as if there were no case
+        check_case_office(actor, case.office, case.case_no, case.kind)
     why = refusal(actor, trig, case.office)
     if why is not None:
         raise NotAllowed(
@@ -91,7 +93,7 @@ def may_take(actor: Actor, trig: TriggerSpec, case: Case, wf: Workflow) -> None:
             field="user",
         )
     if not trig.acts:
-        check_case_office(actor, case.office, case.case_no)
+        check_case_office(actor, case.office, case.case_no, case.kind, case.data)
 
 
 def checked_values(
@@ -136,6 +138,9 @@ def checked_values(
         value = spec.coerce(text)
         if spec.kind == "user":
             _check_user(spec, str(value), directory)
+        if spec.kind == "users":
+            for username in str(value).split(","):
+                _check_user(spec, username, directory)
         if spec.kind == "office" and not directory.office_exists(str(value)):
             raise spec.refuse(f" {str(value)[:40]!r} 不是本系统的单位 (not an office)", value)
         if spec.kind == "lookup" and spec.source:
@@ -144,6 +149,20 @@ def checked_values(
         values[spec.name] = value
     _required_when(checked.conditional, values, subject)
     return values
+
+
+def check_case_ref(spec: FieldSpec, case: Case, other: Case, terminal: bool) -> None:
+    """A ``case_ref`` value names another case of the same procedure, not yet ended
+    (``terminal``: whether the other's state ends it)."""
+    if other.case_no == case.case_no:
+        raise spec.refuse(f"不能是本案 {case.case_no} 自身 (not the case itself)", other.case_no)
+    if other.kind != case.kind:
+        raise spec.refuse(
+            f" {other.case_no} 不是本程序 {case.kind} 的案件 (another procedure's case)",
+            other.case_no,
+        )
+    if terminal:
+        raise spec.refuse(f" {other.case_no} 已办结 (has ended: {other.state})", other.case_no)
 
 
 def _fallback(spec: FieldSpec, raw: Mapping[str, str], note: str | None, data: Data) -> str | None:

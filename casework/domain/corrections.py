@@ -82,7 +82,7 @@ def correct(
     wf = ports.machines.workflow(case.kind)
     check_writer(actor)
     check_roles(actor, CORRECT_ROLES, f"更正案件 {case.case_no} ")
-    check_case_office(actor, case.office, case.case_no)
+    check_case_office(actor, case.office, case.case_no, case.kind)
     ref = clean_ref(step.ref)
     done = repeated_step(case, ref, CORRECT, actor)
     if done is not None:

@@ -6,9 +6,18 @@ data unmasked are declared in workflows/policy.py; a trigger names the roles tha
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from casework.domain.model import Actor
 from casework.errors import NotAllowed, NotFound
-from workflows.policy import READ_ONLY_ROLES, REVEAL_ROLES, ROLES, role_label
+from workflows.policy import (
+    HANDLER_KEY,
+    READ_ONLY_ROLES,
+    REVEAL_ROLES,
+    ROLE_PROCEDURES,
+    ROLES,
+    role_label,
+)
 from workflows.spec import TriggerSpec
 
 
@@ -17,9 +26,35 @@ def shown(actor: Actor) -> str:
     return f"用户 {actor.username}（{role_label(actor.role)}，{actor.office or '全市 city-wide'}）"
 
 
-def may_see(actor: Actor | None, office: str) -> bool:
-    """A town-level user sees only their own office's cases; no user means an operator."""
-    return actor is None or actor.city_wide or actor.office == office
+def procedures_of(actor: Actor | None) -> frozenset[str] | None:
+    """The procedures whose cases the user's role is limited to, None for every one."""
+    return None if actor is None else ROLE_PROCEDURES.get(actor.role)
+
+
+def sees_kind(actor: Actor | None, kind: str | None) -> bool:
+    """Whether the user's role reaches cases of this procedure (None: not asked)."""
+    scoped = procedures_of(actor)
+    return scoped is None or kind is None or kind in scoped
+
+
+def handles(actor: Actor, data: Mapping[str, object] | None) -> bool:
+    """Whether the case is assigned to the user's office now (``HANDLER_KEY``)."""
+    return data is not None and actor.office is not None and data.get(HANDLER_KEY) == actor.office
+
+
+def may_see(
+    actor: Actor | None,
+    office: str,
+    kind: str | None = None,
+    data: Mapping[str, object] | None = None,
+) -> bool:
+    """A town-level user sees only their own office's cases and those assigned to it; a role
+    limited to some procedures sees only theirs; no user means an operator of casework."""
+    if actor is None:
+        return True
+    if not sees_kind(actor, kind):
+        return False
+    return actor.city_wide or actor.office == office or handles(actor, data)
 
 
 def check_office(actor: Actor, office: str, what: str, things: str = "案件") -> None:
@@ -32,11 +67,18 @@ def check_office(actor: Actor, office: str, what: str, things: str = "案件") -
         )
 
 
-def check_case_office(actor: Actor, office: str, case_no: str) -> None:
+def check_case_office(
+    actor: Actor,
+    office: str,
+    case_no: str,
+    kind: str | None = None,
+    data: Mapping[str, object] | None = None,
+) -> None:
     """Another office's case is, to a town-level user, a case that does not exist: the same
     words and kind of refusal as an unknown number, so that neither its office nor its being
-    there is told (web.md: another office's case is a 404)."""
-    if not (actor.city_wide or actor.office == office):
+    there is told (web.md: another office's case is a 404). So is a case of a procedure the
+    user's role does not reach, and one is seen while assigned to the user's office."""
+    if not may_see(actor, office, kind, data):
         raise NotFound(
             f"未知案件 unknown case {case_no[:80]!r}", field="case_no", value=case_no[:80]
         )
@@ -91,9 +133,15 @@ def refusal(actor: Actor, trig: TriggerSpec, case_office: str) -> str | None:
     return None
 
 
-def may_fire(actor: Actor | None, trig: TriggerSpec, case_office: str) -> bool:
+def may_fire(
+    actor: Actor | None,
+    trig: TriggerSpec,
+    case_office: str,
+    kind: str | None = None,
+    data: Mapping[str, object] | None = None,
+) -> bool:
     """Whether the user may fire the trigger on a case of this office now (guards aside)."""
-    if actor is None or not may_see(actor, case_office):
+    if actor is None or not may_see(actor, case_office, kind, data):
         return False
     return refusal(actor, trig, case_office) is None
 

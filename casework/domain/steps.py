@@ -50,7 +50,7 @@ from casework.domain.view import GuardView
 from casework.domain.world import World
 from casework.engine import Engine
 from casework.errors import GuardFailed, IllegalTransition, InvalidData, NotAllowed, NotFound
-from casework.time.local import local_date, local_iso
+from casework.time.local import local_date
 from workflows.spec import LINK_RELATIONS, GuardContext, Numbered, Workflow
 from workflows.versions import RULES_KEY, earliest, pinned
 
@@ -252,7 +252,7 @@ def _repeated(case: Case, ref: str | None, trigger: str, actor: Actor) -> Event 
             field="ref",
             value=ref,
         )
-    check_case_office(actor, case.office, case.case_no)
+    check_case_office(actor, case.office, case.case_no, case.kind, case.data)
     return done
 
 
@@ -330,7 +330,7 @@ def record_document(case: Case, doc: DocumentStep, actor: Actor, ports: Ports) -
     """Record one document of a case's file (卷宗), with its file's name and SHA-256."""
     wf = ports.machines.workflow(case.kind)
     check_writer(actor)
-    check_case_office(actor, case.office, case.case_no)
+    check_case_office(actor, case.office, case.case_no, case.kind, case.data)
     ref = clean_ref(doc.ref)
     done = _repeated(case, ref, DOCUMENT, actor)
     if done is not None:
@@ -362,7 +362,7 @@ def record_link(case: Case, other: Case, step: LinkStep, actor: Actor, ports: Po
     wf = ports.machines.workflow(case.kind)
     check_writer(actor)
     check_roles(actor, wf.register_roles, f"认定案件 {case.case_no} 的关联")
-    check_case_office(actor, case.office, case.case_no)
+    check_case_office(actor, case.office, case.case_no, case.kind, case.data)
     ref = clean_ref(step.ref)
     done = _repeated(case, ref, LINK, actor)
     if done is not None:
@@ -508,17 +508,20 @@ def _blank(
 
 
 def _pin_rules(wf: Workflow, data: dict[str, object], when: datetime) -> None:
-    """The case pins the rule version in force on its registration's local date."""
+    """The case pins the rule version in force on its registration's local date, or on the
+    date its procedure names (``version_field``: an application's day of receipt)."""
     if not wf.versions:
         return
-    day = local_date(when)
+    named = data.get(wf.version_field) if wf.version_field else None
+    day = date.fromisoformat(str(named)) if named else local_date(when)
     version = wf.version_on(day)
     if version is None:
         first = earliest(wf.versions)
+        what, where = (wf.version_field, f"value.{wf.version_field}") if named else ("登记", "at")
         raise InvalidData(
-            f"「{wf.label} {wf.name}」登记日期 {local_iso(when)[:10]} 早于其法规施行之日 {first}"
+            f"「{wf.label} {wf.name}」{what}日期 {day} 早于其法规施行之日 {first}"
             f"，不能登记 (before the procedure's first rules took effect)",
-            field="at",
+            field=where,
             value=day.isoformat(),
         )
     data[RULES_KEY] = version.name

@@ -208,7 +208,7 @@ def reply_due(wf: Workflow, registry: Registry) -> PartsOf:
                 continue
             item = _item(wf, row, last, reason)
             out["due"].append(item)
-            begun = start_of(limit, history) or 0
+            begun = start_of(limit, history, world.setting) or 0
             after = history[begun + 1 :]
             if any(ev.trigger in REPLY_MET and ev.occurred_on <= last for ev in after):
                 out["on_time"].append(item)

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
+from casework.domain.replay import REGISTER
 from casework.read.metrics import Item, Parts, PartsOf, first_event, group_data
 from casework.read.scope import Scope
 from casework.storage.db import chunk_size
@@ -26,8 +27,8 @@ from casework.storage.repository import histories_of
 from casework.storage.tables import cases, committees, events
 from casework.storage.world import StoredWorld
 from workflows import Registry
-from workflows.limits import running
-from workflows.spec import Cohort, MetricSpec, Workflow
+from workflows.limits import Setting, running
+from workflows.spec import Cohort, DayCounter, EventView, Final, MetricSpec, TimeLimit, Workflow
 
 Match = tuple[tuple[str, tuple[str, ...]], ...]
 
@@ -57,12 +58,27 @@ def cohort_specs(wf: Workflow, start: tuple[str, ...]) -> list[MetricSpec]:
     return [s for s in wf.metrics if isinstance(s.counts, Cohort) and s.counts.start == start]
 
 
+def _named(counts: Cohort) -> list[str]:
+    """The triggers a part reads of its members' histories."""
+    final = counts.final.triggers if counts.final else ()
+    last = (counts.last,) if counts.last else ()
+    return [*counts.having, *counts.ends, *last, *counts.lacking, *final]
+
+
 def check_cohort(wf: Workflow, spec: MetricSpec, counts: Cohort) -> None:
-    """A cohort names triggers and a limit its procedure has; a sum names its value."""
-    named = [*counts.start, *counts.having, *counts.ends, *([counts.last] if counts.last else [])]
-    unknown = [t for t in named if wf.trigger(t) is None]
+    """A cohort names triggers, states, a limit and a setting of kind ``set`` its procedure
+    has; a sum names its value."""
+    starts = [t for t in counts.start if t != REGISTER]
+    unknown = [t for t in [*starts, *_named(counts)] if wf.trigger(t) is None]
+    unknown += [s for s in counts.reached if s not in wf.state_names]
     if unknown or not counts.start:
-        raise ValueError(f"{spec.name}: {wf.name} has no trigger {unknown}")
+        raise ValueError(f"{spec.name}: {wf.name} has no trigger or state {unknown}")
+    if counts.final_set is not None:
+        setting = wf.setting(counts.final_set)
+        if setting is None or setting.kind != "set" or counts.final is None:
+            raise ValueError(f"{spec.name}: {wf.name} has no set setting {counts.final_set!r}")
+    if (counts.final_in or counts.final_set) and counts.final is None:
+        raise ValueError(f"{spec.name}: final values without a final field")
     missing = [name for name in counts.overdue if wf.limit(name) is None]
     if missing:
         raise ValueError(f"{spec.name}: {wf.name} has no limit {missing}")
@@ -82,6 +98,7 @@ class Course:
 
     first: Mapping[str, date]
     last: Mapping[str, Fact]
+    facts: Sequence[Fact] = ()
 
     @classmethod
     def of(cls, facts: Sequence[Fact]) -> Course:
@@ -90,21 +107,67 @@ class Course:
         for f in facts:
             first.setdefault(f.trigger, f.on)
             last[f.trigger] = f
-        return cls(first, last)
+        return cls(first, last, facts)
+
+    def final(self, final: Final) -> str | None:
+        """The field's value in the last of its events whose data hold the condition."""
+        for f in reversed(self.facts):
+            value = f.data.get(final.field)
+            if f.trigger not in final.triggers or value in (None, ""):
+                continue
+            if (final.where_on and f.trigger not in final.where_on) or holds(f.data, final.where):
+                return str(value)
+        return None
 
 
 NO_COURSE = Course({}, {})
 
 
-def judged(counts: Cohort, member: Member, facts: Sequence[Fact]) -> int | None:
+@dataclass(frozen=True, slots=True)
+class Judge:
+    """A part's predicate with what its procedure resolves: the triggers that move a case into
+    its ``reached`` states, and the values its final value must take (None: any value)."""
+
+    counts: Cohort
+    reach: tuple[str, ...] = ()
+    values: frozenset[str] | None = None
+
+
+def reach_triggers(wf: Workflow, states: Sequence[str]) -> tuple[str, ...]:
+    """The procedure's triggers that move a case into one of these states."""
+    return tuple(t.name for t in wf.triggers if t.dest in states and t.dest not in t.sources)
+
+
+def judged(
+    counts: Cohort, member: Member, facts: Sequence[Fact], judge: Judge | None = None
+) -> int | None:
     """The member's value in the part (1, or the last event's value), None when outside it."""
     if not holds(member.data, counts.where):
         return None
-    return by_course(counts, member, Course.of(facts))
+    return by_course(counts, member, Course.of(facts), judge)
 
 
-def by_course(counts: Cohort, member: Member, course: Course) -> int | None:
+def _outside(judge: Judge, course: Course) -> bool:
+    """Whether the case's history puts it outside the part by ``lacking``, ``reached`` or its
+    final value."""
+    counts = judge.counts
+    if not course.first.keys().isdisjoint(counts.lacking):
+        return True
+    if counts.reached and course.first.keys().isdisjoint(judge.reach):
+        return True
+    if counts.final is not None:
+        value = course.final(counts.final)
+        if value is None or (judge.values is not None and value not in judge.values):
+            return True
+    return False
+
+
+def by_course(
+    counts: Cohort, member: Member, course: Course, judge: Judge | None = None
+) -> int | None:
     """``judged`` but for the data: the member's value by its history alone."""
+    if _outside(judge or Judge(counts), course):
+        return None
     if counts.having:
         if counts.later_than is None:
             if course.first.keys().isdisjoint(counts.having):
@@ -195,8 +258,9 @@ def _overdue(
     scope: Scope,
 ) -> set[int]:
     """The members whose limit (the first of ``counts.overdue`` that holds for the case) ended
-    before their first ``ends`` event, or before as-of (else the period's end) without one."""
-    limits = [lim for name in counts.overdue if (lim := wf.limit(name)) is not None]
+    before their first ``ends`` event (any, with ``each_end``), or before as-of (else the
+    period's end) without one."""
+    limits = [lim for name in counts.overdue for lim in wf.limits_named(name)]
     if not limits or not chosen:
         return set()
     world = StoredWorld(conn, registry)
@@ -215,14 +279,40 @@ def _overdue(
         limit = next((lim for lim in limits if lim.holds_for(data.get(m.id, {}))), None)
         if limit is None:
             continue
-        end = next((i for i, ev in enumerate(history) if ev.trigger in counts.ends), None)
-        run = running(limit, history[:end], world.calendar(), world.setting)
-        if run is None or run.last_day is None:
-            continue
-        ended_on = history[end].occurred_on if end is not None else judge_on
-        if ended_on > run.last_day:
+        if late(limit, history, counts, (world.calendar(), world.setting), judge_on):
             out.add(m.id)
     return out
+
+
+def _lapsed(
+    limit: TimeLimit, history: Sequence[EventView], world: tuple[DayCounter, Setting], on: date
+) -> bool:
+    run = running(limit, history, world[0], world[1])
+    return run is not None and run.last_day is not None and on > run.last_day
+
+
+def late(
+    limit: TimeLimit,
+    history: Sequence[EventView],
+    counts: Cohort,
+    world: tuple[DayCounter, Setting],
+    judge_on: date,
+) -> bool:
+    """Whether the limit ended before the first ``ends`` event (each of them, with
+    ``each_end``: judged against the limit as it ran before each), or before ``judge_on``
+    without one (or, with ``each_end``, when the limit started again after the last)."""
+    ends = [i for i, ev in enumerate(history) if ev.trigger in counts.ends]
+    if not counts.each_end:
+        ends = ends[:1]
+    if any(_lapsed(limit, history[:i], world, history[i].occurred_on) for i in ends):
+        return True
+    if ends and not (counts.each_end and _restarted(limit, history[ends[-1] :])):
+        return False
+    return _lapsed(limit, history, world, judge_on)
+
+
+def _restarted(limit: TimeLimit, since: Sequence[EventView]) -> bool:
+    return any(limit.starts_at(ev) for ev in since)
 
 
 def cohort_source(wf: Workflow, registry: Registry, start: tuple[str, ...]) -> PartsOf:
@@ -231,7 +321,8 @@ def cohort_source(wf: Workflow, registry: Registry, start: tuple[str, ...]) -> P
     wanted: list[str] = []
     for s in specs:
         assert isinstance(s.counts, Cohort)
-        for t in (*s.counts.having, *s.counts.ends, *([s.counts.last] if s.counts.last else [])):
+        reach = reach_triggers(wf, s.counts.reached)
+        for t in (*_named(s.counts), *reach):
             if t not in wanted:
                 wanted.append(t)
 
@@ -242,8 +333,11 @@ def cohort_source(wf: Workflow, registry: Registry, start: tuple[str, ...]) -> P
     def parts(conn: Connection, scope: Scope) -> Parts:
         found, facts = members(conn, wf.name, start, scope, case_fields, wanted, event_fields)
         courses = {case_id: Course.of(listed) for case_id, listed in facts.items()}
+        cut: dict[int, Course] = {}
+        if any(isinstance(s.counts, Cohort) and s.counts.closed_by for s in specs):
+            day = scope.cut_off
+            cut = {i: Course.of([f for f in fs if f.on <= day]) for i, fs in facts.items()}
         types = committee_types(conn)
-        out: Parts = {s.name: [] for s in specs}
         items = {
             m.id: Item(
                 m.case_no,
@@ -257,27 +351,51 @@ def cohort_source(wf: Workflow, registry: Registry, start: tuple[str, ...]) -> P
         }
         index: dict[str, dict[str, list[Member]]] = {}
         having: dict[tuple[str, ...], set[int]] = {}
+        out: Parts = {}
         for s in specs:
-            counts = s.counts
-            assert isinstance(counts, Cohort)
-            admitted = _admitted(counts, found, index)
-            if counts.having:
-                ids = having.get(counts.having)
-                if ids is None:
-                    ids = having[counts.having] = _having(courses, counts.having)
-                admitted = [m for m in admitted if m.id in ids]
-            if counts.last or counts.later_than is not None:
-                chosen = [(m, by_course(counts, m, courses.get(m.id, NO_COURSE))) for m in admitted]
-                kept = [(m, v) for m, v in chosen if v is not None]
-            else:
-                kept = [(m, 1) for m in admitted]
-            if counts.overdue:
-                late = _overdue(conn, wf, registry, counts, [m for m, _ in kept], scope)
-                kept = [(m, v) for m, v in kept if m.id in late]
+            assert isinstance(s.counts, Cohort)
+            judge = _judge(wf, s.counts, conn, registry, scope)
+            by = cut if s.counts.closed_by else courses
+            kept = _kept(judge, _admitted(s.counts, found, index), by, having)
+            if s.counts.overdue:
+                late = _overdue(conn, wf, registry, s.counts, [m for m, _ in kept], scope)
+                kept = [(m, v) for m, v in kept if (m.id in late) != s.counts.on_time]
             out[s.name] = [_valued(items[m.id], v) for m, v in kept]
         return out
 
     return parts
+
+
+def _judge(
+    wf: Workflow, counts: Cohort, conn: Connection, registry: Registry, scope: Scope
+) -> Judge:
+    """The part's predicate resolved: its states' triggers and its final values, a configured
+    set read as it stood on the period's last day."""
+    values: frozenset[str] | None = frozenset(counts.final_in) if counts.final_in else None
+    if counts.final_set is not None:
+        found = StoredWorld(conn, registry).setting(counts.final_set, scope.end)
+        values = frozenset(str(v) for v in found) if isinstance(found, frozenset) else frozenset()
+    return Judge(counts, reach_triggers(wf, counts.reached), values)
+
+
+def _kept(
+    judge: Judge,
+    admitted: list[Member],
+    courses: Mapping[int, Course],
+    having: dict[tuple[str, ...], set[int]],
+) -> list[tuple[Member, int]]:
+    """The admitted members the part's history predicates keep, with their values."""
+    counts = judge.counts
+    if counts.having and not counts.closed_by:
+        ids = having.get(counts.having)
+        if ids is None:
+            ids = having[counts.having] = _having(courses, counts.having)
+        admitted = [m for m in admitted if m.id in ids]
+    by_history = (counts.last, counts.lacking, counts.reached, counts.final, counts.closed_by)
+    if not any(by_history) and counts.later_than is None:
+        return [(m, 1) for m in admitted]
+    chosen = [(m, by_course(counts, m, courses.get(m.id, NO_COURSE), judge)) for m in admitted]
+    return [(m, v) for m, v in chosen if v is not None]
 
 
 GROUPED = ("channel", "source", "dispute_type", "committee")
@@ -298,7 +416,8 @@ def _valued_by(spec: MetricSpec) -> list[str]:
     counts = spec.counts
     if not isinstance(counts, Cohort):
         return []
-    return [n for n, _ in counts.last_where] + ([counts.value] if counts.value else [])
+    final = [counts.final.field, *(n for n, _ in counts.final.where)] if counts.final else []
+    return [n for n, _ in counts.last_where] + ([counts.value] if counts.value else []) + final
 
 
 def _admitted(

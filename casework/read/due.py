@@ -22,7 +22,7 @@ from casework.domain.model import Actor
 from casework.engine import Engine as Machines
 from casework.read.damage import NO_DAMAGE, DamageReport, undamaged
 from casework.read.may_run import Narrowing
-from casework.read.scope import AnyRow, AnySelect, at_least
+from casework.read.scope import AnyRow, AnySelect, at_least, at_office, visible_to
 from casework.read.shapes import DueJSON, DueRow
 from casework.storage.db import chunk_size
 from casework.storage.directory import require_office
@@ -143,9 +143,8 @@ def _scoped(
     states: Sequence[str] | None,
 ) -> AnySelect:
     if office is not None:
-        query = query.where(cases.c.office_code == office)
-    if actor is not None and not actor.city_wide:
-        query = query.where(cases.c.office_code == actor.office)
+        query = query.where(at_office(office))
+    query = query.where(*visible_to(actor))
     if states is not None:
         query = query.where(cases.c.state.in_(list(states)))
     return query
@@ -229,6 +228,20 @@ def running(
                 )
                 if found is not None:
                     yield Running(head, found, wf)
+
+
+def case_histories(
+    conn: Connection,
+    wf: Workflow,
+    as_of: date,
+    actor: Actor | None,
+    states: Sequence[str] | None = None,
+) -> Iterator[tuple[Head, list[Moment]]]:
+    """Each case of the procedure (the actor may see, now in one of ``states``) with its
+    history up to ``as_of``, case by case, streamed."""
+    query = _stream(wf, as_of, None, actor, states)
+    options = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH)
+    return _by_case(options.execute(query))
 
 
 def _by_case(rows: Iterator[AnyRow]) -> Iterator[tuple[Head, list[Moment]]]:

@@ -123,6 +123,34 @@ def first_event(
     return query
 
 
+def each_event(kind: str, triggers: tuple[str, ...], office_field: str | None) -> QueryOf:
+    """Each event of these triggers of a kind's cases on its local date (a case once per
+    event), at the office its data name in ``office_field``, else the case's."""
+
+    def query(scope: Scope) -> AnySelect:
+        office: ColumnElement[str] = cases.c.office_code
+        if office_field is not None:
+            office = func.coalesce(events.c.data[office_field].as_string(), cases.c.office_code)
+        return (
+            select(
+                cases.c.case_no.label("ref"),
+                events.c.occurred_on.label("on"),
+                office.label("office"),
+                cases.c.kind.label("kind"),
+                literal(1).label("value"),
+            )
+            .select_from(events)
+            .join(cases, cases.c.id == events.c.case_id)
+            .where(
+                cases.c.kind == kind,
+                events.c.occurred_on.between(scope.start, scope.end),
+                *_matching(events, triggers, (), scope),
+            )
+        )
+
+    return query
+
+
 def registered(
     kind: str, where: tuple[tuple[str, str], ...] = (), value: str | None = None
 ) -> QueryOf:

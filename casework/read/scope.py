@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select, or_
 from sqlalchemy.engine import Connection, Row
 
 from casework.domain.model import Actor
-from casework.domain.policy import check_reveal, listing_scope
+from casework.domain.policy import check_reveal, listing_scope, procedures_of
 from casework.errors import InvalidData, NotAllowed
 from casework.storage.directory import require_office
+from casework.storage.tables import cases
 from casework.time.local import CST
+from workflows.policy import HANDLER_KEY
 
 # A row of any query, and a query of any columns (SQLAlchemy 2.1 types them by their columns).
 AnyRow = Row[*tuple[Any, ...]]
@@ -31,6 +33,14 @@ class Scope:
     office: str | None = None
     # Damaged cases left out (casework.read.damage.skipping): their ids, an empty set but then.
     damaged: frozenset[int] = frozenset()
+    # The cut-off of a cohort rate's ``closed_by`` parts (a step counts if it happened by this
+    # day), not the as-of day (when it was recorded); None: the period's end.
+    closed_by: date | None = None
+
+    @property
+    def cut_off(self) -> date:
+        """The last day a ``closed_by`` part reads the history to."""
+        return self.closed_by if self.closed_by is not None else self.end
 
     @property
     def recorded_by(self) -> datetime | None:
@@ -80,3 +90,20 @@ def may_reveal(actor: Actor | None, what: str) -> None:
         check_reveal(actor, what)
     except NotAllowed as exc:
         raise NotAllowed(exc.reason, field="reveal", value=True) from None
+
+
+def at_office(office: str) -> ColumnElement[bool]:
+    """An office's cases in a listing: those it owns and those assigned to it now (派单)."""
+    return or_(cases.c.office_code == office, cases.c.data[HANDLER_KEY].as_string() == office)
+
+
+def visible_to(actor: Actor | None) -> list[ColumnElement[bool]]:
+    """What a listing shows a user: a town user their office's cases (``at_office``), a role
+    limited to some procedures (workflows.policy.ROLE_PROCEDURES) only their cases."""
+    out: list[ColumnElement[bool]] = []
+    scoped = procedures_of(actor)
+    if scoped is not None:
+        out.append(cases.c.kind.in_(sorted(scoped)))
+    if actor is not None and not actor.city_wide and actor.office is not None:
+        out.append(at_office(actor.office))
+    return out

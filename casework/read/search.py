@@ -22,7 +22,14 @@ from casework.domain.model import Actor
 from casework.engine import Engine as Machines
 from casework.errors import InvalidData, NotFound
 from casework.read.damage import NO_DAMAGE, DamageReport, undamaged
-from casework.read.scope import AnySelect, at_least, check_period, office_scope
+from casework.read.scope import (
+    AnySelect,
+    at_least,
+    at_office,
+    check_period,
+    office_scope,
+    visible_to,
+)
 from casework.read.shapes import CaseRow
 from casework.read.views import LISTED_COLUMNS, head, listed, state_names
 from casework.storage.tables import cases, parties
@@ -166,7 +173,8 @@ def case_conditions(
         out.append(cases.c.state.in_(state_names(machines.registry, wf, state)))
     office = office_scope(conn, actor, given(f.office), "案件")
     if office is not None:
-        out.append(cases.c.office_code == office)
+        out.append(at_office(office))
+    out.extend(visible_to(actor))
     number = given(f.case_no)
     if number is not None:
         out.append(like(cases.c.case_no, number))

@@ -173,7 +173,35 @@ class DueRow(DueJSON):
     state: str
     state_label: str
     title: str
-    status: str  # overdue | due_soon | warning | calendar_missing
+    status: str  # overdue | due_soon | warning | calendar_missing | step_due
+    # A limit whose lapse needs a person's step (视为放弃, 终止): the trigger and its label.
+    step: NotRequired[str]
+    step_label: NotRequired[str]
+
+
+class LapseRow(TypedDict):
+    """A limit lapsed on a case and what follows: ``by`` ``engine`` (fired by ``sweep``) or
+    ``person`` (listed as due); ``on`` the day the fired event is dated (``dated_on``)."""
+
+    case_no: str
+    kind: str
+    office: str
+    state: str
+    limit: str
+    label: str
+    last_day: str
+    trigger: str
+    trigger_label: str
+    by: str
+    dated_on: str
+
+
+class SweepJSON(TypedDict):
+    """``casework sweep``: the default transitions fired, and the steps that need a person."""
+
+    as_of: str
+    fired: list[LapseRow]
+    needs_person: list[LapseRow]
 
 
 # -- statistics ---------------------------------------------------------------------------------
@@ -209,6 +237,7 @@ StatsJSON = TypedDict(
         "from": str,
         "to": str,
         "as_of": NotRequired[str],
+        "closed_by": NotRequired[str],
         "metrics": NotRequired[dict[str, Figure]],  # without a grouping
         "by": NotRequired[str],
         "rows": NotRequired[list[GroupRow]],  # with one

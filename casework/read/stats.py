@@ -25,6 +25,7 @@ from casework.errors import InvalidData
 from casework.read import cohorts, organisation, screening
 from casework.read.declared_cohorts import check_cohort, cohort_source
 from casework.read.flagged import flagged
+from casework.read.lapsed import lapsed_source
 from casework.read.metrics import (
     NONE,
     REFUSAL,
@@ -35,6 +36,7 @@ from casework.read.metrics import (
     QueryOf,
     SourceOf,
     claim_items,
+    each_event,
     first_event,
     listed,
     on_time_items,
@@ -45,6 +47,7 @@ from casework.read.metrics import (
 from casework.read.scope import Scope, check_period
 from casework.read.shapes import ExplainItem, ExplainJSON, Figure, GroupRow, StatsJSON
 from casework.read.subsidy_figures import claim_figures
+from casework.read.wording import rate_of
 from casework.storage.tables import cases, committees, events, screenings
 from casework.time.periods import Quarter
 from workflows import Registry
@@ -52,8 +55,10 @@ from workflows.mediation.metrics import SOURCE_GROUPS
 from workflows.spec import (
     Cohort,
     Computed,
+    EachEvent,
     FirstEvent,
     Flagged,
+    Lapsed,
     MetricSpec,
     Rate,
     Registered,
@@ -245,6 +250,12 @@ def declared(wf: Workflow, spec: MetricSpec, registry: Registry | None = None) -
         check_cohort(wf, spec, counts)
         parts_of = cohort_source(wf, registry or Registry((wf,)), counts.start)
         return _computed(spec, f"{wf.name}:cohort:{'|'.join(counts.start)}", parts_of, spec.name)
+    elif isinstance(counts, EachEvent):
+        _check_names(wf, spec, FirstEvent(triggers=counts.triggers))
+        query = each_event(wf.name, counts.triggers, counts.office_field)
+    elif isinstance(counts, Lapsed):
+        parts_of = lapsed_source(wf, registry or Registry((wf,)), counts.limit)
+        return _computed(spec, f"{wf.name}:lapsed:{counts.limit}", parts_of, "")
     else:
         raise ValueError(f"{spec.name}: a rate is built from its parts")
     return Metric(
@@ -469,7 +480,7 @@ class Computation:
             denominator = self.figure(m.parts[1], tallies, key)
             if not denominator:
                 return None
-            return round(100.0 * float(numerator or 0) / float(denominator), 2)
+            return rate_of(int(numerator or 0), int(denominator))
         if m.null_if is not None and self.figure(m.null_if, tallies, key):
             return None
         count, total = tallies[name].get(key, (0, 0))
@@ -507,6 +518,8 @@ def compute(
     out: StatsJSON = {"from": scope.start.isoformat(), "to": scope.end.isoformat()}
     if scope.as_of is not None:
         out["as_of"] = scope.as_of.isoformat()
+    if scope.closed_by is not None:
+        out["closed_by"] = scope.closed_by.isoformat()
     if by is None:
         out["metrics"] = {name: run.figure(name, tallies, ALL) for name in wanted}
     else:

@@ -21,7 +21,7 @@ from casework.errors import Damaged, InvalidData, NotAllowed, NotFound
 from casework.read import law
 from casework.read.damage import NO_DAMAGE, DamageReport, case_refusal, skipping, undamaged
 from casework.read.due import Head, due_json, overdue
-from casework.read.scope import AnyRow, at_least, may_reveal
+from casework.read.scope import AnyRow, at_least, at_office, may_reveal, visible_to
 from casework.read.shapes import (
     CaseJSON,
     CaseRow,
@@ -77,7 +77,7 @@ def allowed_triggers(
     return [
         t.name
         for t in machines.triggers_from(wf, view.state, view.rules)
-        if may_fire(actor, t, view.office) and may_act(t, view, actor)
+        if may_fire(actor, t, view.office, wf.name, view.data) and may_act(t, view, actor)
     ]
 
 
@@ -100,7 +100,7 @@ def case_row(conn: Connection, case_no: str, actor: Actor | None) -> AnyRow:
             f"未知案件 unknown case {case_no[:80]!r}", field="case_no", value=case_no[:80]
         )
     if actor is not None:
-        check_case_office(actor, row.office_code, row.case_no)
+        check_case_office(actor, row.office_code, row.case_no, row.kind, row.data)
     return row
 
 
@@ -186,12 +186,12 @@ def damaged_or_raise(
     rows are (raised in place of the failure); else nothing, and the failure stands. The
     case's number and office are read as stored, so a town user learns only of their own."""
     row = conn.execute(
-        select(cases.c.id, cases.c.office_code).where(cases.c.case_no == case_no)
+        select(cases.c.id, cases.c.office_code, cases.c.kind).where(cases.c.case_no == case_no)
     ).first()
     if row is None:
         return
-    if actor is not None:
-        check_case_office(actor, row.office_code, case_no)
+    if actor is not None:  # the data may be what is damaged: no handler's view of it
+        check_case_office(actor, row.office_code, case_no, row.kind)
     refusal = case_refusal(conn, registry, row.id, case_no)
     if refusal is not None:
         raise refusal
@@ -392,9 +392,8 @@ def list_cases(
     if states is not None:  # a few state names, one per procedure at most
         query = query.where(cases.c.state.in_(states))
     if office is not None:
-        query = query.where(cases.c.office_code == office)
-    if actor is not None and not actor.city_wide:
-        query = query.where(cases.c.office_code == actor.office)
+        query = query.where(at_office(office))
+    query = query.where(*visible_to(actor))
     if limit is not None:
         query = query.limit(limit)
     return [listed(head(r), registry) for r in conn.execute(undamaged(query, damage))]

@@ -111,7 +111,10 @@ def rate_of(numerator: int, denominator: int) -> float | None:
     denominator gives no rate (statistics.md)."""
     if not denominator:
         return None
-    return round(100.0 * numerator / denominator, 2)
+    # Half up, exactly: round() on a float rounds 0.125 to 0.12 (and 100 × 1/8000 is no
+    # exact float); statistics.md and the 12345 metrics say half-up (93.455… is 93.46).
+    ratio = Decimal(100 * numerator) / Decimal(denominator)
+    return float(ratio.quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 
+from casework.domain.checks import check_case_ref
 from casework.domain.corrections import Correction, correct, masked
 from casework.domain.model import Actor, Case
 from casework.domain.policy import listing_scope
@@ -43,7 +44,7 @@ from casework.domain.text import clean_ref
 from casework.errors import CaseworkError, NotFound
 from casework.runtime import bulk_work
 from casework.storage.uow import UnitOfWork
-from workflows.spec import Spawn, Workflow
+from workflows.spec import FieldSpec, Spawn, Workflow
 
 Progress = Callable[[int], None]
 
@@ -67,13 +68,19 @@ def take(uow: UnitOfWork, actor: Actor, step: Step, engine: bool = False) -> Ste
     """Fire one trigger in the unit of work, then what the law makes follow from it (a case
     spawned at another office, a step on the case that sent this one); the case after it and
     its event. With ``engine``, the step is itself such a consequence."""
-    done = advance(uow.cases.get(step.case_no), step, actor, uow, engine)
+    case = uow.cases.get(step.case_no)
+    referred = _referred(uow, case, step)
+    done = advance(case, step, actor, uow, engine)
     uow.cases.save(done)
     if done.repeated:
         return done
     trig = uow.machines.workflow(done.case.kind).trigger(done.event.trigger)
     if trig is None:
         return done
+    for spec, other in referred:
+        if spec.link is not None:
+            uow.cases.link(case.case_no, other.case_no, spec.link[0])
+            uow.cases.link(other.case_no, case.case_no, spec.link[1])
     for cascade in trig.then:
         if not cascade.holds(done.event.data):
             continue
@@ -86,6 +93,26 @@ def take(uow: UnitOfWork, actor: Actor, step: Step, engine: bool = False) -> Ste
     if trig.spawns is not None and done.event.data.get(trig.spawns.office_field):
         return done._replace(spawned=_spawn(uow, actor, trig.spawns, done))
     return done
+
+
+def _referred(uow: UnitOfWork, case: Case, step: Step) -> list[tuple[FieldSpec, Case]]:
+    """The cases a step's ``case_ref`` values name, each checked (another open case of the
+    same procedure), before anything is recorded."""
+    wf = uow.machines.workflow(case.kind)
+    trig = wf.trigger_named(step.trigger)
+    out: list[tuple[FieldSpec, Case]] = []
+    for spec in trig.fields if trig is not None else ():
+        raw = step.values.get(spec.name) if spec.kind == "case_ref" else None
+        if raw is None or not raw.strip():
+            continue
+        try:
+            other = uow.cases.get(raw.strip())
+        except NotFound as exc:
+            raise spec.refuse(f"：{exc.reason}", raw[:80]) from None
+        ended = uow.machines.workflow(other.kind).state(other.state).terminal
+        check_case_ref(spec, case, other, ended)
+        out.append((spec, other))
+    return out
 
 
 def _spawn(uow: UnitOfWork, actor: Actor, spawn: Spawn, done: Stepped) -> Case:

@@ -220,9 +220,11 @@ def _one(
     limit: TimeLimit, clock: CaseClock, past: Sequence[EventView], as_of: date
 ) -> Running | None:
     state = past[-1].to_state
-    begun = start_of(limit, past)
+    begun = start_of(limit, past, clock.setting)
     if limit.duty and (begun is None or met(limit, past, begun)):
         return None
+    if limit.met_by and begun is not None and met(limit, past, begun):
+        return None  # a state's limit stopped by its event (a copy sent: copy_limit)
     office, binds = _bound(limit, clock)
     # A restarted limit (a reopening's new term) is shown from the event that restarted it.
     start = clock.wf.trigger(past[begun].trigger if begun is not None else limit.start)
@@ -232,7 +234,7 @@ def _one(
     except CalendarMissing as missing:
         if as_of >= date(missing.year, 1, 1):
             raise
-        index = start_of(limit, past)
+        index = start_of(limit, past, clock.setting)
         assert index is not None
         return PendingDue(
             limit, state, as_of, past[index], start_label, str(missing), office, binds

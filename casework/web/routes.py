@@ -178,8 +178,9 @@ def stats_routes(router: APIRouter, gate: Gate) -> None:
         by: Word = None,
         office: Word = None,
         as_of: Day = None,
+        closed_by: Day = None,
     ) -> JSON:
-        return JSON(cw.stats(start, end, by, as_of, office))
+        return JSON(cw.stats(start, end, by, as_of, office, closed_by=closed_by))
 
     @router.get("/stats/explain/{metric}")
     def explain(
@@ -189,8 +190,9 @@ def stats_routes(router: APIRouter, gate: Gate) -> None:
         end: Annotated[str | None, Query(alias="to", max_length=40)] = None,
         office: Word = None,
         as_of: Day = None,
+        closed_by: Day = None,
     ) -> JSON:
-        return JSON(cw.explain(metric, start, end, as_of, office))
+        return JSON(cw.explain(metric, start, end, as_of, office, closed_by))
 
 
 def export_file(fmt: str, export: Callable[[str], Any]) -> FileResponse:

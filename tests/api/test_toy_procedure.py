@@ -23,7 +23,7 @@ def test_toy_procedure_runs_through_the_engine(db_url: str, clock: FrozenClock) 
     add_staff(cw)
     clerk, sup = cw.acting("clerk_pz"), cw.acting("sup_pz")
     case_no = clerk.register("hotline_toy", "panzhou", "路灯不亮", at="2020-11-01")["case_no"]
-    assert case_no == "RX-2020-panzhou-00001"
+    assert case_no == "TX-2020-panzhou-00001"
     clerk.advance(case_no, "dispatch", {"unit": "供电所"}, at="2020-11-02")
     clerk.advance(case_no, "visit", at="2020-11-03")
     with pytest.raises(GuardFailed, match="two_visits"):

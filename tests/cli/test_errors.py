@@ -142,6 +142,7 @@ HINTS: list[tuple[str, str | None, str | None]] = [
     ("due", "office", "--office"),
     ("due", "kind", "--kind"),
     ("due", "as_of", "--as-of"),
+    ("sweep", "as_of", "--as-of"),
     ("calendar add", "holiday_file", "FILE"),
     ("calendar add", "user", "--as"),
     ("backup", "file", "FILE"),

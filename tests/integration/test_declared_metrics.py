@@ -15,10 +15,10 @@ from workflows import Registry, default_registry
 from workflows.spec import Computed, FirstEvent, MetricSpec, Rate, Registered
 
 METRICS = (
-    MetricSpec("hotline.received", "接收工单数", Registered(), order=131),
-    MetricSpec("hotline.dispatched", "派单数", FirstEvent(triggers=("dispatch",)), order=132),
-    MetricSpec("hotline.done", "办结数", FirstEvent(to_states=("done",)), order=133),
-    MetricSpec("hotline.done_rate", "办结率", Rate("hotline.done", "hotline.received"), order=134),
+    MetricSpec("toyline.received", "接收工单数", Registered(), order=131),
+    MetricSpec("toyline.dispatched", "派单数", FirstEvent(triggers=("dispatch",)), order=132),
+    MetricSpec("toyline.done", "办结数", FirstEvent(to_states=("done",)), order=133),
+    MetricSpec("toyline.done_rate", "办结率", Rate("toyline.done", "toyline.received"), order=134),
 )
 HOTLINE = dataclasses.replace(TOY, metrics=METRICS)
 
@@ -42,34 +42,34 @@ def hotline(db_url: str, clock: FrozenClock) -> Casework:
 
 def test_a_new_procedure_brings_its_figures(hotline: Casework) -> None:
     names = [m.name for m in catalogue(hotline.machines.registry)]
-    assert names.index("major_dispute.resolution_rate") < names.index("hotline.received")
-    assert names.index("hotline.done_rate") < names.index("screening.sessions")
+    assert names.index("major_dispute.resolution_rate") < names.index("toyline.received")
+    assert names.index("toyline.done_rate") < names.index("screening.sessions")
     november = hotline.stats("2020-11-01", "2020-11-30")
-    assert {k: v for k, v in november["metrics"].items() if k.startswith("hotline.")} == {
-        "hotline.received": 2,
-        "hotline.dispatched": 2,
-        "hotline.done": 1,
-        "hotline.done_rate": 50.0,
+    assert {k: v for k, v in november["metrics"].items() if k.startswith("toyline.")} == {
+        "toyline.received": 2,
+        "toyline.dispatched": 2,
+        "toyline.done": 1,
+        "toyline.done_rate": 50.0,
     }
     by_month = hotline.stats("2020-11-01", "2020-12-31", by="month")["rows"]
-    assert {r["key"]: r["metrics"]["hotline.received"] for r in by_month} == {
+    assert {r["key"]: r["metrics"]["toyline.received"] for r in by_month} == {
         "2020-11": 2,
         "2020-12": 1,
     }
-    rate = hotline.explain("hotline.done_rate", "2020-11-01", "2020-11-30")
+    rate = hotline.explain("toyline.done_rate", "2020-11-01", "2020-11-30")
     assert rate["value"] == 50.0 and rate["denominator"] == 2 and len(rate["items"]) == 1
     # the shipped procedures' figures are as they were
     assert list(default_registry()) != list(hotline.machines.registry)
     shipped = [m.name for m in catalogue(default_registry())]
-    assert [n for n in names if not n.startswith("hotline.")] == shipped
+    assert [n for n in names if not n.startswith("toyline.")] == shipped
 
 
 def test_a_declaration_naming_nothing_is_refused() -> None:
     bad = dataclasses.replace(
-        TOY, metrics=(MetricSpec("hotline.x", "x", FirstEvent(triggers=("nonsense",))),)
+        TOY, metrics=(MetricSpec("toyline.x", "x", FirstEvent(triggers=("nonsense",))),)
     )
     with pytest.raises(ValueError, match="nonsense"):
         catalogue(Registry([bad]))
-    unknown = dataclasses.replace(TOY, metrics=(MetricSpec("hotline.y", "y", Computed("magic")),))
+    unknown = dataclasses.replace(TOY, metrics=(MetricSpec("toyline.y", "y", Computed("magic")),))
     with pytest.raises(ValueError, match="magic"):
         catalogue(Registry([unknown]))

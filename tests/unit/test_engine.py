@@ -233,8 +233,8 @@ def test_a_workflow_by_name_or_label(engine: Engine) -> None:
         engine.workflow("lawsuit")
     assert unknown.value.field == "kind"
     assert (
-        "未知流程 unknown workflow 'lawsuit'；已有：领导包案 major_dispute、人民调解 mediation"
-        in (unknown.value.reason)
+        "未知流程 unknown workflow 'lawsuit'；已有：12345工单 hotline、领导包案 major_dispute、"
+        "人民调解 mediation" in (unknown.value.reason)
     )
 
 

@@ -1,0 +1,74 @@
+"""``casework sweep`` and what ``casework due`` lists of lapsed limits; the reconsideration
+procedure on the command line (its diagram, its figures)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from casework.api import Casework
+from tests.cli.checks import error_line
+from tests.helpers import Cli
+from tests.reconsiderations import add_reviewers, register
+
+
+def test_sweep_fires_deem_accept_once(cw: Casework, cli: Cli) -> None:
+    add_reviewers(cw)
+    case_no = register(cw, "2020-09-28")["case_no"]
+    quiet = json.loads(cli("sweep", "--as-of", "2020-10-12", "--json").stdout)
+    assert quiet == {"as_of": "2020-10-12", "fired": [], "needs_person": []}
+    shown = cli("sweep", "--as-of", "2020-10-13", user="sup_justice")
+    assert shown.exit_code == 0 and case_no in shown.stdout and "deem_accept" in shown.stdout
+    again = json.loads(cli("sweep", "--as-of", "2020-10-13", "--json").stdout)
+    assert again["fired"] == []
+    history = json.loads(cli("case", "show", case_no, "--json").stdout)["history"]
+    assert [e["trigger"] for e in history].count("deem_accept") == 1
+
+
+def test_due_and_sweep_list_a_step_that_needs_a_person(cw: Casework, cli: Cli) -> None:
+    add_reviewers(cw)
+    case_no = register(cw, "2020-09-28")["case_no"]
+    cw.acting("rev1").advance(
+        case_no, "request_correction", {"items": "身份证明", "days": "7"}, at="2020-09-28"
+    )
+    rows = json.loads(cli("due", "--as-of", "2020-10-10", "--json").stdout)
+    row = next(r for r in rows if r["case_no"] == case_no)
+    assert (row["status"], row["step"], row["step_label"]) == (
+        "step_due",
+        "record_abandonment",
+        "视为放弃",
+    )
+    assert "Deadlines (1)" in cli("due", "--as-of", "2020-10-10").stdout
+    swept = json.loads(cli("sweep", "--as-of", "2020-10-10", "--json").stdout)
+    assert [r["trigger"] for r in swept["needs_person"]] == ["record_abandonment"]
+    assert swept["fired"] == []
+
+
+def test_sweep_refuses_a_future_day_and_a_viewer(cw: Casework, cli: Cli) -> None:
+    line = error_line(cli("sweep", "--as-of", "2021-01-01"), 1, "--as-of")
+    assert "as_of" in line
+    assert cli("sweep", user="viewer1").exit_code == 1
+
+
+def test_reconsideration_mermaid_parses(cli: Cli) -> None:
+    text = cli("workflow", "show", "reconsideration", "--mermaid").stdout
+    lines = text.strip().splitlines()
+    assert lines[0] == "stateDiagram-v2"
+    edge = re.compile(r"^\s*(\[\*\]|\w+) --> (\[\*\]|\w+)(: \w+ \S+)?$")
+    assert all(edge.match(line) for line in lines[1:] if "-->" in line)
+    assert "[*] --> received" in text
+    assert "received --> reviewing: deem_accept 视为受理" in text
+    assert "reviewing --> suspended: suspend 中止" in text
+    assert "archived --> [*]" in text
+
+
+def test_stats_explain_reconsideration_accepted(cw: Casework, cli: Cli) -> None:
+    add_reviewers(cw)
+    case_no = register(cw, "2020-09-28")["case_no"]
+    cli("sweep", "--as-of", "2020-10-13")
+    out = json.loads(
+        cli("stats", "explain", "reconsideration.accepted", "--from", "2020-01-01", "--json").stdout
+    )
+    assert out["value"] == 1 and {i.get("case_no") for i in out["items"]} == {case_no}
+    shown = json.loads(cli("workflow", "show", "reconsideration", "--json").stdout)
+    assert shown["prefix"] == "FY"
