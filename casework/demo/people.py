@@ -106,4 +106,6 @@ def staff() -> list[tuple[str, str, str, str]]:
         (f"hotline_op{n}", person_name(rng), "operator", "city-hotline") for n in range(1, 7)
     ]
     people.append(("hotline_sup", person_name(rng), "supervisor", "city-hotline"))
+    # the designated reviewers (复议人员) of the city's reconsideration body
+    people += [(f"recon_rev{n}", person_name(rng), "reviewer", "city-justice") for n in (1, 2, 3)]
     return people
