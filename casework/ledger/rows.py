@@ -377,10 +377,8 @@ class RowReader:
         at, date_only = when
         early = local_date(at) < local_date(registered) if date_only else at < registered
         if early:
-            reg = self._col("registered_at")
-            raise RowError(
-                row, col, f"早于「{reg}」{local_iso(registered)[:16]} (before the registration)"
-            )
+            reg, shown = self._col("registered_at"), local_iso(registered)[:16].replace("T", " ")
+            raise RowError(row, col, f"早于「{reg}」{shown} (before the registration)")
 
     def _planned(
         self,
