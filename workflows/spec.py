@@ -549,7 +549,14 @@ class LedgerStep:
     """How a ledger (台账) row shows that a step happened, for importing it: a filled date
     column, with columns for the trigger's values. When ``when`` is given, the step happened
     only if that column holds one of the listed entries (a trigger name or a label such as
-    调解成功), which is how one date column (结案日期) serves several outcomes."""
+    调解成功), which is how one date column (结案日期) serves several outcomes; an entry ``""``
+    selects the step when that column is empty (a step with no date then did not happen).
+
+    A row may also imply steps the ledger has no column for (a platform's 办结时间 implies the
+    reply and its approval): ``or_dates`` are the columns whose date the step takes, in order,
+    when its own date column is empty or missing, and ``filled`` and ``empty`` name columns that
+    must be filled (a 承办单位 dispatched to) or empty (none: answered directly) for the step
+    to have happened."""
 
     trigger: str
     date: str  # header of the column holding the step's date
@@ -557,6 +564,23 @@ class LedgerStep:
     fixed: Mapping[str, str] = field(default_factory=dict)  # values the ledger entry implies
     when: tuple[str, tuple[str, ...]] | None = None  # (header, entries that select the step)
     actor: str | None = None  # header of the column naming who acted (a username or name)
+    or_dates: tuple[str, ...] = ()  # headers whose date the step takes when its own is empty
+    filled: tuple[str, ...] = ()  # headers that must be filled for the step to have happened
+    empty: tuple[str, ...] = ()  # headers that must be empty for the step to have happened
+
+    @property
+    def date_headers(self) -> tuple[str, ...]:
+        return (self.date, *self.or_dates)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Every header the step reads."""
+        out = [*self.date_headers, *self.values.values(), *self.filled, *self.empty]
+        if self.when:
+            out.append(self.when[0])
+        if self.actor:
+            out.append(self.actor)
+        return tuple(dict.fromkeys(out))
 
 
 @dataclass(frozen=True)
@@ -790,6 +814,14 @@ class Workflow:
     # How the procedure's paper ledgers show its steps (see LedgerStep); empty when its cases
     # are imported only from casework's own exports (the 办理经过 column).
     ledger: tuple[LedgerStep, ...] = ()
+    # A ledger's own headers for what casework reads (the platform's 工单编号 is the number and
+    # 平台工单号; its 承办单位 is whom an order went to, not the case's office): header ->
+    # targets (``ref``, ``title``, ``field:NAME``, ...; none: only its ledger steps read it).
+    # They take precedence over the headers every procedure's ledger may use.
+    ledger_headers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The office a ledger's rows are registered at when the file names none (a procedure whose
+    # every case belongs to one office, such as the 12345 centre's orders).
+    ledger_office: str | None = None
     # Rules on the earlier case a new one is registered from (--link), such as a petition whose
     # matter was concluded (终结), which is not accepted again.
     link_rules: tuple[LinkRule, ...] = ()

@@ -78,6 +78,17 @@ def ledger_steps(wf: Workflow) -> list[str]:
     return out
 
 
+def ledger_headers(wf: Workflow) -> list[str]:
+    """A ledger header that fills a registration value names one the procedure has."""
+    fields = {f.name for f in wf.register_fields}
+    return [
+        f"{wf.name}: ledger header {header!r} fills unknown field {target[6:]!r}"
+        for header, targets in wf.ledger_headers.items()
+        for target in targets
+        if target.startswith("field:") and target[6:] not in fields
+    ]
+
+
 def trigger_states(wf: Workflow) -> list[str]:
     known = {s.name for s in wf.states}
     out: list[str] = []
@@ -242,6 +253,7 @@ STRUCTURAL_RULES: tuple[Rule, ...] = (
     register_reserved,
     registration_roles,
     ledger_steps,
+    ledger_headers,
     trigger_states,
     trigger_roles,
     lapses_declared,

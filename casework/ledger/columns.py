@@ -60,23 +60,23 @@ REQUIRED = ("title", "registered_at")
 HEADER_OF = {target: header for header, target in reversed(COMMON.items())}
 
 
-def known_headers(wf: Workflow) -> dict[str, str]:
-    """Every header casework reads for a procedure: header -> target.
+def known_headers(wf: Workflow) -> dict[str, tuple[str, ...]]:
+    """Every header casework reads for a procedure: header -> the targets it fills.
 
     Registration values are found by their Chinese label (纠纷类型 -> ``field:dispute_type``);
-    a ledger step's columns are targets of their own (``col:受理日期``).
+    a ledger step's columns are targets of their own (``col:受理日期``), beside whatever else
+    the header fills. The procedure's own headers (``ledger_headers``) come first.
     """
-    out = dict(COMMON)
+    out: dict[str, tuple[str, ...]] = dict(wf.ledger_headers)
+    for header, target in COMMON.items():
+        out.setdefault(header, (target,))
     for spec in wf.register_fields:
-        out.setdefault(spec.label, f"field:{spec.name}")
+        out.setdefault(spec.label, (f"field:{spec.name}",))
     for step in wf.ledger:
-        headers = [step.date, *step.values.values()]
-        if step.when:
-            headers.append(step.when[0])
-        if step.actor:
-            headers.append(step.actor)
-        for header in headers:
-            out.setdefault(header, f"col:{header}")
+        for header in step.headers:
+            targets = out.get(header, ())
+            if f"col:{header}" not in targets:
+                out[header] = (*targets, f"col:{header}")
     return out
 
 
@@ -135,14 +135,14 @@ def _plain(header: str) -> str:
 
 def recognised(wf: Workflow, header: Sequence[str], renames: Mapping[str, str]) -> int:
     """How many cells of a row are headers casework reads (a title row has none)."""
-    known = {_plain(h) for h in known_headers(wf)} | set(TARGETS)
+    known = {_plain(h) for h, t in known_headers(wf).items() if t} | set(TARGETS)
     return sum(1 for raw in header if _plain(renames.get(raw, raw)) in known)
 
 
 def layout(wf: Workflow, header: Sequence[str], renames: Mapping[str, str]) -> Layout:
     """Match a file's header to targets, or refuse naming what is missing or ambiguous."""
-    known = {_plain(h): t for h, t in known_headers(wf).items()}
-    by_english = {t: t for t in TARGETS}
+    known = {_plain(h): t for h, t in known_headers(wf).items() if t}
+    by_english = {t: (t,) for t in TARGETS}
     order = {h: i for i, h in enumerate(known)}
     found: dict[str, list[tuple[int, int]]] = {}
     unused: list[str] = []
@@ -168,9 +168,9 @@ def layout(wf: Workflow, header: Sequence[str], renames: Mapping[str, str]) -> L
             )
         taken[name] = raw
         if name in known:
-            target, rank = known[name], order[name]
+            targets, rank = known[name], order[name]
         elif name in by_english:
-            target, rank = name, -1
+            targets, rank = by_english[name], -1
         else:
             if raw in renames:
                 raise InvalidData(
@@ -182,12 +182,14 @@ def layout(wf: Workflow, header: Sequence[str], renames: Mapping[str, str]) -> L
             if raw:
                 unused.append(raw)
             continue
-        found.setdefault(target, []).append((rank, i))
+        for target in targets:
+            found.setdefault(target, []).append((rank, i))
     missing = [t for t in REQUIRED if t not in found]
     if missing:
+        own = {t: h for h, ts in reversed(list(wf.ledger_headers.items())) for t in ts}
         raise InvalidData(
             "台账缺少列 (the ledger has no column for) "
-            + "、".join(f"{HEADER_OF[t]} ({t})" for t in missing)
+            + "、".join(f"{own.get(t, HEADER_OF[t])} ({t})" for t in missing)
             + "；可用列名对照改名",
             field="file",
         )

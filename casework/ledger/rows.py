@@ -17,8 +17,8 @@ from casework.domain.parties import PartyInput
 from casework.domain.replay import DOCUMENT
 from casework.errors import CaseworkError, InvalidData
 from casework.ledger.columns import Layout
-from casework.time.local import CST, parse_when
-from workflows.spec import PARTY_ROLES, FieldSpec, Workflow
+from casework.time.local import CST, local_date, local_iso, parse_when
+from workflows.spec import PARTY_ROLES, FieldSpec, LedgerStep, Workflow
 
 
 class RowError(CaseworkError):
@@ -142,18 +142,21 @@ class RowReader:
                 if step.when is not None and step.date not in plain and lay.has(f"col:{step.date}")
             }
         )
-        # Outcomes whose date column the file lacks: a row choosing one is refused, not dropped.
+        # Outcomes whose date columns the file lacks: a row choosing one is refused, not dropped.
         self.dateless = {
             (step.when[0], entry): step.date
             for step in wf.ledger
             if step.when is not None
             and lay.has(f"col:{step.when[0]}")
-            and not lay.has(f"col:{step.date}")
+            and not any(lay.has(f"col:{h}") for h in step.date_headers)
             for entry in step.when[1]
+            if entry
         }
         # Only the steps the file has a date column for can happen in its rows.
         self.steps = [
-            (order, step) for order, step in enumerate(wf.ledger) if lay.has(f"col:{step.date}")
+            (order, step)
+            for order, step in enumerate(wf.ledger)
+            if any(lay.has(f"col:{h}") for h in step.date_headers)
         ]
 
     def plan(self, row: int, cells: Sequence[str]) -> RowPlan:
@@ -195,7 +198,7 @@ class RowReader:
         if history:
             steps = self._history(row, col, history)
         elif self.steps or self.selectors:
-            steps = self._ledger_steps(row, cells, handler)
+            steps = self._ledger_steps(row, cells, handler, at)
         else:
             steps = ()
         return RowPlan(
@@ -289,7 +292,7 @@ class RowReader:
         for spec in self.wf.register_fields:
             text, _ = self.lay.get(cells, f"field:{spec.name}")
             if text:
-                out[spec.name] = choice_code(spec, text)
+                out[spec.name] = self._coded(spec, text)
         return out
 
     def _documents(self, row: int, cells: Sequence[str]) -> tuple[str, ...]:
@@ -310,13 +313,13 @@ class RowReader:
         return tuple(dict.fromkeys(out))
 
     def _ledger_steps(
-        self, row: int, cells: Sequence[str], handler: str | None
+        self, row: int, cells: Sequence[str], handler: str | None, registered: datetime
     ) -> tuple[PlannedStep, ...]:
         get = self.lay.get
         for header, accepted in self.selectors.items():
             text, col = get(cells, f"col:{header}")
             if text and text not in accepted:
-                choices = "、".join(a for a in sorted(accepted) if not a.isascii())
+                choices = "、".join(a for a in sorted(accepted) if a and not a.isascii())
                 raise RowError(row, col, f"{text[:30]!r} 不是 {choices} 之一")
             missing = self.dateless.get((header, text))
             if missing:
@@ -324,41 +327,103 @@ class RowReader:
                     row, col, f"为 {text!r}，但文件没有「{missing}」列 (no {missing} column)"
                 )
         found: list[tuple[datetime, int, PlannedStep]] = []
+        taken: set[str] = set()  # the outcome dates a step was found for
         for order, step in self.steps:
-            date_text, date_col = get(cells, f"col:{step.date}")
+            if not self._applies(cells, step):
+                continue
+            date_text, date_col = self._step_date(cells, step)
             if step.when is not None:
                 chosen, sel_col = get(cells, f"col:{step.when[0]}")
                 if chosen not in step.when[1]:
                     continue
                 if not date_text:
+                    if not chosen:  # selected by an empty cell: no date, no step
+                        continue
                     raise RowError(row, date_col, f"为空，但「{sel_col}」为 {chosen!r}")
+                taken.add(step.date)
             elif not date_text:
                 continue
             at, date_only = self._time(row, date_col, date_text)
-            trig = self.wf.trigger(step.trigger)
-            values = dict(step.fixed)
-            for name, header in step.values.items():
-                text, _ = get(cells, f"col:{header}")
-                if text:
-                    values[name] = choice_code(trig.field(name) if trig else None, text)
-            actors = tuple(
-                a for a in (get(cells, f"col:{step.actor}")[0] if step.actor else "", handler) if a
+            self._not_before(row, date_col, (at, date_only), registered)
+            found.append(
+                (at, order, self._planned(cells, step, (at, date_only), date_col, handler))
             )
-            headers = {name: get((), f"col:{header}")[1] for name, header in step.values.items()}
-            if step.actor:
-                headers["actor"] = get((), f"col:{step.actor}")[1]
-            plan = PlannedStep(
-                step.trigger, at, date_only, date_col, values, actors, headers=headers
-            )
-            found.append((at, order, plan))
-        # A date that only some outcome gives meaning to (结案日期 by 调解结果) needs that outcome.
-        for date_header, selector in self.outcome_dates:
-            date_text, date_col = get(cells, f"col:{date_header}")
-            chosen, sel_col = get(cells, f"col:{selector}")
-            if date_text and not chosen:
-                raise RowError(row, sel_col, f"为空，但「{date_col}」为 {date_text!r}")
+        self._outcomes(row, cells, taken)
         found.sort(key=lambda f: (f[0], f[1]))
         return tuple(s for _, _, s in found)
+
+    def _applies(self, cells: Sequence[str], step: LedgerStep) -> bool:
+        """Whether the columns the step needs filled are, and those it needs empty are."""
+        get = self.lay.get
+        return all(get(cells, f"col:{h}")[0] for h in step.filled) and not any(
+            get(cells, f"col:{h}")[0] for h in step.empty
+        )
+
+    def _step_date(self, cells: Sequence[str], step: LedgerStep) -> tuple[str, str]:
+        """The step's date: its own column's, else the first filled of ``or_dates``."""
+        own = self.lay.get(cells, f"col:{step.date}")
+        if own[0]:
+            return own
+        for header in step.or_dates:
+            text, col = self.lay.get(cells, f"col:{header}")
+            if text:
+                return text, col
+        return own
+
+    def _not_before(
+        self, row: int, col: str, when: tuple[datetime, bool], registered: datetime
+    ) -> None:
+        """A step is not dated before the registration (a date alone: not before its day)."""
+        at, date_only = when
+        early = local_date(at) < local_date(registered) if date_only else at < registered
+        if early:
+            reg, shown = self._col("registered_at"), local_iso(registered)[:16].replace("T", " ")
+            raise RowError(row, col, f"早于「{reg}」{shown} (before the registration)")
+
+    def _planned(
+        self,
+        cells: Sequence[str],
+        step: LedgerStep,
+        when: tuple[datetime, bool],
+        date_col: str,
+        handler: str | None,
+    ) -> PlannedStep:
+        get = self.lay.get
+        trig = self.wf.trigger(step.trigger)
+        values = dict(step.fixed)
+        for name, header in step.values.items():
+            text, _ = get(cells, f"col:{header}")
+            if text:
+                values[name] = self._coded(trig.field(name) if trig else None, text)
+        named = (get(cells, f"col:{step.actor}")[0] if step.actor else "", handler)
+        actors = tuple(dict.fromkeys(a for a in named if a))
+        headers = {name: get((), f"col:{header}")[1] for name, header in step.values.items()}
+        if step.actor:
+            headers["actor"] = get((), f"col:{step.actor}")[1]
+        return PlannedStep(step.trigger, *when, date_col, values, actors, headers=headers)
+
+    def _coded(self, spec: FieldSpec | None, text: str) -> str:
+        """A value as casework keeps it: a choice's code, an office's code (by its name too)."""
+        if spec is not None and spec.kind == "office":
+            return self.offices.get(text, text)
+        return choice_code(spec, text)
+
+    def _outcomes(self, row: int, cells: Sequence[str], taken: set[str]) -> None:
+        """A date that only some outcome gives meaning to (结案日期 by 调解结果) needs one that
+        fits the row."""
+        get = self.lay.get
+        for date_header, selector in self.outcome_dates:
+            date_text, date_col = get(cells, f"col:{date_header}")
+            if not date_text or date_header in taken:
+                continue
+            chosen, sel_col = get(cells, f"col:{selector}")
+            if not chosen:
+                raise RowError(row, sel_col, f"为空，但「{date_col}」为 {date_text!r}")
+            raise RowError(
+                row,
+                sel_col,
+                f"为 {chosen!r}，不适用于本行的「{date_col}」(fits no step of this row)",
+            )
 
     def _history(self, row: int, col: str, text: str) -> tuple[PlannedStep, ...]:
         try:

@@ -40,7 +40,7 @@ from casework.services.cases import Progress
 from casework.storage.uow import UnitOfWork
 from casework.time.local import local_date
 from workflows.policy import DELEGATING_ROLES
-from workflows.spec import Workflow
+from workflows.spec import TriggerSpec, Workflow
 
 # Rows checked and written together: large enough that each insert carries many rows, small
 # enough that memory stays flat whatever the file's length.
@@ -262,8 +262,12 @@ class RowBuilder:
         try:
             if step.trigger == DOCUMENT:
                 return self._document(case, step, at, ref)
-            actor = self._pick(case, step)
             values = self._values(step)
+            trig = self.wf.trigger_named(step.trigger)
+            if trig is not None and trig.acts:
+                return self._acting(case, step, trig, Step(case.case_no, step.trigger, values,
+                                                           step.note, at, ref))  # fmt: skip
+            actor = self._pick(case, step)
             note = self._note(step.note, actor)
             return advance(
                 case, Step(case.case_no, step.trigger, values, note, at, ref), actor, self.uow
@@ -323,6 +327,32 @@ class RowBuilder:
                 field="user",
             )
         return self.importer  # the step refuses it with the importer's own reason
+
+    def _acting(self, case: Case, step: PlannedStep, trig: TriggerSpec, taken: Step) -> Stepped:
+        """A step the law gives to an office other than the case's (``acts``: the office an
+        order is dispatched to, or the centre recording for it): fired by the first of the
+        row's users, then the importer, that the step itself accepts."""
+        named = [a for a in (self._actor(w) for w in step.actors) if a is not None]
+        refused: NotAllowed | None = None
+        for actor in [*(named if self.delegates else []), self.importer]:
+            if refusal(actor, trig, case.office) is not None:
+                continue
+            try:
+                noted = taken._replace(note=self._note(step.note, actor))
+                return advance(case, noted, actor, self.uow)
+            except NotAllowed as exc:
+                if exc.field != "user":
+                    raise
+                refused = exc
+        if named and not self.delegates:
+            raise NotAllowed(
+                f"{trig.shown}由他人（{'、'.join(step.actors)}）进行的步骤只能由负责人 "
+                "supervisor 或管理员 admin 导入 (steps taken by others)",
+                field="user",
+            )
+        if refused is not None:
+            raise refused
+        return advance(case, taken, self.importer, self.uow)  # refused with the importer's reason
 
     def _values(self, step: PlannedStep) -> dict[str, str]:
         """The step's values; a ledger names users as people know them (a name only one user
@@ -470,7 +500,8 @@ def import_rows(
     if office is not None and office not in codes:
         raise InvalidData(f"未知单位 unknown office {office[:40]!r}", field="office")
     # A town office's clerk imports its own ledger without naming the office each row.
-    default_office = office or (None if actor.city_wide else actor.office)
+    # A procedure whose every case is one office's (the 12345 centre's) names it for the file.
+    default_office = office or wf.ledger_office or (None if actor.city_wide else actor.office)
     with open_ledger(ledger.path) as (first, rows):
         header, lay = find_header(wf, first, rows, ledger.renames)
         kinds = _check_file(uow, wf, lay, ledger)

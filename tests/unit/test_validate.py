@@ -13,6 +13,7 @@ from workflows.validate import (
     WorkflowDefinitionError,
     field_kinds,
     initial_declared,
+    ledger_headers,
     ledger_steps,
     name_shape,
     prefix_shape,
@@ -123,6 +124,12 @@ def test_ledger_steps_name_known_triggers_and_values() -> None:
         "tiny: ledger step 'finish' sets unknown value 'colour'",
     ]
     assert problems(wf) == ledger_steps(wf)
+
+
+def test_ledger_headers_fill_known_fields() -> None:
+    wf = broken(ledger_headers={"编号": ("ref",), "颜色": ("field:colour", "col:颜色")})
+    assert ledger_headers(wf) == ["tiny: ledger header '颜色' fills unknown field 'colour'"]
+    assert problems(wf) == ledger_headers(wf)
 
 
 def test_trigger_from_and_to_states_declared() -> None:

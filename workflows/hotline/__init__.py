@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from workflows.hotline.clocks import AUDIT, DISPATCH, DUTIES, HANDLE, SIGN
 from workflows.hotline.closing import BASIS_HOLDS, CENTRE_OR_LEADER, main_order
+from workflows.hotline.ledger import HEADERS, LEDGER
 from workflows.hotline.metrics import METRIC_SETTINGS, METRICS
 from workflows.hotline.rules import (
     AREA_IS_TOWN,
@@ -37,6 +38,7 @@ from workflows.hotline.terms import (
     BASES,
     CATEGORIES,
     CAUSES,
+    CENTRE,
     CHANNELS,
     DOCUMENTS,
     LEVELS,
@@ -313,6 +315,9 @@ WORKFLOW = Workflow(
     duties=DUTIES,
     settings=(*SETTINGS, *METRIC_SETTINGS),
     metrics=METRICS,
+    ledger=LEDGER,
+    ledger_headers=HEADERS,
+    ledger_office=CENTRE,
     shown=(
         Shown("main_order", "主工单", main_order),
         Shown("assignments", "派单记录", assignments),
