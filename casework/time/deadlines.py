@@ -96,9 +96,10 @@ class Due:
         if run.extended:
             text += f"，已延期{run.extended}日"
         if run.paused_days:
-            text += f"，听证等中止{run.paused_days}{UNIT_ZH[limit.unit]}不计"
+            # A pause is a hearing (petition) or a suspension (reconsideration): name neither.
+            text += f"，中止{run.paused_days}{UNIT_ZH[limit.unit]}不计"
         if run.paused:
-            return text + "，现中止计算（听证中）"
+            return text + "，现中止计算"
         if self._rolled():
             text += "，逢休息日顺延"
         return text
