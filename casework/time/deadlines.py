@@ -95,11 +95,12 @@ class Due:
         text = f"{self.start_label}后{run.length}{UNIT_ZH[limit.unit]}"
         if run.extended:
             text += f"，已延期{run.extended}日"
+        # A pause is a hearing (petition) or a suspension (reconsideration): say which.
+        pause = limit.pauses[0].label if limit.pauses else "中止"
         if run.paused_days:
-            # A pause is a hearing (petition) or a suspension (reconsideration): name neither.
-            text += f"，中止{run.paused_days}{UNIT_ZH[limit.unit]}不计"
+            text += f"，{pause}期间{run.paused_days}{UNIT_ZH[limit.unit]}不计"
         if run.paused:
-            return text + "，现中止计算"
+            return text + f"，{pause}期间暂停计算"
         if self._rolled():
             text += "，逢休息日顺延"
         return text

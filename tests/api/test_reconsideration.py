@@ -121,12 +121,12 @@ def test_1999_decision_limit_moves_by_the_days_suspended(rc: Casework) -> None:
     assert paused["decision_limit"]["paused"] and paused["decision_limit"]["date"] is None
     assert paused["suspension_limit"]["date"] == "2020-10-09"  # 60 日 from 08-10 = 10-09
     # A suspension (中止), not a hearing: the rule says so without naming a hearing.
-    assert paused["decision_limit"]["rule"] == "受理后60日，现中止计算"
+    assert paused["decision_limit"]["rule"] == "受理后60日，中止期间暂停计算"
     sup.advance(case_no, "resume", at="2020-08-19")
     # Suspended 08-10..08-19, both ends counted: 10 days; 10-02 + 10 = 10-12 (Monday).
     assert limits(rc, case_no, "2020-08-19")["decision_limit"] == "2020-10-12"
     moved = {d["limit"]: d for d in rc.show(case_no, as_of="2020-08-19")["limits"]}
-    assert moved["decision_limit"]["rule"] == "受理后60日，中止10日不计"
+    assert moved["decision_limit"]["rule"] == "受理后60日，中止期间10日不计"
     sup.advance(case_no, "extend", {"days": "30", "reason": "案情复杂"}, at="2020-09-01")
     assert limits(rc, case_no, "2020-09-01")["decision_limit"] == "2020-11-11"
     with pytest.raises(GuardFailed, match="extend_once"):
