@@ -74,7 +74,7 @@ def _print(result: DemoResult) -> None:
         f"({size})"
     )
     output.table(
-        f"高州市{result['year']}年法治政府建设年度报告 一(八) 依法有效化解社会矛盾",
+        f"高州市{result['year']}年法治政府建设年度报告 一(七)3 与 一(八) 的数字",
         [
             ("报告 report", ""),
             ("报告值", ""),
@@ -92,6 +92,12 @@ def _print(result: DemoResult) -> None:
             )
             for r in result["figures"]
         ],
+    )
+    got = {k.removeprefix("reconsideration."): v for k, v in result["invented"].items()}
+    output.line(
+        "行政复议（虚构演示案例 invented cases, 1999年法; 报告无此数字）："
+        f"收到申请 {got['received']} 件，受理 {got['accepted']} 件，审结 {got['concluded']} 件，"
+        f"纠错率 {got['correction_rate']}%，按期审结率 {got['on_time_rate']}%"
     )
     if "login" in result:
         login = result["login"]

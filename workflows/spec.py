@@ -152,9 +152,14 @@ class FieldSpec:
     def refuse(self, why: str, value: object) -> InvalidData:
         return InvalidData(f"{self.shown}{why}", field=f"value.{self.name}", value=value)
 
-    def coerce(self, raw: str) -> str | int:
+    def coerce(self, raw: object) -> str | int:
         """Turn a typed value into the stored one, or refuse it saying why. A choice may be
-        given by its code or by its Chinese label (``来访`` for ``visit``)."""
+        given by its code or by its Chinese label (``来访`` for ``visit``); a whole number may
+        come as a number (from a script or JSON), anything else only as text."""
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            raw = str(raw)
+        if not isinstance(raw, str):
+            raise self.refuse(f"应为文字 (text), 不是 {type(raw).__name__}", repr(raw)[:40])
         text = raw.strip()
         if not text:
             raise self.refuse(f"不能为空，应为 {self.describe_zh()}", raw)

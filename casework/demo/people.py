@@ -101,4 +101,11 @@ def staff() -> list[tuple[str, str, str, str]]:
     people += [(f"leader{n}", person_name(rng), "leader", "city-rule-of-law") for n in range(1, 9)]
     # a second supervisor of the bureau checks the city committees' claims (mediation.md 3)
     people.append(("justice_checker", person_name(rng), "supervisor", "city-justice"))
+    # the 12345 centre: shift operators (话务员) and the centre's supervisor
+    people += [
+        (f"hotline_op{n}", person_name(rng), "operator", "city-hotline") for n in range(1, 7)
+    ]
+    people.append(("hotline_sup", person_name(rng), "supervisor", "city-hotline"))
+    # the designated reviewers (复议人员) of the city's reconsideration body
+    people += [(f"recon_rev{n}", person_name(rng), "reviewer", "city-justice") for n in (1, 2, 3)]
     return people

@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from casework.demo.figures import TARGETS
+from casework.demo.hotline import HotlineYear
 from casework.demo.majors import MajorDisputeYear
 from casework.demo.mediation import MediationDraw
 from casework.demo.mediation_steps import MediationSteps
 from casework.demo.people import TOWNS
 from casework.demo.petitions import PetitionYear
+from casework.demo.reconsideration import ReconsiderationYear
 from casework.demo.schedule import Op, Planned, Schedule
 from casework.time.local import CST
 
@@ -31,6 +33,8 @@ class Planner(Schedule):
         petitions = PetitionYear(self).plan()
         self.mediation(screenings)
         MajorDisputeYear(self).plan(petitions, screenings)
+        HotlineYear(self).plan()  # last: the draws before it stay those of earlier years
+        ReconsiderationYear(self).plan()
         # By time, then the order they were planned in (a key: comparing the dataclasses is
         # several times slower over the year's 80,000 ops).
         return sorted(self.ops, key=lambda op: (op.at, op.order))

@@ -167,6 +167,15 @@ def test_values_are_coerced_with_defaults() -> None:
     assert values({"kind": "a", "count": " 7 "}) == {"kind": "a", "count": 7}
 
 
+def test_a_number_from_a_script_is_taken_and_other_types_refused_in_one_line() -> None:
+    # the API is also driven by scripts and the demo, which pass numbers, not typed text
+    assert values({"kind": "a", "count": 7}) == {"kind": "a", "count": 7}
+    for odd in (["7"], {"n": 7}, 7.5, True):
+        with pytest.raises(InvalidData, match="应为文字") as got:
+            values({"kind": "a", "count": odd})  # type: ignore[dict-item]
+        assert got.value.field == "value.count"
+
+
 def test_a_note_fills_a_note_value_not_given() -> None:
     assert values({"kind": "a"}, note="见附件") == {"kind": "a", "count": 1, "note": "见附件"}
     given = values({"kind": "a", "note": "值"}, note="见附件")
