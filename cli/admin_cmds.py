@@ -56,7 +56,10 @@ def office_add(
     level: Annotated[str, typer.Option("--level", help="town or city.")],
     kind: Annotated[
         str | None,
-        typer.Option(help="town, subdistrict, bureau, centre; petition_bureau for 信访部门."),
+        typer.Option(
+            help="town, subdistrict, bureau, centre, department (承办单位); "
+            "petition_bureau for 信访部门."
+        ),
     ] = None,
     parent: Annotated[
         str | None,

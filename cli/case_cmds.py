@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli import output
+from cli.pinning import pinned_by
 from cli.state import parse_sets, settings
 
 PARTY_PARTS = ("name", "id_number", "phone")  # what --name, --id-number, --phone correct
@@ -196,7 +197,8 @@ def _registered_lines(result: RegisterResult) -> None:
         f"[bold]{result['case_no']}[/bold] {result['state_label']} {result['state']}{again}"
     )
     if result.get("rules"):
-        output.line(f"  适用规则 rules: {result.get('rules')}（按登记日 by the registration date）")
+        zh, en = pinned_by(result["kind"])
+        output.line(f"  适用规则 rules: {result.get('rules')}（按{zh} by {en}）")
     for warning in result.get("warnings", []):
         output.line(f"  [yellow]提示 warning[/yellow]: {output.escape(warning)}")
     if result["related"]:

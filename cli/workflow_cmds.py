@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli import output
+from cli.pinning import REGISTRATION, pinned_by
 
 if TYPE_CHECKING:
     from casework.read.shapes import VersionJSON, WorkflowJSON
@@ -130,24 +131,28 @@ def _rule_versions(data: WorkflowJSON) -> None:
         output.line(f"{data['label']} {data['kind']}：无规则版本 (no rule versions)")
         return
     labels = {t["name"]: t["label"] for t in data["triggers"]}
+    basis = pinned_by(data["kind"])
     for v in versions:
-        _version(v, labels)
+        _version(v, labels, basis)
 
 
-def _version(v: VersionJSON, labels: dict[str, str]) -> None:
-    if v["effective_from"] is None:
+def _version(v: VersionJSON, labels: dict[str, str], basis: tuple[str, str]) -> None:
+    zh, en = basis
+    start, end = v["effective_from"], v["effective_to"]
+    if start is None:
         span = "不再适用于新登记案件 (no new case takes it)"
-    elif v["effective_to"] is None:
-        span = f"{v['effective_from']} 起登记的案件适用 (cases registered from)"
-    else:
+    elif basis != REGISTRATION:  # pinned by a date field (a reconsideration's received_on)
+        dates = f"{start} 起" if end is None else f"{start} 至 {end}"
         span = (
-            f"{v['effective_from']} 至 {v['effective_to']} 登记的案件适用 "
-            f"(cases registered from … to)"
+            f"{zh}为 {dates} 的案件适用 (cases whose {en} is from{'' if end is None else ' … to'})"
         )
+    elif end is None:
+        span = f"{start} 起登记的案件适用 (cases registered from)"
+    else:
+        span = f"{start} 至 {end} 登记的案件适用 (cases registered from … to)"
     output.line(f"[bold]{v['label']} {v['name']}[/bold] {v['law']}：{span}")
-    output.line(
-        "  案件按登记日适用当时施行的版本 (a case keeps the version of its registration day)"
-    )
+    day = "registration day" if basis == REGISTRATION else en
+    output.line(f"  案件按{zh}适用当时施行的版本 (a case keeps the version of its {day})")
     offered = ", ".join(f"{labels.get(t, '')} {t}".strip() for t in v["triggers"])
     output.line(f"  提供的操作 triggers: {offered}")
     output.table(

@@ -413,11 +413,13 @@ Binds = Literal["office", "advice", "party", "office_window", "outside", "remind
 @dataclass(frozen=True)
 class Pause:
     """A clock pause: opened by one trigger, closed by another (hearings, 听证). With
-    ``setting``, the pause counts only while that dated setting is on."""
+    ``setting``, the pause counts only while that dated setting is on; ``label`` is what the
+    limit's rule calls it (听证, 中止)."""
 
     opens: str
     closes: str
     setting: str | None = None
+    label: str = "中止"
 
 
 LapseDate = Literal["last_day", "start"]

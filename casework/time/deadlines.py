@@ -95,10 +95,12 @@ class Due:
         text = f"{self.start_label}后{run.length}{UNIT_ZH[limit.unit]}"
         if run.extended:
             text += f"，已延期{run.extended}日"
+        # A pause is a hearing (petition) or a suspension (reconsideration): say which.
+        pause = limit.pauses[0].label if limit.pauses else "中止"
         if run.paused_days:
-            text += f"，听证等中止{run.paused_days}{UNIT_ZH[limit.unit]}不计"
+            text += f"，{pause}期间{run.paused_days}{UNIT_ZH[limit.unit]}不计"
         if run.paused:
-            return text + "，现中止计算（听证中）"
+            return text + f"，{pause}期间暂停计算"
         if self._rolled():
             text += "，逢休息日顺延"
         return text
@@ -216,6 +218,19 @@ def _bound(limit: TimeLimit, clock: CaseClock) -> tuple[str, Binds]:
     return office, limit.binds
 
 
+def _start_label(limit: TimeLimit, wf: Workflow, begun: EventView | None) -> str:
+    """What the rule says the limit counts from: the starting event's date field when it
+    counts from one (a reconsideration's window runs from 知道之日, 行政复议法 art. 20, not from
+    the registration), else the starting event."""
+    start = wf.trigger(begun.trigger if begun is not None else limit.start)
+    name = limit.start_field
+    if name is not None and begun is not None and begun.data.get(name):
+        spec = (start.field(name) if start else None) or wf.field(name)
+        if spec is not None:
+            return spec.label
+    return start.label if start else REGISTER_LABEL
+
+
 def _one(
     limit: TimeLimit, clock: CaseClock, past: Sequence[EventView], as_of: date
 ) -> Running | None:
@@ -227,8 +242,7 @@ def _one(
         return None  # a state's limit stopped by its event (a copy sent: copy_limit)
     office, binds = _bound(limit, clock)
     # A restarted limit (a reopening's new term) is shown from the event that restarted it.
-    start = clock.wf.trigger(past[begun].trigger if begun is not None else limit.start)
-    start_label = start.label if start else REGISTER_LABEL
+    start_label = _start_label(limit, clock.wf, past[begun] if begun is not None else None)
     try:
         run = running(limit, past, clock.calendar, clock.setting)
     except CalendarMissing as missing:

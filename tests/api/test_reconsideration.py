@@ -68,6 +68,15 @@ def test_1999_intake_limits(rc: Casework) -> None:
     assert limits(rc, case_no, "2020-10-10")["review_limit"] == "2020-10-16"
 
 
+def test_a_limit_counted_from_a_date_field_says_so(rc: Casework) -> None:
+    """The application window runs from 知道之日 (learned_on), not from the registration: the
+    rule names the day it counts from (行政复议法 art. 20; 1999 art. 9)."""
+    case_no = str(register(rc, "2020-09-28", learned_on="2020-09-03")["case_no"])
+    rules = {d["limit"]: d["rule"] for d in rc.show(case_no, as_of="2020-09-28")["limits"]}
+    assert rules["application_window"] == "知道之日后60日"
+    assert rules["review_limit"] == "收到申请日期后5个工作日"
+
+
 def test_1999_a_late_application_is_warned_and_not_accepted(rc: Casework) -> None:
     done = register(rc, "2020-10-10", learned_on="2020-08-03")
     # 60 日 from 08-03 end on 10-02, a holiday: the window closes on 10-09.
@@ -111,9 +120,13 @@ def test_1999_decision_limit_moves_by_the_days_suspended(rc: Casework) -> None:
     paused = {d["limit"]: d for d in rc.show(case_no, as_of="2020-08-15")["limits"]}
     assert paused["decision_limit"]["paused"] and paused["decision_limit"]["date"] is None
     assert paused["suspension_limit"]["date"] == "2020-10-09"  # 60 日 from 08-10 = 10-09
+    # A suspension (中止), not a hearing: the rule says so without naming a hearing.
+    assert paused["decision_limit"]["rule"] == "受理后60日，中止期间暂停计算"
     sup.advance(case_no, "resume", at="2020-08-19")
     # Suspended 08-10..08-19, both ends counted: 10 days; 10-02 + 10 = 10-12 (Monday).
     assert limits(rc, case_no, "2020-08-19")["decision_limit"] == "2020-10-12"
+    moved = {d["limit"]: d for d in rc.show(case_no, as_of="2020-08-19")["limits"]}
+    assert moved["decision_limit"]["rule"] == "受理后60日，中止期间10日不计"
     sup.advance(case_no, "extend", {"days": "30", "reason": "案情复杂"}, at="2020-09-01")
     assert limits(rc, case_no, "2020-09-01")["decision_limit"] == "2020-11-11"
     with pytest.raises(GuardFailed, match="extend_once"):

@@ -72,3 +72,22 @@ def test_stats_explain_reconsideration_accepted(cw: Casework, cli: Cli) -> None:
     assert out["value"] == 1 and {i.get("case_no") for i in out["items"]} == {case_no}
     shown = json.loads(cli("workflow", "show", "reconsideration", "--json").stdout)
     assert shown["prefix"] == "FY"
+
+
+def test_the_rules_are_said_to_be_pinned_by_the_day_of_receipt(cw: Casework, cli: Cli) -> None:
+    """A reconsideration keeps the law of the day its application was received (received_on),
+    not of its registration: the command line says so; a petition's by its registration."""
+    add_reviewers(cw)
+    done = cli(
+        "case", "register", "reconsideration", "--office", "city-justice", "--title", "不服",
+        "--party", "applicant:张三", "--party", "respondent:高州市某局",
+        "--set", "received_on=2020-09-28", "--set", "respondent_organ=高州市某局",
+        "--set", "act=罚款", "--set", "act_kind=penalty", "--set", "learned_on=2020-09-28",
+        "--at", "2020-09-29", user="clerk_justice",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.stderr
+    assert "适用规则 rules: 1999（按收到申请日期 by received_on）" in done.stdout
+    rules = " ".join(cli("workflow", "show", "reconsideration", "--rules").stdout.split())
+    assert "收到申请日期为 2024-01-01 起 的案件适用" in rules and "登记的案件适用" not in rules
+    petition = " ".join(cli("workflow", "show", "petition", "--rules").stdout.split())
+    assert "2022-05-01 起登记的案件适用" in petition and "案件按登记日适用" in petition

@@ -15,8 +15,10 @@ from workflows.spec import EventView, Pause, TimeLimit
 
 # The routing steps that meet the decision limit (受理、不予受理、转送、交办、导入法定途径).
 ROUTING = ("accept", "refuse", "forward", "assign_down", "divert")
-HEARING = Pause("hearing_start", "hearing_end")
-HEARING_IF_SET = Pause("hearing_start", "hearing_end", setting="petition.hearing_pauses")
+HEARING = Pause("hearing_start", "hearing_end", label="听证")
+HEARING_IF_SET = Pause(
+    "hearing_start", "hearing_end", setting="petition.hearing_pauses", label="听证"
+)
 
 
 def _received(data: Mapping[str, Any]) -> bool:
