@@ -17,6 +17,7 @@ from casework.errors import InvalidData
 from workflows.policy import ROLES
 from workflows.settings import SettingSpec, SettingValue
 from workflows.versions import RuleVersion, in_force
+from workflows.wording import ReportSentence
 
 __all__ = ["ROLES"]  # re-exported: procedures name roles from here
 
@@ -793,6 +794,8 @@ class Workflow:
     bulk_triggers: tuple[str, ...] = ()
     # The figures of the metric catalogue this procedure's cases give (see MetricSpec).
     metrics: tuple[MetricSpec, ...] = ()
+    # The sentences its figures give the annual report (see workflows.wording).
+    report: tuple[ReportSentence, ...] = ()
     # The texts of its law, by the day each took effect (see workflows.versions); a case pins
     # the one in force on its registration's date, and none can be registered before the first.
     versions: tuple[RuleVersion, ...] = ()

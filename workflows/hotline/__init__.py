@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from workflows.hotline.clocks import AUDIT, DISPATCH, DUTIES, HANDLE, SIGN
 from workflows.hotline.closing import BASIS_HOLDS, CENTRE_OR_LEADER, main_order
-from workflows.hotline.metrics import METRIC_SETTINGS, METRICS
+from workflows.hotline.metrics import METRIC_SETTINGS, METRICS, REPORT
 from workflows.hotline.rules import (
     AREA_IS_TOWN,
     AT_CENTRE,
@@ -313,6 +313,7 @@ WORKFLOW = Workflow(
     duties=DUTIES,
     settings=(*SETTINGS, *METRIC_SETTINGS),
     metrics=METRICS,
+    report=REPORT,
     shown=(
         Shown("main_order", "主工单", main_order),
         Shown("assignments", "派单记录", assignments),
