@@ -21,7 +21,14 @@ from casework.domain.model import Actor, Event, Party
 from casework.domain.replay import CORRECT, DOCUMENT
 from casework.errors import InvalidData
 from casework.read.export_xlsx import check_folder
-from casework.read.scope import AnyRow, AnySelect, may_reveal, office_scope
+from casework.read.scope import (
+    AnyRow,
+    AnySelect,
+    at_office,
+    may_reveal,
+    office_scope,
+    visible_to,
+)
 from casework.storage.db import chunk_size
 from casework.storage.repository import event_of
 from casework.storage.tables import cases, events, parties
@@ -149,9 +156,12 @@ def rows(
     query = select(cases).order_by(cases.c.registered_at, cases.c.id)
     if kind is not None:
         query = query.where(cases.c.kind == kind)
+    # As a listing scopes them: an office's own cases and those assigned to it (派单), and a
+    # procedure-scoped role's procedures only (read.scope.visible_to).
     scope = office_scope(conn, actor, office, "案件")
     if scope is not None:
-        query = query.where(cases.c.office_code == scope)
+        query = query.where(at_office(scope))
+    query = query.where(*visible_to(actor))
     if start is not None:
         query = query.where(cases.c.registered_on >= start)
     if end is not None:
