@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from casework.api.base import Base
 from casework.api.reveals import export_filter, recorded
 from casework.domain.policy import procedures_of
-from casework.read.scope import Scope, check_period, office_scope
+from casework.read.scope import Scope, check_period, office_scope, withholding
 from casework.read.shapes import ExplainJSON, ExportSummary, OnTimeJSON, StatsJSON
 
 if TYPE_CHECKING:
@@ -169,7 +169,8 @@ class Statistics(Base):
         last = self.day(end, "to") if end is not None else None
         check_period(first, last, "导出期间")
         with self.read() as (conn, actor):
-            data = export.rows(conn, actor, chosen, reveal, name, first, last, office)
+            withhold = withholding(self.machines.registry, actor)
+            data = export.rows(conn, actor, chosen, reveal, name, first, last, office, withhold)
             count = export.write(out, chosen, data)
         if reveal:
             recorded(self, "export", None, export_filter(name, first, last, office, out))

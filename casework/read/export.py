@@ -22,8 +22,10 @@ from casework.domain.replay import CORRECT, DOCUMENT
 from casework.errors import InvalidData
 from casework.read.export_xlsx import check_folder
 from casework.read.scope import (
+    CONFIDENTIAL_NAME,
     AnyRow,
     AnySelect,
+    Withhold,
     at_office,
     may_reveal,
     office_scope,
@@ -148,9 +150,11 @@ def rows(
     start: date | None = None,
     end: date | None = None,
     office: str | None = None,
+    withhold: Withhold | None = None,
 ) -> Iterator[list[Cell]]:
-    """The export's rows, oldest registration first, read in batches. The checks run when
-    called; the rows are read as the writer asks for them."""
+    """The export's rows, oldest registration first, read in batches; a party the user is
+    kept from (``withhold``: a confidential caller, to the handling office) by role only,
+    revealed or not. The checks run when called; the rows are read as the writer asks."""
     if reveal:
         may_reveal(actor, "导出文件")
     query = select(cases).order_by(cases.c.registered_at, cases.c.id)
@@ -166,21 +170,29 @@ def rows(
         query = query.where(cases.c.registered_on >= start)
     if end is not None:
         query = query.where(cases.c.registered_on <= end)
-    readers = [COLUMNS[name][1] for name in columns]
-    return _stream(conn, query, readers, reveal, "history" in columns)
+    return stream_cases(conn, query, columns, reveal, withhold)
 
 
 def stream_cases(
-    conn: Connection, query: AnySelect, columns: Sequence[str], reveal: bool
+    conn: Connection,
+    query: AnySelect,
+    columns: Sequence[str],
+    reveal: bool,
+    withhold: Withhold | None = None,
 ) -> Iterator[list[Cell]]:
     """The export's rows of the whole ``cases`` rows ``query`` selects, in its order (the
     caller has scoped it): a search downloads its cases through this."""
     readers = [COLUMNS[name][1] for name in columns]
-    return _stream(conn, query, readers, reveal, "history" in columns)
+    return _stream(conn, query, readers, reveal, "history" in columns, withhold)
 
 
 def _stream(
-    conn: Connection, query: AnySelect, readers: list[Reader], reveal: bool, with_events: bool
+    conn: Connection,
+    query: AnySelect,
+    readers: list[Reader],
+    reveal: bool,
+    with_events: bool,
+    withhold: Withhold | None,
 ) -> Iterator[list[Cell]]:
     size = chunk_size(conn)
     result = conn.execution_options(stream_results=True, yield_per=size).execute(query)
@@ -189,8 +201,15 @@ def _stream(
         people = _parties_of(conn, ids)
         steps = _events_of(conn, ids) if with_events else {}
         for c in batch:
-            case = _exported(c, people.get(c.id, []), steps.get(c.id, []))
+            kept = withhold(c.kind, c.office_code, c.data) if withhold else frozenset()
+            shown = [_kept(p) if p.role in kept else p for p in people.get(c.id, [])]
+            case = _exported(c, shown, steps.get(c.id, []))
             yield [read(case, reveal) for read in readers]
+
+
+def _kept(party: Party) -> Party:
+    """A party kept from the user: its role only (hotline_reconsideration.md 7)."""
+    return Party(party.role, CONFIDENTIAL_NAME)
 
 
 def _exported(row: AnyRow, people: Sequence[Party], steps: Sequence[Event]) -> Exported:

@@ -21,7 +21,15 @@ from casework.errors import Damaged, InvalidData, NotAllowed, NotFound
 from casework.read import law
 from casework.read.damage import NO_DAMAGE, DamageReport, case_refusal, skipping, undamaged
 from casework.read.due import Head, due_json, overdue
-from casework.read.scope import AnyRow, at_least, at_office, may_reveal, visible_to
+from casework.read.scope import (
+    CONFIDENTIAL_NAME,
+    AnyRow,
+    at_least,
+    at_office,
+    may_reveal,
+    visible_to,
+    withholding,
+)
 from casework.read.shapes import (
     CaseJSON,
     CaseRow,
@@ -56,8 +64,18 @@ LISTED_COLUMNS = (
 )
 
 
-def party_view(row: AnyRow, reveal: bool) -> PartyJSON:
-    """A party as output: ID number and phone masked unless revealing was allowed and asked."""
+def party_view(row: AnyRow, reveal: bool, withheld: frozenset[str] = frozenset()) -> PartyJSON:
+    """A party as output: ID number and phone masked unless revealing was allowed and asked;
+    a party of a ``withheld`` role (a confidential caller, to the handling office) by role
+    only, revealed or not."""
+    if row.role in withheld:
+        return PartyJSON(
+            role=row.role,
+            role_label=PARTY_ROLES.get(row.role, row.role),
+            name=CONFIDENTIAL_NAME,
+            id_number=None,
+            phone=None,
+        )
     return PartyJSON(
         role=row.role,
         role_label=PARTY_ROLES.get(row.role, row.role),
@@ -271,6 +289,7 @@ def _shown(
     world = StoredWorld(conn, machines.registry)
     case = domain_case(conn, row, history, papers)
     view = guard_view(case, world, actor=actor)
+    hidden = withholding(machines.registry, actor)(row.kind, row.office_code, row.data)
     result = CaseJSON(
         case_no=row.case_no,
         kind=row.kind,
@@ -285,7 +304,7 @@ def _shown(
         registered_at=local_iso(row.registered_at),
         data=dict(row.data or {}),
         data_view=data_view(wf, row.data or {}),
-        parties=[party_view(p, reveal) for p in people],
+        parties=[party_view(p, reveal, hidden) for p in people],
         documents=[document_row(wf, d) for d in papers],
         links=links_of(conn, row.id),
         triggers=allowed_triggers(machines, wf, view, actor),
