@@ -106,3 +106,17 @@ def test_a_bad_confidential_value_is_refused(hot: Casework) -> None:
     with pytest.raises(InvalidData) as refused:
         _order(hot, "maybe")
     assert refused.value.field == "value.confidential"
+
+
+def test_a_correction_of_the_confidential_caller_is_kept_from_the_handler(
+    hot: Casework,
+) -> None:
+    case_no = _order(hot, "yes")
+    changes = [("party", "1.name", "李秘书"), ("party", "1.phone", "13900139000")]
+    hot.acting("sup_hot").correct(case_no, changes, "录错", at="2020-11-02T10:00")
+    shown = hot.acting("sup_pz").show(case_no, reveal=True)
+    assert not _leaks(shown) and "李秘书" not in json.dumps(shown, ensure_ascii=False)
+    correction = shown["history"][-1]["data"]["changes"]
+    assert {(c["from"], c["to"]) for c in correction} == {("（保密）", "（保密）")}
+    centre = hot.acting("sup_hot").show(case_no, reveal=True)["history"][-1]["data"]["changes"]
+    assert ("李秘密", "李秘书") in {(c["from"], c["to"]) for c in centre}
