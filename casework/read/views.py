@@ -342,7 +342,11 @@ def case_history(
     try:
         row = case_row(conn, case_no, actor)
         wf = machines.workflow(row.kind)
-        return [masked(stored_event_json(e, wf)) for e in history_of(conn, row.id)]
+        _, kept = _people(conn, machines, actor, row, False)
+        return [
+            kept_from(masked(stored_event_json(e, wf)), kept, CONFIDENTIAL_NAME)
+            for e in history_of(conn, row.id)
+        ]
     except (NotFound, NotAllowed):
         raise
     except Exception:

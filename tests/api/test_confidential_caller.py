@@ -13,7 +13,7 @@ import pytest
 
 from casework.api import Casework
 from casework.errors import InvalidData
-from tests.helpers import VALID_ID_2, FrozenClock
+from tests.helpers import VALID_ID_2, Cli, FrozenClock
 from tests.hotline import ORDER, add_hotline_staff
 
 NAME, PHONE = "李秘密", "13800138000"
@@ -118,5 +118,17 @@ def test_a_correction_of_the_confidential_caller_is_kept_from_the_handler(
     assert not _leaks(shown) and "李秘书" not in json.dumps(shown, ensure_ascii=False)
     correction = shown["history"][-1]["data"]["changes"]
     assert {(c["from"], c["to"]) for c in correction} == {("（保密）", "（保密）")}
+    assert not _leaks(hot.acting("clerk_pz").history(case_no))
     centre = hot.acting("sup_hot").show(case_no, reveal=True)["history"][-1]["data"]["changes"]
     assert ("李秘密", "李秘书") in {(c["from"], c["to"]) for c in centre}
+
+
+def test_case_show_reveal_on_the_cli_keeps_the_caller_from_the_handler(
+    hot: Casework, cli: Cli
+) -> None:
+    case_no = _order(hot, "yes")
+    handler = cli("case", "show", case_no, "--reveal", "--json", user="sup_pz")
+    assert handler.exit_code == 0, handler.stderr
+    assert not _leaks(handler.stdout) and "（保密）" in handler.stdout
+    centre = cli("case", "show", case_no, "--reveal", "--json", user="sup_hot")
+    assert NAME in centre.stdout and PHONE in centre.stdout
