@@ -70,16 +70,12 @@ def annual(
     out: OUT = None,
 ) -> None:
     """Section 一(八) of the annual report on law-based government, statistics filled in, with
-    a table by office.
+    a table by office, and the procedures' sentences of other sections (一(七)3: 12345).
 
     Example: casework report annual --year 2020 --date 2020-12-24 --format md --out 2020.md
     """
-    from casework.read.report import annual as build
-
     _check_format(fmt, out)
-    cw = settings(ctx).reader()
-    on = cw.day(day, "date") if day is not None else None
-    report = build(cw.stats, cw.offices(), year, cw.today(), on)
+    report = settings(ctx).reader().report_annual(year, day)
     _emit(report, fmt, out)
 
 

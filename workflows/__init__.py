@@ -13,7 +13,16 @@ from collections.abc import Iterable, Iterator
 from workflows.spec import Workflow
 from workflows.validate import validate
 
-_NOT_PROCEDURES = {"spec", "validate", "guards", "limits", "policy", "settings", "versions"}
+_NOT_PROCEDURES = {
+    "spec",
+    "validate",
+    "guards",
+    "limits",
+    "policy",
+    "settings",
+    "versions",
+    "wording",
+}
 
 
 class Registry:

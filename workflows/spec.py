@@ -17,6 +17,7 @@ from casework.errors import InvalidData
 from workflows.policy import ROLES
 from workflows.settings import SettingSpec, SettingValue
 from workflows.versions import RuleVersion, in_force
+from workflows.wording import ReportSentence
 
 __all__ = ["ROLES"]  # re-exported: procedures name roles from here
 
@@ -713,6 +714,19 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class Confidential:
+    """Parties kept from the office handling a case (承办单位) when a registration value asks
+    it: a 12345 caller who asks to stay confidential (保密) is hidden from the handler
+    (hotline_reconsideration.md 7), while the owning office sees them as usual. Users of the
+    handling office get the party's role only, never its name, ID number or phone, revealed
+    or not."""
+
+    field: str  # the registration field that asks it
+    roles: tuple[str, ...]  # the party roles it hides
+    values: tuple[str, ...] = ("yes",)  # the field's values that ask it
+
+
+@dataclass(frozen=True)
 class Shown:
     """A value ``case show`` gives at the top level (a petition's reviewer), from the case."""
 
@@ -832,6 +846,8 @@ class Workflow:
     bulk_triggers: tuple[str, ...] = ()
     # The figures of the metric catalogue this procedure's cases give (see MetricSpec).
     metrics: tuple[MetricSpec, ...] = ()
+    # The sentences its figures give the annual report (see workflows.wording).
+    report: tuple[ReportSentence, ...] = ()
     # The texts of its law, by the day each took effect (see workflows.versions); a case pins
     # the one in force on its registration's date, and none can be registered before the first.
     versions: tuple[RuleVersion, ...] = ()
@@ -845,6 +861,8 @@ class Workflow:
     # Marks `case show` sets on a case, and values it shows beside its data.
     flags: tuple[Flag, ...] = ()
     shown: tuple[Shown, ...] = ()
+    # The parties kept from the handling office when a registration value asks it.
+    confidential: Confidential | None = None
     # The register field whose value's leading year numbers the case (a subsidy claim of
     # 2020Q3 is BZ-2020-... whenever it is drafted); None: the year of registration.
     number_year: str | None = None

@@ -244,6 +244,20 @@ def terminal_exists(wf: Workflow) -> list[str]:
     return [] if any(s.terminal for s in wf.states) else [f"{wf.name}: no terminal state"]
 
 
+def confidential_declared(wf: Workflow) -> list[str]:
+    """A confidential-party rule names a registration field and the procedure's party roles."""
+    rule = wf.confidential
+    if rule is None:
+        return []
+    out = []
+    if all(f.name != rule.field for f in wf.register_fields):
+        out.append(f"{wf.name}: confidential field {rule.field!r} is no registration field")
+    strays = [r for r in rule.roles if r not in wf.party_roles]
+    if strays:
+        out.append(f"{wf.name}: confidential roles {strays} are not its party roles")
+    return out
+
+
 STRUCTURAL_RULES: tuple[Rule, ...] = (
     states_declared_once,
     prefix_shape,
@@ -262,6 +276,7 @@ STRUCTURAL_RULES: tuple[Rule, ...] = (
     versions_declared,
     consequences_declared,
     settings_declared_once,
+    confidential_declared,
 )
 GRAPH_RULES: tuple[Rule, ...] = (reachability, ways_out, terminal_exists)
 

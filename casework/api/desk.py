@@ -10,6 +10,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy.engine import Engine
 
 from casework.api.base import Base
+from casework.domain.policy import procedures_of
 from casework.errors import NotAllowed
 from casework.read.damage import DamageReport, skipping
 from casework.read.desk import DeskJSON, DeskRow, changes, desk, due_queues
@@ -20,7 +21,8 @@ NO_USER = "工作台需要登录用户 (the desk is a user's own: act as a user)
 # by every user many times a day, and the deadlines of a day change only with the database.
 KEPT = 64
 Queues = tuple[list[DeskRow], list[DeskRow]]
-DueKey = tuple[str | None, date, int, tuple[int, int, int]]
+# (office scope, procedure scope, day, within, the database's change mark)
+DueKey = tuple[str | None, frozenset[str] | None, date, int, tuple[int, int, int]]
 
 
 class DueCache:
@@ -72,8 +74,10 @@ class Desk(Base):
         with self.read() as (conn, actor):
             if actor is None:
                 raise NotAllowed(NO_USER, field="user")
+            # The deadline queues are kept per office scope and per procedure scope: a city
+            # clerk's are not an operator's (workflows.policy.ROLE_PROCEDURES).
             scope = None if actor.city_wide else actor.office
-            key = (scope, day, within, changes(conn))
+            key = (scope, procedures_of(actor), day, within, changes(conn))
 
             def queues(damage: DamageReport) -> DeskJSON:
                 due = cache.get(key)

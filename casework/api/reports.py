@@ -75,7 +75,8 @@ class Reports(Base):
 
         day = self.day(on, "date") if on not in (None, "") else None
         stats, offices = self.figures()
-        return annual(stats.stats, offices, year, self.today(), day)
+        sentences = [s for wf in self.machines.registry for s in wf.report]
+        return annual(stats.stats, offices, year, self.today(), day, sentences)
 
     def report_monthly(self, month: str) -> Report:
         """The month's (``2020-11``) figures by office."""

@@ -10,15 +10,24 @@ from typing import TYPE_CHECKING
 
 from casework.api.base import Base
 from casework.api.reveals import export_filter, recorded
-from casework.read.scope import Scope, check_period, office_scope
+from casework.domain.policy import procedures_of
+from casework.read.scope import Scope, check_period, office_scope, withholding
 from casework.read.shapes import ExplainJSON, ExportSummary, OnTimeJSON, StatsJSON
 
 if TYPE_CHECKING:
+    from casework.domain.model import Actor
     from casework.read.mediation_form import FormJSON
+    from casework.read.stats import Catalogue
 
 
 class Statistics(Base):
     """The statistics (统计) of stored cases and screenings, and exports of cases."""
+
+    def catalogue(self, actor: Actor | None) -> Catalogue:
+        """The metrics the user reads: a procedure-scoped role's procedures' only."""
+        from casework.read.stats import catalogue_for
+
+        return catalogue_for(self.machines.registry, procedures_of(actor))
 
     def stats_scope(
         self,
@@ -53,11 +62,11 @@ class Statistics(Base):
         office, month, quarter or kind; a town user's figures cover their own office.
         ``closed_by`` is the cut-off of the cohort rates that have one (办结率)."""
         from casework.read.damage import skipping
-        from casework.read.stats import catalogue, compute
+        from casework.read.stats import compute
 
         scope = self.stats_scope(start, end, as_of, office, closed_by)
-        cat = catalogue(self.machines.registry)
         with self.read() as (conn, actor):
+            cat = self.catalogue(actor)
             scope = dataclasses.replace(
                 scope, office=office_scope(conn, actor, scope.office, "统计")
             )
@@ -82,14 +91,14 @@ class Statistics(Base):
         closed_by: str | date | None = None,
     ) -> ExplainJSON:
         """The cases or screening entries behind one figure."""
-        from casework.read.stats import catalogue, explain
+        from casework.read.stats import explain
 
         scope = self.stats_scope(start, end, as_of, office, closed_by)
         with self.read() as (conn, actor):
             scope = dataclasses.replace(
                 scope, office=office_scope(conn, actor, scope.office, "统计")
             )
-            return explain(conn, catalogue(self.machines.registry), metric, scope)
+            return explain(conn, self.catalogue(actor), metric, scope)
 
     def explain_many(
         self,
@@ -101,14 +110,14 @@ class Statistics(Base):
     ) -> list[ExplainJSON]:
         """``explain`` of several figures, in order, computed together: a form's figures of
         one source read their cases once."""
-        from casework.read.stats import catalogue, explain_many
+        from casework.read.stats import explain_many
 
         scope = self.stats_scope(start, end, as_of, office)
         with self.read() as (conn, actor):
             scope = dataclasses.replace(
                 scope, office=office_scope(conn, actor, scope.office, "统计")
             )
-            return explain_many(conn, catalogue(self.machines.registry), metrics, scope)
+            return explain_many(conn, self.catalogue(actor), metrics, scope)
 
     def mediation_form(
         self,
@@ -120,7 +129,6 @@ class Statistics(Base):
         """The Ministry's people's mediation form for a period (一 组织 … 六 防激化), each
         figure with its metric, and its ties checked (``failed`` names those that fail)."""
         from casework.read.mediation_form import form
-        from casework.read.stats import catalogue
 
         scope = self.stats_scope(start, end, as_of, office)
         with self.read() as (conn, actor):
@@ -128,7 +136,7 @@ class Statistics(Base):
                 scope, office=office_scope(conn, actor, scope.office, "统计")
             )
             registry = self.machines.registry
-            return form(conn, catalogue(registry), scope, registry)
+            return form(conn, self.catalogue(actor), scope, registry)
 
     def replied_on_time(self, start: str | date, end: str | date) -> OnTimeJSON:
         """``petition.replied_on_time`` for a period: ``{value, replied, items, late}``."""
@@ -161,7 +169,8 @@ class Statistics(Base):
         last = self.day(end, "to") if end is not None else None
         check_period(first, last, "导出期间")
         with self.read() as (conn, actor):
-            data = export.rows(conn, actor, chosen, reveal, name, first, last, office)
+            withhold = withholding(self.machines.registry, actor)
+            data = export.rows(conn, actor, chosen, reveal, name, first, last, office, withhold)
             count = export.write(out, chosen, data)
         if reveal:
             recorded(self, "export", None, export_filter(name, first, last, office, out))

@@ -252,6 +252,26 @@ def masked(event: EventJSON, reveal: bool = False) -> EventJSON:
     return out
 
 
+def kept_from(event: EventJSON, positions: frozenset[str], mark: str) -> EventJSON:
+    """An event as shown to a user kept from the parties at ``positions`` (1-based, as
+    ``show`` lists them: a confidential caller, to the handling office): a correction of
+    theirs shows ``mark`` for both values, revealed or not."""
+    changes = event["data"].get("changes")
+    if not positions or event["trigger"] != CORRECT or not isinstance(changes, list):
+        return event
+    shown = [
+        {**c, "from": mark, "to": mark}
+        if isinstance(c, dict)
+        and c.get("field") == "party"
+        and str(c.get("key") or "").split(".")[0] in positions
+        else c
+        for c in changes
+    ]
+    out = event.copy()
+    out["data"] = {**event["data"], "changes": shown}
+    return out
+
+
 def _masked_change(change: dict[str, object]) -> dict[str, object]:
     key = str(change.get("key") or "")
     if change.get("field") != "party" or not key.endswith((".id_number", ".phone")):

@@ -18,7 +18,7 @@ from workflows.policy import (
     ROLES,
     role_label,
 )
-from workflows.spec import TriggerSpec
+from workflows.spec import Confidential, TriggerSpec
 
 
 def shown(actor: Actor) -> str:
@@ -40,6 +40,23 @@ def sees_kind(actor: Actor | None, kind: str | None) -> bool:
 def handles(actor: Actor, data: Mapping[str, object] | None) -> bool:
     """Whether the case is assigned to the user's office now (``HANDLER_KEY``)."""
     return data is not None and actor.office is not None and data.get(HANDLER_KEY) == actor.office
+
+
+def withheld(
+    actor: Actor | None,
+    rule: Confidential | None,
+    office: str,
+    data: Mapping[str, object] | None,
+) -> frozenset[str]:
+    """The party roles kept from the user on a case of ``office``: a confidential (保密)
+    party's, when its case asks it (``rule``) and the user sees the case only as the office
+    handling it (hotline_reconsideration.md 7: "hidden from the handler"); none for the
+    owning office, a city-wide user elsewhere or casework's own operator (no user)."""
+    if actor is None or rule is None or data is None or actor.office == office:
+        return frozenset()
+    if not handles(actor, data) or data.get(rule.field) not in rule.values:
+        return frozenset()
+    return frozenset(rule.roles)
 
 
 def may_see(

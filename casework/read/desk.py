@@ -24,10 +24,12 @@ from casework.domain.policy import may_fire
 from casework.engine import Engine as Machines
 from casework.read.damage import NO_DAMAGE, DamageReport, undamaged
 from casework.read.due import due_list
+from casework.read.scope import visible_to
 from casework.read.shapes import DueRow
 from casework.storage.tables import calendar_days, cases, config_values, events
 from casework.time.local import local_iso
 from workflows import Registry
+from workflows.policy import HANDLER_KEY
 from workflows.spec import TriggerSpec, Workflow
 
 QUEUES = {
@@ -37,6 +39,9 @@ QUEUES = {
     "returned": "退回",
 }
 RETURN_WORD = "退回"
+# An open case as the desk reads it: number, procedure, office, state, title, registration and
+# the office it is assigned to now (``HANDLER_KEY``, None when not dispatched).
+OpenRow = tuple[str, str, str, str, str, object, str | None]
 
 
 class DeskRow(TypedDict):
@@ -96,7 +101,7 @@ def open_cases(
     actor: Actor,
     pairs: Iterable[tuple[str, str]],
     damage: DamageReport = NO_DAMAGE,
-) -> list[tuple[str, str, str, str, str, object]]:
+) -> list[OpenRow]:
     """The open cases in the user's scope standing in one of ``pairs``, newest first."""
     by_kind: dict[str, list[str]] = {}
     for kind, state in pairs:
@@ -113,15 +118,14 @@ def open_cases(
         cases.c.state,
         cases.c.title,
         cases.c.registered_at,
-    ).where(or_(*wanted))
-    if not actor.city_wide:
-        query = query.where(cases.c.office_code == actor.office)
+        cases.c.data[HANDLER_KEY].as_string(),
+    ).where(or_(*wanted), *visible_to(actor))
     query = query.order_by(cases.c.registered_at.desc(), cases.c.id.desc())
     return [tuple(r) for r in conn.execute(undamaged(query, damage))]
 
 
-def row_of(registry: Registry, r: tuple[str, str, str, str, str, object]) -> DeskRow:
-    case_no, kind, office, state, title, registered = r
+def row_of(registry: Registry, r: OpenRow) -> DeskRow:
+    case_no, kind, office, state, title, registered, _ = r
     wf = registry.get(kind)
     return DeskRow(
         case_no=case_no,
@@ -138,17 +142,18 @@ def row_of(registry: Registry, r: tuple[str, str, str, str, str, object]) -> Des
 def may_take(
     registry: Registry,
     actor: Actor,
-    rows: list[tuple[str, str, str, str, str, object]],
+    rows: list[OpenRow],
 ) -> list[DeskRow]:
     """The rows on which the user may take at least one step, each with those steps."""
     out: list[DeskRow] = []
-    steps: dict[tuple[str, str, str], list[str]] = {}
+    steps: dict[tuple[str, str, str, str | None], list[str]] = {}
     for r in rows:
-        key = (r[1], r[3], r[2])
+        key = (r[1], r[3], r[2], r[6])
         if key not in steps:
             wf = registry.get(r[1])
             found = steps_from(wf, r[3]) if wf else []
-            steps[key] = [t.name for t in found if may_fire(actor, t, r[2])]
+            handler = {HANDLER_KEY: r[6]}  # the office it is assigned to now, if any
+            steps[key] = [t.name for t in found if may_fire(actor, t, r[2], r[1], handler)]
         if steps[key]:
             row = row_of(registry, r)
             row["triggers"] = steps[key]

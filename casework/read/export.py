@@ -21,7 +21,16 @@ from casework.domain.model import Actor, Event, Party
 from casework.domain.replay import CORRECT, DOCUMENT
 from casework.errors import InvalidData
 from casework.read.export_xlsx import check_folder
-from casework.read.scope import AnyRow, AnySelect, may_reveal, office_scope
+from casework.read.scope import (
+    CONFIDENTIAL_NAME,
+    AnyRow,
+    AnySelect,
+    Withhold,
+    at_office,
+    may_reveal,
+    office_scope,
+    visible_to,
+)
 from casework.storage.db import chunk_size
 from casework.storage.repository import event_of
 from casework.storage.tables import cases, events, parties
@@ -141,36 +150,49 @@ def rows(
     start: date | None = None,
     end: date | None = None,
     office: str | None = None,
+    withhold: Withhold | None = None,
 ) -> Iterator[list[Cell]]:
-    """The export's rows, oldest registration first, read in batches. The checks run when
-    called; the rows are read as the writer asks for them."""
+    """The export's rows, oldest registration first, read in batches; a party the user is
+    kept from (``withhold``: a confidential caller, to the handling office) by role only,
+    revealed or not. The checks run when called; the rows are read as the writer asks."""
     if reveal:
         may_reveal(actor, "导出文件")
     query = select(cases).order_by(cases.c.registered_at, cases.c.id)
     if kind is not None:
         query = query.where(cases.c.kind == kind)
+    # As a listing scopes them: an office's own cases and those assigned to it (派单), and a
+    # procedure-scoped role's procedures only (read.scope.visible_to).
     scope = office_scope(conn, actor, office, "案件")
     if scope is not None:
-        query = query.where(cases.c.office_code == scope)
+        query = query.where(at_office(scope))
+    query = query.where(*visible_to(actor))
     if start is not None:
         query = query.where(cases.c.registered_on >= start)
     if end is not None:
         query = query.where(cases.c.registered_on <= end)
-    readers = [COLUMNS[name][1] for name in columns]
-    return _stream(conn, query, readers, reveal, "history" in columns)
+    return stream_cases(conn, query, columns, reveal, withhold)
 
 
 def stream_cases(
-    conn: Connection, query: AnySelect, columns: Sequence[str], reveal: bool
+    conn: Connection,
+    query: AnySelect,
+    columns: Sequence[str],
+    reveal: bool,
+    withhold: Withhold | None = None,
 ) -> Iterator[list[Cell]]:
     """The export's rows of the whole ``cases`` rows ``query`` selects, in its order (the
     caller has scoped it): a search downloads its cases through this."""
     readers = [COLUMNS[name][1] for name in columns]
-    return _stream(conn, query, readers, reveal, "history" in columns)
+    return _stream(conn, query, readers, reveal, "history" in columns, withhold)
 
 
 def _stream(
-    conn: Connection, query: AnySelect, readers: list[Reader], reveal: bool, with_events: bool
+    conn: Connection,
+    query: AnySelect,
+    readers: list[Reader],
+    reveal: bool,
+    with_events: bool,
+    withhold: Withhold | None,
 ) -> Iterator[list[Cell]]:
     size = chunk_size(conn)
     result = conn.execution_options(stream_results=True, yield_per=size).execute(query)
@@ -179,8 +201,15 @@ def _stream(
         people = _parties_of(conn, ids)
         steps = _events_of(conn, ids) if with_events else {}
         for c in batch:
-            case = _exported(c, people.get(c.id, []), steps.get(c.id, []))
+            kept = withhold(c.kind, c.office_code, c.data) if withhold else frozenset()
+            shown = [_kept(p) if p.role in kept else p for p in people.get(c.id, [])]
+            case = _exported(c, shown, steps.get(c.id, []))
             yield [read(case, reveal) for read in readers]
+
+
+def _kept(party: Party) -> Party:
+    """A party kept from the user: its role only (hotline_reconsideration.md 7)."""
+    return Party(party.role, CONFIDENTIAL_NAME)
 
 
 def _exported(row: AnyRow, people: Sequence[Party], steps: Sequence[Event]) -> Exported:

@@ -21,7 +21,7 @@ from typing import Protocol
 
 from casework.errors import InvalidData
 from casework.read.export_xlsx import check_xlsx_path
-from casework.read.shapes import Figure, OfficeJSON, Report, StatsJSON
+from casework.read.shapes import Figure, OfficeJSON, Report, ReportSection, StatsJSON
 from casework.read.wording import (
     Figures,
     Term,
@@ -35,6 +35,7 @@ from casework.read.wording import (
     rate_clause,
     wan_yuan,
 )
+from workflows.wording import STATISTICS_SECTION, ReportPeriod, ReportSentence
 
 OFFICE_COLUMNS = (
     ("screening.sessions", "排查次数"),
@@ -70,6 +71,7 @@ class Statistics(Protocol):
         as_of: date | None = None,
         *,
         metrics: list[str] | None = None,
+        closed_by: date | None = None,
     ) -> StatsJSON: ...
 
 
@@ -119,8 +121,13 @@ class Figuring:
     def __init__(self, stats: Statistics, on: date) -> None:
         self.stats, self.on = stats, on
 
-    def __call__(self, period: tuple[date, date], names: Sequence[str]) -> Figures:
-        return self.stats(*period, as_of=self.on, metrics=list(names)).get("metrics", {})
+    def __call__(
+        self, period: tuple[date, date], names: Sequence[str], closed_by: date | None = None
+    ) -> Figures:
+        if closed_by is None:  # the cohort rates' own default: the period's end
+            return self.stats(*period, as_of=self.on, metrics=list(names)).get("metrics", {})
+        found = self.stats(*period, as_of=self.on, metrics=list(names), closed_by=closed_by)
+        return found.get("metrics", {})
 
 
 # The metrics each sentence prints.
@@ -253,6 +260,26 @@ def _petitions(f: Figures, words: str) -> str:
     return text + "。"
 
 
+def _period(periods: Periods, name: ReportPeriod) -> tuple[date, date]:
+    return {"months": periods.months, "quarters": periods.quarters, "to_date": periods.to_date}[
+        name
+    ]
+
+
+def declared(figures: Figuring, periods: Periods, sentence: ReportSentence) -> str:
+    """A sentence a procedure declares (workflows.wording): its period's words, its counts,
+    then each rate after its two figures; a cohort rate cut off at the period's end when the
+    sentence says so (办结率: the orders closed by the report's date)."""
+    period = _period(periods, sentence.period)
+    cut = period[1] if sentence.closed_by else None
+    f = figures(period, sentence.metrics, cut)
+    parts = ["，".join(c.words.format(count(f[c.metric])) for c in sentence.counts)]
+    for r in sentence.rates:
+        whole, part = Term(r.whole.metric, r.whole.words), Term(r.part.metric, r.part.words)
+        parts.append(rate_clause(f, r.rate, r.label, whole, part, joiner=r.joiner))
+    return period_words(*period) + "；".join(p for p in parts if p) + "。"
+
+
 def _paragraph(figures: Figuring, periods: Periods, notes: list[str]) -> str:
     petition_rates = [
         f"petition.{name}"
@@ -277,14 +304,26 @@ def annual(
     year: int,
     today: date,
     on: date | None = None,
+    sentences: Sequence[ReportSentence] = (),
 ) -> Report:
     """The paragraph and the table by office of the report dated ``on`` (see
-    :func:`report_date`), every figure as the database stood on that date."""
+    :func:`report_date`), every figure as the database stood on that date; the procedures'
+    declared ``sentences`` join the paragraph (section 一(八)) or follow it under their own
+    section (一(七)3, the 12345 orders)."""
     day = report_date(year, on, today)
     periods = Periods.of(year, day)
     figures = Figuring(stats, day)
     notes: list[str] = []
     paragraph = _paragraph(figures, periods, notes)
+    sections: list[ReportSection] = []
+    for sentence in sentences:
+        text = declared(figures, periods, sentence)
+        if sentence.section == STATISTICS_SECTION:
+            paragraph += text
+        else:
+            sections.append(
+                ReportSection(section=sentence.section, heading=sentence.heading, text=text)
+            )
     columns = [name for name, _ in OFFICE_COLUMNS]
     grouped = stats(*periods.months, by="office", as_of=day, metrics=columns)
     header, rows = _table(grouped, offices)
@@ -297,6 +336,7 @@ def annual(
         rows=rows,
         as_of=day.isoformat(),
         notes=notes,
+        sections=sorted(sections, key=lambda s: s["section"]),
     )
 
 
@@ -388,6 +428,8 @@ def as_text(report: Report) -> str:
     lines = [report["title"], *_as_of_line(report), ""]
     if report["paragraph"]:
         lines += [report["paragraph"], ""]
+    for part in report.get("sections", []):
+        lines += [f"{part['section']} {part['heading']}", part["text"], ""]
     lines.append(report["table_title"])
     table = [report["header"], *[[str(v) for v in r] for r in report["rows"]]]
     widths = [max(_width(str(r[i])) for r in table) for i in range(len(table[0]))]
@@ -405,6 +447,8 @@ def as_markdown(report: Report) -> str:
     lines = [f"# {report['title']}", *_as_of_line(report), ""]
     if report["paragraph"]:
         lines += [report["paragraph"], ""]
+    for part in report.get("sections", []):
+        lines += [f"## {part['section']} {part['heading']}", "", part["text"], ""]
     lines += [f"## {report['table_title']}", ""]
     lines.append("| " + " | ".join(report["header"]) + " |")
     lines.append("|" + "---|" * len(report["header"]))
@@ -429,6 +473,8 @@ def write_xlsx(report: Report, path: str) -> None:
         sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(report["header"]))
         sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
         sheet.row_dimensions[2].height = 150
+    for part in report.get("sections", []):
+        sheet.append([f"{part['section']} {part['heading']}：{part['text']}"])
     sheet.append([report["table_title"]])
     sheet.append(report["header"])
     for cell in sheet[sheet.max_row]:

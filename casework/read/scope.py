@@ -3,24 +3,30 @@ the day the database is looked at as it stood (``as_of``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_
+from sqlalchemy import ColumnElement, Select, and_, or_
 from sqlalchemy.engine import Connection, Row
 
 from casework.domain.model import Actor
-from casework.domain.policy import check_reveal, listing_scope, procedures_of
+from casework.domain.policy import check_reveal, listing_scope, procedures_of, withheld
 from casework.errors import InvalidData, NotAllowed
 from casework.storage.directory import require_office
-from casework.storage.tables import cases
+from casework.storage.tables import cases, parties
 from casework.time.local import CST
+from workflows import Registry
 from workflows.policy import HANDLER_KEY
 
 # A row of any query, and a query of any columns (SQLAlchemy 2.1 types them by their columns).
 AnyRow = Row[*tuple[Any, ...]]
 AnySelect = Select[*tuple[Any, ...]]
+# The party roles kept from a user on a case, given its procedure, office and data.
+Withhold = Callable[[str, str, Mapping[str, object] | None], frozenset[str]]
+# What a withheld party shows in their place: the role only (hotline_reconsideration.md 7).
+CONFIDENTIAL_NAME = "（保密）"
 
 
 @dataclass(frozen=True)
@@ -107,3 +113,33 @@ def visible_to(actor: Actor | None) -> list[ColumnElement[bool]]:
     if actor is not None and not actor.city_wide and actor.office is not None:
         out.append(at_office(actor.office))
     return out
+
+
+def withholding(registry: Registry, actor: Actor | None) -> Withhold:
+    """The party roles kept from the user on each case (domain.policy.withheld), by the rule
+    its procedure declares (``Workflow.confidential``)."""
+
+    def roles(kind: str, office: str, data: Mapping[str, object] | None) -> frozenset[str]:
+        wf = registry.get(kind)
+        return withheld(actor, wf.confidential if wf else None, office, data)
+
+    return roles
+
+
+def withheld_parties(registry: Registry, actor: Actor | None) -> ColumnElement[bool] | None:
+    """The condition on ``parties`` joined to ``cases`` of a party kept from the user (as
+    :func:`withholding`, in SQL), or None when no procedure keeps any from them."""
+    if actor is None or actor.office is None:
+        return None
+    kept = [
+        and_(
+            cases.c.kind == wf.name,
+            parties.c.role.in_(wf.confidential.roles),
+            cases.c.data[wf.confidential.field].as_string().in_(wf.confidential.values),
+            cases.c.office_code != actor.office,
+            cases.c.data[HANDLER_KEY].as_string() == actor.office,
+        )
+        for wf in registry
+        if wf.confidential is not None
+    ]
+    return or_(*kept) if kept else None

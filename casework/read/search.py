@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal, NotRequired, TypedDict
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, not_, select
 from sqlalchemy.engine import Connection
 
 from casework.domain.identity import check_id_number, check_phone
@@ -23,12 +23,16 @@ from casework.engine import Engine as Machines
 from casework.errors import InvalidData, NotFound
 from casework.read.damage import NO_DAMAGE, DamageReport, undamaged
 from casework.read.scope import (
+    CONFIDENTIAL_NAME,
     AnySelect,
+    Withhold,
     at_least,
     at_office,
     check_period,
     office_scope,
     visible_to,
+    withheld_parties,
+    withholding,
 )
 from casework.read.shapes import CaseRow
 from casework.read.views import LISTED_COLUMNS, head, listed, state_names
@@ -132,9 +136,12 @@ def like(column: ColumnElement[str], text: str) -> ColumnElement[bool]:
     return func.lower(column).contains(text.lower(), autoescape=True)
 
 
-def party_conditions(f: SearchFilter) -> list[ColumnElement[bool]]:
+def party_conditions(
+    f: SearchFilter, withheld: ColumnElement[bool] | None = None
+) -> list[ColumnElement[bool]]:
     """One condition per party criterion: each may be met by a different party of the case
-    (the applicant's name, the respondent's phone)."""
+    (the applicant's name, the respondent's phone), but not by a party the user is kept
+    from (``withheld``: a confidential caller is not found by the handler either)."""
     found: list[ColumnElement[bool]] = []
     name = given(f.party)
     if name is not None:
@@ -144,7 +151,8 @@ def party_conditions(f: SearchFilter) -> list[ColumnElement[bool]]:
         value = given(getattr(f, key))
         if value is not None:
             found.append(party_match(key, normalised(key, value)))
-    return [exists().where(parties.c.case_id == cases.c.id, c) for c in found]
+    kept = [] if withheld is None else [not_(withheld)]
+    return [exists().where(parties.c.case_id == cases.c.id, c, *kept) for c in found]
 
 
 def procedure(machines: Machines, kind: str) -> Workflow:
@@ -184,7 +192,7 @@ def case_conditions(
         out.append(cases.c.registered_on >= f.start)
     if f.end is not None:
         out.append(cases.c.registered_on <= f.end)
-    return out + party_conditions(f)
+    return out + party_conditions(f, withheld_parties(machines.registry, actor))
 
 
 def ordered(query: AnySelect, f: SearchFilter) -> AnySelect:
@@ -203,17 +211,23 @@ def ordered(query: AnySelect, f: SearchFilter) -> AnySelect:
     return query.order_by(*[k.desc() if f.descending else k.asc() for k in keys])
 
 
-def names_of(conn: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
-    """The parties' names of a page's cases, in their order on each case."""
+def names_of(
+    conn: Connection, ids: Sequence[int], withhold: Withhold | None = None
+) -> dict[int, list[str]]:
+    """The parties' names of a page's cases, in their order on each case; a party the user
+    is kept from (``withhold``: a confidential caller, to the handling office) by a mark."""
     by_case: dict[int, list[str]] = {}
     if not ids:
         return by_case
     for p in conn.execute(
-        select(parties.c.case_id, parties.c.name)
+        select(parties.c.case_id, parties.c.role, parties.c.name)
+        .add_columns(cases.c.kind, cases.c.office_code, cases.c.data)
+        .join(cases, cases.c.id == parties.c.case_id)
         .where(parties.c.case_id.in_(ids))
         .order_by(parties.c.case_id, parties.c.ord)
     ):
-        by_case.setdefault(p.case_id, []).append(p.name)
+        kept = withhold is not None and p.role in withhold(p.kind, p.office_code, p.data)
+        by_case.setdefault(p.case_id, []).append(CONFIDENTIAL_NAME if kept else p.name)
     return by_case
 
 
@@ -238,7 +252,7 @@ def search(
     found = (
         conn.execute(ordered(query, f).limit(size).offset((page - 1) * size)).all() if total else []
     )
-    names = names_of(conn, [r.id for r in found])
+    names = names_of(conn, [r.id for r in found], withholding(machines.registry, actor))
     rows = [
         SearchRow(**listed(head(r), machines.registry), parties=names.get(r.id, [])) for r in found
     ]
@@ -265,4 +279,6 @@ def export_rows(
     where = and_(*case_conditions(conn, machines, actor, f))
     from casework.read.export import stream_cases
 
-    return stream_cases(conn, ordered(select(cases).where(where), f), columns, reveal=False)
+    query = ordered(select(cases).where(where), f)
+    withhold = withholding(machines.registry, actor)
+    return stream_cases(conn, query, columns, reveal=False, withhold=withhold)

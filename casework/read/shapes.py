@@ -273,6 +273,14 @@ ExplainJSON = TypedDict(
 )
 
 
+class ReportSection(TypedDict):
+    """A sentence of another section of the annual report (一(七)3), printed apart."""
+
+    section: str
+    heading: str
+    text: str
+
+
 class Report(TypedDict):
     """``report annual`` and ``report monthly``: the paragraph and the table by office."""
 
@@ -285,6 +293,7 @@ class Report(TypedDict):
     month: NotRequired[str]
     as_of: NotRequired[str]  # the annual report's date: every figure as the database stood then
     notes: NotRequired[list[str]]  # what was left out and why (printed on stderr)
+    sections: NotRequired[list[ReportSection]]  # the procedures' sentences of other sections
 
 
 # -- exports, audit, backup --------------------------------------------------------------------

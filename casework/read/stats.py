@@ -107,6 +107,7 @@ class Metric:
     part: str = ""
     per_period: bool = False  # a stock (the ledger): grouped by month, computed per month
     null_if: str | None = None  # another metric: while it is not zero, this figure is null
+    procedure: str = ""  # the procedure whose cases it counts ("": the screening ledger)
 
 
 def _screening(name: str, label: str, query: QueryOf, kind: Literal["count", "sum"]) -> Metric:
@@ -301,21 +302,34 @@ def _rate(spec: MetricSpec, counts: Rate, by_name: dict[str, Metric]) -> Metric:
 def catalogue(registry: Registry) -> Catalogue:
     """The catalogue of these procedures' declared metrics and the screening ledger's."""
     placed: list[tuple[int, Metric]] = list(SCREENING_METRICS)
-    rates: list[tuple[MetricSpec, Rate]] = []
+    rates: list[tuple[str, MetricSpec, Rate]] = []
     for wf in registry:
         for spec in wf.metrics:
             if isinstance(spec.counts, Rate):
-                rates.append((spec, spec.counts))
+                rates.append((wf.name, spec, spec.counts))
             else:
-                placed.append((spec.order, declared(wf, spec, registry)))
+                made = declared(wf, spec, registry)
+                placed.append((spec.order, dataclasses.replace(made, procedure=wf.name)))
     by_name = {m.name: m for _, m in placed}
-    for spec, counts in rates:
-        placed.append((spec.order, _rate(spec, counts, by_name)))
+    for name, spec, counts in rates:
+        made = _rate(spec, counts, by_name)
+        placed.append((spec.order, dataclasses.replace(made, procedure=name)))
     placed.sort(key=lambda p: p[0])
     names = [m.name for _, m in placed]
     if len(set(names)) != len(names):
         raise ValueError(f"a metric is declared twice: {sorted(names)}")
     return Catalogue(m for _, m in placed)
+
+
+@lru_cache(maxsize=16)
+def catalogue_for(registry: Registry, procedures: frozenset[str] | None) -> Catalogue:
+    """The catalogue a user reads: a role limited to some procedures (domain.policy.
+    procedures_of: an operator, a reviewer) gets their metrics only, and not the screening
+    ledger's, which is no procedure of theirs; None: every metric."""
+    whole = catalogue(registry)
+    if procedures is None:
+        return whole
+    return Catalogue(m for m in whole if m.procedure in procedures)
 
 
 # -- figures and groupings ------------------------------------------------------------------

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from casework.domain.acting import may_act
-from casework.domain.corrections import masked
+from casework.domain.corrections import kept_from, masked
 from casework.domain.identity import mask_id, mask_phone
 from casework.domain.model import Actor, Case, CaseFile, Document, Event, Lazy, Party
 from casework.domain.policy import check_case_office, may_fire
@@ -21,7 +21,15 @@ from casework.errors import Damaged, InvalidData, NotAllowed, NotFound
 from casework.read import law
 from casework.read.damage import NO_DAMAGE, DamageReport, case_refusal, skipping, undamaged
 from casework.read.due import Head, due_json, overdue
-from casework.read.scope import AnyRow, at_least, at_office, may_reveal, visible_to
+from casework.read.scope import (
+    CONFIDENTIAL_NAME,
+    AnyRow,
+    at_least,
+    at_office,
+    may_reveal,
+    visible_to,
+    withholding,
+)
 from casework.read.shapes import (
     CaseJSON,
     CaseRow,
@@ -56,8 +64,18 @@ LISTED_COLUMNS = (
 )
 
 
-def party_view(row: AnyRow, reveal: bool) -> PartyJSON:
-    """A party as output: ID number and phone masked unless revealing was allowed and asked."""
+def party_view(row: AnyRow, reveal: bool, withheld: frozenset[str] = frozenset()) -> PartyJSON:
+    """A party as output: ID number and phone masked unless revealing was allowed and asked;
+    a party of a ``withheld`` role (a confidential caller, to the handling office) by role
+    only, revealed or not."""
+    if row.role in withheld:
+        return PartyJSON(
+            role=row.role,
+            role_label=PARTY_ROLES.get(row.role, row.role),
+            name=CONFIDENTIAL_NAME,
+            id_number=None,
+            phone=None,
+        )
     return PartyJSON(
         role=row.role,
         role_label=PARTY_ROLES.get(row.role, row.role),
@@ -245,6 +263,19 @@ def show_case(
     return found
 
 
+def _people(
+    conn: Connection, machines: Machines, actor: Actor | None, row: AnyRow, reveal: bool
+) -> tuple[list[PartyJSON], frozenset[str]]:
+    """The case's parties as the user sees them, and the positions (1-based) of those kept
+    from them (a confidential caller, to the handling office: casework.domain.policy)."""
+    people = conn.execute(
+        select(parties).where(parties.c.case_id == row.id).order_by(parties.c.ord)
+    ).all()
+    hidden = withholding(machines.registry, actor)(row.kind, row.office_code, row.data)
+    positions = frozenset(str(i) for i, p in enumerate(people, 1) if p.role in hidden)
+    return [party_view(p, reveal, hidden) for p in people], positions
+
+
 def _shown(
     conn: Connection,
     machines: Machines,
@@ -261,9 +292,7 @@ def _shown(
     office_name = conn.execute(
         select(offices.c.name).where(offices.c.code == row.office_code)
     ).scalar_one()
-    people = conn.execute(
-        select(parties).where(parties.c.case_id == row.id).order_by(parties.c.ord)
-    ).all()
+    people, positions = _people(conn, machines, actor, row, reveal)
     history, papers = history_of(conn, row.id), documents_of(conn, row.id)
     if looks_damaged(row, history, wf):
         damaged_or_raise(conn, machines.registry, case_no, actor)
@@ -285,12 +314,15 @@ def _shown(
         registered_at=local_iso(row.registered_at),
         data=dict(row.data or {}),
         data_view=data_view(wf, row.data or {}),
-        parties=[party_view(p, reveal) for p in people],
+        parties=people,
         documents=[document_row(wf, d) for d in papers],
         links=links_of(conn, row.id),
         triggers=allowed_triggers(machines, wf, view, actor),
         due=None,
-        history=[masked(stored_event_json(e, wf), reveal) for e in history],
+        history=[
+            kept_from(masked(stored_event_json(e, wf), reveal), positions, CONFIDENTIAL_NAME)
+            for e in history
+        ],
     )
     law.add_law(conn, wf, case, view, result, damage.case_ids)
     if as_of is not None:
@@ -310,7 +342,11 @@ def case_history(
     try:
         row = case_row(conn, case_no, actor)
         wf = machines.workflow(row.kind)
-        return [masked(stored_event_json(e, wf)) for e in history_of(conn, row.id)]
+        _, kept = _people(conn, machines, actor, row, False)
+        return [
+            kept_from(masked(stored_event_json(e, wf)), kept, CONFIDENTIAL_NAME)
+            for e in history_of(conn, row.id)
+        ]
     except (NotFound, NotAllowed):
         raise
     except Exception:

@@ -59,6 +59,7 @@ def test_workflow_show_gives_the_triggers_fields_and_choices(cli: Cli) -> None:
     fields = {f["name"] for f in shown["register_fields"]}
     assert fields == {
         "channel", "category", "urgency", "matter", "area", "callback_consent", "platform_no",
+        "confidential",
     }  # fmt: skip
     text = cli("workflow", "show", "hotline").stdout
     assert "话务员" in text or "operator" in text

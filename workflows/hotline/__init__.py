@@ -11,7 +11,7 @@ from __future__ import annotations
 from workflows.hotline.clocks import AUDIT, DISPATCH, DUTIES, HANDLE, SIGN
 from workflows.hotline.closing import BASIS_HOLDS, CENTRE_OR_LEADER, main_order
 from workflows.hotline.ledger import HEADERS, LEDGER
-from workflows.hotline.metrics import METRIC_SETTINGS, METRICS
+from workflows.hotline.metrics import METRIC_SETTINGS, METRICS, REPORT
 from workflows.hotline.rules import (
     AREA_IS_TOWN,
     AT_CENTRE,
@@ -51,7 +51,15 @@ from workflows.hotline.terms import (
     URGENCIES,
     YES_NO,
 )
-from workflows.spec import ANY_OPEN, FieldSpec, Shown, StateSpec, TriggerSpec, Workflow
+from workflows.spec import (
+    ANY_OPEN,
+    Confidential,
+    FieldSpec,
+    Shown,
+    StateSpec,
+    TriggerSpec,
+    Workflow,
+)
 
 C = ("operator", "supervisor")  # the centre's operator or supervisor
 CS = ("supervisor",)  # the centre's supervisor
@@ -88,6 +96,8 @@ REGISTER_FIELDS = (
         "callback_consent", "同意回访", "choice", choices=YES_NO, required=False, default="yes"
     ),
     FieldSpec("platform_no", "平台工单号", required=False, max_length=60),
+    # A confidential (保密) caller is hidden from the handler (hotline_reconsideration.md 7).
+    FieldSpec("confidential", "诉求人保密", "choice", choices=YES_NO, required=False, default="no"),
 )
 
 RATING = FieldSpec("rating", "评价", "choice", choices=RATINGS, required=False)
@@ -310,6 +320,7 @@ WORKFLOW = Workflow(
     register_fields=REGISTER_FIELDS,
     register_guards=(AT_CENTRE, AREA_IS_TOWN),
     party_roles=("caller",),
+    confidential=Confidential("confidential", ("caller",)),
     documents=DOCUMENTS,
     triggers=(*CENTRE_TRIGGERS, *HANDLING_TRIGGERS, *REVIEW_TRIGGERS, *OVERSIGHT_TRIGGERS),
     duties=DUTIES,
@@ -318,6 +329,7 @@ WORKFLOW = Workflow(
     ledger=LEDGER,
     ledger_headers=HEADERS,
     ledger_office=CENTRE,
+    report=REPORT,
     shown=(
         Shown("main_order", "主工单", main_order),
         Shown("assignments", "派单记录", assignments),

@@ -23,6 +23,7 @@ from workflows.spec import (
     MetricSpec,
     Rate,
 )
+from workflows.wording import Counted, ReportRate, ReportSentence
 
 REGISTERED = ("register",)
 CLOSING = ("answer_directly", "close")  # the steps into ``closed``
@@ -134,4 +135,31 @@ METRICS = (
     ),
     _rate("return_rate", "退单率", "returns", "dispatches", 318),
     MetricSpec("hotline.overdue", "超期件数", Lapsed("handle_limit"), order=319),
+)
+
+# 高州市2020年法治政府建设年度报告 一(七)3 (statistics.md; hotline_reconsideration.md 7): the
+# orders received to the report's date, the 办结率 of those closed by then (``closed_by`` = the
+# period's end) and the 满意度 of the rated ones, each rate after the two figures it divides
+# (procedures/mediation.md, Wording), where the report printed the rates alone.
+REPORT = (
+    ReportSentence(
+        section="一(七)3",
+        heading="12345政务服务便民热线",
+        period="to_date",
+        rates=(
+            ReportRate(
+                "hotline.closure_rate",
+                "办结率为",
+                Counted("hotline.received", "12345政务服务便民热线平台共受理工单{}宗"),
+                Counted("hotline.closed_by_cut_off", "其中已办结{}宗"),
+            ),
+            ReportRate(
+                "hotline.satisfaction_rate",
+                "满意度为",
+                Counted("hotline.rated", "群众对工单处理作出评价{}宗"),
+                Counted("hotline.satisfied", "其中满意和基本满意{}宗"),
+            ),
+        ),
+        closed_by=True,
+    ),
 )

@@ -22,7 +22,7 @@ from workflows.reconsideration.clocks import (
     REVIEWING_LIMITS,
     SUSPENDED_LIMITS,
 )
-from workflows.reconsideration.metrics import METRICS
+from workflows.reconsideration.metrics import METRICS, REPORT
 from workflows.reconsideration.rules import (
     ACCEPT_GUARDS,
     ARCHIVE_GUARDS,
@@ -403,6 +403,7 @@ WORKFLOW = Workflow(
     version_field="received_on",
     duties=DUTIES,
     metrics=METRICS,
+    report=REPORT,
 )
 
 __all__ = ["WORKFLOW"]

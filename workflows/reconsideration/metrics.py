@@ -10,6 +10,7 @@ from __future__ import annotations
 from workflows.reconsideration.clocks import ENDINGS
 from workflows.reconsideration.terms import CORRECTIVE, DECISIONS
 from workflows.spec import Cohort, FirstEvent, MetricSpec, Rate, Registered
+from workflows.wording import STATISTICS_SECTION, Counted, ReportSentence
 
 P = "reconsideration"
 # How a case stood when its suit was recorded (record_suit's ``ended_as``).
@@ -88,4 +89,20 @@ METRICS = (
     _rate("on_time_rate", "按期审结率", "concluded_on_time", 457),
     MetricSpec(f"{P}.sued", "复议后起诉件数", FirstEvent(triggers=("record_suit",)), order=460),
     *_sued_by_end(),
+)
+
+# The report gives no reconsideration figure (一(八)3, hotline_reconsideration.md 8): the
+# statistics paragraph says only what is computed, received, accepted and concluded (审结) to
+# the report's date.
+REPORT = (
+    ReportSentence(
+        section=STATISTICS_SECTION,
+        heading="行政复议",
+        period="to_date",
+        counts=(
+            Counted(f"{P}.received", "收到行政复议申请{}件"),
+            Counted(f"{P}.accepted", "受理{}件"),
+            Counted(f"{P}.concluded", "审结{}件"),
+        ),
+    ),
 )
