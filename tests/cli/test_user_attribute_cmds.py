@@ -7,7 +7,8 @@ import json
 import pytest
 
 from casework.api import Casework
-from tests.helpers import Cli, dump
+from tests.helpers import Cli, FrozenClock, dump
+from tests.reconsiderations import add_reviewers, register
 
 ADD = ("user", "add", "rev4", "--name", "王五", "--role", "reviewer", "--office", "city-justice")
 
@@ -51,3 +52,23 @@ def test_a_bad_attribute_is_one_line_naming_it_and_nothing_is_written(
     assert done.exit_code != 0
     assert said in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert dump(cw.engine) == before
+
+
+def test_a_reviewer_given_the_qualification_on_the_cli_may_be_designated(
+    cli: Cli, cw: Casework, clock: FrozenClock
+) -> None:
+    """The 2023 guard (行政复议法 art. 6) reads what ``user add|change --attr`` set."""
+    add_reviewers(cw)
+    assert cli(*ADD, "--attr", "reviewer_since=2024-03-01").exit_code == 0
+    clock.set("2024-12-01T09:00")
+    case_no = str(register(cw, "2024-09-20")["case_no"])
+    cw.acting("sup_justice").advance(case_no, "accept", {"procedure": "ordinary"})
+    assign = ("case", "advance", case_no, "assign", "--set", "reviewers=rev1,rev4")
+    refused = cli(*assign, user="sup_justice")
+    assert refused.exit_code == 1
+    line = refused.stderr.strip()
+    assert len(line.splitlines()) == 1 and "rev4" in line and "legal_qualification" in line
+    assert line.endswith("(--set reviewers=...)"), line
+    assert cli("user", "change", "rev4", "--attr", "legal_qualification=yes").exit_code == 0
+    done = cli(*assign, user="sup_justice")
+    assert done.exit_code == 0, done.stderr
