@@ -170,7 +170,8 @@ def change_user(
     new_attrs = merged(creds.attributes, given)
     data = _changes(creds, new_role, new_office, new_attrs)
     if not data:
-        field = f"attr.{next(iter(given))}" if given and role is office is None else "role"
+        only_attributes = role is None and office is None
+        field = f"attr.{next(iter(given))}" if given and only_attributes else "role"
         raise InvalidData(f"用户 {username!r} 已是如此 (nothing changes)", field=field)
     if username == actor.username and new_role != "admin":
         raise InvalidData(
