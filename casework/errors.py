@@ -13,6 +13,7 @@ Field names:
 - ``value.NAME``: a value a trigger or registration takes (``value.days``);
 - ``party``, ``party.role``, ``party.name``, ``party.id_number``, ``party.phone``: a party;
 - ``user``: the acting user; ``username``, ``role``, ``name``, ``level``, ``code``: admin input;
+- ``attr.NAME``: a user's attribute an admin sets (``attr.legal_qualification``);
 - ``as_of``, ``from``, ``to``, ``by``, ``metric``, ``within``, ``limit``, ``quarter``, ``month``,
   ``year``, ``seed``, ``date``, ``found``, ``prevented``, ``campaign``, ``tier``, ``amount``,
   ``columns``, ``out``, ``map``, ``holiday_file``, ``database``: the options of reads and tools;

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli import output
-from cli.admin_cmds import JSON, user_app
-from cli.state import settings
+from cli.admin_cmds import ATTRS, JSON, attributes_line, user_app
+from cli.state import parse_sets, settings
 
 if TYPE_CHECKING:
     from casework.api import Casework
@@ -97,21 +97,25 @@ def user_change(
     username: Annotated[str, typer.Argument(metavar="USERNAME", help="Whose role or office.")],
     role: Annotated[str | None, typer.Option("--role", help="The new role.")] = None,
     office: Annotated[str | None, typer.Option("--office", help="The new office code.")] = None,
+    attr: ATTRS = None,
     as_json: JSON = False,
 ) -> None:
-    """Change a user's role or office from now on (admin only); past steps keep theirs.
+    """Change a user's role, office or attributes from now on (admin only); past steps keep
+    theirs. --attr KEY= removes an attribute.
 
     A mediator's office follows their committee: move them with mediator move.
 
     Example: casework --as admin user change clerk_pz --role supervisor
     """
-    result = _admin_api(ctx).change_user(username, role=role, office=office)
+    attributes = parse_sets(attr, "--attr")
+    result = _admin_api(ctx).change_user(username, role=role, office=office, attributes=attributes)
     if as_json:
         output.print_json(result)
     else:
         output.line(
             f"已更改用户 user changed: {result['username']} "
-            f"({result['role']}, {result['office'] or 'city-wide'})"
+            f"({result['role']}, {result['office'] or 'city-wide'}) "
+            f"{attributes_line(result['attributes'])}"
         )
 
 

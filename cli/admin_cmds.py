@@ -7,9 +7,25 @@ from typing import Annotated
 import typer
 
 from cli import output
-from cli.state import settings
+from cli.state import parse_sets, settings
 
 JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+# A user's declared attributes (docs/cli.md lists them), repeatable; KEY= removes one.
+ATTRS = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--attr",
+        metavar="KEY=VALUE",
+        help="A user attribute, repeatable, e.g. legal_qualification=yes, "
+        "reviewer_since=2024-03-01; KEY= removes it.",
+    ),
+]
+
+
+def attributes_line(attributes: dict[str, str]) -> str:
+    """A user's attributes as one cell: ``legal_qualification=yes reviewer_since=...``."""
+    return " ".join(f"{k}={v}" for k, v in attributes.items()) or "—"
+
 
 office_app = typer.Typer(
     help="Offices (单位): town judicial offices and city bodies.", no_args_is_help=True
@@ -116,19 +132,22 @@ def user_add(
         str, typer.Option("--role", help="clerk, mediator, supervisor, leader, admin, viewer.")
     ],
     office: Annotated[str | None, typer.Option("--office", help="Office code.")] = None,
+    attr: ATTRS = None,
     as_json: JSON = False,
 ) -> None:
-    """Add a user (admin only).
+    """Add a user (admin only), with any attributes given.
 
     Example: casework --as admin user add li_ming --name 李明 --role clerk --office panzhou
     """
-    result = settings(ctx).open().add_user(username, name, role, office)
+    attributes = parse_sets(attr, "--attr")
+    result = settings(ctx).open().add_user(username, name, role, office, attributes)
     if as_json:
         output.print_json(result)
     else:
         output.line(
             f"已添加用户 user added: {result['username']} {result['name']} "
             f"({result['role_label']} {result['role']}, {result['office'] or 'city-wide'})"
+            + (f" {attributes_line(result['attributes'])}" if result["attributes"] else "")
         )
 
 
@@ -141,9 +160,21 @@ def user_list(ctx: typer.Context, as_json: JSON = False) -> None:
         return
     output.table(
         "用户 Users",
-        [("用户名 username", "cyan"), ("姓名 name", ""), ("角色 role", ""), ("单位 office", "")],
         [
-            (u["username"], u["name"], f"{u['role_label']} {u['role']}", u["office"] or "—")
+            ("用户名 username", "cyan"),
+            ("姓名 name", ""),
+            ("角色 role", ""),
+            ("单位 office", ""),
+            ("属性 attributes", ""),
+        ],
+        [
+            (
+                u["username"],
+                u["name"],
+                f"{u['role_label']} {u['role']}",
+                u["office"] or "—",
+                attributes_line(u["attributes"]),
+            )
             for u in rows
         ],
     )

@@ -88,6 +88,8 @@ def option_for(field: str | None, command: str, params: Iterable[Param]) -> str 
     name = BY_COMMAND.get(command, {}).get(field) or ALIASES.get(field, field)
     if name.startswith("value."):
         return _value_option(name.removeprefix("value."), listed)
+    if name.startswith("attr."):  # a user's attribute: ``--attr KEY=...``
+        return f"--attr {name.removeprefix('attr.')}=..." if "--attr" in _flags(listed) else None
     return _parameter(name, listed)
 
 

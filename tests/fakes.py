@@ -243,6 +243,7 @@ class FakePorts:
         }
         self.staff = {username: (name, role, office) for username, name, role, office in staff}
         self.inactive: set[str] = set()
+        self.attributes: dict[str, dict[str, str]] = {}
         self.now_reads = 0
         self._calendar = Calendar()
         # Dated settings set by a test: key -> [(effective from, value)], oldest first.
@@ -307,6 +308,9 @@ class FakePorts:
 
     def committee_info(self, code: str) -> Committee | None:
         return self.committees.get(code)
+
+    def user_attributes(self, username: str) -> Mapping[str, str]:
+        return self.attributes.get(username, {})
 
     def user_role(self, username: str) -> str | None:
         found = self.staff.get(username)

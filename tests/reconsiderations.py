@@ -7,15 +7,17 @@ from typing import Any
 
 from casework.api import Casework
 
-# username, name (reviewers 复议人员 of the city's reconsideration body, city-justice)
+# username, name (reviewers 复议人员 of the city's reconsideration body, city-justice), each
+# holding the legal qualification a reviewer new to the work needs under the 2023 law (art. 6)
 REVIEWERS = (("rev1", "复议人员一"), ("rev2", "复议人员二"), ("rev3", "复议人员三"))
+QUALIFIED = {"legal_qualification": "yes"}
 PARTIES = ("applicant:张三", "respondent:高州市某局")
 
 
 def add_reviewers(cw: Casework) -> None:
     admin = cw.acting("admin")
     for username, name in REVIEWERS:
-        admin.add_user(username, name, "reviewer", "city-justice")
+        admin.add_user(username, name, "reviewer", "city-justice", QUALIFIED)
 
 
 def application(received_on: str, **extra: str) -> dict[str, str]:

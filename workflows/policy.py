@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 
+from workflows.attributes import AttributeSpec
+
 ROLES: Mapping[str, str] = {
     "clerk": "登记员",
     "mediator": "调解员",
@@ -35,6 +37,19 @@ ROLE_PROCEDURES: Mapping[str, frozenset[str]] = {
 # 承办单位, set by its dispatch): that office's users see the case while it is assigned to them,
 # though another office owns it.
 HANDLER_KEY = "handling_office"
+
+# The attributes a user may carry (hotline_reconsideration.md 9.11), set by an admin and read by
+# guards. 行政复议法 (2023) art. 6 para 2: who first takes up reconsideration work must hold the
+# legal professional qualification (法律职业资格); whether a reviewer is new to it is told by the
+# day they began it.
+YES_NO: Mapping[str, str] = {"yes": "是", "no": "否"}
+USER_ATTRIBUTES: Mapping[str, AttributeSpec] = {
+    spec.name: spec
+    for spec in (
+        AttributeSpec("legal_qualification", "法律职业资格", "choice", YES_NO),
+        AttributeSpec("reviewer_since", "从事复议工作起始日期", "date"),
+    )
+}
 
 # An admin may do whatever a supervisor may, in every office (procedures.md, Roles).
 COVERS: Mapping[str, frozenset[str]] = {"admin": frozenset({"supervisor"})}

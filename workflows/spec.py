@@ -377,6 +377,10 @@ class GuardContext(Protocol):
     def committee_info(self, code: str) -> CommitteeView | None:
         """A committee by its code, None when unknown."""
 
+    def user_attributes(self, username: str) -> Mapping[str, str]:
+        """A user's declared attributes (``workflows.policy.USER_ATTRIBUTES``) as they stand
+        when the step is taken: empty for a user without any, or an unknown one."""
+
 
 class Refusal(str):
     """A guard's refusal message that also names the value at fault (``value.notice_method``),

@@ -3,7 +3,7 @@ on users, each recorded in the login log or the admin log (web.md, "Accounts and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
@@ -104,11 +104,18 @@ class AccountCommands(Base):
         )
 
     def change_user(
-        self, username: str, role: str | None = None, office: str | None = None
+        self,
+        username: str,
+        role: str | None = None,
+        office: str | None = None,
+        attributes: Mapping[str, str] | None = None,
     ) -> UserChanged:
-        """Change a user's role or office from now on (admin)."""
+        """Change a user's role, office or declared attributes from now on (admin); an
+        attribute given as ``""`` is removed."""
         return self.acting_write(
-            lambda uow, actor: account_admin.change_user(uow, actor, username, role, office)
+            lambda uow, actor: account_admin.change_user(
+                uow, actor, username, role, office, attributes
+            )
         )
 
     def revoke_session(self, session_id: int) -> SessionJSON:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from casework.api.base import Base
@@ -41,11 +41,20 @@ class AdminCommands(Base):
             lambda uow, actor: config.set_value(uow, actor, key, value, day, note)
         )
 
-    def add_user(self, username: str, name: str, role: str, office: str | None) -> UserResult:
-        """Add a user with one role and one office (an admin may be city-wide, without one)."""
+    def add_user(
+        self,
+        username: str,
+        name: str,
+        role: str,
+        office: str | None,
+        attributes: Mapping[str, str] | None = None,
+    ) -> UserResult:
+        """Add a user with one role and one office (an admin may be city-wide, without one)
+        and the declared attributes given (``{"legal_qualification": "yes"}``)."""
         admin.check_user(username, name, role, office)
+        admin.user_attributes(attributes)
         return self.acting_write(
-            lambda uow, actor: admin.add_user(uow, actor, username, name, role, office)
+            lambda uow, actor: admin.add_user(uow, actor, username, name, role, office, attributes)
         )
 
     def add_users(self, users: Sequence[tuple[str, str, str, str | None]]) -> list[UserResult]:

@@ -9,7 +9,7 @@ hierarchy) as it stood on the step's day.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from casework.domain.model import Actor, Case, Data, LinkedCase, Party
@@ -53,6 +53,9 @@ class OnItsDay:
 
     def committee_info(self, code: str) -> CommitteeView | None:
         return self._world.committee_info(code)
+
+    def user_attributes(self, username: str) -> Mapping[str, str]:
+        return self._world.user_attributes(username)
 
 
 class GuardView(OnItsDay):

@@ -3,6 +3,7 @@ settings and the office hierarchy, each as it stood on a given day."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Protocol
 
@@ -30,3 +31,6 @@ class World(Protocol):
 
     def committee_info(self, code: str) -> CommitteeView | None:
         """A people's mediation committee by its code, None when unknown."""
+
+    def user_attributes(self, username: str) -> Mapping[str, str]:
+        """A user's declared attributes as they stand (empty for none or an unknown user)."""

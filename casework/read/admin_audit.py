@@ -181,7 +181,12 @@ def _compare(
 
 def _users(conn: Connection) -> Rows:
     query = select(
-        users.c.username, users.c.name, users.c.role, users.c.office_code, users.c.active
+        users.c.username,
+        users.c.name,
+        users.c.role,
+        users.c.office_code,
+        users.c.active,
+        users.c.attributes,
     )
     return {
         r.username: {
@@ -189,6 +194,7 @@ def _users(conn: Connection) -> Rows:
             "role": r.role,
             "office_code": r.office_code,
             "active": bool(r.active),
+            "attributes": dict(r.attributes or {}),
         }
         for r in conn.execute(query)
     }

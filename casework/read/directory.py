@@ -48,6 +48,7 @@ def list_users(conn: Connection) -> list[UserJSON]:
             role_label=ROLES.get(r.role, ""),
             office=r.office_code,
             active=r.active,
+            attributes=dict(r.attributes or {}),
         )
         for r in rows
     ]

@@ -472,6 +472,7 @@ class UserJSON(TypedDict):
     role_label: str
     office: str | None
     active: bool
+    attributes: dict[str, str]
 
 
 class CalendarYear(TypedDict):

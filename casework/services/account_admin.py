@@ -6,6 +6,7 @@ is never without its record, nor a record without its act.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypedDict
 
 from casework.domain.accounts import check_password, hash_password
@@ -17,7 +18,8 @@ from casework.storage.accounts import Accounts, Credentials
 from casework.storage.adminlog import Act
 from casework.storage.uow import UnitOfWork
 from casework.time.local import local_date
-from workflows.policy import ROLES
+from workflows.attributes import checked_attributes, merged
+from workflows.policy import ROLES, USER_ATTRIBUTES
 from workflows.settings import PASSWORD_MIN_LENGTH
 
 
@@ -28,6 +30,7 @@ class UserChanged(TypedDict):
     active: bool
     must_change: bool
     sessions_revoked: int
+    attributes: dict[str, str]
 
 
 def _target(accounts: Accounts, username: str) -> Credentials:
@@ -61,6 +64,7 @@ def _changed(creds: Credentials, revoked: int, **values: Any) -> UserChanged:
         "active": creds.active,
         "must_change": creds.must_change,
         "sessions_revoked": revoked,
+        "attributes": dict(creds.attributes),
     }
     row.update(values)  # type: ignore[typeddict-item]
     return row
@@ -131,37 +135,55 @@ def _check_change(uow: UnitOfWork, creds: Credentials, role: str, office: str | 
         )
 
 
+def _changes(
+    creds: Credentials, role: str, office: str | None, attributes: dict[str, str]
+) -> dict[str, list[Any]]:
+    """What changes, as [old, new] by what the user sees (role, office, attributes)."""
+    pairs = (
+        ("role", creds.role, role),
+        ("office", creds.office, office),
+        ("attributes", dict(creds.attributes), attributes),
+    )
+    return {key: [old, new] for key, old, new in pairs if old != new}
+
+
 def change_user(
     uow: UnitOfWork,
     actor: Actor,
     username: str,
     role: str | None,
     office: str | None,
+    attributes: Mapping[str, str] | None = None,
 ) -> UserChanged:
-    """A user's new role or office, from now on (their past steps keep the role they had)."""
+    """A user's new role, office or attributes, from now on (their past steps keep the role
+    they had). An attribute given an empty value is removed."""
     check_admin(actor, "更改用户")
-    if role is None and office is None:
-        raise InvalidData("请给出新的角色或单位 (give a role or an office)", field="role")
+    if role is None and office is None and not attributes:
+        raise InvalidData(
+            "请给出新的角色、单位或属性 (give a role, an office or an attribute)", field="role"
+        )
+    given = checked_attributes(USER_ATTRIBUTES, attributes or {})
     accounts = Accounts(uow.conn)
     creds = _target(accounts, username)
     new_role, new_office = role or creds.role, office or creds.office
     _check_change(uow, creds, new_role, new_office)
-    data = {
-        key: [old, new]
-        for key, old, new in (("role", creds.role, new_role), ("office", creds.office, new_office))
-        if old != new
-    }
+    new_attrs = merged(creds.attributes, given)
+    data = _changes(creds, new_role, new_office, new_attrs)
     if not data:
-        raise InvalidData(f"用户 {username!r} 的角色和单位已是如此 (nothing changes)", field="role")
+        only_attributes = role is None and office is None
+        field = f"attr.{next(iter(given))}" if given and only_attributes else "role"
+        raise InvalidData(f"用户 {username!r} 已是如此 (nothing changes)", field=field)
     if username == actor.username and new_role != "admin":
         raise InvalidData(
             "管理员不能取消自己的管理员角色 (an admin keeps their own role)", field="role"
         )
-    accounts.update_user(username, role=new_role, office_code=new_office)
-    names = {"role": "role", "office": "office_code"}
+    accounts.update_user(
+        username, role=new_role, office_code=new_office, attributes=new_attrs or None
+    )
+    names = {"role": "role", "office": "office_code", "attributes": "attributes"}
     values = ({names[k]: v[0] for k, v in data.items()}, {names[k]: v[1] for k, v in data.items()})
     _record(uow, actor, "user.change", username, dict(data), values)
-    return _changed(creds, 0, role=new_role, office=new_office)
+    return _changed(creds, 0, role=new_role, office=new_office, attributes=new_attrs)
 
 
 def revoke_session(uow: UnitOfWork, actor: Actor, session_id: int) -> SessionJSON:

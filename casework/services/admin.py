@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from importlib import resources
 from typing import NotRequired, TypedDict
 
@@ -13,7 +14,8 @@ from casework.domain.text import clean_text
 from casework.errors import InvalidData, NotFound
 from casework.services import config
 from casework.storage.uow import UnitOfWork
-from workflows.policy import ROLES
+from workflows.attributes import checked_attributes, merged
+from workflows.policy import ROLES, USER_ATTRIBUTES
 from workflows.settings import default_parent, parent_value
 
 LEVELS = {"town": "镇街", "city": "市级"}
@@ -39,6 +41,7 @@ class UserResult(TypedDict):
     role: str
     role_label: str
     office: str | None
+    attributes: dict[str, str]
 
 
 class InitResult(TypedDict):
@@ -124,20 +127,37 @@ def check_user(username: str, name: str, role: str, office: str | None) -> str:
     return clean_text(name, "name", max_length=200)
 
 
+def user_attributes(given: Mapping[str, str] | None) -> dict[str, str]:
+    """A new user's attributes, checked against their declarations (an empty value: unset)."""
+    return merged({}, checked_attributes(USER_ATTRIBUTES, given or {}))
+
+
 def add_user(
-    uow: UnitOfWork, actor: Actor, username: str, name: str, role: str, office: str | None
+    uow: UnitOfWork,
+    actor: Actor,
+    username: str,
+    name: str,
+    role: str,
+    office: str | None,
+    attributes: Mapping[str, str] | None = None,
 ) -> UserResult:
     clean = check_user(username, name, role, office)
+    attrs = user_attributes(attributes)
     check_admin(actor, "新增用户")
     if office is not None and not uow.offices.exists(office):
         raise NotFound(f"未知单位 unknown office {office[:40]!r}", field="office", value=office)
     if uow.offices.user_exists(username):
         raise InvalidData(f"用户 {username!r} 已存在 (exists already)", field="username")
-    uow.offices.add_user(username, clean, role, office, (actor.username, uow.now()))
+    uow.offices.add_user(username, clean, role, office, (actor.username, uow.now()), attrs)
     if role == "mediator":  # mediation.md 2.1: a mediator belongs to a committee
         uow.committees.join_own(username, office)
     return UserResult(
-        username=username, name=clean, role=role, role_label=ROLES[role], office=office
+        username=username,
+        name=clean,
+        role=role,
+        role_label=ROLES[role],
+        office=office,
+        attributes=attrs,
     )
 
 

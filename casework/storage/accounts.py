@@ -7,7 +7,7 @@ their rows (the admin log is written by casework.storage.adminlog, which chains 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,7 @@ class Credentials:
     must_change: bool
     failed_logins: int
     locked_until: datetime | None
+    attributes: Mapping[str, str] = field(default_factory=dict)  # as declared (9.11)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ _CREDENTIALS = select(
     users.c.must_change,
     users.c.failed_logins,
     users.c.locked_until,
+    users.c.attributes,
 )
 _SESSION_COLUMNS = [c for c in auth_sessions.c if c.name != "token_hash"]
 
@@ -83,6 +85,7 @@ class Accounts:
             bool(r.must_change),
             int(r.failed_logins),
             r.locked_until,
+            dict(r.attributes or {}),
         )
 
     def office_exists(self, code: str) -> bool:

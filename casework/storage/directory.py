@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
@@ -75,6 +75,7 @@ class UserDirectory:
         self._active: dict[str, tuple[str, str, str | None, str] | None] = {}
         self._names: dict[str, list[str]] | None = None
         self._actors: dict[str, Actor] = {}
+        self._attributes: dict[str, dict[str, str]] = {}
 
     def _user(self, username: str) -> tuple[str, str, str | None, str] | None:
         """(name, role, office, office level) of an active user, None for any other."""
@@ -109,6 +110,15 @@ class UserDirectory:
                 if r.active:
                     self._names.setdefault(r.name, []).append(r.username)
         return self._names
+
+    def attributes(self, username: str) -> Mapping[str, str]:
+        """A user's declared attributes (workflows.policy.USER_ATTRIBUTES), each read once;
+        empty for a user without any, or an unknown one."""
+        if username not in self._attributes:
+            query = select(users.c.attributes).where(users.c.username == username)
+            found = self._conn.execute(query).scalar_one_or_none()
+            self._attributes[username] = dict(found or {})
+        return self._attributes[username]
 
     def role_of(self, username: str) -> str | None:
         """The role of an active user, None for an unknown or deactivated one."""
@@ -180,9 +190,16 @@ class Offices:
         return found.first() is not None
 
     def add_user(
-        self, username: str, name: str, role: str, office: str | None, by: tuple[str, datetime]
+        self,
+        username: str,
+        name: str,
+        role: str,
+        office: str | None,
+        by: tuple[str, datetime],
+        attributes: Mapping[str, str] | None = None,
     ) -> None:
-        """A new active user; ``by`` is (who, when)."""
+        """A new active user; ``by`` is (who, when). Their attributes are logged only when
+        given, so the log of a user without any reads as before attributes existed."""
         self._conn.execute(
             users.insert().values(
                 username=username,
@@ -191,9 +208,17 @@ class Offices:
                 office_code=office,
                 active=True,
                 created_at=by[1],
+                attributes=dict(attributes) if attributes else None,
             )
         )
-        after = {"name": name, "role": role, "office_code": office, "active": True}
+        after: dict[str, object] = {
+            "name": name,
+            "role": role,
+            "office_code": office,
+            "active": True,
+        }
+        if attributes:
+            after["attributes"] = dict(attributes)
         self._log.record(by, Act("user.add", username, None, after))
 
     def set_user_office(self, username: str, office: str | None, by: tuple[str, datetime]) -> None:

@@ -191,6 +191,9 @@ class DailySettings:
     def committee_info(self, code: str) -> Committee | None:
         return self._world.committee_info(code)
 
+    def user_attributes(self, username: str) -> Mapping[str, str]:
+        return self._world.user_attributes(username)
+
 
 def _committee_types_of(conn: Connection, codes: Sequence[str], size: int) -> dict[str, str]:
     """The type of each of these committees that exists: only the few the cases name, not the

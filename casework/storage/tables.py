@@ -50,6 +50,10 @@ class User(Table, table=True):
     locked_until: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )
+    # Declared attributes (workflows.policy.USER_ATTRIBUTES), name to text; NULL: none.
+    attributes: dict[str, str] | None = Field(
+        default=None, sa_column=Column(json_type(), nullable=True)
+    )
 
 
 class AuthSession(Table, table=True):

@@ -124,6 +124,9 @@ class UnitOfWork:
     def committee_info(self, code: str) -> Committee | None:
         return self.committees.get(code)
 
+    def user_attributes(self, username: str) -> Mapping[str, str]:
+        return self.users.attributes(username)
+
     def user_role(self, username: str) -> str | None:
         return self.users.role_of(username)
 

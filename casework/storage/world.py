@@ -3,6 +3,7 @@ over one connection, each read once (``casework.domain.world.World``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy.engine import Connection
@@ -10,6 +11,7 @@ from sqlalchemy.engine import Connection
 from casework.storage.calendars import load_calendar
 from casework.storage.committees import Committee, Committees
 from casework.storage.config import Config
+from casework.storage.directory import UserDirectory
 from casework.storage.hierarchy import Hierarchy
 from casework.time.calendar import Calendar
 from workflows import Registry
@@ -24,6 +26,7 @@ class StoredWorld:
         self.config = Config(conn, registry)
         self.hierarchy = Hierarchy(conn, self.config)
         self.committees = Committees(conn)
+        self.users = UserDirectory(conn)
         self._calendar: Calendar | None = None
 
     def calendar(self) -> Calendar:
@@ -48,3 +51,6 @@ class StoredWorld:
 
     def committee_info(self, code: str) -> Committee | None:
         return self.committees.get(code)
+
+    def user_attributes(self, username: str) -> Mapping[str, str]:
+        return self.users.attributes(username)

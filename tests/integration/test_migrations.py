@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 from casework.api import Casework
 from casework.domain.hashing import row_digest
@@ -482,4 +482,46 @@ def test_a_database_from_before_the_reveal_log_keeps_every_row_and_logs_from_the
     [row] = cw.acting("admin").reveal_log()
     assert (row["username"], row["case_no"]) == ("sup_pz", "XF-2021-panzhou-00001")
     assert audited(cw) == (1, 1)
+    cw.close()
+
+
+def test_a_database_from_before_user_attributes_reads_none_and_sets_them_logged(
+    db_url: str, clock: FrozenClock
+) -> None:
+    """Migration 0018: users get a nullable ``attributes`` column (NULL: none), every row
+    stays as it was, and an attribute set after the upgrade is in the admin log and verifies."""
+    engine = open_engine(db_url, must_exist=False)
+    schema.upgrade(engine, "0015")  # before the admin log's baseline (0016), as a real database
+    with engine.begin() as conn:
+        _office(conn, "city-justice", "高州市司法局", "city")
+        _user(conn, "admin", "admin", None)
+        _user(conn, "rev_old", "reviewer", "city-justice")
+    schema.upgrade(engine, "0017")
+    with engine.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("users")}
+    assert "attributes" not in columns
+    engine.dispose()
+    people = "SELECT username, name, role, office_code, active, created_at FROM users"
+
+    def users_now() -> list[tuple[Any, ...]]:
+        probe = open_engine(db_url)
+        with probe.connect() as conn:
+            found = sorted(tuple(r) for r in conn.execute(text(people)))
+        probe.dispose()
+        return found
+
+    before = users_now()
+    cw = Casework.initialise(db_url, clock=clock)
+    assert schema.current_revision(cw.engine) == schema.SCHEMA_HEAD == "0018"
+    assert users_now() == before
+    with cw.engine.connect() as conn:
+        stored = conn.execute(text("SELECT attributes FROM users")).scalars().all()
+    assert stored == [None, None]
+    admin = cw.acting("admin")
+    assert [u["attributes"] for u in admin.users()] == [{}, {}]
+    admin.change_user("rev_old", attributes={"reviewer_since": "2019-05-06"})
+    listed = {u["username"]: u["attributes"] for u in admin.users()}
+    assert listed == {"admin": {}, "rev_old": {"reviewer_since": "2019-05-06"}}
+    assert admin.admin_log()[-1]["after"] == {"attributes": {"reviewer_since": "2019-05-06"}}
+    assert cw.verify()["ok"]
     cw.close()

@@ -93,6 +93,9 @@ class Ctx:
     def committee_info(self, code: str) -> CommitteeView | None:
         return None
 
+    def user_attributes(self, username: str) -> Mapping[str, str]:
+        return {}
+
 
 def accepting() -> Ctx:
     """A registered petition with its letter and acceptance notice on file."""

@@ -32,6 +32,7 @@ from workflows.reconsideration.rules import (
     HEARING_AHEAD,
     IS_SIMPLE,
     LATE_WARNING,
+    QUALIFIED,
     REGISTER_GUARDS,
     SUSPENSION_LAPSED,
     has_lapsed,
@@ -201,6 +202,7 @@ REVIEW_TRIGGERS = (
         None,
         SUP,
         fields=(FieldSpec("reviewers", "承办人", "users", role="reviewer", minimum=2),),
+        guards=(QUALIFIED,),
         own_office_only=True,
     ),
     TriggerSpec(
@@ -255,6 +257,7 @@ REVIEW_TRIGGERS = (
             _event("officers", "听证人员", "users", role="reviewer", minimum=2),
             _event("applicant_present", "申请人到场", "choice", choices=YES_NO),
         ),
+        guards=(QUALIFIED,),
         own_office_only=True,
     ),
     TriggerSpec(

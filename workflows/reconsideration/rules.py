@@ -5,6 +5,7 @@ F23 = 行政复议法 (2023), F99 = 行政复议法 (1999/2017), T = 实施条�
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from workflows.guards import lapsed_by, running_in
@@ -18,7 +19,7 @@ from workflows.reconsideration.clocks import (
     simple,
 )
 from workflows.reconsideration.terms import DECISION_ARTICLES, DECISIONS, DOCUMENTS, V2023
-from workflows.spec import Guard, GuardContext, TimeLimit
+from workflows.spec import Guard, GuardContext, Refusal, TimeLimit
 
 # F23 art. 53 para 1: the simple procedure for an act made on the spot, an amount of at most
 # 3,000 yuan, or information disclosure (warnings and 通报批评 are acts of kind penalty, not
@@ -29,6 +30,12 @@ BAR_YEARS = 5
 REAL_ESTATE_BAR_YEARS = 20
 # F23 art. 51: the parties are told of a hearing at least 5 working days before it.
 HEARING_NOTICE_DAYS = 5
+# F23 art. 6 para 2: who first takes up reconsideration work (初次从事行政复议工作) must hold the
+# legal professional qualification (法律职业资格). The law is in force from 2024-01-01 (art. 90):
+# a reviewer who began on or after that day, or whose start is not recorded, is taken as new.
+# The users' attributes are declared in workflows.policy.USER_ATTRIBUTES.
+NEW_REVIEWERS_FROM = date(2024, 1, 1)
+QUALIFIED_FIELDS = ("reviewers", "host", "officers")
 
 
 def _day(value: object) -> date | None:
@@ -171,6 +178,35 @@ def _views_heard(ctx: GuardContext) -> str | None:
     return "普通程序须先听取当事人意见 hear_views 或举行听证 hold_hearing (hear the parties first)"
 
 
+def first_reconsideration_work(attributes: Mapping[str, str]) -> bool:
+    """Whether a reviewer's work in reconsideration began under the 2023 law (or when it
+    began is not recorded)."""
+    since = _day(attributes.get("reviewer_since"))
+    return since is None or since >= NEW_REVIEWERS_FROM
+
+
+def _qualified(ctx: GuardContext) -> str | None:
+    """F23 art. 6 para 2: the reviewers a step names (designated handlers, a hearing's host
+    and officers) who are new to the work hold the legal professional qualification."""
+    if ctx.rules != V2023:
+        return None  # the 1999 law sets no such requirement
+    for name in QUALIFIED_FIELDS:
+        for username in str(ctx.values.get(name) or "").split(","):
+            attributes = ctx.user_attributes(username) if username else {}
+            if not username or not first_reconsideration_work(attributes):
+                continue
+            if attributes.get("legal_qualification") == "yes":
+                continue
+            since = attributes.get("reviewer_since") or "未登记 (not recorded)"
+            return Refusal(
+                f"复议人员 {username} 初次从事行政复议工作（起始日期 reviewer_since {since}），"
+                "未登记取得法律职业资格 legal_qualification=yes，依行政复议法第六条不能承办 "
+                "(art. 6: new reviewers need the legal qualification)",
+                field=f"value.{name}",
+            )
+    return None
+
+
 def _decision_in_version(ctx: GuardContext) -> str | None:
     code = ctx.values.get("decision")
     allowed = DECISION_ARTICLES.get(ctx.rules or "", {})
@@ -238,6 +274,7 @@ DECIDE_GUARDS = (
     Guard("views_heard", "已听取意见或举行听证", _views_heard),
     Guard("decision_in_version", "决定种类为本案法律所设", _decision_in_version),
 )
+QUALIFIED = Guard("legal_qualification", "初次从事复议工作须取得法律职业资格", _qualified)
 SUSPENSION_LAPSED = Guard("suspension_lapsed", "中止满60日", _suspension_lapsed)
 ARCHIVE_GUARDS = (
     Guard("litigation_over", "起诉期限届满或已起诉", _litigation_over),
