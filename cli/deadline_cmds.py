@@ -98,6 +98,15 @@ def due(
     )
 
 
+# The columns of both of sweep's tables: what was fired, and what waits for a person.
+SWEEP_COLUMNS = [
+    ("案件编号 case_no", "cyan"),
+    ("期限 limit", ""),
+    ("届满 last day", ""),
+    ("步骤 step", ""),
+]
+
+
 def sweep(ctx: typer.Context, as_of: AS_OF = None, as_json: JSON = False) -> None:
     """Fire the steps the law takes itself when a limit lapses (视为受理), once each.
 
@@ -115,12 +124,7 @@ def sweep(ctx: typer.Context, as_of: AS_OF = None, as_json: JSON = False) -> Non
         return
     output.table(
         f"已执行 fired ({len(result['fired'])})",
-        [
-            ("案件编号 case_no", "cyan"),
-            ("期限 limit", ""),
-            ("届满 last day", ""),
-            ("步骤 step", ""),
-        ],
+        SWEEP_COLUMNS,
         [
             (
                 r["case_no"],
@@ -133,12 +137,7 @@ def sweep(ctx: typer.Context, as_of: AS_OF = None, as_json: JSON = False) -> Non
     )
     output.table(
         f"需人工处理 needs a person ({len(result['needs_person'])})",
-        [
-            ("案件编号 case_no", "cyan"),
-            ("期限 limit", ""),
-            ("届满 last day", ""),
-            ("步骤 step", ""),
-        ],
+        SWEEP_COLUMNS,
         [
             (
                 r["case_no"],
