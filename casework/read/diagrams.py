@@ -124,16 +124,32 @@ def _until(wf: Workflow, since: date | None) -> str | None:
     return (min(later) - timedelta(days=1)).isoformat() if later else None
 
 
+# Between the labels of the triggers one edge carries: Mermaid draws one arrow per pair of
+# states and keeps only the last label of several (a petition's 延期 self-loop was lost).
+EDGE_JOIN = " / "
+
+
+def edges(wf: Workflow) -> dict[tuple[str, str], list[str]]:
+    """Each pair of states a trigger moves between, with every trigger that does, in the
+    order declared (``name label``)."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for t in wf.triggers:
+        for src in wf.sources_of(t):
+            label = f"{t.name} {t.label}"
+            found = out.setdefault((src, wf.dest_of(t, src)), [])
+            if label not in found:
+                found.append(label)
+    return out
+
+
 def mermaid(wf: Workflow) -> str:
     """A Mermaid ``stateDiagram-v2`` of the procedure, with Chinese labels."""
     lines = ["stateDiagram-v2", f"    %% {wf.name} {wf.label} ({wf.prefix})"]
     for s in wf.states:
         lines.append(f'    state "{s.name} {s.label}" as {s.name}')
     lines.append(f"    [*] --> {wf.initial}")
-    for t in wf.triggers:
-        for src in wf.sources_of(t):
-            dest = wf.dest_of(t, src)
-            lines.append(f"    {src} --> {dest}: {t.name} {t.label}")
+    for (src, dest), labels in edges(wf).items():
+        lines.append(f"    {src} --> {dest}: {EDGE_JOIN.join(labels)}")
     for s in wf.states:
         if s.terminal:
             lines.append(f"    {s.name} --> [*]")

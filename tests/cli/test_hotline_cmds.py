@@ -4,38 +4,18 @@ order walked from registration to close with the commands docs/procedures.md sho
 from __future__ import annotations
 
 import json
-import re
 
 from casework.api import Casework
-from tests.cli.checks import error_line
+from tests.cli.checks import error_line, mermaid_parts
 from tests.helpers import Cli
 from tests.hotline import add_hotline_staff
 from workflows import default_registry
-
-EDGE = re.compile(r"(\[\*\]|[a-z_]+) --> (\[\*\]|[a-z_]+)(?:: ([a-z_]+) (\S+))?")
-STATE = re.compile(r'state "([a-z_]+) (\S+)" as ([a-z_]+)')
 
 
 def test_the_mermaid_diagram_parses_and_has_every_transition(cli: Cli) -> None:
     result = cli("workflow", "show", "hotline", "--mermaid")
     assert result.exit_code == 0
-    lines = result.stdout.strip().splitlines()
-    assert lines[0] == "stateDiagram-v2"
-    declared: dict[str, str] = {}
-    edges: set[tuple[str, str, str]] = set()
-    for line in (ln.strip() for ln in lines[1:]):
-        if line.startswith("%%"):
-            continue
-        if (state := STATE.fullmatch(line)) is not None:
-            assert state.group(1) == state.group(3)
-            declared[state.group(1)] = state.group(2)
-            continue
-        edge = EDGE.fullmatch(line)
-        assert edge is not None, f"not a mermaid line: {line!r}"
-        src, dst, trigger, _ = edge.groups()
-        for end in (src, dst):
-            assert end == "[*]" or end in declared, end
-        edges.add((src, dst, trigger or ""))
+    declared, edges = mermaid_parts(result.stdout)
     wf = default_registry().get("hotline")
     assert wf is not None
     assert declared == {s.name: s.label for s in wf.states}

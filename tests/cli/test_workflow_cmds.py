@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
-from tests.cli.checks import error_line
+import pytest
+
+from tests.cli.checks import error_line, mermaid_parts
 from tests.helpers import Cli
+from workflows import default_registry
 
 
 def test_workflow_list_and_show(cli: Cli) -> None:
@@ -30,8 +33,21 @@ def test_workflow_mermaid(cli: Cli) -> None:
     assert text.startswith("stateDiagram-v2")
     assert "[*] --> registered" in text
     assert "handling --> replied: reply 出具处理意见" in text
-    assert "handling --> handling: extend 延期" in text
     assert "concluded --> [*]" in text
+
+
+@pytest.mark.parametrize("kind", [wf.name for wf in default_registry()])
+def test_the_mermaid_diagram_keeps_every_transition(cli: Cli, kind: str) -> None:
+    """Several triggers between the same two states (a petition's 延期 self-loop beside its
+    other handling loops, mediation's two 司法确认 loops) share one arrow, every label on it:
+    Mermaid keeps only the last of several arrows between two states."""
+    states, edges = mermaid_parts(cli("workflow", "show", kind, "--mermaid").stdout)
+    wf = default_registry().get(kind)
+    assert wf is not None
+    assert states == {s.name: s.label for s in wf.states}
+    wanted = {(src, wf.dest_of(t, src), t.name) for t in wf.triggers for src in wf.sources_of(t)}
+    assert wanted <= edges, sorted(wanted - edges)
+    assert ("[*]", wf.initial, "") in edges
 
 
 def test_an_unknown_procedure_names_the_argument(cli: Cli) -> None:
