@@ -224,6 +224,14 @@ class CaseworkGroup(TyperGroup):
                 rows.append((name, first_paragraph(cmd.short_help or cmd.help or "")))
         return rows
 
+    def invoke(self, ctx: object) -> Any:
+        # Typer turns Ctrl-C into a silent exit 130 before `_run` could see it: said here.
+        assert isinstance(ctx, typer.Context)
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise typer.Exit(_interrupted()) from None
+
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -267,7 +275,9 @@ class CaseworkGroup(TyperGroup):
             return _usage_error(exc)
         except typer.Exit as exc:
             return exc.exit_code
-        except (typer.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            return _interrupted()
+        except typer.Abort:
             error("已中止 aborted")
             return 1
         except BrokenPipeError:
@@ -277,6 +287,13 @@ class CaseworkGroup(TyperGroup):
                 raise
             return _internal_error(exc)
         return rv if isinstance(rv, int) else 0
+
+
+def _interrupted() -> int:
+    """Ctrl-C: one line and exit 130 (128 + SIGINT). A step's or an import's transaction is
+    open until it commits, so an interrupted one rolls back whole (docs/cli.md, Exit codes)."""
+    error("已中断 interrupted: nothing was written")
+    return 130
 
 
 def _usage_error(exc: typer.TyperException) -> int:

@@ -83,6 +83,7 @@ def test_an_abort_is_one_line_and_an_interrupt_exits_130(monkeypatch: pytest.Mon
     monkeypatch.setattr(Settings, "open", interrupted)
     result = CliRunner().invoke(app, ["--as", "admin", "case", "list"])
     assert result.exit_code == 130 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == "Error: 已中断 interrupted: nothing was written"
 
 
 def test_a_bad_frozen_clock_names_the_variable(tmp_path: Path) -> None:
