@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, TypeVar
 
 import typer
-from typer.core import HAS_RICH, MarkupMode, TyperCommand, TyperGroup
+from typer.core import HAS_RICH, MarkupMode, TyperCommand, TyperGroup, TyperOption
 from typer.models import CommandInfo
 
 from cli.output import damage_warnings, error
@@ -84,6 +84,18 @@ def _built(info: CommandInfo, path: str, short: bool, markup: MarkupMode) -> Com
         info, pretty_exceptions_short=short, rich_markup_mode=markup
     )
     return hinting(command(made), path)
+
+
+_typer_option_type = TyperOption.display_type_rich
+
+
+def _option_type(self: TyperOption, ctx: Any) -> str | None:
+    """An option's value type in the help, none for a flag: it takes no value, and Typer's
+    `<bool>` beside `--json` or `--help` reads as if it wanted one (issue 17)."""
+    return None if self.is_flag else _typer_option_type(self, ctx)
+
+
+TyperOption.display_type_rich = _option_type  # type: ignore[method-assign]
 
 
 def hinting(cmd: Command, path: str) -> Command:

@@ -28,3 +28,16 @@ def test_the_root_page_lists_options_and_commands(
     if width == "200":
         for name, entry in COMMANDS.items():
             assert f"{name} {entry.help}" in text
+
+
+def test_no_help_page_shows_a_flag_as_taking_a_value() -> None:
+    """`--json`, `--force`, `--help` take no value: no `<bool>` beside them (issue 17)."""
+    from tests.cli.test_errors import every_command
+
+    runner = CliRunner()
+    pages = {"": runner.invoke(app, ["--help"]).stdout}
+    for path in every_command():
+        pages[path] = runner.invoke(app, [*path.split(), "--help"]).stdout
+    assert all(page.strip() for page in pages.values())
+    assert [path for path, page in pages.items() if "<bool>" in page] == []
+    assert "<int>" in pages["demo"]  # a value's type is still shown
