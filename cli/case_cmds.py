@@ -562,6 +562,11 @@ def _note_and_data(e: EventJSON) -> str:
     return " ".join(filter(None, [e["note"] or "", values]))
 
 
+# A listing's page: what a terminal shows at once (issue 17); --all lists every match.
+PAGE = 50
+MAX_LISTED = 1_000_000  # casework.read.scope.COUNT_MAX
+
+
 @case_app.command("list")
 def list_(
     ctx: typer.Context,
@@ -577,18 +582,28 @@ def list_(
         ),
     ] = None,
     office: Annotated[str | None, typer.Option("--office", help="Only this office.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="At most this many.")] = None,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", help=f"At most this many (default {PAGE})."),
+    ] = PAGE,
+    every: Annotated[bool, typer.Option("--all", help="Every case that matches.")] = False,
     overdue: Annotated[
         bool, typer.Option("--overdue", help="Only cases past an office deadline (超期).")
     ] = False,
     as_of: AS_OF = None,
     as_json: JSON = False,
 ) -> None:
-    """List cases, newest first.
+    """List cases, newest first: the first 50 unless --limit N or --all.
 
     Example: casework case list --kind petition --state handling --office panzhou
     """
-    rows = settings(ctx).reader().cases(kind, state, office, limit, overdue, as_of)
+    # One more than shown, to say whether the page holds them all.
+    # One more than shown tells whether the page holds them all; a bad --limit goes as it is,
+    # for the refusal to name it.
+    asked = None if every else limit + 1 if 1 <= limit < MAX_LISTED else limit
+    rows = settings(ctx).reader().cases(kind, state, office, asked, overdue, as_of)
+    more = asked is not None and len(rows) > limit
+    rows = rows[:limit] if more else rows
     if as_json:
         output.print_json(rows)
         return
@@ -605,6 +620,8 @@ def list_(
             for r in rows
         ],
     )
+    if more:
+        output.line(f"仅显示前 {limit} 件 first {limit} shown; --limit N or --all for more")
 
 
 @case_app.command("history")

@@ -79,13 +79,26 @@ def check_period(start: date | None, end: date | None, what: str = "统计周期
         )
 
 
+# The most a count option may ask for: far more than any listing holds, and few enough days
+# that a date stays within the calendar (issue 17: 99999999999999999999 was an internal error).
+COUNT_MAX = 1_000_000
+
+
 def at_least(value: int | None, low: int, field: str, label: str) -> None:
-    """A count option (``limit``, ``within``) below its least value is refused."""
+    """A count option (``limit``, ``within``) below its least value, or above ``COUNT_MAX``,
+    is refused."""
     if value is not None and value < low:
         raise InvalidData(
             f"{label} {field} 应不小于 {low}，不是 {value} (at least {low})",
             field=field,
             value=value,
+        )
+    if value is not None and value > COUNT_MAX:
+        raise InvalidData(
+            f"{label} {field} 应不大于 {COUNT_MAX:,}，不是 {str(value)[:24]} "
+            f"(at most {COUNT_MAX:,})",
+            field=field,
+            value=str(value)[:24],
         )
 
 

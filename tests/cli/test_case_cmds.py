@@ -327,6 +327,13 @@ REFUSALS: list[tuple[str, str | None, list[str], list[str], str | None]] = [
     ),
     ("list_bad_limit", "admin", ["case", "list", "--limit", "0"], ["limit"], "--limit"),
     (
+        "list_huge_limit",
+        "admin",
+        ["case", "list", "--limit", "99999999999999999999"],
+        ["limit", "1,000,000", "99999999999999999999"],
+        "--limit",
+    ),
+    (
         "list_bad_as_of",
         "admin",
         ["case", "list", "--overdue", "--as-of", "yesterday"],
@@ -633,3 +640,21 @@ def test_path_through_cli(cli: Cli, clock: FrozenClock, path: Path) -> None:
     # the human table renders too
     table = cli("case", "show", case_no, user="admin")
     assert table.exit_code == 0 and case_no in table.stdout
+
+
+def test_case_list_pages_50_unless_limit_or_all(cw: Casework, cli: Cli) -> None:
+    """Issue 17: a listing shows a terminal's page, says when there are more, and lists every
+    match with --all."""
+    clerk = cw.acting("clerk_pz")
+    for n in range(53):
+        clerk.register("petition", "panzhou", f"第{n}件", at="2020-11-02")
+    page = cli("case", "list", "--json", user="admin")
+    assert page.exit_code == 0 and len(json.loads(page.stdout)) == 50
+    table = cli("case", "list", user="admin")
+    assert "first 50 shown; --limit N or --all for more" in table.stdout
+    assert len(json.loads(cli("case", "list", "--all", "--json", user="admin").stdout)) == 53
+    assert (
+        len(json.loads(cli("case", "list", "--limit", "52", "--json", user="admin").stdout)) == 52
+    )
+    exact = cli("case", "list", "--limit", "53", user="admin")
+    assert "shown; --limit" not in exact.stdout
