@@ -32,7 +32,7 @@ LOOK_BACK = timedelta(days=366)
 
 def limit_states(wf: Workflow, limit: TimeLimit) -> frozenset[str]:
     """The states a limit runs in (as a state's limit or one of its more limits)."""
-    return frozenset(s.name for s in wf.states if s.limit == limit or limit in s.limits)
+    return frozenset(s.name for s in wf.states if limit in s.all_limits)
 
 
 def lapsed_on(
