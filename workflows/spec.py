@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any, Literal, Protocol
 
 from casework.errors import InvalidData
+from workflows.chars import UNSAFE_CHARS, UNSAFE_ZH
 from workflows.policy import ROLES
 from workflows.settings import SettingSpec, SettingValue
 from workflows.versions import RuleVersion, in_force
@@ -39,7 +40,6 @@ LINK_RELATIONS: Mapping[str, str] = {
     "not_same": "非同一事项",
 }
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab and newline
 
 # "committee": a people's mediation committee's code; registering with one sets the case's
 # office to the committee's guiding office (PML art. 5), without one the office's own.
@@ -164,8 +164,8 @@ class FieldSpec:
         text = raw.strip()
         if not text:
             raise self.refuse(f"不能为空，应为 {self.describe_zh()}", raw)
-        if not text.isprintable() and _CONTROL.search(text):  # isprintable: the common case, fast
-            raise self.refuse("含有控制字符 (control characters)", raw)
+        if not text.isprintable() and UNSAFE_CHARS.search(text):  # isprintable: common, fast
+            raise self.refuse(UNSAFE_ZH, ascii(raw[:40]))
         if len(text) > self.max_length:
             raise self.refuse(f"超过 {self.max_length} 个字符", raw[:40])
         if self.kind == "choice":

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from casework.errors import InvalidData
+from workflows.chars import UNSAFE_CHARS, UNSAFE_ZH
 
-# Control characters other than tab and newline; one regex scan is much cheaper than a
-# Python loop over the characters, and imports check millions of names and titles.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters other than tab and newline, and bidirectional overrides.
+CONTROL = UNSAFE_CHARS
 
 # How messages name the text fields (the field names of casework.errors).
 LABELS: Mapping[str, str] = {
@@ -34,9 +33,7 @@ def clean_text(value: str, field: str, *, max_length: int = 2000, required: bool
             raise InvalidData(f"{label} 不能为空 (must not be empty)", field=field, value=value)
         return text
     if CONTROL.search(text):
-        raise InvalidData(
-            f"{label} 含有控制字符 (control characters)", field=field, value=value[:40]
-        )
+        raise InvalidData(f"{label} {UNSAFE_ZH}", field=field, value=ascii(value[:40]))
     if len(text) > max_length:
         raise InvalidData(
             f"{label} 超过 {max_length} 个字符 (longer than {max_length})",

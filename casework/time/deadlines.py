@@ -141,8 +141,9 @@ class Due:
 
 @dataclass(frozen=True)
 class PendingDue:
-    """A limit that ends in a year whose holidays are not known yet, judged on a day before
-    that year begins: certainly not overdue, its last day not yet computable (never guessed)."""
+    """A limit that ends in a year whose holidays are not known: its last day not computable
+    (never guessed), so neither shown overdue nor counted as such; ``problem`` says which year
+    an administrator must add (``calendar add``)."""
 
     limit: TimeLimit
     state: str
@@ -246,8 +247,8 @@ def _one(
     try:
         run = running(limit, past, clock.calendar, clock.setting)
     except CalendarMissing as missing:
-        if as_of >= date(missing.year, 1, 1):
-            raise
+        # Unknown for this case alone (a listing of every deadline must still answer): before
+        # that year it cannot be overdue yet; in a past year with no calendar it is not guessed.
         index = start_of(limit, past, clock.setting)
         assert index is not None
         return PendingDue(
@@ -262,8 +263,8 @@ def _one(
 def limits_on(clock: CaseClock, as_of: date) -> list[Running]:
     """Every limit running for the case on ``as_of``: those of its state, then its open duties.
 
-    When a limit ends in a year no holiday source covers, it is a ``PendingDue`` if ``as_of``
-    is before that year (it cannot be overdue yet); otherwise the error stands.
+    When a limit ends in a year no holiday source covers, it is a ``PendingDue``: its last day
+    unknown, shown as such for that case rather than failing a listing of many.
     """
     past = history_as_of(clock.events, as_of)
     if not past:

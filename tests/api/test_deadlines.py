@@ -10,7 +10,6 @@ import pytest
 
 from casework.api import Casework
 from casework.errors import GuardFailed, NotAllowed
-from casework.time.calendar import CalendarMissing
 from tests import major_disputes as MD
 from tests import mediations as M
 from tests import petitions as P
@@ -277,7 +276,7 @@ def test_deadlines_follow_the_declaration(
     cw.close()
 
 
-def test_uncovered_year_fails_until_a_holiday_file_is_added(
+def test_uncovered_year_is_unknown_until_a_holiday_file_is_added(
     cw: Casework, cli: Cli, clock: FrozenClock, tmp_path: os.PathLike[str]
 ) -> None:
     clock.set("2026-12-20T10:00")
@@ -293,12 +292,14 @@ def test_uncovered_year_fails_until_a_holiday_file_is_added(
     assert [(r["case_no"], r["date"], r["status"]) for r in listed] == [
         (case_no, None, "calendar_missing")
     ]
-    # Judged in 2027, whether it is overdue needs the calendar: a clear error, never a guess.
-    with pytest.raises(CalendarMissing, match="2027"):
-        cw.show(case_no, as_of="2027-01-05")
+    # Judged in 2027, whether it is overdue needs the calendar: unknown for this case, never a
+    # guess, and never an error that would stop a listing of every case (issue 17 point 5).
+    late = cw.show(case_no, as_of="2027-01-05")["due"]
+    assert late["date"] is None and late["overdue"] is False and "calendar add" in late["problem"]
     shown = cli("case", "show", case_no, "--as-of", "2027-01-05")
-    assert shown.exit_code == 1 and "2027" in shown.stderr and "calendar add" in shown.stderr
-    assert len(shown.stderr.splitlines()) == 1
+    assert shown.exit_code == 0 and "尚无 2027" in shown.stdout
+    listed_late = json.loads(cli("due", "--as-of", "2027-01-05", "--json").stdout)
+    assert [r["status"] for r in listed_late] == ["calendar_missing"]
     path = os.path.join(str(tmp_path), "2027.txt")
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(
