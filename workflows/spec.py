@@ -17,7 +17,7 @@ from casework.errors import InvalidData
 from workflows.chars import UNSAFE_CHARS, UNSAFE_ZH
 from workflows.policy import ROLES
 from workflows.settings import SettingSpec, SettingValue
-from workflows.versions import RuleVersion, in_force
+from workflows.versions import RuleVersion, earliest, in_force
 from workflows.wording import ReportSentence
 
 __all__ = ["ROLES"]  # re-exported: procedures name roles from here
@@ -855,6 +855,11 @@ class Workflow:
     # The texts of its law, by the day each took effect (see workflows.versions); a case pins
     # the one in force on its registration's date, and none can be registered before the first.
     versions: tuple[RuleVersion, ...] = ()
+    # The first day a case of it can be registered when that is not its first version's day:
+    # the day its law took effect, or the first day its limits can be counted on (see
+    # docs/procedures.md); a paper file dated earlier is refused rather than run by rules that
+    # were not in force.
+    supported_from: date | None = None
     # Limits that run whatever the state, from their start until met (see TimeLimit.duty).
     duties: tuple[TimeLimit, ...] = ()
     # The dated settings of local practice its rules read (see workflows.settings).
@@ -960,6 +965,12 @@ class Workflow:
     def version(self, name: str | None) -> RuleVersion | None:
         """A rule version by name."""
         return next((v for v in self.versions if v.name == name), None)
+
+    @property
+    def first_day(self) -> date | None:
+        """The earliest registration date the procedure supports, if it has one."""
+        days = [d for d in (self.supported_from, earliest(self.versions)) if d is not None]
+        return max(days) if days else None
 
     def version_on(self, day: date) -> RuleVersion | None:
         """The rule version in force on a day (None for a procedure without versions)."""

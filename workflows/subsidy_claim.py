@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from workflows.settings import SettingSpec
@@ -279,6 +280,8 @@ WORKFLOW = Workflow(
         FieldSpec("tier_basis", "档次依据", required=False),
     ),
     party_roles=(),
+    # A claim pays for a mediation case, which the mediation procedure takes from 2011-01-01.
+    supported_from=date(2011, 1, 1),
     triggers=(
         TriggerSpec(
             "check",

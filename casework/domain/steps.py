@@ -52,7 +52,7 @@ from casework.engine import Engine
 from casework.errors import GuardFailed, IllegalTransition, InvalidData, NotAllowed, NotFound
 from casework.time.local import local_date
 from workflows.spec import LINK_RELATIONS, GuardContext, Numbered, Workflow
-from workflows.versions import RULES_KEY, earliest, pinned
+from workflows.versions import RULES_KEY, pinned
 
 # The steps' inputs are named tuples: a batch makes tens of thousands of them.
 NO_VALUES: Mapping[str, str] = MappingProxyType({})
@@ -509,22 +509,22 @@ def _blank(
 
 def _pin_rules(wf: Workflow, data: dict[str, object], when: datetime) -> None:
     """The case pins the rule version in force on its registration's local date, or on the
-    date its procedure names (``version_field``: an application's day of receipt)."""
-    if not wf.versions:
-        return
+    date its procedure names (``version_field``: an application's day of receipt); a date
+    before the procedure's first supported day is refused."""
     named = data.get(wf.version_field) if wf.version_field else None
     day = date.fromisoformat(str(named)) if named else local_date(when)
-    version = wf.version_on(day)
-    if version is None:
-        first = earliest(wf.versions)
+    first = wf.first_day
+    if first is not None and day < first:
         what, where = (wf.version_field, f"value.{wf.version_field}") if named else ("登记", "at")
         raise InvalidData(
-            f"「{wf.label} {wf.name}」{what}日期 {day} 早于其法规施行之日 {first}"
-            f"，不能登记 (before the procedure's first rules took effect)",
+            f"「{wf.label} {wf.name}」{what}日期 {day} 早于本流程支持的最早日期 {first}"
+            f"，不能登记 (before the earliest date the procedure supports, {first})",
             field=where,
             value=day.isoformat(),
         )
-    data[RULES_KEY] = version.name
+    version = wf.version_on(day)
+    if version is not None:
+        data[RULES_KEY] = version.name
 
 
 def _registration_rules(wf: Workflow, blank: Case, ports: Intake, actor: Actor) -> tuple[str, ...]:

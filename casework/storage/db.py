@@ -60,15 +60,15 @@ def open_engine(target: str, *, must_exist: bool = True, durable: bool = True) -
         ) from None
     path = sqlite_path(url)
     if path is not None:
-        if must_exist and not os.path.exists(path):
-            raise NotInitialised(
-                f"{path} 处没有数据库 (no database)；请先初始化 (casework init)", field="database"
-            )
+        if must_exist:
+            require_sqlite_file(path)
         directory = os.path.dirname(path)
         if not must_exist and directory:
             os.makedirs(directory, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine, durable)
+        if not must_exist and os.path.exists(path) and os.path.getsize(path) > 0:
+            _refuse_foreign(engine, path)  # ``init`` on someone's file, not a database
         return _with_key(engine, path, must_exist)
     try:
         engine = create_engine(parsed, pool_pre_ping=True)
@@ -77,6 +77,39 @@ def open_engine(target: str, *, must_exist: bool = True, durable: bool = True) -
             f"无法使用数据库 database {target[:200]!r}：{exc}", field="database"
         ) from None
     return _with_key(engine, None, must_exist)
+
+
+def require_sqlite_file(path: str) -> None:
+    """Refuse a path that holds no database before SQLite opens it: opening an empty file
+    would write a database header (and a WAL) into it, so a mistyped ``--db`` on a read would
+    turn someone's file into a database. Only ``stat`` is used: opening and closing the file
+    here would drop the POSIX locks of this process's own SQLite connections to it (SQLite's
+    "How To Corrupt" 2.2); a foreign file SQLite refuses itself, without writing to it."""
+    if not os.path.exists(path):
+        raise NotInitialised(
+            f"{path} 处没有数据库 (no database)；请先初始化 (casework init)", field="database"
+        )
+    if os.path.getsize(path) == 0:
+        raise NotInitialised(
+            f"{path} 是空文件 (an empty file)，不是 casework 的数据库；未作任何更改"
+            " (nothing was written)",
+            field="database",
+        )
+
+
+def _refuse_foreign(engine: Engine, path: str) -> None:
+    """Refuse a file SQLite cannot open as a database; SQLite writes nothing to it then."""
+    from sqlalchemy.exc import DatabaseError
+
+    try:
+        engine.connect().close()
+    except DatabaseError as exc:
+        engine.dispose()
+        first = str(exc.orig).splitlines()[0] if exc.orig is not None else "?"
+        raise NotInitialised(
+            f"{path} 不是 SQLite 数据库 (not a SQLite database: {first})；未作任何更改",
+            field="database",
+        ) from None
 
 
 def _with_key(engine: Engine, path: str | None, must_exist: bool) -> Engine:

@@ -29,6 +29,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (head by default); a no-op when it is there already."""
     from alembic import command
 
+    refuse_newer(readable_revision(engine))
     cfg = _alembic_config()
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
@@ -55,6 +56,26 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
+def known_revisions() -> frozenset[str]:
+    """Every revision of the shipped migration scripts."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(_alembic_config())  # type: ignore[arg-type]
+    return frozenset(r.revision for r in scripts.walk_revisions())
+
+
+def refuse_newer(rev: str | None) -> None:
+    """Refuse a database a newer casework has migrated: this one knows none of its tables'
+    later changes, so neither reading nor upgrading it would be safe."""
+    if rev is None or rev in known_revisions():
+        return
+    raise NotInitialised(
+        f"数据库结构为版本 {rev}，比本程序支持的 {SCHEMA_HEAD} 新 (written by a newer casework; "
+        f"this one knows revisions up to {SCHEMA_HEAD})；请升级 casework 后再使用，未作任何更改",
+        field="database",
+    )
+
+
 def script_head() -> str:
     """The head revision of the shipped migration scripts."""
     from alembic.script import ScriptDirectory
@@ -73,21 +94,28 @@ def current_revision(engine: Engine) -> str | None:
         return None if row is None else str(row[0])
 
 
-def require_current(engine: Engine) -> None:
-    """Refuse to work on a database that casework has not initialised or upgraded."""
+def readable_revision(engine: Engine) -> str | None:
+    """The database's revision, or a refusal saying why it cannot be opened (a file that is
+    not a SQLite database, a server that does not answer)."""
     try:
-        rev = current_revision(engine)
+        return current_revision(engine)
     except Exception as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise NotInitialised(
             f"无法打开数据库 (cannot open the database)：{first}", field="database"
         ) from None
+
+
+def require_current(engine: Engine) -> None:
+    """Refuse to work on a database that casework has not initialised or upgraded."""
+    rev = readable_revision(engine)
     if rev is None:
         raise NotInitialised(
             "数据库中没有 casework 的表 (no casework schema)；请先初始化 (casework init)",
             field="database",
         )
     if rev != SCHEMA_HEAD:
+        refuse_newer(rev)
         raise NotInitialised(
             f"数据库结构为版本 {rev}，本程序需要 {SCHEMA_HEAD} (schema revision)；请运行初始化"
             "升级 (casework init)",

@@ -8,6 +8,8 @@ order, or has it redone. Every limit counts working days and is dated configurat
 
 from __future__ import annotations
 
+from datetime import date
+
 from workflows.hotline.clocks import AUDIT, DISPATCH, DUTIES, HANDLE, SIGN
 from workflows.hotline.closing import BASIS_HOLDS, CENTRE_OR_LEADER, main_order
 from workflows.hotline.ledger import HEADERS, LEDGER
@@ -330,6 +332,9 @@ WORKFLOW = Workflow(
     ledger_headers=HEADERS,
     ledger_office=CENTRE,
     report=REPORT,
+    # No national text dates the 12345 rules (they are local settings); every limit counts
+    # working days, which the shipped holiday calendar knows from 2004 on.
+    supported_from=date(2004, 1, 1),
     shown=(
         Shown("main_order", "主工单", main_order),
         Shown("assignments", "派单记录", assignments),

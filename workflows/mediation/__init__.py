@@ -6,6 +6,8 @@ the limits in clocks.py, the case file in casefile.py, the ledger's columns in l
 
 from __future__ import annotations
 
+from datetime import date
+
 from workflows.guards import within
 from workflows.mediation import rules as r
 from workflows.mediation.casefile import ARCHIVE_GUARDS, FILE_NUMBER, missing_documents
@@ -361,4 +363,7 @@ WORKFLOW = Workflow(
     triggers=(ACCEPT, AGREE, *ENDINGS, *AFTERWARDS, *CONFIRMATION, *COURT_TRIGGERS),
     duties=DUTIES,
     settings=(*SETTINGS, *FORM_SETTINGS),
+    # 人民调解法 art. 35: in force from 2011-01-01; the procedure runs its articles, so a
+    # mediation of an earlier day (under the 1989 regulations) is not entered as one of its cases.
+    supported_from=date(2011, 1, 1),
 )
