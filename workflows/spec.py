@@ -15,6 +15,7 @@ from typing import Any, Literal, Protocol
 
 from casework.errors import InvalidData
 from workflows.policy import ROLES
+from workflows.printed import PrintedDocument
 from workflows.settings import SettingSpec, SettingValue
 from workflows.versions import RuleVersion, in_force
 from workflows.wording import ReportSentence
@@ -824,6 +825,9 @@ class Workflow:
     register_fields: tuple[FieldSpec, ...] = ()
     party_roles: tuple[str, ...] = tuple(PARTY_ROLES)
     documents: Mapping[str, str] = field(default_factory=dict)
+    # The notices and forms its steps produce, written from the case (``case print``), each
+    # kept in the case file as the document kind of its name.
+    printed: tuple[PrintedDocument, ...] = ()
     description: str = ""
     # Returns the document kinds still missing from a complete case file, or None when the
     # procedure has no notion of a complete file.
@@ -908,6 +912,10 @@ class Workflow:
 
     def state(self, name: str) -> StateSpec:
         return self._states[name]
+
+    def printed_named(self, text: str) -> PrintedDocument | None:
+        """A printed document by its name or its title (``受理告知书``)."""
+        return next((d for d in self.printed if text in (d.name, d.title)), None)
 
     def trigger(self, name: str) -> TriggerSpec | None:
         return self._triggers.get(name)
