@@ -331,11 +331,13 @@ def print_document(
     given = None if template is None else _read_template(template)
     made = settings(ctx).open().print_document(case_no, doc_kind, given, parse_sets(sets), at)
     _write(out, made.content)
+    r = {**made.result, "file": out, "template": template or made.result["template"]}
     if as_json:
-        output.print_json({**made.result, "file": out})
+        output.print_json(r)
         return
-    r = made.result
     output.line(f"{r['case_no']}: 已出具并归入卷宗 {r['title']} {r['doc_kind']} -> {out}")
+    if r["template"] != "default":
+        output.line(f"模板 template: {r['template']}")
     output.line(f"SHA-256: {r['sha256']}")
 
 

@@ -184,6 +184,28 @@ def test_a_replaced_template_is_filled_the_same_way(toy: Casework) -> None:
     assert footer == "页脚潘州街道司法所"
 
 
+def test_the_templates_folder_setting_replaces_a_default_template_from_its_day(
+    toy: Casework, tmp_path: Path
+) -> None:
+    case_no = _case(toy)
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "派单单.docx").write_bytes(_template("本所格式：{{案件编号}}"))
+    admin, clerk = toy.acting("admin"), toy.acting("clerk_pz")
+    admin.config_set("documents.templates", str(folder), "2020-11-05")
+    before = clerk.print_document(case_no, "dispatch_sheet", at="2020-11-04T12:00")
+    assert before.result["template"] == "default" and "本所格式" not in _text(before.content)
+    made = clerk.print_document(case_no, "dispatch_sheet", at="2020-11-05")
+    assert f"本所格式：{case_no}" in _text(made.content)
+    assert made.result["template"] == str(folder / "派单单.docx")
+    (folder / "dispatch_sheet.docx").write_bytes(_template("按名称：{{案件编号}}"))
+    by_name = clerk.print_document(case_no, "dispatch_sheet", at="2020-11-05")
+    assert f"按名称：{case_no}" in _text(by_name.content)
+    admin.config_set("documents.templates", str(tmp_path / "gone"), "2020-11-06")
+    with pytest.raises(InvalidData, match=r"文书模板文件夹 .* 不存在"):
+        clerk.print_document(case_no, "dispatch_sheet", at="2020-11-06")
+
+
 def test_an_unknown_placeholder_is_refused_by_name_and_nothing_is_kept(toy: Casework) -> None:
     case_no = _case(toy)
     clerk = toy.acting("clerk_pz")
