@@ -278,7 +278,7 @@ def _refuse_existing(out: str, force: bool) -> None:
 
     if os.path.exists(out) and not force:
         raise typer.BadParameter(
-            f"文件 {out[:80]} 已存在，加 --force 替换 (the file exists; --force replaces it)",
+            f"文件 {out[:80]} 已存在，加 --force 替换 (the file exists)",
             param_hint="--out",
         )
 

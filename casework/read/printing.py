@@ -110,7 +110,7 @@ class Filler:
             return {}
         if self.step is not None:
             raise InvalidData(
-                f"{step_shown(self.wf, self.doc.step)}已办理，文书取其记录的值，不接受 --set "
+                f"{step_shown(self.wf, self.doc.step)}已办理，文书取其记录的值，不另给值 "
                 "(the step was taken: its recorded values are used)",
                 field="value",
             )
@@ -169,7 +169,7 @@ class Filler:
         if spec is not None and spec.required and spec.default is None:
             raise InvalidData(
                 f"{step_shown(self.wf, self.doc.step)}尚未办理，「{self.doc.title}」须给出"
-                f"{spec.shown}：--set {name}=... (the step's value is needed)",
+                f"{spec.shown} (the step's value is needed)",
                 field=f"value.{name}",
             )
         return value_text(spec, spec.default if spec is not None else None)

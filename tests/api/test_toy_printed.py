@@ -134,7 +134,7 @@ def test_a_document_the_state_does_not_allow_is_refused_naming_the_step(toy: Cas
 def test_a_notice_written_before_its_step_takes_the_step_values_as_typed(toy: Casework) -> None:
     case_no = _case(toy)
     clerk = toy.acting("clerk_pz")
-    with pytest.raises(InvalidData, match="「评价 rating」：--set rating="):
+    with pytest.raises(InvalidData, match="尚未办理，「办结告知书」须给出「评价 rating」"):
         clerk.print_document(case_no, "finish_notice", at="2020-11-06")
     with pytest.raises(InvalidData, match="rating"):
         clerk.print_document(case_no, "finish_notice", values={"rating": "so-so"})
