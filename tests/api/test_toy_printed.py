@@ -20,7 +20,9 @@ from casework.errors import IllegalTransition, InvalidData, NotFound
 from tests.fakes import TOY
 from tests.helpers import FrozenClock, add_staff
 from workflows import Registry, default_registry
+from workflows.policy import HANDLER_KEY
 from workflows.printed import Fill, PrintedDocument
+from workflows.spec import Confidential, FieldSpec
 from workflows.validate import problems
 
 SHEET = PrintedDocument(
@@ -55,6 +57,23 @@ TOY_PRINTED = dataclasses.replace(
 )
 
 
+def _with_confidential_caller() -> Any:
+    """The toy whose registration may ask that the caller stay confidential (保密), and whose
+    dispatch hands the case to another office to handle (the handler sees it, the caller hidden)."""
+    dispatch = TOY_PRINTED.triggers[0]
+    handler = FieldSpec(HANDLER_KEY, "承办单位代码", "office", required=False)
+    secret = FieldSpec("confidential", "保密", "choice", choices={"yes": "是", "no": "否"})
+    return dataclasses.replace(
+        TOY_PRINTED,
+        triggers=(
+            dataclasses.replace(dispatch, fields=(*dispatch.fields, handler)),
+            *TOY_PRINTED.triggers[1:],
+        ),
+        register_fields=(*TOY_PRINTED.register_fields, dataclasses.replace(secret, required=False)),
+        confidential=Confidential("confidential", ("caller",)),
+    )
+
+
 @pytest.fixture
 def toy(db_url: str, clock: FrozenClock, tmp_path: Path, monkeypatch: Any) -> Iterator[Casework]:
     monkeypatch.setenv(FILES_ENV, str(tmp_path / "files"))
@@ -62,7 +81,7 @@ def toy(db_url: str, clock: FrozenClock, tmp_path: Path, monkeypatch: Any) -> It
         db_url,
         offices="gaozhou",
         clock=clock,
-        registry=Registry([*default_registry(), TOY_PRINTED]),
+        registry=Registry([*default_registry(), _with_confidential_caller()]),
     )
     add_staff(cw)
     yield cw
@@ -228,6 +247,25 @@ def test_only_users_who_may_see_the_case_print_it(toy: Casework) -> None:
     case_no = _case(toy)
     with pytest.raises(NotFound):
         toy.acting("clerk_sm").print_document(case_no, "dispatch_sheet")
+
+
+def test_a_confidential_caller_stays_hidden_from_the_handling_office(toy: Casework) -> None:
+    clerk = toy.acting("clerk_pz")
+    made = clerk.register(
+        "hotline_toy",
+        "panzhou",
+        "路灯不亮",
+        ["caller:张三"],
+        {"confidential": "yes"},
+        at="2020-11-03",
+    )
+    case_no = str(made["case_no"])
+    handed = {"unit": "山美", HANDLER_KEY: "shanmei"}
+    clerk.advance(case_no, "dispatch", handed, at="2020-11-04T09:00")
+    by_handler = toy.acting("clerk_sm").print_document(case_no, "dispatch_sheet", at="2020-11-05")
+    assert "（保密）：" in _text(by_handler.content) and "张三" not in _text(by_handler.content)
+    by_owner = clerk.print_document(case_no, "dispatch_sheet", at="2020-11-05")
+    assert "张三：" in _text(by_owner.content)
 
 
 def test_the_default_template_holds_the_placeholders_unfilled(toy: Casework) -> None:
