@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from workflows.printed import REGISTER
 from workflows.spec import ANY_ENDED, ANY_OPEN, ENGINE, ROLES, TimeLimit, Workflow
 
 Rule = Callable[[Workflow], list[str]]
@@ -267,7 +268,7 @@ def printed_declared(wf: Workflow) -> list[str]:
         step = wf.trigger(doc.step)
         if doc.name not in wf.documents:
             out.append(f"{wf.name}: printed {doc.name!r} is no document kind")
-        if step is None and doc.step != "register":
+        if step is None and doc.step != REGISTER:
             out.append(f"{wf.name}: printed {doc.name!r} names no trigger {doc.step!r}")
         if not doc.states or not set(doc.states) <= states:
             out.append(f"{wf.name}: printed {doc.name!r} has undeclared states")
@@ -279,6 +280,10 @@ def printed_declared(wf: Workflow) -> list[str]:
         ]
         if strays:
             out.append(f"{wf.name}: printed {doc.name!r} reads values {strays} its step lacks")
+        days = [f.key for f in doc.fields.values() if f.source == "step_on" and f.key]
+        unknown = [k for k in days if k != REGISTER and wf.trigger(k) is None]
+        if unknown:
+            out.append(f"{wf.name}: printed {doc.name!r} dates from no trigger {unknown}")
     return out
 
 

@@ -277,11 +277,16 @@ def test_the_default_template_holds_the_placeholders_unfilled(toy: Casework) -> 
 
 def test_a_printed_document_must_be_declared_soundly() -> None:
     bad = dataclasses.replace(
-        SHEET, name="nothing", step="fly", states=("nowhere",), fields={"x": Fill("event", "y")}
+        SHEET,
+        name="nothing",
+        step="fly",
+        states=("nowhere",),
+        fields={"x": Fill("event", "y"), "z": Fill("step_on", "land")},
     )
     found = problems(dataclasses.replace(TOY_PRINTED, printed=(bad,)))
     assert any("'nothing' is no document kind" in p for p in found)
     assert any("names no trigger 'fly'" in p for p in found)
     assert any("undeclared states" in p for p in found)
     assert any("reads values ['y']" in p for p in found)
+    assert any("dates from no trigger ['land']" in p for p in found)
     assert problems(TOY_PRINTED) == []
