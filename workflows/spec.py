@@ -15,7 +15,7 @@ from typing import Any, Literal, Protocol
 
 from casework.errors import InvalidData
 from workflows.policy import ROLES
-from workflows.printed import PrintedDocument
+from workflows.printed import Fill, PrintedDocument
 from workflows.settings import SettingSpec, SettingValue
 from workflows.versions import RuleVersion, in_force
 from workflows.wording import ReportSentence
@@ -916,6 +916,10 @@ class Workflow:
     def printed_named(self, text: str) -> PrintedDocument | None:
         """A printed document by its name or its title (``受理告知书``)."""
         return next((d for d in self.printed if text in (d.name, d.title)), None)
+
+    def placeholders(self, doc: PrintedDocument) -> dict[str, Fill]:
+        """Every placeholder of one of its documents: one per party role (``{{信访人}}``)."""
+        return doc.placeholders({PARTY_ROLES.get(r, r): r for r in self.party_roles})
 
     def trigger(self, name: str) -> TriggerSpec | None:
         return self._triggers.get(name)

@@ -10,7 +10,7 @@ from datetime import date
 from casework.errors import IllegalTransition, InvalidData, NotFound
 from casework.read.shapes import CaseJSON, EventJSON
 from workflows.printed import REGISTER, Fill, PrintedDocument
-from workflows.spec import PARTY_ROLES, FieldSpec, Workflow
+from workflows.spec import FieldSpec, Workflow
 
 
 def chinese_date(day: date) -> str:
@@ -96,14 +96,12 @@ class Filler:
         self.committees = committees
         self.step = last_of(case, doc.step)
 
-    def placeholders(self) -> dict[str, Fill]:
-        labels = {PARTY_ROLES.get(role, role): role for role in self.wf.party_roles}
-        return self.doc.placeholders(labels)
-
     def values(self, typed: Mapping[str, str]) -> dict[str, str]:
         """Every placeholder's text; typed step values are checked as the step checks them."""
         given = self.typed(typed)
-        return {name: self.text(fill, given) for name, fill in self.placeholders().items()}
+        return {
+            name: self.text(fill, given) for name, fill in self.wf.placeholders(self.doc).items()
+        }
 
     def typed(self, typed: Mapping[str, str]) -> dict[str, object]:
         if not typed:

@@ -112,3 +112,15 @@ def test_a_template_given_is_used(cli: Cli, cw: Casework, tmp_path: Path) -> Non
     assert f"模板 template: {template}" in done.stdout.replace("\n", "")  # long paths wrap
     text = Document(str(out)).paragraphs[0].text
     assert text == f"本所专用：{case_no} 张三 2020年11月5日"
+
+
+def test_workflow_show_lists_the_documents_with_their_placeholders(cli: Cli) -> None:
+    shown = json.loads(cli("workflow", "show", "mediation", "--json").stdout)
+    printed = {d["name"]: d for d in shown["printed"]}
+    assert set(printed) == {"application", "agreement", "termination"}
+    agreement = printed["agreement"]
+    assert (agreement["title"], agreement["step"]) == ("人民调解协议书", "agree")
+    assert agreement["states"] == ["agreed", "performed", "breached"]
+    assert {"案件编号", "申请人", "被申请人", "协议内容", "履行期限"} <= set(
+        agreement["placeholders"]
+    )
