@@ -274,8 +274,15 @@ FORCE = Annotated[bool, typer.Option("--force", help="Replace --out if it exists
 
 
 def _refuse_existing(out: str, force: bool) -> None:
+    """Refuse, before anything is kept, an --out that cannot be written or would be replaced."""
     import os
 
+    folder = os.path.dirname(os.path.abspath(out))
+    if os.path.isdir(out) or not os.path.isdir(folder):
+        raise typer.BadParameter(
+            f"{out[:80]} 是文件夹或其文件夹不存在 (a folder, or its folder does not exist)",
+            param_hint="--out",
+        )
     if os.path.exists(out) and not force:
         raise typer.BadParameter(
             f"文件 {out[:80]} 已存在，加 --force 替换 (the file exists)",
@@ -293,9 +300,14 @@ def _read_template(path: str) -> bytes:
         ) from None
 
 
-def _write(out: str, content: bytes) -> None:
-    with open(out, "wb") as fh:
-        fh.write(content)
+def _write(out: str, content: bytes, kept: str = "") -> None:
+    """Write the file; a failure says so in one line (and that the case file kept it)."""
+    try:
+        with open(out, "wb") as fh:
+            fh.write(content)
+    except OSError as exc:
+        output.error(f"无法写入 {out[:80]} (cannot write it: {exc.strerror}){kept}")
+        raise typer.Exit(1) from None
 
 
 @case_app.command("print")
@@ -330,7 +342,9 @@ def print_document(
     _refuse_existing(out, force)
     given = None if template is None else _read_template(template)
     made = settings(ctx).open().print_document(case_no, doc_kind, given, parse_sets(sets), at)
-    _write(out, made.content)
+    _write(
+        out, made.content, f"；文书已归入卷宗 kept in the case file, seq {made.result['event_seq']}"
+    )
     r = {**made.result, "file": out, "template": template or made.result["template"]}
     if as_json:
         output.print_json(r)

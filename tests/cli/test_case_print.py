@@ -61,6 +61,9 @@ def test_an_existing_out_is_refused_without_force_and_nothing_is_kept(
     refused = cli("case", "print", case_no, "acceptance_notice", "--out", str(out), user=CLERK)
     assert "已存在" in error_line(refused, 2, "--out")
     assert out.read_bytes() == b"mine" and _docs(cw, case_no) == []
+    nowhere = str(tmp_path / "no" / "a.docx")
+    lost = cli("case", "print", case_no, "acceptance_notice", "--out", nowhere, user=CLERK)
+    assert "文件夹不存在" in error_line(lost, 2, "--out") and _docs(cw, case_no) == []
     forced = cli("case", "print", case_no, "acceptance_notice", "--out", str(out), "--force",
                  "--json", user=CLERK)  # fmt: skip
     assert forced.exit_code == 0, forced.stderr
