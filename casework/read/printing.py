@@ -43,7 +43,9 @@ def check_available(wf: Workflow, doc: PrintedDocument, case: CaseJSON) -> None:
     trig = wf.trigger(doc.step)
     sources = set(wf.sources_of(trig)) if trig is not None else set()
     step = step_shown(wf, doc.step)
-    if set(doc.states) <= sources:  # a notice on file before its step is recorded
+    if wf.state(case["state"]).terminal:
+        when = "在案件办结、卷宗封存之前 (the case file is closed)"
+    elif set(doc.states) <= sources:  # a notice on file before its step is recorded
         when = f"在{step}之前"
     else:
         when = f"在{step}时或之后" if sources & set(doc.states) else f"先{step}"

@@ -137,6 +137,10 @@ def test_mediation_registration_form_from_registration(cw: Casework) -> None:
     mediations.accept(cw, case_no, "2020-11-05")
     accepted = cw.acting(CLERK).print_document(case_no, "application", at="2020-11-05")
     assert "受理日期：2020年11月5日" in _text(accepted)
+    declined = mediations.register(cw, "2020-11-03")
+    cw.acting(SUP).advance(declined, "decline", {"reason": "out_of_scope"}, at="2020-11-04")
+    with pytest.raises(IllegalTransition, match=r"「不予受理 declined」.*卷宗封存之前"):
+        cw.acting(CLERK).print_document(declined, "application")
 
 
 def test_mediation_agreement_after_agree(cw: Casework) -> None:
