@@ -267,6 +267,112 @@ def doc(
     output.line(f"{result['case_no']}: 已归入卷宗 {d['label']} {d['kind']}{extra}")
 
 
+OUT_DOCX = Annotated[
+    str, typer.Option("--out", metavar="FILE.docx", help="Write the document to this new file.")
+]
+FORCE = Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")]
+
+
+def _refuse_existing(out: str, force: bool) -> None:
+    """Refuse, before anything is kept, an --out that cannot be written or would be replaced."""
+    import os
+
+    folder = os.path.dirname(os.path.abspath(out))
+    if os.path.isdir(out) or not os.path.isdir(folder):
+        raise typer.BadParameter(
+            f"{out[:80]} 是文件夹或其文件夹不存在 (a folder, or its folder does not exist)",
+            param_hint="--out",
+        )
+    if os.path.exists(out) and not force:
+        raise typer.BadParameter(
+            f"文件 {out[:80]} 已存在，加 --force 替换 (the file exists)",
+            param_hint="--out",
+        )
+
+
+def _read_template(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise typer.BadParameter(
+            f"模板 {path[:80]} 无法读取 (cannot read it: {exc.strerror})", param_hint="--template"
+        ) from None
+
+
+def _write(out: str, content: bytes, kept: str = "") -> None:
+    """Write the file; a failure says so in one line (and that the case file kept it)."""
+    try:
+        with open(out, "wb") as fh:
+            fh.write(content)
+    except OSError as exc:
+        output.error(f"无法写入 {out[:80]} (cannot write it: {exc.strerror}){kept}")
+        raise typer.Exit(1) from None
+
+
+@case_app.command("print")
+def print_document(
+    ctx: typer.Context,
+    case_no: CASE_NO,
+    doc_kind: Annotated[
+        str,
+        typer.Argument(
+            metavar="DOC_KIND", help="acceptance_notice, agreement, ... or its title (受理告知书)."
+        ),
+    ],
+    out: OUT_DOCX,
+    template: Annotated[
+        str | None,
+        typer.Option(
+            "--template", metavar="FILE.docx", help="Your own template with the same {{占位符}}."
+        ),
+    ] = None,
+    sets: SETS = None,
+    at: AT = None,
+    force: FORCE = False,
+    as_json: JSON = False,
+) -> None:
+    """Write a statutory notice or form of a case as DOCX, filled from the case, and keep it
+    in the case file with its SHA-256 (受理告知书, 人民调解协议书, ...).
+
+    A notice written before its step is taken (a 延期告知书 before 延期) takes the step's
+    values with --set. Example: casework --as clerk1 case print XF-2020-panzhou-00001
+    acceptance_notice --out 受理告知书.docx
+    """
+    _refuse_existing(out, force)
+    given = None if template is None else _read_template(template)
+    made = settings(ctx).open().print_document(case_no, doc_kind, given, parse_sets(sets), at)
+    _write(
+        out, made.content, f"；文书已归入卷宗 kept in the case file, seq {made.result['event_seq']}"
+    )
+    r = {**made.result, "file": out, "template": template or made.result["template"]}
+    if as_json:
+        output.print_json(r)
+        return
+    output.line(f"{r['case_no']}: 已出具并归入卷宗 {r['title']} {r['doc_kind']} -> {out}")
+    if r["template"] != "default":
+        output.line(f"模板 template: {r['template']}")
+    output.line(f"SHA-256: {r['sha256']}")
+
+
+@case_app.command("template")
+def document_template(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(metavar="KIND", help=f"The procedure, {KIND_HELP}.")],
+    doc_kind: Annotated[str, typer.Argument(metavar="DOC_KIND", help="acceptance_notice, ...")],
+    out: OUT_DOCX,
+    force: FORCE = False,
+) -> None:
+    """Write the default DOCX template of a document, its {{占位符}} unfilled, to edit and
+    hand to `case print --template`.
+
+    Example: casework case template petition acceptance_notice --out 受理告知书模板.docx
+    """
+    _refuse_existing(out, force)
+    _write(out, settings(ctx).open().document_template(kind, doc_kind))
+    output.line(f"模板已写入 template written: {out}")
+
+
 @case_app.command("link")
 def link(
     ctx: typer.Context,

@@ -248,6 +248,20 @@ LEDGER_SETTINGS: tuple[SettingSpec, ...] = (
     ),
 )
 
+# The folder of the user's own document templates (``case print``): ``<folder>/<DOC_KIND>.docx``
+# (or ``<title>.docx``, 受理告知书.docx) replaces that document's default template from its day.
+TEMPLATES_FOLDER = "documents.templates"
+DOCUMENT_SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec(
+        TEMPLATES_FOLDER,
+        "文书模板文件夹（document templates folder: <DOC_KIND>.docx or <文书名称>.docx）",
+        "text",
+        None,
+        none_allowed=True,
+        note="docs/documents.md; none: the default templates",
+    ),
+)
+
 # Accounts (web.md, 等保 level 2): the password policy, lockout and session lifetimes. Read on
 # the day of the login or change, like every dated setting.
 PASSWORD_MIN_LENGTH = "auth.password.min_length"

@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol
 from casework.errors import InvalidData
 from workflows.chars import UNSAFE_CHARS, UNSAFE_ZH
 from workflows.policy import ROLES
+from workflows.printed import Fill, PrintedDocument
 from workflows.settings import SettingSpec, SettingValue
 from workflows.versions import RuleVersion, earliest, in_force
 from workflows.wording import ReportSentence
@@ -824,6 +825,9 @@ class Workflow:
     register_fields: tuple[FieldSpec, ...] = ()
     party_roles: tuple[str, ...] = tuple(PARTY_ROLES)
     documents: Mapping[str, str] = field(default_factory=dict)
+    # The notices and forms its steps produce, written from the case (``case print``), each
+    # kept in the case file as the document kind of its name.
+    printed: tuple[PrintedDocument, ...] = ()
     description: str = ""
     # Returns the document kinds still missing from a complete case file, or None when the
     # procedure has no notion of a complete file.
@@ -913,6 +917,14 @@ class Workflow:
 
     def state(self, name: str) -> StateSpec:
         return self._states[name]
+
+    def printed_named(self, text: str) -> PrintedDocument | None:
+        """A printed document by its name or its title (``受理告知书``)."""
+        return next((d for d in self.printed if text in (d.name, d.title)), None)
+
+    def placeholders(self, doc: PrintedDocument) -> dict[str, Fill]:
+        """Every placeholder of one of its documents: one per party role (``{{信访人}}``)."""
+        return doc.placeholders({PARTY_ROLES.get(r, r): r for r in self.party_roles})
 
     def trigger(self, name: str) -> TriggerSpec | None:
         return self._triggers.get(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from workflows.printed import REGISTER
 from workflows.spec import ANY_ENDED, ANY_OPEN, ENGINE, ROLES, TimeLimit, Workflow
 
 Rule = Callable[[Workflow], list[str]]
@@ -258,6 +259,34 @@ def confidential_declared(wf: Workflow) -> list[str]:
     return out
 
 
+def printed_declared(wf: Workflow) -> list[str]:
+    """A printed document is a kind of its case file, of a step and states it declares, and
+    fills its placeholders from step values that step takes."""
+    out = []
+    states = set(wf.state_names)
+    for doc in wf.printed:
+        step = wf.trigger(doc.step)
+        if doc.name not in wf.documents:
+            out.append(f"{wf.name}: printed {doc.name!r} is no document kind")
+        if step is None and doc.step != REGISTER:
+            out.append(f"{wf.name}: printed {doc.name!r} names no trigger {doc.step!r}")
+        if not doc.states or not set(doc.states) <= states:
+            out.append(f"{wf.name}: printed {doc.name!r} has undeclared states")
+        fields = wf.register_fields if step is None else step.fields
+        strays = [
+            f.key
+            for f in doc.fields.values()
+            if f.source == "event" and all(x.name != f.key for x in fields)
+        ]
+        if strays:
+            out.append(f"{wf.name}: printed {doc.name!r} reads values {strays} its step lacks")
+        days = [f.key for f in doc.fields.values() if f.source == "step_on" and f.key]
+        unknown = [k for k in days if k != REGISTER and wf.trigger(k) is None]
+        if unknown:
+            out.append(f"{wf.name}: printed {doc.name!r} dates from no trigger {unknown}")
+    return out
+
+
 STRUCTURAL_RULES: tuple[Rule, ...] = (
     states_declared_once,
     prefix_shape,
@@ -277,6 +306,7 @@ STRUCTURAL_RULES: tuple[Rule, ...] = (
     consequences_declared,
     settings_declared_once,
     confidential_declared,
+    printed_declared,
 )
 GRAPH_RULES: tuple[Rule, ...] = (reachability, ways_out, terminal_exists)
 

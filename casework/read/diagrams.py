@@ -8,11 +8,13 @@ from casework.read.shapes import (
     CitationJSON,
     FieldJSON,
     LimitJSON,
+    PrintedDocJSON,
     StateJSON,
     TriggerJSON,
     VersionJSON,
     WorkflowJSON,
 )
+from workflows.printed import PrintedDocument
 from workflows.spec import ROLES, FieldSpec, TriggerSpec, Workflow
 
 
@@ -41,6 +43,16 @@ def trigger_json(wf: Workflow, t: TriggerSpec) -> TriggerJSON:
     }
 
 
+def printed_json(wf: Workflow, doc: PrintedDocument) -> PrintedDocJSON:
+    return PrintedDocJSON(
+        name=doc.name,
+        title=doc.title,
+        step=doc.step,
+        states=list(doc.states),
+        placeholders=list(wf.placeholders(doc)),
+    )
+
+
 def describe(wf: Workflow) -> WorkflowJSON:
     """A procedure as JSON-ready data: states, triggers, roles, values and guards."""
     return WorkflowJSON(
@@ -55,6 +67,7 @@ def describe(wf: Workflow) -> WorkflowJSON:
         documents=dict(wf.documents),
         states=[StateJSON(name=s.name, label=s.label, terminal=s.terminal) for s in wf.states],
         triggers=[trigger_json(wf, t) for t in wf.triggers if not t.internal],
+        printed=[printed_json(wf, d) for d in wf.printed],
         versions=versions(wf),
     )
 

@@ -45,6 +45,7 @@ __all__ = [
     "OnTimeJSON",
     "OutcomeJSON",
     "PartyJSON",
+    "PrintedDocJSON",
     "Report",
     "RestoreJSON",
     "RuleJSON",
@@ -418,7 +419,18 @@ class WorkflowJSON(TypedDict):
     documents: dict[str, str]
     states: list[StateJSON]
     triggers: list[TriggerJSON]
+    printed: list[PrintedDocJSON]
     versions: NotRequired[list[VersionJSON]]
+
+
+class PrintedDocJSON(TypedDict):
+    """A document ``case print`` writes: when it may, and the placeholders it fills."""
+
+    name: str
+    title: str
+    step: str
+    states: list[str]
+    placeholders: list[str]
 
 
 class CitationJSON(TypedDict):

@@ -20,6 +20,7 @@ from casework.storage.tables import config_values
 from workflows import Registry
 from workflows.settings import (
     ACCOUNT_SETTINGS,
+    DOCUMENT_SETTINGS,
     LEDGER_SETTINGS,
     OFFICE_PARENT,
     ORGAN_PARENT,
@@ -46,7 +47,14 @@ class Entry:
 
 def specs(registry: Registry) -> dict[str, SettingSpec]:
     """Every setting the procedures declare, by key."""
-    out: dict[str, SettingSpec] = {spec.key: spec for spec in (*LEDGER_SETTINGS, *ACCOUNT_SETTINGS)}
+    out: dict[str, SettingSpec] = {
+        spec.key: spec
+        for spec in (
+            *LEDGER_SETTINGS,
+            *ACCOUNT_SETTINGS,
+            *DOCUMENT_SETTINGS,
+        )
+    }
     for wf in registry:
         for spec in wf.settings:
             out.setdefault(spec.key, spec)

@@ -264,6 +264,13 @@ HINTS: list[tuple[str, str | None, str | None]] = [
     ("case correct", "at", "--at"),
     ("case correct", "ref", "--ref"),
     ("case correct", None, None),  # nothing given to correct: no one option to fix
+    ("case print", "case_no", "CASE_NO"),
+    ("case print", "doc_kind", "DOC_KIND"),
+    ("case print", "template", "--template"),
+    ("case print", "value.reason", "--set reason=..."),
+    ("case print", "at", "--at"),
+    ("case template", "kind", "KIND"),
+    ("case template", "doc_kind", "DOC_KIND"),
 ]
 
 

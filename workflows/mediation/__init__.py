@@ -25,6 +25,7 @@ from workflows.mediation.court import (
     COURT_ONLY,
     EXTENSION_CAPPED,
 )
+from workflows.mediation.documents import PRINTED
 from workflows.mediation.ledger import LEDGER
 from workflows.mediation.metrics import FORM_SETTINGS, METRICS
 from workflows.mediation.terms import (
@@ -359,6 +360,7 @@ WORKFLOW = Workflow(
     register_guards=(COURT_FIELDS_GIVEN,),
     party_roles=("applicant", "respondent", "representative", "agent"),
     documents=DOCUMENTS,
+    printed=PRINTED,
     case_file=missing_documents,
     triggers=(ACCEPT, AGREE, *ENDINGS, *AFTERWARDS, *CONFIRMATION, *COURT_TRIGGERS),
     duties=DUTIES,

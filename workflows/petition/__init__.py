@@ -19,6 +19,7 @@ from workflows.petition.clocks import (
     REVIEW,
     REVIEW_WINDOW,
 )
+from workflows.petition.documents import PRINTED
 from workflows.petition.intake import (
     ACCEPT_GUARDS,
     FLAGS,
@@ -490,6 +491,7 @@ WORKFLOW = Workflow(
     register_warnings=(NO_REPRESENTATIVE,),
     party_roles=("petitioner", "representative", "respondent"),
     documents=DOCUMENTS,
+    printed=PRINTED,
     triggers=(
         *ROUTING_TRIGGERS,
         *RECEIVING_TRIGGERS,
