@@ -1,5 +1,7 @@
 """Exporting cases as CSV, XLSX or JSON: columns chosen by name, Chinese headers, personal
-data masked unless a supervisor or admin asks to reveal it. Rows are streamed, not collected:
+data masked unless a supervisor or admin asks to reveal it. Spreadsheets (CSV, XLSX) show
+Chinese labels with the codes beside them and each registration value in its own column; JSON,
+for scripts, keeps the codes (casework.read.export_labels). Rows are streamed, not collected:
 the cases are read in batches no larger than the database's limit on bound variables, each
 batch with its parties and events."""
 
