@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -47,9 +47,6 @@ from casework.storage.db import chunk_size
 from casework.storage.repository import event_of
 from casework.storage.tables import cases, events, parties
 from casework.time.local import as_utc, local_iso
-
-if TYPE_CHECKING:
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 Reader = Callable[["Exported", "View"], Cell]
 RowReader = Callable[["Exported", "View"], list[Cell]]
@@ -457,7 +454,7 @@ def _write_xlsx(path: str, table: Table) -> int:
     return count
 
 
-def _xlsx_rows(sheet: WriteOnlyWorksheet, table: Table) -> int:
+def _xlsx_rows(sheet: Any, table: Table) -> int:  # openpyxl's write-only sheet (no public type)
     count = 0
     for row in table.rows:
         count += 1

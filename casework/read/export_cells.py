@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from casework.errors import InvalidData
 from casework.read.export_labels import Cell
@@ -15,7 +15,6 @@ from casework.time.local import CST, local_iso
 
 if TYPE_CHECKING:
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # What one XLSX cell holds at most (Excel's limit, in UTF-16 units); openpyxl silently cuts
 # longer text, and a cut 办理经过 no longer re-imports.
@@ -70,9 +69,10 @@ def too_long(case: str, header: str, length: int) -> InvalidData:
     )
 
 
-def xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell) -> object | WriteOnlyCell:
+def xlsx_cell(sheet: Any, value: Cell) -> object | WriteOnlyCell:
     """A cell as XLSX holds it: an instant as a local date-time (XLSX has no time zones), a
-    day as a date, numbers as numbers, text as text (even when it starts with ``=``)."""
+    day as a date, numbers as numbers, text as text (even when it starts with ``=``).
+    ``sheet`` is openpyxl's write-only sheet, which has no public type."""
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(CST).replace(tzinfo=None)

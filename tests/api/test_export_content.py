@@ -206,3 +206,23 @@ def test_registration_day_of_a_sheet_is_a_day(cw: Casework, tmp_path: Path) -> N
     first = _csv(out)[0]
     assert first["登记日期"] == date(2020, 3, 1).isoformat()
     assert first["登记时间"] == "2020-03-01T09:30:00+08:00"
+
+
+def test_a_history_longer_than_csv_reads_by_default_re_imports(
+    cw: Casework, clock: FrozenClock, tmp_path: Path
+) -> None:
+    # The refusal of a long XLSX cell says to export CSV: its 办理经过 must read back whole even
+    # past Python's default CSV field limit (131,072 characters).
+    clock.set("2020-06-01T09:00")
+    no = cw.acting("clerk_pz").register("mediation", "panzhou", "很长的卷宗", ["applicant:黄某"])
+    case_no = str(no["case_no"])
+    for i in range(72):
+        cw.acting("clerk_pz").add_document(case_no, "evidence", note=f"证据{i}" + "详" * 1900)
+    out = tmp_path / "long.csv"
+    cw.acting("sup_pz").export_cases(str(out))
+    assert len(out.read_text("utf-8-sig")) > 131072
+    copy = Casework.initialise(str(tmp_path / "copy.db"), offices="gaozhou", clock=clock)
+    add_staff(copy)
+    assert copy.acting("sup_pz").import_ledger("mediation", str(out))["imported"] == 1
+    assert len(copy.acting("sup_pz").show(case_no)["history"]) == 73
+    copy.close()
