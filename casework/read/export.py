@@ -127,7 +127,7 @@ def _history(c: Exported, v: View) -> Cell:
 
 def _data(c: Exported, v: View) -> Cell:
     if v.coded:
-        return dict(c.data)
+        return dict(sorted(c.data.items()))  # by name, as the text's keys are
     return json.dumps(dict(c.data), ensure_ascii=False, sort_keys=True)
 
 
