@@ -29,8 +29,9 @@ def cases(
         str | None,
         typer.Option(
             "--columns",
-            help="Comma-separated: case_no,kind,office,title,state,registered_at,"
-            "registered_on,parties,id_numbers,phones,version,data,history (办理经过, the steps "
+            help="Comma-separated: case_no,kind,kind_code,office,title,state,state_code,"
+            "registered_at,registered_on,parties,id_numbers,phones,version,fields (each "
+            "registration value in its own column),data,history (办理经过, the steps "
             "`casework import` replays).",
         ),
     ] = None,

@@ -64,11 +64,13 @@ class Search(Base):
         """Every case the search finds, written to FILE.csv, .xlsx or .json as ``export``
         writes them (Chinese headers; ID numbers and phones masked)."""
         from casework.read import export
+        from casework.read.export_labels import Labels
         from casework.read.search import export_rows
 
         chosen = export.choose_columns(columns or SEARCH_COLUMNS)
         export.check_out(out)
+        view = export.View(False, export.is_json(out), Labels(self.machines.registry))
         with self.read() as (conn, actor):
-            data = export_rows(conn, self.machines, actor, criteria, chosen)
-            count = export.write(out, chosen, data)
+            data = export_rows(conn, self.machines, actor, criteria, chosen, view)
+            count = export.write(out, data)
         return ExportSummary(out=out, rows=count, columns=chosen, revealed=False)

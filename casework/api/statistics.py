@@ -162,16 +162,19 @@ class Statistics(Base):
     ) -> ExportSummary:
         """Write cases to FILE.csv, .xlsx or .json; personal data masked unless revealed."""
         from casework.read import export
+        from casework.read.export_labels import Labels
 
-        chosen = export.choose_columns(columns)
+        coded = export.is_json(out)
+        chosen = export.choose_columns(columns, coded)
         name = self.machines.workflow(kind).name if kind is not None else None
         first = self.day(start, "from") if start is not None else None
         last = self.day(end, "to") if end is not None else None
         check_period(first, last, "导出期间")
+        view = export.View(reveal, coded, Labels(self.machines.registry))
         with self.read() as (conn, actor):
             withhold = withholding(self.machines.registry, actor)
-            data = export.rows(conn, actor, chosen, reveal, name, first, last, office, withhold)
-            count = export.write(out, chosen, data)
+            data = export.rows(conn, actor, chosen, view, name, first, last, office, withhold)
+            count = export.write(out, data)
         if reveal:
             recorded(self, "export", None, export_filter(name, first, last, office, out))
         return ExportSummary(out=out, rows=count, columns=chosen, revealed=reveal)

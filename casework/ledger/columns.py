@@ -16,6 +16,8 @@ COMMON: dict[str, str] = {
     "台账编号": "ref",
     "案件编号": "ref",
     "编号": "ref",
+    # An export's codes before its labels: a label may be reworded, a code stays.
+    "类型代码": "kind",
     "案件类型": "kind",
     "单位": "office",
     "司法所": "office",
@@ -31,6 +33,7 @@ COMMON: dict[str, str] = {
     "当事人": "parties",
     "身份证号": "id_numbers",
     "联系电话": "phones",
+    "状态代码": "state",
     "状态": "state",
     "办理经过": "history",
     "案件数据": "data",
@@ -57,7 +60,10 @@ TARGETS = (
 )
 REQUIRED = ("title", "registered_at")
 # The header named in an error about a target the file has no column for.
-HEADER_OF = {target: header for header, target in reversed(COMMON.items())}
+HEADER_OF = {target: header for header, target in reversed(COMMON.items())} | {
+    "kind": "案件类型",
+    "state": "状态",
+}
 
 
 def known_headers(wf: Workflow) -> dict[str, tuple[str, ...]]:
@@ -183,7 +189,10 @@ def layout(wf: Workflow, header: Sequence[str], renames: Mapping[str, str]) -> L
                 unused.append(raw)
             continue
         for target in targets:
-            found.setdefault(target, []).append((rank, i))
+            # A header that is the title only besides another value (a 12345 order's 诉求内容)
+            # is the title only when no title column is filled (an export's 案件标题).
+            fallback = target == "title" and len(targets) > 1
+            found.setdefault(target, []).append((rank + len(order) if fallback else rank, i))
     missing = [t for t in REQUIRED if t not in found]
     if missing:
         own = {t: h for h, ts in reversed(list(wf.ledger_headers.items())) for t in ts}

@@ -15,6 +15,9 @@ from typing import Any
 from casework.errors import InvalidData
 
 Row = tuple[int, list[str]]  # (row number as a spreadsheet shows it, cells)
+# The longest CSV cell read: an export's 办理经过 of a long case passes Python's default of
+# 131,072 characters, and `casework export` sends it to CSV when it is too long for XLSX.
+CSV_CELL_LIMIT = 16 * 1024 * 1024
 
 
 def file_digest(path: str) -> str:
@@ -81,6 +84,8 @@ def _encoding(path: str) -> str:
 @contextmanager
 def _csv_rows(path: str) -> Iterator[Iterator[Row]]:
     encoding = _encoding(path)
+    # The csv module's limit is the process's: raised, never lowered below another's.
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_CELL_LIMIT))
     with open(path, encoding=encoding, newline="") as fh:
         yield _csv_iter(path, encoding, csv.reader(fh))
 

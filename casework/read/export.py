@@ -1,16 +1,20 @@
 """Exporting cases as CSV, XLSX or JSON: columns chosen by name, Chinese headers, personal
-data masked unless a supervisor or admin asks to reveal it. Rows are streamed, not collected:
+data masked unless a supervisor or admin asks to reveal it. Spreadsheets (CSV, XLSX) show
+Chinese labels with the codes beside them and each registration value in its own column; JSON,
+for scripts, keeps the codes (casework.read.export_labels). Rows are streamed, not collected:
 the cases are read in batches no larger than the database's limit on bound variables, each
 batch with its parties and events."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -20,6 +24,14 @@ from casework.domain.identity import mask_id, mask_phone
 from casework.domain.model import Actor, Event, Party
 from casework.domain.replay import CORRECT, DOCUMENT
 from casework.errors import InvalidData
+from casework.read.export_cells import csv_text, json_value, long_cell, too_long, xlsx_cell
+from casework.read.export_labels import (
+    Cell,
+    FieldColumn,
+    Labels,
+    field_cells,
+    stored,
+)
 from casework.read.export_xlsx import check_folder
 from casework.read.scope import (
     CONFIDENTIAL_NAME,
@@ -36,7 +48,8 @@ from casework.storage.repository import event_of
 from casework.storage.tables import cases, events, parties
 from casework.time.local import as_utc, local_iso
 
-Cell = str | int
+Reader = Callable[["Exported", "View"], Cell]
+RowReader = Callable[["Exported", "View"], list[Cell]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +69,19 @@ class Exported:
     events: Sequence[Event]
 
 
-def history(steps: Sequence[Event]) -> str:
-    """The steps after registration as JSON, which `casework import` replays (办理经过)."""
-    out: list[dict[str, object]] = []
+@dataclass(frozen=True, slots=True)
+class View:
+    """How the cells are written: personal data revealed or masked, and codes (JSON, for
+    scripts) or Chinese labels (CSV and XLSX, for people)."""
+
+    reveal: bool
+    coded: bool
+    labels: Labels
+
+
+def history_steps(steps: Sequence[Event]) -> list[object]:
+    """The steps after registration, which `casework import` replays (办理经过)."""
+    out: list[object] = []
     for ev in steps:
         if ev.seq == 1 or ev.trigger == CORRECT:
             # A correction's values are the row's own already, and its old ones (ID numbers
@@ -74,41 +97,89 @@ def history(steps: Sequence[Event]) -> str:
         if ev.note:
             entry["note"] = ev.note
         out.append(entry)
-    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    return out
+
+
+def history(steps: Sequence[Event]) -> str:
+    """The steps after registration as JSON text (a spreadsheet's 办理经过 cell)."""
+    return json.dumps(history_steps(steps), ensure_ascii=False, separators=(",", ":"))
 
 
 def _joined(values: Iterator[str | None]) -> str:
     return "；".join(v or "" for v in values)
 
 
-Reader = Callable[[Exported, bool], Cell]
+def _kind(c: Exported, v: View) -> Cell:
+    return c.kind if v.coded else v.labels.kind(c.kind)
 
-# name: (Chinese header, how to read it from a case, given whether to reveal personal data)
+
+def _state(c: Exported, v: View) -> Cell:
+    return c.state if v.coded else v.labels.state(c.kind, c.state)
+
+
+def _parties(c: Exported, v: View) -> Cell:
+    return "；".join(f"{x.role if v.coded else v.labels.role(x.role)}:{x.name}" for x in c.parties)
+
+
+def _history(c: Exported, v: View) -> Cell:
+    return history_steps(c.events) if v.coded else history(c.events)
+
+
+def _data(c: Exported, v: View) -> Cell:
+    if v.coded:
+        return dict(sorted(c.data.items()))  # by name, as the text's keys are
+    return json.dumps(dict(c.data), ensure_ascii=False, sort_keys=True)
+
+
+# name: (Chinese header, how to read it from a case). In CSV and XLSX, kind, state, parties
+# and the registration values show Chinese labels; the codes a re-import may rely on (labels
+# can be reworded, codes stay) have columns of their own.
 COLUMNS: Mapping[str, tuple[str, Reader]] = {
-    "case_no": ("案件编号", lambda c, r: c.case_no),
-    "kind": ("案件类型", lambda c, r: c.kind),
-    "office": ("单位", lambda c, r: c.office),
-    "title": ("案件标题", lambda c, r: c.title),
-    "state": ("状态", lambda c, r: c.state),
-    "registered_at": ("登记时间", lambda c, r: local_iso(c.registered_at)),
-    "registered_on": ("登记日期", lambda c, r: c.registered_on.isoformat()),
-    "parties": ("当事人", lambda c, r: "；".join(f"{x.role}:{x.name}" for x in c.parties)),
+    "case_no": ("案件编号", lambda c, v: c.case_no),
+    "kind": ("案件类型", _kind),
+    "kind_code": ("类型代码", lambda c, v: c.kind),
+    "office": ("单位", lambda c, v: c.office),
+    "title": ("案件标题", lambda c, v: c.title),
+    "state": ("状态", _state),
+    "state_code": ("状态代码", lambda c, v: c.state),
+    "registered_at": ("登记时间", lambda c, v: c.registered_at),
+    "registered_on": ("登记日期", lambda c, v: c.registered_on),
+    "parties": ("当事人", _parties),
     "id_numbers": (
         "身份证号",
-        lambda c, r: _joined(x.id_number if r else mask_id(x.id_number) for x in c.parties),
+        lambda c, v: _joined(x.id_number if v.reveal else mask_id(x.id_number) for x in c.parties),
     ),
     "phones": (
         "联系电话",
-        lambda c, r: _joined(x.phone if r else mask_phone(x.phone) for x in c.parties),
+        lambda c, v: _joined(x.phone if v.reveal else mask_phone(x.phone) for x in c.parties),
     ),
-    "version": ("版本", lambda c, r: c.version),
-    "history": ("办理经过", lambda c, r: history(c.events)),
-    "data": (
-        "案件数据",
-        lambda c, r: json.dumps(dict(c.data), ensure_ascii=False, sort_keys=True),
-    ),
+    "version": ("版本", lambda c, v: c.version),
+    "history": ("办理经过", _history),
+    "data": ("案件数据", _data),
 }
+# Each registration value in a column of its own, headed by its Chinese label (纠纷类型,
+# 涉及金额(元), ...); in JSON one object of the values by name, as stored.
+FIELDS = "fields"
+NAMES = (*COLUMNS, FIELDS)
+# A spreadsheet's columns: labels, codes and values each in a column, so that an export of one
+# procedure re-imported into an empty database gives the same cases and statistics.
 DEFAULT_COLUMNS = (
+    "case_no",
+    "kind",
+    "kind_code",
+    "office",
+    "title",
+    "state",
+    "state_code",
+    "registered_at",
+    "parties",
+    "id_numbers",
+    "phones",
+    FIELDS,
+    "history",
+)
+# A JSON export's, for scripts: codes, and the case's data as one object (as before labels).
+JSON_COLUMNS = (
     "case_no",
     "kind",
     "office",
@@ -124,38 +195,54 @@ DEFAULT_COLUMNS = (
 FORMATS = (".csv", ".json", ".xlsx")
 
 
-def choose_columns(names: str | None) -> list[str]:
-    """Column names from ``a,b,c`` (default: the usual ledger columns); a name given twice is
-    kept once."""
+def is_json(path: str) -> bool:
+    """Whether an export to ``path`` is JSON, whose cells keep codes."""
+    return path.lower().endswith(".json")
+
+
+def choose_columns(names: str | None, coded: bool = False) -> list[str]:
+    """Column names from ``a,b,c`` (default: a spreadsheet's or, ``coded``, a JSON export's
+    usual columns); a name given twice is kept once."""
     if not names:
-        return list(DEFAULT_COLUMNS)
+        return list(JSON_COLUMNS if coded else DEFAULT_COLUMNS)
     chosen = list(dict.fromkeys(n.strip() for n in names.split(",") if n.strip()))
-    unknown = [n for n in chosen if n not in COLUMNS]
+    unknown = [n for n in chosen if n not in NAMES]
     if unknown or not chosen:
         listed = ", ".join(repr(u[:30]) for u in unknown) or "（无 none）"
         raise InvalidData(
-            f"未知列 unknown column {listed}；可用 (columns)：{', '.join(COLUMNS)}",
+            f"未知列 unknown column {listed}；可用 (columns)：{', '.join(NAMES)}",
             field="columns",
             value=names[:200],
         )
     return chosen
 
 
+@dataclass(frozen=True, slots=True)
+class Table:
+    """An export's rows and what heads them: each cell's key (a JSON record's) and Chinese
+    header, and where the case number is (to name a case a cell cannot be written for)."""
+
+    keys: Sequence[str]
+    headers: Sequence[str]
+    rows: Iterator[list[Cell]]
+    case_no_at: int | None
+
+
 def rows(
     conn: Connection,
     actor: Actor | None,
     columns: Sequence[str],
-    reveal: bool,
+    view: View,
     kind: str | None = None,
     start: date | None = None,
     end: date | None = None,
     office: str | None = None,
     withhold: Withhold | None = None,
-) -> Iterator[list[Cell]]:
+) -> Table:
     """The export's rows, oldest registration first, read in batches; a party the user is
     kept from (``withhold``: a confidential caller, to the handling office) by role only,
     revealed or not. The checks run when called; the rows are read as the writer asks."""
-    if reveal:
+    if view.reveal:
         may_reveal(actor, "导出文件")
     query = select(cases).order_by(cases.c.registered_at, cases.c.id)
     if kind is not None:
@@ -170,27 +257,62 @@ def rows(
         query = query.where(cases.c.registered_on >= start)
     if end is not None:
         query = query.where(cases.c.registered_on <= end)
-    return stream_cases(conn, query, columns, reveal, withhold)
+    return stream_cases(conn, query, columns, view, withhold, kind)
 
 
 def stream_cases(
     conn: Connection,
     query: AnySelect,
     columns: Sequence[str],
-    reveal: bool,
+    view: View,
     withhold: Withhold | None = None,
-) -> Iterator[list[Cell]]:
+    kind: str | None = None,
+) -> Table:
     """The export's rows of the whole ``cases`` rows ``query`` selects, in its order (the
-    caller has scoped it): a search downloads its cases through this."""
-    readers = [COLUMNS[name][1] for name in columns]
-    return _stream(conn, query, readers, reveal, "history" in columns, withhold)
+    caller has scoped it): a search downloads its cases through this. The registration
+    values' columns are those of ``kind``, else of the procedures the query finds."""
+    fields: list[FieldColumn] = []
+    if FIELDS in columns and not view.coded:
+        kinds = [kind] if kind is not None else _kinds_of(conn, query)
+        fields = view.labels.field_columns(kinds)
+    keys: list[str] = []
+    headers: list[str] = []
+    for name in columns:
+        if name == FIELDS and not view.coded:
+            keys += [f"{FIELDS}:{f.label}" for f in fields]
+            headers += [f.label for f in fields]
+        else:
+            keys.append(name)
+            headers.append(COLUMNS[name][0] if name != FIELDS else FIELDS)
+    cells = _stream(conn, query, _readers(columns, fields), view, "history" in columns, withhold)
+    return Table(keys, headers, cells, keys.index("case_no") if "case_no" in keys else None)
+
+
+def _kinds_of(conn: Connection, query: AnySelect) -> list[str]:
+    found = query.subquery()
+    return list(conn.execute(select(found.c.kind).distinct()).scalars())
+
+
+def _readers(columns: Sequence[str], fields: Sequence[FieldColumn]) -> list[RowReader]:
+    """How each chosen column adds its cells to a row (the registration values, several)."""
+
+    def one(read: Reader) -> RowReader:
+        return lambda c, v: [read(c, v)]
+
+    def values(c: Exported, v: View) -> list[Cell]:
+        if v.coded:
+            given = ((spec.name, stored(spec, c.data)) for spec in v.labels.fields_of(c.kind))
+            return [{name: value for name, value in given if value is not None}]
+        return field_cells(fields, c.kind, c.data)
+
+    return [values if name == FIELDS else one(COLUMNS[name][1]) for name in columns]
 
 
 def _stream(
     conn: Connection,
     query: AnySelect,
-    readers: list[Reader],
-    reveal: bool,
+    readers: list[RowReader],
+    view: View,
     with_events: bool,
     withhold: Withhold | None,
 ) -> Iterator[list[Cell]]:
@@ -204,7 +326,7 @@ def _stream(
             kept = withhold(c.kind, c.office_code, c.data) if withhold else frozenset()
             shown = [_kept(p) if p.role in kept else p for p in people.get(c.id, [])]
             case = _exported(c, shown, steps.get(c.id, []))
-            yield [read(case, reveal) for read in readers]
+            yield [cell for read in readers for cell in read(case, view)]
 
 
 def _kept(party: Party) -> Party:
@@ -258,7 +380,7 @@ def check_out(path: str) -> None:
     check_folder(path)
 
 
-def write(path: str, columns: Sequence[str], data: Iterator[list[Cell]]) -> int:
+def write(path: str, table: Table) -> int:
     """Write rows to FILE.csv, FILE.xlsx or FILE.json (by its suffix); returns the row count.
 
     The file appears only when complete: rows go to a temporary file renamed at the end.
@@ -266,7 +388,7 @@ def write(path: str, columns: Sequence[str], data: Iterator[list[Cell]]) -> int:
     check_out(path)
     partial = path + ".partial"
     try:
-        count = _write(partial, path.lower(), columns, data)
+        count = _write(partial, path.lower(), table)
         os.replace(partial, path)
     except BaseException as exc:
         if os.path.exists(partial):
@@ -281,62 +403,67 @@ def write(path: str, columns: Sequence[str], data: Iterator[list[Cell]]) -> int:
     return count
 
 
-def _write(path: str, lower: str, columns: Sequence[str], data: Iterator[list[Cell]]) -> int:
-    headers = [COLUMNS[name][0] for name in columns]
+def _write(path: str, lower: str, table: Table) -> int:
     if lower.endswith(".csv"):
-        return _write_csv(path, headers, data)
+        return _write_csv(path, table)
     if lower.endswith(".json"):
-        return _write_json(path, columns, data)
-    return _write_xlsx(path, headers, data)
+        return _write_json(path, table)
+    return _write_xlsx(path, table)
 
 
-def _write_csv(path: str, headers: list[str], data: Iterator[list[Cell]]) -> int:
+def _write_csv(path: str, table: Table) -> int:
     count = 0
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(headers)
-        for row in data:
-            writer.writerow(row)
+        writer.writerow(table.headers)
+        for row in table.rows:
+            writer.writerow([csv_text(v) for v in row])
             count += 1
     return count
 
 
-def _write_json(path: str, columns: Sequence[str], data: Iterator[list[Cell]]) -> int:
+def _write_json(path: str, table: Table) -> int:
     count = 0
-    nested = [name for name in columns if name in ("data", "history")]
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("[")
-        for row in data:
-            record: dict[str, object] = dict(zip(columns, row, strict=True))
-            for name in nested:  # JSON in a JSON document is an object, not a string
-                record[name] = json.loads(str(record[name]))
+        for row in table.rows:
+            record = dict(zip(table.keys, row, strict=True))
             fh.write(("," if count else "") + "\n  ")
-            fh.write(json.dumps(record, ensure_ascii=False))
+            fh.write(json.dumps(record, ensure_ascii=False, default=json_value))
             count += 1
         fh.write("\n]\n")
     return count
 
 
-def _write_xlsx(path: str, headers: list[str], data: Iterator[list[Cell]]) -> int:
+def _write_xlsx(path: str, table: Table) -> int:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("案件")
-
-    def text(value: Cell) -> Cell | WriteOnlyCell:
-        # A cell typed "=1+2" is text in a case, not a formula for the spreadsheet to run.
-        if isinstance(value, str) and value.startswith("="):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
-
-    sheet.append(headers)
-    count = 0
-    for row in data:
-        sheet.append([text(v) for v in row])
-        count += 1
+    sheet.append(list(table.headers))
+    try:
+        count = _xlsx_rows(sheet, table)
+    except BaseException:
+        # The half-written workbook is finished into nothing, so that openpyxl removes its
+        # temporary files rather than failing on them when collected.
+        with contextlib.suppress(Exception), open(os.devnull, "wb") as sink:
+            book.save(sink)
+        raise
     with open(path, "wb") as out:
         book.save(out)
+    return count
+
+
+def _xlsx_rows(sheet: Any, table: Table) -> int:  # openpyxl's write-only sheet (no public type)
+    count = 0
+    for row in table.rows:
+        count += 1
+        over = long_cell(row)
+        if over is not None:  # refused, never cut: a cut cell no longer re-imports
+            at, length = over
+            case = f"第 {count} 行 row {count}"
+            if table.case_no_at is not None:
+                case = str(row[table.case_no_at])
+            raise too_long(case, table.headers[at], length)
+        sheet.append([xlsx_cell(sheet, v) for v in row])
     return count

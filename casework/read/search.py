@@ -9,7 +9,7 @@ hash), as the columns themselves are sealed at rest.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal, NotRequired, TypedDict
@@ -40,7 +40,7 @@ from casework.storage.tables import cases, parties
 from workflows.spec import Workflow
 
 if TYPE_CHECKING:  # the export's writers are loaded only by a download (start-up stays small)
-    from casework.read.export import Cell
+    from casework.read.export import Table, View
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 200
@@ -273,7 +273,8 @@ def export_rows(
     actor: Actor | None,
     f: SearchFilter,
     columns: Sequence[str],
-) -> Iterator[list[Cell]]:
+    view: View,
+) -> Table:
     """Every case the filter finds, in the search's order, as the export's rows (personal
     data masked): the download of a search is ``casework export`` of exactly these cases."""
     where = and_(*case_conditions(conn, machines, actor, f))
@@ -281,4 +282,4 @@ def export_rows(
 
     query = ordered(select(cases).where(where), f)
     withhold = withholding(machines.registry, actor)
-    return stream_cases(conn, query, columns, reveal=False, withhold=withhold)
+    return stream_cases(conn, query, columns, view, withhold)

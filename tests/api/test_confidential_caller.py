@@ -93,8 +93,8 @@ def test_the_export_keeps_the_confidential_caller_from_the_handler(
         with out.open(encoding="utf-8-sig") as fh:
             return list(csv.reader(fh))[1:]
 
-    assert exported("sup_pz") == [[case_no, "caller:（保密）", "", ""]]
-    assert exported("sup_hot") == [[case_no, f"caller:{NAME}", VALID_ID_2, PHONE]]
+    assert exported("sup_pz") == [[case_no, "诉求人:（保密）", "", ""]]
+    assert exported("sup_hot") == [[case_no, f"诉求人:{NAME}", VALID_ID_2, PHONE]]
     download = tmp_path / "search.csv"
     clerk = hot.acting("clerk_pz")
     clerk.search_export(clerk.search_filter(), str(download), "case_no,parties")

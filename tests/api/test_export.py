@@ -36,7 +36,7 @@ def test_export_formats_columns_and_masking(cw: Casework, cli: Cli, tmp_path: Pa
     assert json.loads(result.stdout)["rows"] == 2  # a town clerk exports their own office
     with open(out, encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0][:3] == ["案件编号", "案件类型", "单位"]
+    assert rows[0][:4] == ["案件编号", "案件类型", "类型代码", "单位"]
     assert [r[0] for r in rows[1:]] == nos[:2]
     assert "110101********4514" in rows[1] and VALID_ID not in "".join(rows[1])
     revealed = tmp_path / "revealed.json"

@@ -20,6 +20,7 @@ from tests.hotline import (
     LEDGER_HEADER,
     LEDGER_ROWS,
     LEDGER_STATES,
+    ORDER,
     add_hotline_staff,
     dispatched,
     register,
@@ -230,4 +231,26 @@ def test_an_export_of_the_orders_re_imports_with_the_same_states_and_figures(
     assert _figures(copy) == _figures(hot)
     assert _figures(hot)["hotline.received"] == 6  # the merged order counts only as merged
     assert copy.acting("sup_hot").import_ledger("hotline", str(out))["existing"] == 7
+    copy.close()
+
+
+def test_an_exported_order_keeps_its_title_beside_its_matter(
+    hot: Casework, tmp_path: Path, clock: FrozenClock
+) -> None:
+    # The export writes the matter in its own 诉求内容 column, which a platform's ledger reads
+    # as the title when it has none: an export's 案件标题 is the title (issue 17 point 1).
+    hot.acting("op1").register(
+        "hotline", "city-hotline", "路灯不亮", ["caller:张三::13800138000"], ORDER, at="2020-11-02"
+    )
+    out = tmp_path / "导出.xlsx"
+    hot.acting("sup_hot").export_cases(str(out), kind="hotline")
+    copy = Casework.initialise(str(tmp_path / "copy.db"), offices="gaozhou", clock=clock)
+    add_staff(copy)
+    add_hotline_staff(copy)
+    assert copy.acting("sup_hot").import_ledger("hotline", str(out))["imported"] == 1
+    (order,) = copy.acting("sup_hot").cases()
+    assert (order["title"], copy.acting("sup_hot").show(order["case_no"])["data"]["matter"]) == (
+        "路灯不亮",
+        ORDER["matter"],
+    )
     copy.close()

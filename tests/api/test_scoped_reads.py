@@ -74,7 +74,7 @@ def test_the_export_gives_the_roles_procedure_only(
     mixed: Casework, user: str, tmp_path: Path
 ) -> None:
     out = tmp_path / f"{user}.csv"
-    summary = mixed.acting(user).export_cases(str(out), columns="case_no,kind")
+    summary = mixed.acting(user).export_cases(str(out), columns="case_no,kind_code")
     with out.open(encoding="utf-8-sig") as fh:
         kinds = {row[1] for row in list(csv.reader(fh))[1:]}
     assert kinds == {SCOPED[user]} and summary["rows"] == 1

@@ -1,0 +1,89 @@
+"""How each format writes an export's cells: text in CSV, JSON values, typed XLSX cells (a
+date a spreadsheet filters as a date, an amount it sums), and the refusal of a text too long
+for an XLSX cell, which a spreadsheet would otherwise cut."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from casework.errors import InvalidData
+from casework.read.export_labels import Cell
+from casework.time.local import CST, local_iso
+
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
+
+# What one XLSX cell holds at most (Excel's limit, in UTF-16 units); openpyxl silently cuts
+# longer text, and a cut 办理经过 no longer re-imports.
+XLSX_CELL_LIMIT = 32767
+
+
+def csv_text(value: Cell) -> str:
+    """A cell as CSV text: an instant in local time with its offset, a day as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return local_iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def json_value(value: object) -> object:
+    """What ``json.dumps`` cannot write itself: instants and days as ISO text."""
+    if isinstance(value, datetime):
+        return local_iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def text_length(text: str) -> int:
+    """A text's length as a spreadsheet counts it (UTF-16 units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def long_cell(row: Sequence[Cell]) -> tuple[int, int] | None:
+    """The first text of a row too long for an XLSX cell: its index and length."""
+    for i, value in enumerate(row):
+        if isinstance(value, str) and len(value) > XLSX_CELL_LIMIT // 2:
+            length = text_length(value)
+            if length > XLSX_CELL_LIMIT:
+                return i, length
+    return None
+
+
+def too_long(case: str, header: str, length: int) -> InvalidData:
+    """The refusal of an XLSX export with a text over the cell limit, naming case and column."""
+    return InvalidData(
+        f"案件 {case[:40]} 的「{header}」有 {length} 个字符，超过 XLSX 单元格上限 "
+        f"{XLSX_CELL_LIMIT} (too long for an XLSX cell)；请导出为 .csv 或 .json (export as "
+        ".csv or .json)",
+        field="out",
+        value=case[:40],
+    )
+
+
+def xlsx_cell(sheet: Any, value: Cell) -> object | WriteOnlyCell:
+    """A cell as XLSX holds it: an instant as a local date-time (XLSX has no time zones), a
+    day as a date, numbers as numbers, text as text (even when it starts with ``=``).
+    ``sheet`` is openpyxl's write-only sheet, which has no public type."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(CST).replace(tzinfo=None)
+        return value.replace(microsecond=0)
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        # A cell typed "=1+2" is text in a case, not a formula for the spreadsheet to run.
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    if isinstance(value, Mapping | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
