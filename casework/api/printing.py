@@ -64,7 +64,8 @@ class Printing(Base):
         check_available(wf, doc, case)
         day = self.day(at[:10] if at else None, "at")
         filler = Filler(wf, doc, case, day, self.committee_names(case))
-        used, source = (template, "--template") if template else self.folder_template(doc, day)
+        # "given": the template passed with this print (the CLI's own option names it there).
+        used, source = (template, "given") if template else self.folder_template(doc, day)
         content = fill(used or default_template(doc), filler.values(values or {}))
         name = f"{doc.title}-{case['case_no']}.docx"
         done = self.store_document(  # type: ignore[attr-defined]
