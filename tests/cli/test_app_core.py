@@ -38,7 +38,8 @@ def test_a_group_builds_only_the_command_that_runs() -> None:
     assert isinstance(group, TyperGroup)
     commands = group.commands
     assert list(commands) == [
-        *("register", "advance", "doc", "link", "correct", "show", "list", "history"),
+        *("register", "advance", "doc", "print", "template", "link", "correct", "show", "list"),
+        "history",
     ]
     show = commands["show"]
     assert show.name == "show"
