@@ -101,9 +101,9 @@ def stats(
         csv.writer(text).writerows([header, *body])
         output.write_text(to_csv, text.getvalue(), "csv", encoding="utf-8-sig", newline="")
     if to_xlsx:
-        from casework.read.export_xlsx import write_table
+        from casework.read.export_xlsx import write_stats
 
-        write_table(to_xlsx, f"统计 {result['from']}..{result['to']}", header, body)
+        write_stats(to_xlsx, result)  # the figures as numbers, not as the terminal shows them
     if as_json:
         output.print_json({k: v for k, v in result.items() if k != "labels"})
         return

@@ -31,6 +31,7 @@ from casework.read.scope import (
     office_scope,
     visible_to,
 )
+from casework.read.sheet_stream import stream_table
 from casework.storage.db import chunk_size
 from casework.storage.repository import event_of
 from casework.storage.tables import cases, events, parties
@@ -318,25 +319,5 @@ def _write_json(path: str, columns: Sequence[str], data: Iterator[list[Cell]]) -
 
 
 def _write_xlsx(path: str, headers: list[str], data: Iterator[list[Cell]]) -> int:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("案件")
-
-    def text(value: Cell) -> Cell | WriteOnlyCell:
-        # A cell typed "=1+2" is text in a case, not a formula for the spreadsheet to run.
-        if isinstance(value, str) and value.startswith("="):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
-
-    sheet.append(headers)
-    count = 0
-    for row in data:
-        sheet.append([text(v) for v in row])
-        count += 1
-    with open(path, "wb") as out:
-        book.save(out)
-    return count
+    # Streamed in the form of every workbook (read.sheet_style): widths, frozen header, print.
+    return stream_table(path, "案件", headers, data)
