@@ -5,7 +5,6 @@ batch with its parties and events."""
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -20,6 +19,7 @@ from casework.domain.identity import mask_id, mask_phone
 from casework.domain.model import Actor, Event, Party
 from casework.domain.replay import CORRECT, DOCUMENT
 from casework.errors import InvalidData
+from casework.ledger.csv_cells import SafeWriter
 from casework.read.export_xlsx import check_folder
 from casework.read.scope import (
     CONFIDENTIAL_NAME,
@@ -122,6 +122,8 @@ DEFAULT_COLUMNS = (
     "history",
 )
 FORMATS = (".csv", ".json", ".xlsx")
+# Digits a spreadsheet would read as a number (4.4E+17), marked as text in a CSV file.
+TEXT_COLUMNS = frozenset({"id_numbers", "phones"})
 
 
 def choose_columns(names: str | None) -> list[str]:
@@ -284,17 +286,20 @@ def write(path: str, columns: Sequence[str], data: Iterator[list[Cell]]) -> int:
 def _write(path: str, lower: str, columns: Sequence[str], data: Iterator[list[Cell]]) -> int:
     headers = [COLUMNS[name][0] for name in columns]
     if lower.endswith(".csv"):
-        return _write_csv(path, headers, data)
+        text = [i for i, name in enumerate(columns) if name in TEXT_COLUMNS]
+        return _write_csv(path, headers, data, text)
     if lower.endswith(".json"):
         return _write_json(path, columns, data)
     return _write_xlsx(path, headers, data)
 
 
-def _write_csv(path: str, headers: list[str], data: Iterator[list[Cell]]) -> int:
+def _write_csv(
+    path: str, headers: list[str], data: Iterator[list[Cell]], text: Sequence[int]
+) -> int:
     count = 0
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(headers)
+        writer = SafeWriter(fh, text)
+        writer.writeheader(headers)
         for row in data:
             writer.writerow(row)
             count += 1
