@@ -35,6 +35,9 @@ def import_ledger(
         bool,
         typer.Option("--skip-bad", help="Import the good rows; bad ones go to FILE.rejects.csv."),
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an earlier FILE.rejects.csv (--skip-bad).")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
     """Import a ledger (台账) of one procedure from CSV or XLSX, with Chinese headers.
@@ -57,7 +60,9 @@ def import_ledger(
     api = settings(ctx).open()
     try:
         with output.ProgressBar(f"导入 importing {file}", rate_unit="rows") as bar:
-            result = api.import_ledger(kind, file, map_file, office, skip_bad, bar.advance_to)
+            result = api.import_ledger(
+                kind, file, map_file, office, skip_bad, bar.advance_to, force=force
+            )
     except LedgerRejected as exc:
         _rejected(exc, as_json)
         raise typer.Exit(1) from None

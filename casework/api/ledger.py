@@ -10,7 +10,14 @@ from casework.ledger.columns import load_map
 from casework.ledger.readers import check_ledger_path, file_digest
 from casework.services.accounts import Channel
 from casework.services.cases import Progress
-from casework.services.imports import ImportSummary, Ledger, LedgerRejected, import_rows
+from casework.services.imports import (
+    ImportSummary,
+    Ledger,
+    LedgerRejected,
+    import_rows,
+    rejects_path,
+)
+from casework.storage.outfiles import check_new
 from casework.storage.uow import UnitOfWork
 
 # The refusal of a file with bad rows, for callers above the API (the web) to catch.
@@ -38,16 +45,19 @@ class LedgerCommands(Base):
         skip_bad: bool = False,
         progress: Progress | None = None,
         dry_run: bool = False,
+        force: bool = False,
     ) -> ImportSummary:
         """Import a CSV or XLSX ledger (台账) of one procedure, replaying each row's steps.
         ``dry_run``: every check and every row built exactly as the import would, then rolled
         back; the summary says what it would import (bad rows refuse it as an import does)."""
         wf = self.machines.workflow(kind)
         check_ledger_path(path)
+        if skip_bad:  # an earlier import's rejects file is replaced only if ``force``
+            check_new(rejects_path(path), force, "skip_bad", "rejects")
         ledger = Ledger(path, os.path.basename(path), file_digest(path), load_map(map_path))
 
         def work(uow: UnitOfWork, actor: Actor) -> ImportSummary:
-            summary = import_rows(uow, actor, wf, ledger, office, skip_bad, progress)
+            summary = import_rows(uow, actor, wf, ledger, office, skip_bad, progress, force)
             if dry_run:
                 raise DryRun(summary)
             return summary

@@ -6,10 +6,10 @@ batch with its parties and events."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -32,6 +32,7 @@ from casework.read.scope import (
     visible_to,
 )
 from casework.storage.db import chunk_size
+from casework.storage.outfiles import STDOUT, check_new, new_file
 from casework.storage.repository import event_of
 from casework.storage.tables import cases, events, parties
 from casework.time.local import as_utc, local_iso
@@ -248,8 +249,19 @@ def _events_of(conn: Connection, ids: Sequence[int]) -> dict[int, list[Event]]:
     return by_case
 
 
-def check_out(path: str) -> None:
-    """Refuse an output path of another format, or in a folder that does not exist."""
+def check_out(path: str, fmt: str | None = None) -> str:
+    """The output's format (``.csv``, ``.xlsx`` or ``.json``): by the path's suffix, or
+    ``fmt`` for ``-`` (standard output, CSV unless said); a path of another format, or in a
+    folder that does not exist, is refused."""
+    if path == STDOUT:
+        suffix = "." + (fmt or "csv").lower().lstrip(".")
+        if suffix not in FORMATS:
+            raise InvalidData(
+                f"格式 format {fmt!r:.40} 应为 csv、xlsx 或 json (must be csv, xlsx or json)",
+                field="format",
+                value=str(fmt)[:40],
+            )
+        return suffix
     if not path.lower().endswith(FORMATS):
         raise InvalidData(
             f"导出文件 out {path[:200]!r} 应以 .csv、.xlsx 或 .json 结尾 "
@@ -258,71 +270,61 @@ def check_out(path: str) -> None:
             value=path[:200],
         )
     check_folder(path)
+    return "." + path.rsplit(".", 1)[1].lower()
 
 
-def write(path: str, columns: Sequence[str], data: Iterator[list[Cell]]) -> int:
-    """Write rows to FILE.csv, FILE.xlsx or FILE.json (by its suffix); returns the row count.
-
-    The file appears only when complete: rows go to a temporary file renamed at the end.
-    """
-    check_out(path)
-    partial = path + ".partial"
-    try:
-        count = _write(partial, path.lower(), columns, data)
-        os.replace(partial, path)
-    except BaseException as exc:
-        if os.path.exists(partial):
-            os.remove(partial)
-        if isinstance(exc, OSError):
-            raise InvalidData(
-                f"导出文件 out {path[:200]!r} 无法写入：{exc.strerror} (cannot be written)",
-                field="out",
-                value=path[:200],
-            ) from None
-        raise
-    return count
-
-
-def _write(path: str, lower: str, columns: Sequence[str], data: Iterator[list[Cell]]) -> int:
+def write(
+    path: str,
+    columns: Sequence[str],
+    data: Iterator[list[Cell]],
+    force: bool = False,
+    fmt: str | None = None,
+) -> int:
+    """Write rows to FILE.csv, FILE.xlsx or FILE.json (by its suffix; ``-`` is standard
+    output, in ``fmt``); returns the row count. An existing file is replaced only if
+    ``force``; the file appears only when complete (casework.storage.outfiles)."""
+    suffix = check_out(path, fmt)
+    check_new(path, force)
     headers = [COLUMNS[name][0] for name in columns]
-    if lower.endswith(".csv"):
+    if suffix == ".xlsx":
+        with new_file(path, force, binary=True) as out:
+            return _write_xlsx(out, headers, data)
+    encoding = "utf-8-sig" if suffix == ".csv" else "utf-8"
+    with new_file(path, force, encoding=encoding) as fh:
+        if suffix == ".json":
+            return _write_json(fh, columns, data)
         text = [i for i, name in enumerate(columns) if name in TEXT_COLUMNS]
-        return _write_csv(path, headers, data, text)
-    if lower.endswith(".json"):
-        return _write_json(path, columns, data)
-    return _write_xlsx(path, headers, data)
+        return _write_csv(fh, headers, data, text)
 
 
 def _write_csv(
-    path: str, headers: list[str], data: Iterator[list[Cell]], text: Sequence[int]
+    fh: IO[str], headers: list[str], data: Iterator[list[Cell]], text: Sequence[int]
 ) -> int:
     count = 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = SafeWriter(fh, text)
-        writer.writeheader(headers)
-        for row in data:
-            writer.writerow(row)
-            count += 1
+    writer = SafeWriter(fh, text)
+    writer.writeheader(headers)
+    for row in data:
+        writer.writerow(row)
+        count += 1
     return count
 
 
-def _write_json(path: str, columns: Sequence[str], data: Iterator[list[Cell]]) -> int:
+def _write_json(fh: IO[str], columns: Sequence[str], data: Iterator[list[Cell]]) -> int:
     count = 0
     nested = [name for name in columns if name in ("data", "history")]
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write("[")
-        for row in data:
-            record: dict[str, object] = dict(zip(columns, row, strict=True))
-            for name in nested:  # JSON in a JSON document is an object, not a string
-                record[name] = json.loads(str(record[name]))
-            fh.write(("," if count else "") + "\n  ")
-            fh.write(json.dumps(record, ensure_ascii=False))
-            count += 1
-        fh.write("\n]\n")
+    fh.write("[")
+    for row in data:
+        record: dict[str, object] = dict(zip(columns, row, strict=True))
+        for name in nested:  # JSON in a JSON document is an object, not a string
+            record[name] = json.loads(str(record[name]))
+        fh.write(("," if count else "") + "\n  ")
+        fh.write(json.dumps(record, ensure_ascii=False))
+        count += 1
+    fh.write("\n]\n")
     return count
 
 
-def _write_xlsx(path: str, headers: list[str], data: Iterator[list[Cell]]) -> int:
+def _write_xlsx(out: IO[bytes], headers: list[str], data: Iterator[list[Cell]]) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -342,6 +344,5 @@ def _write_xlsx(path: str, headers: list[str], data: Iterator[list[Cell]]) -> in
     for row in data:
         sheet.append([text(v) for v in row])
         count += 1
-    with open(path, "wb") as out:
-        book.save(out)
+    book.save(out)
     return count
