@@ -24,6 +24,7 @@ from casework.api.documents import Documents
 from casework.api.lapses import Sweeps
 from casework.api.ledger import LedgerCommands
 from casework.api.precheck import Precheck
+from casework.api.publishing import Publishing
 from casework.api.reads import Reads
 from casework.api.reports import Reports
 from casework.api.restores import Restores
@@ -66,6 +67,7 @@ class Casework(
     Documents,
     LedgerCommands,
     Precheck,
+    Publishing,
     Reads,
     RevealLog,
     ScreeningCommands,
