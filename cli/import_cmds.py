@@ -1,4 +1,4 @@
-"""``casework import KIND FILE``: a CSV or XLSX ledger (台账) into casework."""
+"""``casework import KIND FILE``: a CSV, TSV, XLSX, XLS or ODS ledger (台账) into casework."""
 
 from __future__ import annotations
 
@@ -23,7 +23,12 @@ def import_ledger(
             help="The procedure: petition, mediation, ..., or its Chinese label (人民调解).",
         ),
     ],
-    file: Annotated[str, typer.Argument(metavar="FILE", help="The ledger, FILE.csv or FILE.xlsx.")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE", help="The ledger: FILE.csv, .tsv, .txt, .xlsx, .xls or .ods."
+        ),
+    ],
     map_file: Annotated[
         str | None,
         typer.Option("--map", help="JSON object renaming the file's headers to casework's."),
@@ -37,7 +42,7 @@ def import_ledger(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
-    """Import a ledger (台账) of one procedure from CSV or XLSX, with Chinese headers.
+    """Import a ledger (台账) of one procedure from CSV, TSV, XLSX, XLS or ODS, Chinese headers.
 
     Every row is checked first; if any row is bad, every bad row is listed (row, column, why)
     and nothing is imported, unless --skip-bad imports the good rows and writes the bad ones to

@@ -125,7 +125,7 @@ COMMANDS: dict[str, Lazy] = {
     "import": Lazy(
         "cli.import_cmds",
         "import_ledger",
-        "Import a ledger (台账) of one procedure from CSV or XLSX, with Chinese headers.",
+        "Import a ledger (台账) of one procedure from CSV, TSV, XLSX, XLS or ODS, Chinese headers.",
     ),
 }
 

@@ -1,4 +1,4 @@
-"""Ledgers (台账): importing an office's CSV or XLSX ledger of one procedure."""
+"""Ledgers (台账): importing an office's ledger (CSV, TSV, XLSX, XLS, ODS) of one procedure."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class LedgerCommands(Base):
         progress: Progress | None = None,
         dry_run: bool = False,
     ) -> ImportSummary:
-        """Import a CSV or XLSX ledger (台账) of one procedure, replaying each row's steps.
+        """Import a ledger (台账) of one procedure, replaying each row's steps.
         ``dry_run``: every check and every row built exactly as the import would, then rolled
         back; the summary says what it would import (bad rows refuse it as an import does)."""
         wf = self.machines.workflow(kind)

@@ -1,23 +1,36 @@
-"""Reading a ledger file row by row, without loading it whole: CSV (UTF-8 or GB18030, as Excel
-saves it in China) and XLSX (the first sheet, read-only)."""
+"""Reading a ledger file row by row, without loading it whole: text (CSV, TSV; UTF-8, UTF-16
+or GB18030, as Excel saves them in China) and spreadsheets (XLSX, XLS, ODS: the first sheet).
+Which one a file is comes from its content where that tells (a zip or an OLE file), else from
+its name; every file is held to the limits of casework.ledger.limits."""
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time
-from typing import Any
+from typing import Any, TextIO
 
 from casework.errors import InvalidData
+from casework.ledger.limits import MAX_LINE, cell_too_long, check_row, check_size, shown
+from casework.ledger.sheets import Row, calamine_rows, xlsx_rows
+from casework.ledger.text import SAMPLE, detect_delimiter, detect_encoding
+from casework.ledger.zipped import zip_kind
 
-Row = tuple[int, list[str]]  # (row number as a spreadsheet shows it, cells)
-# The longest CSV cell read: an export's 办理经过 of a long case passes Python's default of
-# 131,072 characters, and `casework export` sends it to CSV when it is too long for XLSX.
-CSV_CELL_LIMIT = 16 * 1024 * 1024
+__all__ = ["FORMATS", "Row", "check_ledger_path", "file_digest", "open_ledger"]
+
+FORMATS = ("csv", "tsv", "xlsx", "xls", "ods")
+SUFFIXES = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "tsv",
+    ".xlsx": "xlsx",
+    ".xls": "xls",
+    ".ods": "ods",
+}
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .xls
+ZIP = b"PK\x03\x04"  # XLSX and ODS
 
 
 def file_digest(path: str) -> str:
@@ -34,26 +47,52 @@ def file_digest(path: str) -> str:
     return digest.hexdigest()
 
 
-def check_ledger_path(path: str) -> str:
-    """The lower-case suffix of a readable ledger file, or a refusal naming the problem."""
-    lower = path.lower()
-    if not (lower.endswith(".csv") or lower.endswith(".xlsx")):
+def check_ledger_path(path: str, fmt: str | None = None) -> str:
+    """The format of a readable ledger file (one of FORMATS), or a refusal naming the problem.
+    ``fmt`` is the caller's word for it (standard input has no name); else the file's first
+    bytes tell a spreadsheet (an .xlsx saved as .xls is still read), its name the rest."""
+    suffix = os.path.splitext(path)[1].lower()
+    if fmt is not None and fmt not in FORMATS:
         raise InvalidData(
-            f"{path[:200]!r}：台账须为 .csv 或 .xlsx 文件 (a ledger is CSV or XLSX)", field="file"
+            f"台账格式 {fmt[:20]!r} 应为 (the format is one of) {'、'.join(FORMATS)}",
+            field="format",
+            value=fmt[:20],
+        )
+    if fmt is None and suffix not in SUFFIXES:
+        raise InvalidData(
+            f"{path[:200]!r}：台账须为 .csv、.tsv、.txt、.xlsx、.xls 或 .ods 文件 (a ledger is "
+            "CSV, TSV, XLSX, XLS or ODS)",
+            field="file",
         )
     if not os.path.isfile(path):
         raise InvalidData(f"{path[:200]!r} 不存在或不可读 (not a readable file)", field="file")
-    return ".xlsx" if lower.endswith(".xlsx") else ".csv"
+    check_size(path, os.path.getsize(path))
+    if fmt is not None:
+        return fmt
+    with open(path, "rb") as fh:
+        magic = fh.read(len(OLE))
+    if magic.startswith(ZIP):
+        return zip_kind(path)
+    if magic == OLE:
+        return "xls"
+    named = SUFFIXES[suffix]
+    # Many systems export tab-separated text as .xls: read as what it is. A text .xlsx or
+    # .ods is refused as a broken zip.
+    return "csv" if named == "xls" else named
 
 
 @contextmanager
-def open_ledger(path: str) -> Iterator[tuple[list[str], Iterator[Row]]]:
+def open_ledger(path: str, fmt: str | None = None) -> Iterator[tuple[list[str], Iterator[Row]]]:
     """The header and a lazy iterator of the data rows (blank rows skipped)."""
-    if check_ledger_path(path) == ".xlsx":
-        with _xlsx_rows(path) as rows:
+    kind = check_ledger_path(path, fmt)
+    if kind == "xlsx":
+        with xlsx_rows(path) as rows:
+            yield _split_header(path, rows)
+    elif kind in ("xls", "ods"):
+        with calamine_rows(path, kind) as rows:
             yield _split_header(path, rows)
     else:
-        with _csv_rows(path) as rows:
+        with _text_rows(path, kind) as rows:
             yield _split_header(path, rows)
 
 
@@ -62,32 +101,32 @@ def _split_header(path: str, rows: Iterator[Row]) -> tuple[list[str], Iterator[R
         header = [c.strip().lstrip("\ufeff") for c in cells]
         if any(header):
             return header, rows
-    raise InvalidData(
-        f"{os.path.basename(path)[:200]!r} 没有表头行 (has no header row)", field="file"
-    )
-
-
-def _encoding(path: str) -> str:
-    with open(path, "rb") as fh:
-        sample = fh.read(1 << 16)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A sample cut through a multi-byte character is still UTF-8.
-        if exc.start < len(sample) - 3:
-            return "gb18030"
-    return "utf-8"
+    raise InvalidData(f"{shown(path)} 没有表头行 (has no header row)", field="file")
 
 
 @contextmanager
-def _csv_rows(path: str) -> Iterator[Iterator[Row]]:
-    encoding = _encoding(path)
-    # The csv module's limit is the process's: raised, never lowered below another's.
-    csv.field_size_limit(max(csv.field_size_limit(), CSV_CELL_LIMIT))
+def _text_rows(path: str, kind: str) -> Iterator[Iterator[Row]]:
+    with open(path, "rb") as raw:
+        sample = raw.read(SAMPLE)
+    encoding = detect_encoding(path, sample)
+    delimiter = detect_delimiter(sample.decode(encoding, errors="ignore"), kind)
     with open(path, encoding=encoding, newline="") as fh:
-        yield _csv_iter(path, encoding, csv.reader(fh))
+        yield _csv_iter(path, encoding, csv.reader(_lines(path, fh), delimiter=delimiter))
+
+
+def _lines(path: str, fh: TextIO) -> Iterator[str]:
+    """The file's lines, none longer than a row at its limits can be (a file of one endless
+    line would otherwise be read whole)."""
+    number = 0
+    while line := fh.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise InvalidData(
+                f"{shown(path)} 第 {number:,} 行 line {number:,} 超过 {MAX_LINE:,} 个字符 "
+                f"(a line over {MAX_LINE:,} characters)",
+                field="file",
+            )
+        yield line
 
 
 def _csv_iter(path: str, encoding: str, reader: Any) -> Iterator[Row]:
@@ -99,53 +138,19 @@ def _csv_iter(path: str, encoding: str, reader: Any) -> Iterator[Row]:
             return
         except UnicodeDecodeError:
             raise InvalidData(
-                f"{os.path.basename(path)[:200]!r} 第 {number + 1} 行 row {number + 1}："
-                f"不是有效的 {encoding} 文本",
+                f"{shown(path)} 第 {number + 1} 行 row {number + 1}：不是有效的 {encoding} 文本 "
+                f"(not valid {encoding} text)",
                 field="file",
             ) from None
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise cell_too_long(path, number + 1, None, None) from None
             raise InvalidData(
-                f"{os.path.basename(path)[:200]!r} 第 {number + 1} 行 row {number + 1}："
+                f"{shown(path)} 第 {number + 1} 行 row {number + 1}："
                 f"CSV 格式损坏 (broken CSV: {exc})",
                 field="file",
             ) from None
         number += 1
+        check_row(path, number, cells)
         if any(c.strip() for c in cells):
             yield number, cells
-
-
-@contextmanager
-def _xlsx_rows(path: str) -> Iterator[Iterator[Row]]:
-    from openpyxl import load_workbook  # only imports need it
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise InvalidData(
-            f"{os.path.basename(path)[:200]!r} 不是可读的 XLSX 文件 (not a readable XLSX file: "
-            f"{type(exc).__name__})",
-            field="file",
-        ) from None
-    try:
-        sheet = book.worksheets[0]
-        yield (
-            (number, cells)
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            if any(cells := [_cell_text(v) for v in values])
-        )
-    finally:
-        book.close()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        if value.time() == time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()

@@ -494,7 +494,7 @@ def import_rows(
     skip_bad: bool,
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Import a CSV or XLSX ledger of one procedure's cases; returns what was done."""
+    """Import a ledger (CSV, TSV, XLSX, XLS, ODS) of one procedure's cases; returns the summary."""
     _may_import(wf, actor)
     codes = uow.offices.aliases()
     if office is not None and office not in codes:

@@ -338,7 +338,7 @@ def test_refusals_name_the_problem(cw: Casework, cli: Cli, tmp_path: Path) -> No
     before = dump(cw.engine)
     for args, words in [
         (("import", "mediation", str(tmp_path / "none.csv")), "not a readable file"),
-        (("import", "mediation", str(tmp_path / "x.txt")), "(a ledger is CSV or XLSX)"),
+        (("import", "mediation", str(tmp_path / "x.doc")), "(a ledger is CSV, TSV, XLSX"),
         (("import", "nosuch", str(ledger)), "nosuch"),
         (("import", "subsidy_claim", str(ledger)), "subsidy draft"),
         (("import", "mediation", str(ledger), "--office", "atlantis"), "atlantis"),

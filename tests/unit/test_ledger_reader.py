@@ -64,7 +64,7 @@ def test_xlsx_cells_as_text(tmp_path: Path) -> None:
         assert header == ["案件标题", "登记日期", "涉及人数", "受理日期"]
         assert list(rows) == [
             (2, ["甲", "2020-03-02", "3", "2020-03-04T09:30:00"]),
-            (4, ["乙", "2020-03-05", "2", ""]),
+            (4, ["乙", "2020-03-05", "2"]),  # up to its last filled cell
         ]
 
 

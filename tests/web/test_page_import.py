@@ -140,3 +140,16 @@ def test_without_a_session_the_import_takes_no_more_than_the_common_cap(
     assert anonymous.status_code == 413 and "request body too large" in anonymous.text
     assert counts(cw) == before
     assert SESSION_COOKIE.decode() == frame.SESSION_COOKIE
+
+
+@pytest.mark.parametrize("name", ["mediation.xls", "mediation.ods"])
+def test_an_xls_or_ods_ledger_is_checked_like_any_other(
+    pages: Pages, cw: Casework, name: str
+) -> None:
+    """Issue 17 point 4: the page took only .csv and .xlsx."""
+    pages.login_form("sup_pz")
+    data = (Path(__file__).parent.parent / "data" / name).read_bytes()
+    files = {"file": (name, data, "application/octet-stream")}
+    checked = pages.post_form("/import", {"kind": "mediation", "office": ""}, files=files)
+    assert checked.status_code == 200, checked.text[:300]
+    assert 'name="token"' in checked.text

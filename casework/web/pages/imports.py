@@ -31,7 +31,10 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 STALE_SECONDS = 24 * 3600
 CHUNK = 1 << 20
 NO_FILE = "请选择台账文件 (choose a ledger file)"
-NOT_LEDGER = "台账须为 .csv 或 .xlsx 文件 (a ledger is CSV or XLSX)"
+NOT_LEDGER = (
+    "台账须为 .csv、.tsv、.txt、.xlsx、.xls 或 .ods 文件 (a ledger is CSV, TSV, XLSX, XLS or ODS)"
+)
+LEDGER_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods")
 GONE = "待导入的文件已不存在，请重新上传检查 (the checked file is gone: upload it again)"
 
 Text = Annotated[str, Form(max_length=200)]
@@ -43,7 +46,7 @@ def clean_name(name: str | None) -> str:
     base = "".join(ch for ch in base if ch.isprintable() and ch not in '/:*?"<>|')
     if not base.strip(" ."):
         raise InvalidData(NO_FILE, field="file")
-    if not base.lower().endswith((".csv", ".xlsx")):
+    if not base.lower().endswith(LEDGER_SUFFIXES):
         raise InvalidData(f"{base[:100]!r}：{NOT_LEDGER}", field="file")
     stem, dot, suffix = base.rpartition(".")
     return f"{stem[:100]}{dot}{suffix}"
