@@ -13,6 +13,8 @@ from cli.state import settings
 if TYPE_CHECKING:
     from casework.services.imports import LedgerRejected
 
+FILE_HELP = "The ledger: FILE.csv, .tsv, .txt, .xlsx, .xls or .ods."
+
 
 def import_ledger(
     ctx: typer.Context,
@@ -23,12 +25,7 @@ def import_ledger(
             help="The procedure: petition, mediation, ..., or its Chinese label (人民调解).",
         ),
     ],
-    file: Annotated[
-        str,
-        typer.Argument(
-            metavar="FILE", help="The ledger: FILE.csv, .tsv, .txt, .xlsx, .xls or .ods."
-        ),
-    ],
+    file: Annotated[str, typer.Argument(metavar="FILE", help=FILE_HELP)],
     map_file: Annotated[
         str | None,
         typer.Option("--map", help="JSON object renaming the file's headers to casework's."),

@@ -81,6 +81,12 @@ def set_oral_agreements_from(uow: UnitOfWork, actor: Actor, day: date) -> date:
     return day
 
 
+# A year's arrangement is some 20 lines; a file of many years' fits easily. Over these the file
+# is refused, never cut (it was once read up to 1 MiB and the rest dropped silently).
+HOLIDAY_MAX_BYTES = 1 << 20
+HOLIDAY_MAX_LINES = 10_000
+
+
 def read_holiday_file(path: str) -> tuple[str, bytes, str]:
     """A holiday file's name, bytes and text, or a refusal saying why it cannot be read."""
     if not os.path.isfile(path):
@@ -89,12 +95,31 @@ def read_holiday_file(path: str) -> tuple[str, bytes, str]:
         )
     try:
         with open(path, "rb") as fh:
-            raw = fh.read(1 << 20)
+            raw = fh.read(HOLIDAY_MAX_BYTES + 1)
+    except OSError as exc:
+        raise InvalidData(
+            f"节假日文件 {path[:200]!r} 无法读取 (cannot be read)：{exc.strerror}",
+            field="holiday_file",
+        ) from None
+    if len(raw) > HOLIDAY_MAX_BYTES:
+        raise InvalidData(
+            f"节假日文件 {path[:200]!r} 有 {os.path.getsize(path):,} 字节，超过上限 "
+            f"{HOLIDAY_MAX_BYTES:,} 字节 (over the holiday file limit of 1 MiB)",
+            field="holiday_file",
+        )
+    try:
         text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise InvalidData(
             f"节假日文件 {path[:200]!r} 无法按 UTF-8 读取：{exc}", field="holiday_file"
         ) from None
+    lines = len(text.splitlines())
+    if lines > HOLIDAY_MAX_LINES:
+        raise InvalidData(
+            f"节假日文件 {path[:200]!r} 有 {lines:,} 行，超过上限 {HOLIDAY_MAX_LINES:,} 行 "
+            f"(over {HOLIDAY_MAX_LINES:,} lines)",
+            field="holiday_file",
+        )
     return os.path.basename(path), raw, text
 
 
