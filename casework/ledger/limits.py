@@ -48,6 +48,8 @@ def check_size(path: str, size: int) -> None:
 
 def check_row(path: str, number: int, cells: list[str]) -> None:
     """A row within the limits of rows, columns and cell length, or a one-line refusal."""
+    if number <= MAX_ROWS and len(cells) <= MAX_COLUMNS and sum(map(len, cells)) <= MAX_CELL:
+        return  # every row of an ordinary ledger: no cell can be over the limit
     if number > MAX_ROWS:
         raise InvalidData(
             f"{shown(path)} 超过 {MAX_ROWS:,} 行 (has more than {MAX_ROWS:,} rows)，"

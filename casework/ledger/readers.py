@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from casework.errors import InvalidData
-from casework.ledger.limits import MAX_LINE, cell_too_long, check_row, check_size, shown
+from casework.ledger import limits
+from casework.ledger.limits import cell_too_long, check_row, check_size, shown
 from casework.ledger.sheets import Row, calamine_rows, xlsx_rows
 from casework.ledger.text import SAMPLE, detect_delimiter, detect_encoding
 from casework.ledger.zipped import zip_kind
@@ -118,12 +119,12 @@ def _lines(path: str, fh: TextIO) -> Iterator[str]:
     """The file's lines, none longer than a row at its limits can be (a file of one endless
     line would otherwise be read whole)."""
     number = 0
-    while line := fh.readline(MAX_LINE + 1):
+    while line := fh.readline(limits.MAX_LINE + 1):
         number += 1
-        if len(line) > MAX_LINE:
+        if len(line) > limits.MAX_LINE:
             raise InvalidData(
-                f"{shown(path)} 第 {number:,} 行 line {number:,} 超过 {MAX_LINE:,} 个字符 "
-                f"(a line over {MAX_LINE:,} characters)",
+                f"{shown(path)} 第 {number:,} 行 line {number:,} 超过 {limits.MAX_LINE:,} 个字符 "
+                f"(a line over {limits.MAX_LINE:,} characters)",
                 field="file",
             )
         yield line
@@ -151,6 +152,12 @@ def _csv_iter(path: str, encoding: str, reader: Any) -> Iterator[Row]:
                 field="file",
             ) from None
         number += 1
-        check_row(path, number, cells)
+        # check_row's own first test, inline: it is every row's cost.
+        if (
+            number > limits.MAX_ROWS
+            or len(cells) > limits.MAX_COLUMNS
+            or sum(map(len, cells)) > limits.MAX_CELL
+        ):
+            check_row(path, number, cells)
         if any(c.strip() for c in cells):
             yield number, cells

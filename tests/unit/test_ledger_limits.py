@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from casework.errors import InvalidData
-from casework.ledger import limits, readers, zipped
+from casework.ledger import limits, zipped
 from casework.ledger.readers import open_ledger
 from tests.crafted import crafted_xlsx
 
@@ -98,7 +98,7 @@ def test_a_cell_over_the_xlsx_cell_limit_is_refused(tmp_path: Path, length: int)
 def test_a_line_without_end_is_refused_without_reading_it_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers, "MAX_LINE", 1000)
+    monkeypatch.setattr(limits, "MAX_LINE", 1000)
     path = tmp_path / "endless.csv"
     path.write_text("案件标题,登记日期\n" + "x" * 5000, encoding="utf-8")
     assert "第 2 行 line 2 超过 1,000 个字符" in _refusal(path)
