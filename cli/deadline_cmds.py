@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from cli import output
+from cli.inputs import readable
 from cli.state import settings
 
 JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
@@ -153,7 +154,9 @@ def sweep(ctx: typer.Context, as_of: AS_OF = None, as_json: JSON = False) -> Non
 @calendar_app.command("add")
 def calendar_add(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(metavar="FILE", help="A holiday file (UTF-8 text).")],
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="A holiday file (UTF-8 text); - for stdin.")
+    ],
     as_json: JSON = False,
 ) -> None:
     """Add the holiday arrangement of years the chinesecalendar package does not know (admin).
@@ -168,7 +171,11 @@ def calendar_add(
 
       2027-02-14 workday 春节调休上班
     """
-    result = settings(ctx).open().calendar_add(file)
+    from casework.api.admin import HOLIDAY_MAX_BYTES
+
+    api = settings(ctx).open()
+    with readable(file, "holiday_file", HOLIDAY_MAX_BYTES) as path:
+        result = api.calendar_add(path)
     if as_json:
         output.print_json(result)
     else:

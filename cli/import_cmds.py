@@ -8,35 +8,47 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli import output
+from cli.inputs import STDIN, one_stdin, readable
 from cli.state import settings
 
 if TYPE_CHECKING:
-    from casework.services.imports import LedgerRejected
+    from casework.services.imports import ImportSummary, LedgerRejected
 
-FILE_HELP = "The ledger: FILE.csv, .tsv, .txt, .xlsx, .xls or .ods."
+FILE_HELP = "The ledger: FILE.csv, .tsv, .txt, .xlsx, .xls or .ods; - for standard input."
+KIND = Annotated[
+    str,
+    typer.Argument(
+        metavar="KIND",
+        help="The procedure: petition, mediation, ..., or its Chinese label (人民调解).",
+    ),
+]
+MAP = Annotated[
+    str | None,
+    typer.Option("--map", help="JSON object renaming the file's headers to casework's."),
+]
+FORMAT = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="csv|tsv|xlsx|xls|ods",
+        help="The file's format, when neither its name nor its content tells it.",
+    ),
+]
+OFFICE = Annotated[str | None, typer.Option("--office", help="Office code of rows that name none.")]
+SKIP_BAD = Annotated[
+    bool,
+    typer.Option("--skip-bad", help="Import the good rows; bad ones go to FILE.rejects.csv."),
+]
 
 
 def import_ledger(
     ctx: typer.Context,
-    kind: Annotated[
-        str,
-        typer.Argument(
-            metavar="KIND",
-            help="The procedure: petition, mediation, ..., or its Chinese label (人民调解).",
-        ),
-    ],
+    kind: KIND,
     file: Annotated[str, typer.Argument(metavar="FILE", help=FILE_HELP)],
-    map_file: Annotated[
-        str | None,
-        typer.Option("--map", help="JSON object renaming the file's headers to casework's."),
-    ] = None,
-    office: Annotated[
-        str | None, typer.Option("--office", help="Office code of rows that name none.")
-    ] = None,
-    skip_bad: Annotated[
-        bool,
-        typer.Option("--skip-bad", help="Import the good rows; bad ones go to FILE.rejects.csv."),
-    ] = False,
+    map_file: MAP = None,
+    office: OFFICE = None,
+    skip_bad: SKIP_BAD = False,
+    fmt: FORMAT = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
     """Import a ledger (台账) of one procedure from CSV, TSV, XLSX, XLS or ODS, Chinese headers.
@@ -46,23 +58,39 @@ def import_ledger(
     FILE.rejects.csv beside the input. Rows showing a case mid-procedure (受理日期, 结案日期,
     答复日期...) are replayed through the procedure with back-dated events, each naming the file's
     SHA-256 and its row. Importing the same file again adds nothing. Headers: docs/import.md;
-    rename a file's own with --map FILE.json, such as {"答复时间": "答复日期"}.
+    rename a file's own with --map FILE.json, such as {"答复时间": "答复日期"}. FILE - reads
+    standard input (its format from its content, or --format), called stdin.
 
     Examples:
 
       casework --as lin_sup import mediation 调解台账2019.xlsx
 
       casework --as city_clerk import petition 信访台账.csv --office panzhou --skip-bad
+
+      iconv -f gbk -t utf-8 台账.csv | casework --as lin_sup import mediation -
     """
+    from casework.api.ledger import LEDGER_MAX_BYTES
     from casework.services.imports import LedgerRejected
 
+    one_stdin(file, map_file)
     api = settings(ctx).open()
+    name = "stdin" if file == STDIN else None
     try:
-        with output.ProgressBar(f"导入 importing {file}", rate_unit="rows") as bar:
-            result = api.import_ledger(kind, file, map_file, office, skip_bad, bar.advance_to)
+        with (
+            readable(file, "file", LEDGER_MAX_BYTES, f"stdin.{fmt or 'csv'}") as path,
+            readable(map_file or "", "map") as renames,
+            output.ProgressBar(f"导入 importing {name or file}", rate_unit="rows") as bar,
+        ):
+            result = api.import_ledger(
+                kind, path, renames or None, office, skip_bad, bar.advance_to, fmt=fmt, name=name
+            )
     except LedgerRejected as exc:
         _rejected(exc, as_json)
         raise typer.Exit(1) from None
+    _said(result, as_json)
+
+
+def _said(result: ImportSummary, as_json: bool) -> None:
     if as_json:
         output.print_json(result)
         return

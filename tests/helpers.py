@@ -100,9 +100,9 @@ class Cli:
     db: str
     clock: FrozenClock
 
-    def __call__(self, *args: str, user: str | None = None) -> Result:
+    def __call__(self, *args: str, user: str | None = None, stdin: bytes | None = None) -> Result:
         """``user`` is the acting user: the admin when not given (every read on the CLI needs
-        one since issue 14), none with ``user=NOBODY``."""
+        one since issue 14), none with ``user=NOBODY``; ``stdin`` what standard input holds."""
         from cli.main import app
 
         acting = "admin" if user is None else user
@@ -113,7 +113,7 @@ class Cli:
             "CASEWORK_USER": None,
             "CASEWORK_DEBUG": None,
         }
-        result = CliRunner().invoke(app, argv, env=env)
+        result = CliRunner().invoke(app, argv, env=env, input=stdin)
         unexpected = result.exception is not None and not isinstance(result.exception, SystemExit)
         if unexpected or "internal error" in result.stderr + result.stdout:
             pytest.fail(

@@ -9,8 +9,11 @@ from casework.api.base import Base
 from casework.services import admin, config
 from casework.services.admin import OfficeResult, UserResult
 from casework.services.config import ConfigSet
-from casework.services.settings import HolidayFileAdded, add_holiday_file
+from casework.services.settings import HOLIDAY_MAX_BYTES, HolidayFileAdded, add_holiday_file
 from workflows.settings import parent_value
+
+# The largest holiday file read, for a copy of standard input.
+__all__ = ["HOLIDAY_MAX_BYTES", "AdminCommands"]
 
 
 class AdminCommands(Base):

@@ -7,14 +7,23 @@ import os
 from casework.api.base import Base
 from casework.domain.model import Actor
 from casework.ledger.columns import load_map
-from casework.ledger.readers import check_ledger_path, file_digest
+from casework.ledger.limits import MAX_FILE_BYTES
+from casework.ledger.readers import FORMATS, check_ledger_path, file_digest
 from casework.services.accounts import Channel
 from casework.services.cases import Progress
-from casework.services.imports import ImportSummary, Ledger, LedgerRejected, import_rows
+from casework.services.imports import (
+    ImportSummary,
+    Ledger,
+    LedgerRejected,
+    import_rows,
+    rejects_path,
+)
 from casework.storage.uow import UnitOfWork
 
 # The refusal of a file with bad rows, for callers above the API (the web) to catch.
-__all__ = ["LedgerCommands", "LedgerRejected"]
+__all__ = ["FORMATS", "LEDGER_MAX_BYTES", "LedgerCommands", "LedgerRejected"]
+# The largest ledger file read (docs/import.md, "Limits"), for a copy of standard input.
+LEDGER_MAX_BYTES = MAX_FILE_BYTES
 
 
 class DryRun(Exception):
@@ -38,13 +47,25 @@ class LedgerCommands(Base):
         skip_bad: bool = False,
         progress: Progress | None = None,
         dry_run: bool = False,
+        fmt: str | None = None,
+        name: str | None = None,
     ) -> ImportSummary:
         """Import a ledger (台账) of one procedure, replaying each row's steps.
         ``dry_run``: every check and every row built exactly as the import would, then rolled
-        back; the summary says what it would import (bad rows refuse it as an import does)."""
+        back; the summary says what it would import (bad rows refuse it as an import does).
+        ``fmt``: one of FORMATS, when the file's name and content do not say it. ``name``: what
+        the ledger is called when ``path`` is a copy of it (standard input); its rejects then
+        go to NAME.rejects.csv in the current folder."""
         wf = self.machines.workflow(kind)
-        check_ledger_path(path)
-        ledger = Ledger(path, os.path.basename(path), file_digest(path), load_map(map_path))
+        fmt = check_ledger_path(path, fmt)
+        ledger = Ledger(
+            path,
+            name or os.path.basename(path),
+            file_digest(path),
+            load_map(map_path),
+            fmt,
+            rejects_path(name) if name else None,
+        )
 
         def work(uow: UnitOfWork, actor: Actor) -> ImportSummary:
             summary = import_rows(uow, actor, wf, ledger, office, skip_bad, progress)

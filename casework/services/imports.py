@@ -71,12 +71,15 @@ class ImportSummary(TypedDict):
 
 @dataclass(frozen=True)
 class Ledger:
-    """A ledger file to import: where it is, its name, its SHA-256, header renames."""
+    """A ledger file to import: where it is, its name, its SHA-256, header renames; its
+    format when the caller names it, and where its rejects go when not beside it."""
 
     path: str
     name: str
     sha256: str
     renames: dict[str, str]
+    fmt: str | None = None
+    rejects: str | None = None
 
 
 @dataclass(frozen=True)
@@ -502,13 +505,14 @@ def import_rows(
     # A town office's clerk imports its own ledger without naming the office each row.
     # A procedure whose every case is one office's (the 12345 centre's) names it for the file.
     default_office = office or wf.ledger_office or (None if actor.city_wide else actor.office)
-    with open_ledger(ledger.path) as (first, rows):
+    with open_ledger(ledger.path, ledger.fmt) as (first, rows):
         header, lay = find_header(wf, first, rows, ledger.renames)
         kinds = _check_file(uow, wf, lay, ledger)
         run = Run(_summary(wf, ledger, lay), [], set(), wf.name in kinds)
         reader = RowReader(wf, lay, ledger.sha256, codes, default_office)
         builder = RowBuilder(uow, wf, actor, lay, ledger.sha256)
-        rejects = Rejects(rejects_path(ledger.path), header) if skip_bad else None
+        rejects_at = ledger.rejects or rejects_path(ledger.path)
+        rejects = Rejects(rejects_at, header) if skip_bad else None
         run.rejects = rejects
         try:
             _run(uow, reader, builder, rows, run, skip_bad, progress)
