@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli import output
+from cli.inputs import readable
 from cli.state import settings
 
 if TYPE_CHECKING:
@@ -106,7 +107,8 @@ def committee_import(
         str,
         typer.Argument(
             metavar="FILE.csv",
-            help="UTF-8 CSV with header code,name,type,subtype,office,town,village,mediator,from.",
+            help="UTF-8 CSV with header code,name,type,subtype,office,town,village,mediator,from"
+            "; - for standard input.",
         ),
     ],
     as_json: JSON = False,
@@ -115,7 +117,9 @@ def committee_import(
 
     Example: casework --as admin committee import committees.csv
     """
-    rows = settings(ctx).open().import_committees(file)
+    api = settings(ctx).open()
+    with readable(file, "file") as path:
+        rows = api.import_committees(path)
     if as_json:
         output.print_json(rows)
         return

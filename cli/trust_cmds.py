@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli import output
+from cli.inputs import readable
 from cli.state import settings
 
 if TYPE_CHECKING:
@@ -27,8 +28,8 @@ ANCHOR_IN = Annotated[
     typer.Option(
         "--anchor",
         metavar="FILE",
-        help="An anchor written earlier by `casework audit anchor`: also find what was "
-        "deleted, truncated or rewritten since.",
+        help="An anchor written earlier by `casework audit anchor` (- for standard input): "
+        "also find what was deleted, truncated or rewritten since.",
     ),
 ]
 
@@ -46,7 +47,9 @@ def verify(ctx: typer.Context, anchor: ANCHOR_IN = None, as_json: JSON = False) 
 
     Example: casework audit verify --anchor /mnt/usb/anchor-2020-12.json
     """
-    result = settings(ctx).open().verify(anchor)
+    api = settings(ctx).open()
+    with readable(anchor or "", "anchor") as path:
+        result = api.verify(path or None)
     if as_json:
         output.print_json(result)
     elif result["ok"]:
@@ -267,7 +270,8 @@ def restore(
                 bar.total(pages)
                 bar.advance_to(pages - left)
 
-            result = api.restore(backup, anchor, progress, ask)
+            with readable(anchor or "", "anchor") as anchor_path:
+                result = api.restore(backup, anchor_path or None, progress, ask)
     finally:
         signal.signal(signal.SIGTERM, previous)
     if as_json:

@@ -85,3 +85,18 @@ def test_a_holiday_file_from_standard_input(cw: Casework, cli: Cli) -> None:
     assert "标准输入超过上限 1.0 MiB" in line
     assert dump(cw.engine) == before
     assert glob.glob(os.path.join(tempfile.gettempdir(), "casework-stdin-*")) == []
+
+
+def test_committees_and_an_anchor_from_standard_input(cw: Casework, cli: Cli) -> None:
+    committees = (
+        "code,name,type,subtype,office,town,village,mediator,from\n"
+        "pz-xc,新村村人民调解委员会,village,,panzhou,,新村,,2018-03-01\n"
+    )
+    done = cli("committee", "import", "-", "--json", user="admin", stdin=committees.encode())
+    assert done.exit_code == 0, done.stderr
+    assert [c["code"] for c in json.loads(done.stdout)] == ["pz-xc"]
+    anchor = cli("audit", "anchor")
+    assert anchor.exit_code == 0, anchor.stderr
+    checked = cli("audit", "verify", "--anchor", "-", "--json", stdin=anchor.stdout.encode())
+    assert checked.exit_code == 0, checked.stderr
+    assert json.loads(checked.stdout)["ok"] is True
