@@ -14,10 +14,14 @@ MAX_FILE_BYTES = 200 * MIB
 MAX_ROWS = 2_000_000
 # Cells of a row up to its last filled one; a ledger has some 20-40 columns.
 MAX_COLUMNS = 200
-# The longest cell XLSX itself can hold.
+# The longest cell XLSX itself can hold: the limit of a spreadsheet ledger's cells.
 MAX_CELL = 32_767
-# A CSV line as read before it is split: every column at the longest cell.
-MAX_LINE = MAX_COLUMNS * MAX_CELL
+# The longest CSV cell: `casework export` writes a case whose 办理经过 is too long for an XLSX
+# cell to CSV instead (its refusal says so), and that file must re-import whole.
+MAX_TEXT_CELL = 4 * MIB
+# A CSV line as read before it is split: every column at the longest spreadsheet cell, or one
+# long text cell.
+MAX_LINE = max(MAX_COLUMNS * MAX_CELL, MAX_TEXT_CELL)
 # The members of an XLSX or ODS (a zip) once inflated: in all, the shared strings (read whole
 # before the first row), and how far one member inflates (a zip bomb inflates 1,000-fold; an
 # ordinary sheet 5- to 30-fold).
@@ -46,9 +50,9 @@ def check_size(path: str, size: int) -> None:
         )
 
 
-def check_row(path: str, number: int, cells: list[str]) -> None:
+def check_row(path: str, number: int, cells: list[str], cell_limit: int = MAX_CELL) -> None:
     """A row within the limits of rows, columns and cell length, or a one-line refusal."""
-    if number <= MAX_ROWS and len(cells) <= MAX_COLUMNS and sum(map(len, cells)) <= MAX_CELL:
+    if number <= MAX_ROWS and len(cells) <= MAX_COLUMNS and sum(map(len, cells)) <= cell_limit:
         return  # every row of an ordinary ledger: no cell can be over the limit
     if number > MAX_ROWS:
         raise InvalidData(
@@ -66,15 +70,17 @@ def check_row(path: str, number: int, cells: list[str]) -> None:
             field="file",
         )
     for column, cell in enumerate(cells[:width], start=1):
-        if len(cell) > MAX_CELL:
-            raise cell_too_long(path, number, column, len(cell))
+        if len(cell) > cell_limit:
+            raise cell_too_long(path, number, column, len(cell), cell_limit)
 
 
-def cell_too_long(path: str, number: int, column: int | None, length: int | None) -> InvalidData:
+def cell_too_long(
+    path: str, number: int, column: int | None, length: int | None, limit: int = MAX_CELL
+) -> InvalidData:
     where = f"第 {column} 列 column {column} " if column else ""
     has = f"有 {length:,} 个字符，" if length else ""
     return InvalidData(
         f"{shown(path)} 第 {number:,} 行 row {number:,} {where}{has}超过单元格上限 "
-        f"{MAX_CELL:,} 个字符 (a cell over {MAX_CELL:,} characters)",
+        f"{limit:,} 个字符 (a cell over {limit:,} characters)",
         field="file",
     )

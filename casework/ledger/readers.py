@@ -111,6 +111,8 @@ def _text_rows(path: str, kind: str) -> Iterator[Iterator[Row]]:
         sample = raw.read(SAMPLE)
     encoding = detect_encoding(path, sample)
     delimiter = detect_delimiter(sample.decode(encoding, errors="ignore"), kind)
+    # The csv module's limit is the process's: raised to the CSV cell limit, never lowered.
+    csv.field_size_limit(max(csv.field_size_limit(), limits.MAX_TEXT_CELL))
     with open(path, encoding=encoding, newline="") as fh:
         yield _csv_iter(path, encoding, csv.reader(_lines(path, fh), delimiter=delimiter))
 
@@ -145,7 +147,7 @@ def _csv_iter(path: str, encoding: str, reader: Any) -> Iterator[Row]:
             ) from None
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
-                raise cell_too_long(path, number + 1, None, None) from None
+                raise cell_too_long(path, number + 1, None, None, limits.MAX_TEXT_CELL) from None
             raise InvalidData(
                 f"{shown(path)} 第 {number + 1} 行 row {number + 1}："
                 f"CSV 格式损坏 (broken CSV: {exc})",
@@ -156,8 +158,8 @@ def _csv_iter(path: str, encoding: str, reader: Any) -> Iterator[Row]:
         if (
             number > limits.MAX_ROWS
             or len(cells) > limits.MAX_COLUMNS
-            or sum(map(len, cells)) > limits.MAX_CELL
+            or sum(map(len, cells)) > limits.MAX_TEXT_CELL
         ):
-            check_row(path, number, cells)
+            check_row(path, number, cells, limits.MAX_TEXT_CELL)
         if any(c.strip() for c in cells):
             yield number, cells

@@ -83,16 +83,20 @@ def test_a_cell_far_to_the_right_is_refused_by_the_column_limit(tmp_path: Path) 
         assert [n for n, _ in rows] == [2]
 
 
-@pytest.mark.parametrize("length", [32_768, 200_000])
-def test_a_cell_over_the_xlsx_cell_limit_is_refused(tmp_path: Path, length: int) -> None:
+@pytest.mark.parametrize("length", [limits.MAX_TEXT_CELL + 1, limits.MAX_TEXT_CELL + 50_000])
+def test_a_csv_cell_over_the_text_cell_limit_is_refused(tmp_path: Path, length: int) -> None:
     path = tmp_path / "long-cell.csv"
     path.write_text(f"案件标题,登记日期\n{'长' * length},2020-01-02\n", encoding="utf-8")
     reason = _refusal(path)
-    assert "第 2 行 row 2" in reason and "(a cell over 32,767 characters)" in reason, reason
+    assert "第 2 行 row 2" in reason and "(a cell over 4,194,304 characters)" in reason, reason
+
+
+def test_a_csv_cell_longer_than_an_xlsx_cell_is_read_whole(tmp_path: Path) -> None:
+    # An export too long for XLSX goes to CSV (its refusal says so) and must re-import.
     fits = tmp_path / "fits.csv"
-    fits.write_text(f"案件标题,登记日期\n{'长' * 32_767},2020-01-02\n", encoding="utf-8")
+    fits.write_text(f"案件标题,登记日期\n{'长' * 200_000},2020-01-02\n", encoding="utf-8")
     with open_ledger(str(fits)) as (_, rows):
-        assert len(next(rows)[1][0]) == 32_767
+        assert len(next(rows)[1][0]) == 200_000
 
 
 def test_a_line_without_end_is_refused_without_reading_it_whole(
