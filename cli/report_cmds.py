@@ -86,15 +86,13 @@ def monthly(
     fmt: FORMAT = "text",
     out: OUT = None,
 ) -> None:
-    """The month's figures by office.
+    """The month's figures by office: the published ones (``stats publish --period M --by
+    office``, latest version) when the month was published, and it says so.
 
     Example: casework report monthly --month 2020-11 --format xlsx --out 2020-11.xlsx
     """
-    from casework.read.report import monthly as build
-
     _check_format(fmt, out)
-    cw = settings(ctx).reader()
-    report = build(cw.stats, cw.offices(), month, cw.today())
+    report = settings(ctx).reader().report_monthly(month)
     _emit(report, fmt, out)
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli import output
+from cli import output, publish_cmds
 from cli.state import settings
 
 if TYPE_CHECKING:
@@ -29,6 +29,13 @@ CLOSED_BY = Annotated[
         "--closed-by",
         help="Cut-off of the cohort rates that have one (办结率): closed by this day "
         "(default the period's last day).",
+    ),
+]
+
+PERIOD = Annotated[
+    str | None,
+    typer.Option(
+        "--period", help="A month 2020-11, a quarter 2020Q4 or a year 2020 (not with --from/--to)."
     ),
 ]
 
@@ -85,16 +92,37 @@ def stats(
     ] = None,
     to_xlsx: Annotated[str | None, typer.Option("--xlsx", help="Also write it as XLSX.")] = None,
     closed_by: CLOSED_BY = None,
+    period: PERIOD = None,
+    published: Annotated[
+        bool,
+        typer.Option("--published", help="The figures published for --period (公布数)."),
+    ] = False,
+    version: Annotated[
+        int | None,
+        typer.Option("--version", help="With --published: this version (earlier ones: 修订)."),
+    ] = None,
     as_json: JSON = False,
 ) -> None:
-    """The metric catalogue for a period of local dates (Asia/Shanghai, both ends inclusive).
+    """The metric catalogue for a period of local dates (Asia/Shanghai, both ends inclusive),
+    or for --period; with --published, the figures published for it (stats publish).
 
     Example: casework stats --from 2020-01-01 --to 2020-11-30 --by office --json
     """
     if ctx.invoked_subcommand is not None:
         return
     reader = settings(ctx).reader()
-    result = reader.stats(start, end, by, as_of, office, metric, closed_by=closed_by)
+    publish_cmds.check_period_options(period, start, end, published, version)
+    if published:
+        found = reader.published_figures(period or "", by, version)
+        if as_json:
+            output.print_json(found)
+            return
+        publish_cmds.print_heading(found)
+        result = found["figures"]
+    else:
+        if period is not None:
+            start, end = (d.isoformat() for d in reader.period_dates(period))
+        result = reader.stats(start, end, by, as_of, office, metric, closed_by=closed_by)
     header, body = _table_rows(result)
     if to_csv:
         text = io.StringIO()
@@ -156,3 +184,7 @@ def _item_id(item: ExplainItem) -> str:
         if found is not None:
             return str(found)
     return ""
+
+
+# ``stats publish``: freezing a period's figures, and comparing today's with them.
+stats_app.command("publish")(publish_cmds.publish)

@@ -65,6 +65,11 @@ SCREENING_ROLES = frozenset({"clerk", "supervisor", "mediator", "admin"})
 # Who opens a special screening campaign (专项排查).
 CAMPAIGN_ROLES = frozenset({"supervisor", "admin"})
 
+# Who publishes a period's figures (公布数, issue 17 point 8): the statistician (统计员, who
+# otherwise only reads), an office head and an admin, of a city-level office only, since the
+# figures published are the whole city's.
+PUBLISH_ROLES = frozenset({"viewer", "supervisor", "admin"})
+
 # Who may act for others when importing a ledger: the steps its rows name are fired by the users
 # they name (casework import).
 DELEGATING_ROLES = frozenset({"supervisor"})

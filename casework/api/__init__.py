@@ -25,6 +25,7 @@ from casework.api.lapses import Sweeps
 from casework.api.ledger import LedgerCommands
 from casework.api.precheck import Precheck
 from casework.api.printing import Printing
+from casework.api.publishing import Publishing
 from casework.api.reads import Reads
 from casework.api.reports import Reports
 from casework.api.restores import Restores
@@ -68,6 +69,7 @@ class Casework(
     LedgerCommands,
     Precheck,
     Printing,
+    Publishing,
     Reads,
     RevealLog,
     ScreeningCommands,

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from casework.api.base import Base
+from casework.api.publishing import Publishing
 from casework.api.reads import Reads
 from casework.api.statistics import Statistics
 from casework.errors import InvalidData
@@ -79,11 +80,13 @@ class Reports(Base):
         return annual(stats.stats, offices, year, self.today(), day, sentences)
 
     def report_monthly(self, month: str) -> Report:
-        """The month's (``2020-11``) figures by office."""
+        """The month's (``2020-11``) figures by office: as published by office (``stats
+        publish --by office``, the latest version) when they were, else as they stand."""
         from casework.read.report import monthly
 
         stats, offices = self.figures()
-        return monthly(stats.stats, offices, month, self.today())
+        published = cast(Publishing, self).published_for
+        return monthly(stats.stats, offices, month, self.today(), lambda p: published(p, "office"))
 
     def report_file(self, report: Report, fmt: str) -> bytes:
         """An annual or monthly report as a file of ``fmt`` (text, md, xlsx or json)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -21,6 +21,7 @@ from typing import Protocol
 
 from casework.errors import InvalidData
 from casework.read.export_xlsx import check_xlsx_path
+from casework.read.published import PublishedJSON, used_line
 from casework.read.shapes import Figure, OfficeJSON, Report, ReportSection, StatsJSON
 from casework.read.wording import (
     Figures,
@@ -340,8 +341,16 @@ def annual(
     )
 
 
-def monthly(stats: Statistics, offices: Sequence[OfficeJSON], month: str, today: date) -> Report:
-    """The month's table by office; a month not over yet is counted to today."""
+def monthly(
+    stats: Statistics,
+    offices: Sequence[OfficeJSON],
+    month: str,
+    today: date,
+    published_of: Callable[[str], PublishedJSON | None] | None = None,
+) -> Report:
+    """The month's table by office; a month not over yet is counted to today. A month whose
+    figures were published by office (``published_of`` finds them) is reported as published,
+    and says so: a figure published is not changed silently by a later entry."""
     try:
         year_text, month_text = month.split("-")
         first = date(int(year_text), int(month_text), 1)
@@ -358,17 +367,24 @@ def monthly(stats: Statistics, offices: Sequence[OfficeJSON], month: str, today:
             value=month[:20],
         )
     last = min(month_end(first), today)
-    header, rows = _table(
-        stats(first, last, "office", metrics=[n for n, _ in OFFICE_COLUMNS]), offices
-    )
-    return Report(
-        month=f"{first.year}-{first.month:02d}",
+    name = f"{first.year}-{first.month:02d}"
+    published = published_of(name) if published_of is not None else None
+    if published is not None:
+        grouped = published["figures"]
+    else:
+        grouped = stats(first, last, "office", metrics=[n for n, _ in OFFICE_COLUMNS])
+    header, rows = _table(grouped, offices)
+    report = Report(
+        month=name,
         title=f"{first.year}年{first.month}月各单位矛盾纠纷化解情况",
         paragraph="",
         table_title=f"{period_words(first, last, year=True)}（{first}至{last}）",
         header=header,
         rows=rows,
     )
+    if published is not None:
+        report["published"] = used_line(published)
+    return report
 
 
 @cache
@@ -419,8 +435,10 @@ def _values(metrics: Mapping[str, Figure]) -> list[int]:
 
 
 def _as_of_line(report: Report) -> list[str]:
+    """The report's date (every figure as of it), and the published figures it uses."""
     day = report.get("as_of")
-    return [f"（数据截至{date_words(date.fromisoformat(day))}）"] if day else []
+    lines = [f"（数据截至{date_words(date.fromisoformat(day))}）"] if day else []
+    return lines + ([report["published"]] if "published" in report else [])
 
 
 def as_text(report: Report) -> str:

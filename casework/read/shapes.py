@@ -295,6 +295,7 @@ class Report(TypedDict):
     as_of: NotRequired[str]  # the annual report's date: every figure as the database stood then
     notes: NotRequired[list[str]]  # what was left out and why (printed on stderr)
     sections: NotRequired[list[ReportSection]]  # the procedures' sentences of other sections
+    published: NotRequired[str]  # the published figures it uses: 据 2020-11 公布数 (第 2 版 ...)
 
 
 # -- exports, audit, backup --------------------------------------------------------------------

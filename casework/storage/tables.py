@@ -397,6 +397,33 @@ class CommitteeMember(Table, table=True):
     full_time: bool = Field(default=False)
 
 
+class PublishedFigures(Table, table=True):
+    """One version of a period's published figures (公布数, issue 17 point 8): frozen as they
+    were computed, with who published them, when, under which procedures and over which inputs.
+    Rows are only ever added (migration 0019's triggers): a revision is a new version that
+    ``supersedes`` the one before, which stays readable."""
+
+    __tablename__ = "published_figures"
+    __table_args__ = (
+        UniqueConstraint("period", "by", "version", name="uq_published_figures_version"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=10)  # 2020-11 | 2020Q4 | 2020
+    by: str = Field(default="", max_length=20)  # the grouping; "" for none
+    version: int
+    published_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    published_by: str = Field(max_length=64)
+    reason: str | None = Field(default=None, max_length=20)  # None for version 1
+    procedure_versions: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(json_type(), nullable=False)
+    )
+    inputs_hash: str = Field(max_length=64)
+    figures: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(json_type(), nullable=False)
+    )
+    supersedes: int | None = Field(default=None)  # the id of the version it revises
+
+
 offices = Office.__table__  # type: ignore[attr-defined]
 users = User.__table__  # type: ignore[attr-defined]
 cases = Case.__table__  # type: ignore[attr-defined]
@@ -419,6 +446,7 @@ auth_sessions = AuthSession.__table__  # type: ignore[attr-defined]
 login_log = LoginLog.__table__  # type: ignore[attr-defined]
 admin_log = AdminLog.__table__  # type: ignore[attr-defined]
 reveal_log = RevealLog.__table__  # type: ignore[attr-defined]
+published_figures = PublishedFigures.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata
 
 # What a case's history is read as, in this order: the columns a step's hash covers and the

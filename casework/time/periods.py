@@ -43,3 +43,43 @@ class Quarter:
 
     def __str__(self) -> str:
         return f"{self.year}Q{self.number}"
+
+
+# The years a reporting period may name: casework's dates run from 1990 (local.py's range).
+FIRST_YEAR, LAST_YEAR = 1990, 2099
+
+
+@dataclass(frozen=True)
+class ReportingPeriod:
+    """A month (``2020-11``), a quarter (``2020Q4``) or a year (``2020``) as figures are
+    published for it: its canonical name and its first and last local dates."""
+
+    name: str
+    first_day: date
+    last_day: date
+
+    @classmethod
+    def parse(cls, text: str, field: str = "period") -> ReportingPeriod:
+        raw = text.strip()
+        # ASCII digits only: a full-width ２０２０ is refused, as dates refuse it.
+        month = re.fullmatch(r"([0-9]{4})-([0-9]{2})", raw)
+        year = re.fullmatch(r"([0-9]{4})", raw)
+        found: ReportingPeriod | None = None
+        if month and 1 <= int(month.group(2)) <= 12:
+            first = date(int(month.group(1)), int(month.group(2)), 1)
+            nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            found = cls(f"{first.year}-{first.month:02d}", first, nxt - timedelta(days=1))
+        elif year:
+            number = int(year.group(1))
+            found = cls(str(number), date(number, 1, 1), date(number, 12, 31))
+        elif re.fullmatch(r"[0-9]{4}-?[Qq][1-4]", raw):
+            quarter = Quarter.parse(raw)
+            found = cls(str(quarter), quarter.first_day, quarter.last_day)
+        if found is None or not FIRST_YEAR <= found.first_day.year <= LAST_YEAR:
+            raise InvalidData(
+                f"期间 period {text[:20]!r} 应为月份 2020-11、季度 2020Q4 或年份 2020，"
+                f"{FIRST_YEAR}..{LAST_YEAR} 年 (a month, a quarter or a year)",
+                field=field,
+                value=text[:20],
+            )
+        return found
