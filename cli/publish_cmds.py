@@ -3,6 +3,7 @@ published (公布数), each revision a new version, and today's figures compared
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -25,16 +26,17 @@ def check_period_options(
     without --period, --version without --published or below 1."""
     if period is not None and (start is not None or end is not None):
         raise typer.BadParameter(
-            "--period 与 --from/--to 不能同时使用 (give a period or dates, not both)",
+            "期间与 --from/--to 不能同时给出 (give a period or dates, not both)",
             param_hint="--period",
         )
     if published and period is None:
         raise typer.BadParameter(
-            "--published 须与 --period 同用 (needs --period)", param_hint="--period"
+            "查看公布数 --published 须指明期间 (needs a period)", param_hint="--period"
         )
     if version is not None and not published:
         raise typer.BadParameter(
-            "--version 须与 --published 同用 (needs --published)", param_hint="--version"
+            "版本只用于查看公布数 --published (only when reading what was published)",
+            param_hint="--version",
         )
     if version is not None and version < 1:
         raise typer.BadParameter(
@@ -42,15 +44,29 @@ def check_period_options(
         )
 
 
+def period_dates(period: str) -> tuple[str, str]:
+    """A --period's first and last dates, read here (not through the API) so that ``stats
+    --period`` works through ``--server`` as ``--from``/``--to`` do."""
+    from casework.time.periods import ReportingPeriod
+
+    span = ReportingPeriod.parse(period)
+    return span.first_day.isoformat(), span.last_day.isoformat()
+
+
 def print_heading(found: PublishedJSON) -> None:
     """Which version is shown, by whom and when, and every version of the period."""
     from casework.read.published import marked
 
     grouped = f" 按 {found['by']}" if found["by"] else ""
-    output.line(f"公布数 published {found['period']}{grouped}：")
+    _plain(f"公布数 published {found['period']}{grouped}：")
     for item in found["versions"]:
         shown = "▶ " if item["version"] == found["version"] else "  "
-        output.line(shown + marked(item))
+        _plain(shown + marked(item))
+
+
+def _plain(text: str) -> None:
+    """A line as it is: never wrapped (a summary is one line) nor read as markup."""
+    sys.stdout.write(text + "\n")
 
 
 def publish(
@@ -88,7 +104,8 @@ def publish(
         )
     if show_diff and revise is not None:
         raise typer.BadParameter(
-            "--diff 不写入，不能与 --revise 同用 (--diff writes nothing)", param_hint="--revise"
+            "--diff 只比较、不写入，不能同时修订 (a diff writes nothing, so revises nothing)",
+            param_hint="--revise",
         )
     cw = settings(ctx).reader()
     if show_diff:
@@ -101,7 +118,7 @@ def publish(
         return
     print_heading(done)
     digest = done["inputs_hash"][:12]
-    output.line(f"已公布 published：{done['period']} 第 {done['version']} 版，输入 inputs {digest}")
+    _plain(f"已公布 published：{done['period']} 第 {done['version']} 版，输入 inputs {digest}")
 
 
 def _print_diff(found: DiffJSON) -> None:
@@ -124,7 +141,7 @@ def _print_diff(found: DiffJSON) -> None:
                 for c in found["cells"]
             ],
         )
-    output.line(found["summary"])
+    _plain(found["summary"])
 
 
 def _fmt(value: Figure) -> str:

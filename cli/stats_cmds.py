@@ -121,7 +121,7 @@ def stats(
         result = found["figures"]
     else:
         if period is not None:
-            start, end = (d.isoformat() for d in reader.period_dates(period))
+            start, end = publish_cmds.period_dates(period)
         result = reader.stats(start, end, by, as_of, office, metric, closed_by=closed_by)
     header, body = _table_rows(result)
     if to_csv:

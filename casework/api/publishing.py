@@ -127,8 +127,7 @@ class Publishing(Base):
         if not rows:
             grouped = f"（按 {by} 分组）" if by else ""
             raise NotFound(
-                f"期间 {period}{grouped} 尚未公布 (not published)；可用 casework stats publish "
-                f"--period {period} 公布",
+                f"期间 {period}{grouped} 尚未公布 (not published)",
                 field="period",
                 value=period,
             )
