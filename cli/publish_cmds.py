@@ -4,6 +4,7 @@ published (公布数), each revision a new version, and today's figures compared
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -20,10 +21,22 @@ REASONS = ("late_data", "method", "error")
 
 
 def check_period_options(
-    period: str | None, start: str | None, end: str | None, published: bool, version: int | None
+    period: str | None,
+    start: str | None,
+    end: str | None,
+    published: bool,
+    version: int | None,
+    others: Mapping[str, object] | None = None,
 ) -> None:
     """Usage errors (exit 2) before anything is read: --period with --from/--to, --published
-    without --period, --version without --published or below 1."""
+    without --period or with an option that computes figures (``others``: what was published
+    is shown as it was), --version without --published or below 1."""
+    given = [flag for flag, value in (others or {}).items() if value]
+    if published and given:
+        raise typer.BadParameter(
+            "公布数按公布时所算显示，不另行计算 (published figures are shown as published)",
+            param_hint=given[0],
+        )
     if period is not None and (start is not None or end is not None):
         raise typer.BadParameter(
             "期间与 --from/--to 不能同时给出 (give a period or dates, not both)",

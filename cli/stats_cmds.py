@@ -111,7 +111,8 @@ def stats(
     if ctx.invoked_subcommand is not None:
         return
     reader = settings(ctx).reader()
-    publish_cmds.check_period_options(period, start, end, published, version)
+    computing = {"--as-of": as_of, "--office": office, "--metric": metric, "--closed-by": closed_by}
+    publish_cmds.check_period_options(period, start, end, published, version, computing)
     if published:
         found = reader.published_figures(period or "", by, version)
         if as_json:

@@ -88,4 +88,7 @@ def test_bad_periods_reasons_and_users_are_refused_in_one_line(cli: Cli, cw: Cas
     error_line(cli("stats", "--period", "2020-11", "--version", "1"), 2, "--version")
     error_line(cli("stats", "--published", "--period", "2020-11", "--version", "0"), 2)
     error_line(cli("stats", "--published", "--period", "2020-11"), 1, "--period")
+    args = ["stats", "--published", "--period", "2020-11"]
+    error_line(cli(*args, "--office", "panzhou"), 2, "--office")
+    error_line(cli(*args, "--metric", REGISTERED), 2, "--metric")
     assert _stored(cw) == 0
