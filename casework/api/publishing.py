@@ -25,6 +25,7 @@ from casework.read.scope import Scope
 from casework.services.publishing import Publication, publish
 from casework.storage.published import versions
 from casework.storage.uow import UnitOfWork
+from casework.time.local import local_date
 from casework.time.periods import ReportingPeriod
 
 if TYPE_CHECKING:
@@ -86,13 +87,16 @@ class Publishing(Base):
         current = procedure_versions(self.machines.registry, span.first_day, span.last_day)
         return diff(published, now, digest, current)
 
-    def published_for(self, period: str, by: str) -> PublishedJSON | None:
-        """The latest published version a report of the acting user uses, if any: a
-        city-wide reader's (another's report is of their own office, as ``stats`` is)."""
+    def published_for(self, period: str, by: str, on: date | None = None) -> PublishedJSON | None:
+        """The latest published version a report of the acting user uses, if any (of those
+        published by the local day ``on``, when given: a report dated then): a city-wide
+        reader's (another's report is of their own office, as ``stats`` is)."""
         with self.read() as (conn, actor):
             if actor is not None and not reads_published(actor):
                 return None
             rows = versions(conn, period, by)
+        if on is not None:
+            rows = [r for r in rows if local_date(r["published_at"]) <= on]
         return as_json(rows) if rows else None
 
     def period_dates(self, period: str) -> tuple[date, date]:

@@ -16,7 +16,9 @@ from casework.api.publishing import Publishing
 from casework.api.reads import Reads
 from casework.api.statistics import Statistics
 from casework.errors import InvalidData
+from casework.read.published import PublishedJSON
 from casework.read.shapes import OfficeJSON, Report
+from casework.time.periods import ReportingPeriod
 
 if TYPE_CHECKING:
     from casework.read.mediation_form import FormJSON
@@ -72,12 +74,20 @@ class Reports(Base):
     def report_annual(self, year: int, on: str | date | None = None) -> Report:
         """Section 一(八) of the year's annual report (dated ``on``, default 24 December or
         today), with its table by office."""
-        from casework.read.report import annual
+        from casework.read.report import annual, report_date
 
         day = self.day(on, "date") if on not in (None, "") else None
         stats, offices = self.figures()
         sentences = [s for wf in self.machines.registry for s in wf.report]
-        return annual(stats.stats, offices, year, self.today(), day, sentences)
+        today = self.today()
+        published = cast(Publishing, self).published_for
+        dated = report_date(year, day, today)
+
+        def table_of(period: tuple[date, date]) -> PublishedJSON | None:
+            span = ReportingPeriod.spanning(*period)
+            return published(span.name, "office", dated) if span is not None else None
+
+        return annual(stats.stats, offices, year, today, day, sentences, table_of)
 
     def report_monthly(self, month: str) -> Report:
         """The month's (``2020-11``) figures by office: as published by office (``stats

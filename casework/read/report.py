@@ -306,11 +306,13 @@ def annual(
     today: date,
     on: date | None = None,
     sentences: Sequence[ReportSentence] = (),
+    published_of: Callable[[tuple[date, date]], PublishedJSON | None] | None = None,
 ) -> Report:
     """The paragraph and the table by office of the report dated ``on`` (see
     :func:`report_date`), every figure as the database stood on that date; the procedures'
     declared ``sentences`` join the paragraph (section 一(八)) or follow it under their own
-    section (一(七)3, the 12345 orders)."""
+    section (一(七)3, the 12345 orders). The table's figures are the published ones when its
+    period is a month, quarter or year published by office by then (``published_of``)."""
     day = report_date(year, on, today)
     periods = Periods.of(year, day)
     figures = Figuring(stats, day)
@@ -325,10 +327,14 @@ def annual(
             sections.append(
                 ReportSection(section=sentence.section, heading=sentence.heading, text=text)
             )
-    columns = [name for name, _ in OFFICE_COLUMNS]
-    grouped = stats(*periods.months, by="office", as_of=day, metrics=columns)
+    published = published_of(periods.months) if published_of is not None else None
+    if published is not None:
+        grouped = published["figures"]
+    else:
+        columns = [name for name, _ in OFFICE_COLUMNS]
+        grouped = stats(*periods.months, by="office", as_of=day, metrics=columns)
     header, rows = _table(grouped, offices)
-    return Report(
+    report = Report(
         year=year,
         title=f"高州市{year}年法治政府建设年度报告 一(八) 依法有效化解社会矛盾（统计部分）",
         paragraph=paragraph,
@@ -339,6 +345,9 @@ def annual(
         notes=notes,
         sections=sorted(sections, key=lambda s: s["section"]),
     )
+    if published is not None:
+        report["published"] = used_line(published)
+    return report
 
 
 def monthly(

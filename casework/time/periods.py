@@ -83,3 +83,14 @@ class ReportingPeriod:
                 value=text[:20],
             )
         return found
+
+    @classmethod
+    def spanning(cls, first: date, last: date) -> ReportingPeriod | None:
+        """The month, quarter or year that is exactly ``first`` to ``last``, if one is (a
+        report's period is then one figures may have been published for)."""
+        names = (f"{first.year}-{first.month:02d}", str(Quarter.of(first)), str(first.year))
+        for name in names:
+            found = cls.parse(name)
+            if (found.first_day, found.last_day) == (first, last):
+                return found
+        return None

@@ -163,3 +163,24 @@ def test_published_rows_cannot_be_changed_or_deleted(cw: Casework) -> None:
         with pytest.raises(Exception, match="append-only"), cw.engine.begin() as conn:
             conn.execute(text(statement))
     assert _stored(cw) == 1
+
+
+def test_the_annual_table_uses_the_year_published_by_its_date(cw: Casework) -> None:
+    """A report of 2019 dated in 2020 has the whole year as its table's period: published by
+    office (on 2020-12-01, today), the table is the published one from that day on."""
+    _register(cw, "2019-05-06")
+    stat = cw.acting("viewer1")
+    stat.publish_figures("2019", "office")
+    _register(cw, "2019-06-07")  # entered late
+    column = 1 + [n for n, _ in _office_columns()].index(REGISTERED)
+
+    def panzhou(on: str) -> tuple[object, object]:
+        report = stat.report_annual(2019, on)
+        row = next(r for r in report["rows"] if r[0] == "潘州街道司法所")
+        return row[column], report.get("published")
+
+    # Dated before it was published: as the database stood then (nothing recorded yet).
+    assert panzhou("2020-11-30") == (0, None)
+    assert stat.stats("2019-01-01", "2019-12-31", metrics=[REGISTERED])["metrics"][REGISTERED] == 2
+    assert panzhou("2020-12-01") == (1, "据 2019 公布数（第 1 版，2020-12-01 公布）")
+    assert "published" not in stat.report_annual(2020)  # 1-11月 is no published period
