@@ -3,8 +3,6 @@ in cli/screening_cmds.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -126,9 +124,10 @@ def stats(
         result = reader.stats(start, end, by, as_of, office, metric, closed_by=closed_by)
     header, body = _table_rows(result)
     if to_csv:
-        text = io.StringIO()
-        csv.writer(text).writerows([header, *body])
-        output.write_text(to_csv, text.getvalue(), "csv", encoding="utf-8-sig", newline="")
+        from casework.ledger.csv_cells import csv_text
+
+        text = csv_text(header, body)
+        output.write_text(to_csv, text, "csv", encoding="utf-8-sig", newline="")
     if to_xlsx:
         from casework.read.export_xlsx import write_table
 

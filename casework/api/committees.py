@@ -10,6 +10,7 @@ from pathlib import Path
 from casework.api.base import Base
 from casework.domain.committees import CommitteeJSON, MemberJSON, committee_values
 from casework.errors import InvalidData
+from casework.ledger.csv_cells import unmark
 from casework.read.committees import (
     CommitteeShown,
     Filters,
@@ -61,7 +62,8 @@ class CommitteeCommands(Base):
         ]
         if missing:
             raise InvalidData(f"文件缺少列 (missing columns)：{'、'.join(missing)}", field="file")
-        rows = list(reader)
+        # Cells as casework's own CSV files mark them (casework.ledger.csv_cells).
+        rows = [{k: unmark(v) if isinstance(v, str) else v for k, v in r.items()} for r in reader]
         return self.acting_write(lambda uow, actor: committees.import_rows(uow, actor, rows))
 
     def committees(

@@ -11,7 +11,6 @@ The demo builds only a database it created itself (see ``casework.storage.lifecy
 
 from __future__ import annotations
 
-import csv
 import os
 import random
 import secrets
@@ -32,6 +31,7 @@ from casework.demo.realism import RealismRow, realism
 from casework.demo.schedule import Op, Planned
 from casework.domain.steps import DocumentStep, LinkStep, Registration, Step
 from casework.errors import CaseworkError
+from casework.ledger.csv_cells import csv_text
 from casework.runtime import bulk_work
 from casework.storage.db import make_durable, open_engine, sqlite_path
 from casework.storage.lifecycle import DemoMark, contents, set_mark, wipe
@@ -159,10 +159,9 @@ def add_committees(admin: Casework) -> None:
     with tempfile.TemporaryDirectory(prefix="casework-demo-") as folder:
         path = Path(folder) / "committees.csv"
         rows = [c.row() for c in listed]
-        with path.open("w", encoding="utf-8", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+        header = list(rows[0])
+        text = csv_text(header, ([r[k] for k in header] for r in rows))
+        path.write_text(text, encoding="utf-8", newline="")
         admin.import_committees(path)
     admin.add_mediators([(u, name, c.code) for c in listed for u, name in c.members])
     # A studio names its mediator (mediation.md 2.1): a mediator of the town first, who then

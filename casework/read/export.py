@@ -8,7 +8,6 @@ batch with its parties and events."""
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -24,6 +23,7 @@ from casework.domain.identity import mask_id, mask_phone
 from casework.domain.model import Actor, Event, Party
 from casework.domain.replay import CORRECT, DOCUMENT
 from casework.errors import InvalidData
+from casework.ledger.csv_cells import SafeWriter
 from casework.read.export_cells import csv_text, json_value, long_cell, too_long, xlsx_cell
 from casework.read.export_labels import (
     Cell,
@@ -193,6 +193,8 @@ JSON_COLUMNS = (
     "history",
 )
 FORMATS = (".csv", ".json", ".xlsx")
+# Digits a spreadsheet would read as a number (4.4E+17), marked as text in a CSV file.
+TEXT_COLUMNS = frozenset({"id_numbers", "phones"})
 
 
 def is_json(path: str) -> bool:
@@ -413,9 +415,10 @@ def _write(path: str, lower: str, table: Table) -> int:
 
 def _write_csv(path: str, table: Table) -> int:
     count = 0
+    text = [i for i, key in enumerate(table.keys) if key in TEXT_COLUMNS]
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(table.headers)
+        writer = SafeWriter(fh, text)
+        writer.writeheader(table.headers)
         for row in table.rows:
             writer.writerow([csv_text(v) for v in row])
             count += 1

@@ -3,7 +3,6 @@ and the figures of approved claims."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections import defaultdict
@@ -17,6 +16,7 @@ from sqlalchemy.engine import Connection
 from casework.domain.model import Actor
 from casework.domain.subsidy import CLAIM_KIND, RULE_LABELS, Cap, evaluate, payable
 from casework.errors import InvalidData
+from casework.ledger.csv_cells import SafeWriter
 from casework.read.export_xlsx import Cell, check_xlsx_path, titled_table
 from casework.read.shapes import (
     CheckJSON,
@@ -265,10 +265,10 @@ def to_csv(sheet: SheetJSON) -> str:
     scale opens with its heading line (示例标准，非正式数据), as the workbook does."""
     out = io.StringIO()
     header, body = sheet_table(sheet)
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     if sheet["example"]:
-        writer.writerow([sheet["heading"]])
-    writer.writerow(header)
+        writer.writeheader([sheet["heading"]])
+    writer.writeheader(header)
     writer.writerows(body)
     return out.getvalue()
 

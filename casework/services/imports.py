@@ -10,7 +10,6 @@ refuses the whole file, unless the caller skips bad rows, which then go to a rej
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from casework.domain.steps import (
 )
 from casework.errors import CaseworkError, InvalidData, NotAllowed, NotFound
 from casework.ledger.columns import Layout, layout, recognised
+from casework.ledger.csv_cells import SafeWriter, unmarked
 from casework.ledger.readers import Row, open_ledger
 from casework.ledger.rows import PlannedStep, RowError, RowPlan, RowReader
 from casework.runtime import bulk_work
@@ -45,6 +45,8 @@ from workflows.spec import TriggerSpec, Workflow
 # Rows checked and written together: large enough that each insert carries many rows, small
 # enough that memory stays flat whatever the file's length.
 BATCH = 2000
+# Columns whose digits the rejects file marks as text (casework.ledger.csv_cells).
+TEXT_TARGETS = ("id_numbers", "phones")
 # Sheets often open with a title row or two (潘州街道人民调解台账（2019年）) above the header.
 HEADER_SEARCH = 10
 
@@ -110,7 +112,7 @@ def rejects_path(path: str) -> str:
 class Rejects:
     """The skipped rows with their reasons, written to a partial file renamed at the end."""
 
-    def __init__(self, path: str, header: list[str]) -> None:
+    def __init__(self, path: str, header: list[str], lay: Layout) -> None:
         self.path = path
         self.partial = path + ".partial"
         try:
@@ -121,8 +123,10 @@ class Rejects:
                 "written)",
                 field="skip_bad",
             ) from None
-        self.out = csv.writer(self.fh)
-        self.out.writerow(["原行号 row", "出错列 column", "错误原因 error", *header])
+        # The ledger's ID number and phone columns, after the three of the reason.
+        text = [3 + i for target in TEXT_TARGETS for i in lay.columns.get(target, ())]
+        self.out = SafeWriter(self.fh, text)
+        self.out.writeheader(["原行号 row", "出错列 column", "错误原因 error", *header])
 
     def add(self, bad: BadRow, cells: list[str]) -> None:
         self.out.writerow([bad.row, bad.column, bad.why, *cells])
@@ -437,7 +441,8 @@ class Run:
 
 def _plans(reader: RowReader, batch: list[Row], run: Run) -> list[tuple[RowPlan, list[str]]]:
     plans = []
-    for number, cells in batch:
+    for number, marked in batch:
+        cells = unmarked(marked)  # as casework's own CSV files mark them (csv_cells)
         try:
             plan = reader.plan(number, cells)
             if plan.ref.startswith("ledger:"):
@@ -512,7 +517,7 @@ def import_rows(
         reader = RowReader(wf, lay, ledger.sha256, codes, default_office)
         builder = RowBuilder(uow, wf, actor, lay, ledger.sha256)
         rejects_at = ledger.rejects or rejects_path(ledger.path)
-        rejects = Rejects(rejects_at, header) if skip_bad else None
+        rejects = Rejects(rejects_at, header, lay) if skip_bad else None
         run.rejects = rejects
         try:
             _run(uow, reader, builder, rows, run, skip_bad, progress)
