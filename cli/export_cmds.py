@@ -17,7 +17,9 @@ export_app = typer.Typer(
 @export_app.command("cases")
 def cases(
     ctx: typer.Context,
-    out: Annotated[str, typer.Option("--out", help="FILE.csv, FILE.xlsx or FILE.json.")],
+    out: Annotated[
+        str, typer.Option("--out", help="FILE.csv, FILE.xlsx or FILE.json; - for standard output.")
+    ],
     kind: Annotated[
         str | None,
         typer.Option("--kind", help="Only this procedure, by its name or its Chinese label."),
@@ -38,14 +40,23 @@ def cases(
     reveal: Annotated[
         bool, typer.Option("--reveal", help="Unmasked ID numbers and phones (supervisor, admin).")
     ] = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="csv, xlsx or json, for --out - (default csv)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing FILE.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
     """Export cases with Chinese column headers; ID numbers and phones masked by default.
 
     Example: casework export cases --kind mediation --from 2020-01-01 --out 调解台账.xlsx
     """
-    result = settings(ctx).reader().export_cases(out, kind, start, end, office, columns, reveal)
+    result = (
+        settings(ctx)
+        .reader()
+        .export_cases(out, kind, start, end, office, columns, reveal, force, fmt)
+    )
     if as_json:
-        output.print_json(result)
+        output.summary_json(out, result)
     else:
-        output.line(f"已导出 exported {result['rows']} cases to {result['out']}")
+        output.written(out, f"已导出 exported {result['rows']} cases to {result['out']}")

@@ -49,6 +49,9 @@ def import_ledger(
     office: OFFICE = None,
     skip_bad: SKIP_BAD = False,
     fmt: FORMAT = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an earlier FILE.rejects.csv (--skip-bad).")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
     """Import a ledger (台账) of one procedure from CSV, TSV, XLSX, XLS or ODS, Chinese headers.
@@ -82,7 +85,7 @@ def import_ledger(
             output.ProgressBar(f"导入 importing {name or file}", rate_unit="rows") as bar,
         ):
             result = api.import_ledger(
-                kind, path, renames or None, office, skip_bad, bar.advance_to, fmt=fmt, name=name
+                kind, path, renames or None, office, skip_bad, bar.advance_to, fmt=fmt, name=name, force=force
             )
     except LedgerRejected as exc:
         _rejected(exc, as_json)

@@ -71,21 +71,34 @@ def damage_warnings() -> Iterator[None]:
 
 
 def write_text(
-    path: str, text: str, field: str, encoding: str = "utf-8", newline: str | None = None
+    path: str,
+    text: str,
+    field: str,
+    encoding: str = "utf-8",
+    force: bool = False,
 ) -> None:
-    """Write ``text`` to a file; one that cannot be written is a refusal naming ``field``
-    (the option that gave the path)."""
-    from casework.errors import InvalidData
+    """Write ``text`` to a new file (``-``: standard output), replacing one only if ``force``;
+    one that exists or cannot be written is a refusal naming ``field`` (the option that gave
+    the path). The file appears only when complete (casework.storage.outfiles)."""
+    from casework.storage.outfiles import write_text as write
 
-    try:
-        with open(path, "w", encoding=encoding, newline=newline) as fh:
-            fh.write(text)
-    except OSError as exc:
-        raise InvalidData(
-            f"文件 {path[:200]!r} 无法写入：{exc.strerror} (cannot be written)",
-            field=field,
-            value=path[:200],
-        ) from None
+    write(path, text, force, field, encoding)
+
+
+def written(path: str, message: str) -> None:
+    """Say that a file was written: on stdout, or on stderr when the file went to stdout."""
+    if path == "-":
+        sys.stderr.write(message + "\n")
+    else:
+        line(message)
+
+
+def summary_json(path: str, data: object) -> None:
+    """A command's JSON summary: on stdout, or on stderr when its file went to stdout."""
+    if path == "-":
+        sys.stderr.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        print_json(data)
 
 
 def table(

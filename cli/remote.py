@@ -11,7 +11,7 @@ locally. Any other method is refused as a usage error: the server offers no endp
 
 from __future__ import annotations
 
-import os
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -34,6 +34,7 @@ from casework.errors import (
 )
 from casework.read.export import check_out
 from casework.read.shapes import ExportSummary
+from casework.storage.outfiles import STDOUT, check_new, new_file
 
 UNSUPPORTED = "该命令不支持 --server (not available through the server)"
 NO_TOKEN = "需要令牌 CASEWORK_TOKEN (a token is required)"
@@ -96,24 +97,17 @@ def unreachable(url: str, exc: Exception) -> CaseworkError:
     )
 
 
-def save(answer: httpx.Response, out: str) -> None:
-    """The answer's body to ``out``, which appears only when complete (as the export's own)."""
-    partial = out + ".partial"
-    try:
-        with open(partial, "wb") as fh:
-            for chunk in answer.iter_bytes():
-                fh.write(chunk)
-        os.replace(partial, out)
-    except BaseException as exc:
-        if os.path.exists(partial):
-            os.remove(partial)
-        if isinstance(exc, OSError):
-            raise InvalidData(
-                f"导出文件 out {out[:200]!r} 无法写入：{exc.strerror} (cannot be written)",
-                field="out",
-                value=out[:200],
-            ) from None
-        raise
+def save(answer: httpx.Response, out: str, force: bool = False, fmt: str = "csv") -> None:
+    """The answer's body to ``out`` (``-``: standard output), which appears only when
+    complete and replaces a file only if ``force``, as the export's own."""
+    if out == STDOUT and fmt != "xlsx":
+        for chunk in answer.iter_bytes():  # the server's bytes as they are
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+        return
+    with new_file(out, force, binary=True) as fh:
+        for chunk in answer.iter_bytes():
+            fh.write(chunk)
 
 
 class Remote:
@@ -264,14 +258,16 @@ class Remote:
         office: str | None = None,
         columns: str | None = None,
         reveal: bool = False,
+        force: bool = False,
+        fmt: str | None = None,
     ) -> ExportSummary:
         # The file's name and folder are the client's: checked here, before anything is asked
         # (and, with --reveal, recorded as revealed by the server).
-        check_out(out)
-        fmt = out.rsplit(".", 1)[-1].lower()
-        params = {"format": fmt, "kind": kind, "from": start, "to": end, "office": office}
+        suffix = check_out(out, fmt)[1:]
+        check_new(out, force)
+        params = {"format": suffix, "kind": kind, "from": start, "to": end, "office": office}
         with self.opened("/export", {**params, "columns": columns, "reveal": reveal}) as answer:
-            save(answer, out)
+            save(answer, out, force, suffix)
             head = answer.headers
         return ExportSummary(
             out=out,

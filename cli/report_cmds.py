@@ -17,12 +17,19 @@ if TYPE_CHECKING:
 
 report_app = typer.Typer(help="Reports (报告) filled from the statistics.", no_args_is_help=True)
 FORMAT = Annotated[str, typer.Option("--format", help="text, md, xlsx or json.")]
-OUT = Annotated[str | None, typer.Option("--out", help="Write to this file (xlsx needs one).")]
+OUT = Annotated[
+    str | None,
+    typer.Option("--out", help="Write to this file (xlsx needs one; - for standard output)."),
+]
+FORCE = Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")]
 
 
-def _check_format(fmt: str, out: str | None) -> None:
+def _check_format(fmt: str, out: str | None, force: bool = False, field: str = "out") -> None:
     """A usage error (exit 2) before anything is computed: an unknown format, or XLSX
-    without a file."""
+    without a file; an existing file (unless ``force``) is refused then too."""
+    from casework.read.export_xlsx import check_xlsx_path
+    from casework.storage.outfiles import check_new
+
     if fmt not in ("text", "md", "xlsx", "json"):
         raise typer.BadParameter(
             f"格式应为 text、md、xlsx 或 json，不是 {fmt[:20]!r} (must be text, md, xlsx or json)",
@@ -30,24 +37,28 @@ def _check_format(fmt: str, out: str | None) -> None:
         )
     if fmt == "xlsx" and not out:
         raise typer.BadParameter(
-            "XLSX 格式须写入文件 FILE.xlsx (xlsx needs a file)", param_hint="--out"
+            "XLSX 格式须写入文件 FILE.xlsx (xlsx needs a file)", param_hint=f"--{field}"
         )
+    if out:
+        check_new(out, force, field)
+    if out and fmt == "xlsx":
+        check_xlsx_path(out, force)
 
 
-def _emit(report: Report, fmt: str, out: str | None) -> None:
+def _emit(report: Report, fmt: str, out: str | None, force: bool = False) -> None:
     from casework.read.report import as_markdown, as_text, write_xlsx
 
     if fmt == "xlsx" and out:
-        write_xlsx(report, out)
-        output.line(f"已写入 written: {out}")
+        write_xlsx(report, out, force)
+        output.written(out, f"已写入 written: {out}")
         return
     if fmt == "json":  # for scripts: the report as data, notes included
         text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
     else:
         text = as_text(report) if fmt == "text" else as_markdown(report)
     if out:
-        output.write_text(out, text, "out")
-        output.line(f"已写入 written: {out}")
+        output.write_text(out, text, "out", force=force)
+        output.written(out, f"已写入 written: {out}")
     else:
         sys.stdout.write(text)
     for note in report.get("notes", []):  # what the text left out, and why
@@ -68,15 +79,16 @@ def annual(
     ] = None,
     fmt: FORMAT = "text",
     out: OUT = None,
+    force: FORCE = False,
 ) -> None:
     """Section 一(八) of the annual report on law-based government, statistics filled in, with
     a table by office, and the procedures' sentences of other sections (一(七)3: 12345).
 
     Example: casework report annual --year 2020 --date 2020-12-24 --format md --out 2020.md
     """
-    _check_format(fmt, out)
+    _check_format(fmt, out, force)
     report = settings(ctx).reader().report_annual(year, day)
-    _emit(report, fmt, out)
+    _emit(report, fmt, out, force)
 
 
 @report_app.command("monthly")
@@ -85,15 +97,16 @@ def monthly(
     month: Annotated[str, typer.Option("--month", help="The month, e.g. 2020-11.")],
     fmt: FORMAT = "text",
     out: OUT = None,
+    force: FORCE = False,
 ) -> None:
     """The month's figures by office: the published ones (``stats publish --period M --by
     office``, latest version) when the month was published, and it says so.
 
     Example: casework report monthly --month 2020-11 --format xlsx --out 2020-11.xlsx
     """
-    _check_format(fmt, out)
+    _check_format(fmt, out, force)
     report = settings(ctx).reader().report_monthly(month)
-    _emit(report, fmt, out)
+    _emit(report, fmt, out, force)
 
 
 @report_app.command("mediation-form")
@@ -108,8 +121,14 @@ def mediation_form(
     office: Annotated[str | None, typer.Option("--office", help="Only this office.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text, md, xlsx or json.")] = "text",
     out: Annotated[
-        str | None, typer.Option("--output", "--out", help="Write to this file (xlsx needs one).")
+        str | None,
+        typer.Option(
+            "--output",
+            "--out",
+            help="Write to this file (xlsx needs one; - for standard output).",
+        ),
     ] = None,
+    force: FORCE = False,
 ) -> None:
     """The Ministry's people's mediation form (人民调解工作统计表): 一 组织 … 六 防激化, each
     figure with its metric; exits 1 naming any tie that fails (三 or 四 ≠ 调解纠纷, 口头 + 书面
@@ -118,17 +137,9 @@ def mediation_form(
     Example: casework report mediation-form --from 2020-01-01 --to 2020-11-30 --as-of
     2020-12-24 --format xlsx --output 2020-1-11月.xlsx
     """
-    if fmt not in ("text", "md", "xlsx", "json"):
-        raise typer.BadParameter(
-            f"格式应为 text、md、xlsx 或 json，不是 {fmt[:20]!r} (must be text, md, xlsx or json)",
-            param_hint="--format",
-        )
-    if fmt == "xlsx" and not out:
-        raise typer.BadParameter(
-            "XLSX 格式须写入文件 FILE.xlsx (xlsx needs a file)", param_hint="--output"
-        )
+    _check_format(fmt, out, force, "output")
     report = settings(ctx).reader().mediation_form(start, end, as_of, office)
-    _emit_form(report, fmt, out)
+    _emit_form(report, fmt, out, force)
     for tie in report["ties"]:
         if not tie["ok"]:
             output.error(
@@ -139,24 +150,19 @@ def mediation_form(
         raise typer.Exit(1)
 
 
-def _emit_form(report: FormJSON, fmt: str, out: str | None) -> None:
+def _emit_form(report: FormJSON, fmt: str, out: str | None, force: bool = False) -> None:
     from casework.read import form_render
 
     if fmt == "xlsx" and out:
-        form_render.write_xlsx(report, out)
-        output.line(f"已写入 written: {out}")
+        form_render.write_xlsx(report, out, force)
+        output.written(out, f"已写入 written: {out}")
         return
     if fmt == "json":
-        if out:
-            text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
-            output.write_text(out, text, "output")
-            output.line(f"已写入 written: {out}")
-        else:
-            output.print_json(report)
-        return
-    text = form_render.as_text(report) if fmt == "text" else form_render.as_markdown(report)
+        text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = form_render.as_text(report) if fmt == "text" else form_render.as_markdown(report)
     if out:
-        output.write_text(out, text, "output")
-        output.line(f"已写入 written: {out}")
+        output.write_text(out, text, "output", force=force)
+        output.written(out, f"已写入 written: {out}")
     else:
         sys.stdout.write(text)

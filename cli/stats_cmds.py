@@ -86,9 +86,16 @@ def stats(
         list[str] | None, typer.Option("--metric", help="Only these metrics (repeat).")
     ] = None,
     to_csv: Annotated[
-        str | None, typer.Option("--csv", help="Also write the table as CSV.")
+        str | None,
+        typer.Option("--csv", help="Also write the table as CSV (- for standard output)."),
     ] = None,
-    to_xlsx: Annotated[str | None, typer.Option("--xlsx", help="Also write it as XLSX.")] = None,
+    to_xlsx: Annotated[
+        str | None,
+        typer.Option("--xlsx", help="Also write it as XLSX (- for standard output)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing --csv or --xlsx file.")
+    ] = False,
     closed_by: CLOSED_BY = None,
     period: PERIOD = None,
     published: Annotated[
@@ -108,6 +115,7 @@ def stats(
     """
     if ctx.invoked_subcommand is not None:
         return
+    files = _check_files(to_csv, to_xlsx, force)
     reader = settings(ctx).reader()
     computing = {"--as-of": as_of, "--office": office, "--metric": metric, "--closed-by": closed_by}
     publish_cmds.check_period_options(period, start, end, published, version, computing)
@@ -123,15 +131,10 @@ def stats(
             start, end = publish_cmds.period_dates(period)
         result = reader.stats(start, end, by, as_of, office, metric, closed_by=closed_by)
     header, body = _table_rows(result)
-    if to_csv:
-        from casework.ledger.csv_cells import csv_text
-
-        text = csv_text(header, body)
-        output.write_text(to_csv, text, "csv", encoding="utf-8-sig", newline="")
-    if to_xlsx:
-        from casework.read.export_xlsx import write_table
-
-        write_table(to_xlsx, f"统计 {result['from']}..{result['to']}", header, body)
+    for path, field in files:
+        _write_file(path, field, f"统计 {result['from']}..{result['to']}", header, body, force)
+    if "-" in (to_csv, to_xlsx):
+        return  # standard output holds the file
     if as_json:
         output.print_json({k: v for k, v in result.items() if k != "labels"})
         return
@@ -141,6 +144,36 @@ def stats(
         [(h, "cyan" if i == 0 else "") for i, h in enumerate(header)],
         body,
     )
+
+
+def _check_files(to_csv: str | None, to_xlsx: str | None, force: bool) -> list[tuple[str, str]]:
+    """The files to write, each checked before anything is computed."""
+    from casework.read.export_xlsx import check_xlsx_path
+    from casework.storage.outfiles import check_new
+
+    if to_csv == to_xlsx == "-":
+        raise typer.BadParameter(
+            "--csv 与 --xlsx 不能都写到标准输出 (not both to standard output)", param_hint="--xlsx"
+        )
+    if to_csv:
+        check_new(to_csv, force, "csv")
+    if to_xlsx:
+        check_new(to_xlsx, force, "xlsx")  # named by its own option
+        check_xlsx_path(to_xlsx, force)
+    return [(p, f) for p, f in ((to_csv, "csv"), (to_xlsx, "xlsx")) if p]
+
+
+def _write_file(
+    path: str, field: str, title: str, header: list[str], body: list[list[str]], force: bool
+) -> None:
+    if field == "csv":
+        from casework.ledger.csv_cells import csv_text
+
+        output.write_text(path, csv_text(header, body), "csv", "utf-8-sig", force)
+    else:
+        from casework.read.export_xlsx import write_table
+
+        write_table(path, title, header, body, force)
 
 
 @stats_app.command("explain")

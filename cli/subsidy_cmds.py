@@ -364,8 +364,12 @@ def pay(
 def sheet(
     ctx: typer.Context,
     quarter: QUARTER,
-    out: Annotated[str | None, typer.Option("--out", help="Write FILE.xlsx (or FILE.csv).")] = None,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", help="Write FILE.xlsx (or FILE.csv); - for XLSX on standard output."),
+    ] = None,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV on stdout.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing FILE.")] = False,
     office: OFFICE = None,
     as_json: JSON = False,
 ) -> None:
@@ -373,14 +377,23 @@ def sheet(
 
     Example: casework subsidy sheet --quarter 2020Q3 --out 2020Q3-以案定补.xlsx
     """
+    from casework.read.export_xlsx import check_xlsx_path
     from casework.read.subsidy import to_csv, write_xlsx
+    from casework.storage.outfiles import check_new
 
+    as_text = out is not None and out.lower().endswith(".csv")
+    if out and as_text:  # before anything is read
+        check_new(out, force)
+    elif out:
+        check_xlsx_path(out, force)
     data = settings(ctx).reader().subsidy.sheet(quarter, office)
     if out:
-        if out.lower().endswith(".csv"):
-            output.write_text(out, to_csv(data), "out", encoding="utf-8-sig", newline="")
+        if as_text:
+            output.write_text(out, to_csv(data), "out", "utf-8-sig", force)
         else:
-            write_xlsx(data, out)
+            write_xlsx(data, out, force)
+    if out == "-":
+        return  # standard output holds the workbook
     if as_json:
         output.print_json(data)
     elif as_csv:

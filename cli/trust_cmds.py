@@ -79,7 +79,11 @@ def anchor(
     ctx: typer.Context,
     out: Annotated[
         str | None,
-        typer.Option("--out", metavar="FILE", help="Write the anchor to this new file."),
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Write the anchor to this new file (never replaced; - prints it).",
+        ),
     ] = None,
     as_json: JSON = False,
 ) -> None:
@@ -94,6 +98,8 @@ def anchor(
     """
     from casework.read.anchor import summary
 
+    if out == "-":  # standard output: the whole anchor, as without --out
+        out = None
     doc = settings(ctx).open().anchor(out)
     if out is None:
         output.print_json(doc)

@@ -18,6 +18,7 @@ from casework.services.imports import (
     import_rows,
     rejects_path,
 )
+from casework.storage.outfiles import check_new
 from casework.storage.uow import UnitOfWork
 
 # The refusal of a file with bad rows, for callers above the API (the web) to catch.
@@ -49,6 +50,7 @@ class LedgerCommands(Base):
         dry_run: bool = False,
         fmt: str | None = None,
         name: str | None = None,
+        force: bool = False,
     ) -> ImportSummary:
         """Import a ledger (台账) of one procedure, replaying each row's steps.
         ``dry_run``: every check and every row built exactly as the import would, then rolled
@@ -58,17 +60,20 @@ class LedgerCommands(Base):
         go to NAME.rejects.csv in the current folder."""
         wf = self.machines.workflow(kind)
         fmt = check_ledger_path(path, fmt)
+        rejects_at = rejects_path(name) if name else None
+        if skip_bad:  # an earlier import's rejects file is replaced only if ``force``
+            check_new(rejects_at or rejects_path(path), force, "skip_bad", "rejects")
         ledger = Ledger(
             path,
             name or os.path.basename(path),
             file_digest(path),
             load_map(map_path),
             fmt,
-            rejects_path(name) if name else None,
+            rejects_at,
         )
 
         def work(uow: UnitOfWork, actor: Actor) -> ImportSummary:
-            summary = import_rows(uow, actor, wf, ledger, office, skip_bad, progress)
+            summary = import_rows(uow, actor, wf, ledger, office, skip_bad, progress, force)
             if dry_run:
                 raise DryRun(summary)
             return summary

@@ -159,12 +159,15 @@ class Statistics(Base):
         office: str | None = None,
         columns: str | None = None,
         reveal: bool = False,
+        force: bool = False,
+        fmt: str | None = None,
     ) -> ExportSummary:
-        """Write cases to FILE.csv, .xlsx or .json; personal data masked unless revealed."""
+        """Write cases to FILE.csv, .xlsx or .json (``-``: standard output, in ``fmt``);
+        personal data masked unless revealed; an existing file replaced only if ``force``."""
         from casework.read import export
         from casework.read.export_labels import Labels
 
-        coded = export.is_json(out)
+        coded = export.check_out(out, fmt) == ".json"  # JSON keeps codes
         chosen = export.choose_columns(columns, coded)
         name = self.machines.workflow(kind).name if kind is not None else None
         first = self.day(start, "from") if start is not None else None
@@ -174,7 +177,7 @@ class Statistics(Base):
         with self.read() as (conn, actor):
             withhold = withholding(self.machines.registry, actor)
             data = export.rows(conn, actor, chosen, view, name, first, last, office, withhold)
-            count = export.write(out, data)
+            count = export.write(out, data, force, fmt)
         if reveal:
             recorded(self, "export", None, export_filter(name, first, last, office, out))
         return ExportSummary(out=out, rows=count, columns=chosen, revealed=reveal)

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -44,6 +44,7 @@ from casework.read.scope import (
     visible_to,
 )
 from casework.storage.db import chunk_size
+from casework.storage.outfiles import STDOUT, check_new, new_file
 from casework.storage.repository import event_of
 from casework.storage.tables import cases, events, parties
 from casework.time.local import as_utc, local_iso
@@ -370,8 +371,19 @@ def _events_of(conn: Connection, ids: Sequence[int]) -> dict[int, list[Event]]:
     return by_case
 
 
-def check_out(path: str) -> None:
-    """Refuse an output path of another format, or in a folder that does not exist."""
+def check_out(path: str, fmt: str | None = None) -> str:
+    """The output's format (``.csv``, ``.xlsx`` or ``.json``): by the path's suffix, or
+    ``fmt`` for ``-`` (standard output, CSV unless said); a path of another format, or in a
+    folder that does not exist, is refused."""
+    if path == STDOUT:
+        suffix = "." + (fmt or "csv").lower().lstrip(".")
+        if suffix not in FORMATS:
+            raise InvalidData(
+                f"格式 format {fmt!r:.40} 应为 csv、xlsx 或 json (must be csv, xlsx or json)",
+                field="format",
+                value=str(fmt)[:40],
+            )
+        return suffix
     if not path.lower().endswith(FORMATS):
         raise InvalidData(
             f"导出文件 out {path[:200]!r} 应以 .csv、.xlsx 或 .json 结尾 "
@@ -380,65 +392,49 @@ def check_out(path: str) -> None:
             value=path[:200],
         )
     check_folder(path)
+    return "." + path.rsplit(".", 1)[1].lower()
 
 
-def write(path: str, table: Table) -> int:
-    """Write rows to FILE.csv, FILE.xlsx or FILE.json (by its suffix); returns the row count.
-
-    The file appears only when complete: rows go to a temporary file renamed at the end.
-    """
-    check_out(path)
-    partial = path + ".partial"
-    try:
-        count = _write(partial, path.lower(), table)
-        os.replace(partial, path)
-    except BaseException as exc:
-        if os.path.exists(partial):
-            os.remove(partial)
-        if isinstance(exc, OSError):
-            raise InvalidData(
-                f"导出文件 out {path[:200]!r} 无法写入：{exc.strerror} (cannot be written)",
-                field="out",
-                value=path[:200],
-            ) from None
-        raise
-    return count
+def write(path: str, table: Table, force: bool = False, fmt: str | None = None) -> int:
+    """Write rows to FILE.csv, FILE.xlsx or FILE.json (by its suffix; ``-`` is standard
+    output, in ``fmt``); returns the row count. An existing file is replaced only if
+    ``force``; the file appears only when complete (casework.storage.outfiles)."""
+    suffix = check_out(path, fmt)
+    check_new(path, force)
+    if suffix == ".xlsx":
+        with new_file(path, force, binary=True) as out:
+            return _write_xlsx(out, table)
+    encoding = "utf-8-sig" if suffix == ".csv" else "utf-8"
+    with new_file(path, force, encoding=encoding) as fh:
+        if suffix == ".json":
+            return _write_json(fh, table)
+        return _write_csv(fh, table)
 
 
-def _write(path: str, lower: str, table: Table) -> int:
-    if lower.endswith(".csv"):
-        return _write_csv(path, table)
-    if lower.endswith(".json"):
-        return _write_json(path, table)
-    return _write_xlsx(path, table)
-
-
-def _write_csv(path: str, table: Table) -> int:
+def _write_csv(fh: IO[str], table: Table) -> int:
     count = 0
     text = [i for i, key in enumerate(table.keys) if key in TEXT_COLUMNS]
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = SafeWriter(fh, text)
-        writer.writeheader(table.headers)
-        for row in table.rows:
-            writer.writerow([csv_text(v) for v in row])
-            count += 1
+    writer = SafeWriter(fh, text)
+    writer.writeheader(table.headers)
+    for row in table.rows:
+        writer.writerow([csv_text(v) for v in row])
+        count += 1
     return count
 
 
-def _write_json(path: str, table: Table) -> int:
+def _write_json(fh: IO[str], table: Table) -> int:
     count = 0
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write("[")
-        for row in table.rows:
-            record = dict(zip(table.keys, row, strict=True))
-            fh.write(("," if count else "") + "\n  ")
-            fh.write(json.dumps(record, ensure_ascii=False, default=json_value))
-            count += 1
-        fh.write("\n]\n")
+    fh.write("[")
+    for row in table.rows:
+        record = dict(zip(table.keys, row, strict=True))
+        fh.write(("," if count else "") + "\n  ")
+        fh.write(json.dumps(record, ensure_ascii=False, default=json_value))
+        count += 1
+    fh.write("\n]\n")
     return count
 
 
-def _write_xlsx(path: str, table: Table) -> int:
+def _write_xlsx(out: IO[bytes], table: Table) -> int:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -452,8 +448,7 @@ def _write_xlsx(path: str, table: Table) -> int:
         with contextlib.suppress(Exception), open(os.devnull, "wb") as sink:
             book.save(sink)
         raise
-    with open(path, "wb") as out:
-        book.save(out)
+    book.save(out)
     return count
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from casework.errors import InvalidData
+from casework.storage.outfiles import STDOUT, binary_stdout, check_new, save_book
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -17,8 +18,13 @@ if TYPE_CHECKING:
 Cell = str | int | float | None
 
 
-def check_xlsx_path(path: str) -> None:
-    """Refuse an output path that is not .xlsx or whose folder does not exist."""
+def check_xlsx_path(path: str, force: bool = False) -> None:
+    """Refuse an output path that is not .xlsx, whose folder does not exist, or that exists
+    (unless ``force``); ``-`` is standard output (casework.storage.outfiles)."""
+    if path == STDOUT:
+        binary_stdout()
+        return
+    check_new(path, force)
     if not path.lower().endswith(".xlsx"):
         raise InvalidData(
             f"输出文件 out {path[:200]!r} 应以 .xlsx 结尾 (must end in .xlsx)",
@@ -47,13 +53,17 @@ def number(value: Cell) -> Cell:
 
 
 def write_table(
-    path: str, title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]
+    path: str,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    force: bool = False,
 ) -> None:
     """One sheet: a title row, a header row, the rows; numbers stay numbers."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    check_xlsx_path(path)
+    check_xlsx_path(path, force)
     book = Workbook()
     sheet = book.active
     sheet.title = "统计"
@@ -65,7 +75,7 @@ def write_table(
     for row in rows:
         sheet.append([number(v) for v in row])
     sheet.column_dimensions["A"].width = 36
-    book.save(path)
+    save_book(book, path, force)
 
 
 def titled_table(

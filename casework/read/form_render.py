@@ -10,6 +10,7 @@ from __future__ import annotations
 from casework.read.export_xlsx import check_xlsx_path
 from casework.read.mediation_form import FormJSON, FormRow
 from casework.read.shapes import Figure
+from casework.storage.outfiles import save_book
 
 HEADER = ("栏目", "项目", "数值", "单位", "指标 metric")
 
@@ -67,13 +68,13 @@ def as_markdown(report: FormJSON) -> str:
     return "\n".join(out)
 
 
-def write_xlsx(report: FormJSON, path: str) -> None:
+def write_xlsx(report: FormJSON, path: str, force: bool = False) -> None:
     """One sheet: a title row, a bold frozen header, a row per line with its number as a
     number (万元 and rates as ``0.00``), then the ties."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    check_xlsx_path(path)
+    check_xlsx_path(path, force)
     book = Workbook()
     sheet = book.active
     sheet.title = "人民调解统计"
@@ -95,4 +96,4 @@ def write_xlsx(report: FormJSON, path: str) -> None:
         )
     for letter, width in zip("ABCDE", (14, 36, 14, 8, 56), strict=True):
         sheet.column_dimensions[letter].width = width
-    book.save(path)
+    save_book(book, path, force)

@@ -36,6 +36,7 @@ from casework.read.wording import (
     rate_clause,
     wan_yuan,
 )
+from casework.storage.outfiles import save_book
 from workflows.wording import STATISTICS_SECTION, ReportPeriod, ReportSentence
 
 OFFICE_COLUMNS = (
@@ -484,12 +485,12 @@ def as_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_xlsx(report: Report, path: str) -> None:
+def write_xlsx(report: Report, path: str, force: bool = False) -> None:
     """A workbook: the paragraph on top, the table below, numbers as numbers."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    check_xlsx_path(path)
+    check_xlsx_path(path, force)
     book = Workbook()
     sheet = book.active
     sheet.title = "报告"
@@ -512,7 +513,7 @@ def write_xlsx(report: Report, path: str) -> None:
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 26
-    book.save(path)
+    save_book(book, path, force)
 
 
 def _width(text: str) -> int:

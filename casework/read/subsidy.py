@@ -31,6 +31,7 @@ from casework.read.shapes import (
     SheetRow,
 )
 from casework.read.views import case_row
+from casework.storage.outfiles import save_book
 from casework.storage.settings import EXAMPLE_FROM, TIER_LABELS, oral_agreements_from, scale_on
 from casework.storage.subsidy import MEDIATION, Claim, claims_in, facts_for, numbered_for
 from casework.storage.tables import cases, events, offices, subsidy_scale, users
@@ -273,12 +274,12 @@ def to_csv(sheet: SheetJSON) -> str:
     return out.getvalue()
 
 
-def write_xlsx(sheet: SheetJSON, path: str) -> None:
+def write_xlsx(sheet: SheetJSON, path: str, force: bool = False) -> None:
     """A payout sheet as a workbook a finance office can open: the claims, per office and per
     mediator, each with its totals."""
     from openpyxl import Workbook
 
-    check_xlsx_path(path)
+    check_xlsx_path(path, force)
     book = Workbook()
     details = book.active
     details.title = "明细"
@@ -306,7 +307,7 @@ def write_xlsx(sheet: SheetJSON, path: str) -> None:
         [*per_mediator, ["合计", "", "", n, total]],
         5,
     )
-    book.save(path)
+    save_book(book, path, force)
 
 
 # -- figures ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
-from typing import TextIO, TypedDict
+from typing import TypedDict
 
 from casework.domain.model import Actor, Case
 from casework.domain.policy import check_office, needs, refusal, shown
@@ -37,6 +37,7 @@ from casework.ledger.readers import Row, open_ledger
 from casework.ledger.rows import PlannedStep, RowError, RowPlan, RowReader
 from casework.runtime import bulk_work
 from casework.services.cases import Progress
+from casework.storage.outfiles import NewFile
 from casework.storage.uow import UnitOfWork
 from casework.time.local import local_date
 from workflows.policy import DELEGATING_ROLES
@@ -110,33 +111,25 @@ def rejects_path(path: str) -> str:
 
 
 class Rejects:
-    """The skipped rows with their reasons, written to a partial file renamed at the end."""
+    """The skipped rows with their reasons, written to a new file (replacing one only if
+    ``force``) that appears when the import ends (casework.storage.outfiles)."""
 
-    def __init__(self, path: str, header: list[str], lay: Layout) -> None:
+    def __init__(self, path: str, header: list[str], lay: Layout, force: bool = False) -> None:
         self.path = path
-        self.partial = path + ".partial"
-        try:
-            self.fh: TextIO = open(self.partial, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
-        except OSError as exc:
-            raise InvalidData(
-                f"跳过的行无法写入 {path[:200]!r}：{exc.strerror} (the rejects file cannot be "
-                "written)",
-                field="skip_bad",
-            ) from None
+        self.file = NewFile(path, force, "skip_bad", encoding="utf-8-sig", label="rejects")
         # The ledger's ID number and phone columns, after the three of the reason.
         text = [3 + i for target in TEXT_TARGETS for i in lay.columns.get(target, ())]
-        self.out = SafeWriter(self.fh, text)
+        self.out = SafeWriter(self.file.fh, text)
         self.out.writeheader(["原行号 row", "出错列 column", "错误原因 error", *header])
 
     def add(self, bad: BadRow, cells: list[str]) -> None:
         self.out.writerow([bad.row, bad.column, bad.why, *cells])
 
     def finish(self, keep: bool) -> None:
-        self.fh.close()
         if keep:
-            os.replace(self.partial, self.path)
+            self.file.commit()
         else:
-            os.unlink(self.partial)
+            self.file.discard()
 
 
 # The registration's fields as a ledger's columns (the field names of casework.errors).
@@ -501,8 +494,11 @@ def import_rows(
     office: str | None,
     skip_bad: bool,
     progress: Progress | None = None,
+    replace_rejects: bool = False,
 ) -> ImportSummary:
-    """Import a ledger (CSV, TSV, XLSX, XLS, ODS) of one procedure's cases; returns the summary."""
+    """Import a ledger (CSV, TSV, XLSX, XLS, ODS) of one procedure's cases; returns the
+    summary. The rejects file of ``skip_bad`` replaces one of an earlier import only if
+    ``replace_rejects``."""
     _may_import(wf, actor)
     codes = uow.offices.aliases()
     if office is not None and office not in codes:
@@ -517,7 +513,7 @@ def import_rows(
         reader = RowReader(wf, lay, ledger.sha256, codes, default_office)
         builder = RowBuilder(uow, wf, actor, lay, ledger.sha256)
         rejects_at = ledger.rejects or rejects_path(ledger.path)
-        rejects = Rejects(rejects_at, header, lay) if skip_bad else None
+        rejects = Rejects(rejects_at, header, lay, replace_rejects) if skip_bad else None
         run.rejects = rejects
         try:
             _run(uow, reader, builder, rows, run, skip_bad, progress)

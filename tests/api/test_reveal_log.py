@@ -68,7 +68,7 @@ def test_an_export_with_reveal_records_its_filter(cw: Casework, tmp_path: Path) 
     cw.acting("sup_city").export_cases(str(out), kind="petition", start="2020-01-01")
     assert log(cw) == []  # masked
     done = cw.acting("sup_city").export_cases(
-        str(out), kind="petition", start="2020-01-01", office="panzhou", reveal=True
+        str(out), kind="petition", start="2020-01-01", office="panzhou", reveal=True, force=True
     )
     assert done["rows"] == 1 and done["revealed"] is True
     [row] = log(cw)

@@ -51,3 +51,44 @@ def test_the_console_script_runs_and_exits_with_the_commands_code(tmp_path: Path
     assert done.returncode == 1
     assert done.stderr.startswith("Error: ") and done.stderr.strip().endswith("(--db)")
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize("how", ["argument", "SHELL"])
+def test_show_completion_prints_a_script_for_casework(how: str) -> None:
+    """Typer's own ``--show-completion`` (issue 17 point 6), for the shell named or $SHELL."""
+    args = ["--show-completion", "bash"] if how == "argument" else ["--show-completion"]
+    env = {"SHELL": "/bin/bash", "PATH": "/usr/bin:/bin"}
+    probe = "import sys; sys.argv = ['casework', *sys.argv[1:]]; from cli.main import run; run()"
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "complete -o default -F _casework_completion casework" in done.stdout
+    assert "_CASEWORK_COMPLETE=complete_bash" in done.stdout
+
+
+def test_completion_offers_the_lazy_commands_and_their_options() -> None:
+    """What bash asks of the script it installed: the words that may follow."""
+    probe = "import sys; sys.argv = ['casework']; from cli.main import run; run()"
+
+    def complete(words: str) -> list[str]:
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - 1),
+            "_CASEWORK_COMPLETE": "complete_bash",
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, env=env
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    assert "case" in complete("casework ca")
+    assert complete("casework case reg") == ["register"]
+    assert "--force" in complete("casework export cases --fo")

@@ -193,7 +193,7 @@ def test_export_through_the_server_writes_the_direct_file_of_the_users_office(
             assert got.read_bytes() == want.read_bytes()
             text = got.read_text("utf-8-sig")
         assert ours in text and theirs not in text
-    plain = ["export", "cases", "--out", str(tmp_path / "t.csv")]
+    plain = ["export", "cases", "--out", str(tmp_path / "t.csv"), "--force"]  # the second
     same(remote(server, clerk, *plain), cli(*plain, user="clerk_pz"))
 
 
@@ -216,8 +216,9 @@ def test_a_revealed_export_is_the_supervisors_and_logged_with_the_channel_api(
     sent = remote(server, token(cw, "sup_pz", "read"), "export", "cases", "--out", str(out))
     assert sent.exit_code == 0 and PETITIONER.split(":")[2] not in out.read_text("utf-8-sig")
     revealed = remote(
-        server, token(cw, "sup_pz"), "export", "cases", *columns, "--reveal", "--out", str(out)
-    )
+        server, token(cw, "sup_pz"), "export", "cases", *columns, "--reveal", "--out", str(out),
+        "--force",
+    )  # fmt: skip
     assert revealed.exit_code == 0, revealed.stderr
     assert PETITIONER.split(":")[2] in out.read_text("utf-8-sig")
     logged = [r for r in cw.acting("admin").reveal_log() if r["what"] == "export"]
