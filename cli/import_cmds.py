@@ -85,7 +85,15 @@ def import_ledger(
             output.ProgressBar(f"导入 importing {name or file}", rate_unit="rows") as bar,
         ):
             result = api.import_ledger(
-                kind, path, renames or None, office, skip_bad, bar.advance_to, fmt=fmt, name=name, force=force
+                kind,
+                path,
+                renames or None,
+                office,
+                skip_bad,
+                bar.advance_to,
+                fmt=fmt,
+                name=name,
+                force=force,
             )
     except LedgerRejected as exc:
         _rejected(exc, as_json)
