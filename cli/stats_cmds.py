@@ -67,45 +67,52 @@ def _fmt(value: Figure) -> str:
     return f"{value:,}"
 
 
+BY = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Group by office, month, quarter, kind, channel, reason, source (主动, 依申请, "
+        "移送), dispute_type or committee_type.",
+    ),
+]
+METRIC = Annotated[list[str] | None, typer.Option("--metric", help="Only these metrics (repeat).")]
+CSV_OUT = Annotated[
+    str | None,
+    typer.Option("--csv", help="Also write the table as CSV (- for standard output)."),
+]
+XLSX_OUT = Annotated[
+    str | None,
+    typer.Option("--xlsx", help="Also write it as XLSX (- for standard output)."),
+]
+FORCE_FILES = Annotated[
+    bool, typer.Option("--force", help="Replace an existing --csv or --xlsx file.")
+]
+PUBLISHED = Annotated[
+    bool,
+    typer.Option("--published", help="The figures published for --period (公布数)."),
+]
+VERSION = Annotated[
+    int | None,
+    typer.Option("--version", help="With --published: this version (earlier ones: 修订)."),
+]
+
+
 @stats_app.callback()
 def stats(
     ctx: typer.Context,
     start: FROM = None,
     end: TO = None,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            help="Group by office, month, quarter, kind, channel, reason, source (主动, 依申请, "
-            "移送), dispute_type or committee_type.",
-        ),
-    ] = None,
+    by: BY = None,
     as_of: AS_OF = None,
     office: OFFICE = None,
-    metric: Annotated[
-        list[str] | None, typer.Option("--metric", help="Only these metrics (repeat).")
-    ] = None,
-    to_csv: Annotated[
-        str | None,
-        typer.Option("--csv", help="Also write the table as CSV (- for standard output)."),
-    ] = None,
-    to_xlsx: Annotated[
-        str | None,
-        typer.Option("--xlsx", help="Also write it as XLSX (- for standard output)."),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing --csv or --xlsx file.")
-    ] = False,
+    metric: METRIC = None,
+    to_csv: CSV_OUT = None,
+    to_xlsx: XLSX_OUT = None,
+    force: FORCE_FILES = False,
     closed_by: CLOSED_BY = None,
     period: PERIOD = None,
-    published: Annotated[
-        bool,
-        typer.Option("--published", help="The figures published for --period (公布数)."),
-    ] = False,
-    version: Annotated[
-        int | None,
-        typer.Option("--version", help="With --published: this version (earlier ones: 修订)."),
-    ] = None,
+    published: PUBLISHED = False,
+    version: VERSION = None,
     as_json: JSON = False,
 ) -> None:
     """The metric catalogue for a period of local dates (Asia/Shanghai, both ends inclusive),

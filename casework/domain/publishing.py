@@ -47,15 +47,15 @@ def next_version(period: str, published: int, reason: str | None) -> int:
     check_reason(reason)
     if published and reason is None:
         raise Conflict(
-            f"期间 {period} 已公布第 {published} 版 (already published)；再次公布须以 "
-            "--revise late_data|method|error 说明修订原因 (a revision needs its reason)",
+            f"期间 {period} 已公布第 {published} 版 (already published)；再次公布须说明修订原因 "
+            "late_data|method|error (a revision needs its reason)",
             field="revise",
             value=period,
         )
     if not published and reason is not None:
         raise NotFound(
             f"期间 {period} 尚未公布，无可修订 (never published, nothing to revise)；"
-            "首次公布不带 --revise",
+            "首次公布无修订原因 (a first publication gives no reason)",
             field="revise",
             value=period,
         )

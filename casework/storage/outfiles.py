@@ -25,8 +25,9 @@ STDOUT = "-"
 
 def exists_refusal(path: str, field: str, label: str | None = None) -> InvalidData:
     return InvalidData(
-        f"输出文件 {label or field} {path[:200]!r} 已存在 already exists; --force to replace",
-        field=field,
+        f"输出文件 {label or field} {path[:200]!r} 已存在，须明确要求才替换 "
+        "(already exists; replaced only when asked to)",
+        field="force",  # the fix is the caller's "replace" switch, not another path
         value=path[:200],
     )
 

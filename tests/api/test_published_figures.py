@@ -60,7 +60,7 @@ def test_publish_a_month_then_a_late_case_then_revise_keeps_both_versions(
     assert all(group == "panzhou" for _, group in cells), cells  # only the cells that differ
     assert changed["summary"].count("\n") == 0 and "输入已变化" in changed["summary"]
 
-    with pytest.raises(Conflict, match="--revise"):
+    with pytest.raises(Conflict, match="修订原因"):
         stat.publish_figures("2020-11", "office")
     assert _stored(cw) == 1
     second = stat.publish_figures("2020-11", "office", revise="late_data")

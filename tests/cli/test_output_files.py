@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,9 +57,8 @@ def test_an_existing_file_is_refused_then_replaced_with_force(
     assert refused.exit_code == 1, refused.stdout + refused.stderr
     [line] = refused.stderr.splitlines()
     field = option.removeprefix("--")
-    assert line.startswith(
-        f"Error: 输出文件 {field} '{path}' 已存在 already exists; --force to replace"
-    ), line
+    assert line.startswith(f"Error: 输出文件 {field} '{path}' 已存在，须明确要求才替换"), line
+    assert line.endswith("(--force)"), line
     assert path.read_text("utf-8") == OLD
     assert sorted(p.name for p in folder.iterdir()) == [name]
 
@@ -80,7 +80,7 @@ def test_an_earlier_rejects_file_is_refused_before_anything_is_imported(
     refused = cli("import", "mediation", str(ledger), "--skip-bad", user="sup_pz")
     assert refused.exit_code == 1
     [line] = refused.stderr.splitlines()
-    assert "输出文件 rejects" in line and "--force to replace" in line, line
+    assert "输出文件 rejects" in line and line.endswith("(--force)"), line
     assert rejects.read_text("utf-8") == OLD
     assert cw.acting("sup_pz").cases(kind="mediation") == []
     done = cli("import", "mediation", str(ledger), "--skip-bad", "--force", user="sup_pz")
@@ -99,9 +99,12 @@ def test_a_failure_midway_leaves_the_old_file_and_no_partial(
     path = folder / "x.csv"
     path.write_text(OLD, "utf-8")
 
-    def broken(*args: object, **kwargs: object) -> object:
-        yield ["XF-1", "petition"]
-        raise MemoryError  # as a crash while the rows are written
+    def broken(*args: object, **kwargs: object) -> export.Table:
+        def crashing() -> Iterator[list[export.Cell]]:
+            yield ["XF-1", "petition"]
+            raise MemoryError  # as a crash while the rows are written
+
+        return export.Table(["case_no", "kind"], ["案件编号", "类型"], crashing(), 0)
 
     monkeypatch.setattr(export, "stream_cases", broken)
     with pytest.raises(MemoryError):
@@ -115,7 +118,7 @@ def test_export_to_standard_output(cw: Casework, cli: Cli) -> None:
     as_csv = cli("export", "cases", "--out", "-", "--json", user="sup_city")
     assert as_csv.exit_code == 0, as_csv.stderr
     rows = list(csv.reader(io.StringIO(as_csv.stdout)))
-    assert rows[0][0] == "案件编号" and rows[1][3] == "'=1+2"
+    assert rows[0][0] == "案件编号" and rows[1][rows[0].index("案件标题")] == "'=1+2"
     assert json.loads(as_csv.stderr)["rows"] == 1  # the summary keeps off standard output
     as_json = cli("export", "cases", "--out", "-", "--format", "json", user="sup_city")
     assert json.loads(as_json.stdout)[0]["title"] == "=1+2"
@@ -124,7 +127,9 @@ def test_export_to_standard_output(cw: Casework, cli: Cli) -> None:
     as_xlsx = cli("export", "cases", "--out", "-", "--format", "xlsx", user="sup_city")
     assert as_xlsx.exit_code == 0, as_xlsx.stderr
     book = load_workbook(io.BytesIO(as_xlsx.stdout_bytes))
-    assert book.worksheets[0]["D2"].value == "=1+2"
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(2, header.index("案件标题") + 1).value == "=1+2"
     unknown = cli("export", "cases", "--out", "-", "--format", "pdf", user="sup_city")
     assert unknown.exit_code == 1 and "--format" in unknown.stderr
 

@@ -53,7 +53,8 @@ def test_publish_diff_revise_and_read_both_versions(
     assert (cell["group"], cell["published"], cell["today"]) == ("panzhou", 1, 2)
 
     again = cli("stats", "publish", "--period", "2020-11", "--by", "office")
-    assert "--revise late_data" in error_line(again, 1)
+    line = error_line(again, 1)
+    assert "late_data|method|error" in line and line.endswith("(--revise)"), line
     assert _stored(cw) == 1
     args = ["stats", "publish", "--period", "2020-11", "--by", "office", "--revise", "late_data"]
     revised = json.loads(cli(*args, "--json").stdout)
