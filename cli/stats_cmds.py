@@ -139,7 +139,7 @@ def stats(
         result = reader.stats(start, end, by, as_of, office, metric, closed_by=closed_by)
     header, body = _table_rows(result)
     for path, field in files:
-        _write_file(path, field, f"统计 {result['from']}..{result['to']}", header, body, force)
+        _write_file(path, field, result, header, body, force)
     if "-" in (to_csv, to_xlsx):
         return  # standard output holds the file
     if as_json:
@@ -171,16 +171,21 @@ def _check_files(to_csv: str | None, to_xlsx: str | None, force: bool) -> list[t
 
 
 def _write_file(
-    path: str, field: str, title: str, header: list[str], body: list[list[str]], force: bool
+    path: str,
+    field: str,
+    result: StatsJSON,
+    header: list[str],
+    body: list[list[str]],
+    force: bool,
 ) -> None:
     if field == "csv":
         from casework.ledger.csv_cells import csv_text
 
         output.write_text(path, csv_text(header, body), "csv", "utf-8-sig", force)
     else:
-        from casework.read.export_xlsx import write_table
+        from casework.read.export_xlsx import write_stats
 
-        write_table(path, title, header, body, force)
+        write_stats(path, result, force)  # the figures as numbers, not as the terminal shows them
 
 
 @stats_app.command("explain")

@@ -7,13 +7,11 @@ batch with its parties and events."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import IO, Any
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -24,7 +22,7 @@ from casework.domain.model import Actor, Event, Party
 from casework.domain.replay import CORRECT, DOCUMENT
 from casework.errors import InvalidData
 from casework.ledger.csv_cells import SafeWriter
-from casework.read.export_cells import csv_text, json_value, long_cell, too_long, xlsx_cell
+from casework.read.export_cells import csv_text, json_value, long_cell, too_long, xlsx_value
 from casework.read.export_labels import (
     Cell,
     FieldColumn,
@@ -43,6 +41,7 @@ from casework.read.scope import (
     office_scope,
     visible_to,
 )
+from casework.read.sheet_stream import stream_table
 from casework.storage.db import chunk_size
 from casework.storage.outfiles import STDOUT, check_new, new_file
 from casework.storage.repository import event_of
@@ -435,27 +434,12 @@ def _write_json(fh: IO[str], table: Table) -> int:
 
 
 def _write_xlsx(out: IO[bytes], table: Table) -> int:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("案件")
-    sheet.append(list(table.headers))
-    try:
-        count = _xlsx_rows(sheet, table)
-    except BaseException:
-        # The half-written workbook is finished into nothing, so that openpyxl removes its
-        # temporary files rather than failing on them when collected.
-        with contextlib.suppress(Exception), open(os.devnull, "wb") as sink:
-            book.save(sink)
-        raise
-    book.save(out)
-    return count
+    # Streamed in the form of every workbook (read.sheet_style): widths, frozen header, print.
+    return stream_table(out, "案件", table.headers, _xlsx_rows(table))
 
 
-def _xlsx_rows(sheet: Any, table: Table) -> int:  # openpyxl's write-only sheet (no public type)
-    count = 0
-    for row in table.rows:
-        count += 1
+def _xlsx_rows(table: Table) -> Iterator[list[Cell]]:
+    for count, row in enumerate(table.rows, start=1):
         over = long_cell(row)
         if over is not None:  # refused, never cut: a cut cell no longer re-imports
             at, length = over
@@ -463,5 +447,4 @@ def _xlsx_rows(sheet: Any, table: Table) -> int:  # openpyxl's write-only sheet 
             if table.case_no_at is not None:
                 case = str(row[table.case_no_at])
             raise too_long(case, table.headers[at], length)
-        sheet.append([xlsx_cell(sheet, v) for v in row])
-    return count
+        yield [xlsx_value(v) for v in row]

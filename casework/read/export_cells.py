@@ -7,14 +7,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from casework.errors import InvalidData
 from casework.read.export_labels import Cell
-from casework.time.local import CST, local_iso
+from casework.time.local import local_iso
 
 if TYPE_CHECKING:
-    from openpyxl.cell import WriteOnlyCell
+    pass
 
 # What one XLSX cell holds at most (Excel's limit, in UTF-16 units); openpyxl silently cuts
 # longer text, and a cut 办理经过 no longer re-imports.
@@ -69,21 +69,12 @@ def too_long(case: str, header: str, length: int) -> InvalidData:
     )
 
 
-def xlsx_cell(sheet: Any, value: Cell) -> object | WriteOnlyCell:
-    """A cell as XLSX holds it: an instant as a local date-time (XLSX has no time zones), a
-    day as a date, numbers as numbers, text as text (even when it starts with ``=``).
-    ``sheet`` is openpyxl's write-only sheet, which has no public type."""
+def xlsx_value(value: Cell) -> Cell:
+    """A cell as a streamed sheet takes it (read.sheet_stream types dates and keeps ``=`` text
+    as text): an instant to the second, an object or a list as its JSON text."""
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(CST).replace(tzinfo=None)
         return value.replace(microsecond=0)
-    if isinstance(value, str) and value.startswith("="):
-        from openpyxl.cell import WriteOnlyCell
-
-        # A cell typed "=1+2" is text in a case, not a formula for the spreadsheet to run.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
     if isinstance(value, Mapping | list):
         return json.dumps(value, ensure_ascii=False)
     return value
+

@@ -10,6 +10,15 @@ from __future__ import annotations
 from casework.read.export_xlsx import check_xlsx_path
 from casework.read.mediation_form import FormJSON, FormRow
 from casework.read.shapes import Figure
+from casework.read.sheet_style import (
+    DECIMAL_FORMAT,
+    RATE_FORMAT,
+    Formatted,
+    Layout,
+    Written,
+    append,
+    finish,
+)
 from casework.storage.outfiles import save_book
 
 HEADER = ("栏目", "项目", "数值", "单位", "指标 metric")
@@ -68,9 +77,22 @@ def as_markdown(report: FormJSON) -> str:
     return "\n".join(out)
 
 
+def form_cell(value: Figure, unit: str) -> Written:
+    """A figure as a workbook cell: a rate as a fraction shown ``0.00%``, 万元 with two
+    decimals, a count as it is, none as empty."""
+    if value is None:
+        return None
+    if unit == "%":
+        return Formatted(round(float(value) / 100, 6), RATE_FORMAT)
+    if unit == "万元":
+        return Formatted(value, DECIMAL_FORMAT)
+    return value
+
+
 def write_xlsx(report: FormJSON, path: str, force: bool = False) -> None:
     """One sheet: a title row, a bold frozen header, a row per line with its number as a
-    number (万元 and rates as ``0.00``), then the ties."""
+    number (万元 with two decimals, rates as percentages), then the ties; in the form of
+    ``sheet_style``."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -80,20 +102,18 @@ def write_xlsx(report: FormJSON, path: str, force: bool = False) -> None:
     sheet.title = "人民调解统计"
     sheet.append([_heading(report)])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(list(HEADER))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A3"
+    append(sheet, HEADER)
     for section in report["sections"]:
         for row in section["rows"]:
-            sheet.append([section["title"], row["label"], row["value"], row["unit"], _names(row)])
-            if row["unit"] in ("万元", "%"):
-                sheet.cell(row=sheet.max_row, column=3).number_format = "0.00"
+            value = form_cell(row["value"], row["unit"])
+            append(sheet, [section["title"], row["label"], value, row["unit"], _names(row)])
+    last = sheet.max_row
     sheet.append([])
     for tie in report["ties"]:
-        sheet.append(
-            ["核对", tie["tie"], tie["value"], tie["expected"], "是" if tie["ok"] else "否"]
+        append(
+            sheet, ["核对", tie["tie"], tie["value"], tie["expected"], "是" if tie["ok"] else "否"]
         )
-    for letter, width in zip("ABCDE", (14, 36, 14, 8, 56), strict=True):
-        sheet.column_dimensions[letter].width = width
+    finish(sheet, Layout(header_row=2, repeat_from=1))
+    # The filter covers the form's lines, not the ties below them.
+    sheet.auto_filter.ref = f"A2:E{last}"
     save_book(book, path, force)

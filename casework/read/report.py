@@ -23,6 +23,7 @@ from casework.errors import InvalidData
 from casework.read.export_xlsx import check_xlsx_path
 from casework.read.published import PublishedJSON, used_line
 from casework.read.shapes import Figure, OfficeJSON, Report, ReportSection, StatsJSON
+from casework.read.sheet_style import COUNT_FORMAT, Layout, append, finish
 from casework.read.wording import (
     Figures,
     Term,
@@ -55,6 +56,8 @@ OFFICE_COLUMNS = (
 # told otherwise (or today, while the year has not reached it).
 ANNUAL_DAY = (12, 24)
 TOWNS_TOTAL, CITY_TOTAL, TOTAL = "镇（街道）小计", "市直单位小计", "合计"
+# The table's figures are counts: shown with separators in a workbook.
+COUNTS = {col: COUNT_FORMAT for col in range(2, len(OFFICE_COLUMNS) + 2)}
 EXAMPLE_NOTE = (
     "以案定补金额未列入报告：所计补贴按示例标准计算（示例标准，非正式数据）"
     " (subsidy.amount is null: a counted claim is priced from the example scale)"
@@ -486,7 +489,8 @@ def as_markdown(report: Report) -> str:
 
 
 def write_xlsx(report: Report, path: str, force: bool = False) -> None:
-    """A workbook: the paragraph on top, the table below, numbers as numbers."""
+    """A workbook: the paragraph on top, the table below, numbers as numbers, subtotals and
+    totals bold, in the form of ``sheet_style`` (the table's header frozen and repeated)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -504,15 +508,14 @@ def write_xlsx(report: Report, path: str, force: bool = False) -> None:
     for part in report.get("sections", []):
         sheet.append([f"{part['section']} {part['heading']}：{part['text']}"])
     sheet.append([report["table_title"]])
-    sheet.append(report["header"])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+    append(sheet, report["header"])
+    top = sheet.max_row
     for row in report["rows"]:
-        sheet.append(row)
+        append(sheet, row)
         if str(row[0]) in (TOWNS_TOTAL, CITY_TOTAL, TOTAL):
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 26
+    finish(sheet, Layout(header_row=top, totals=1, formats=COUNTS))
     save_book(book, path, force)
 
 

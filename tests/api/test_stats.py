@@ -554,9 +554,11 @@ def test_cli_json_csv_xlsx_and_refusals(
 
     sheet = load_workbook(xlsx_path).active
     assert sheet is not None
-    cells = {r[0]: r[1] for r in sheet.iter_rows(min_row=3, values_only=True)}
-    assert cells["排查次数 screening.sessions"] == 4
-    assert cells["化解率 major_dispute.resolution_rate"] == "66.67%"
+    cells = {r[0].value: r[1] for r in sheet.iter_rows(min_row=3)}
+    assert cells["排查次数 screening.sessions"].value == 4
+    # issue 17: a rate is a number shown as a percentage, not the text "66.67%"
+    rate = cells["化解率 major_dispute.resolution_rate"]
+    assert rate.value == pytest.approx(0.6667) and rate.number_format == "0.00%"
 
     for args in (
         ["stats", *period, "--metric", "petition.nonsense"],

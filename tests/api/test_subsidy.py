@@ -14,6 +14,7 @@ from casework.api import Casework
 from casework.errors import CaseworkError, GuardFailed, InvalidData, NotAllowed
 from tests import mediations as M
 from tests.helpers import Cli, FrozenClock, dump
+from tests.sheets import assert_table_form, assert_totals_show
 
 
 @pytest.fixture
@@ -292,7 +293,10 @@ def test_a_quarter_end_to_end(
     body, total = rows[:-1], rows[-1]
     assert len(body) == 3 and total[0] == "合计"
     assert total[8] == sum(r[8] for r in body) == 1100
-    assert details.cell(row=3, column=9).number_format == "#,##0.00"
+    assert details.cell(row=3, column=9).number_format == "¥#,##0.00"
+    for each in book:  # issue 17: the totals show whole (no ###) on every sheet
+        assert_totals_show(each)
+    assert_table_form(details, 2, landscape=True)
     by_office = list(book["按单位"].iter_rows(min_row=3, values_only=True))
     assert by_office[-1][3] == sum(r[3] for r in by_office[:-1]) == 1100
     csv_rows = list(
