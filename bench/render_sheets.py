@@ -77,7 +77,18 @@ def to_png(pdf: Path, out: Path, profile: Path) -> list[Path]:
     if shutil.which("pdftoppm"):
         prefix = out / pdf.stem
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", str(PNG_PAGES), str(pdf), str(prefix)],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-f",
+                "1",
+                "-l",
+                str(PNG_PAGES),
+                str(pdf),
+                str(prefix),
+            ],
             check=True,
         )
         return sorted(out.glob(f"{pdf.stem}-*.png"))

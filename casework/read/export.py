@@ -42,6 +42,7 @@ from casework.read.scope import (
     visible_to,
 )
 from casework.read.sheet_stream import stream_table
+from casework.read.sheet_style import Value
 from casework.storage.db import chunk_size
 from casework.storage.outfiles import STDOUT, check_new, new_file
 from casework.storage.repository import event_of
@@ -438,7 +439,7 @@ def _write_xlsx(out: IO[bytes], table: Table) -> int:
     return stream_table(out, "案件", table.headers, _xlsx_rows(table))
 
 
-def _xlsx_rows(table: Table) -> Iterator[list[Cell]]:
+def _xlsx_rows(table: Table) -> Iterator[list[Value]]:
     for count, row in enumerate(table.rows, start=1):
         over = long_cell(row)
         if over is not None:  # refused, never cut: a cut cell no longer re-imports

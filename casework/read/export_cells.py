@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from casework.errors import InvalidData
 from casework.read.export_labels import Cell
+from casework.read.sheet_style import Value
 from casework.time.local import local_iso
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def too_long(case: str, header: str, length: int) -> InvalidData:
     )
 
 
-def xlsx_value(value: Cell) -> Cell:
+def xlsx_value(value: Cell) -> Value:
     """A cell as a streamed sheet takes it (read.sheet_stream types dates and keeps ``=`` text
     as text): an instant to the second, an object or a list as its JSON text."""
     if isinstance(value, datetime):
@@ -77,4 +78,3 @@ def xlsx_value(value: Cell) -> Cell:
     if isinstance(value, Mapping | list):
         return json.dumps(value, ensure_ascii=False)
     return value
-

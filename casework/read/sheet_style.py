@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
 from casework.time.local import CST
@@ -42,7 +43,7 @@ WIDE_WIDTH = 100
 HEADER_FILL = "DDEBF7"
 SAMPLE = 1000  # a streamed sheet's widths come from its header and first rows
 
-Value = str | int | float | date | datetime | None
+Value = str | int | float | Decimal | date | datetime | None
 
 
 @dataclass(frozen=True, slots=True)
