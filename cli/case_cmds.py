@@ -602,7 +602,7 @@ def _due_line(d: DueJSON) -> tuple[str, str]:
     if d["overdue"] and left is not None:
         mark = f" [bold red]超期 {-left}日[/bold red]"
     elif left is not None and left < 0:
-        mark = " [yellow]已过期限[/yellow]"
+        mark = f" [yellow]已过期限 {-left}日[/yellow]"
     return d["label"], f"{d['date'] or '—'}（{d['rule']}）{mark}"
 
 
@@ -618,6 +618,9 @@ def _limits_table(limits: list[DueJSON]) -> None:
             last += f" [bold red]超期 overdue {-d['days_left']}日[/bold red]"
         elif d.get("problem"):
             last += f" [yellow]{d.get('problem')}[/yellow]"
+        elif d["days_left"] is not None:  # every figure of --json shown (issue 17 point 2)
+            left = d["days_left"]
+            last += f" 已过 past {-left}日" if left < 0 else f" 剩 {left}日 left"
         rows.append(
             (
                 f"{d['label']} {d['limit']}",

@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
+
+    from cli.table_layout import Measure
 
 
 def console() -> Console:
@@ -101,22 +104,106 @@ def summary_json(path: str, data: object) -> None:
         print_json(data)
 
 
+def width() -> int:
+    """The terminal's width (``COLUMNS`` when set, 80 when output is not a terminal)."""
+    return console().width
+
+
+def _texts(rows: Iterable[Sequence[object]]) -> list[list[Text]]:
+    """Each cell as Rich text: cells hold Rich markup (a state's colour, a status)."""
+    from rich.text import Text
+
+    return [[Text.from_markup("" if v is None else str(v), emoji=False) for v in r] for r in rows]
+
+
+def _wrapped(text: Text, size: int) -> Text:
+    """``text`` broken into lines of ``size`` columns at the places casework.read.text_wrap
+    allows (never inside a number or a code), its styles kept."""
+    from rich.text import Text
+
+    from casework.read.text_wrap import line_spans
+
+    lines: list[Text] = []
+    offset = 0
+    for part in text.plain.split("\n"):
+        lines += [text[offset + a : offset + b] for a, b in line_spans(part, size)]
+        offset += len(part) + 1
+    return Text("\n").join(lines)
+
+
+def _measures(columns: Sequence[tuple[str, str]], texts: list[list[Text]]) -> list[Measure]:
+    from cli.table_layout import measure
+
+    return [measure(h, [r[i].plain for r in texts]) for i, (h, _) in enumerate(columns)]
+
+
+def fits(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[object]]) -> bool:
+    """Whether :func:`table` would draw these rows as a table within the terminal's width
+    (else it prints each row as a record)."""
+    from cli.table_layout import widths
+
+    return widths(_measures(columns, _texts(rows)), width()) is not None
+
+
 def table(
     title: str | None,
     columns: Sequence[tuple[str, str]],
     rows: Iterable[Sequence[object]],
     caption: str | None = None,
 ) -> None:
-    """A Rich table; columns are (header, style)."""
+    """A Rich table within the terminal's width; columns are (header, style). Figures are
+    right-aligned and never wrap; other cells wrap at spaces and between Chinese characters,
+    never inside a number, a code or a word (cli/table_layout.py). Rows too wide for any
+    such table are printed as records, a label and a value a line."""
     from rich.table import Table
+    from rich.text import Text
 
-    t = Table(title=title, caption=caption, show_lines=False)
-    for i, (header, style) in enumerate(columns):
-        # The first column holds identifiers (case numbers) that must stay on one line.
-        t.add_column(header, style=style or None, overflow="fold", no_wrap=i == 0)
-    for row in rows:
-        t.add_row(*["" if v is None else str(v) for v in row])
+    from cli.table_layout import widths
+
+    texts = _texts(rows)
+    measures = _measures(columns, texts)
+    sizes = widths(measures, width())
+    if sizes is None:
+        _records(title, columns, texts)
+        return
+    # No outer rules: two columns more for the cells, all a table at 80 columns needs.
+    t = Table(title=title, caption=caption, show_lines=False, show_edge=False)
+    for (header, style), size, m in zip(columns, sizes, measures, strict=True):
+        t.add_column(
+            _wrapped(Text.from_markup(header, emoji=False), size),
+            style=style or None,
+            justify="right" if m.numeric else "left",
+            width=size,
+            no_wrap=True,
+        )
+    for row in texts:
+        t.add_row(*[_wrapped(cell, size) for cell, size in zip(row, sizes, strict=True)])
     console().print(t)
+
+
+def _records(
+    title: str | None, columns: Sequence[tuple[str, str]], texts: list[list[Text]]
+) -> None:
+    """Rows as records: each a block of label and value lines, for a terminal too narrow for
+    their table."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from casework.read.text_wrap import display_width
+
+    out = console()
+    label = max(display_width(h) for h, _ in columns)
+    room = max(out.width - label - 2, 1)
+    if title:
+        out.print(_wrapped(Text.from_markup(title, emoji=False), out.width))
+    for row in texts:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold cyan", no_wrap=True, width=label)
+        grid.add_column(no_wrap=True, width=room)
+        for (header, _), cell in zip(columns, row, strict=True):
+            grid.add_row(header, _wrapped(cell, room))
+        out.print(grid)
+        out.print()
 
 
 def escape(text: object) -> str:

@@ -46,7 +46,7 @@ def _check_format(fmt: str, out: str | None, force: bool = False, field: str = "
 
 
 def _emit(report: Report, fmt: str, out: str | None, force: bool = False) -> None:
-    from casework.read.report import as_markdown, as_text, write_xlsx
+    from casework.read.report import TEXT_WIDTH, as_markdown, as_text, write_xlsx
 
     if fmt == "xlsx" and out:
         write_xlsx(report, out, force)
@@ -54,8 +54,10 @@ def _emit(report: Report, fmt: str, out: str | None, force: bool = False) -> Non
         return
     if fmt == "json":  # for scripts: the report as data, notes included
         text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "text":  # a file as wide as the report allows, a terminal no wider than itself
+        text = as_text(report) if out else as_text(report, min(TEXT_WIDTH, output.width()))
     else:
-        text = as_text(report) if fmt == "text" else as_markdown(report)
+        text = as_markdown(report)
     if out:
         output.write_text(out, text, "out", force=force)
         output.written(out, f"已写入 written: {out}")

@@ -59,6 +59,13 @@ def _table_rows(result: StatsJSON) -> tuple[list[str], list[list[str]]]:
     return header, body
 
 
+def _two_lines(label: str) -> str:
+    """A metric's label over two lines, the narrowest a column of figures is given."""
+    from casework.read.text_wrap import display_width, wrap
+
+    return "\n".join(wrap(label, max(6, (display_width(label) + 1) // 2 + 1)))
+
+
 def _fmt(value: Figure) -> str:
     if value is None:
         return "—"
@@ -145,12 +152,50 @@ def stats(
     if as_json:
         output.print_json({k: v for k, v in result.items() if k != "labels"})
         return
-    output.table(
-        f"统计 statistics {result['from']} .. {result['to']}"
-        + (f" (as of {result['as_of']})" if "as_of" in result else ""),
-        [(h, "cyan" if i == 0 else "") for i, h in enumerate(header)],
-        body,
+    title = f"统计 statistics {result['from']} .. {result['to']}" + (
+        f" (as of {result['as_of']})" if "as_of" in result else ""
     )
+    _show(title, result, header, body)
+
+
+def _show(title: str, result: StatsJSON, header: list[str], body: list[list[str]]) -> None:
+    """The metrics down and the groups across when that fits the terminal; else the groups
+    down and the metrics across, in as many tables as the metrics need (one a metric, at
+    worst), so that no figure is squeezed or split (issue 17 point 2)."""
+    columns = [(h, "cyan" if i == 0 else "") for i, h in enumerate(header)]
+    if result.get("rows") is None or output.fits(columns, body):
+        output.table(title, columns, body)
+        return
+    chunks = _metric_chunks(result)
+    labels = result.get("labels", {})
+    for i, (names, (chunk_columns, chunk_rows)) in enumerate(chunks, 1):
+        part = f" ({i}/{len(chunks)})" if len(chunks) > 1 else ""
+        # The headers say the labels (narrow, they wrap); the caption names each metric.
+        caption = " · ".join(f"{labels[n]} {n}" for n in names)
+        output.table(title + part, chunk_columns, chunk_rows, caption=caption)
+
+
+Table = tuple[list[tuple[str, str]], list[list[str]]]
+
+
+def _metric_chunks(result: StatsJSON) -> list[tuple[list[str], Table]]:
+    """The groups as rows, the metrics as columns, cut into tables that fit the terminal:
+    each chunk's metric names and its table."""
+    chunks: list[list[str]] = []
+    for name in result.get("labels", {}):
+        if chunks and output.fits(*_by_group(result, [*chunks[-1], name])):
+            chunks[-1].append(name)
+        else:
+            chunks.append([name])
+    return [(names, _by_group(result, names)) for names in chunks]
+
+
+def _by_group(result: StatsJSON, names: list[str]) -> Table:
+    """A table of the groups down and the metrics ``names`` across."""
+    labels = result.get("labels", {})
+    columns = [(f"分组 {result.get('by')}", "cyan"), *[(_two_lines(labels[n]), "") for n in names]]
+    groups = result.get("rows", [])
+    return columns, [[g["key"], *[_fmt(g["metrics"].get(n)) for n in names]] for g in groups]
 
 
 def _check_files(to_csv: str | None, to_xlsx: str | None, force: bool) -> list[tuple[str, str]]:

@@ -24,6 +24,8 @@ from casework.read.export_xlsx import check_xlsx_path
 from casework.read.published import PublishedJSON, used_line
 from casework.read.shapes import Figure, OfficeJSON, Report, ReportSection, StatsJSON
 from casework.read.sheet_style import COUNT_FORMAT, Layout, append, finish
+from casework.read.text_table import text_table
+from casework.read.text_wrap import wrap
 from casework.read.wording import (
     Figures,
     Term,
@@ -454,22 +456,24 @@ def _as_of_line(report: Report) -> list[str]:
     return lines + ([report["published"]] if "published" in report else [])
 
 
-def as_text(report: Report) -> str:
-    """Plain text: the paragraph, then the table in aligned columns."""
-    lines = [report["title"], *_as_of_line(report), ""]
+# The widest a plain-text report is (issue 17 point 2), and narrower on a narrower terminal.
+TEXT_WIDTH = 100
+
+
+def as_text(report: Report, width: int = TEXT_WIDTH) -> str:
+    """Plain text within ``width`` columns: the paragraph wrapped (never inside a figure),
+    then the table, its figures right-aligned, in parts with the offices repeated when its
+    columns do not fit."""
+    lines = [*wrap(report["title"], width), *_as_of_line(report), ""]
     if report["paragraph"]:
-        lines += [report["paragraph"], ""]
+        lines += [*wrap(report["paragraph"], width), ""]
     for part in report.get("sections", []):
-        lines += [f"{part['section']} {part['heading']}", part["text"], ""]
-    lines.append(report["table_title"])
-    table = [report["header"], *[[str(v) for v in r] for r in report["rows"]]]
-    widths = [max(_width(str(r[i])) for r in table) for i in range(len(table[0]))]
-    for r in table:
-        lines.append(
-            "  ".join(
-                str(v) + " " * (w - _width(str(v))) for v, w in zip(r, widths, strict=True)
-            ).rstrip()
-        )
+        lines += [*wrap(f"{part['section']} {part['heading']}", width)]
+        lines += [*wrap(part["text"], width), ""]
+    blocks = text_table(report["header"], [[str(v) for v in r] for r in report["rows"]], width)
+    for i, block in enumerate(blocks):
+        title = report["table_title"] + (f"（续 {i + 1}/{len(blocks)}）" if i else "")
+        lines += [*([""] if i else []), *wrap(title, width), *block]
     return "\n".join(lines) + "\n"
 
 
@@ -518,7 +522,3 @@ def write_xlsx(report: Report, path: str, force: bool = False) -> None:
     finish(sheet, Layout(header_row=top, totals=1, formats=COUNTS))
     save_book(book, path, force)
 
-
-def _width(text: str) -> int:
-    """Display width: CJK characters take two columns."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
