@@ -219,16 +219,23 @@ def line(text: str) -> None:
 
 
 def panel(title: str, body: Sequence[tuple[str, object]]) -> None:
-    """A panel of label/value lines."""
+    """A panel of label/value lines, the values wrapped to the terminal's width as table
+    cells are (never inside a number or a code)."""
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
+    from casework.read.text_wrap import display_width
+
+    labels = [Text.from_markup(label, emoji=False) for label, _ in body]
+    label = max((display_width(t.plain) for t in labels), default=0)
+    room = max(width() - 4 - label - 2, 1)  # the panel's rules and padding, the grid's gap
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold cyan", no_wrap=True)
-    grid.add_column()
-    for label, value in body:
-        grid.add_row(label, "" if value is None else str(value))
+    grid.add_column(no_wrap=True)
+    for text, (_, value) in zip(labels, body, strict=True):
+        cell = Text.from_markup("" if value is None else str(value), emoji=False)
+        grid.add_row(text, _wrapped(cell, room))
     console().print(Panel(grid, title=Text.from_markup(title, emoji=False), expand=False))
 
 
