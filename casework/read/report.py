@@ -521,4 +521,3 @@ def write_xlsx(report: Report, path: str, force: bool = False) -> None:
                 cell.font = Font(bold=True)
     finish(sheet, Layout(header_row=top, totals=1, formats=COUNTS))
     save_book(book, path, force)
-
