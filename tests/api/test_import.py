@@ -389,7 +389,7 @@ def test_export_then_import_round_trips_the_statistics(
 def _as_json(cw: Casework, path: Path) -> list[Any]:
     """Every case as JSON, without its number (an import numbers its cases afresh)."""
     columns = "kind,office,title,state,registered_at,parties,data"
-    cw.acting("admin").export_cases(str(path), columns=columns)
+    cw.acting("admin").export_cases(str(path), columns=columns, force=True)
     return sorted(json.loads(path.read_text("utf-8")), key=lambda c: json.dumps(c))
 
 

@@ -96,7 +96,11 @@ def test_the_case_export_sheet(cli: Cli, real: dict[str, str], tmp_path: Path) -
     # the case number column as wide as a case number; the long JSON columns capped and wrapped
     first = sheet["A2"]
     assert width_of(sheet, first) >= needed(first)
-    assert max(sheet.column_dimensions[c].width for c in "ABCDEFGHIJK") == 60
+    header = [c.value for c in sheet[1]]
+    history = sheet.cell(1, header.index("办理经过") + 1).column_letter
+    assert sheet.column_dimensions[history].width == 60
+    widths = [sheet.column_dimensions[c.column_letter].width for c in sheet[1]]
+    assert max(widths) == 60
 
 
 KINDS = {

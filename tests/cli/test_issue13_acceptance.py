@@ -490,7 +490,14 @@ def test_the_form_as_xlsx_loads_with_its_figures(
     made = cli(*FORM, "--format", "xlsx", "--output", str(out))
     assert made.exit_code == 0, made.stderr
     sheet = load_workbook(out).active
-    values = {(r[0], r[1]): r[2] for r in sheet.iter_rows(min_row=3, values_only=True) if r[1]}
+    values = {}
+    for section, label, value, unit, *_ in sheet.iter_rows(min_row=3):
+        if label.value:
+            # A rate is a number shown as a percentage (issue 17 point 1): 0.7692 is 76.92%.
+            rate = unit.value == "%"
+            assert not rate or value.number_format.endswith("%"), value.number_format
+            shown = round(value.value * 100, 2) if rate else value.value
+            values[(section.value, label.value)] = shown
     assert {k: values[k] for k in EXPECTED} == EXPECTED
     json_rows = _rows(json.loads(cli(*FORM, "--format", "json").stdout))
     assert {k: r["value"] for k, r in json_rows.items()} == {k: values[k] for k in json_rows}

@@ -53,7 +53,7 @@ def test_export_reveal_names_its_filter(cw: Casework, cli: Cli, tmp_path: Path) 
     args = ("export", "cases", "--out", str(out), "--kind", "petition", "--to", "2020-12-31")
     assert cli(*args, user="sup_city").exit_code == 0
     assert listed(cli) == []
-    done = cli(*args, "--reveal", user="sup_city")
+    done = cli(*args, "--reveal", "--force", user="sup_city")
     assert done.exit_code == 0, done.stderr
     [row] = listed(cli)
     assert (row["username"], row["what"], row["case_no"]) == ("sup_city", "export", None)

@@ -96,6 +96,7 @@ def test_register_shows_another_offices_related_case_without_title_or_score(
     assert (found[0]["title"], found[0]["similarity"]) == (None, None)
     # registered again: now panzhou's first case (title and score shown) comes before theirs
     table = shown(cli, *args, user="clerk_pz")
-    row = next(line for line in table.splitlines() if theirs in line)
+    # At 80 columns the related cases print as records, a blank line between them.
+    row = next(block for block in table.split("\n\n") if theirs in block)
     assert "—" in row and "他单位" in row and "1.00" not in row, row
     assert "山美" not in table.split(theirs, 1)[1]
