@@ -17,13 +17,20 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Protocol
+from typing import Any, Protocol
 
 from casework.errors import InvalidData
 from casework.read.export_xlsx import check_xlsx_path
 from casework.read.published import PublishedJSON, used_line
 from casework.read.shapes import Figure, OfficeJSON, Report, ReportSection, StatsJSON
-from casework.read.sheet_style import COUNT_FORMAT, Layout, append, finish
+from casework.read.sheet_style import (
+    COUNT_FORMAT,
+    LINE_HEIGHT,
+    Layout,
+    append,
+    finish,
+    text_width,
+)
 from casework.read.text_table import text_table
 from casework.read.text_wrap import wrap
 from casework.read.wording import (
@@ -492,11 +499,28 @@ def as_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _wrap_across(sheet: Any, rows: range, columns: int) -> None:
+    """Sentences above the table, each merged across its width and wrapped, as tall as its
+    lines (a long sentence in one cell would run off the printed page)."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    width = sum(
+        sheet.column_dimensions[get_column_letter(i)].width or 8.43 for i in range(1, columns + 1)
+    )
+    for row in rows:
+        cell = sheet.cell(row, 1)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        lines = -(-text_width(str(cell.value)) // max(int(width), 1))
+        sheet.row_dimensions[row].height = LINE_HEIGHT * max(lines, 1) + 4
+
+
 def write_xlsx(report: Report, path: str, force: bool = False) -> None:
     """A workbook: the paragraph on top, the table below, numbers as numbers, subtotals and
     totals bold, in the form of ``sheet_style`` (the table's header frozen and repeated)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
 
     check_xlsx_path(path, force)
     book = Workbook()
@@ -504,13 +528,10 @@ def write_xlsx(report: Report, path: str, force: bool = False) -> None:
     sheet.title = "报告"
     sheet.append([report["title"], *_as_of_line(report)])
     sheet["A1"].font = Font(bold=True, size=14)
-    if report["paragraph"]:
-        sheet.append([report["paragraph"]])
-        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(report["header"]))
-        sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.row_dimensions[2].height = 150
-    for part in report.get("sections", []):
-        sheet.append([f"{part['section']} {part['heading']}：{part['text']}"])
+    texts = [report["paragraph"]] if report["paragraph"] else []
+    texts += [f"{p['section']} {p['heading']}：{p['text']}" for p in report.get("sections", [])]
+    for text in texts:
+        sheet.append([text])
     sheet.append([report["table_title"]])
     append(sheet, report["header"])
     top = sheet.max_row
@@ -520,4 +541,5 @@ def write_xlsx(report: Report, path: str, force: bool = False) -> None:
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
     finish(sheet, Layout(header_row=top, totals=1, formats=COUNTS))
+    _wrap_across(sheet, range(2, 2 + len(texts)), len(report["header"]))
     save_book(book, path, force)

@@ -35,6 +35,7 @@ COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
 FOOTER = "第 &P 页 共 &N 页"
 MAX_WIDTH = 60  # wider than this a column wraps its long cells instead
+LINE_HEIGHT = 15  # points a line of 11-point text takes
 MIN_WIDTH = 6
 BOLD = 1.1  # bold glyphs are about a tenth wider
 PAD = 2  # the cell's margins and the filter button
@@ -198,6 +199,7 @@ def _widths(ws: Worksheet, top: int) -> list[float]:
 
     merged = {c for r in ws.merged_cells.ranges for c in _coordinates(r.bounds)}
     widths: list[float] = []
+    tall: dict[int, int] = {}  # a row's most wrapped lines
     for col in range(1, ws.max_column + 1):
         need = float(MIN_WIDTH)
         for (cell,) in ws.iter_rows(min_row=top, min_col=col, max_col=col):
@@ -208,9 +210,14 @@ def _widths(ws: Worksheet, top: int) -> list[float]:
                 cell.alignment = Alignment(
                     horizontal=cell.alignment.horizontal, vertical="top", wrap_text=True
                 )
+                tall[cell.row] = max(tall.get(cell.row, 1), -(-int(width) // MAX_WIDTH))
             need = max(need, min(width, MAX_WIDTH))
         ws.column_dimensions[get_column_letter(col)].width = round(need, 1)
         widths.append(need)
+    # LibreOffice keeps a row's default height on opening, so a wrapped cell would print over
+    # the rows below it: the row is given the height of its lines.
+    for row, lines in tall.items():
+        ws.row_dimensions[row].height = LINE_HEIGHT * lines + 2
     return widths
 
 

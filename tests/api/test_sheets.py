@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from casework.api import Casework
 from tests.api.test_mediation_stats import real_world
@@ -74,6 +75,23 @@ def test_the_monthly_report_sheet(cli: Cli, real: dict[str, str], tmp_path: Path
     assert_totals_show(sheet, "镇（街道）小计")
     # 潘州街道司法所 (7 characters, 14 columns) against a header of 4 CJK characters
     assert sheet.column_dimensions["A"].width > sheet.column_dimensions["B"].width
+
+
+def test_the_annual_report_wraps_its_sentences_across_the_table(
+    cli: Cli, real: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "2020.xlsx"
+    args = ("report", "annual", "--year", "2020", "--format", "xlsx", "--out", str(out))
+    sheet = written(cli, args, out).active
+    top = header_row(sheet, "单位")
+    width = sheet.max_column
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    sentences = [r for r in range(2, top - 1) if sheet.cell(r, 1).value]
+    assert sentences, "no paragraph above the table"
+    for row in sentences:  # the paragraph and each section's sentence (一(七)3 ...)
+        assert f"A{row}:{get_column_letter(width)}{row}" in merged, (row, merged)
+        assert sheet.cell(row, 1).alignment.wrap_text
+        assert sheet.row_dimensions[row].height >= 19
 
 
 def test_the_mediation_form_sheet(cli: Cli, real: dict[str, str], tmp_path: Path) -> None:

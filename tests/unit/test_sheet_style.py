@@ -130,6 +130,10 @@ def test_widths_count_cjk_double_and_numbers_as_formatted(tmp_path: Path) -> Non
     assert sheet["C3"].is_date and sheet["C3"].number_format == "yyyy-mm-dd"
     assert sheet["A3"].value == "=1+2" and sheet["A3"].data_type == "s"  # text, not a formula
     assert width_of(sheet, sheet["D2"]) == 60 and sheet["D2"].alignment.wrap_text
+    # 160 columns of text in a column of 60 wrap to three lines: the row is as tall as them
+    # (LibreOffice keeps a row's default height, and the text would print over the next row).
+    assert sheet.row_dimensions[2].height == 3 * 15 + 2
+    assert sheet.row_dimensions[3].height is None
     assert_table_form(sheet, 1, landscape=False)
 
 
