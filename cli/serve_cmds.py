@@ -7,7 +7,10 @@ from typing import Annotated
 
 import typer
 
+from casework.errors import InvalidData
 from cli.state import settings
+
+PORTS = (1, 65535)
 
 
 def serve(
@@ -29,6 +32,13 @@ def serve(
     # for them at start-up.
     from casework.web.server import run
 
+    if not PORTS[0] <= port <= PORTS[1]:
+        # Refused before anything binds: uvicorn would fail later, or bind a port not asked.
+        raise InvalidData(
+            f"端口 port {port} 超出范围 out of range ({PORTS[0]}..{PORTS[1]})",
+            field="port",
+            value=port,
+        )
     s = settings(ctx)
     database = s.database()
     # Refuse a missing or old database here, with the usual one line, before any worker starts.

@@ -22,6 +22,7 @@ DATE_LABELS = {
     "date": "日期 date",
     "on": "日期 on",
     "until": "结束日期 until",
+    "since": "起始日期 since",
 }
 
 
