@@ -29,9 +29,11 @@ OUT_OF_RANGE = [
     (("audit", "log", "--since", "0001-01-01"), "--since", DAYS),
     (("case", "list", "--as-of", "0001-01-01"), "--as-of", DAYS),
     (("case", "list", "--limit", "99999999999999999999"), "--limit", "1,000,000"),
+    (("audit", "log", "--limit", "99999999999999999999"), "--limit", "1,000,000"),
     (("report", "annual", "--year", "0"), "--year", "1990..2099"),
     (("serve", "--port", "70000"), "--port", "1..65535"),
     (("serve", "--port", "0"), "--port", "1..65535"),
+    (("serve", "--workers", "1000001"), "--workers", "1..256"),
 ]
 
 

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import click
 import pytest
 import typer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select, union_all
 from sqlalchemy.engine import Engine
 
 from casework.api import Casework
+from casework.storage.tables import metadata
 from tests import mediations as M
 from tests import petitions as P
 from tests.databases import Templates, shared_database
@@ -54,6 +57,7 @@ BAD_YEARS = ("0", "-1", "1989", "2100", "99999", "99999999999999999999", "20x0",
 BAD_QUARTERS = ("2020Q5", "2020Q0", "0000Q1", "1989Q4", "2100Q1", "2020Q", "Q3", "2020-3")
 BAD_MONTHS = ("2020-13", "2020-00", "0000-01", "2100-01", "1989-12", "2020", "2020-1-1", "11月")
 BAD_COUNTS = ("-1", "99999999999999999999", "1000001", "1.5", "1e3", "0x10", "abc", "- 3")
+BAD_YUAN = ("-1", "10000001", "99999999999999999999", "1.5", "abc")  # a cap: 0..10,000,000
 BAD_SEEDS = ("1.5", "abc", "0x10", "1e3", "seven")  # every whole number is a seed
 BAD_IDS = (
     "110101199003074515",
@@ -93,12 +97,16 @@ KINDS: dict[str, Sequence[str]] = {
     "--quarter": BAD_QUARTERS,
     "--month": BAD_MONTHS,
     "--seed": BAD_SEEDS,
+    "--yuan": BAD_YUAN,
     "--id-number": BAD_IDS,
     "--phone": BAD_PHONES,
 }
 # Options of these names that are not dates or numbers in one command (case correct's --party
 # is a party's position: a count).
-OWN_KINDS: dict[tuple[str, str], Sequence[str]] = {("case correct", "--party"): BAD_COUNTS}
+OWN_KINDS: dict[tuple[str, str], Sequence[str]] = {
+    ("case correct", "--party"): BAD_COUNTS,
+    ("stats", "--version"): BAD_COUNTS,  # the version of the figures published
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,12 @@ def _commands(
         yield " ".join(path), cmd
     for name, sub in getattr(cmd, "commands", {}).items():
         yield from _commands(sub, (*path, name))
+
+
+def _annotation(param: click.Parameter) -> object:
+    """The Python type a parameter was declared with (Typer keeps it on the parameter)."""
+    described = getattr(param, "type_descriptor", None)
+    return getattr(described, "annotation", None)
 
 
 def fed_options() -> list[Fed]:
@@ -155,6 +169,7 @@ ARGS: dict[str, tuple[str, list[str]]] = {
     "case register": ("clerk_pz", ["petition", "--office", "panzhou", "--title", "t"]),
     "case advance": ("sup_pz", ["{case}", "reply", "--set", "outcome=support"]),
     "case doc": ("clerk_pz", ["{case}", "reply_letter"]),
+    "case print": ("clerk_pz", ["{case}", "acceptance_notice", "--out", "{tmp}/notice.docx"]),
     "case link": ("clerk_pz", ["{case}", "{other}", "--relation", "related"]),
     "case correct": ("sup_pz", ["{case}", "--reason", "录错", "--party", "1"]),
     "case show": ("sup_pz", ["{case}"]),
@@ -261,30 +276,51 @@ class World:
     engine: Engine
     digest: str
     cases: dict[str, str]
+    out: Path
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module")
 def world(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
     templates: Templates,
 ) -> Iterator[World]:
     """One staffed database with a petition being handled and a mediation being mediated, for
-    every example; its digest as built is what every example must leave."""
+    every example of a backend (``request.param``); its digest as built is what every case
+    must leave."""
     with shared_database(request.param, tmp_path_factory, templates) as (url, clock):
         cw = Casework(url, clock=clock)
         case = P.register(cw, "2020-11-02")
         P.accept(cw, case, "2020-11-03")
         other = P.register(cw, "2020-11-04")
         mediation = M.accepted(cw, "2020-11-05")
-        cases = {"case": case, "other": other, "mediation": mediation}
-        cases["tmp"] = str(tmp_path_factory.mktemp("typed"))
-        yield World(Cli(url, FrozenClock(clock.now)), cw.engine, dump_digest(cw.engine), cases)
+        out = tmp_path_factory.mktemp("typed")
+        cases = {"case": case, "other": other, "mediation": mediation, "tmp": str(out)}
+        yield World(Cli(url, FrozenClock(clock.now)), cw.engine, dump_digest(cw.engine), cases, out)
         cw.close()
 
 
-def refused(world: World, user: str, argv: Sequence[str]) -> None:
-    """The run is refused in one line, as a refusal or a usage error, writing nothing."""
+def counts(engine: Engine) -> tuple[int, ...]:
+    """Every table's row count, in one query: a cheap check after each example that nothing
+    was added or removed (the full digest, which sees a change in place too, is taken once
+    per option, by :func:`unchanged`)."""
+    query = union_all(*(select(func.count()).select_from(t) for t in metadata.sorted_tables))
+    with engine.connect() as conn:
+        return tuple(conn.execute(query).scalars())
+
+
+@pytest.fixture
+def unchanged(world: World) -> Iterator[World]:
+    """The world, checked after the test (every example of one option) by its full digest."""
+    before = counts(world.engine)
+    yield world
+    assert counts(world.engine) == before
+    assert dump_digest(world.engine) == world.digest
+
+
+def refused(world: World, user: str, argv: Sequence[str], before: tuple[int, ...]) -> None:
+    """The run is refused in one line, as a refusal or a usage error, writing nothing: no row
+    (``before`` is the tables' row counts) and no file."""
     args = [a.format(**world.cases) for a in argv]
     result = world.cli(*args, user=user)
     shown = f"casework --as {user} {' '.join(args)}"
@@ -292,7 +328,8 @@ def refused(world: World, user: str, argv: Sequence[str]) -> None:
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), (shown, result.stderr)
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr, shown
-    assert dump_digest(world.engine) == world.digest, shown
+    assert counts(world.engine) == before, shown
+    assert not any(world.out.iterdir()), shown
 
 
 def variants(values: Sequence[str]) -> st.SearchStrategy[str]:
@@ -303,8 +340,29 @@ def variants(values: Sequence[str]) -> st.SearchStrategy[str]:
 
 
 FED = fed_options()
+# The whole sweep runs on SQLite; these options, one of each kind, on PostgreSQL too (its
+# dates and integers are its own types: a value that reached it out of range would fail there).
+ON_POSTGRESQL = {
+    ("case register", "--at"),
+    ("case list", "--as-of"),
+    ("stats", "--from"),
+    ("login-log", "--since"),
+    ("report annual", "--year"),
+    ("subsidy draft", "--quarter"),
+    ("report monthly", "--month"),
+    ("case list", "--limit"),
+    ("case correct", "--id-number"),
+}
+RUNS = [pytest.param("sqlite", f, id=f"sqlite-{f.command} {f.flag}") for f in FED] + [
+    pytest.param("postgresql", f, id=f"postgresql-{f.command} {f.flag}")
+    for f in FED
+    if (f.command, f.flag) in ON_POSTGRESQL
+]
+BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql")]
+# Two examples an option (derandomized: the same two every run, the first the list's first
+# value as typed), as each is a whole run of the command.
 FEW = settings(
-    max_examples=4,
+    max_examples=2,
     derandomize=True,
     deadline=None,
     database=None,
@@ -313,7 +371,10 @@ FEW = settings(
 
 
 def test_the_tree_has_the_options_it_is_fed() -> None:
-    """The walk finds the options the issue names, and every command it finds is run here."""
+    """The walk finds the options the issue names, every command it finds is run here, and
+    every whole-number option of the tree is one it feeds."""
+    from cli.main import app
+
     found = {(f.command, f.flag) for f in FED}
     assert {
         ("case register", "--at"),
@@ -324,30 +385,53 @@ def test_the_tree_has_the_options_it_is_fed() -> None:
         ("case list", "--limit"),
         ("case correct", "--id-number"),
     } <= found
-    assert {f.command for f in FED} <= set(ARGS), "give these commands' arguments in ARGS"
+    assert found >= ON_POSTGRESQL
+    missing = {f.command for f in FED} - set(ARGS)
+    assert not missing, f"give these commands' arguments in ARGS: {sorted(missing)}"
+    numbers = {
+        (command, flag)
+        for command, cmd in _commands(typer.main.get_command(app))
+        for param in cmd.params
+        if _annotation(param) in (int, float, int | None, float | None)
+        for flag in param.opts
+        if flag.startswith("--")
+    }
+    assert numbers <= found, f"feed these numbers (KINDS): {sorted(numbers - found)}"
 
 
-@pytest.mark.parametrize("fed", FED, ids=lambda f: f"{f.command} {f.flag}")
+@pytest.mark.parametrize(("world", "fed"), RUNS, indirect=["world"])
 @FEW
 @given(data=st.data())
-def test_a_bad_value_is_refused_in_one_line(world: World, fed: Fed, data: st.DataObject) -> None:
+def test_a_bad_value_is_refused_in_one_line(
+    unchanged: World, fed: Fed, data: st.DataObject
+) -> None:
     user, args = ARGS[fed.command]
     value = data.draw(variants(fed.values), label=fed.flag)
-    refused(world, user, [*fed.command.split(), *args, fed.flag, value])
+    before = counts(unchanged.engine)
+    refused(unchanged, user, [*fed.command.split(), *args, fed.flag, value], before)
 
 
+@pytest.mark.parametrize("world", BACKENDS, indirect=True)
 @pytest.mark.parametrize(("user", "argv", "key", "values"), SETS, ids=lambda v: str(v)[:30])
 @FEW
 @given(data=st.data())
 def test_a_bad_form_value_is_refused_in_one_line(
-    world: World, user: str, argv: list[str], key: str, values: Sequence[str], data: st.DataObject
+    unchanged: World,
+    user: str,
+    argv: list[str],
+    key: str,
+    values: Sequence[str],
+    data: st.DataObject,
 ) -> None:
     value = data.draw(variants(values), label=key)
-    refused(world, user, [*argv, "--set", f"{key}={value}"])
+    before = counts(unchanged.engine)
+    refused(unchanged, user, [*argv, "--set", f"{key}={value}"], before)
 
 
-@FEW
+@pytest.mark.parametrize("world", BACKENDS, indirect=True)
+@settings(FEW, max_examples=6)
 @given(party=st.sampled_from(PARTIES))
-def test_a_bad_party_is_refused_in_one_line(world: World, party: str) -> None:
+def test_a_bad_party_is_refused_in_one_line(unchanged: World, party: str) -> None:
     user, args = ARGS["case register"]
-    refused(world, user, ["case", "register", *args, "--party", party])
+    before = counts(unchanged.engine)
+    refused(unchanged, user, ["case", "register", *args, "--party", party], before)
