@@ -138,3 +138,17 @@ def test_a_date_only_at_on_the_previous_steps_day_follows_it(cw: Casework, cli: 
     assert result.exit_code == 0, result.stderr
     last = cw.acting("sup_pz").show(case_no)["history"][-1]
     assert last["occurred_at"] == "2020-11-23T00:00:00+08:00"
+
+
+@pytest.mark.parametrize(
+    "day", ["0001-01-01", "9999-12-31", "0001年1月1日", "２１００－０１－０１"]
+)
+def test_a_ledger_date_out_of_range_is_a_bad_row_naming_the_range(
+    cw: Casework, cli: Cli, tmp_path: Path, day: str
+) -> None:
+    ledger = _ledger(tmp_path / "调解台账.csv", bad_row=False)
+    ledger.write_text(ledger.read_text(encoding="utf-8-sig").replace("2020-03-02", day))
+    before = dump(cw.engine)
+    result = cli("import", "mediation", str(ledger), user="sup_pz")
+    assert result.exit_code == 1 and DAYS in result.stdout + result.stderr, result.stdout
+    assert dump(cw.engine) == before
