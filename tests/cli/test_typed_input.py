@@ -152,3 +152,16 @@ def test_a_ledger_date_out_of_range_is_a_bad_row_naming_the_range(
     result = cli("import", "mediation", str(ledger), user="sup_pz")
     assert result.exit_code == 1 and DAYS in result.stdout + result.stderr, result.stdout
     assert dump(cw.engine) == before
+
+
+def test_a_full_width_whole_number_option_is_the_number(cw: Casework, cli: Cli) -> None:
+    """``--limit ２`` is ``--limit 2``; a title of full-width digits stays as typed."""
+    args = ("case", "register", "petition", "--office", "panzhou", "--json")
+    for title in ("１２３", "４５６", "７８９"):
+        assert cli(*args, "--title", title, user="clerk_pz").exit_code == 0
+    listed = cli("case", "list", "--limit", "２", "--json")
+    assert listed.exit_code == 0, listed.stderr
+    assert [r["title"] for r in json.loads(listed.stdout)] == ["７８９", "４５６"]
+    assert cli("due", "--within=\u3000７", "--json").exit_code == 0
+    line = error_line(cli("case", "list", "--limit", "１０００００１"), 1, "--limit")
+    assert "1,000,000" in line
