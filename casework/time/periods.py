@@ -100,8 +100,9 @@ class ReportingPeriod:
         found: ReportingPeriod | None = None
         # The year is checked before a date is made of it: year 0 has no date.
         head = raw[:4]
-        if not (head.isascii() and head.isdigit() and FIRST_YEAR <= int(head) <= LAST_YEAR):
-            pass
+        in_range = head.isascii() and head.isdigit() and FIRST_YEAR <= int(head) <= LAST_YEAR
+        if not in_range:
+            found = None
         elif month and 1 <= int(month.group(2)) <= 12:
             first = date(int(month.group(1)), int(month.group(2)), 1)
             nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
