@@ -269,6 +269,12 @@ class CaseworkGroup(TyperGroup):
         from casework.errors import CaseworkError
 
         try:
+            if args is None:
+                args = sys.argv[1:]
+            if not all(a.isascii() for a in args):
+                from cli.numbers import typed_numbers
+
+                args = typed_numbers(self, args)
             rv = super().main(
                 args=args,
                 prog_name=prog_name or "casework",

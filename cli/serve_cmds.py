@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
+from casework.errors import InvalidData
 from cli.state import settings
+
+PORTS = (1, 65535)
+# Uvicorn forks this many processes at once: a mistyped count would fork until the host
+# runs out, so a count beyond a large server's cores is refused.
+MAX_WORKERS = 256
 
 
 def serve(
@@ -15,7 +21,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Worker processes (uvicorn's).")
+        int, typer.Option("--workers", help=f"Worker processes (uvicorn's), 1..{MAX_WORKERS}.")
     ] = 1,
 ) -> None:
     """Serve the web workbench's JSON API (/api/v1) on the same database as every command.
@@ -29,6 +35,19 @@ def serve(
     # for them at start-up.
     from casework.web.server import run
 
+    if not PORTS[0] <= port <= PORTS[1]:
+        # Refused before anything binds: uvicorn would fail later, or bind a port not asked.
+        raise InvalidData(
+            f"端口 port {port} 超出范围 out of range ({PORTS[0]}..{PORTS[1]})",
+            field="port",
+            value=port,
+        )
+    if not 1 <= workers <= MAX_WORKERS:
+        raise InvalidData(
+            f"进程数 workers {workers} 超出范围 out of range (1..{MAX_WORKERS})",
+            field="workers",
+            value=workers,
+        )
     s = settings(ctx)
     database = s.database()
     # Refuse a missing or old database here, with the usual one line, before any worker starts.

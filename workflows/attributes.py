@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from casework.errors import InvalidData
+from casework.typed import DAYS, FIRST_DAY, LAST_DAY, typed
 
 # The kinds of value an attribute takes.
 KINDS = frozenset({"choice", "date"})
@@ -35,7 +36,7 @@ class AttributeSpec:
 
     def describe_zh(self) -> str:
         if self.kind == "date":
-            return "日期 YYYY-MM-DD"
+            return f"日期 YYYY-MM-DD（{DAYS}）"
         return "、".join(f"{label} {code}" for code, label in self.choices.items())
 
     def check(self, value: str) -> str:
@@ -43,9 +44,11 @@ class AttributeSpec:
         text = value.strip()
         if self.kind == "date":
             try:
-                return date.fromisoformat(text).isoformat()
+                day = date.fromisoformat(typed(text))
             except ValueError:
-                pass
+                day = None
+            if day is not None and FIRST_DAY <= day <= LAST_DAY:
+                return day.isoformat()
         elif text in self.choices:
             return text
         raise InvalidData(

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Literal
 
 from casework.errors import InvalidData
+from casework.typed import DAYS, FIRST_DAY, LAST_DAY, typed
 
 SettingKind = Literal["int", "bool", "set", "text", "date", "parent", "codes", "table"]
 
@@ -60,12 +61,15 @@ class SettingSpec:
                 return False
             raise self._refuse("应为 on 或 off（是/否）", raw)
         if self.kind == "int":
-            return self._whole(text, raw)
+            return self._whole(typed(text), raw)
         if self.kind == "date":
             try:
-                return date.fromisoformat(text)
+                day = date.fromisoformat(typed(text))
             except ValueError:
                 raise self._refuse("应为 ISO 日期（如 2022-05-01）", raw) from None
+            if not FIRST_DAY <= day <= LAST_DAY:
+                raise self._refuse(f"超出范围 out of range ({DAYS})", raw)
+            return day
         if self.kind == "set":
             return self._members(text, raw)
         if self.kind == "parent":

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any, Literal, Protocol
 
 from casework.errors import InvalidData
+from casework.typed import DAYS, FIRST_DAY, LAST_DAY, typed, year_outside
 from workflows.chars import UNSAFE_CHARS, UNSAFE_ZH
 from workflows.policy import ROLES
 from workflows.printed import Fill, PrintedDocument
@@ -187,10 +188,19 @@ class FieldSpec:
         return ",".join(names)
 
     def _day(self, text: str) -> str:
+        """An ISO date as typed (full-width digits too), within casework's range of dates."""
+        raw = typed(text).strip()
         try:
-            return date.fromisoformat(text).isoformat()
+            day = date.fromisoformat(raw) if len(raw) == 10 else None
         except ValueError:
-            raise self.refuse(f"应为 {self.describe_zh()}，不是 {text[:40]!r}", text[:40]) from None
+            day = None
+        if day is None:
+            if year_outside(raw):
+                raise self.refuse(f"{text[:40]!r} 超出范围 out of range ({DAYS})", text[:40])
+            raise self.refuse(f"应为 {self.describe_zh()}，不是 {text[:40]!r}", text[:40])
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise self.refuse(f"{raw!r} 超出范围 out of range ({DAYS})", raw)
+        return day.isoformat()
 
     @cached_property
     def _codes(self) -> dict[str, str]:
@@ -210,9 +220,12 @@ class FieldSpec:
             raise self.refuse(f"应为 {self.describe_zh()}，不是 {text[:40]!r}", text[:40])
         return code
 
-    def _whole(self, text: str) -> int:
+    def _whole(self, typed_text: str) -> int:
+        """A whole number as typed (full-width digits too), within the field's bounds."""
+        text = "".join(typed(typed_text).split())
         if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 12:
-            raise self.refuse(f"应为 {self.describe_zh()}，不是 {text[:40]!r}", text[:40])
+            shown = typed_text[:40]
+            raise self.refuse(f"应为 {self.describe_zh()}，不是 {shown!r}", shown)
         value = int(text)
         low = self.minimum is not None and value < self.minimum
         if low or (self.maximum is not None and value > self.maximum):

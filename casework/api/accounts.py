@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any, TypeVar
 
 from casework.api.base import Base
-from casework.errors import CaseworkError, InvalidData
+from casework.errors import CaseworkError
+from casework.read.scope import at_least
 from casework.read.shapes import AdminEntryJSON
 from casework.services import account_admin, accounts
 from casework.services.account_admin import UserChanged
@@ -152,8 +153,8 @@ class AccountCommands(Base):
         from casework.read.admin_audit import log_json
 
         start = accounts.since_instant(None if since is None else self.day(since, "since"))
-        if limit is not None and limit < 1:
-            raise InvalidData(f"条数 limit 应为正整数 (a positive number): {limit}", field="limit")
+        # Above the largest count too: a database has no integer for 10**20.
+        at_least(limit, 1, "limit", "条数")
         with self.read() as (conn, who):
             accounts.require_admin(who, "查看管理日志")
             return log_json(conn, start, actor, target, limit)

@@ -21,7 +21,8 @@ from casework.services.accounts import Channel
 from casework.storage.db import reading
 from casework.storage.directory import load_actor
 from casework.storage.uow import UnitOfWork, write
-from casework.time.local import local_date, parse_date
+from casework.time.local import DATE_LABELS, local_date, parse_date
+from casework.typed import day_in_range
 
 T = TypeVar("T")
 
@@ -45,7 +46,10 @@ class Base:
         """A date given as text or as a date; today when not given."""
         if value is None:
             return self.today()
-        return parse_date(value, field) if isinstance(value, str) else value
+        if isinstance(value, str):
+            return parse_date(value, field)
+        # A date object too is one of casework's range (casework.typed).
+        return day_in_range(value, DATE_LABELS.get(field, field), field)
 
     def acting_write(
         self, work: Callable[[UnitOfWork, Actor], T], channel: Channel | None = None

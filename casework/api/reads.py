@@ -64,13 +64,23 @@ class Reads(Base):
     ) -> list[CaseRow]:
         """Cases, newest first; with ``overdue``, only those past a deadline on ``as_of``.
         ``kind`` and ``state`` may be given by name or by Chinese label (``调解中``)."""
-        day = self.day(as_of) if overdue else None
+        # A day given is checked even without ``overdue``: out of range, it is refused, not
+        # passed over.
+        day = self.day(as_of) if overdue or as_of is not None else None
         with self.read() as (conn, actor):
             found, _ = skipping(
                 conn,
                 self.machines.registry,
                 lambda damage: list_cases(
-                    conn, self.machines, actor, kind, state, office, limit, day, damage
+                    conn,
+                    self.machines,
+                    actor,
+                    kind,
+                    state,
+                    office,
+                    limit,
+                    day if overdue else None,
+                    damage,
                 ),
             )
             return found

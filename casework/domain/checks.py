@@ -13,7 +13,7 @@ from typing import Protocol
 from casework.domain.model import Actor, Case, Data
 from casework.domain.policy import check_case_office, refusal, sees_kind, shown
 from casework.errors import InvalidData, NotAllowed
-from casework.time.local import local_iso, parse_when
+from casework.time.local import date_only, local_date, local_iso, parse_when
 from workflows.policy import ROLES
 from workflows.spec import FieldSet, FieldSpec, TriggerSpec, Workflow
 
@@ -37,7 +37,9 @@ def occurred(at: str | datetime | None, now: datetime, last: datetime | None) ->
     """When a step happened: the time given (back-dated, never in the future), else now.
 
     A step never happens before the case's previous one; without a time given it happens now,
-    or at the previous step's time when that was recorded from a clock a little ahead.
+    or at the previous step's time when that was recorded from a clock a little ahead. A day
+    given without a time on the previous step's day is that day after the previous step
+    (:func:`after_previous`).
     """
     if at is None:
         return now if last is None or last <= now else last
@@ -50,7 +52,20 @@ def occurred(at: str | datetime | None, now: datetime, last: datetime | None) ->
             field="at",
             value=local_iso(when),
         )
+    if last is not None and isinstance(at, str) and date_only(at):
+        return after_previous(when, last)
     return when
+
+
+def after_previous(day: datetime, last: datetime) -> datetime:
+    """A step given only its day (``--at 2026-11-20``, a ledger's date column), on the day of
+    the previous step, which had a time (15:30): taken at the previous step's time, after it
+    in the case's history (events are ordered by their number), not refused as before it.
+    The day is all that was said of the step, and it is the previous step's day: the same
+    instant keeps both the day and the order, and invents no time of its own."""
+    if day < last and local_date(day) == local_date(last):
+        return last
+    return day
 
 
 def recorded_in_order(case: Case, now: datetime) -> None:

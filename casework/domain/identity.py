@@ -1,18 +1,29 @@
-"""Resident ID numbers (GB 11643-1999), phone numbers and their masking."""
+"""Resident ID numbers (GB 11643-1999), phone numbers and their masking.
+
+Both are read as typed (casework.typed: full-width digits and Ｘ, ideographic spaces) and
+kept in one normal form, whatever the entry path (the CLI's ``--party``, a correction, a
+ledger's cells, the web's forms, a search): an ID number as 18 ASCII characters with an
+upper-case X, a phone as Chinese offices write it (:func:`check_phone`).
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
 from casework.errors import InvalidData
+from casework.typed import typed
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _WEIGHT_SUM = sum(_WEIGHTS)
 _CHECK = "10X98765432"
 _ID = re.compile(r"[0-9]{17}[0-9X]")
-_MOBILE = re.compile(r"1[3-9][0-9]{9}")
-_LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}")
+# What a phone may be written with: digits, +86, brackets round an area code, separators.
+_PHONE_CHARS = re.compile(r"[0-9+()\-. ]{5,40}")
+_MOBILE_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
 def id_check_digit(first17: str) -> str:
@@ -27,7 +38,7 @@ def id_check_digit(first17: str) -> str:
 
 def check_id_number(text: str) -> str:
     """Return a valid 18-character resident ID number in canonical form, or raise InvalidData."""
-    raw = text.strip().upper()
+    raw = "".join(typed(text).split()).upper()
     if not _ID.fullmatch(raw):
         raise _bad_id(text, "应为17位数字加一位数字或X (17 digits and a digit or X)")
     try:
@@ -47,16 +58,41 @@ def _bad_id(text: str, why: str) -> InvalidData:
 
 
 def check_phone(text: str) -> str:
-    """Return a mainland mobile or landline number, or raise InvalidData."""
-    raw = text.strip().replace(" ", "")
-    if _MOBILE.fullmatch(raw) or _LANDLINE.fullmatch(raw):
-        return raw
+    """A mainland mobile or landline number in its normal form, or InvalidData.
+
+    Read with the ``phonenumbers`` library (region CN): ``13812345678``, ``138 1234 5678``,
+    ``+86 138 1234 5678``, ``(0668)1234567``, ``0668 1234567``, ``+86-668-1234567``. Kept as
+    Chinese offices write them: a mobile as its 11 digits (``13812345678``), a landline as
+    its area code with the trunk 0, a hyphen and the local number (``0668-1234567``). Not
+    E.164: a leading ``+`` is what a CSV export neutralises as a formula."""
+    raw = " ".join(typed(text).split())
+    normal = _normal_phone(raw) if _PHONE_CHARS.fullmatch(raw) else None
+    if normal is not None:
+        return normal
     shown = _safe(text)
     raise InvalidData(
-        f"电话 phone {shown} 不是有效的手机或固定电话号码 (not a mainland mobile or landline)",
+        f"电话 phone {shown} 不是有效的手机或固定电话号码（如 13812345678、0668-1234567）"
+        " (not a mainland mobile or landline)",
         field="party.phone",
         value=shown,
     )
+
+
+def _normal_phone(raw: str) -> str | None:
+    try:
+        number = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 86 or number.extension or not phonenumbers.is_valid_number(number):
+        return None
+    national = str(number.national_number)
+    kind = phonenumbers.number_type(number)
+    if kind in _MOBILE_TYPES and len(national) == 11 and national.startswith("1"):
+        return national
+    area = phonenumbers.length_of_geographical_area_code(number)
+    if kind == PhoneNumberType.FIXED_LINE and area:
+        return f"0{national[:area]}-{national[area:]}"
+    return None
 
 
 def mask_id(number: str | None) -> str | None:

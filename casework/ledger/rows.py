@@ -18,6 +18,7 @@ from casework.domain.replay import DOCUMENT
 from casework.errors import CaseworkError, InvalidData
 from casework.ledger.columns import Layout
 from casework.time.local import CST, local_date, local_iso, parse_when
+from casework.typed import FIRST_DAY, LAST_DAY, day_in_range, out_of_range, typed
 from workflows.spec import PARTY_ROLES, FieldSpec, LedgerStep, Workflow
 
 
@@ -63,9 +64,10 @@ class RowPlan:
     handler: str | None
 
 
+# Of ASCII digits: a cell is read through casework.typed first (full-width digits folded).
 _DATE = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[ T]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?"
+    r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?"
+    r"(?:[ T]+([0-9]{1,2})[:：]([0-9]{2})(?:[:：]([0-9]{2}))?)?"
 )
 _SPLIT = re.compile(r"[；;、,，\n]")
 
@@ -73,19 +75,24 @@ _SPLIT = re.compile(r"[；;、,，\n]")
 def parse_cell_time(text: str, what: str) -> tuple[datetime, bool]:
     """A ledger date or date-time (2020-09-01, 2020/9/1, 2020年9月1日, ISO with an offset), as
     an instant, and whether only a date was given."""
-    raw = text.strip()
+    raw = typed(text).strip()
     m = _DATE.fullmatch(raw)
     if m:
         y, mo, d, hh, mm, ss = m.groups()
+        if not FIRST_DAY.year <= int(y) <= LAST_DAY.year:
+            raise out_of_range("日期 date", text, what)
         try:
             day = date(int(y), int(mo), int(d))
             clock = time(int(hh), int(mm), int(ss or 0)) if hh else time(0, 0)
         except ValueError:
             raise InvalidData(f"{text[:40]!r} 不是真实的日期 (not a real date)") from None
+        day_in_range(day, "日期 date", what)
         return datetime.combine(day, clock, tzinfo=CST), hh is None
     try:
         return parse_when(raw, what), False
-    except InvalidData:
+    except InvalidData as refused:
+        if "out of range" in refused.reason:
+            raise
         raise InvalidData(
             f"{text[:40]!r} 不是日期（如 2020-09-01 或 2020年9月1日）(not a date)"
         ) from None

@@ -47,6 +47,8 @@ from casework.read.wording import (
     wan_yuan,
 )
 from casework.storage.outfiles import save_book
+from casework.time.periods import parse_month
+from casework.typed import year_in_range
 from workflows.wording import STATISTICS_SECTION, ReportPeriod, ReportSentence
 
 OFFICE_COLUMNS = (
@@ -112,6 +114,7 @@ class Periods:
 def report_date(year: int, given: date | None, today: date) -> date:
     """The annual report's date: ``given`` (in the year or after it, not after today), else
     24 December of the year, or today while the year has not reached it."""
+    year_in_range(year, "年份 year", "year")
     if year > today.year:
         raise InvalidData(
             f"{year}年尚未开始，不能出具年度报告 (the year has not begun)", field="year", value=year
@@ -373,15 +376,7 @@ def monthly(
     """The month's table by office; a month not over yet is counted to today. A month whose
     figures were published by office (``published_of`` finds them) is reported as published,
     and says so: a figure published is not changed silently by a later entry."""
-    try:
-        year_text, month_text = month.split("-")
-        first = date(int(year_text), int(month_text), 1)
-    except ValueError:
-        raise InvalidData(
-            f"月份 month {month[:20]!r} 应形如 2020-11 (must look like 2020-11)",
-            field="month",
-            value=month[:20],
-        ) from None
+    first = parse_month(month)
     if first > today:
         raise InvalidData(
             f"月份 month {month[:20]} 尚未开始 (the month has not begun)",

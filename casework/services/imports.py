@@ -17,6 +17,7 @@ from datetime import datetime
 from itertools import islice
 from typing import TypedDict
 
+from casework.domain.checks import after_previous
 from casework.domain.model import Actor, Case
 from casework.domain.policy import check_office, needs, refusal, shown
 from casework.domain.replay import DOCUMENT
@@ -254,10 +255,8 @@ class RowBuilder:
         return PlannedStep(DOCUMENT, at, True, column, document=(kind, None, None))
 
     def _step(self, case: Case, step: PlannedStep, plan: RowPlan) -> Stepped:
-        at = step.at
         # A date without a time on the previous step's day keeps the steps in ledger order.
-        if step.date_only and at < case.last_at and local_date(at) == local_date(case.last_at):
-            at = case.last_at
+        at = after_previous(step.at, case.last_at) if step.date_only else step.at
         ref = self._ref(plan.row, case.version + 1)
         try:
             if step.trigger == DOCUMENT:

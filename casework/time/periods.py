@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from casework.errors import InvalidData
+from casework.typed import FIRST_DAY, LAST_DAY, typed
 
 
 @dataclass(frozen=True, order=True)
@@ -15,14 +16,25 @@ class Quarter:
     number: int
 
     @classmethod
-    def parse(cls, text: str) -> Quarter:
-        """``2020Q3`` (also ``2020-Q3``, ``2020q3``)."""
-        match = re.fullmatch(r"\s*(\d{4})-?[Qq]([1-4])\s*", text)
+    def parse(cls, text: str, field: str = "quarter") -> Quarter:
+        """``2020Q3`` (also ``2020-Q3``, ``2020q3``, full-width ``２０２０Ｑ３``), of a year in
+        casework's range (casework.typed)."""
+        match = re.fullmatch(r"\s*([0-9]{4})-?[Qq]([0-9])\s*", typed(text))
         if not match:
             raise InvalidData(
-                f"季度 quarter {text[:20]!r} 应写作 2020Q3 的形式", field="quarter", value=text[:20]
+                f"季度 quarter {text[:20]!r} 应写作 2020Q3 的形式 (like 2020Q3)",
+                field=field,
+                value=text[:20],
             )
-        return cls(int(match.group(1)), int(match.group(2)))
+        year, number = int(match.group(1)), int(match.group(2))
+        if not 1 <= number <= 4 or not FIRST_DAY.year <= year <= LAST_DAY.year:
+            raise InvalidData(
+                f"季度 quarter {text[:20]!r} 超出范围 out of range "
+                f"({FIRST_DAY.year}Q1..{LAST_DAY.year}Q4)",
+                field=field,
+                value=text[:20],
+            )
+        return cls(year, number)
 
     @classmethod
     def of(cls, day: date) -> Quarter:
@@ -45,8 +57,29 @@ class Quarter:
         return f"{self.year}Q{self.number}"
 
 
-# The years a reporting period may name: casework's dates run from 1990 (local.py's range).
-FIRST_YEAR, LAST_YEAR = 1990, 2099
+def parse_month(text: str, field: str = "month") -> date:
+    """The first day of a month typed ``2020-11`` (also ``2020-1``, full-width digits), of a
+    year in casework's range; a month outside 1..12 or the range is refused naming both."""
+    match = re.fullmatch(r"\s*([0-9]{4})-([0-9]{1,2})\s*", typed(text))
+    if not match:
+        raise InvalidData(
+            f"月份 month {text[:20]!r} 应形如 2020-11 (must look like 2020-11)",
+            field=field,
+            value=text[:20],
+        )
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12 or not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise InvalidData(
+            f"月份 month {text[:20]!r} 超出范围 out of range "
+            f"({FIRST_DAY.year}-01..{LAST_DAY.year}-12)",
+            field=field,
+            value=text[:20],
+        )
+    return date(year, month, 1)
+
+
+# The years a reporting period may name: casework's range of dates (casework.typed).
+FIRST_YEAR, LAST_YEAR = FIRST_DAY.year, LAST_DAY.year
 
 
 @dataclass(frozen=True)
@@ -60,12 +93,17 @@ class ReportingPeriod:
 
     @classmethod
     def parse(cls, text: str, field: str = "period") -> ReportingPeriod:
-        raw = text.strip()
-        # ASCII digits only: a full-width ２０２０ is refused, as dates refuse it.
+        # Full-width digits as typed are their ASCII forms, as in dates (casework.typed).
+        raw = typed(text).strip()
         month = re.fullmatch(r"([0-9]{4})-([0-9]{2})", raw)
         year = re.fullmatch(r"([0-9]{4})", raw)
         found: ReportingPeriod | None = None
-        if month and 1 <= int(month.group(2)) <= 12:
+        # The year is checked before a date is made of it: year 0 has no date.
+        head = raw[:4]
+        in_range = head.isascii() and head.isdigit() and FIRST_YEAR <= int(head) <= LAST_YEAR
+        if not in_range:
+            found = None
+        elif month and 1 <= int(month.group(2)) <= 12:
             first = date(int(month.group(1)), int(month.group(2)), 1)
             nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
             found = cls(f"{first.year}-{first.month:02d}", first, nxt - timedelta(days=1))
@@ -75,7 +113,7 @@ class ReportingPeriod:
         elif re.fullmatch(r"[0-9]{4}-?[Qq][1-4]", raw):
             quarter = Quarter.parse(raw)
             found = cls(str(quarter), quarter.first_day, quarter.last_day)
-        if found is None or not FIRST_YEAR <= found.first_day.year <= LAST_YEAR:
+        if found is None:
             raise InvalidData(
                 f"期间 period {text[:20]!r} 应为月份 2020-11、季度 2020Q4 或年份 2020，"
                 f"{FIRST_YEAR}..{LAST_YEAR} 年 (a month, a quarter or a year)",

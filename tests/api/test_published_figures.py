@@ -110,7 +110,8 @@ def _office_columns() -> tuple[tuple[str, str], ...]:
 
 def test_refusals_write_nothing(cw: Casework) -> None:
     stat = cw.acting("viewer1")
-    for period in ("2020-13", "2020Q5", "20201", "2020-11-01", "１９９９", "1989"):
+    # A full-width year is read as typed (issue 17 point 4): １９８９ is 1989, out of range.
+    for period in ("2020-13", "2020Q5", "20201", "2020-11-01", "１９８９", "1989", "0000"):
         with pytest.raises(InvalidData, match="期间") as refused:
             stat.publish_figures(period)
         assert refused.value.field == "period" and "\n" not in str(refused.value)

@@ -78,8 +78,14 @@ def test_times_are_china_standard_time() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["2020-13-01", "yesterday", "", "2020/03/02", "2020-02-30", "9" * 50, "２０２０-01-01"]
+    "bad", ["2020-13-01", "yesterday", "", "2020/03/02", "2020-02-30", "9" * 50, "0001-01-01"]
 )
 def test_malformed_times_are_refused(bad: str) -> None:
     with pytest.raises(InvalidData):
         parse_when(bad)
+
+
+def test_full_width_times_are_their_ascii_form() -> None:
+    """Issue 17 point 4: a full-width input method's digits, dashes and colons are read."""
+    assert parse_when("２０２０－03－02Ｔ09：30") == parse_when("2020-03-02T09:30")
+    assert parse_date("\u3000２０２０-11-30") == date(2020, 11, 30)

@@ -20,6 +20,10 @@ from casework.time.periods import ReportingPeriod
         ("2020q4", "2020Q4", date(2020, 10, 1), date(2020, 12, 31)),
         ("2020-Q1", "2020Q1", date(2020, 1, 1), date(2020, 3, 31)),
         ("2019", "2019", date(2019, 1, 1), date(2019, 12, 31)),
+        # as a full-width input method types them (issue 17 point 4)
+        ("２０２０", "2020", date(2020, 1, 1), date(2020, 12, 31)),
+        ("2020-１1", "2020-11", date(2020, 11, 1), date(2020, 11, 30)),
+        ("２０２０Ｑ４", "2020Q4", date(2020, 10, 1), date(2020, 12, 31)),
     ],
 )
 def test_periods_by_name(text: str, name: str, first: date, last: date) -> None:
@@ -28,7 +32,8 @@ def test_periods_by_name(text: str, name: str, first: date, last: date) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["2020-13", "2020-00", "2020-1", "2020Q5", "２０２０", "2020-１1", "1989", "2100", ""]
+    "text",
+    ["2020-13", "2020-00", "2020-1", "2020Q5", "1989", "2100", "", "0000", "0000-01", "0000Q1"],
 )
 def test_malformed_periods_are_refused_in_one_line(text: str) -> None:
     with pytest.raises(InvalidData) as refused:
