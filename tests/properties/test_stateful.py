@@ -586,8 +586,10 @@ class CaseworkMachine(RuleBasedStateMachine):
             instant = last - timedelta(minutes=d(st.integers(1, 20 * 24 * 60)))
         form = d(st.sampled_from(("datetime", "local", "utc", "date")))
         midnight = datetime.combine(local_date(instant), time(0, 0), tzinfo=CST)
-        if form == "date" and mode != "backward" and midnight < last:
-            form = "local"  # a day alone would date a clean step before the last one
+        if form == "date" and midnight < last and local_date(instant) == local_date(last):
+            # A day alone on the previous step's day is that day after the previous step
+            # (issue 17 point 4: casework.domain.checks.after_previous), not before it.
+            return local_date(instant).isoformat(), last
         if form == "local":
             return local_iso(instant), instant
         if form == "utc":
