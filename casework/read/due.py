@@ -13,22 +13,26 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import groupby
 from typing import get_args
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.engine import Connection
 
 from casework.domain.model import Actor
 from casework.engine import Engine as Machines
 from casework.read.damage import NO_DAMAGE, DamageReport, undamaged
+from casework.read.indexed_limits import COLUMNS as INDEX_COLUMNS
+from casework.read.indexed_limits import Indexed, falling_due, indexed, past_due
 from casework.read.may_run import Narrowing
 from casework.read.scope import AnyRow, AnySelect, at_least, at_office, visible_to
 from casework.read.shapes import DueJSON, DueRow
 from casework.storage.db import chunk_size
 from casework.storage.directory import require_office
-from casework.storage.tables import cases, events
+from casework.storage.open_limits import answers_on
+from casework.storage.tables import cases, events, open_limits
 from casework.storage.world import StoredWorld
-from casework.time.deadlines import Due, PendingDue, due
+from casework.time.deadlines import Due, PendingDue, due, most_pressing
 from casework.time.local import as_utc
 from workflows import Registry
 from workflows.spec import Binds, Workflow
@@ -93,7 +97,7 @@ class Running:
     """A case with the limit running for it on a day."""
 
     case: Head
-    due: Due | PendingDue
+    due: Due | PendingDue | Indexed
     wf: Workflow
 
 
@@ -176,6 +180,31 @@ def narrowed(
             row[-width:] if width else (),
         )
     ]
+    return with_histories(conn, heads, as_of)
+
+
+def lapsed_histories(
+    conn: Connection,
+    wf: Workflow,
+    as_of: date,
+    actor: Actor | None,
+    states: Sequence[str],
+) -> Iterator[tuple[Head, list[Moment]]]:
+    """The cases of the procedure now in one of ``states`` with a limit lapsed by ``as_of``,
+    each with its history: from the open-limits index on a day it answers for, else every
+    case in those states."""
+    if not answers_on(conn, as_of):
+        return case_histories(conn, wf, as_of, actor, states)
+    lapsed = select(open_limits.c.case_id).where(open_limits.c.last_day < as_of)
+    query = select(*_HEAD).where(cases.c.kind == wf.name, cases.c.id.in_(lapsed))
+    query = _scoped(query, None, actor, states).order_by(cases.c.registered_on, cases.c.id)
+    return with_histories(conn, [_head(row) for row in conn.execute(query)], as_of)
+
+
+def with_histories(
+    conn: Connection, heads: Sequence[Head], as_of: date
+) -> Iterator[tuple[Head, list[Moment]]]:
+    """Each case with its events to ``as_of``, read a bounded batch of cases at a time."""
     size = chunk_size(conn)
     for at in range(0, len(heads), size):
         batch = heads[at : at + size]
@@ -201,11 +230,17 @@ def running(
     states: Sequence[str] | None = None,
     binds: Collection[str] | None = None,
     damage: DamageReport = NO_DAMAGE,
+    index: ColumnElement[bool] | None = None,
 ) -> Iterator[Running]:
     """Every case (of ``kind``, of ``office``, the actor may see, now in one of ``states``)
     with a limit running on ``as_of``, judged on its history up to the end of that day. With
     ``binds``, only the events of the cases that may have a limit so binding are read
-    (casework.read.may_run): the others may still be yielded, with a limit binding otherwise."""
+    (casework.read.may_run): the others may still be yielded, with a limit binding otherwise.
+    With ``index`` (a condition on the open-limits index's rows), on a day the index answers
+    for, only the cases with a row so placed are yielded, read from the index alone."""
+    if index is not None and answers_on(conn, as_of):
+        yield from from_index(conn, registry, as_of, index, kind, (office, actor, states), damage)
+        return
     world = StoredWorld(conn, registry)
     calendar = world.calendar()
     for wf in registry:
@@ -228,6 +263,37 @@ def running(
                 )
                 if found is not None:
                     yield Running(head, found, wf)
+
+
+def from_index(
+    conn: Connection,
+    registry: Registry,
+    as_of: date,
+    where: ColumnElement[bool],
+    kind: str | None,
+    scope: tuple[str | None, Actor | None, Sequence[str] | None],
+    damage: DamageReport = NO_DAMAGE,
+) -> Iterator[Running]:
+    """The cases with an index row meeting ``where``, each with its most pressing limit of
+    all its rows on ``as_of`` (as the replay picks it): one indexed query, case by case."""
+    picked = select(open_limits.c.case_id).where(where)
+    query = (
+        select(*_HEAD, *INDEX_COLUMNS)
+        .select_from(open_limits.join(cases, cases.c.id == open_limits.c.case_id))
+        .where(open_limits.c.case_id.in_(picked))
+        .order_by(open_limits.c.case_id, open_limits.c.ord)
+    )
+    if kind is not None:
+        query = query.where(cases.c.kind == kind)
+    query = undamaged(_scoped(query, *scope), damage)
+    procedures = {wf.name: wf for wf in registry if has_limits(wf)}
+    options = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH)
+    for _, rows in groupby(options.execute(query), key=lambda r: r.case_id):
+        group = list(rows)
+        wf = procedures.get(group[0].kind)
+        best = most_pressing([indexed(r, as_of) for r in group])
+        if wf is not None and best is not None:
+            yield Running(_head(group[0]), best, wf)
 
 
 def case_histories(
@@ -271,12 +337,12 @@ def _head(row: AnyRow) -> Head:
     )
 
 
-def due_json(d: Due | PendingDue) -> DueJSON:
+def due_json(d: Due | PendingDue | Indexed) -> DueJSON:
     """A running limit in the contract's JSON shape."""
     return d.as_json()
 
 
-def status(d: Due | PendingDue) -> str:
+def status(d: Due | PendingDue | Indexed) -> str:
     if d.days_left is None:
         return "calendar_missing"
     if d.overdue:
@@ -338,7 +404,9 @@ def due_list(
     name = machines.workflow(kind).name if kind is not None else None
     out: list[DueRow] = []
     binds = LISTED if narrow else None
-    for r in running(conn, machines.registry, as_of, name, None, actor, None, binds, damage):
+    index = falling_due(LISTED, as_of, within) if narrow else None
+    found = running(conn, machines.registry, as_of, name, None, actor, None, binds, damage, index)
+    for r in found:
         d = r.due
         if office is not None and office not in (r.case.office, d.bound_office):
             continue
@@ -363,7 +431,8 @@ def overdue(
     damage: DamageReport = NO_DAMAGE,
 ) -> list[Running]:
     """The cases past an office deadline (超期) on ``as_of``, newest registration first."""
-    found = running(conn, registry, as_of, kind, office, actor, states, None, damage)
+    index = past_due(as_of)
+    found = running(conn, registry, as_of, kind, office, actor, states, None, damage, index)
     late = [r for r in found if r.due.overdue]
     late.sort(key=lambda r: (r.case.registered_at, r.case.id), reverse=True)
     return late

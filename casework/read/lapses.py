@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from casework.domain.model import Actor
 from casework.engine import Engine as Machines
 from casework.read.damage import NO_DAMAGE, DamageReport
-from casework.read.due import Running, case_histories, due_list, due_row
+from casework.read.due import Running, due_list, due_row, lapsed_histories
 from casework.read.shapes import DueRow, LapseRow
 from casework.storage.world import StoredWorld
 from casework.time.deadlines import CaseClock, Due, limits_on
@@ -78,7 +78,7 @@ def lapsed(
         states = lapsing_states(wf)
         if not states:
             continue
-        for head, history in case_histories(conn, wf, as_of, actor, states):
+        for head, history in lapsed_histories(conn, wf, as_of, actor, states):
             clock = CaseClock(wf, head.office, head.data, history, calendar, world.setting)
             for found in limits_on(clock, as_of):
                 lapse = found.limit.on_lapse

@@ -13,6 +13,7 @@ from casework.domain.policy import check_admin
 from casework.domain.text import clean_text
 from casework.errors import InvalidData, NotFound
 from casework.services import config
+from casework.storage import open_limits
 from casework.storage.uow import UnitOfWork
 from workflows.attributes import checked_attributes, merged
 from workflows.policy import ROLES, USER_ATTRIBUTES
@@ -189,4 +190,8 @@ def initialise(uow: UnitOfWork, office_set: str | None, admin: str) -> InitResul
         uow.offices.add_user(admin, "管理员", "admin", None, (INIT, now))
         created = admin
     example = uow.settings.load_example(created or INIT, now)
+    if not open_limits.built(uow.conn):
+        # Derived from the events, built once after the upgrade that made it (migration 0020).
+        world = (uow.calendar(), uow.setting)
+        open_limits.rebuild(uow.conn, uow.machines.registry, world, now, everything=True)
     return InitResult(offices_added=added, admin_created=created, example_scale_loaded=example)

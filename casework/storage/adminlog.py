@@ -117,6 +117,10 @@ class AdminLog:
         """An entry of ``who`` (actor, instant), written with the unit of work."""
         self._pending.append((who, act))
 
+    def has(self, actions: Sequence[str]) -> bool:
+        """Whether an entry waiting to be written is one of these actions."""
+        return any(act.action in actions for _, act in self._pending)
+
     def flush(self) -> None:
         pending, self._pending = self._pending, []
         start = 0

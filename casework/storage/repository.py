@@ -274,6 +274,10 @@ def _event_from(r: Sequence[Any]) -> Event:
     )  # fmt: skip
 
 
+# A case written by a unit of work: its id, procedure, office, data and whole history.
+Written = tuple[int, str, str, Mapping[str, object], Sequence[Event]]
+
+
 def histories_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, list[Event]]:
     """The events of these cases, by case id, in order (read ``size`` cases at a time)."""
     out: dict[int, list[Event]] = {}
@@ -763,8 +767,9 @@ class CaseRepository:
         """Forget what this unit of work would write (it will be rolled back anyway)."""
         self._forget()
 
-    def flush(self) -> None:
-        """Write everything this unit of work changed, then forget the cases it loaded."""
+    def flush(self) -> list[Written]:
+        """Write everything this unit of work changed, then forget the cases it loaded;
+        returns the cases written (for the indexes derived from them)."""
         self._insert_new()
         self._update_moved()
         self._write_corrections()
@@ -783,7 +788,25 @@ class CaseRepository:
             [(ids[a], ids[b], kind) for a, b, kind in self._links],
         )
         self._write_counters()
+        written = self._written()
         self._forget()
+        return written
+
+    def _written(self) -> list[Written]:
+        """The cases this unit of work wrote, each with its whole history (the stored part
+        read for all of them at once where a step did not read it)."""
+        nos = list(dict.fromkeys([*self._new, *self._moved]))
+        unread = [self._ids[no] for no in nos if not self._by_no[no].file.stored_events.loaded]
+        stored = histories_of(self._conn, unread, self._size) if unread else {}
+        out: list[Written] = []
+        for no in nos:
+            case, case_id = self._by_no[no], self._ids[no]
+            file = case.file
+            history = file.events() if file.stored_events.loaded else None
+            if history is None:
+                history = [*stored.get(case_id, []), *file.events_added]
+            out.append((case_id, case.kind, case.office, case.data, history))
+        return out
 
     def _insert_new(self) -> None:
         if not self._new:

@@ -140,6 +140,9 @@ class Case(Table, table=True):
         Index("ix_cases_office_registered", "office_code", "registered_on"),
         Index("ix_cases_registered_on", "registered_on", "kind"),
         Index("ix_cases_kind_registered", "kind", "registered_on"),  # statistics
+        # The last change of any case bounds the days the open-limits index answers for
+        # (casework.storage.open_limits.answers_on); changed cases since an anchor.
+        Index("ix_cases_updated_at", "updated_at"),
         UniqueConstraint("kind", "office_code", "ref", name="uq_cases_ref"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -424,6 +427,35 @@ class PublishedFigures(Table, table=True):
     supersedes: int | None = Field(default=None)  # the id of the version it revises
 
 
+class OpenLimit(Table, table=True):
+    """A limit running for a case from its last step on (issue 18 point 1): derived from the
+    case's events by the transaction that writes them (casework.storage.open_limits), so that
+    what falls due on a day is one indexed query; ``audit verify`` checks it against a replay.
+    ``shown`` holds what a listing prints of the limit and does not change with the day."""
+
+    __tablename__ = "open_limits"
+    __table_args__ = (Index("ix_open_limits_binds_day", "binds", "last_day", "case_id"),)
+    case_id: int = Field(foreign_key="cases.id", primary_key=True)
+    ord: int = Field(primary_key=True)
+    state: str = Field(max_length=40)
+    binds: str = Field(max_length=20)
+    bound_office: str = Field(max_length=200)
+    # None while a pause is open, or when the last day waits for a holiday arrangement.
+    last_day: date | None = Field(default=None)
+    shown: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(json_type(), nullable=False)
+    )
+
+
+class DerivedBuild(Table, table=True):
+    """When a derived table (``open_limits``) was last built in full from the events: a
+    database upgraded from before it is read from the events until ``casework init`` builds it."""
+
+    __tablename__ = "derived_builds"
+    name: str = Field(primary_key=True, max_length=40)
+    built_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
 offices = Office.__table__  # type: ignore[attr-defined]
 users = User.__table__  # type: ignore[attr-defined]
 cases = Case.__table__  # type: ignore[attr-defined]
@@ -467,3 +499,5 @@ EVENT_HISTORY_COLUMNS = (
     events.c.hash,
     events.c.ref,
 )
+open_limits = OpenLimit.__table__  # type: ignore[attr-defined]
+derived_builds = DerivedBuild.__table__  # type: ignore[attr-defined]

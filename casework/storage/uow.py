@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from casework.clock import Clock
 from casework.domain.model import Case, Data
 from casework.engine import Engine as Machines
+from casework.storage import open_limits
 from casework.storage.adminlog import AdminLog
 from casework.storage.calendars import Calendars
 from casework.storage.chain import chain_key_of
@@ -157,9 +158,18 @@ class UnitOfWork:
         return key if case_id is None or case_id >= first else None
 
     def flush(self) -> None:
-        """Write what the repositories hold so far (the transaction stays open)."""
-        self.cases.flush()
+        """Write what the repositories hold so far (the transaction stays open), and the
+        open-limits index of what they wrote in the same transaction."""
+        moved = self.admin_log.has(open_limits.MOVES_LIMITS)
+        written = self.cases.flush()
         self.admin_log.flush()
+        registry = self._machines.registry
+        if moved:
+            self._calendar = None  # the calendar this unit changed, read again
+            world = (self.calendar(), self.setting)
+            open_limits.rebuild(self.conn, registry, world, self.now(), everything=False)
+        elif written:
+            open_limits.refresh(self.conn, registry, (self.calendar(), self.setting), written)
 
 
 def write(

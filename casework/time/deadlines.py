@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NotRequired, TypedDict
+from typing import NotRequired, Protocol, TypedDict, TypeVar
 
 from casework.time.calendar import CalendarMissing
 from workflows.limits import RunningLimit, Setting, met, plain_last_day, running, start_of
@@ -277,13 +277,37 @@ def limits_on(clock: CaseClock, as_of: date) -> list[Running]:
     return out
 
 
-def most_pressing(found: Sequence[Running]) -> Running | None:
+def standing(clock: CaseClock) -> list[Running]:
+    """The limits running for the case from its last step's day on, for as long as no step is
+    taken: a later day changes only whether each is overdue and how many days are left, never
+    which limits run or their last days (``running`` counts from the steps, not from the day).
+    This is what the open-limits index stores (casework.storage.open_limits)."""
+    if not clock.events:
+        return []
+    return limits_on(clock, max(ev.occurred_on for ev in clock.events))
+
+
+class Pressing(Protocol):
+    """What ``most_pressing`` compares: a running limit, computed or read from the index."""
+
+    @property
+    def overdue(self) -> bool: ...
+    @property
+    def binds(self) -> Binds: ...
+    @property
+    def date(self) -> date | None: ...
+
+
+P = TypeVar("P", bound=Pressing)
+
+
+def most_pressing(found: Sequence[P]) -> P | None:
     """The limit a case's ``due`` shows: an office's overdue deadline first, then the office
     deadlines by last day, then the others by last day (paused ones last)."""
     if not found:
         return None
 
-    def key(d: Running) -> tuple[int, int, int]:
+    def key(d: P) -> tuple[int, int, int]:
         office = 0 if d.binds == "office" else 1
         day = d.date.toordinal() if d.date is not None else 10**7
         return (0 if d.overdue else 1, office, day)
