@@ -18,6 +18,7 @@ from casework.services.imports import (
     import_rows,
     rejects_path,
 )
+from casework.storage.db import checkpoint
 from casework.storage.outfiles import check_new
 from casework.storage.uow import UnitOfWork
 
@@ -80,6 +81,10 @@ class LedgerCommands(Base):
 
         try:
             # The rows' events say they came by an import, run by whichever OS account.
-            return self.acting_write(work, Channel("import", self.channel.os_user))
+            summary = self.acting_write(work, Channel("import", self.channel.os_user))
         except DryRun as done:
             return done.summary
+        # Committed: the WAL holding every row written is folded into the file now, not
+        # left for the commands after the import to read through (issue 18).
+        checkpoint(self.engine)
+        return summary

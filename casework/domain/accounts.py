@@ -4,20 +4,24 @@ lockout arithmetic (web.md, "Accounts and security").
 Passwords are kept only as argon2id hashes (argon2-cffi's defaults, RFC 9106's low-memory
 profile); a session's or token's secret only as its SHA-256, so a copy of the database opens no
 session. Every instant is given by the caller (the unit of work's clock), never read here.
+argon2 is imported when a password is first hashed or checked: a command that checks none
+(``case show`` and most others) does not pay for it at start-up.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from argon2 import PasswordHasher, profiles
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING
 
 from casework.errors import InvalidData
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 # Longer passwords only cost hashing time; 128 characters is more than any passphrase needs.
 MAX_PASSWORD = 128
@@ -28,13 +32,18 @@ MAX_TOKEN_DAYS = 365  # a token lives at most a year; its owner makes a new one 
 # spend minutes hashing. A hash made so is weak; a login without the variable rehashes it with
 # the standard parameters (``needs_rehash``). docs/security.md says never to set it for real.
 CHEAP_HASHES_ENV = "CASEWORK_TEST_CHEAP_HASHES"
-_STANDARD = PasswordHasher()
-_CHEAPEST = PasswordHasher.from_parameters(profiles.CHEAPEST)
+
+
+@functools.cache
+def _hasher(cheapest: bool) -> PasswordHasher:
+    from argon2 import PasswordHasher, profiles
+
+    return PasswordHasher.from_parameters(profiles.CHEAPEST) if cheapest else PasswordHasher()
 
 
 def hasher() -> PasswordHasher:
     """The hasher of new hashes: the standard one unless a test suite asked for the cheapest."""
-    return _CHEAPEST if os.environ.get(CHEAP_HASHES_ENV) == "1" else _STANDARD
+    return _hasher(os.environ.get(CHEAP_HASHES_ENV) == "1")
 
 
 def password_classes(password: str) -> int:
@@ -77,6 +86,8 @@ def hash_password(password: str) -> str:
 
 def password_matches(stored: str | None, password: str) -> bool:
     """Whether a password matches a stored hash; False for none or a malformed one."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     if not stored:
         return False
     try:

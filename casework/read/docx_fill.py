@@ -5,6 +5,9 @@ then its paragraphs); a user's own template is any DOCX with the same placeholde
 paragraphs, tables, headers or footers. A placeholder may span several runs (Word splits text
 where its formatting or its spell-checker did): the paragraph's text is then filled as one and
 kept in its first run's formatting.
+
+python-docx is imported only when a document is built or read: it costs a command that prints
+nothing a tenth of its start-up (``case show`` imports this module through the API).
 """
 
 from __future__ import annotations
@@ -13,16 +16,14 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
-
-from docx import Document
-from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
-from docx.text.paragraph import Paragraph
+from typing import TYPE_CHECKING
 
 from casework.errors import InvalidData
 from workflows.printed import PrintedDocument
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.text.paragraph import Paragraph
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 # A template is a small document; a larger file is no template (and no zip bomb reaches us).
@@ -31,6 +32,9 @@ FONT = "宋体"
 
 
 def _cjk_font(doc: DocxDocument) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     style = doc.styles["Normal"]
     style.font.name = FONT
     style.font.size = Pt(14)
@@ -39,6 +43,10 @@ def _cjk_font(doc: DocxDocument) -> None:
 
 def default_template(doc: PrintedDocument) -> bytes:
     """The document's default template: its title as the heading, then its paragraphs."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
     out = Document()
     _cjk_font(out)
     heading = out.add_paragraph()
@@ -70,6 +78,8 @@ def _in(container: object) -> Iterator[Paragraph]:
 
 
 def _open(template: bytes) -> DocxDocument:
+    from docx import Document
+
     if len(template) > TEMPLATE_LIMIT:
         raise InvalidData(
             f"模板超过 {TEMPLATE_LIMIT >> 20} MiB (the template is too large)", field="template"

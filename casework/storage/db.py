@@ -231,6 +231,27 @@ def make_durable(engine: Engine) -> None:
         raw.close()
 
 
+def checkpoint(engine: Engine) -> None:
+    """Copy a SQLite database's WAL into the file and truncate it, after a large write (an
+    import of a ledger leaves a WAL as large as what it wrote, and every later command reads
+    through it until SQLite's own checkpoints catch up). It does not wait for readers: one
+    holding an older snapshot makes SQLite report busy and copy what it can, and the next
+    checkpoint finishes the work."""
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()  # outside any transaction, as the checkpoint needs
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA busy_timeout=0")
+        try:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.close()
+    finally:
+        raw.close()
+
+
 # Bound variables per statement, where the database does not say: well inside every driver's
 # limit (SQLite's default is 32766, PostgreSQL's 65535).
 MAX_CHUNK = 500
