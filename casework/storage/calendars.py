@@ -14,16 +14,17 @@ from casework.storage.tables import calendar_days, calendar_years
 from casework.time.calendar import Calendar, DayEntry, calendar_from
 
 
+# Built once: every unit of work that writes a step reads the calendar (the open-limits index).
+_YEARS = select(calendar_years.c.year)
+_DAYS = select(calendar_days)
+
+
 def load_calendar(conn: Connection) -> Calendar:
     """The calendar as this database knows it: the package plus added holiday files."""
-    years = {r.year for r in conn.execute(select(calendar_years.c.year))}
+    years = {r.year for r in conn.execute(_YEARS)}
     if not years:
         return Calendar()
-    entries = [
-        DayEntry(r.day, r.kind, r.name)
-        for r in conn.execute(select(calendar_days))
-        if r.day.year in years
-    ]
+    entries = [DayEntry(r.day, r.kind, r.name) for r in conn.execute(_DAYS) if r.day.year in years]
     return calendar_from(entries, years)
 
 
