@@ -35,6 +35,12 @@ class Anchored:
     admin_hash_at: AdminHashAt
 
 
+def anchor_sound(anchor: Anchored) -> bool:
+    """The anchor passes its own check (root, digest, HMAC with the key): only then may it
+    say which cases are unchanged since (casework.read.audit_since)."""
+    return not any(anchor_problems(anchor.doc, anchor.key))
+
+
 def anchored_findings(
     conn: Connection, doc: Mapping[str, Any], key: bytes | None, admin_hash_at: AdminHashAt
 ) -> list[Finding]:
