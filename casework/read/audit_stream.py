@@ -106,9 +106,12 @@ def _read(
     return sorted(found.items(), key=lambda item: item[0])
 
 
-def stored_chunks(conn: Connection, damage: DamageReport, size: int = CHUNK) -> Iterator[Chunk]:
+def stored_chunks(
+    conn: Connection, damage: DamageReport, size: int | None = None
+) -> Iterator[Chunk]:
     """Every case id any of the four tables names, in order and in chunks, with what each
     holds of it; the damaged cases and events left out (casework.read.damage reports them)."""
+    size = size or CHUNK
     lo: int | None = None
     while True:
         query = undamaged(_CASES, damage).where(*_in_range(cases.c.id, lo, None)).limit(size)
@@ -124,9 +127,10 @@ def stored_chunks(conn: Connection, damage: DamageReport, size: int = CHUNK) -> 
 
 
 def changed_chunks(
-    conn: Connection, damage: DamageReport, ids: Sequence[int], size: int = CHUNK
+    conn: Connection, damage: DamageReport, ids: Sequence[int], size: int | None = None
 ) -> Iterator[Chunk]:
     """The cases of ``ids`` (in order), in chunks, read as ``stored_chunks`` reads them."""
+    size = size or CHUNK
     for start in range(0, len(ids), size):
         part = ids[start : start + size]
         yield _read(conn, damage, lambda c, part=part: [_among(c, part)])
