@@ -29,12 +29,14 @@ STREAM_BATCH = 5000
 
 def changed_cases(conn: Connection, doc: Mapping[str, Any]) -> list[int]:
     """The ids of the cases changed since the anchor ``doc`` (checked already), in order."""
-    anchored = {str(no): (version, head) for no, version, head in doc["leaves"]}
+    # The anchor's own leaves, by number: no copy of their versions and heads.
+    anchored: dict[str, list[Any]] = {leaf[0]: leaf for leaf in doc["leaves"]}
     stream = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH)
     changed: set[int] = set()
     rows = stream.execute(select(cases.c.id, cases.c.case_no, cases.c.version, cases.c.head_hash))
     for case_id, case_no, version, head in rows:
-        if anchored.get(case_no) != (version, head):
+        leaf = anchored.get(case_no)
+        if leaf is None or leaf[1] != version or leaf[2] != head:
             changed.add(int(case_id))
     appended = stream.execute(
         select(events.c.case_id).where(events.c.id > int(doc["last_event_id"])).distinct()
