@@ -142,20 +142,37 @@ class Reads(Base):
 
     # -- trust ----------------------------------------------------------------------------
 
-    def verify(self, anchor: str | None = None) -> VerifyJSON:
+    def verify(
+        self,
+        anchor: str | None = None,
+        since_anchor: bool = False,
+        progress: Callable[[int, int], object] | None = None,
+    ) -> VerifyJSON:
         """Walk every case's hash chain, replay its history and check every column it
-        derives; with ``anchor`` (a file of ``audit anchor``), what changed since it too."""
+        derives; with ``anchor`` (a file of ``audit anchor``), what changed since it too; with
+        ``since_anchor`` as well, walk only the cases changed since the anchor
+        (casework.read.audit_since). ``progress(cases done, cases to check)`` after each
+        chunk of cases."""
+        from casework.errors import InvalidData
         from casework.read.admin_audit import with_admin_log
         from casework.read.anchor import read_anchor
         from casework.read.anchor_check import Anchored
         from casework.read.audit import verify_json
         from casework.storage.adminlog import hash_at
 
+        if since_anchor and anchor is None:
+            raise InvalidData(
+                "只核查锚点之后变动的案件，需要给出该锚点文件 "
+                "(verifying only the cases changed since an anchor needs that anchor's file)",
+                field="anchor",
+            )
         against = None
         if anchor is not None:
             against = Anchored(read_anchor(anchor), self._audit_key(), hash_at)
+        registry = self.machines.registry
         with self.read() as (conn, _):
-            return with_admin_log(conn, verify_json(conn, self.machines.registry, against))
+            found = verify_json(conn, registry, against, since_anchor, progress)
+            return with_admin_log(conn, found)
 
     def anchor(self, out: str | None = None) -> AnchorJSON:
         """An anchor of the history as it stands (casework.read.anchor), signed with the

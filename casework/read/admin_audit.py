@@ -328,7 +328,14 @@ def with_admin_log(conn: Connection, audit: VerifyJSON) -> VerifyJSON:
     its ``Finding`` from there, and the two may not import each other."""
     entries, found = check(conn)
     findings = [*audit["findings"], *(f.as_json() for f in found)]
-    return {**audit, "ok": not findings, "admin_entries": entries, "findings": findings}
+    total = audit["findings_total"] + len(found)
+    return {
+        **audit,
+        "ok": audit["ok"] and not found,
+        "admin_entries": entries,
+        "findings": findings,
+        "findings_total": total,
+    }
 
 
 def log_json(

@@ -35,6 +35,12 @@ class Anchored:
     admin_hash_at: AdminHashAt
 
 
+def anchor_sound(anchor: Anchored) -> bool:
+    """The anchor passes its own check (root, digest, HMAC with the key): only then may it
+    say which cases are unchanged since (casework.read.audit_since)."""
+    return not any(anchor_problems(anchor.doc, anchor.key))
+
+
 def anchored_findings(
     conn: Connection, doc: Mapping[str, Any], key: bytes | None, admin_hash_at: AdminHashAt
 ) -> list[Finding]:
@@ -57,51 +63,63 @@ def anchored_findings(
     return out
 
 
+# What the database holds of an anchored case, by its number: the case exists (and, when its
+# anchored step was found, whether that step's hash is the anchored head).
+_EXISTS, _HOLDS, _DIFFERS = 1, 2, 3
+
+
 def _case_findings(conn: Connection, doc: Mapping[str, Any]) -> Iterator[Finding]:
-    ids = {
-        r.case_no: r.id
-        for r in conn.execute(select(cases.c.id, cases.c.case_no).order_by(cases.c.id))
-    }
-    wanted = {(ids[no], version): (no, head) for no, version, head in doc["leaves"] if no in ids}
-    heads: dict[tuple[int, int], str] = {}
-    stream = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(
-        select(events.c.case_id, events.c.seq, events.c.hash)
-    )
-    for case_id, seq, digest in stream:
-        if (case_id, seq) in wanted:
-            heads[(case_id, seq)] = digest
-    anchored = set()
-    for no, version, head in doc["leaves"]:
-        anchored.add(no)
-        if no not in ids:
-            yield Finding(
-                no, None, "锚点中的案件已不存在（被删除）(the anchored case is gone: deleted)"
-            )
-            continue
-        found = heads.get((ids[no], version))
-        if found is None:
-            yield Finding(
-                no,
-                version,
-                f"锚点时已有第 {version} 步，现已缺失（历史被截断）"
-                f"(seq {version}, anchored, is missing: the chain was truncated)",
-            )
-        elif found != head:
-            yield Finding(
-                no,
-                version,
-                f"第 {version} 步的哈希与锚点不符（历史被改写）"
-                f"(seq {version} does not match the anchor: the history was rewritten)",
-            )
+    """Each anchored case against the database, then the cases slipped in below the anchor's
+    last id. Read in two streams, holding one small mark per anchored case beside the
+    anchor's own leaves (``state``), not the cases' ids and heads."""
+    by_no: dict[str, list[Any]] = {leaf[0]: leaf for leaf in doc["leaves"]}
+    state: dict[str, int] = {}
+    slipped: list[Finding] = []
     last_id = int(doc["last_case_id"])
-    for no, case_id in ids.items():
-        if case_id <= last_id and no not in anchored:
-            yield Finding(
-                no,
-                None,
-                "案件编号早于锚点，但锚点中没有它（事后插入）"
-                "(a case older than the anchor that the anchor does not name: inserted)",
+    stream = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH)
+    for case_id, no in stream.execute(select(cases.c.id, cases.c.case_no).order_by(cases.c.id)):
+        if no in by_no:
+            state[no] = _EXISTS
+        elif case_id <= last_id:
+            slipped.append(
+                Finding(
+                    no,
+                    None,
+                    "案件编号早于锚点，但锚点中没有它（事后插入）"
+                    "(a case older than the anchor that the anchor does not name: inserted)",
+                )
             )
+    heads = select(cases.c.case_no, events.c.seq, events.c.hash).join(
+        cases, cases.c.id == events.c.case_id
+    )
+    for no, seq, digest in stream.execute(heads):
+        leaf = by_no.get(no)
+        if leaf is not None and seq == leaf[1]:
+            state[no] = _HOLDS if digest == leaf[2] else _DIFFERS
+    for no, version, _ in doc["leaves"]:
+        yield from _leaf_finding(no, version, state.get(no))
+    yield from slipped
+
+
+def _leaf_finding(no: str, version: int, found: int | None) -> Iterator[Finding]:
+    if found is None:
+        yield Finding(
+            no, None, "锚点中的案件已不存在（被删除）(the anchored case is gone: deleted)"
+        )
+    elif found == _EXISTS:
+        yield Finding(
+            no,
+            version,
+            f"锚点时已有第 {version} 步，现已缺失（历史被截断）"
+            f"(seq {version}, anchored, is missing: the chain was truncated)",
+        )
+    elif found == _DIFFERS:
+        yield Finding(
+            no,
+            version,
+            f"第 {version} 步的哈希与锚点不符（历史被改写）"
+            f"(seq {version} does not match the anchor: the history was rewritten)",
+        )
 
 
 def _admin_findings(

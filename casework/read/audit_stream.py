@@ -1,27 +1,32 @@
-"""The audit's reading: each case's row, events, parties and documents, in one pass.
+"""The audit's reading: each case's row, events, parties and documents, a chunk of cases at a
+time.
 
-Four streams, each ordered by case id, merged in memory: a case at a time is held, so the
-audit of a city's years runs in bounded memory. The streams are not joined, so that rows of
-a case that does not exist (events, parties or documents inserted, or a case row deleted) are
-seen as such.
+A chunk is a run of case ids read by keyset (``id > last ORDER BY id LIMIT n``), then the
+events, parties and documents whose case id falls in the chunk's range, merged by case id in
+memory: only one chunk is ever held, so the audit of a city's years runs in flat memory. The
+tables are not joined, so that rows of a case that does not exist (events, parties or
+documents inserted, or a case row deleted) are seen as such: the ranges of the chunks cover
+every case id, the first from below the first case and the last to above the last one.
+
+``changed_chunks`` reads named cases only (``audit verify --since-anchor``), in chunks of ids.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql import Select
 
 from casework.read.damage import DamageReport, undamaged
 from casework.read.scope import AnyRow
 from casework.storage.tables import EVENT_HISTORY_COLUMNS, cases, documents, events, parties
 
 STREAM_BATCH = 5000
+# Cases a chunk holds: a few MB of rows at the demo year's twenty events a case.
+CHUNK = 1000
 
 EVENT_COLUMNS = (events.c.case_id, *EVENT_HISTORY_COLUMNS)
 _CASES = select(cases).order_by(cases.c.id)
@@ -44,6 +49,11 @@ _DOCUMENTS = select(
     documents.c.occurred_at,
     documents.c.recorded_at,
 ).order_by(documents.c.case_id, documents.c.id)
+_CHILDREN: tuple[tuple[str, Any, Any], ...] = (
+    ("events", _EVENTS, events),
+    ("parties", _PARTIES, parties),
+    ("documents", _DOCUMENTS, documents),
+)
 
 
 @dataclass
@@ -56,50 +66,77 @@ class Stored:
     documents: list[AnyRow] = field(default_factory=list)
 
 
-def _grouped(
-    conn: Connection, query: Select[Any], key: Callable[[AnyRow], int]
-) -> Iterator[tuple[int, list[AnyRow]]]:
-    rows = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(query)
-    for case_id, group in groupby(rows, key=key):
-        yield case_id, list(group)
+# The cases of one chunk, by case id in order.
+Chunk = list[tuple[int, Stored]]
+
+
+def _in_range(column: Any, lo: int | None, hi: int | None) -> list[ColumnElement[bool]]:
+    bounds: list[ColumnElement[bool]] = []
+    if lo is not None:
+        bounds.append(column > lo)
+    if hi is not None:
+        bounds.append(column <= hi)
+    return bounds
+
+
+def _among(column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+    # Written into the statement (integers only): a chunk's ids stay below any limit of
+    # bound parameters (tests/integration/test_bounded_reads.py).
+    among: ColumnElement[bool] = column.in_(
+        bindparam(None, list(ids), expanding=True, literal_execute=True, unique=True)
+    )
+    return among
+
+
+def _read(
+    conn: Connection,
+    damage: DamageReport,
+    where: Any,
+    rows: Sequence[AnyRow] | None = None,
+) -> Chunk:
+    """The chunk's rows of each table, merged by case id; ``where(column)`` bounds a table by
+    its case id column; ``rows``: the case rows, when read already."""
+    if rows is None:
+        rows = list(conn.execute(undamaged(_CASES, damage).where(*where(cases.c.id))))
+    found: dict[int, Stored] = {int(r.id): Stored(row=r) for r in rows}
+    for name, query, table in _CHILDREN:
+        bounded = undamaged(query, damage, table.c.case_id).where(*where(table.c.case_id))
+        for r in conn.execute(bounded):
+            getattr(found.setdefault(r.case_id, Stored()), name).append(r)
+    return sorted(found.items(), key=lambda item: item[0])
+
+
+def stored_chunks(
+    conn: Connection, damage: DamageReport, size: int | None = None
+) -> Iterator[Chunk]:
+    """Every case id any of the four tables names, in order and in chunks, with what each
+    holds of it; the damaged cases and events left out (casework.read.damage reports them)."""
+    size = size or CHUNK
+    lo: int | None = None
+    while True:
+        query = undamaged(_CASES, damage).where(*_in_range(cases.c.id, lo, None)).limit(size)
+        rows = list(conn.execute(query))
+        # The last chunk reaches above the last case: rows of cases that do not exist.
+        hi = int(rows[-1].id) if len(rows) == size else None
+        chunk = _read(conn, damage, lambda c, lo=lo, hi=hi: _in_range(c, lo, hi), rows)
+        if chunk:
+            yield chunk
+        if hi is None:
+            return
+        lo = hi
+
+
+def changed_chunks(
+    conn: Connection, damage: DamageReport, ids: Sequence[int], size: int | None = None
+) -> Iterator[Chunk]:
+    """The cases of ``ids`` (in order), in chunks, read as ``stored_chunks`` reads them."""
+    size = size or CHUNK
+    for start in range(0, len(ids), size):
+        part = ids[start : start + size]
+        yield _read(conn, damage, lambda c, part=part: [_among(c, part)])
 
 
 def stored_cases(conn: Connection, damage: DamageReport) -> Iterator[tuple[int, Stored]]:
-    """Every case id any of the four tables names, in order, with what each holds of it;
-    the damaged cases and events left out (casework.read.damage reports them)."""
-    streams: list[tuple[str, Iterator[tuple[int, list[AnyRow]]]]] = [
-        ("row", _grouped(conn, undamaged(_CASES, damage), lambda r: int(r.id))),
-        (
-            "events",
-            _grouped(conn, undamaged(_EVENTS, damage, events.c.case_id), lambda r: r.case_id),
-        ),
-        (
-            "parties",
-            _grouped(conn, undamaged(_PARTIES, damage, parties.c.case_id), lambda r: r.case_id),
-        ),
-        (
-            "documents",
-            _grouped(conn, undamaged(_DOCUMENTS, damage, documents.c.case_id), lambda r: r.case_id),
-        ),
-    ]
-    heads: dict[str, tuple[int, list[AnyRow]]] = {}
-    for name, stream in streams:
-        first = next(stream, None)
-        if first is not None:
-            heads[name] = first
-    by_name = dict(streams)
-    while heads:
-        case_id = min(head[0] for head in heads.values())
-        record = Stored()
-        for name in [n for n, head in heads.items() if head[0] == case_id]:
-            rows = heads[name][1]
-            if name == "row":
-                record.row = rows[0]
-            else:
-                setattr(record, name, rows)
-            following = next(by_name[name], None)
-            if following is None:
-                del heads[name]
-            else:
-                heads[name] = following
-        yield case_id, record
+    """Every case with what the tables hold of it, one at a time (``stored_chunks``)."""
+    for chunk in stored_chunks(conn, damage):
+        yield from chunk

@@ -333,8 +333,12 @@ class AdminEntryJSON(TypedDict):
 
 class VerifyJSON(TypedDict):
     ok: bool
-    cases: int
+    # ``full``: every case; ``since_anchor``: the cases changed since the anchor given
+    # (casework.read.audit_since), the others held to the anchor's heads only.
+    mode: str
+    cases: int  # the cases checked
     events: int
+    findings_total: int  # every finding counted; ``findings`` keeps the first ones
     # The admin log's entries checked (issue 15 point 2, casework.read.admin_audit.with_admin_log).
     admin_entries: NotRequired[int]
     findings: list[FindingJSON]
