@@ -21,6 +21,7 @@ from casework.domain.derived import expected
 from casework.domain.hashing import row_digest
 from casework.domain.replay import REGISTER, replay
 from casework.read.anchor_check import Anchored, anchor_sound, anchored_findings
+from casework.read.audit_open_limits import index_findings
 from casework.read.audit_rows import (
     case_row_problems,
     document_problems,
@@ -35,8 +36,10 @@ from casework.read.findings import Finding, Found
 from casework.read.scope import AnyRow
 from casework.read.shapes import VerifyJSON
 from casework.storage.chain import KEYED_FROM, read_keyed
+from casework.storage.open_limits import built
 from casework.storage.personal import key_on
 from casework.storage.tables import case_counters, cases
+from casework.storage.world import StoredWorld
 from workflows import Registry
 from workflows.versions import pinned
 
@@ -189,6 +192,8 @@ class Audit:
     registry: Registry
     scale: Scale
     keyed: Keyed
+    world: StoredWorld
+    indexed: bool  # the open-limits index was built (else it is not yet kept: migration 0020)
 
 
 # A check of one chunk of cases (casework.read.audit_stream), run on every chunk in turn;
@@ -218,7 +223,16 @@ def case_findings(audit: Audit, chunk: Chunk) -> Iterator[Finding]:
             yield from check_stored(record.row, record, audit.registry, audit.scale, audit.keyed)
 
 
-CHUNK_CHECKS: tuple[ChunkCheck, ...] = (case_findings,)
+def index_check(audit: Audit, chunk: Chunk) -> Iterator[Finding]:
+    """Each case's rows of the open-limits index against those its events give."""
+    if not audit.indexed:
+        return
+    stored = [(r.row, r.events) for _, r in chunk if r.row is not None and r.events]
+    for case_no, problem in index_findings(audit.conn, audit.registry, audit.world, stored):
+        yield Finding(case_no, None, problem)
+
+
+CHUNK_CHECKS: tuple[ChunkCheck, ...] = (case_findings, index_check)
 
 
 def verify(
@@ -234,7 +248,8 @@ def verify(
     # through the columns' types and would fail on them.
     damage = scan(conn, registry)
     found.extend(Finding(d.where, d.seq, d.in_column) for d in damage.found)
-    audit = Audit(conn, registry, Scale(conn), keyed_chains(conn))
+    world = StoredWorld(conn, registry)
+    audit = Audit(conn, registry, Scale(conn), keyed_chains(conn), world, built(conn))
     found.extend(audit.keyed.findings)
     if only is None:
         total = int(conn.execute(select(func.count()).select_from(cases)).scalar_one())

@@ -13,7 +13,6 @@ from casework.storage.adminlog import Act, AdminLog
 from casework.storage.tables import calendar_days, calendar_years
 from casework.time.calendar import Calendar, DayEntry, calendar_from
 
-
 # Built once: every unit of work that writes a step reads the calendar (the open-limits index).
 _YEARS = select(calendar_years.c.year)
 _DAYS = select(calendar_days)

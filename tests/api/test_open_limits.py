@@ -183,3 +183,25 @@ def test_an_upgraded_database_is_indexed_by_init(db_url: str, clock: FrozenClock
     assert made
     _same(cw, clock.now.date() + timedelta(days=3))
     cw.close()
+
+
+def test_audit_verify_finds_an_edited_index(cw: Casework, clock: FrozenClock) -> None:
+    """The index holds nothing the events do not: an insider's edit of it (a deadline moved,
+    hidden or invented) is named by ``audit verify`` like an edit of a case row."""
+    made = _cases(cw)
+    assert cw.acting("admin").verify()["ok"]
+    with cw.read() as (conn, _):
+        rows = _stored_rows(conn)
+        numbers = dict(conn.execute(select(cases.c.id, cases.c.case_no)).all())
+    moved, hidden = rows[0][0], rows[-1][0]
+    with cw.engine.begin() as conn:
+        conn.execute(
+            open_limits.update()
+            .where(open_limits.c.case_id == moved)
+            .values(last_day=date(2030, 1, 1))
+        )
+        conn.execute(open_limits.delete().where(open_limits.c.case_id == hidden))
+    report = cw.acting("admin").verify()
+    named = {f["case_no"] for f in report["findings"] if "open-limits" in f["problem"]}
+    assert not report["ok"] and named == {numbers[moved], numbers[hidden]}
+    assert made
