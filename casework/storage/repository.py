@@ -274,7 +274,10 @@ def _event_from(r: Sequence[Any]) -> Event:
 
 def _event_at(r: Sequence[Any]) -> Event:
     """An event from a row of _EVENT_COLUMNS, by position."""
-    return Event(*r[:10], r[10] or {}, *r[11:])
+    return Event(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10] or {}, r[11], r[12],
+        r[13], r[14],
+    )  # fmt: skip
 
 
 def histories_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, list[Event]]:
@@ -772,6 +775,9 @@ class CaseRepository:
             ("case_id", "other_case_id", "kind"),
             [(ids[a], ids[b], kind) for a, b, kind in self._links],
         )
+        # Every case row and event of the unit of work is written now, in its transaction:
+        # what is kept beside them from the cases' new states belongs here (``self._by_no``
+        # holds each case's latest version, ``self._events`` the events in step order).
         self._write_counters()
         self._forget()
 
