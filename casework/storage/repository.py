@@ -775,9 +775,6 @@ class CaseRepository:
             ("case_id", "other_case_id", "kind"),
             [(ids[a], ids[b], kind) for a, b, kind in self._links],
         )
-        # Every case row and event of the unit of work is written now, in its transaction:
-        # what is kept beside them from the cases' new states belongs here (``self._by_no``
-        # holds each case's latest version, ``self._events`` the events in step order).
         self._write_counters()
         self._forget()
 

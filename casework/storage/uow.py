@@ -188,8 +188,7 @@ class UnitOfWork:
     def flush(self) -> None:
         """Write what the repositories hold so far (the transaction stays open)."""
         self.cases.flush()
-        if "admin_log" in self.__dict__:  # made, so maybe holding entries
-            self.admin_log.flush()
+        self.admin_log.flush()
 
 
 def write(
