@@ -264,19 +264,19 @@ def event_of(row: Any) -> Event:
     )
 
 
-def _event_from(r: Sequence[Any]) -> Event:
-    """An event from a row of (case_id, *_EVENT_COLUMNS), by position."""
-    return Event(
-        r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11] or {}, r[12], r[13],
-        r[14], r[15],
-    )  # fmt: skip
-
-
 def _event_at(r: Sequence[Any]) -> Event:
     """An event from a row of _EVENT_COLUMNS, by position."""
     return Event(
         r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10] or {}, r[11], r[12],
         r[13], r[14],
+    )  # fmt: skip
+
+
+def _event_from(r: Sequence[Any]) -> Event:
+    """An event from a row of (case_id, *_EVENT_COLUMNS), by position."""
+    return Event(
+        r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11] or {}, r[12], r[13],
+        r[14], r[15],
     )  # fmt: skip
 
 
