@@ -57,7 +57,12 @@ def numbered(n: int, total: int, what: str = "步") -> Iterator[None]:
     except CaseworkError as exc:
         if total <= 1:
             raise
-        raise exc.within(f"第 {n} {what}（共 {total} {what}）item {n} of {total}") from None
+        raise item_of(exc, n, total, what) from None
+
+
+def item_of(exc: CaseworkError, n: int, total: int, what: str = "步") -> CaseworkError:
+    """The refusal naming the item of a batch it refused."""
+    return exc.within(f"第 {n} {what}（共 {total} {what}）item {n} of {total}")
 
 
 # From how many steps a batch runs with the collector slowed (casework.runtime).
@@ -177,8 +182,13 @@ def take_many(
     # Many steps in one unit of work are bulk work: their cases and events live until it ends.
     with bulk_work() if len(steps) >= BULK_STEPS else nullcontext():
         for n, step in enumerate(steps, start=1):
-            with numbered(n, len(steps)):
+            # As ``numbered``, without a context manager per step.
+            try:
                 out.append(take(uow, actor, step))
+            except CaseworkError as exc:
+                if len(steps) <= 1:
+                    raise
+                raise item_of(exc, n, len(steps)) from None
             if progress is not None:
                 progress(n)
     return out

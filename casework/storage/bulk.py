@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from functools import cached_property, lru_cache
 from operator import itemgetter
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
     JSON,
@@ -125,9 +126,12 @@ def _as_flag(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _converter(column: ColumnElement[Value]) -> Convert | None:
-    """How a value of this column goes to the driver (None: as it is)."""
+def converter(column: ColumnElement[Value]) -> Convert | None:
+    """How a value of this column (or bound parameter) goes to the driver (None: as it is)."""
     return _codec(column)[0]
+
+
+_converter = converter
 
 
 @lru_cache(maxsize=64)
@@ -180,12 +184,26 @@ def insert(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
     _sqlite_executemany(conn, sql, _tuples(rows, names, converts))
 
 
+Sealing = list[tuple[int, Convert]]
+# Per dialect (it holds the key), how each table's columns are sealed: asked at every write.
+_SEALING: WeakKeyDictionary[Dialect, dict[tuple[Table, tuple[str, ...]], Sealing]]
+_SEALING = WeakKeyDictionary()
+
+
+def _sealing(dialect: Dialect, table: Table, names: tuple[str, ...]) -> Sealing:
+    known = _SEALING.setdefault(dialect, {})
+    found = known.get((table, names))
+    if found is None:
+        found = known[(table, names)] = personal.writers(dialect, [table.c[n].type for n in names])
+    return found
+
+
 def _sealed_rows(
     conn: Connection, table: Table, names: tuple[str, ...], rows: Sequence[Row]
 ) -> Sequence[Row]:
     """Rows with their personal values sealed and indexed as the columns' types would (the
     driver's executemany bypasses them); a row nothing changes in is not copied."""
-    seal = personal.writers(conn.dialect, [table.c[n].type for n in names])
+    seal = _sealing(conn.dialect, table, names)
     if not seal:
         return rows
     out: list[Row] = []
@@ -199,7 +217,7 @@ def _sealed_rows(
 def _sealed_records(
     conn: Connection, table: Table, names: tuple[str, ...], records: Sequence[Record]
 ) -> Sequence[Record]:
-    seal = personal.writers(conn.dialect, [table.c[n].type for n in names])
+    seal = _sealing(conn.dialect, table, names)
     if not seal:
         return records
     out: list[Record] = []
@@ -349,7 +367,25 @@ class Lookup:
 
     @cached_property
     def readers(self) -> tuple[tuple[int, Convert], ...]:
-        return tuple((i, r) for i, c in enumerate(self.columns) if (r := _reader(c)) is not None)
+        return readers_of(self.columns)
+
+    @cached_property
+    def _by_dialect(self) -> WeakKeyDictionary[Dialect, tuple[tuple[int, Convert], ...]]:
+        return WeakKeyDictionary()
+
+    def all_readers(self, dialect: Dialect) -> tuple[tuple[int, Convert], ...]:
+        """The openers of the sealed columns on this dialect (it holds the key), then the
+        readers; made once per dialect."""
+        found = self._by_dialect.get(dialect)
+        if found is None:
+            found = self._by_dialect[dialect] = openers(dialect, self.columns) + self.readers
+        return found
+
+
+def readers_of(columns: Sequence[ColumnElement[Value]]) -> tuple[tuple[int, Convert], ...]:
+    """How each selected column's value comes back from SQLite's driver, by position (those
+    that need a conversion)."""
+    return tuple((i, r) for i, c in enumerate(columns) if (r := _reader(c)) is not None)
 
 
 def select_in(
@@ -368,7 +404,13 @@ def select_in(
         raw = cursor.execute(sql, [*fixed.values(), *keys]).fetchall()
     finally:
         cursor.close()
-    readers = _opening(conn, lookup) + lookup.readers
+    return converted(raw, lookup.all_readers(conn.dialect))
+
+
+def converted(
+    raw: Sequence[Sequence[Value]], readers: Sequence[tuple[int, Convert]]
+) -> list[Record]:
+    """Rows from the driver as tuples of Python values, each ``(position, read)`` applied."""
     if not readers:
         return [tuple(r) for r in raw]
     out = []
@@ -380,12 +422,13 @@ def select_in(
     return out
 
 
-def _opening(conn: Connection, lookup: Lookup) -> tuple[tuple[int, Convert], ...]:
-    """How the sealed columns of a lookup are opened on this connection, before their values
-    are decoded as usual (an event's data that holds nothing sealed is left to ``readers``)."""
-    dialect = conn.dialect
+def openers(
+    dialect: Dialect, columns: Sequence[ColumnElement[Value]]
+) -> tuple[tuple[int, Convert], ...]:
+    """How the sealed columns among these are opened on this dialect, before their values
+    are decoded as usual (an event's data that holds nothing sealed is left to the readers)."""
     out: list[tuple[int, Convert]] = []
-    for i, column in enumerate(lookup.columns):
+    for i, column in enumerate(columns):
         kind = column.type
         if isinstance(kind, personal.Sealed):
             out.append((i, _sealed_reader(kind, dialect)))

@@ -12,10 +12,11 @@ from casework.domain.model import Actor
 from casework.errors import NotAllowed, NotFound
 from casework.storage.adminlog import Act, AdminLog
 from casework.storage.db import chunk_size
+from casework.storage.prepared import Prepared
 from casework.storage.tables import offices, users
 
 # Built once: every command that changes data starts by loading its actor.
-_LOAD_ACTOR = (
+_LOAD_ACTOR = Prepared(
     select(
         users.c.username,
         users.c.name,
@@ -34,12 +35,13 @@ def load_actor(conn: Connection, username: str | None) -> Actor:
     """The acting user, or a refusal when none was named or it is unknown or inactive."""
     if not username:
         raise NotAllowed("此操作会更改数据，需指明操作用户 (name the acting user)", field="user")
-    row = conn.execute(_LOAD_ACTOR, {"username": username}).first()
+    row = _LOAD_ACTOR.first(conn, username=username)
     if row is None:
         raise NotFound(f"未知用户 unknown user {username[:64]!r}", field="user", value=username)
-    if not row.active:
+    name, role, office, active, level = row[1:]
+    if not active:
         raise NotAllowed(f"用户 {username!r} 已停用 (deactivated)", field="user", value=username)
-    return Actor(row.username, row.name, row.role, row.office_code, row.level or "city")
+    return Actor(row[0], name, role, office, level or "city")
 
 
 def office_exists(conn: Connection, code: str) -> bool:
@@ -63,7 +65,7 @@ _ALL_USERS = select(
 ).select_from(users.outerjoin(offices, users.c.office_code == offices.c.code))
 
 
-_ONE_USER = _ALL_USERS.where(users.c.username == bindparam("username"))
+_ONE_USER = Prepared(_ALL_USERS.where(users.c.username == bindparam("username")))
 
 
 class UserDirectory:
@@ -80,10 +82,8 @@ class UserDirectory:
     def _user(self, username: str) -> tuple[str, str, str | None, str] | None:
         """(name, role, office, office level) of an active user, None for any other."""
         if username not in self._active and self._names is None:
-            r = self._conn.execute(_ONE_USER, {"username": username}).first()
-            self._active[username] = (
-                (r.name, r.role, r.office_code, r.level or "city") if r and r.active else None
-            )
+            r = _ONE_USER.first(self._conn, username=username)
+            self._active[username] = (r[1], r[2], r[3], r[5] or "city") if r and r[4] else None
         return self._active.get(username)
 
     def load(self, usernames: Iterable[str]) -> None:

@@ -26,6 +26,7 @@ from casework.domain.steps import Registered, Stepped
 from casework.errors import CaseworkError, Conflict, NotFound, NotInitialised
 from casework.storage import bulk
 from casework.storage.db import chunk_size
+from casework.storage.prepared import Prepared
 from casework.storage.screenings import screening_of
 from casework.storage.tables import (
     EVENT_HISTORY_COLUMNS,
@@ -69,11 +70,14 @@ _BY_REF = _CASES.where(
     cases.c.ref == bindparam("ref"),
 )
 _EVENT_COLUMNS = (*EVENT_HISTORY_COLUMNS, events.c.channel, events.c.os_user)
-_HISTORY = (
+# The statements a step runs one case at a time, on the driver itself (storage.prepared).
+_HISTORY = Prepared(
     select(*_EVENT_COLUMNS).where(events.c.case_id == bindparam("case_id")).order_by(events.c.seq)
 )
-_EVENT_BY_REF = select(*_EVENT_COLUMNS).where(
-    events.c.case_id == bindparam("case_id"), events.c.ref == bindparam("ref")
+_EVENT_BY_REF = Prepared(
+    select(*_EVENT_COLUMNS).where(
+        events.c.case_id == bindparam("case_id"), events.c.ref == bindparam("ref")
+    )
 )
 _REFS = select(events.c.case_id, *_EVENT_COLUMNS).where(
     events.c.case_id.in_(bindparam("case_ids", expanding=True)),
@@ -104,16 +108,8 @@ _FILES_BY_ID = bulk.Lookup(
     "WHERE documents.case_id IN ({marks}) ORDER BY documents.case_id, documents.id",
     (documents.c.case_id, *_DOCUMENT_COLUMNS),
 )
-_FILE = (
-    select(
-        documents.c.kind,
-        documents.c.file_name,
-        documents.c.sha256,
-        documents.c.actor,
-        documents.c.occurred_at,
-        documents.c.recorded_at,
-        documents.c.event_seq,
-    )
+_FILE = Prepared(
+    select(*_DOCUMENT_COLUMNS)
     .where(documents.c.case_id == bindparam("case_id"))
     .order_by(documents.c.id)
 )
@@ -221,7 +217,7 @@ _RELATED_BY_NAME = (
 )
 # The cases linked to one, with what a guard reads of them.
 _OTHER = cases.alias("other")
-_LINKS = (
+_LINKS = Prepared(
     select(
         case_links.c.kind,
         _OTHER.c.id,
@@ -235,13 +231,15 @@ _LINKS = (
     .where(case_links.c.case_id == bindparam("case_id"))
     .order_by(case_links.c.id)
 )
-_PARTIES = (
+_PARTIES = Prepared(
     select(parties.c.role, parties.c.name, parties.c.id_number, parties.c.phone)
     .where(parties.c.case_id == bindparam("case_id"))
     .order_by(parties.c.ord)
 )
-_LAST_AT = select(events.c.occurred_at).where(
-    events.c.case_id == bindparam("case_id"), events.c.seq == bindparam("seq")
+_LAST_AT = Prepared(
+    select(events.c.occurred_at).where(
+        events.c.case_id == bindparam("case_id"), events.c.seq == bindparam("seq")
+    )
 )
 
 
@@ -264,6 +262,14 @@ def event_of(row: Any) -> Event:
         row.channel,
         row.os_user,
     )
+
+
+def _event_at(r: Sequence[Any]) -> Event:
+    """An event from a row of _EVENT_COLUMNS, by position."""
+    return Event(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10] or {}, r[11], r[12],
+        r[13], r[14],
+    )  # fmt: skip
 
 
 def _event_from(r: Sequence[Any]) -> Event:
@@ -294,18 +300,6 @@ def documents_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, l
         for row in bulk.select_in(conn, _FILES_BY_ID, part):
             out.setdefault(row[0], []).append(Document(*row[1:]))
     return out
-
-
-def _document_of(r: Any) -> Document:
-    return Document(
-        r.kind,
-        r.file_name,
-        r.sha256,
-        r.actor,
-        as_utc(r.occurred_at),
-        as_utc(r.recorded_at),
-        r.event_seq,
-    )
 
 
 def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -416,28 +410,29 @@ class _StoredFile:
         self.conn, self.case_id, self.known = conn, case_id, known
 
     def history(self) -> Sequence[Event]:
-        return [event_of(r) for r in self.conn.execute(_HISTORY, {"case_id": self.case_id})]
+        return [_event_at(r) for r in _HISTORY.rows(self.conn, case_id=self.case_id)]
 
     def papers(self) -> Sequence[Document]:
-        return [_document_of(r) for r in self.conn.execute(_FILE, {"case_id": self.case_id})]
+        return [Document(*r) for r in _FILE.rows(self.conn, case_id=self.case_id)]
 
     def parties(self) -> Sequence[Party]:
-        rows = self.conn.execute(_PARTIES, {"case_id": self.case_id})
-        return tuple(Party(r.role, r.name, r.id_number, r.phone) for r in rows)
+        return tuple(Party(*r) for r in _PARTIES.rows(self.conn, case_id=self.case_id))
 
     def links(self) -> Sequence[LinkedCase]:
         out = []
-        for r in self.conn.execute(_LINKS, {"case_id": self.case_id}):
-            other = _StoredFile(self.conn, r.id, self.known)
-            row = (r.kind, r.case_no, r.case_kind, r.state, r.office_code, r.data or {})
+        for kind, other_id, case_no, case_kind, state, office, data in _LINKS.rows(
+            self.conn, case_id=self.case_id
+        ):
+            other = _StoredFile(self.conn, other_id, self.known)
+            row = (kind, case_no, case_kind, state, office, data or {})
             out.append(LinkedCase(*row, Lazy(other.history)))
         return out
 
     def find(self, ref: str) -> Event | None:
         key = (self.case_id, ref)
         if key not in self.known:
-            row = self.conn.execute(_EVENT_BY_REF, {"case_id": self.case_id, "ref": ref}).first()
-            self.known[key] = None if row is None else event_of(row)
+            row = _EVENT_BY_REF.first(self.conn, case_id=self.case_id, ref=ref)
+            self.known[key] = None if row is None else _event_at(row)
         return self.known[key]
 
 
@@ -560,8 +555,7 @@ class CaseRepository:
         case_id, case_no, kind, office, title, state, version, data, head, registered = row[:10]
         updated, last_at = row[11], row[12]
         if last_at is None:  # no event at the case's version: the back-dating check fails
-            last_at = self._conn.execute(_LAST_AT, {"case_id": case_id, "seq": version})
-            last_at = last_at.scalar_one()
+            last_at = _LAST_AT.rows(self._conn, case_id=case_id, seq=version)[0][0]
         case = Case(
             case_id,
             case_no,
@@ -724,8 +718,7 @@ class CaseRepository:
         """A case's parties: a new case's as registered, a stored one's as stored."""
         if case.parties or case.id is None:
             return case.parties
-        rows = self._conn.execute(_PARTIES, {"case_id": case.id})
-        return tuple(Party(r.role, r.name, r.id_number, r.phone) for r in rows)
+        return tuple(Party(*r) for r in _PARTIES.rows(self._conn, case_id=case.id))
 
     def next_number(self, prefix: str, office: str, year: int) -> int:
         """The next case number's sequence. On PostgreSQL the first number of a key in this

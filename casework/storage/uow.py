@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
@@ -64,28 +65,56 @@ class UnitOfWork:
         self._now: datetime | None = None
         self._calendar: Calendar | None = None
         self._machines = machines
+        self._origin = origin
         self.cases = CaseRepository(conn, self.now, origin)
-        # Every change of reference data the repositories below make is recorded here, and
-        # written with the rest (issue 15 point 2).
-        self.admin_log = AdminLog(conn, origin)
-        self.users = UserDirectory(conn)
-        self.offices = Offices(conn, self.admin_log)
-        self.settings = Settings(conn, self.admin_log)
-        self.screenings = Screenings(conn)
-        self.calendars = Calendars(conn, self.admin_log)
-        self.config = Config(conn, machines.registry, self.admin_log)
-        self.hierarchy = Hierarchy(conn, self.config)
-        self.committees = Committees(conn)
-        self._claims: Claims | None = None
 
-    @property
+    # The other repositories are made when first used: a step uses two or three of them, and
+    # making all of them was a tenth of a single step's CPU.
+
+    @cached_property
+    def admin_log(self) -> AdminLog:
+        """Every change of reference data the repositories below make is recorded here, and
+        written with the rest (issue 15 point 2)."""
+        return AdminLog(self.conn, self._origin)
+
+    @cached_property
+    def users(self) -> UserDirectory:
+        return UserDirectory(self.conn)
+
+    @cached_property
+    def offices(self) -> Offices:
+        return Offices(self.conn, self.admin_log)
+
+    @cached_property
+    def settings(self) -> Settings:
+        return Settings(self.conn, self.admin_log)
+
+    @cached_property
+    def screenings(self) -> Screenings:
+        return Screenings(self.conn)
+
+    @cached_property
+    def calendars(self) -> Calendars:
+        return Calendars(self.conn, self.admin_log)
+
+    @cached_property
+    def config(self) -> Config:
+        return Config(self.conn, self._machines.registry, self.admin_log)
+
+    @cached_property
+    def hierarchy(self) -> Hierarchy:
+        return Hierarchy(self.conn, self.config)
+
+    @cached_property
+    def committees(self) -> Committees:
+        return Committees(self.conn)
+
+    @cached_property
     def claims(self) -> Claims:
         """The subsidy's claims (their storage, read in bulk, is imported only when used)."""
-        if self._claims is None:
-            from casework.storage import claims
+        from casework.storage import claims
 
-            self._claims = claims.Claims(self.conn, self._machines.registry)
-        return self._claims
+        return claims.Claims(self.conn, self._machines.registry)
 
     @property
     def machines(self) -> Machines:
