@@ -57,7 +57,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from runs import interleaved
+from runs import Timed, interleaved
 from sqlalchemy import event
 
 from casework.api import Casework
@@ -616,14 +616,14 @@ def period_of(text: str) -> tuple[str, date, date]:
 COLD = """
 import sys, time
 from casework.api import Casework
-began = time.perf_counter()
+began, cpu = time.perf_counter(), time.process_time()
 cw = Casework(sys.argv[1])
 cw.stats(sys.argv[2], sys.argv[3], by="office")
-print(time.perf_counter() - began)
+print(time.perf_counter() - began, time.process_time() - cpu)
 """
 
 
-def cold(path: str, start: date, end: date) -> float:
+def cold(path: str, start: date, end: date) -> tuple[float, float]:
     """A fresh process's first ``stats`` on a fresh ``Casework``: the imports are done before
     the clock starts (bench_startup.py measures them), but nothing of casework's (the
     catalogue, the calendar, the connection's page cache) is warm; the files' pages may be in
@@ -634,7 +634,8 @@ def cold(path: str, start: date, end: date) -> float:
         text=True,
         check=True,
     )
-    return float(done.stdout.strip().splitlines()[-1])
+    wall, cpu = done.stdout.strip().splitlines()[-1].split()
+    return float(wall), float(cpu)
 
 
 def sizes_of(path: str, start: date, end: date) -> dict[str, Any]:
@@ -721,6 +722,13 @@ def print_plans(plans: list[tuple[str, list[str]]], every: bool) -> None:
             print(f"    {line}")
 
 
+def cpu_spread(timed: Timed) -> str:
+    """``median [low..high]`` of the CPU times, in milliseconds: on a loaded machine the wall
+    times include waiting for a core, the CPU times do not."""
+    low, high = min(timed.cpus) * 1000, max(timed.cpus) * 1000
+    return f"{timed.cpu * 1000:,.1f} ms [{low:,.1f}..{high:,.1f}]"
+
+
 def report(
     name: str, start: date, end: date, paths: dict[int, str], args: argparse.Namespace
 ) -> None:
@@ -739,16 +747,17 @@ def report(
             f"{len(sides[size].statements or [])} statements, "
             f"{len(sides[size].result.get('rows', []))} offices)"
         )
+        warm = timed[str(size)]
         print(
-            f"      cold {colds[size] * 1000:8.1f} ms   warm {timed[str(size)].spread()} "
-            f"of {len(timed[str(size)].walls)} turns"
+            f"      cold {colds[size][0] * 1000:8.1f} ms (CPU {colds[size][1] * 1000:,.1f} ms)   "
+            f"warm {warm.spread()} of {len(warm.walls)} turns (CPU {cpu_spread(warm)})"
         )
     ratios = [b / s for s, b in zip(timed[str(small)].walls, timed[str(big)].walls, strict=True)]
     ratio = statistics.median(ratios)
     wall = timed[str(big)].wall
     print(
         f"  {big:,} cases: target < 1000 ms warm: {'met' if wall < 1 else 'NOT met'}, "
-        f"cold: {'met' if colds[big] < 1 else 'NOT met'}"
+        f"cold: {'met' if colds[big][0] < 1 else 'NOT met'}"
     )
     print(
         f"  ratio large/small (by turn pair): {ratio:.2f}x [{min(ratios):.2f}..{max(ratios):.2f}]"
