@@ -1,7 +1,8 @@
-"""Monthly statistics by office on a large database against the same on a database ten times
-smaller, in one run.
+"""Statistics by office for a month, a quarter and a year on a large database against the
+same on a database ten times smaller, in one run.
 
-    python bench/bench_stats.py [--cases 1000000] [--small 100000] [--repeat 5] [--rebuild]
+    python bench/bench_stats.py [--cases 1000000] [--small 100000] [--repeat 3]
+        [--period 2020-06,2020-Q2,2020] [--rebuild] [--plans]
 
 Builds (or reuses, from a cache directory keyed by size) two SQLite databases: the schema by
 casework's own ``Casework.initialise``, then cases, events, parties, case links, case counters
@@ -16,14 +17,22 @@ no documents are stored.
 
 Both databases have the same activity per month (``--per-year`` cases a year, 100,000 by
 default): the large one holds ten years of it (2016-2025), the small one the year 2020. A
-database grows by adding years, so an index-bound monthly query should cost about the same on
-both; one that scans grows with the database.
+database grows by adding years, so an index-bound query of a period should cost about the same
+on both; one that scans grows with the database.
 
-Then, for ``--month`` (2020-06), ``Casework.stats(start, end, by="office")`` runs ``--repeat``
-times on each; prints the best time of each, their ratio, the targets (< 1 s on the large one,
-at most 3x the small one), and the query plan (SQLite EXPLAIN QUERY PLAN) of the statements the
-statistics executed (each distinct plan once; all with ``--plans``), flagging any full scan of
-cases, events or parties and any index search on them bounded neither by a date nor by the case.
+Then, for each period of ``--period`` (a month, a quarter and a year of 2020 by default),
+``Casework.stats(start, end, by="office")`` is timed:
+
+- cold: in a fresh process (its imports done before the clock starts), a fresh ``Casework``'s
+  first call, on each database;
+- warm: ``--repeat`` turns on each database taken in turn (small, large, small, ...; bench/runs.py)
+  after an untimed first turn each, reported as median [lowest..highest];
+
+with the ratio large/small by turn pair, the targets (< 1 s on the large one, at most 3x the
+small one), the machine's load average, and the query plan (SQLite EXPLAIN QUERY PLAN) of the
+statements the statistics executed (each distinct plan once; all with ``--plans``), flagging any
+full scan of cases, events or parties and any index search on them bounded neither by a date nor
+by the case.
 
 The cache (``--dir``, a folder in the temp directory) is keyed by size, cases a year and seed,
 not by this script's content: pass ``--rebuild`` after changing the generator. A cached database
@@ -39,12 +48,16 @@ import os
 import random
 import re
 import sqlite3
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from runs import Timed, interleaved
 from sqlalchemy import event
 
 from casework.api import Casework
@@ -584,43 +597,92 @@ def prepared(folder: str, cases: int, per_year: int, seed: int, rebuild: bool) -
 # -- measuring -------------------------------------------------------------------------------
 
 
-def measure(path: str, start: str, end: str, repeat: int) -> dict[str, Any]:
+def period_of(text: str) -> tuple[str, date, date]:
+    """A period as written (``2020-06`` a month, ``2020-Q2`` a quarter, ``2020`` a year): its
+    name, first day and last day."""
+    if re.fullmatch(r"\d{4}", text):
+        year = int(text)
+        return text, date(year, 1, 1), date(year, 12, 31)
+    quarter = re.fullmatch(r"(\d{4})-?Q([1-4])", text)
+    if quarter:
+        year, n = int(quarter.group(1)), int(quarter.group(2))
+        first = date(year, 3 * n - 2, 1)
+        return text, first, (first + timedelta(days=95)).replace(day=1) - timedelta(days=1)
+    year, month = map(int, text.split("-"))
+    first = date(year, month, 1)
+    return text, first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+COLD = """
+import sys, time
+from casework.api import Casework
+began, cpu = time.perf_counter(), time.process_time()
+cw = Casework(sys.argv[1])
+cw.stats(sys.argv[2], sys.argv[3], by="office")
+print(time.perf_counter() - began, time.process_time() - cpu)
+"""
+
+
+def cold(path: str, start: date, end: date) -> tuple[float, float]:
+    """A fresh process's first ``stats`` on a fresh ``Casework``: the imports are done before
+    the clock starts (bench_startup.py measures them), but nothing of casework's (the
+    catalogue, the calendar, the connection's page cache) is warm; the files' pages may be in
+    the OS cache, as after any earlier command."""
+    done = subprocess.run(
+        [sys.executable, "-c", COLD, path, start.isoformat(), end.isoformat()],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    wall, cpu = done.stdout.strip().splitlines()[-1].split()
+    return float(wall), float(cpu)
+
+
+def sizes_of(path: str, start: date, end: date) -> dict[str, Any]:
     cw = Casework(path)
     with cw.engine.connect() as conn:
         volume = conn.exec_driver_sql(
-            "SELECT count(*) FROM events WHERE occurred_on BETWEEN ? AND ?", (start, end)
+            "SELECT count(*) FROM events WHERE occurred_on BETWEEN ? AND ?",
+            (start.isoformat(), end.isoformat()),
         ).scalar()
         totals = [conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() for t in BIG_TABLES]
-    times = []
-    result: dict[str, Any] = {}
-    for _ in range(repeat):
-        began = time.perf_counter()
-        result = cw.stats(start, end, by="office")
-        times.append(time.perf_counter() - began)
-    statements: list[tuple[str, Any]] = []
-
-    def capture(_c: Any, _cur: Any, statement: str, parameters: Any, _ctx: Any, _m: Any) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(cw.engine, "before_cursor_execute", capture)
-    cw.stats(start, end, by="office")
-    event.remove(cw.engine, "before_cursor_execute", capture)
-    plans = []
-    with cw.engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
-        for statement, parameters in statements:
-            rows = raw.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
-            plans.append((statement, [r[-1] for r in rows]))
     cw.close()
-    return {
-        "best": min(times),
-        "first": times[0],
-        "result": result,
-        "plans": plans,
-        "events_in_month": volume,
-        "totals": dict(zip(BIG_TABLES, totals, strict=True)),
-    }
+    return {"events_in_period": volume, "totals": dict(zip(BIG_TABLES, totals, strict=True))}
+
+
+class Side:
+    """One database's ``stats`` for a period, run by ``runs.interleaved``; its first (untimed,
+    warming) run records the statements executed, whose plans are printed."""
+
+    def __init__(self, path: str, start: date, end: date) -> None:
+        self.cw = Casework(path)
+        self.start, self.end = start.isoformat(), end.isoformat()
+        self.statements: list[tuple[str, Any]] | None = None
+        self.result: dict[str, Any] = {}
+
+    def __call__(self) -> None:
+        if self.statements is not None:
+            self.result = dict(self.cw.stats(self.start, self.end, by="office"))
+            return
+        statements: list[tuple[str, Any]] = []
+
+        def capture(_c: Any, _cur: Any, text: str, parameters: Any, _ctx: Any, _m: Any) -> None:
+            statements.append((text, parameters))
+
+        event.listen(self.cw.engine, "before_cursor_execute", capture)
+        self.result = dict(self.cw.stats(self.start, self.end, by="office"))
+        event.remove(self.cw.engine, "before_cursor_execute", capture)
+        self.statements = statements
+
+    def plans(self) -> list[tuple[str, list[str]]]:
+        out = []
+        with self.cw.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            for statement, parameters in self.statements or []:
+                rows = raw.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+                out.append((statement, [r[-1] for r in rows]))
+        return out
 
 
 BIG = "|".join((*BIG_TABLES, "earlier"))
@@ -642,13 +704,90 @@ def unbounded(plans: list[tuple[str, list[str]]]) -> list[str]:
     return bad
 
 
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} CPUs)"
+
+
+def print_plans(plans: list[tuple[str, list[str]]], every: bool) -> None:
+    seen: set[str] = set()
+    for statement, lines in plans:
+        head = " ".join(statement.split())[:110]
+        key = "\n".join(lines)
+        if not every and key in seen:
+            continue
+        seen.add(key)
+        print(f"- {head}...")
+        for line in lines:
+            print(f"    {line}")
+
+
+def cpu_spread(timed: Timed) -> str:
+    """``median [low..high]`` of the CPU times, in milliseconds: on a loaded machine the wall
+    times include waiting for a core, the CPU times do not."""
+    low, high = min(timed.cpus) * 1000, max(timed.cpus) * 1000
+    return f"{timed.cpu * 1000:,.1f} ms [{low:,.1f}..{high:,.1f}]"
+
+
+def report(
+    name: str, start: date, end: date, paths: dict[int, str], args: argparse.Namespace
+) -> None:
+    """One period on both databases: cold runs, then interleaved warm turns."""
+    small, big = args.small, args.cases
+    print(f"casework stats --from {start} --to {end} --by office ({name}; Python API)", flush=True)
+    colds = {size: cold(path, start, end) for size, path in paths.items()}
+    sides = {size: Side(path, start, end) for size, path in paths.items()}
+    timed = interleaved({str(size): sides[size] for size in paths}, args.repeat)
+    for size in (small, big):
+        f = sizes_of(paths[size], start, end)
+        t = f["totals"]
+        print(
+            f"  {size:>9,} cases ({t['cases']:,} cases, {t['events']:,} events, "
+            f"{f['events_in_period']:,} events in the period; "
+            f"{len(sides[size].statements or [])} statements, "
+            f"{len(sides[size].result.get('rows', []))} offices)"
+        )
+        warm = timed[str(size)]
+        print(
+            f"      cold {colds[size][0] * 1000:8.1f} ms (CPU {colds[size][1] * 1000:,.1f} ms)   "
+            f"warm {warm.spread()} of {len(warm.walls)} turns (CPU {cpu_spread(warm)})"
+        )
+    ratios = [b / s for s, b in zip(timed[str(small)].walls, timed[str(big)].walls, strict=True)]
+    ratio = statistics.median(ratios)
+    wall = timed[str(big)].wall
+    print(
+        f"  {big:,} cases: target < 1000 ms warm: {'met' if wall < 1 else 'NOT met'}, "
+        f"cold: {'met' if colds[big][0] < 1 else 'NOT met'}"
+    )
+    print(
+        f"  ratio large/small (by turn pair): {ratio:.2f}x [{min(ratios):.2f}..{max(ratios):.2f}]"
+        f"   target <= 3x: {'met' if ratio <= 3 else 'NOT met'}"
+    )
+    plans = sides[big].plans()
+    found = unbounded(plans)
+    print(
+        "  full scans, or searches bounded by neither date nor case, of cases/events/parties: "
+        + ("none" if not found else f"{len(found)}: " + "; ".join(sorted(set(found))))
+    )
+    print(f"  {load()}")
+    print(f"\n  query plans on the large database (EXPLAIN QUERY PLAN), {name}:")
+    print_plans(plans, args.plans)
+    print(flush=True)
+    for side in sides.values():
+        side.cw.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=100_000)
     parser.add_argument("--per-year", type=int, default=100_000)
-    parser.add_argument("--month", default="2020-06")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--period",
+        default="2020-06,2020-Q2,2020",
+        help="periods, comma-separated: a month (2020-06), a quarter (2020-Q2), a year (2020)",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="warm turns of each side")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--plans", action="store_true", help="print every statement's plan")
@@ -657,53 +796,13 @@ def main() -> None:
     )
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
-    year, month = map(int, args.month.split("-"))
-    start = date(year, month, 1)
-    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    figures = {}
-    for size in (args.small, args.cases):
-        path = prepared(args.dir, size, args.per_year, args.seed, args.rebuild)
-        figures[size] = measure(path, start.isoformat(), end.isoformat(), args.repeat)
-        f = figures[size]
-        t = f["totals"]
-        print(
-            f"{size:>9,} cases ({t['cases']:,} cases, {t['events']:,} events, "
-            f"{t['parties']:,} parties; {f['events_in_month']:,} events in {args.month}): "
-            f"best {f['best'] * 1000:.0f} ms of {args.repeat} (first {f['first'] * 1000:.0f} ms), "
-            f"{len(f['plans'])} statements",
-            flush=True,
-        )
-    big, small = figures[args.cases], figures[args.small]
-    if big["result"]["rows"] and small["result"]["rows"]:
-        print("offices reported:", len(big["result"]["rows"]), "/", len(small["result"]["rows"]))
-    ratio = big["best"] / small["best"]
-    print()
-    print(
-        f"casework stats --from {start} --to {end} --by office (Python API, best of {args.repeat})"
-    )
-    print(f"  {args.small:>9,} cases: {small['best'] * 1000:8.1f} ms")
-    print(
-        f"  {args.cases:>9,} cases: {big['best'] * 1000:8.1f} ms   target < 1000 ms: "
-        f"{'met' if big['best'] < 1 else 'NOT met'}"
-    )
-    print(f"  ratio: {ratio:.2f}x   target <= 3x: {'met' if ratio <= 3 else 'NOT met'}")
-    found = unbounded(big["plans"])
-    print(
-        "  full scans, or searches bounded by neither date nor case, of cases/events/parties: "
-        + ("none" if not found else f"{len(found)}: " + "; ".join(sorted(set(found))))
-    )
-    print()
-    print("query plans on the large database (EXPLAIN QUERY PLAN):")
-    seen: set[str] = set()
-    for statement, lines in big["plans"]:
-        head = " ".join(statement.split())[:110]
-        key = "\n".join(lines)
-        if not args.plans and key in seen:
-            continue
-        seen.add(key)
-        print(f"- {head}...")
-        for line in lines:
-            print(f"    {line}")
+    print(load(), flush=True)
+    paths = {
+        size: prepared(args.dir, size, args.per_year, args.seed, args.rebuild)
+        for size in (args.small, args.cases)
+    }
+    for text in args.period.split(","):
+        report(*period_of(text.strip()), paths, args)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,9 @@ from sqlalchemy.sql import CompoundSelect
 from casework.domain.model import Event
 from casework.read.damage import not_damaged
 from casework.read.metrics import NONE, REFUSAL, Item, Parts, PartsOf, group_data
+from casework.read.once import shared_histories
 from casework.read.scope import AnySelect, Scope
 from casework.storage.db import chunk_size
-from casework.storage.repository import histories_of
 from casework.storage.tables import cases, events
 from casework.storage.world import StoredWorld
 from casework.time.local import CST
@@ -73,7 +73,7 @@ def _rows(
         for r in conn.execute(found.order_by(cases.c.case_no))
         if scope.office is None or r.office_code == scope.office
     ]
-    histories = histories_of(conn, [r.id for r in rows], chunk_size(conn))
+    histories = shared_histories(conn, [r.id for r in rows], chunk_size(conn))
     for r in rows:
         history = histories.get(r.id, [])
         if scope.recorded_by is not None:

@@ -21,9 +21,9 @@ from sqlalchemy.engine import Connection
 
 from casework.domain.replay import REGISTER
 from casework.read.metrics import Item, Parts, PartsOf, first_event, group_data
+from casework.read.once import shared_histories
 from casework.read.scope import Scope
 from casework.storage.db import chunk_size
-from casework.storage.repository import histories_of
 from casework.storage.tables import cases, committees, events
 from casework.storage.world import StoredWorld
 from workflows import Registry
@@ -266,7 +266,7 @@ def _overdue(
     world = StoredWorld(conn, registry)
     judge_on = scope.as_of or scope.end
     ids = [m.id for m in chosen]
-    histories = histories_of(conn, ids, chunk_size(conn))
+    histories = shared_histories(conn, ids, chunk_size(conn))
     data = {
         r.id: r.data or {}
         for r in conn.execute(select(cases.c.id, cases.c.data).where(cases.c.id.in_(ids)))

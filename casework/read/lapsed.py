@@ -18,9 +18,9 @@ from sqlalchemy.engine import Connection
 
 from casework.domain.model import Event
 from casework.read.metrics import Item, Parts, PartsOf
+from casework.read.once import shared_histories
 from casework.read.scope import Scope
 from casework.storage.db import chunk_size
-from casework.storage.repository import histories_of
 from casework.storage.tables import cases, events
 from casework.storage.world import StoredWorld
 from workflows import Registry
@@ -91,7 +91,7 @@ def lapsed_source(wf: Workflow, registry: Registry, name: str) -> PartsOf:
         ).all()
         world = StoredWorld(conn, registry)
         judged = (world.calendar(), world.setting)
-        histories = histories_of(conn, [r.id for r in rows], chunk_size(conn))
+        histories = shared_histories(conn, [r.id for r in rows], chunk_size(conn))
         found: list[Item] = []
         for r in rows:
             history = histories.get(r.id, [])

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
 from casework.read.damage import not_damaged
-from casework.read.due import moment
+from casework.read.once import shared_histories
 from casework.read.scope import AnySelect
 from casework.read.shapes import DatedCase, OnTimeJSON
+from casework.storage.db import chunk_size
 from casework.storage.tables import cases, events
 from casework.time.deadlines import first_on_time
 from workflows.spec import DayCounter, EventView, Workflow
@@ -67,55 +68,45 @@ def first_replies(
     found = OnTime()
     if wf is None:
         return found
-    by_case: dict[str, tuple[str, list[EventView]]] = {}
-    query = _histories(wf.name, trigger, start, end, recorded_by)
+    query = _replied(wf.name, trigger, start, end, recorded_by)
     if damaged:  # left out (casework.read.damage.skipping)
         query = query.where(not_damaged(events.c.case_id, damaged))
-    for r in conn.execute(query):
-        by_case.setdefault(r.case_no, (r.office_code, []))[1].append(moment(r))
-    for case_no, (office, history) in sorted(by_case.items()):
+    replied = sorted(conn.execute(query), key=lambda r: r.case_no)
+    # The histories other figures of the computation read too (routed, due in the period).
+    read = shared_histories(conn, [r.case_id for r in replied], chunk_size(conn))
+    for r in replied:
+        # Its history up to its last reply in the period: the case's first reply comes no
+        # later, and the events after that first reply play no part in judging it.
+        history: list[EventView] = [
+            ev
+            for ev in read.get(r.case_id, [])
+            if ev.seq <= r.upto and (recorded_by is None or ev.recorded_at < recorded_by)
+        ]
         first = first_on_time(wf, history, trigger, calendar)
         if first is None or not start <= first[0].occurred_on <= end:
             continue  # its first reply came before the period
-        reply = Reply(case_no, first[0].occurred_on, office)
+        reply = Reply(r.case_no, first[0].occurred_on, r.office_code)
         found.replied.append(reply)
         (found.on_time if first[1] else found.late).append(reply)
     return found
 
 
-def _histories(
+def _replied(
     kind: str, trigger: str, start: date, end: date, recorded_by: datetime | None
 ) -> AnySelect:
-    """The cases replied in the period (an index range on trigger and date), each with its
-    history up to its last reply there: the case's first reply comes no later, and the events
-    after that first reply play no part in judging it."""
+    """The cases replied in the period (an index range on trigger and date), each with the
+    sequence number of its last reply there."""
     replies = (
-        select(events.c.case_id, func.max(events.c.seq).label("upto"))
+        select(
+            events.c.case_id,
+            func.min(cases.c.case_no).label("case_no"),
+            func.min(cases.c.office_code).label("office_code"),
+            func.max(events.c.seq).label("upto"),
+        )
         .join(cases, and_(cases.c.id == events.c.case_id, cases.c.kind == kind))
         .where(events.c.trigger == trigger, events.c.occurred_on.between(start, end))
         .group_by(events.c.case_id)
     )
     if recorded_by is not None:
         replies = replies.where(events.c.recorded_at < recorded_by)
-    replied_in = replies.subquery()
-    return (
-        select(
-            cases.c.case_no,
-            cases.c.office_code,
-            events.c.seq,
-            events.c.trigger,
-            events.c.from_state,
-            events.c.to_state,
-            events.c.occurred_at,
-            events.c.occurred_on,
-            events.c.data,
-        )
-        .select_from(replied_in)
-        .join(events, events.c.case_id == replied_in.c.case_id)
-        .join(cases, cases.c.id == events.c.case_id)
-        .where(
-            events.c.seq <= replied_in.c.upto,
-            events.c.recorded_at < recorded_by if recorded_by is not None else true(),
-        )
-        .order_by(events.c.case_id, events.c.seq)
-    )
+    return replies

@@ -44,6 +44,7 @@ from casework.read.metrics import (
     screened,
     whole,
 )
+from casework.read.once import reading_once
 from casework.read.scope import Scope, check_period
 from casework.read.shapes import ExplainItem, ExplainJSON, Figure, GroupRow, StatsJSON
 from casework.read.subsidy_figures import claim_figures
@@ -528,7 +529,8 @@ def compute(
         )
     check_period(scope.start, scope.end)
     run = Computation(conn, cat, scope)
-    tallies = run.tallies(wanted, by)
+    with reading_once():
+        tallies = run.tallies(wanted, by)
     out: StatsJSON = {"from": scope.start.isoformat(), "to": scope.end.isoformat()}
     if scope.as_of is not None:
         out["as_of"] = scope.as_of.isoformat()
@@ -585,8 +587,9 @@ def explain_many(
     metrics = [cat.metric(name) for name in names]
     check_period(scope.start, scope.end)
     run = Computation(conn, cat, scope)
-    tallies = run.tallies(list(dict.fromkeys(names)), None)
-    return [_explained_figure(run, cat, m, tallies) for m in metrics]
+    with reading_once():
+        tallies = run.tallies(list(dict.fromkeys(names)), None)
+        return [_explained_figure(run, cat, m, tallies) for m in metrics]
 
 
 def _explained_figure(

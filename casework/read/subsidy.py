@@ -18,6 +18,7 @@ from casework.domain.subsidy import CLAIM_KIND, RULE_LABELS, Cap, evaluate, paya
 from casework.errors import InvalidData
 from casework.ledger.csv_cells import SafeWriter
 from casework.read.export_xlsx import Cell, check_xlsx_path, titled_table
+from casework.read.once import once
 from casework.read.shapes import (
     CheckJSON,
     ClaimItem,
@@ -344,7 +345,14 @@ def approved(
     office: str | None = None,
 ) -> list[Approved]:
     """The claims approved for a quarter inside the period (of one office, or of all), by
-    claim number."""
+    claim number (read once per computation: three sources of the subsidy's figures ask)."""
+    key = ("subsidy.approved", conn, start, end, recorded_by, office)
+    return once(key, lambda: _approved(conn, start, end, recorded_by, office))
+
+
+def _approved(
+    conn: Connection, start: date, end: date, recorded_by: datetime | None, office: str | None
+) -> list[Approved]:
     rows = conn.execute(
         select(
             cases.c.case_no,
