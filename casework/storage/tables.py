@@ -140,6 +140,7 @@ class Case(Table, table=True):
         Index("ix_cases_office_registered", "office_code", "registered_on"),
         Index("ix_cases_registered_on", "registered_on", "kind"),
         Index("ix_cases_kind_registered", "kind", "registered_on"),  # statistics
+        Index("ix_cases_registered_at", "registered_at", "id"),  # listings, newest first
         UniqueConstraint("kind", "office_code", "ref", name="uq_cases_ref"),
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -25,7 +25,7 @@ def test_a_database_of_0018_gets_an_empty_append_only_table(
         assert "published_figures" not in inspect(conn).get_table_names()
     engine.dispose()
     cw = Casework.initialise(db_url, clock=clock)
-    assert schema.current_revision(cw.engine) == "0019"
+    assert schema.current_revision(cw.engine) == schema.SCHEMA_HEAD >= "0019"
     published = cw.acting("admin").publish_figures("2020-11")
     assert published["version"] == 1
     with pytest.raises(Exception, match="append-only"), cw.engine.begin() as conn:
