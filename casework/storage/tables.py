@@ -209,7 +209,10 @@ class Party(Table, table=True):
 
     __tablename__ = "parties"
     # Repeat detection finds a person by name and phone where an ID number is missing.
-    __table_args__ = (Index("ix_parties_name_phone_index", "name", "phone_index"),)
+    __table_args__ = (
+        Index("ix_parties_name_phone_index", "name", "phone_index"),
+        Index("ix_parties_name_case", "name", "case_id"),  # a search by name: its cases
+    )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
     ord: int
