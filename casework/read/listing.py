@@ -10,7 +10,7 @@ A chunk that cannot be read because a row is damaged is read again without the d
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TypeVar
 
@@ -87,10 +87,3 @@ def read_past_damage(
     done = read(found)
     warnings.warn(DamagedRows(skipped(found)), stacklevel=2)
     return done, found
-
-
-def in_chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
-    """``ids`` in slices of at most ``size``: an ``IN`` list never longer than a statement's
-    bound parameters allow (casework.storage.db.chunk_size)."""
-    for start in range(0, len(ids), max(1, size)):
-        yield ids[start : start + max(1, size)]

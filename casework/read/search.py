@@ -22,7 +22,6 @@ from casework.domain.model import Actor
 from casework.engine import Engine as Machines
 from casework.errors import InvalidData, NotFound
 from casework.read.damage import NO_DAMAGE, DamageReport, undamaged
-from casework.read.listing import in_chunks
 from casework.read.scope import (
     CONFIDENTIAL_NAME,
     AnyRow,
@@ -38,7 +37,7 @@ from casework.read.scope import (
 )
 from casework.read.shapes import CaseRow
 from casework.read.views import LISTED_COLUMNS, head, listed, state_names
-from casework.storage.db import chunk_size
+from casework.storage.db import chunk_size, in_chunks
 from casework.storage.tables import cases, parties
 from workflows.spec import Workflow
 
