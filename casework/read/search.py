@@ -261,6 +261,27 @@ def counted(conn: Connection, where: ColumnElement[bool], damage: DamageReport) 
     return int(conn.execute(select(func.count()).select_from(found.subquery())).scalar_one())
 
 
+def first_found(
+    conn: Connection,
+    where: ColumnElement[bool],
+    damage: DamageReport,
+    f: SearchFilter,
+    page: int,
+    size: int,
+) -> tuple[int, list[AnyRow]]:
+    """How many cases the search finds (up to one past ``COUNT_CAP``) and the page among them,
+    in one statement: the cases are looked for once (a search by name reads the parties'
+    names once) and the page sorted from at most ``COUNT_CAP + 1`` of them. When they are more,
+    the page is of some of them only, and looked for again (:func:`search`)."""
+    found = undamaged(select(cases.c.id).where(where), damage).limit(COUNT_CAP + 1).cte("found")
+    total = select(func.count()).select_from(found).scalar_subquery().label("found_count")
+    query = select(*LISTED_COLUMNS, total).where(cases.c.id.in_(select(found.c.id)))
+    rows = list(conn.execute(ordered(query, f).limit(size).offset((page - 1) * size)).all())
+    if rows:
+        return int(rows[0].found_count), rows
+    return (0 if page == 1 else counted(conn, where, damage)), []
+
+
 def search(
     conn: Connection,
     machines: Machines,
@@ -276,13 +297,15 @@ def search(
     at_least(page, 1, "page", "页码")
     at_least(size, 1, "size", "每页条数")
     size = min(size, MAX_PAGE_SIZE)
-    found_in_all = counted(conn, and_(*case_conditions(conn, machines, actor, f)), damage)
+    where = and_(*case_conditions(conn, machines, actor, f))
+    found_in_all, found = first_found(conn, where, damage, f, page, size)
     total, capped = min(found_in_all, COUNT_CAP), found_in_all > COUNT_CAP
-    found: list[AnyRow] = []
-    if (page - 1) * size < total:  # the offset is bounded by the cap: at most 10,000 rows
-        where = and_(*case_conditions(conn, machines, actor, f, dense=capped))
-        query = ordered(undamaged(select(*LISTED_COLUMNS).where(where), damage), f)
-        found = list(conn.execute(query.limit(size).offset((page - 1) * size)).all())
+    if capped:  # the page was of some 10,001 of them: found again among them all, in order
+        found = []
+        if (page - 1) * size < total:  # the offset is bounded by the cap: 10,000 rows at most
+            where = and_(*case_conditions(conn, machines, actor, f, dense=True))
+            query = ordered(undamaged(select(*LISTED_COLUMNS).where(where), damage), f)
+            found = list(conn.execute(query.limit(size).offset((page - 1) * size)).all())
     names = names_of(conn, [r.id for r in found], withholding(machines.registry, actor))
     rows = [
         SearchRow(**listed(head(r), machines.registry), parties=names.get(r.id, [])) for r in found
