@@ -43,26 +43,39 @@ def after(registered_at: datetime, case_id: int) -> ColumnElement[bool]:
 
 
 def each_chunk(
-    conn: Connection, registry: Registry, query: AnySelect, size: int
-) -> Iterator[list[AnyRow]]:
-    """:func:`chunks` of ``query``, damaged cases left out once one is found: the chunk that
-    failed is read again without them, with one warning for the listing."""
+    conn: Connection,
+    registry: Registry,
+    query: AnySelect,
+    size: int,
+    shown: Callable[[AnyRow], T],
+) -> Iterator[list[T]]:
+    """The rows of ``query`` (selecting ``cases.id`` and ``cases.registered_at``, unordered),
+    newest first, ``size`` at a time, each as ``shown`` makes it; damaged cases left out once
+    one is found (in the rows or in making them): the chunk that failed is read again without
+    them, with one warning for the listing."""
     damage = NO_DAMAGE
     last: AnyRow | None = None
     while True:
         page = query if last is None else query.where(after(last.registered_at, last.id))
         page = page.order_by(*NEWEST_FIRST).limit(size)
-        rows, damage = read_past_damage(conn, registry, damage, reader(conn, page))
-        if rows:
-            yield rows
+        (rows, made), damage = read_past_damage(conn, registry, damage, reader(conn, page, shown))
+        if made:
+            yield made
         if len(rows) < size:
             return
         last = rows[-1]
 
 
-def reader(conn: Connection, query: AnySelect) -> Callable[[DamageReport], list[AnyRow]]:
-    """The rows of ``query`` without the damaged cases given."""
-    return lambda damage: list(conn.execute(undamaged(query, damage)).all())
+def reader(
+    conn: Connection, query: AnySelect, shown: Callable[[AnyRow], T]
+) -> Callable[[DamageReport], tuple[list[AnyRow], list[T]]]:
+    """The rows of ``query`` without the damaged cases given, and each as ``shown`` makes it."""
+
+    def read(damage: DamageReport) -> tuple[list[AnyRow], list[T]]:
+        rows = list(conn.execute(undamaged(query, damage)).all())
+        return rows, [shown(r) for r in rows]
+
+    return read
 
 
 def read_past_damage(

@@ -431,10 +431,12 @@ def each_case(
     query = case_listing(conn, machines, actor, kind, state, office)
     registry = machines.registry
 
+    def shown(r: AnyRow) -> CaseRow:
+        return listed(head(r), registry)
+
     def rows() -> Iterator[CaseRow]:
-        for chunk in each_chunk(conn, registry, query, chunk_size(conn)):
-            for r in chunk:
-                yield listed(head(r), registry)
+        for chunk in each_chunk(conn, registry, query, chunk_size(conn), shown):
+            yield from chunk
 
     return rows()
 
