@@ -305,7 +305,8 @@ def search(
         if (page - 1) * size < total:  # the offset is bounded by the cap: 10,000 rows at most
             where = and_(*case_conditions(conn, machines, actor, f, dense=True))
             query = ordered(undamaged(select(*LISTED_COLUMNS).where(where), damage), f)
-            found = list(conn.execute(query.limit(size).offset((page - 1) * size)).all())
+            skipped = (page - 1) * size  # and the last page ends at the cap
+            found = list(conn.execute(query.limit(min(size, total - skipped)).offset(skipped)))
     names = names_of(conn, [r.id for r in found], withholding(machines.registry, actor))
     rows = [
         SearchRow(**listed(head(r), machines.registry), parties=names.get(r.id, [])) for r in found
