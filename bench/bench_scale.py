@@ -54,7 +54,7 @@ OFFICES = [
     "tantou", "dapo", "pingshan", "shenzhenzhen", "magui", "guding", "caojiang", "hetang",
     "shigu", "dongan", "changpo",
 ]  # fmt: skip
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰辉建国志红梅亮"
 TYPES = ["邻里", "婚姻家庭", "土地山林", "合同", "劳动", "损害赔偿", "其他"]
 MEDIATION_HEADER = [
@@ -108,8 +108,8 @@ def mediation_row(day: date, office: str, i: int, rng: random.Random) -> list[st
         return head + [(day + timedelta(days=1)).isoformat(), mediator] + [""] * 9
     agreed, performed = day + timedelta(days=12), day + timedelta(days=25)
     follow, archived = day + timedelta(days=35), day + timedelta(days=40)
-    return head + [
-        (day + timedelta(days=1)).isoformat(), mediator, "成功", agreed.isoformat(), "书面",
+    return [
+        *head, (day + timedelta(days=1)).isoformat(), mediator, "成功", agreed.isoformat(), "书面",
         "已履行", performed.isoformat(), follow.isoformat(), "满意", archived.isoformat(),
         MEDIATION_FILE,
     ]  # fmt: skip
@@ -125,8 +125,8 @@ def petition_row(day: date, office: str, i: int, rng: random.Random) -> list[str
     if age < RECENT_DAYS or rng.random() < STUCK:
         return head + [accepted, "邮寄"] + [""] * 8 + [handler, office, PETITION_OPEN]
     step = [day + timedelta(days=d) for d in (40, 41, 42, 45)]
-    return head + [
-        accepted, "邮寄", step[0].isoformat(), "支持", step[1].isoformat(), "当面送达",
+    return [
+        *head, accepted, "邮寄", step[0].isoformat(), "支持", step[1].isoformat(), "当面送达",
         step[2].isoformat(), "满意", "电话", step[3].isoformat(), handler, office, PETITION_FILE,
     ]  # fmt: skip
 
@@ -265,7 +265,8 @@ def verdict(read: str, small: dict[str, Any], large: dict[str, Any], scale: floa
 
 def report(rows: dict[str, tuple[dict[str, Any], dict[str, Any]]], small: int, large: int) -> None:
     scale = large / small
-    print(f"\n{'read':<14} {'at ' + format(small, ','):>26} {'at ' + format(large, ','):>26}  target")
+    at_small, at_large = f"at {small:,}", f"at {large:,}"
+    print(f"\n{'read':<14} {at_small:>26} {at_large:>26}  target")
     print(f"{'':<14} {'call s / wall s / MB':>26} {'call s / wall s / MB':>26}")
     for read, (a, b) in rows.items():
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -14,7 +16,7 @@ PARTY_PARTS = ("name", "id_number", "phone")  # what --name, --id-number, --phon
 
 if TYPE_CHECKING:
     from casework.domain.results import AdvanceResult, EventJSON, RegisterResult, RelatedCase
-    from casework.read.shapes import CaseJSON, DueJSON
+    from casework.read.shapes import CaseJSON, CaseRow, DueJSON
 
 JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 AT = Annotated[
@@ -706,7 +708,13 @@ def list_(
 
     Example: casework case list --kind petition --state handling --office panzhou
     """
-    # One more than shown, to say whether the page holds them all.
+    if every and not overdue:  # read and written a chunk at a time, however many there are
+        found = settings(ctx).reader().each_case(kind, state, office, as_of)
+        if as_json:
+            output.print_json_rows(found)
+        else:
+            _listing_tables(found)
+        return
     # One more than shown tells whether the page holds them all; a bad --limit goes as it is,
     # for the refusal to name it.
     asked = None if every else limit + 1 if 1 <= limit < MAX_LISTED else limit
@@ -716,8 +724,36 @@ def list_(
     if as_json:
         output.print_json(rows)
         return
+    _cases_table(f"案件 Cases ({len(rows)})", rows)
+    if more:
+        output.line(f"仅显示前 {limit} 件 first {limit} shown; --limit N or --all for more")
+
+
+# Rows of one table of ``case list --all``: a long listing is printed a table at a time.
+TABLE_ROWS = 1000
+
+
+def _listing_tables(rows: Iterator[CaseRow]) -> None:
+    """Every case, as tables of ``TABLE_ROWS`` each (one, as for a page, when they fit in it),
+    each printed once read: a listing of a million cases is never held whole."""
+    chunk = list(islice(rows, TABLE_ROWS))
+    shown = 0
+    while True:
+        following = list(islice(rows, TABLE_ROWS)) if chunk else []
+        whole = shown == 0 and not following
+        title = f"({len(chunk)})" if whole else f"({shown + 1}–{shown + len(chunk)})"
+        _cases_table(f"案件 Cases {title}", chunk)
+        shown += len(chunk)
+        if not following:
+            break
+        chunk = following
+    if shown > TABLE_ROWS:
+        output.line(f"共 {shown} 件 {shown} cases")
+
+
+def _cases_table(title: str, rows: Sequence[CaseRow]) -> None:
     output.table(
-        f"案件 Cases ({len(rows)})",
+        title,
         [
             ("案件编号 case_no", "cyan"),
             ("状态 state", ""),
@@ -729,8 +765,6 @@ def list_(
             for r in rows
         ],
     )
-    if more:
-        output.line(f"仅显示前 {limit} 件 first {limit} shown; --limit N or --all for more")
 
 
 @case_app.command("history")

@@ -32,6 +32,20 @@ def print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+def print_json_rows(rows: Iterable[object]) -> int:
+    """A JSON array on stdout written a row at a time, as :func:`print_json` writes the
+    list (a listing of a million cases is never held whole); returns the rows written."""
+    import textwrap
+
+    count = 0
+    for row in rows:
+        text = json.dumps(row, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write(("[\n" if count == 0 else ",\n") + textwrap.indent(text, "  "))
+        count += 1
+    sys.stdout.write("\n]\n" if count else "[]\n")
+    return count
+
+
 def error(message: str) -> None:
     """One line on stderr."""
     line = " ".join(str(message).split())

@@ -178,6 +178,16 @@ class Remote:
         params = {"kind": kind, "state": state, "office": office, "limit": limit}
         return self.call("GET", "/cases", {**params, "overdue": overdue, "as_of": as_of})
 
+    def each_case(
+        self,
+        kind: str | None = None,
+        state: str | None = None,
+        office: str | None = None,
+        as_of: str | date | None = None,
+    ) -> Iterator[Any]:
+        params = {"kind": kind, "state": state, "office": office, "as_of": as_of}
+        return iter(self.call("GET", "/cases", params))
+
     def due(
         self,
         within: int = 7,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import date
 
 from casework.api.base import Base
@@ -25,7 +26,7 @@ from casework.read.shapes import (
     VerifyJSON,
     WorkflowJSON,
 )
-from casework.read.views import case_history, list_cases, show_case
+from casework.read.views import case_history, each_case, list_cases, show_case
 from casework.storage.calendars import load_calendar
 from casework.storage.db import open_engine, reading
 from casework.storage.world import StoredWorld
@@ -84,6 +85,33 @@ class Reads(Base):
                 ),
             )
             return found
+
+    def each_case(
+        self,
+        kind: str | None = None,
+        state: str | None = None,
+        office: str | None = None,
+        as_of: str | date | None = None,
+    ) -> Iterator[CaseRow]:
+        """Every case ``cases`` would list, newest first, read a chunk at a time as they are
+        asked for (casework.read.listing): memory stays flat however many there are. The
+        filters are checked when called; the read stays open until the rows are all read (or
+        the iterator is closed)."""
+        if as_of is not None:
+            self.day(as_of)
+        stack = ExitStack()
+        conn, actor = stack.enter_context(self.read())
+        try:
+            rows = each_case(conn, self.machines, actor, kind, state, office)
+        except BaseException:
+            stack.close()
+            raise
+
+        def streamed() -> Iterator[CaseRow]:
+            with stack:
+                yield from rows
+
+        return streamed()
 
     def due(
         self,

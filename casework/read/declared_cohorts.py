@@ -23,7 +23,7 @@ from casework.domain.replay import REGISTER
 from casework.read.metrics import Item, Parts, PartsOf, first_event, group_data
 from casework.read.once import shared_histories
 from casework.read.scope import Scope
-from casework.storage.db import chunk_size
+from casework.storage.db import chunk_size, in_chunks
 from casework.storage.tables import cases, committees, events
 from casework.storage.world import StoredWorld
 from workflows import Registry
@@ -267,9 +267,10 @@ def _overdue(
     judge_on = scope.as_of or scope.end
     ids = [m.id for m in chosen]
     histories = shared_histories(conn, ids, chunk_size(conn))
-    data = {
+    data = {  # a chunk of the members at a time: never an IN list past the driver's limit
         r.id: r.data or {}
-        for r in conn.execute(select(cases.c.id, cases.c.data).where(cases.c.id.in_(ids)))
+        for chunk in in_chunks(ids, chunk_size(conn))
+        for r in conn.execute(select(cases.c.id, cases.c.data).where(cases.c.id.in_(chunk)))
     }
     out: set[int] = set()
     for m in chosen:

@@ -24,6 +24,7 @@ from casework.errors import InvalidData, NotFound
 from casework.read.damage import NO_DAMAGE, DamageReport, undamaged
 from casework.read.scope import (
     CONFIDENTIAL_NAME,
+    AnyRow,
     AnySelect,
     Withhold,
     at_least,
@@ -36,6 +37,7 @@ from casework.read.scope import (
 )
 from casework.read.shapes import CaseRow
 from casework.read.views import LISTED_COLUMNS, head, listed, state_names
+from casework.storage.db import chunk_size, in_chunks
 from casework.storage.tables import cases, parties
 from workflows.spec import Workflow
 
@@ -44,6 +46,10 @@ if TYPE_CHECKING:  # the export's writers are loaded only by a download (start-u
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 200
+# The most cases a search counts (and pages through): past it, the total says "10,000 or
+# more" and a narrower search finds the rest (issue 18 point 2: a count over a million cases
+# took seconds).
+COUNT_CAP = 10_000
 SORTS = ("registered", "case_no", "state")
 PartyKey = Literal["id_number", "phone"]
 
@@ -64,6 +70,8 @@ class SearchJSON(TypedDict):
     sort: str
     descending: bool
     rows: list[SearchRow]
+    # More than ``total`` were found: a search is counted up to COUNT_CAP cases only.
+    total_capped: NotRequired[bool]
     warnings: NotRequired[list[str]]  # damaged cases left out (casework.read.damage)
 
 
@@ -137,11 +145,16 @@ def like(column: ColumnElement[str], text: str) -> ColumnElement[bool]:
 
 
 def party_conditions(
-    f: SearchFilter, withheld: ColumnElement[bool] | None = None
+    f: SearchFilter, withheld: ColumnElement[bool] | None = None, dense: bool = False
 ) -> list[ColumnElement[bool]]:
     """One condition per party criterion: each may be met by a different party of the case
     (the applicant's name, the respondent's phone), but not by a party the user is kept
-    from (``withheld``: a confidential caller is not found by the handler either)."""
+    from (``withheld``: a confidential caller is not found by the handler either).
+
+    The cases are found from their parties (``IN``: one pass over the parties' names, the
+    cases then looked up by id), which is quick however few match; ``dense``, when very many
+    do, each case is asked for such a party as the cases are read newest first (``EXISTS``),
+    and a page is found after a few of them."""
     found: list[ColumnElement[bool]] = []
     name = given(f.party)
     if name is not None:
@@ -152,7 +165,13 @@ def party_conditions(
         if value is not None:
             found.append(party_match(key, normalised(key, value)))
     kept = [] if withheld is None else [not_(withheld)]
-    return [exists().where(parties.c.case_id == cases.c.id, c, *kept) for c in found]
+    out: list[ColumnElement[bool]] = []
+    for c in found:
+        if not dense:
+            out.append(cases.c.id.in_(select(parties.c.case_id).where(c)))
+        if dense or kept:  # a withheld party is told by its case: asked of each candidate
+            out.append(exists().where(parties.c.case_id == cases.c.id, c, *kept))
+    return out
 
 
 def procedure(machines: Machines, kind: str) -> Workflow:
@@ -165,7 +184,11 @@ def procedure(machines: Machines, kind: str) -> Workflow:
 
 
 def case_conditions(
-    conn: Connection, machines: Machines, actor: Actor | None, f: SearchFilter
+    conn: Connection,
+    machines: Machines,
+    actor: Actor | None,
+    f: SearchFilter,
+    dense: bool = False,
 ) -> list[ColumnElement[bool]]:
     """The filter as conditions on ``cases``, checked first: a kind or state the procedures
     do not know, an office the user may not see, or a period ending before it starts."""
@@ -192,7 +215,7 @@ def case_conditions(
         out.append(cases.c.registered_on >= f.start)
     if f.end is not None:
         out.append(cases.c.registered_on <= f.end)
-    return out + party_conditions(f, withheld_parties(machines.registry, actor))
+    return out + party_conditions(f, withheld_parties(machines.registry, actor), dense)
 
 
 def ordered(query: AnySelect, f: SearchFilter) -> AnySelect:
@@ -215,20 +238,48 @@ def names_of(
     conn: Connection, ids: Sequence[int], withhold: Withhold | None = None
 ) -> dict[int, list[str]]:
     """The parties' names of a page's cases, in their order on each case; a party the user
-    is kept from (``withhold``: a confidential caller, to the handling office) by a mark."""
+    is kept from (``withhold``: a confidential caller, to the handling office) by a mark.
+    Asked for a chunk of the cases at a time (casework.storage.db.chunk_size)."""
     by_case: dict[int, list[str]] = {}
-    if not ids:
-        return by_case
-    for p in conn.execute(
-        select(parties.c.case_id, parties.c.role, parties.c.name)
-        .add_columns(cases.c.kind, cases.c.office_code, cases.c.data)
-        .join(cases, cases.c.id == parties.c.case_id)
-        .where(parties.c.case_id.in_(ids))
-        .order_by(parties.c.case_id, parties.c.ord)
-    ):
-        kept = withhold is not None and p.role in withhold(p.kind, p.office_code, p.data)
-        by_case.setdefault(p.case_id, []).append(CONFIDENTIAL_NAME if kept else p.name)
+    for chunk in in_chunks(ids, chunk_size(conn)):
+        for p in conn.execute(
+            select(parties.c.case_id, parties.c.role, parties.c.name)
+            .add_columns(cases.c.kind, cases.c.office_code, cases.c.data)
+            .join(cases, cases.c.id == parties.c.case_id)
+            .where(parties.c.case_id.in_(chunk))
+            .order_by(parties.c.case_id, parties.c.ord)
+        ):
+            kept = withhold is not None and p.role in withhold(p.kind, p.office_code, p.data)
+            by_case.setdefault(p.case_id, []).append(CONFIDENTIAL_NAME if kept else p.name)
     return by_case
+
+
+def counted(conn: Connection, where: ColumnElement[bool], damage: DamageReport) -> int:
+    """How many cases the search finds, counted up to one past ``COUNT_CAP``: a search that
+    finds half a city's million cases is not counted to its end."""
+    found = undamaged(select(cases.c.id).where(where), damage).limit(COUNT_CAP + 1)
+    return int(conn.execute(select(func.count()).select_from(found.subquery())).scalar_one())
+
+
+def first_found(
+    conn: Connection,
+    where: ColumnElement[bool],
+    damage: DamageReport,
+    f: SearchFilter,
+    page: int,
+    size: int,
+) -> tuple[int, list[AnyRow]]:
+    """How many cases the search finds (up to one past ``COUNT_CAP``) and the page among them,
+    in one statement: the cases are looked for once (a search by name reads the parties'
+    names once) and the page sorted from at most ``COUNT_CAP + 1`` of them. When they are more,
+    the page is of some of them only, and looked for again (:func:`search`)."""
+    found = undamaged(select(cases.c.id).where(where), damage).limit(COUNT_CAP + 1).cte("found")
+    total = select(func.count()).select_from(found).scalar_subquery().label("found_count")
+    query = select(*LISTED_COLUMNS, total).where(cases.c.id.in_(select(found.c.id)))
+    rows = list(conn.execute(ordered(query, f).limit(size).offset((page - 1) * size)).all())
+    if rows:
+        return int(rows[0].found_count), rows
+    return (0 if page == 1 else counted(conn, where, damage)), []
 
 
 def search(
@@ -240,23 +291,27 @@ def search(
     size: int = PAGE_SIZE,
     damage: DamageReport = NO_DAMAGE,
 ) -> SearchJSON:
-    """One page of the cases the filter finds, with how many it finds in all; the
-    ``damage``d cases left out (casework.read.damage.skipping)."""
+    """One page of the cases the filter finds, with how many it finds in all (at most
+    ``COUNT_CAP``, with ``total_capped`` when there are more); the ``damage``d cases left out
+    (casework.read.damage.skipping). A page past the last is empty, and not looked for."""
     at_least(page, 1, "page", "页码")
     at_least(size, 1, "size", "每页条数")
     size = min(size, MAX_PAGE_SIZE)
     where = and_(*case_conditions(conn, machines, actor, f))
-    counted = undamaged(select(func.count()).select_from(cases).where(where), damage)
-    total = int(conn.execute(counted).scalar_one())
-    query = undamaged(select(*LISTED_COLUMNS).where(where), damage)
-    found = (
-        conn.execute(ordered(query, f).limit(size).offset((page - 1) * size)).all() if total else []
-    )
+    found_in_all, found = first_found(conn, where, damage, f, page, size)
+    total, capped = min(found_in_all, COUNT_CAP), found_in_all > COUNT_CAP
+    if capped:  # the page was of some 10,001 of them: found again among them all, in order
+        found = []
+        if (page - 1) * size < total:  # the offset is bounded by the cap: 10,000 rows at most
+            where = and_(*case_conditions(conn, machines, actor, f, dense=True))
+            query = ordered(undamaged(select(*LISTED_COLUMNS).where(where), damage), f)
+            skipped = (page - 1) * size  # and the last page ends at the cap
+            found = list(conn.execute(query.limit(min(size, total - skipped)).offset(skipped)))
     names = names_of(conn, [r.id for r in found], withholding(machines.registry, actor))
     rows = [
         SearchRow(**listed(head(r), machines.registry), parties=names.get(r.id, [])) for r in found
     ]
-    return SearchJSON(
+    out = SearchJSON(
         total=total,
         page=page,
         pages=max(1, -(-total // size)),
@@ -265,6 +320,9 @@ def search(
         descending=f.descending,
         rows=rows,
     )
+    if capped:
+        out["total_capped"] = True
+    return out
 
 
 def export_rows(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -21,9 +21,11 @@ from casework.errors import Damaged, InvalidData, NotAllowed, NotFound
 from casework.read import law
 from casework.read.damage import NO_DAMAGE, DamageReport, case_refusal, skipping, undamaged
 from casework.read.due import Head, due_json, overdue
+from casework.read.listing import NEWEST_FIRST, each_chunk
 from casework.read.scope import (
     CONFIDENTIAL_NAME,
     AnyRow,
+    AnySelect,
     at_least,
     at_office,
     may_reveal,
@@ -39,6 +41,7 @@ from casework.read.shapes import (
     LinkRow,
     PartyJSON,
 )
+from casework.storage.db import chunk_size
 from casework.storage.directory import require_office
 from casework.storage.repository import event_of, links_loader
 from casework.storage.tables import case_links, cases, documents, events, offices, parties
@@ -390,6 +393,54 @@ def head(r: AnyRow) -> Head:
     return Head(r.id, r.case_no, r.kind, r.office_code, r.state, r.title, as_utc(r.registered_at))
 
 
+def case_listing(
+    conn: Connection,
+    machines: Machines,
+    actor: Actor | None,
+    kind: str | None = None,
+    state: str | None = None,
+    office: str | None = None,
+) -> AnySelect:
+    """The query of a listing's cases (unordered): of a procedure, in a state, of an office,
+    as the user may see them; a procedure, state or office that does not exist is refused."""
+    wf = machines.workflow(kind) if kind is not None else None
+    states = state_names(machines.registry, wf, state) if state is not None else None
+    if office is not None:
+        require_office(conn, office)
+    query = select(*LISTED_COLUMNS)
+    if wf is not None:
+        query = query.where(cases.c.kind == wf.name)
+    if states is not None:  # a few state names, one per procedure at most
+        query = query.where(cases.c.state.in_(states))
+    if office is not None:
+        query = query.where(at_office(office))
+    return query.where(*visible_to(actor))
+
+
+def each_case(
+    conn: Connection,
+    machines: Machines,
+    actor: Actor | None,
+    kind: str | None = None,
+    state: str | None = None,
+    office: str | None = None,
+) -> Iterator[CaseRow]:
+    """Every case of the listing, newest first, read a chunk at a time (casework.read.listing):
+    the filters are checked when called, the rows read as they are asked for; damaged cases
+    are left out with a warning."""
+    query = case_listing(conn, machines, actor, kind, state, office)
+    registry = machines.registry
+
+    def shown(r: AnyRow) -> CaseRow:
+        return listed(head(r), registry)
+
+    def rows() -> Iterator[CaseRow]:
+        for chunk in each_chunk(conn, registry, query, chunk_size(conn), shown):
+            yield from chunk
+
+    return rows()
+
+
 def list_cases(
     conn: Connection,
     machines: Machines,
@@ -402,11 +453,35 @@ def list_cases(
     damage: DamageReport = NO_DAMAGE,
 ) -> list[CaseRow]:
     """Cases, newest first; a town user sees only their own office's; the ``damage``d cases
-    left out (casework.read.damage.skipping).
+    left out (casework.read.damage.skipping). Every case without a ``limit``: a long listing
+    is better read by :func:`each_case`.
 
     With ``overdue_on``, only the cases past an office deadline (超期) on that day, each with
     its ``due``.
     """
+    if overdue_on is not None:
+        return overdue_cases(conn, machines, actor, kind, state, office, limit, overdue_on, damage)
+    query = case_listing(conn, machines, actor, kind, state, office).order_by(*NEWEST_FIRST)
+    at_least(limit, 1, "limit", "条数")
+    if limit is not None:
+        query = query.limit(limit)
+    registry = machines.registry
+    return [listed(head(r), registry) for r in conn.execute(undamaged(query, damage))]
+
+
+def overdue_cases(
+    conn: Connection,
+    machines: Machines,
+    actor: Actor | None,
+    kind: str | None,
+    state: str | None,
+    office: str | None,
+    limit: int | None,
+    overdue_on: date,
+    damage: DamageReport,
+) -> list[CaseRow]:
+    """``case list --overdue``: the cases past an office deadline on the day, with their
+    ``due`` (casework.read.due)."""
     wf = machines.workflow(kind) if kind is not None else None
     registry = machines.registry
     states = state_names(registry, wf, state) if state is not None else None
@@ -414,22 +489,10 @@ def list_cases(
         require_office(conn, office)
     at_least(limit, 1, "limit", "条数")
     name = wf.name if wf is not None else None
-    if overdue_on is not None:
-        late = overdue(conn, registry, overdue_on, name, office, actor, states, damage)
-        out: list[CaseRow] = []
-        for r in late[:limit] if limit is not None else late:
-            row = listed(r.case, registry)
-            row["due"] = due_json(r.due)
-            out.append(row)
-        return out
-    query = select(*LISTED_COLUMNS).order_by(cases.c.registered_at.desc(), cases.c.id.desc())
-    if name is not None:
-        query = query.where(cases.c.kind == name)
-    if states is not None:  # a few state names, one per procedure at most
-        query = query.where(cases.c.state.in_(states))
-    if office is not None:
-        query = query.where(at_office(office))
-    query = query.where(*visible_to(actor))
-    if limit is not None:
-        query = query.limit(limit)
-    return [listed(head(r), registry) for r in conn.execute(undamaged(query, damage))]
+    late = overdue(conn, registry, overdue_on, name, office, actor, states, damage)
+    out: list[CaseRow] = []
+    for r in late[:limit] if limit is not None else late:
+        row = listed(r.case, registry)
+        row["due"] = due_json(r.due)
+        out.append(row)
+    return out

@@ -10,7 +10,7 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -274,6 +274,14 @@ def chunk_size(conn: Connection) -> int:
 
     limit = int(getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
     return max(1, min(MAX_CHUNK, limit - 8))
+
+
+def in_chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    """``ids`` in slices of at most ``size`` (:func:`chunk_size`): an ``IN`` list never
+    longer than a statement's bound parameters allow."""
+    step = max(1, size)
+    for start in range(0, len(ids), step):
+        yield ids[start : start + step]
 
 
 @contextmanager

@@ -143,6 +143,7 @@ class Case(Table, table=True):
         # The last change of any case bounds the days the open-limits index answers for
         # (casework.storage.open_limits.answers_on); changed cases since an anchor.
         Index("ix_cases_updated_at", "updated_at"),
+        Index("ix_cases_registered_at", "registered_at", "id"),  # listings, newest first
         UniqueConstraint("kind", "office_code", "ref", name="uq_cases_ref"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -211,7 +212,10 @@ class Party(Table, table=True):
 
     __tablename__ = "parties"
     # Repeat detection finds a person by name and phone where an ID number is missing.
-    __table_args__ = (Index("ix_parties_name_phone_index", "name", "phone_index"),)
+    __table_args__ = (
+        Index("ix_parties_name_phone_index", "name", "phone_index"),
+        Index("ix_parties_name_case", "name", "case_id"),  # a search by name: its cases
+    )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
     ord: int

@@ -14,9 +14,10 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from itertools import islice
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
@@ -25,7 +26,7 @@ from casework.errors import CaseworkError, InvalidData, NotAllowed, NotFound
 from casework.web import bodies
 from casework.web.auth import Gate, bearer, client
 from casework.web.pages.search import Asked, asked
-from casework.web.responses import JSON
+from casework.web.responses import JSON, json_rows
 
 T = TypeVar("T")
 # The export's formats (its file's suffix) and the content type each is answered as.
@@ -66,10 +67,16 @@ def on_case(cw: Casework, case_no: str, call: Callable[[], T]) -> T:
 
 def matching(rows: list[Any], q: str | None) -> list[Any]:
     """Rows whose case number or title holds ``q`` (case-insensitive); all without one."""
+    return [r for r in rows if holds(r, q)]
+
+
+def holds(row: Any, q: str | None) -> bool:
+    """Whether the row's case number or title holds ``q`` (case-insensitive); any row does
+    without one."""
     if not q or not q.strip():
-        return rows
+        return True
     word = q.strip().casefold()
-    return [r for r in rows if word in r["case_no"].casefold() or word in r["title"].casefold()]
+    return word in row["case_no"].casefold() or word in row["title"].casefold()
 
 
 def account_routes(router: APIRouter, cw: Casework) -> None:
@@ -113,10 +120,14 @@ def case_reads(router: APIRouter, gate: Gate) -> None:
         limit: Annotated[int | None, Query(ge=1)] = None,
         overdue: bool = False,
         as_of: Day = None,
-    ) -> JSON:
-        rows = cw.cases(kind, state, office, None if q else limit, overdue, as_of)
-        found = matching(list(rows), q)
-        return JSON(found[:limit] if limit is not None else found)
+    ) -> Response:
+        if overdue or (limit is not None and not q):
+            rows = cw.cases(kind, state, office, None if q else limit, overdue, as_of)
+            found = matching(list(rows), q)
+            return JSON(found[:limit] if limit is not None else found)
+        # Every case, or those a word finds: answered as they are read, a chunk at a time.
+        listed = (r for r in cw.each_case(kind, state, office, as_of) if holds(r, q))
+        return json_rows(islice(listed, limit))
 
     @router.get("/due")
     def due(

@@ -182,6 +182,7 @@ def test_damage_is_reported_skipped_and_named(
         warnings.simplefilter("ignore", DamagedRows)
         listed = [r["case_no"] for r in cw.cases()]
         assert b in listed
+        assert [r["case_no"] for r in cw.each_case()] == listed  # streamed, the same
         found = cw.search(cw.search_filter(office="panzhou"))
         assert b in [r["case_no"] for r in found["rows"]]
         if a not in [r["case_no"] for r in found["rows"]]:
@@ -207,6 +208,9 @@ def test_a_listing_warns_of_what_it_skipped(cw: Casework, two: tuple[str, str]) 
     with pytest.warns(DamagedRows, match=a):
         rows = cw.cases()
     assert [r["case_no"] for r in rows] == [b]
+    with pytest.warns(DamagedRows, match=a):
+        streamed = list(cw.each_case())  # case list --all: a chunk at a time
+    assert [r["case_no"] for r in streamed] == [b]
     with pytest.warns(DamagedRows):
         found = cw.search(cw.search_filter())
     assert found["total"] == 1 and a in found["warnings"][0]
@@ -219,6 +223,9 @@ def test_the_cli_says_damage_in_one_line(cw: Casework, cli: Cli, two: tuple[str,
     assert listed.exit_code == 0 and b in listed.stdout and a not in listed.stdout
     assert listed.stderr.count("\n") == 1 and a in listed.stderr
     assert listed.stderr.startswith("警告 1 件案件的记录已损坏，已跳过")
+    every = cli("case", "list", "--all", "--json")
+    assert every.exit_code == 0 and [r["case_no"] for r in json.loads(every.stdout)] == [b]
+    assert every.stderr.count("\n") == 1 and a in every.stderr
     figures = cli("stats", "--from", "2020-01-01", "--to", "2020-12-31", "--json")
     assert figures.exit_code == 0 and "metrics" in json.loads(figures.stdout)
     due = cli("due", "--as-of", "2020-11-20", "--json")

@@ -9,7 +9,10 @@ import csv
 import io
 import re
 
+import pytest
+
 from casework.api import Casework
+from casework.read import search as search_module
 from tests.helpers import VALID_ID_2, FrozenClock, dump
 from tests.petitions import accept, register
 from tests.web.pages import Pages
@@ -115,6 +118,19 @@ def test_the_download_holds_exactly_the_cases_of_the_search(pages: Pages, cw: Ca
     numbers = [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert numbers == [made["land"], made["wages"]]
     assert pages.get("/search/export?format=pdf").status_code == 422
+
+
+def test_a_search_past_its_count_cap_says_so(
+    pages: Pages, cw: Casework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = [register(cw, f"2020-11-{day:02d} 09:00", title=f"第{day}件") for day in range(1, 26)]
+    monkeypatch.setattr(search_module, "COUNT_CAP", 21)
+    pages.login_form("clerk_pz")
+    first = pages.get("/search")
+    assert total(first.text) == 21 and "超过 <b" in first.text
+    assert found_cases(first.text) == made[::-1][:20]
+    assert found_cases(pages.get("/search?page=2").text) == made[::-1][20:21]  # up to the cap
+    assert found_cases(pages.get("/search?page=3").text) == []
 
 
 def test_bad_input_is_a_message_at_its_field_and_writes_nothing(pages: Pages, cw: Casework) -> None:
