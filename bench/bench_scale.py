@@ -135,6 +135,7 @@ def write_ledgers(folder: str, cases: int, per_year: int, seed: int) -> dict[str
     """Two CSV ledgers (mediation, petition) of ``cases`` rows in all, the last years' first."""
     rng = random.Random(seed)
     years = max(1, cases // per_year)
+    per_year = min(per_year, cases)
     paths = {k: os.path.join(folder, f"{k}-{cases}.csv") for k in ("mediation", "petition")}
     with (
         open(paths["mediation"], "w", encoding="utf-8", newline="") as m_fh,

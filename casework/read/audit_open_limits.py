@@ -23,16 +23,20 @@ PROBLEM = (
 
 
 def stored_rows(conn: Connection, ids: Sequence[int]) -> dict[int, list[Record]]:
-    """The index rows of these cases (a chunk's: bounded), by case id, in order."""
+    """The index rows of these cases (a chunk's), by case id, in order: read by the chunk's
+    range of ids, so that no list of ids is sent however large the chunk."""
     found: dict[int, list[Record]] = {}
     if not ids:
         return found
+    wanted = set(ids)
     query = (
         select(open_limits)
-        .where(open_limits.c.case_id.in_(list(ids)))
+        .where(open_limits.c.case_id.between(min(ids), max(ids)))
         .order_by(open_limits.c.case_id, open_limits.c.ord)
     )
     for r in conn.execute(query):
+        if r.case_id not in wanted:
+            continue
         row = (r.case_id, r.ord, r.state, r.binds, r.bound_office, r.last_day, dict(r.shown))
         found.setdefault(r.case_id, []).append(row)
     return found

@@ -16,10 +16,10 @@ rows of every case a limit may run for (``rebuild``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, func, or_, select
+from sqlalchemy import String, and_, bindparam, cast, delete, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
 from casework.domain.model import Event
@@ -28,7 +28,7 @@ from casework.storage.db import chunk_size
 from casework.storage.repository import Written, histories_of
 from casework.storage.tables import cases, derived_builds, events, open_limits
 from casework.time.deadlines import CaseClock, Running, standing
-from casework.time.local import as_utc, local_date
+from casework.time.local import local_date
 from workflows import Registry
 from workflows.limits import Setting
 from workflows.spec import DayCounter, EventView, Workflow
@@ -175,8 +175,20 @@ def answers_on(conn: Connection, as_of: date) -> bool:
     changed after that day (a step is recorded after it happened, so none happened after)."""
     if not built(conn):
         return False
-    last = conn.execute(select(func.max(cases.c.updated_at))).scalar_one()
-    return last is None or local_date(as_utc(last)) <= as_of
+    # Read as text: a damaged time (issue 15 point 7) must not fail the listing. Then the
+    # events answer, and their reading leaves the damaged case out and says so.
+    last = conn.execute(_LAST_CHANGE).scalar_one()
+    if last is None:
+        return True
+    try:
+        when = datetime.fromisoformat(str(last))
+    except ValueError:
+        return False
+    when = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    return local_date(when) <= as_of
+
+
+_LAST_CHANGE = select(cast(func.max(cases.c.updated_at), String))
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:

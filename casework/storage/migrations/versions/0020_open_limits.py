@@ -27,7 +27,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "open_limits",
-        sa.Column("case_id", sa.Integer(), sa.ForeignKey("cases.id"), primary_key=True),
+        sa.Column("case_id", sa.Integer(), primary_key=True),
         sa.Column("ord", sa.Integer(), primary_key=True),
         sa.Column("state", sa.String(length=40), nullable=False),
         sa.Column("binds", sa.String(length=20), nullable=False),
