@@ -17,7 +17,7 @@ process's wall time (start-up included) and its peak resident memory:
 
 - ``due``: what falls due within 7 days and what is late, today;
 - ``overdue``: ``case list --overdue`` (its first 50);
-- ``list``: ``case list`` (its first 50), and ``list_all``: every case as JSON, streamed;
+- ``list``: ``case list`` (its first 50), and ``list_all``: every case, streamed (``--all``);
 - ``search``: a search by a party's name (first page);
 - ``stats_year``: the year's statistics by office; ``stats_quarter``: a quarter's;
 - ``report``: ``report annual`` for the last year;
@@ -214,7 +214,7 @@ def reads(out: str) -> dict[str, Callable[[Any], object]]:
         "due": lambda cw: len(cw.due(within=7)),
         "overdue": lambda cw: len(cw.cases(overdue=True, limit=50)),
         "list": lambda cw: len(cw.cases(limit=50)),
-        "list_all": lambda cw: sum(1 for _ in cw.cases()),
+        "list_all": lambda cw: sum(1 for _ in cw.each_case()),
         "search": lambda cw: cw.search(SearchFilter(party="王伟")).get("total"),
         "stats_year": lambda cw: len(cw.stats(*year, by="office")["rows"]),
         "stats_quarter": lambda cw: len(
@@ -251,7 +251,7 @@ def measure(read: str, db: str) -> dict[str, Any]:
     return {**json.loads(done.stdout.splitlines()[-1]), "wall": wall, "rss": int(peak[1]) / 1024}
 
 
-STREAMED = ("export", "list_all", "verify")
+STREAMED = ("export", "export_year", "list_all", "verify")
 
 
 def verdict(read: str, small: dict[str, Any], large: dict[str, Any], scale: float) -> str:

@@ -137,10 +137,12 @@ def _rewrite(
 def test_a_consistent_truncation_is_found_with_the_anchor(
     cw: Casework, two: tuple[str, str], anchor: str
 ) -> None:
-    _, b = two  # its last step (accept) changed no data: the rows alone stay consistent
+    _, b = two  # its last step (accept) changed no data: the case's rows stay consistent
     _rewrite(cw, b, drop_last=True)
-    assert _found(cw) == []
-    found = _found(cw, anchor)
+    # only the open-limits index, kept by the step that was dropped, still shows that step
+    # (issue 18 point 1); a forger who rewrote the index too would leave the anchor alone
+    assert [(no, "open-limits" in why) for no, _, why in _found(cw)] == [(b, True)]
+    found = [f for f in _found(cw, anchor) if "open-limits" not in f[2]]
     assert len(found) == 1 and found[0][0] == b and "truncated" in found[0][2]
 
 
