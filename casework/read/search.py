@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal, NotRequired, TypedDict
 
-from sqlalchemy import ColumnElement, and_, exists, func, not_, select
+from sqlalchemy import ColumnElement, and_, exists, func, not_, select, true
 from sqlalchemy.engine import Connection
 
 from casework.domain.identity import check_id_number, check_phone
@@ -297,7 +297,7 @@ def search(
     at_least(page, 1, "page", "页码")
     at_least(size, 1, "size", "每页条数")
     size = min(size, MAX_PAGE_SIZE)
-    where = and_(*case_conditions(conn, machines, actor, f))
+    where = and_(true(), *case_conditions(conn, machines, actor, f))
     found_in_all, found = first_found(conn, where, damage, f, page, size)
     total, capped = min(found_in_all, COUNT_CAP), found_in_all > COUNT_CAP
     if capped:  # the page was of some 10,001 of them: found again among them all, in order
