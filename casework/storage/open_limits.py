@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 
 from casework.domain.model import Event
 from casework.storage import bulk
-from casework.storage.db import chunk_size
+from casework.storage.db import chunk_size, in_chunks
 from casework.storage.repository import Written, histories_of
 from casework.storage.tables import cases, derived_builds, events, open_limits
 from casework.time.deadlines import CaseClock, Running, standing
@@ -71,7 +71,7 @@ _DELETE = delete(open_limits).where(open_limits.c.case_id.in_(bindparam("ids", e
 
 def replace(conn: Connection, case_ids: Sequence[int], records: Sequence[Record]) -> None:
     """The rows of these cases become ``records`` (in the caller's transaction)."""
-    for part in _chunks(case_ids, chunk_size(conn)):
+    for part in in_chunks(case_ids, chunk_size(conn)):
         conn.execute(_DELETE, {"ids": list(part)})
     bulk.insert_records(conn, open_limits, COLUMNS, records)
 
@@ -189,8 +189,3 @@ def answers_on(conn: Connection, as_of: date) -> bool:
 
 
 _LAST_CHANGE = select(cast(func.max(cases.c.updated_at), String))
-
-
-def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
-    for at in range(0, len(items), size):
-        yield items[at : at + size]
