@@ -45,8 +45,8 @@ from casework.read.sheet_stream import stream_table
 from casework.read.sheet_style import Value
 from casework.storage.db import chunk_size
 from casework.storage.outfiles import STDOUT, check_new, new_file
-from casework.storage.repository import event_of
-from casework.storage.tables import cases, events, parties
+from casework.storage.repository import later_steps_of, parties_by_case
+from casework.storage.tables import cases
 from casework.time.local import as_utc, local_iso
 
 Reader = Callable[["Exported", "View"], Cell]
@@ -55,7 +55,8 @@ RowReader = Callable[["Exported", "View"], list[Cell]]
 
 @dataclass(frozen=True, slots=True)
 class Exported:
-    """A case as an export reads it: its row, its parties and its events."""
+    """A case as an export reads it: its row, its parties and its events after registration
+    (a 办理经过 leaves the first out)."""
 
     case_no: str
     kind: str
@@ -323,8 +324,9 @@ def _stream(
     result = conn.execution_options(stream_results=True, yield_per=size).execute(query)
     for batch in result.partitions(size):
         ids = [c.id for c in batch]
-        people = _parties_of(conn, ids)
-        steps = _events_of(conn, ids) if with_events else {}
+        # On SQLite both are read on the driver, converted as SQLAlchemy would (storage.bulk).
+        people = parties_by_case(conn, ids)
+        steps = later_steps_of(conn, ids) if with_events else {}
         for c in batch:
             kept = withhold(c.kind, c.office_code, c.data) if withhold else frozenset()
             shown = [_kept(p) if p.role in kept else p for p in people.get(c.id, [])]
@@ -351,24 +353,6 @@ def _exported(row: AnyRow, people: Sequence[Party], steps: Sequence[Event]) -> E
         people,
         steps,
     )
-
-
-def _parties_of(conn: Connection, ids: Sequence[int]) -> dict[int, list[Party]]:
-    by_case: dict[int, list[Party]] = {}
-    for p in conn.execute(
-        select(parties).where(parties.c.case_id.in_(ids)).order_by(parties.c.case_id, parties.c.ord)
-    ):
-        by_case.setdefault(p.case_id, []).append(Party(p.role, p.name, p.id_number, p.phone))
-    return by_case
-
-
-def _events_of(conn: Connection, ids: Sequence[int]) -> dict[int, list[Event]]:
-    by_case: dict[int, list[Event]] = {}
-    for ev in conn.execute(
-        select(events).where(events.c.case_id.in_(ids)).order_by(events.c.case_id, events.c.seq)
-    ):
-        by_case.setdefault(ev.case_id, []).append(event_of(ev))
-    return by_case
 
 
 def check_out(path: str, fmt: str | None = None) -> str:

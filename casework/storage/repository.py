@@ -100,6 +100,25 @@ _HISTORIES_BY_ID = bulk.Lookup(
     "WHERE events.case_id IN ({marks}) ORDER BY events.case_id, events.seq",
     (events.c.case_id, *_EVENT_COLUMNS),
 )
+# The steps after registration of many cases (an export's 办理经过 leaves out the first,
+# whose data holds the sealed parties it would open for nothing).
+_STEPS_BY_ID = bulk.Lookup(
+    select(events.c.case_id, *_EVENT_COLUMNS)
+    .where(events.c.case_id.in_(bindparam("keys", expanding=True)), events.c.seq > 1)
+    .order_by(events.c.case_id, events.c.seq),
+    f"SELECT events.case_id, {bulk.column_list(_EVENT_COLUMNS)} FROM events "
+    "WHERE events.case_id IN ({marks}) AND events.seq > 1 ORDER BY events.case_id, events.seq",
+    (events.c.case_id, *_EVENT_COLUMNS),
+)
+_PARTY_COLUMNS = (parties.c.role, parties.c.name, parties.c.id_number, parties.c.phone)
+_PARTIES_BY_ID = bulk.Lookup(
+    select(parties.c.case_id, *_PARTY_COLUMNS)
+    .where(parties.c.case_id.in_(bindparam("keys", expanding=True)))
+    .order_by(parties.c.case_id, parties.c.ord),
+    f"SELECT parties.case_id, {bulk.column_list(_PARTY_COLUMNS)} FROM parties "
+    "WHERE parties.case_id IN ({marks}) ORDER BY parties.case_id, parties.ord",
+    (parties.c.case_id, *_PARTY_COLUMNS),
+)
 _FILES_BY_ID = bulk.Lookup(
     select(documents.c.case_id, *_DOCUMENT_COLUMNS)
     .where(documents.c.case_id.in_(bindparam("keys", expanding=True)))
@@ -290,6 +309,24 @@ def histories_of(conn: Connection, ids: Sequence[int], size: int) -> dict[int, l
     for part in chunks(ids, size):
         for row in bulk.select_in(conn, _HISTORIES_BY_ID, part):
             out.setdefault(row[0], []).append(_event_from(row))
+    return out
+
+
+def later_steps_of(conn: Connection, ids: Sequence[int]) -> dict[int, list[Event]]:
+    """The events after registration (seq 2 on) of these cases (a chunk the database binds
+    at once), by case id, in order."""
+    out: dict[int, list[Event]] = {}
+    for row in bulk.select_in(conn, _STEPS_BY_ID, ids):
+        out.setdefault(row[0], []).append(_event_from(row))
+    return out
+
+
+def parties_by_case(conn: Connection, ids: Sequence[int]) -> dict[int, list[Party]]:
+    """The parties of these cases (a chunk the database binds at once), by case id, in
+    order, their personal values opened."""
+    out: dict[int, list[Party]] = {}
+    for row in bulk.select_in(conn, _PARTIES_BY_ID, ids):
+        out.setdefault(row[0], []).append(Party(*row[1:]))
     return out
 
 
