@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
+from functools import cache
 from itertools import chain, islice
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from casework.read.sheet_style import (
     BOLD,
@@ -34,6 +35,7 @@ from casework.read.sheet_style import (
 
 if TYPE_CHECKING:
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
 
 
 def value_width(value: Value) -> float:
@@ -113,11 +115,8 @@ def _header_cells(ws: Sheet, header: Sequence[str]) -> list[WriteOnlyCell]:
 
 def _cell(ws: Sheet, value: Value) -> Value | WriteOnlyCell:
     """A value as it is, or as a cell when it needs a format, must stay text or wraps."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment
-
     if isinstance(value, datetime | date):
-        cell = WriteOnlyCell(ws, value=local(value) if isinstance(value, datetime) else value)
+        cell = _openpyxl().cell(ws, value=local(value) if isinstance(value, datetime) else value)
         cell.number_format = _format_of(value) or DATE_FORMAT
         return cell
     if not isinstance(value, str):
@@ -128,9 +127,24 @@ def _cell(ws: Sheet, value: Value) -> Value | WriteOnlyCell:
     wraps = len(value) * 2 + PAD > MAX_WIDTH and value_width(value) > MAX_WIDTH
     if not (formula or wraps):
         return value
-    cell = WriteOnlyCell(ws, value=value)
+    made = _openpyxl()
+    cell = made.cell(ws, value=value)
     if formula:
         cell.data_type = "s"
     if wraps:
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        cell.alignment = made.wrapped
     return cell
+
+
+class _Made(NamedTuple):
+    cell: Callable[..., WriteOnlyCell]  # a function in openpyxl, not a class
+    wrapped: Alignment
+
+
+@cache
+def _openpyxl() -> _Made:
+    """openpyxl's cell, and the alignment of a wrapped cell, imported once (not per cell)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+
+    return _Made(WriteOnlyCell, Alignment(vertical="top", wrap_text=True))
