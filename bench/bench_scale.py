@@ -18,6 +18,8 @@ process's wall time (start-up included) and its peak resident memory:
 - ``due``: what falls due within 7 days and what is late, today;
 - ``overdue``: ``case list --overdue`` (its first 50);
 - ``list``: ``case list`` (its first 50), and ``list_all``: every case, streamed (``--all``);
+- ``list_town``: a town's mediator's ``case list`` (its first 50: its own cases and those
+  assigned to it);
 - ``search``: a search by a party's name (first page);
 - ``stats_year``: the year's statistics by office; ``stats_quarter``: a quarter's;
 - ``report``: ``report annual`` for the last year;
@@ -214,6 +216,7 @@ def reads(out: str) -> dict[str, Callable[[Any], object]]:
         "due": lambda cw: len(cw.due(within=7)),
         "overdue": lambda cw: len(cw.cases(overdue=True, limit=50)),
         "list": lambda cw: len(cw.cases(limit=50)),
+        "list_town": lambda cw: len(cw.acting(f"med_{OFFICES[0]}").cases(limit=50)),
         "list_all": lambda cw: sum(1 for _ in cw.each_case()),
         "search": lambda cw: cw.search(SearchFilter(party="王伟")).get("total"),
         "stats_year": lambda cw: len(cw.stats(*year, by="office")["rows"]),

@@ -15,6 +15,7 @@ from casework.domain.model import Actor
 from casework.domain.policy import check_reveal, listing_scope, procedures_of, withheld
 from casework.errors import InvalidData, NotAllowed
 from casework.storage.directory import require_office
+from casework.storage.handling import handling_office
 from casework.storage.tables import cases, parties
 from casework.time.local import CST
 from workflows import Registry
@@ -113,19 +114,36 @@ def may_reveal(actor: Actor | None, what: str) -> None:
 
 def at_office(office: str) -> ColumnElement[bool]:
     """An office's cases in a listing: those it owns and those assigned to it now (派单)."""
-    return or_(cases.c.office_code == office, cases.c.data[HANDLER_KEY].as_string() == office)
+    return or_(cases.c.office_code == office, handling_office(cases.c.data) == office)
+
+
+def sent_to(office: str) -> ColumnElement[bool]:
+    """The cases assigned to an office (派单) that another office owns: with the office's own,
+    ``at_office`` without an ``OR``, each part a seek of its index (migration 0022)."""
+    return and_(handling_office(cases.c.data) == office, cases.c.office_code != office)
 
 
 def visible_to(actor: Actor | None) -> list[ColumnElement[bool]]:
     """What a listing shows a user: a town user their office's cases (``at_office``), a role
     limited to some procedures (workflows.policy.ROLE_PROCEDURES) only their cases."""
-    out: list[ColumnElement[bool]] = []
-    scoped = procedures_of(actor)
-    if scoped is not None:
-        out.append(cases.c.kind.in_(sorted(scoped)))
-    if actor is not None and not actor.city_wide and actor.office is not None:
-        out.append(at_office(actor.office))
+    out = procedures_visible(actor)
+    office = own_office(actor)
+    if office is not None:
+        out.append(at_office(office))
     return out
+
+
+def procedures_visible(actor: Actor | None) -> list[ColumnElement[bool]]:
+    """``visible_to`` but the office: a procedure-scoped role's procedures only."""
+    scoped = procedures_of(actor)
+    return [] if scoped is None else [cases.c.kind.in_(sorted(scoped))]
+
+
+def own_office(actor: Actor | None) -> str | None:
+    """The office a town user's listings are kept to (None: a city-wide user)."""
+    if actor is not None and not actor.city_wide and actor.office is not None:
+        return actor.office
+    return None
 
 
 def withholding(registry: Registry, actor: Actor | None) -> Withhold:

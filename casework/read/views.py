@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, union_all
 from sqlalchemy.engine import Connection
 
 from casework.domain.acting import may_act
@@ -29,7 +29,9 @@ from casework.read.scope import (
     at_least,
     at_office,
     may_reveal,
-    visible_to,
+    own_office,
+    procedures_visible,
+    sent_to,
     withholding,
 )
 from casework.read.shapes import (
@@ -403,18 +405,49 @@ def case_listing(
 ) -> AnySelect:
     """The query of a listing's cases (unordered): of a procedure, in a state, of an office,
     as the user may see them; a procedure, state or office that does not exist is refused."""
+    filters, kept = listing_filters(conn, machines, actor, kind, state, office)
+    return select(*LISTED_COLUMNS).where(*filters, *[at_office(o) for o in kept])
+
+
+def listing_filters(
+    conn: Connection,
+    machines: Machines,
+    actor: Actor | None,
+    kind: str | None,
+    state: str | None,
+    office: str | None,
+) -> tuple[list[ColumnElement[bool]], list[str]]:
+    """A listing's conditions but its offices', and the offices it is kept to (``at_office``
+    each): the one asked for and a town user's own, once if they are the same."""
     wf = machines.workflow(kind) if kind is not None else None
     states = state_names(machines.registry, wf, state) if state is not None else None
     if office is not None:
         require_office(conn, office)
-    query = select(*LISTED_COLUMNS)
+    filters: list[ColumnElement[bool]] = []
     if wf is not None:
-        query = query.where(cases.c.kind == wf.name)
+        filters.append(cases.c.kind == wf.name)
     if states is not None:  # a few state names, one per procedure at most
-        query = query.where(cases.c.state.in_(states))
-    if office is not None:
-        query = query.where(at_office(office))
-    return query.where(*visible_to(actor))
+        filters.append(cases.c.state.in_(states))
+    filters += procedures_visible(actor)
+    kept = list(dict.fromkeys(o for o in (office, own_office(actor)) if o is not None))
+    return filters, kept
+
+
+def newest_of_office(
+    filters: Sequence[ColumnElement[bool]], office: str, limit: int, damage: DamageReport
+) -> AnySelect:
+    """The newest ``limit`` cases of an office's listing: the newest of its own and of those
+    assigned to it, each part a seek of its index newest first (migration 0022), where the
+    ``OR`` of ``at_office`` would walk every office's cases newest first to find its own."""
+    parts = [
+        undamaged(
+            select(*LISTED_COLUMNS).where(*filters, part).order_by(*NEWEST_FIRST).limit(limit),
+            damage,
+        ).subquery()
+        for part in (cases.c.office_code == office, sent_to(office))
+    ]
+    both = union_all(*(select(p) for p in parts)).subquery()
+    return select(both).order_by(both.c.registered_at.desc(), both.c.id.desc()).limit(limit)
 
 
 def each_case(
@@ -461,12 +494,15 @@ def list_cases(
     """
     if overdue_on is not None:
         return overdue_cases(conn, machines, actor, kind, state, office, limit, overdue_on, damage)
-    query = case_listing(conn, machines, actor, kind, state, office).order_by(*NEWEST_FIRST)
+    filters, kept = listing_filters(conn, machines, actor, kind, state, office)
     at_least(limit, 1, "limit", "条数")
-    if limit is not None:
-        query = query.limit(limit)
+    if limit is not None and len(kept) == 1:
+        query = newest_of_office(filters, kept[0], limit, damage)
+    else:
+        query = select(*LISTED_COLUMNS).where(*filters, *[at_office(o) for o in kept])
+        query = undamaged(query.order_by(*NEWEST_FIRST).limit(limit), damage)
     registry = machines.registry
-    return [listed(head(r), registry) for r in conn.execute(undamaged(query, damage))]
+    return [listed(head(r), registry) for r in conn.execute(query)]
 
 
 def overdue_cases(

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from casework.storage.handling import handling_office
 from casework.storage.personal import BlindIndex, EventData, Sealed
 from casework.storage.types import UTCDateTime, json_type
 
@@ -144,6 +145,8 @@ class Case(Table, table=True):
         # (casework.storage.open_limits.answers_on); changed cases since an anchor.
         Index("ix_cases_updated_at", "updated_at"),
         Index("ix_cases_registered_at", "registered_at", "id"),  # listings, newest first
+        # A town's listing, newest first: its own cases, then those assigned to it (below).
+        Index("ix_cases_office_registered_at", "office_code", "registered_at", "id"),
         UniqueConstraint("kind", "office_code", "ref", name="uq_cases_ref"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -463,6 +466,13 @@ class DerivedBuild(Table, table=True):
 
 
 offices = Office.__table__  # type: ignore[attr-defined]
+# The cases assigned to an office (派单), newest first: a town's listing seeks them here.
+Index(
+    "ix_cases_handling_registered_at",
+    handling_office(Case.__table__.c.data),  # type: ignore[attr-defined]
+    Case.__table__.c.registered_at,  # type: ignore[attr-defined]
+    Case.__table__.c.id,  # type: ignore[attr-defined]
+)
 users = User.__table__  # type: ignore[attr-defined]
 cases = Case.__table__  # type: ignore[attr-defined]
 events = Event.__table__  # type: ignore[attr-defined]

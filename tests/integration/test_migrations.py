@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import Connection, inspect, text
 
 from casework.api import Casework
@@ -524,4 +525,41 @@ def test_a_database_from_before_user_attributes_reads_none_and_sets_them_logged(
     assert listed == {"admin": {}, "rev_old": {"reviewer_since": "2019-05-06"}}
     assert admin.admin_log()[-1]["after"] == {"attributes": {"reviewer_since": "2019-05-06"}}
     assert cw.verify()["ok"]
+    cw.close()
+
+
+@pytest.mark.filterwarnings("ignore:.*expression-based index")  # SQLite's reflection skips it
+def test_a_database_from_before_the_office_listing_indexes_upgrades_with_a_damaged_case(
+    db_url: str, clock: FrozenClock
+) -> None:
+    """Migration 0022 indexes each case's handling office (派单) from its data: a case whose
+    data is not JSON (damaged, which casework reads around) does not stop the upgrade, and the
+    office a case is assigned to finds it on its first page."""
+    engine = open_engine(db_url, must_exist=False)
+    schema.upgrade(engine, "0021")
+    with engine.begin() as conn:
+        _office(conn, "panzhou", "潘州街道司法所", "town")
+        _office(conn, "shanmei", "山美街道司法所", "town")
+        _user(conn, "admin", "admin", None)
+        _user(conn, "sup_sm", "supervisor", "shanmei")
+        for seq, data in ((1, {"channel": "letter", "handling_office": "shanmei"}), (2, {})):
+            _old_case(
+                conn,
+                f"XF-2021-panzhou-0000{seq}",
+                {"rules": "xf2005", **data},
+                (("register", None, "registered", "admin", "admin", "2021-03-01T09:00", {}),),
+            )
+        if engine.dialect.name == "sqlite":  # PostgreSQL's JSONB holds none but valid JSON
+            conn.execute(text("UPDATE cases SET data = '{oops' WHERE seq = 2"))
+    before = _rows(db_url)
+    schema.upgrade(engine)  # as `casework init` does, before it rebuilds its own indexes
+    assert schema.current_revision(engine) == schema.SCHEMA_HEAD
+    with engine.connect() as conn:
+        names = {i["name"] for i in inspect(conn).get_indexes("cases")}
+    assert "ix_cases_office_registered_at" in names
+    engine.dispose()
+    assert _rows(db_url) == before
+    cw = Casework(db_url, clock=clock)
+    listed = [r["case_no"] for r in cw.acting("sup_sm").cases(limit=5)]
+    assert listed == ["XF-2021-panzhou-00001"]
     cw.close()

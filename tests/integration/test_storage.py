@@ -92,6 +92,9 @@ def test_registration_is_the_first_event(cw: Casework) -> None:
     assert [tuple(r) for r in rows] == [(1, "register", None, "registered")]
 
 
+# SQLite's reflection leaves out an index on an expression (migration 0022's), so Alembic
+# cannot compare it there: PostgreSQL's run of this test does.
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
 def test_models_and_migrations_agree(cw: Casework) -> None:
     assert schema.script_head() == schema.SCHEMA_HEAD
     with cw.engine.connect() as conn:
