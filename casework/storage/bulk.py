@@ -12,7 +12,15 @@ each function stores exactly what the plain SQLAlchemy call stores, on both data
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterator,
+    KeysView,
+    Mapping,
+    Sequence,
+    ValuesView,
+)
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property, lru_cache
@@ -84,6 +92,23 @@ class StoredJSON(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._decoded())
+
+    # The decoded dict's own: Mapping's would look each key up again, and answer a key not
+    # there by catching a KeyError (an export asks two such of every event's data).
+    def __contains__(self, key: object) -> bool:
+        return key in self._decoded()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._decoded().get(key, default)
+
+    def keys(self) -> KeysView[str]:
+        return self._decoded().keys()
+
+    def items(self) -> ItemsView[str, Any]:
+        return self._decoded().items()
+
+    def values(self) -> ValuesView[Any]:
+        return self._decoded().values()
 
     def __bool__(self) -> bool:
         # ``data or {}`` asks this of every row read; json.dumps writes an empty object as "{}".
