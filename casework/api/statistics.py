@@ -4,6 +4,7 @@ case exports. The modules behind them are imported when first used, not at start
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
@@ -15,6 +16,8 @@ from casework.read.scope import Scope, check_period, office_scope, withholding
 from casework.read.shapes import ExplainJSON, ExportSummary, OnTimeJSON, StatsJSON
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from casework.domain.model import Actor
     from casework.read.mediation_form import FormJSON
     from casework.read.stats import Catalogue
@@ -62,10 +65,14 @@ class Statistics(Base):
         office, month, quarter or kind; a town user's figures cover their own office.
         ``closed_by`` is the cut-off of the cohort rates that have one (办结率)."""
         from casework.read.damage import skipping
+        from casework.read.rollups import ready
         from casework.read.stats import compute
 
         scope = self.stats_scope(start, end, as_of, office, closed_by)
+        if scope.as_of is None:
+            self.roll_up()
         with self.read() as (conn, actor):
+            rolled = ready(conn)
             cat = self.catalogue(actor)
             scope = dataclasses.replace(
                 scope, office=office_scope(conn, actor, scope.office, "统计")
@@ -74,12 +81,72 @@ class Statistics(Base):
                 conn,
                 self.machines.registry,
                 lambda damage: compute(
-                    conn, cat, dataclasses.replace(scope, damaged=damage.case_ids), metrics, by
+                    conn,
+                    cat,
+                    dataclasses.replace(scope, damaged=damage.case_ids),
+                    metrics,
+                    by,
+                    rolled,
                 ),
             )
         if warning is not None:
             found["warnings"] = [warning]
         return found
+
+    def roll_up(self) -> int:
+        """Bring the statistics roll-ups up to date: the items of the cases changed since
+        they were computed, a few thousand cases per transaction (a case that cannot be read
+        keeps its mark, and the figures are then computed from the events). Returns how many
+        marks were taken away."""
+        from casework.read.rollups import catch_up
+        from casework.read.stats import catalogue
+        from casework.storage.rollups import built
+
+        cat = catalogue(self.machines.registry)
+        with self.read() as (conn, _):
+            if not built(conn):
+                return 0
+        taken, skip = 0, frozenset[int]()
+        while True:
+            try:
+                done = self.derived_write(functools.partial(catch_up, cat=cat, skip=skip))
+            except Exception as exc:
+                skip = self.damaged_beyond(exc, skip)
+                continue
+            if not done:
+                return taken
+            taken += done
+
+    def build_rollups(self) -> int:
+        """Compute the roll-ups of every case, once after the upgrade that made them (an empty
+        database is built at once): every case is marked and the build recorded in one
+        transaction, so that an interrupted build is finished by the next statistics."""
+        from casework.storage.rollups import built, clear, mark_all, record_built
+
+        def start(conn: Connection) -> None:
+            clear(conn)
+            mark_all(conn)
+            record_built(conn, self.clock())
+
+        with self.read() as (conn, _):
+            if built(conn):
+                return 0
+        self.derived_write(start)
+        return self.roll_up()
+
+    def damaged_beyond(self, exc: Exception, skip: frozenset[int]) -> frozenset[int]:
+        """The damaged cases to leave out after ``exc``, which is raised again when it is a
+        refusal or no case is damaged beyond those left out already."""
+        from casework.errors import CaseworkError, NotInitialised
+        from casework.read.damage import scan
+
+        if isinstance(exc, CaseworkError) and not isinstance(exc, NotInitialised):
+            raise exc
+        with self.read() as (conn, _):
+            damaged = scan(conn, self.machines.registry).case_ids
+        if damaged <= skip:
+            raise exc
+        return skip | damaged
 
     def explain(
         self,

@@ -68,6 +68,8 @@ def _matching(
     cond: list[ColumnElement[bool]] = []
     if scope.damaged:  # first: SQLite's json_extract() fails on a damaged case's data
         cond.append(not_damaged(columns.case_id, scope.damaged))
+    if scope.only_cases is not None and not by_case:
+        cond.append(columns.case_id.in_(sorted(scope.only_cases)))
     if triggers:
         cond.append(trigger.in_(triggers))
     if to_states:
@@ -171,6 +173,7 @@ def registered(
             valued.label("value"),
         ).where(
             *([not_damaged(cases.c.id, scope.damaged)] if scope.damaged else []),
+            *([cases.c.id.in_(sorted(scope.only_cases))] if scope.only_cases is not None else []),
             cases.c.kind == kind,
             cases.c.registered_on.between(scope.start, scope.end),
             *(cases.c.data[name].as_string() == wanted for name, wanted in where),
@@ -225,7 +228,14 @@ def on_time_items(wf: Workflow) -> ItemsOf:
     def items(conn: Connection, scope: Scope) -> list[Item]:
         calendar = load_calendar(conn)
         found = first_replies(
-            conn, wf, calendar, scope.start, scope.end, scope.recorded_by, damaged=scope.damaged
+            conn,
+            wf,
+            calendar,
+            scope.start,
+            scope.end,
+            scope.recorded_by,
+            damaged=scope.damaged,
+            only=scope.only_cases,
         )
         return [
             Item(r.case_no, r.on, r.office, wf.name)

@@ -61,6 +61,7 @@ def first_replies(
     recorded_by: datetime | None = None,
     trigger: str = "reply",
     damaged: frozenset[int] = frozenset(),
+    only: frozenset[int] | None = None,
 ) -> OnTime:
     """``petition.replied_on_time``: the cases whose first ``reply`` fell in the period, split
     by whether it came within the limit running then (信访工作条例 art. 32: 60 days from
@@ -71,6 +72,8 @@ def first_replies(
     query = _replied(wf.name, trigger, start, end, recorded_by)
     if damaged:  # left out (casework.read.damage.skipping)
         query = query.where(not_damaged(events.c.case_id, damaged))
+    if only is not None:  # a roll-up's refresh of these cases (casework.read.rollups)
+        query = query.where(events.c.case_id.in_(sorted(only)))
     replied = sorted(conn.execute(query), key=lambda r: r.case_no)
     # The histories other figures of the computation read too (routed, due in the period).
     read = shared_histories(conn, [r.case_id for r in replied], chunk_size(conn))

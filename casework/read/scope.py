@@ -42,6 +42,9 @@ class Scope:
     # The cut-off of a cohort rate's ``closed_by`` parts (a step counts if it happened by this
     # day), not the as-of day (when it was recorded); None: the period's end.
     closed_by: date | None = None
+    # Only these cases (a roll-up's refresh of the cases changed since: casework.read.rollups);
+    # None: every case.
+    only_cases: frozenset[int] | None = None
 
     @property
     def cut_off(self) -> date:

@@ -49,7 +49,7 @@ from casework.read.scope import Scope, check_period
 from casework.read.shapes import ExplainItem, ExplainJSON, Figure, GroupRow, StatsJSON
 from casework.read.subsidy_figures import claim_figures
 from casework.read.wording import rate_of
-from casework.storage.tables import cases, committees, events, screenings
+from casework.storage.tables import cases, committees, events, screenings, stat_items
 from casework.time.periods import Quarter
 from workflows import Registry
 from workflows.mediation.metrics import SOURCE_GROUPS
@@ -190,6 +190,23 @@ SOURCE_KEYS: dict[str, Key] = {"committees": "committee", "mediators": "mediator
 # Stocks: what is on the ledger in a period depends on the whole period, so a grouping by
 # month or quarter computes each month or quarter alone.
 PER_PERIOD = frozenset({"ledger"})
+# The computed sources whose items of a case are a day and a judgement made from that case's
+# own whole history and the settings of the days it names, whatever the period asked for
+# (casework.read.rollups keeps them per case): not the flags (they read linked cases), the
+# cohorts (judged on the period's last day), the claims (a payee's cap counts their others).
+ROLLED_SOURCES = frozenset({"replied_on_time", "routing", "reply_due", "evaluation"})
+
+
+def rolled_key(m: Metric) -> tuple[str, str] | None:
+    """The (source, part) a metric's items are kept under in the roll-ups, or None when they
+    are computed from the events each time."""
+    if m.parts or m.per_period or m.distinct_by or m.key != "case_no" or not m.procedure:
+        return None
+    if m.query is not None:
+        return (m.source, "")
+    if m.parts_of is not None and m.source.partition(":")[2] in ROLLED_SOURCES:
+        return (m.source, m.part)
+    return None
 
 
 def _part(parts_of: PartsOf, part: str) -> ItemsOf:
@@ -393,11 +410,27 @@ def case_column(by: str) -> ColumnElement[str]:
     )
 
 
-class Computation:
-    """One computation over a scope: each source's items are read once."""
+def rolled_items(key: tuple[str, str]) -> Subquery:
+    """The roll-ups' rows of a source's part, as a query's rows (``ref`` is the case's id)."""
+    t = stat_items
+    return (
+        select(t.c.case_id.label("ref"), t.c.day.label("on"), t.c.office, t.c.kind, t.c.value)
+        .where(t.c.source == key[0], t.c.part == key[1])
+        .subquery()
+    )
 
-    def __init__(self, conn: Connection, cat: Catalogue, scope: Scope) -> None:
+
+class Computation:
+    """One computation over a scope: each source's items are read once; with ``rolled``, the
+    roll-ups' sources are summed from their rows (the caller checked they are up to date)."""
+
+    def __init__(
+        self, conn: Connection, cat: Catalogue, scope: Scope, rolled: bool = False
+    ) -> None:
         self.conn, self.cat, self.scope = conn, cat, scope
+        # As of a day, or without damaged cases, the rows (as things stand, of every case) do
+        # not answer.
+        self.rolled = rolled and scope.as_of is None and not scope.damaged
         self._items: dict[str, list[Item]] = {}
         self._parts: dict[tuple[str, Scope], Parts] = {}
 
@@ -419,8 +452,11 @@ class Computation:
     def tally(self, m: Metric, by: str | None) -> Tally:
         """Count and sum a metric's items per group: in SQL, or from the computed items (a
         stock's per month or quarter, each computed alone)."""
+        rows = rolled_key(m) if self.rolled and by not in BY_CASE else None
+        if rows is not None:
+            return self._summed(rolled_items(rows), by, m)
         if m.query is not None:
-            return self._in_sql(m, by)
+            return self._summed(m.query(self.scope).subquery(), by, m)
         if m.per_period and by in ("month", "quarter"):
             out: Tally = {}
             for key, part in sub_periods(self.scope, by):
@@ -444,10 +480,10 @@ class Computation:
             tally[1] += item.value
         return {k: (v[0], v[1]) for k, v in out.items()}
 
-    def _in_sql(self, m: Metric, by: str | None) -> Tally:
-        assert m.query is not None
+    def _summed(self, q: Subquery, by: str | None, m: Metric) -> Tally:
+        """A query's rows (``ref``, ``on``, ``office``, ``kind``, ``value``) in the scope,
+        counted and summed in the database."""
         scope = self.scope
-        q = m.query(scope).subquery()
         conds: list[ColumnElement[bool]] = [q.c.on.between(scope.start, scope.end)]
         if scope.office is not None:
             conds.append(q.c.office == scope.office)
@@ -518,8 +554,10 @@ def compute(
     scope: Scope,
     names: Sequence[str] | None = None,
     by: str | None = None,
+    rolled: bool = False,
 ) -> StatsJSON:
-    """Every reported metric (or those named) for the scope, optionally grouped."""
+    """Every reported metric (or those named) for the scope, optionally grouped; ``rolled``:
+    the roll-ups are up to date in this snapshot (casework.read.rollups.ready)."""
     wanted = list(names or cat.reported())
     for name in wanted:
         cat.metric(name)
@@ -528,7 +566,7 @@ def compute(
             f"分组 by 应为 {'、'.join(GROUPINGS)} 之一，不是 {by[:20]!r}", field="by", value=by[:20]
         )
     check_period(scope.start, scope.end)
-    run = Computation(conn, cat, scope)
+    run = Computation(conn, cat, scope, rolled)
     with reading_once():
         tallies = run.tallies(wanted, by)
     out: StatsJSON = {"from": scope.start.isoformat(), "to": scope.end.isoformat()}

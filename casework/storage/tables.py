@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Date, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Table as SATable
 from sqlmodel import Field, SQLModel
 
 from casework.storage.personal import BlindIndex, EventData, Sealed
@@ -507,3 +508,28 @@ EVENT_HISTORY_COLUMNS = (
 )
 open_limits = OpenLimit.__table__  # type: ignore[attr-defined]
 derived_builds = DerivedBuild.__table__  # type: ignore[attr-defined]
+
+# The statistics roll-ups (issue 18 point 4, casework.storage.rollups): plain Core tables, as
+# they hold derived rows no model reads. No foreign key, as for ``open_limits``.
+stat_items = SATable(
+    "stat_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, nullable=False),
+    Column("source", String(120), nullable=False),
+    Column("part", String(120), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("office", String(40), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("value", Integer, nullable=False),
+    Index("ix_stat_items_source_day", "source", "part", "day", "office", "value"),
+    Index("ix_stat_items_case", "case_id"),
+)
+# The cases changed since their items were last computed: a step marks its case in its own
+# transaction, the next statistics computes its items again and takes the mark away.
+stat_dirty = SATable(
+    "stat_dirty",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, nullable=False),
+)

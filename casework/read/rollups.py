@@ -1,0 +1,89 @@
+"""The statistics roll-ups (issue 18 point 4): the items of each case for the figures whose
+items do not depend on the period asked for, computed by the same sources as the figures from
+the events, kept in ``stat_items`` (casework.storage.rollups) and summed there in SQL.
+
+A source qualifies when a case's item is a day and a judgement made from the case's own whole
+history and the dated settings of the days it names (``stats.rolled_key``): the one-query
+figures (a case's registration, its first event of some triggers, each event of some), the
+petitions' routing, reply limits due, evaluation and on-time replies. For such a source the
+items of a period are exactly the all-time items dated in it, so the rows of every case,
+computed once over all time (``EPOCH`` to ``FAR``), answer any period. Sources that look at
+other cases (the flags, through a case's links), at the period's end (the declared cohorts'
+``overdue`` and ``closed_by`` parts, a stock such as the ledger) or at a payee's other claims
+are computed from the events as before; so is every figure asked ``as_of`` a day, or while a
+case is damaged or marked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from casework.read.once import reading_once
+from casework.read.scope import Scope
+from casework.read.stats import Catalogue, Computation, rolled_key
+from casework.storage import rollups
+from casework.storage.db import chunk_size, in_chunks
+from casework.storage.rollups import Record
+from casework.storage.tables import cases
+
+# All time, for the sources' own queries (they reach a limit's days before and after it).
+EPOCH = date(1900, 1, 1)
+FAR = date(9000, 12, 31)
+# Cases whose items are computed together: each source's queries name them in an IN list.
+BATCH = 500
+# Marks taken away by one transaction of the catch-up.
+PER_TRANSACTION = 5000
+
+Progress = Callable[[int, int], None]
+
+
+def records_for(conn: Connection, cat: Catalogue, ids: Sequence[int]) -> list[Record]:
+    """The roll-up rows of these cases, from their events, in a fixed order."""
+    out: list[Record] = []
+    numbers = _numbers(conn, ids)
+    if not numbers:
+        return out
+    run = Computation(conn, cat, Scope(EPOCH, FAR, only_cases=frozenset(numbers.values())))
+    seen: set[tuple[str, str]] = set()
+    with reading_once():
+        for m in cat:
+            key = rolled_key(m)
+            if key is None or key in seen:
+                continue
+            seen.add(key)
+            for item in run.items(m):
+                case_id = numbers[str(item.ref)]
+                out.append((case_id, *key, item.on, item.office, item.kind, int(item.value)))
+    out.sort()
+    return out
+
+
+def _numbers(conn: Connection, ids: Sequence[int]) -> dict[str, int]:
+    query = select(cases.c.case_no, cases.c.id).where(cases.c.id.in_(list(ids)))
+    return {str(no): int(i) for no, i in conn.execute(query)}
+
+
+def catch_up(conn: Connection, cat: Catalogue, skip: frozenset[int] = frozenset()) -> int:
+    """Compute again the items of up to ``PER_TRANSACTION`` marked cases (not those of
+    ``skip``: damaged ones keep their marks) and take their marks away; returns how many
+    marks were taken (0: none is left but those skipped)."""
+    marks = [(m, c) for m, c in rollups.marked(conn, PER_TRANSACTION + len(skip)) if c not in skip]
+    marks = marks[:PER_TRANSACTION]
+    if not marks:
+        return 0
+    ids = sorted({c for _, c in marks})
+    records: list[Record] = []
+    for part in in_chunks(ids, min(BATCH, chunk_size(conn))):
+        records += records_for(conn, cat, part)
+    rollups.replace(conn, ids, records, [m for m, _ in marks])
+    return len(marks)
+
+
+def ready(conn: Connection) -> bool:
+    """Whether the rows answer for the database as it stands in this snapshot: built, and no
+    case marked since its items were computed."""
+    return rollups.built(conn) and not rollups.any_marked(conn)
