@@ -22,12 +22,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from casework.read.cohort_rollups import Held
+from casework.read.metrics import Item
 from casework.read.once import reading_once
 from casework.read.scope import Scope
 from casework.read.stats import Catalogue, Computation, rolled_key
 from casework.storage import rollups
 from casework.storage.db import chunk_size, in_chunks
-from casework.storage.rollups import Record
+from casework.storage.rollups import Record, order
 from casework.storage.tables import cases
 
 # All time, for the sources' own queries (they reach a limit's days before and after it).
@@ -47,18 +49,28 @@ def records_for(conn: Connection, cat: Catalogue, ids: Sequence[int]) -> list[Re
     numbers = _numbers(conn, ids)
     if not numbers:
         return out
-    run = Computation(conn, cat, Scope(EPOCH, FAR, only_cases=frozenset(numbers.values())))
+    chunk = sorted(numbers.values())
+    run = Computation(conn, cat, Scope(EPOCH, FAR, only_cases=frozenset(chunk)))
     seen: set[tuple[str, str]] = set()
+    held: dict[str, dict[str, list[Held]]] = {}
+    rows: Sequence[tuple[Item, date | None, date | None]]
     with reading_once():
         for m in cat:
             key = rolled_key(m)
             if key is None or key in seen:
                 continue
             seen.add(key)
-            for item in run.items(m):
+            if m.rows_of is not None:
+                if m.source not in held:
+                    held[m.source] = m.rows_of(conn, chunk, (EPOCH, FAR))
+                rows = held[m.source].get(m.part, [])
+            else:
+                rows = [(item, None, None) for item in run.items(m)]
+            for item, valid_from, valid_to in rows:
                 case_id = numbers[str(item.ref)]
-                out.append((case_id, *key, item.on, item.office, item.kind, int(item.value)))
-    out.sort()
+                made = (item.on, item.office, item.kind, int(item.value), valid_from, valid_to)
+                out.append((case_id, *key, *made))
+    out.sort(key=order)
     return out
 
 

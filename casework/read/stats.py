@@ -17,12 +17,13 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
-from sqlalchemy import ColumnElement, case, extract, func, literal, select
+from sqlalchemy import ColumnElement, case, extract, func, literal, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Subquery
 
 from casework.errors import InvalidData
 from casework.read import cohorts, organisation, screening
+from casework.read.cohort_rollups import RowsOf, cohort_rows
 from casework.read.declared_cohorts import check_cohort, cohort_source
 from casework.read.flagged import flagged
 from casework.read.lapsed import lapsed_source
@@ -109,6 +110,7 @@ class Metric:
     per_period: bool = False  # a stock (the ledger): grouped by month, computed per month
     null_if: str | None = None  # another metric: while it is not zero, this figure is null
     procedure: str = ""  # the procedure whose cases it counts ("": the screening ledger)
+    rows_of: RowsOf | None = None  # a declared cohort's: its roll-up rows (cohort_rollups)
 
 
 def _screening(name: str, label: str, query: QueryOf, kind: Literal["count", "sum"]) -> Metric:
@@ -204,6 +206,8 @@ def rolled_key(m: Metric) -> tuple[str, str] | None:
         return None
     if m.query is not None:
         return (m.source, "")
+    if m.rows_of is not None:
+        return (m.source, m.part)
     if m.parts_of is not None and m.source.partition(":")[2] in ROLLED_SOURCES:
         return (m.source, m.part)
     return None
@@ -268,7 +272,9 @@ def declared(wf: Workflow, spec: MetricSpec, registry: Registry | None = None) -
     elif isinstance(counts, Cohort):
         check_cohort(wf, spec, counts)
         parts_of = cohort_source(wf, registry or Registry((wf,)), counts.start)
-        return _computed(spec, f"{wf.name}:cohort:{'|'.join(counts.start)}", parts_of, spec.name)
+        made = _computed(spec, f"{wf.name}:cohort:{'|'.join(counts.start)}", parts_of, spec.name)
+        rows_of = cohort_rows(wf, registry or Registry((wf,)), counts.start)
+        return dataclasses.replace(made, rows_of=rows_of)
     elif isinstance(counts, EachEvent):
         _check_names(wf, spec, FirstEvent(triggers=counts.triggers))
         query = each_event(wf.name, counts.triggers, counts.office_field)
@@ -410,12 +416,18 @@ def case_column(by: str) -> ColumnElement[str]:
     )
 
 
-def rolled_items(key: tuple[str, str]) -> Subquery:
-    """The roll-ups' rows of a source's part, as a query's rows (``ref`` is the case's id)."""
+def rolled_items(key: tuple[str, str], end: date) -> Subquery:
+    """The roll-ups' rows of a source's part that count for a period ending on ``end``, as a
+    query's rows (``ref`` is the case's id)."""
     t = stat_items
     return (
         select(t.c.case_id.label("ref"), t.c.day.label("on"), t.c.office, t.c.kind, t.c.value)
-        .where(t.c.source == key[0], t.c.part == key[1])
+        .where(
+            t.c.source == key[0],
+            t.c.part == key[1],
+            or_(t.c.valid_from.is_(None), t.c.valid_from <= end),
+            or_(t.c.valid_to.is_(None), t.c.valid_to > end),
+        )
         .subquery()
     )
 
@@ -430,7 +442,9 @@ class Computation:
         self.conn, self.cat, self.scope = conn, cat, scope
         # As of a day, or without damaged cases, the rows (as things stand, of every case) do
         # not answer.
-        self.rolled = rolled and scope.as_of is None and not scope.damaged
+        self.rolled = (
+            rolled and scope.as_of is None and scope.closed_by is None and not scope.damaged
+        )
         self._items: dict[str, list[Item]] = {}
         self._parts: dict[tuple[str, Scope], Parts] = {}
 
@@ -454,7 +468,7 @@ class Computation:
         stock's per month or quarter, each computed alone)."""
         rows = rolled_key(m) if self.rolled and by not in BY_CASE else None
         if rows is not None:
-            return self._summed(rolled_items(rows), by, m)
+            return self._summed(rolled_items(rows, self.scope.end), by, m)
         if m.query is not None:
             return self._summed(m.query(self.scope).subquery(), by, m)
         if m.per_period and by in ("month", "quarter"):

@@ -23,9 +23,19 @@ from casework.storage.db import chunk_size, in_chunks
 from casework.storage.tables import cases, derived_builds, stat_dirty, stat_items
 
 NAME = "stat_items"
-COLUMNS = ("case_id", "source", "part", "day", "office", "kind", "value")
-# (case id, source, part, day, office, kind, value)
-Record = tuple[int, str, str, date, str, str, int]
+COLUMNS = (
+    *("case_id", "source", "part", "day", "office", "kind", "value"),
+    *("valid_from", "valid_to"),
+)
+# (case id, source, part, day, office, kind, value, valid from, valid to): a row counts for a
+# period whose last day is from ``valid from`` (None: any) and before ``valid to`` (None: any).
+Record = tuple[int, str, str, date, str, str, int, date | None, date | None]
+
+
+def order(r: Record) -> tuple[object, ...]:
+    """Rows in a fixed order (a missing bound sorts first)."""
+    return (*r[:7], r[7] or date.min, r[8] or date.min)
+
 
 # Built once: a step runs it (building a statement costs more than running it).
 _DELETE_ITEMS = delete(stat_items).where(stat_items.c.case_id.in_(bindparam("ids", expanding=True)))
@@ -94,10 +104,10 @@ def stored(conn: Connection, ids: Sequence[int]) -> dict[int, list[Record]]:
     for r in conn.execute(query):
         if r[0] in wanted:
             out.setdefault(int(r[0]), []).append(
-                (int(r[0]), r[1], r[2], r[3], r[4], r[5], int(r[6]))
+                (int(r[0]), r[1], r[2], r[3], r[4], r[5], int(r[6]), r[7], r[8])
             )
     for rows in out.values():
-        rows.sort()
+        rows.sort(key=order)
     return out
 
 

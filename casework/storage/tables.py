@@ -522,7 +522,14 @@ stat_items = SATable(
     Column("office", String(40), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("value", Integer, nullable=False),
-    Index("ix_stat_items_source_day", "source", "part", "day", "office", "value"),
+    # A cohort's part: the periods whose last day falls from ``valid_from`` to before
+    # ``valid_to`` (casework.read.cohort_rollups); None for the other sources' items.
+    Column("valid_from", Date, nullable=True),
+    Column("valid_to", Date, nullable=True),
+    Index(
+        "ix_stat_items_source_day",
+        *("source", "part", "day", "office", "value", "valid_from", "valid_to"),
+    ),
     Index("ix_stat_items_case", "case_id"),
 )
 # The cases changed since their items were last computed: a step marks its case in its own

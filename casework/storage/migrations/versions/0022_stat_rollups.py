@@ -33,9 +33,13 @@ def upgrade() -> None:
         sa.Column("office", sa.String(length=40), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("value", sa.Integer(), nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=True),
+        sa.Column("valid_to", sa.Date(), nullable=True),
     )
     op.create_index(
-        "ix_stat_items_source_day", "stat_items", ["source", "part", "day", "office", "value"]
+        "ix_stat_items_source_day",
+        "stat_items",
+        ["source", "part", "day", "office", "value", "valid_from", "valid_to"],
     )
     op.create_index("ix_stat_items_case", "stat_items", ["case_id"])
     op.create_table(

@@ -1,0 +1,154 @@
+"""The declared cohorts' roll-up rows (issue 18 point 4): each member's value in each part as
+it stands for every last day of a period, so that a cohort figure is a sum over the rows.
+
+A member's value in a part depends on the period only through its last day D (as the
+database stands, without ``closed_by``): a ``closed_by`` part reads the member's events up
+to D, an ``overdue`` part judges the limit on D when no ``ends`` event came, and a
+``final_set`` part reads its set as it stood on D. The value is a step function of D that
+changes only on the day of one of the member's events (``closed_by``), on the day after its
+limit's last day (``overdue``: the limit is judged on the whole history, D only decides
+whether it has lapsed) and on a day the set's setting takes effect. So each member and part
+gets a row for each run of days it holds the same value, valid from its first day until the
+next change, judged there by the same functions as ``declared_cohorts`` judges a period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from casework.domain.model import Event
+from casework.read.declared_cohorts import (
+    Course,
+    Fact,
+    Member,
+    by_course,
+    cohort_specs,
+    holds,
+    judge_for,
+    late,
+    members,
+    reads_of,
+)
+from casework.read.metrics import Item
+from casework.read.scope import Scope
+from casework.storage.db import chunk_size
+from casework.storage.repository import histories_of
+from casework.storage.tables import cases
+from casework.storage.world import StoredWorld
+from workflows import Registry
+from workflows.limits import running
+from workflows.spec import Cohort, MetricSpec, TimeLimit, Workflow
+
+# A member's row in a part: its item (valued), the first last day it holds for and the
+# first it no longer does (None: every later one).
+Held = tuple[Item, date, date | None]
+RowsOf = Callable[[Connection, Sequence[int], tuple[date, date]], dict[str, list[Held]]]
+
+
+class Facts:
+    """What the parts read of a chunk's members beyond the cohort query: their whole
+    histories and data (for the ``overdue`` parts only) and the world."""
+
+    def __init__(self, conn: Connection, registry: Registry, ids: Sequence[int]) -> None:
+        self.world = StoredWorld(conn, registry)
+        self.histories: dict[int, list[Event]] = histories_of(conn, ids, chunk_size(conn))
+        query = select(cases.c.id, cases.c.data).where(cases.c.id.in_(list(ids)))
+        self.data: dict[int, Mapping[str, Any]] = {int(i): d or {} for i, d in conn.execute(query)}
+
+    def limit_of(self, wf: Workflow, counts: Cohort, case_id: int) -> TimeLimit | None:
+        """The first of the part's limits that holds for the case (as ``_overdue`` picks)."""
+        limits = [lim for name in counts.overdue for lim in wf.limits_named(name)]
+        data = self.data.get(case_id, {})
+        return next((lim for lim in limits if lim.holds_for(data)), None)
+
+
+def changes(
+    wf: Workflow, counts: Cohort, m: Member, facts: Sequence[Fact], seen: Facts | None
+) -> list[date]:
+    """The last days on which the member's value in the part may change, from its day on."""
+    days = {m.on}
+    if counts.closed_by:
+        days.update(f.on for f in facts if f.on > m.on)
+    if counts.final_set is not None and seen is not None:
+        entries = seen.world.config.history(counts.final_set)
+        days.update(e.effective_from for e in entries if e.effective_from > m.on)
+    if counts.overdue and seen is not None:
+        limit = seen.limit_of(wf, counts, m.id)
+        world = seen.world
+        if limit is not None:
+            history = seen.histories.get(m.id, [])
+            run = running(limit, history, world.calendar(), world.setting)
+            if run is not None and run.last_day is not None:
+                days.add(max(m.on, run.last_day + timedelta(days=1)))
+    return sorted(days)
+
+
+def value_on(
+    wf: Workflow,
+    counts: Cohort,
+    m: Member,
+    facts: Sequence[Fact],
+    seen: Facts | None,
+    day: date,
+) -> int | None:
+    """The member's value in the part for a period ending on ``day`` (None: outside it)."""
+    setting = seen.world.setting if seen is not None else _no_setting
+    judge = judge_for(wf, counts, setting, day)
+    upto = [f for f in facts if f.on <= day] if counts.closed_by else facts
+    value = by_course(counts, m, Course.of(upto), judge)
+    if value is None or not counts.overdue or seen is None:
+        return value
+    limit = seen.limit_of(wf, counts, m.id)
+    world = (seen.world.calendar(), seen.world.setting)
+    lapsed = limit is not None and late(limit, seen.histories.get(m.id, []), counts, world, day)
+    return value if lapsed != counts.on_time else None
+
+
+def _no_setting(key: str, day: date) -> None:
+    raise AssertionError(f"no setting is read here ({key}, {day})")
+
+
+def held(
+    wf: Workflow, spec: MetricSpec, m: Member, facts: Sequence[Fact], seen: Facts | None
+) -> list[Held]:
+    """The member's rows in the part: one per run of last days of the same value."""
+    counts = spec.counts
+    assert isinstance(counts, Cohort)
+    if not holds(m.data, counts.where):
+        return []
+    days = changes(wf, counts, m, facts, seen)
+    values = [value_on(wf, counts, m, facts, seen, d) for d in days]
+    out: list[Held] = []
+    for i, (day, value) in enumerate(zip(days, values, strict=True)):
+        if value is None or (i and values[i - 1] == value):
+            continue
+        until = next((days[j] for j in range(i + 1, len(days)) if values[j] != value), None)
+        out.append((Item(m.case_no, m.on, m.office, wf.name, value), day, until))
+    return out
+
+
+def cohort_rows(wf: Workflow, registry: Registry, start: tuple[str, ...]) -> RowsOf:
+    """The rows of the cohort of one start, by part, of some cases (a roll-up's chunk)."""
+    specs = cohort_specs(wf, start)
+    wanted, case_fields, event_fields = reads_of(wf, specs)
+    needs_more = any(
+        isinstance(s.counts, Cohort) and (s.counts.overdue or s.counts.final_set) for s in specs
+    )
+
+    def rows(
+        conn: Connection, ids: Sequence[int], period: tuple[date, date]
+    ) -> dict[str, list[Held]]:
+        scope = Scope(*period, only_cases=frozenset(ids))
+        found, facts = members(conn, wf.name, start, scope, case_fields, wanted, event_fields)
+        seen = Facts(conn, registry, [m.id for m in found]) if needs_more and found else None
+        return {
+            s.name: [r for m in found for r in held(wf, s, m, facts.get(m.id, []), seen)]
+            for s in specs
+        }
+
+    return rows
