@@ -120,7 +120,9 @@ class Statistics(Base):
     def build_rollups(self) -> int:
         """Compute the roll-ups of every case, once after the upgrade that made them (an empty
         database is built at once): every case is marked and the build recorded in one
-        transaction, so that an interrupted build is finished by the next statistics."""
+        transaction, so that an interrupted build is finished by the next statistics. Once
+        built, the cases marked since (a large import's) are caught up. Returns how many
+        cases were computed."""
         from casework.storage.rollups import built, clear, mark_all, record_built
 
         def start(conn: Connection) -> None:
@@ -129,9 +131,9 @@ class Statistics(Base):
             record_built(conn, self.clock())
 
         with self.read() as (conn, _):
-            if built(conn):
-                return 0
-        self.derived_write(start)
+            done = built(conn)
+        if not done:
+            self.derived_write(start)
         return self.roll_up()
 
     def damaged_beyond(self, exc: Exception, skip: frozenset[int]) -> frozenset[int]:

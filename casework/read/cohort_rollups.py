@@ -14,7 +14,7 @@ next change, judged there by the same functions as ``declared_cohorts`` judges a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -34,7 +34,7 @@ from casework.read.declared_cohorts import (
     members,
     reads_of,
 )
-from casework.read.metrics import Item
+from casework.read.metrics import Held, Item, RowsOf
 from casework.read.scope import Scope
 from casework.storage.db import chunk_size
 from casework.storage.repository import histories_of
@@ -43,11 +43,6 @@ from casework.storage.world import StoredWorld
 from workflows import Registry
 from workflows.limits import running
 from workflows.spec import Cohort, MetricSpec, TimeLimit, Workflow
-
-# A member's row in a part: its item (valued), the first last day it holds for and the
-# first it no longer does (None: every later one).
-Held = tuple[Item, date, date | None]
-RowsOf = Callable[[Connection, Sequence[int], tuple[date, date]], dict[str, list[Held]]]
 
 
 class Facts:
@@ -128,7 +123,7 @@ def held(
         if value is None or (i and values[i - 1] == value):
             continue
         until = next((days[j] for j in range(i + 1, len(days)) if values[j] != value), None)
-        out.append((Item(m.case_no, m.on, m.office, wf.name, value), day, until))
+        out.append((Item(m.case_no, m.on, m.office, wf.name, value), day, until, None))
     return out
 
 

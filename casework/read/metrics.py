@@ -10,7 +10,7 @@ computed here: on-time replies (``replied_on_time``) and approved subsidy claims
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -43,6 +43,12 @@ class Item:
 
 
 ItemsOf = Callable[[Connection, Scope], list[Item]]
+# A case's row in the statistics roll-ups (casework.read.rollups): its item, and the periods it
+# counts for, by their last day (from the first date, before the second; None: unbounded)
+# and their first (after the third; None: any).
+Held = tuple[Item, date | None, date | None, date | None]
+# The roll-up rows of a source, by part, of some cases, over a period (all time).
+RowsOf = Callable[[Connection, Sequence[int], tuple[date, date]], dict[str, list[Held]]]
 Where = tuple[tuple[str, tuple[str, ...]], ...]  # (field, values any of which will do)
 QueryOf = Callable[[Scope], AnySelect]
 

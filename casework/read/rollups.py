@@ -22,8 +22,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from casework.read.cohort_rollups import Held
-from casework.read.metrics import Item
+from casework.read.metrics import Held
 from casework.read.once import reading_once
 from casework.read.scope import Scope
 from casework.read.stats import Catalogue, Computation, rolled_key
@@ -53,7 +52,7 @@ def records_for(conn: Connection, cat: Catalogue, ids: Sequence[int]) -> list[Re
     run = Computation(conn, cat, Scope(EPOCH, FAR, only_cases=frozenset(chunk)))
     seen: set[tuple[str, str]] = set()
     held: dict[str, dict[str, list[Held]]] = {}
-    rows: Sequence[tuple[Item, date | None, date | None]]
+    rows: Sequence[Held]
     with reading_once():
         for m in cat:
             key = rolled_key(m)
@@ -65,11 +64,11 @@ def records_for(conn: Connection, cat: Catalogue, ids: Sequence[int]) -> list[Re
                     held[m.source] = m.rows_of(conn, chunk, (EPOCH, FAR))
                 rows = held[m.source].get(m.part, [])
             else:
-                rows = [(item, None, None) for item in run.items(m)]
-            for item, valid_from, valid_to in rows:
+                rows = [(item, None, None, None) for item in run.items(m)]
+            for item, valid_from, valid_to, prior in rows:
                 case_id = numbers[str(item.ref)]
-                made = (item.on, item.office, item.kind, int(item.value), valid_from, valid_to)
-                out.append((case_id, *key, *made))
+                made = (item.on, item.office, item.kind, int(item.value))
+                out.append((case_id, *key, *made, valid_from, valid_to, prior))
     out.sort(key=order)
     return out
 

@@ -23,10 +23,10 @@ from sqlalchemy.sql import Subquery
 
 from casework.errors import InvalidData
 from casework.read import cohorts, organisation, screening
-from casework.read.cohort_rollups import RowsOf, cohort_rows
+from casework.read.cohort_rollups import cohort_rows
 from casework.read.declared_cohorts import check_cohort, cohort_source
 from casework.read.flagged import flagged
-from casework.read.lapsed import lapsed_source
+from casework.read.lapsed import lapsed_rows, lapsed_source
 from casework.read.metrics import (
     NONE,
     REFUSAL,
@@ -35,6 +35,7 @@ from casework.read.metrics import (
     Parts,
     PartsOf,
     QueryOf,
+    RowsOf,
     SourceOf,
     claim_items,
     each_event,
@@ -110,7 +111,7 @@ class Metric:
     per_period: bool = False  # a stock (the ledger): grouped by month, computed per month
     null_if: str | None = None  # another metric: while it is not zero, this figure is null
     procedure: str = ""  # the procedure whose cases it counts ("": the screening ledger)
-    rows_of: RowsOf | None = None  # a declared cohort's: its roll-up rows (cohort_rollups)
+    rows_of: RowsOf | None = None  # its roll-up rows, when made apart (cohorts, lapses)
 
 
 def _screening(name: str, label: str, query: QueryOf, kind: Literal["count", "sum"]) -> Metric:
@@ -280,7 +281,9 @@ def declared(wf: Workflow, spec: MetricSpec, registry: Registry | None = None) -
         query = each_event(wf.name, counts.triggers, counts.office_field)
     elif isinstance(counts, Lapsed):
         parts_of = lapsed_source(wf, registry or Registry((wf,)), counts.limit)
-        return _computed(spec, f"{wf.name}:lapsed:{counts.limit}", parts_of, "")
+        made = _computed(spec, f"{wf.name}:lapsed:{counts.limit}", parts_of, "")
+        rows_of = lapsed_rows(wf, registry or Registry((wf,)), counts.limit)
+        return dataclasses.replace(made, rows_of=rows_of)
     else:
         raise ValueError(f"{spec.name}: a rate is built from its parts")
     return Metric(
@@ -416,17 +419,18 @@ def case_column(by: str) -> ColumnElement[str]:
     )
 
 
-def rolled_items(key: tuple[str, str], end: date) -> Subquery:
-    """The roll-ups' rows of a source's part that count for a period ending on ``end``, as a
-    query's rows (``ref`` is the case's id)."""
+def rolled_items(key: tuple[str, str], scope: Scope) -> Subquery:
+    """The roll-ups' rows of a source's part that count for the scope's period, as a query's
+    rows (``ref`` is the case's id)."""
     t = stat_items
     return (
         select(t.c.case_id.label("ref"), t.c.day.label("on"), t.c.office, t.c.kind, t.c.value)
         .where(
             t.c.source == key[0],
             t.c.part == key[1],
-            or_(t.c.valid_from.is_(None), t.c.valid_from <= end),
-            or_(t.c.valid_to.is_(None), t.c.valid_to > end),
+            or_(t.c.valid_from.is_(None), t.c.valid_from <= scope.end),
+            or_(t.c.valid_to.is_(None), t.c.valid_to > scope.end),
+            or_(t.c.prior.is_(None), t.c.prior < scope.start),
         )
         .subquery()
     )
@@ -468,7 +472,7 @@ class Computation:
         stock's per month or quarter, each computed alone)."""
         rows = rolled_key(m) if self.rolled and by not in BY_CASE else None
         if rows is not None:
-            return self._summed(rolled_items(rows, self.scope.end), by, m)
+            return self._summed(rolled_items(rows, self.scope), by, m)
         if m.query is not None:
             return self._summed(m.query(self.scope).subquery(), by, m)
         if m.per_period and by in ("month", "quarter"):

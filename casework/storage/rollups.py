@@ -25,16 +25,17 @@ from casework.storage.tables import cases, derived_builds, stat_dirty, stat_item
 NAME = "stat_items"
 COLUMNS = (
     *("case_id", "source", "part", "day", "office", "kind", "value"),
-    *("valid_from", "valid_to"),
+    *("valid_from", "valid_to", "prior"),
 )
-# (case id, source, part, day, office, kind, value, valid from, valid to): a row counts for a
-# period whose last day is from ``valid from`` (None: any) and before ``valid to`` (None: any).
-Record = tuple[int, str, str, date, str, str, int, date | None, date | None]
+# (case id, source, part, day, office, kind, value, valid from, valid to, prior): a row counts
+# for a period whose last day is from ``valid from`` and before ``valid to``, and whose first
+# day comes after ``prior`` (None: no bound).
+Record = tuple[int, str, str, date, str, str, int, date | None, date | None, date | None]
 
 
 def order(r: Record) -> tuple[object, ...]:
     """Rows in a fixed order (a missing bound sorts first)."""
-    return (*r[:7], r[7] or date.min, r[8] or date.min)
+    return (*r[:7], r[7] or date.min, r[8] or date.min, r[9] or date.min)
 
 
 # Built once: a step runs it (building a statement costs more than running it).
@@ -104,7 +105,7 @@ def stored(conn: Connection, ids: Sequence[int]) -> dict[int, list[Record]]:
     for r in conn.execute(query):
         if r[0] in wanted:
             out.setdefault(int(r[0]), []).append(
-                (int(r[0]), r[1], r[2], r[3], r[4], r[5], int(r[6]), r[7], r[8])
+                (int(r[0]), r[1], r[2], r[3], r[4], r[5], int(r[6]), r[7], r[8], r[9])
             )
     for rows in out.values():
         rows.sort(key=order)

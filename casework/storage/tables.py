@@ -526,9 +526,11 @@ stat_items = SATable(
     # ``valid_to`` (casework.read.cohort_rollups); None for the other sources' items.
     Column("valid_from", Date, nullable=True),
     Column("valid_to", Date, nullable=True),
+    # A lapse (casework.read.lapsed): only the periods beginning after the case's lapse before.
+    Column("prior", Date, nullable=True),
     Index(
         "ix_stat_items_source_day",
-        *("source", "part", "day", "office", "value", "valid_from", "valid_to"),
+        *("source", "part", "day", "office", "value", "valid_from", "valid_to", "prior"),
     ),
     Index("ix_stat_items_case", "case_id"),
 )

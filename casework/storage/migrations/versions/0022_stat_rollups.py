@@ -35,11 +35,12 @@ def upgrade() -> None:
         sa.Column("value", sa.Integer(), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=True),
         sa.Column("valid_to", sa.Date(), nullable=True),
+        sa.Column("prior", sa.Date(), nullable=True),
     )
     op.create_index(
         "ix_stat_items_source_day",
         "stat_items",
-        ["source", "part", "day", "office", "value", "valid_from", "valid_to"],
+        ["source", "part", "day", "office", "value", "valid_from", "valid_to", "prior"],
     )
     op.create_index("ix_stat_items_case", "stat_items", ["case_id"])
     op.create_table(
