@@ -95,27 +95,27 @@ class Statistics(Base):
 
     def roll_up(self) -> int:
         """Bring the statistics roll-ups up to date: the items of the cases changed since
-        they were computed, a few thousand cases per transaction (a case that cannot be read
-        keeps its mark, and the figures are then computed from the events). Returns how many
+        they were computed, a few thousand cases per transaction. A case that cannot be read
+        keeps its mark, and so does every case when the database cannot be written (a copy
+        opened read-only): the figures are then computed from the events. Returns how many
         marks were taken away."""
         from casework.read.rollups import catch_up
         from casework.read.stats import catalogue
-        from casework.storage.rollups import built
+        from casework.storage.rollups import any_marked, built
 
         cat = catalogue(self.machines.registry)
-        with self.read() as (conn, _):
-            if not built(conn):
-                return 0
         taken, skip = 0, frozenset[int]()
         while True:
+            with self.read() as (conn, _):
+                if not built(conn) or not any_marked(conn, skip):
+                    return taken
             try:
-                done = self.derived_write(functools.partial(catch_up, cat=cat, skip=skip))
+                taken += self.derived_write(functools.partial(catch_up, cat=cat, skip=skip))
             except Exception as exc:
-                skip = self.damaged_beyond(exc, skip)
-                continue
-            if not done:
-                return taken
-            taken += done
+                found = self.damaged_beyond(exc, skip)
+                if found is None:
+                    return taken
+                skip = found
 
     def build_rollups(self) -> int:
         """Compute the roll-ups of every case, once after the upgrade that made them (an empty
@@ -136,9 +136,9 @@ class Statistics(Base):
             self.derived_write(start)
         return self.roll_up()
 
-    def damaged_beyond(self, exc: Exception, skip: frozenset[int]) -> frozenset[int]:
-        """The damaged cases to leave out after ``exc``, which is raised again when it is a
-        refusal or no case is damaged beyond those left out already."""
+    def damaged_beyond(self, exc: Exception, skip: frozenset[int]) -> frozenset[int] | None:
+        """The damaged cases to leave out after ``exc`` (a refusal is raised again), or None
+        when no case is damaged beyond those left out already."""
         from casework.errors import CaseworkError, NotInitialised
         from casework.read.damage import scan
 
@@ -146,9 +146,7 @@ class Statistics(Base):
             raise exc
         with self.read() as (conn, _):
             damaged = scan(conn, self.machines.registry).case_ids
-        if damaged <= skip:
-            raise exc
-        return skip | damaged
+        return None if damaged <= skip else skip | damaged
 
     def explain(
         self,

@@ -145,6 +145,8 @@ def _registered_in(kind: str, scope: Scope) -> AnySelect:
         found = found.where(cases.c.office_code == scope.office)
     if scope.damaged:  # left out (casework.read.damage.skipping)
         found = found.where(not_damaged(cases.c.id, scope.damaged))
+    if scope.only_cases is not None:  # a roll-up's refresh (casework.read.rollups)
+        found = found.where(cases.c.id.in_(sorted(scope.only_cases)))
     return found
 
 

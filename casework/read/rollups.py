@@ -86,7 +86,7 @@ def catch_up(conn: Connection, cat: Catalogue, skip: frozenset[int] = frozenset(
     marks = marks[:PER_TRANSACTION]
     if not marks:
         return 0
-    ids = sorted({c for _, c in marks})
+    ids = sorted({c for _, c in marks} | (rollups.linked(conn, [c for _, c in marks]) - skip))
     records: list[Record] = []
     for part in in_chunks(ids, min(BATCH, chunk_size(conn))):
         records += records_for(conn, cat, part)

@@ -194,10 +194,11 @@ SOURCE_KEYS: dict[str, Key] = {"committees": "committee", "mediators": "mediator
 # month or quarter computes each month or quarter alone.
 PER_PERIOD = frozenset({"ledger"})
 # The computed sources whose items of a case are a day and a judgement made from that case's
-# own whole history and the settings of the days it names, whatever the period asked for
-# (casework.read.rollups keeps them per case): not the flags (they read linked cases), the
-# cohorts (judged on the period's last day), the claims (a payee's cap counts their others).
-ROLLED_SOURCES = frozenset({"replied_on_time", "routing", "reply_due", "evaluation"})
+# own whole history (the flags': and its linked cases', whose changes the roll-ups follow
+# along the links) and the settings of the days it names, whatever the period asked for
+# (casework.read.rollups keeps them per case). Not the claims: a payee's cap counts their
+# other claims.
+ROLLED_SOURCES = frozenset({"replied_on_time", "routing", "reply_due", "evaluation", "flags"})
 
 
 def rolled_key(m: Metric) -> tuple[str, str] | None:

@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, or_, select
 from sqlalchemy.engine import Connection
 
 from casework.storage import bulk
 from casework.storage.db import chunk_size, in_chunks
-from casework.storage.tables import cases, derived_builds, stat_dirty, stat_items
+from casework.storage.tables import case_links, cases, derived_builds, stat_dirty, stat_items
 
 NAME = "stat_items"
 COLUMNS = (
@@ -60,8 +60,26 @@ def marked(conn: Connection, limit: int) -> list[tuple[int, int]]:
     return [(int(m), int(c)) for m, c in conn.execute(query)]
 
 
-def any_marked(conn: Connection) -> bool:
-    return conn.execute(select(stat_dirty.c.id).limit(1)).first() is not None
+def any_marked(conn: Connection, skip: frozenset[int] = frozenset()) -> bool:
+    """Whether a case is marked (but those of ``skip``, a few damaged ones)."""
+    query = select(stat_dirty.c.id).limit(1)
+    if skip:
+        query = query.where(stat_dirty.c.case_id.not_in(sorted(skip)))
+    return conn.execute(query).first() is not None
+
+
+def linked(conn: Connection, ids: Sequence[int]) -> set[int]:
+    """The cases linked to these or from them: a flag of a case reads its linked cases
+    (casework.read.flagged), so their items are computed again with theirs."""
+    out: set[int] = set()
+    for part in in_chunks(sorted(set(ids)), chunk_size(conn)):
+        chosen = list(part)
+        query = select(case_links.c.case_id, case_links.c.other_case_id).where(
+            or_(case_links.c.case_id.in_(chosen), case_links.c.other_case_id.in_(chosen))
+        )
+        for a, b in conn.execute(query):
+            out.update((int(a), int(b)))
+    return out - set(ids)
 
 
 def replace(
