@@ -25,6 +25,7 @@ from casework.domain.model import Event
 from casework.read.declared_cohorts import (
     Course,
     Fact,
+    Judge,
     Member,
     by_course,
     cohort_specs,
@@ -47,13 +48,46 @@ from workflows.spec import Cohort, MetricSpec, TimeLimit, Workflow
 
 class Facts:
     """What the parts read of a chunk's members beyond the cohort query: their whole
-    histories and data (for the ``overdue`` parts only) and the world."""
+    histories and data (for the ``overdue`` parts only), the world, and the courses and
+    predicates made once for all the parts (made per part and day, they cost most)."""
 
-    def __init__(self, conn: Connection, registry: Registry, ids: Sequence[int]) -> None:
-        self.world = StoredWorld(conn, registry)
-        self.histories: dict[int, list[Event]] = histories_of(conn, ids, chunk_size(conn))
+    def __init__(
+        self, conn: Connection, registry: Registry, wf: Workflow, overdue: Sequence[Cohort]
+    ) -> None:
+        self.conn, self.world = conn, StoredWorld(conn, registry)
+        self.histories: dict[int, list[Event]] = {}
+        self.data: dict[int, Mapping[str, Any]] = {}
+        self.wf, self.overdue = wf, overdue
+
+    def read(self, ids: Sequence[int]) -> None:
+        """The data of these members and the histories of those an ``overdue`` part's limit
+        holds for (as ``_overdue`` reads them: court-commissioned mediations, say)."""
+        if not ids or not self.overdue:
+            return
         query = select(cases.c.id, cases.c.data).where(cases.c.id.in_(list(ids)))
-        self.data: dict[int, Mapping[str, Any]] = {int(i): d or {} for i, d in conn.execute(query)}
+        self.data = {int(i): d or {} for i, d in self.conn.execute(query)}
+        timed = [i for i in ids if any(self.limit_of(self.wf, c, i) for c in self.overdue)]
+        self.histories = histories_of(self.conn, timed, chunk_size(self.conn))
+        self.courses: dict[tuple[int, date | None], Course] = {}
+        self.judges: dict[tuple[Cohort, date | None], Judge] = {}
+
+    def course(self, m: Member, facts: Sequence[Fact], day: date | None) -> Course:
+        """The member's course from its facts (up to ``day``; None: all of them)."""
+        key = (m.id, day)
+        found = self.courses.get(key)
+        if found is None:
+            upto = facts if day is None else [f for f in facts if f.on <= day]
+            found = self.courses[key] = Course.of(upto)
+        return found
+
+    def judge(self, wf: Workflow, counts: Cohort, day: date) -> Judge:
+        """The part's predicate for periods ending on ``day`` (the same for every day but
+        where it reads a set)."""
+        key = (counts, day if counts.final_set is not None else None)
+        found = self.judges.get(key)
+        if found is None:
+            found = self.judges[key] = judge_for(wf, counts, self.world.setting, day)
+        return found
 
     def limit_of(self, wf: Workflow, counts: Cohort, case_id: int) -> TimeLimit | None:
         """The first of the part's limits that holds for the case (as ``_overdue`` picks)."""
@@ -63,16 +97,16 @@ class Facts:
 
 
 def changes(
-    wf: Workflow, counts: Cohort, m: Member, facts: Sequence[Fact], seen: Facts | None
+    wf: Workflow, counts: Cohort, m: Member, facts: Sequence[Fact], seen: Facts
 ) -> list[date]:
     """The last days on which the member's value in the part may change, from its day on."""
     days = {m.on}
     if counts.closed_by:
         days.update(f.on for f in facts if f.on > m.on)
-    if counts.final_set is not None and seen is not None:
+    if counts.final_set is not None:
         entries = seen.world.config.history(counts.final_set)
         days.update(e.effective_from for e in entries if e.effective_from > m.on)
-    if counts.overdue and seen is not None:
+    if counts.overdue:
         limit = seen.limit_of(wf, counts, m.id)
         world = seen.world
         if limit is not None:
@@ -88,15 +122,13 @@ def value_on(
     counts: Cohort,
     m: Member,
     facts: Sequence[Fact],
-    seen: Facts | None,
+    seen: Facts,
     day: date,
 ) -> int | None:
     """The member's value in the part for a period ending on ``day`` (None: outside it)."""
-    setting = seen.world.setting if seen is not None else _no_setting
-    judge = judge_for(wf, counts, setting, day)
-    upto = [f for f in facts if f.on <= day] if counts.closed_by else facts
-    value = by_course(counts, m, Course.of(upto), judge)
-    if value is None or not counts.overdue or seen is None:
+    judge = seen.judge(wf, counts, day)
+    value = by_course(counts, m, seen.course(m, facts, day if counts.closed_by else None), judge)
+    if value is None or not counts.overdue:
         return value
     limit = seen.limit_of(wf, counts, m.id)
     world = (seen.world.calendar(), seen.world.setting)
@@ -104,12 +136,8 @@ def value_on(
     return value if lapsed != counts.on_time else None
 
 
-def _no_setting(key: str, day: date) -> None:
-    raise AssertionError(f"no setting is read here ({key}, {day})")
-
-
 def held(
-    wf: Workflow, spec: MetricSpec, m: Member, facts: Sequence[Fact], seen: Facts | None
+    wf: Workflow, spec: MetricSpec, m: Member, facts: Sequence[Fact], seen: Facts
 ) -> list[Held]:
     """The member's rows in the part: one per run of last days of the same value."""
     counts = spec.counts
@@ -131,16 +159,15 @@ def cohort_rows(wf: Workflow, registry: Registry, start: tuple[str, ...]) -> Row
     """The rows of the cohort of one start, by part, of some cases (a roll-up's chunk)."""
     specs = cohort_specs(wf, start)
     wanted, case_fields, event_fields = reads_of(wf, specs)
-    needs_more = any(
-        isinstance(s.counts, Cohort) and (s.counts.overdue or s.counts.final_set) for s in specs
-    )
+    overdue = [s.counts for s in specs if isinstance(s.counts, Cohort) and s.counts.overdue]
 
     def rows(
         conn: Connection, ids: Sequence[int], period: tuple[date, date]
     ) -> dict[str, list[Held]]:
         scope = Scope(*period, only_cases=frozenset(ids))
         found, facts = members(conn, wf.name, start, scope, case_fields, wanted, event_fields)
-        seen = Facts(conn, registry, [m.id for m in found]) if needs_more and found else None
+        seen = Facts(conn, registry, wf, overdue)
+        seen.read([m.id for m in found])
         return {
             s.name: [r for m in found for r in held(wf, s, m, facts.get(m.id, []), seen)]
             for s in specs

@@ -100,10 +100,14 @@ def _events_in(
     """The ids of the cases of a kind with one of these events between two days (of only
     some cases, when the period's third term names them: a roll-up's refresh)."""
     start, end, only = period
+    # Of cases named by id: neither the trigger's nor the kind's index serves (scope.by_id).
+    trigger, of_kind = events.c.trigger, cases.c.kind
+    if only is not None:
+        trigger, of_kind = trigger.concat(""), of_kind.concat("")
     found = (
         select(events.c.case_id)
-        .join(cases, and_(cases.c.id == events.c.case_id, cases.c.kind == kind))
-        .where(events.c.trigger.in_(triggers), events.c.occurred_on.between(start, end))
+        .join(cases, and_(cases.c.id == events.c.case_id, of_kind == kind))
+        .where(trigger.in_(triggers), events.c.occurred_on.between(start, end))
     )
     if only is not None:
         found = found.where(events.c.case_id.in_(sorted(only)))
@@ -184,8 +188,9 @@ def _reply_candidates(kind: str, limit: TimeLimit, scope: Scope) -> CompoundSele
     plain = _events_in(kind, start, (scope.start - days - slack, scope.end - days, only))
     earlier = _events_in(kind, start, (scope.start - 2 * days, scope.start - days - slack, only))
     # An extension comes after the acceptance and before the limit lapses (before_lapse).
+    extending = events.c.trigger if only is None else events.c.trigger.concat("")
     extended = select(events.c.case_id).where(
-        events.c.trigger.in_(limit.extended_by),
+        extending.in_(limit.extended_by),
         events.c.occurred_on.between(scope.start - 2 * days, scope.end),
         events.c.case_id.in_(earlier),
     )

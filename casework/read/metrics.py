@@ -20,7 +20,7 @@ from sqlalchemy.sql import FromClause
 
 from casework.read.damage import not_damaged
 from casework.read.ontime import first_replies
-from casework.read.scope import AnySelect, Scope
+from casework.read.scope import AnySelect, Scope, by_id
 from casework.read.subsidy import approved
 from casework.storage.calendars import load_calendar
 from casework.storage.tables import cases, events, screenings
@@ -66,7 +66,7 @@ def _matching(
     columns = ev.c
     trigger: ColumnElement[str] = columns.trigger
     to_state: ColumnElement[str] = columns.to_state
-    if by_case:
+    if by_case or scope.only_cases is not None:
         # The trigger and state are compared as expressions (``|| ''``), which no index
         # serves, so the lookup goes by the case's id instead of ranging over every earlier
         # event of the trigger (SQLite, without table statistics, would pick that).
@@ -120,7 +120,7 @@ def first_event(
             .select_from(events)
             .join(cases, cases.c.id == events.c.case_id)
             .where(
-                cases.c.kind == kind,
+                by_id(cases.c.kind, scope) == kind,
                 events.c.occurred_on.between(scope.start, scope.end),
                 *_matching(events, triggers, to_states, scope, where=where),
                 ~before.exists(),
@@ -150,7 +150,7 @@ def each_event(kind: str, triggers: tuple[str, ...], office_field: str | None) -
             .select_from(events)
             .join(cases, cases.c.id == events.c.case_id)
             .where(
-                cases.c.kind == kind,
+                by_id(cases.c.kind, scope) == kind,
                 events.c.occurred_on.between(scope.start, scope.end),
                 *_matching(events, triggers, (), scope),
             )
@@ -180,7 +180,7 @@ def registered(
         ).where(
             *([not_damaged(cases.c.id, scope.damaged)] if scope.damaged else []),
             *([cases.c.id.in_(sorted(scope.only_cases))] if scope.only_cases is not None else []),
-            cases.c.kind == kind,
+            by_id(cases.c.kind, scope) == kind,
             cases.c.registered_on.between(scope.start, scope.end),
             *(cases.c.data[name].as_string() == wanted for name, wanted in where),
         )

@@ -69,7 +69,7 @@ def first_replies(
     found = OnTime()
     if wf is None:
         return found
-    query = _replied(wf.name, trigger, start, end, recorded_by)
+    query = _replied(wf.name, trigger, start, end, recorded_by, only is not None)
     if damaged:  # left out (casework.read.damage.skipping)
         query = query.where(not_damaged(events.c.case_id, damaged))
     if only is not None:  # a roll-up's refresh of these cases (casework.read.rollups)
@@ -95,10 +95,19 @@ def first_replies(
 
 
 def _replied(
-    kind: str, trigger: str, start: date, end: date, recorded_by: datetime | None
+    kind: str,
+    trigger: str,
+    start: date,
+    end: date,
+    recorded_by: datetime | None,
+    by_id: bool = False,
 ) -> AnySelect:
-    """The cases replied in the period (an index range on trigger and date), each with the
+    """The cases replied in the period (an index range on trigger and date; with ``by_id``,
+    of cases named by id: not through the trigger's index, scope.by_id), each with the
     sequence number of its last reply there."""
+    replied, of_kind = events.c.trigger, cases.c.kind
+    if by_id:
+        replied, of_kind = replied.concat(""), of_kind.concat("")
     replies = (
         select(
             events.c.case_id,
@@ -106,8 +115,8 @@ def _replied(
             func.min(cases.c.office_code).label("office_code"),
             func.max(events.c.seq).label("upto"),
         )
-        .join(cases, and_(cases.c.id == events.c.case_id, cases.c.kind == kind))
-        .where(events.c.trigger == trigger, events.c.occurred_on.between(start, end))
+        .join(cases, and_(cases.c.id == events.c.case_id, of_kind == kind))
+        .where(replied == trigger, events.c.occurred_on.between(start, end))
         .group_by(events.c.case_id)
     )
     if recorded_by is not None:

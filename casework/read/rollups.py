@@ -45,7 +45,7 @@ Progress = Callable[[int, int], None]
 def records_for(conn: Connection, cat: Catalogue, ids: Sequence[int]) -> list[Record]:
     """The roll-up rows of these cases, from their events, in a fixed order."""
     out: list[Record] = []
-    numbers = _numbers(conn, ids)
+    numbers, kinds = _numbers(conn, ids)
     if not numbers:
         return out
     chunk = sorted(numbers.values())
@@ -56,7 +56,7 @@ def records_for(conn: Connection, cat: Catalogue, ids: Sequence[int]) -> list[Re
     with reading_once():
         for m in cat:
             key = rolled_key(m)
-            if key is None or key in seen:
+            if key is None or key in seen or m.procedure not in kinds:
                 continue
             seen.add(key)
             if m.rows_of is not None:
@@ -73,9 +73,15 @@ def records_for(conn: Connection, cat: Catalogue, ids: Sequence[int]) -> list[Re
     return out
 
 
-def _numbers(conn: Connection, ids: Sequence[int]) -> dict[str, int]:
-    query = select(cases.c.case_no, cases.c.id).where(cases.c.id.in_(list(ids)))
-    return {str(no): int(i) for no, i in conn.execute(query)}
+def _numbers(conn: Connection, ids: Sequence[int]) -> tuple[dict[str, int], set[str]]:
+    """The cases' ids by number, and their procedures (a source of another procedure has
+    nothing to find among them, and is not asked)."""
+    query = select(cases.c.case_no, cases.c.id, cases.c.kind).where(cases.c.id.in_(list(ids)))
+    numbers, kinds = {}, set()
+    for no, i, kind in conn.execute(query):
+        numbers[str(no)] = int(i)
+        kinds.add(str(kind))
+    return numbers, kinds
 
 
 def catch_up(conn: Connection, cat: Catalogue, skip: frozenset[int] = frozenset()) -> int:

@@ -59,6 +59,13 @@ class Scope:
         return datetime.combine(self.as_of + timedelta(days=1), time(0), CST).astimezone(UTC)
 
 
+def by_id(column: ColumnElement[str], scope: Scope) -> ColumnElement[str]:
+    """The column as an expression when the scope names its cases (a roll-up's refresh), so
+    that no index of it serves and the cases are found by their ids: SQLite, without table
+    statistics, would range over the column's index for all time."""
+    return column.concat("") if scope.only_cases is not None else column
+
+
 def office_scope(
     conn: Connection, actor: Actor | None, office: str | None, what: str
 ) -> str | None:
