@@ -6,8 +6,10 @@ them is read from the events until ``init`` builds them; an edit of a row is fou
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
+import pytest
 from sqlalchemy import delete, func, select, update
 
 from casework.api import Casework
@@ -20,6 +22,7 @@ from casework.storage.tables import derived_builds, stat_items
 from tests import mediations as M
 from tests import petitions as P
 from tests.api.test_read_once import petitions
+from tests.integration.test_stats_plans import captured
 
 PERIODS = (
     (date(2020, 1, 1), date(2020, 12, 31)),
@@ -28,6 +31,8 @@ PERIODS = (
     (date(2020, 3, 10), date(2020, 4, 6)),
 )
 GROUPINGS = (None, "office", "kind", "month", "quarter", "channel")
+# The indexes of every event of a trigger or state, or every case of a kind, ever held.
+WIDE = re.compile(r"ix_events_trigger_on|ix_events_to_state_on|ix_cases_kind_")
 
 
 def some_cases(cw: Casework) -> None:
@@ -119,3 +124,22 @@ def test_an_edited_row_is_found_by_the_audit(cw: Casework) -> None:
         row = conn.execute(select(stat_items.c.case_id).where(stat_items.c.id == first))
         rollups.mark(conn, [row.scalar_one()])
     assert admin.verify()["ok"]
+
+
+def test_a_catch_up_finds_its_cases_by_id(cw: Casework) -> None:
+    """The items of a chunk of cases are looked up by the cases' ids: a search of an index of
+    triggers, states or kinds would range over every case ever held, for every chunk."""
+    if cw.engine.dialect.name != "sqlite":
+        pytest.skip("the plans checked are SQLite's")
+    some_cases(cw)
+    with captured(cw) as statements:
+        assert cw.acting("admin").roll_up() > 0
+    queries = [(s, p) for s, p in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(queries) > 10
+    with cw.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        for statement, parameters in queries:
+            plan = [r[-1] for r in raw.execute("EXPLAIN QUERY PLAN " + statement, parameters)]
+            wide = [line for line in plan if WIDE.search(line)]
+            assert wide == [], f"{statement}\n" + "\n".join(plan)
