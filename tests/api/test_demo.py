@@ -26,10 +26,10 @@ from casework.read.due import LISTED, due_list, narrowed
 from casework.runtime import BULK_THRESHOLDS
 from casework.storage.tables import cases, events, parties
 from casework.time.calendar import Calendar
-from workflows import default_registry
 from tests.api.test_report_wording import disagreeing_rates
 from tests.helpers import Cli, FrozenClock, dump
 from tests.office import libreoffice_rows, shown_number
+from workflows import default_registry
 
 FIGURES = {  # metric: (from, to, value), statistics.md
     "screening.sessions": ("2020-01-01", "2020-11-30", 578),
