@@ -67,12 +67,14 @@ class Statistics(Base):
         from casework.read.damage import skipping
         from casework.read.rollups import ready
         from casework.read.stats import compute
+        from casework.storage.open_limits import unchanged_after
 
         scope = self.stats_scope(start, end, as_of, office, closed_by)
-        if scope.as_of is None:
-            self.roll_up()
+        self.roll_up()
         with self.read() as (conn, actor):
-            rolled = ready(conn)
+            # As of a day on or after the last change, the database stood as it stands.
+            day = scope.as_of
+            rolled = ready(conn) and (day is None or unchanged_after(conn, day))
             cat = self.catalogue(actor)
             scope = dataclasses.replace(
                 scope, office=office_scope(conn, actor, scope.office, "统计")

@@ -445,11 +445,10 @@ class Computation:
         self, conn: Connection, cat: Catalogue, scope: Scope, rolled: bool = False
     ) -> None:
         self.conn, self.cat, self.scope = conn, cat, scope
-        # As of a day, or without damaged cases, the rows (as things stand, of every case) do
-        # not answer.
-        self.rolled = (
-            rolled and scope.as_of is None and scope.closed_by is None and not scope.damaged
-        )
+        # With a cut-off of their own, or without damaged cases, the rows (as things stand,
+        # of every case) do not answer; ``rolled`` says the database stood at ``as_of`` as it
+        # stands (the caller checked).
+        self.rolled = rolled and scope.closed_by is None and not scope.damaged
         self._items: dict[str, list[Item]] = {}
         self._parts: dict[tuple[str, Scope], Parts] = {}
 
@@ -576,7 +575,8 @@ def compute(
     rolled: bool = False,
 ) -> StatsJSON:
     """Every reported metric (or those named) for the scope, optionally grouped; ``rolled``:
-    the roll-ups are up to date in this snapshot (casework.read.rollups.ready)."""
+    the roll-ups are up to date in this snapshot (casework.read.rollups.ready) and the
+    database stood at the scope's ``as_of`` as it stands."""
     wanted = list(names or cat.reported())
     for name in wanted:
         cat.metric(name)

@@ -143,3 +143,23 @@ def test_a_catch_up_finds_its_cases_by_id(cw: Casework) -> None:
             plan = [r[-1] for r in raw.execute("EXPLAIN QUERY PLAN " + statement, parameters)]
             wide = [line for line in plan if WIDE.search(line)]
             assert wide == [], f"{statement}\n" + "\n".join(plan)
+
+
+def test_as_of_a_day_after_the_last_change_the_rows_answer(cw: Casework) -> None:
+    """The database as it stood at the end of a day on or after the last change of any case
+    is the database as it stands: the rows answer; as of an earlier day the events do."""
+    some_cases(cw)
+    admin = cw.acting("admin")
+    today = cw.today().isoformat()  # every step is recorded by the frozen clock's day
+    for as_of, from_rows in ((today, True), ("2020-11-30", False)):
+        with captured(cw) as statements:
+            found = admin.stats("2020-01-01", "2020-06-30", as_of=as_of, by="office")
+        read = any(
+            "stat_items" in s and s.lstrip().upper().startswith("SELECT") for s, _ in statements
+        )
+        assert read == from_rows, as_of
+        scope = Scope(date(2020, 1, 1), date(2020, 6, 30), as_of=date.fromisoformat(as_of))
+        with reading(cw.engine) as conn:
+            events = compute(conn, catalogue(cw.machines.registry), scope, None, "office")
+        assert found == events, as_of
+    assert admin.stats("2020-01-01", "2020-06-30", as_of=today)["metrics"]["petition.due"]
