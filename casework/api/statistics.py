@@ -99,10 +99,11 @@ class Statistics(Base):
         """Bring the statistics roll-ups up to date: the items of the cases changed since
         they were computed, a few thousand cases per transaction. A case that cannot be read
         keeps its mark, and so does every case when the database cannot be written (a copy
-        opened read-only): the figures are then computed from the events. Returns how many
-        marks were taken away."""
+        opened read-only): the figures are then computed from the events. Any other failure
+        is raised. Returns how many marks were taken away."""
         from casework.read.rollups import catch_up
         from casework.read.stats import catalogue
+        from casework.storage.db import read_only
         from casework.storage.rollups import any_marked, built
 
         cat = catalogue(self.machines.registry)
@@ -114,9 +115,11 @@ class Statistics(Base):
             try:
                 taken += self.derived_write(functools.partial(catch_up, cat=cat, skip=skip))
             except Exception as exc:
+                if read_only(exc):
+                    return taken
                 found = self.damaged_beyond(exc, skip)
                 if found is None:
-                    return taken
+                    raise
                 skip = found
 
     def build_rollups(self) -> int:
@@ -140,7 +143,7 @@ class Statistics(Base):
 
     def damaged_beyond(self, exc: Exception, skip: frozenset[int]) -> frozenset[int] | None:
         """The damaged cases to leave out after ``exc`` (a refusal is raised again), or None
-        when no case is damaged beyond those left out already."""
+        when no case is damaged beyond those left out already (``exc`` is then no damage)."""
         from casework.errors import CaseworkError, NotInitialised
         from casework.read.damage import scan
 

@@ -1,17 +1,18 @@
 """The statistics roll-ups (issue 18 point 4): the items of each case for the figures whose
-items do not depend on the period asked for, computed by the same sources as the figures from
-the events, kept in ``stat_items`` (casework.storage.rollups) and summed there in SQL.
+items do not depend on the period asked for, or depend on it in a way a row can say, computed
+by the same sources as the figures from the events, kept in ``stat_items``
+(casework.storage.rollups) and summed there in SQL.
 
-A source qualifies when a case's item is a day and a judgement made from the case's own whole
-history and the dated settings of the days it names (``stats.rolled_key``): the one-query
-figures (a case's registration, its first event of some triggers, each event of some), the
-petitions' routing, reply limits due, evaluation and on-time replies. For such a source the
-items of a period are exactly the all-time items dated in it, so the rows of every case,
-computed once over all time (``EPOCH`` to ``FAR``), answer any period. Sources that look at
-other cases (the flags, through a case's links), at the period's end (the declared cohorts'
-``overdue`` and ``closed_by`` parts, a stock such as the ledger) or at a payee's other claims
-are computed from the events as before; so is every figure asked ``as_of`` a day, or while a
-case is damaged or marked.
+A source qualifies (``stats.rolled_key``) when a case's item is a day and a judgement made from
+the case's own whole history (and its linked cases', for the flags) and the dated settings of
+the days it names: the one-query figures, the petitions' routing, reply limits due, evaluation,
+on-time replies and flags. For such a source the items of a period are exactly the all-time
+items dated in it, so the rows of every case, computed once over all time (``EPOCH`` to
+``FAR``), answer any period. The declared cohorts and the lapses have rows of their own that
+say for which periods they count (casework.read.cohort_rollups, casework.read.lapsed). The
+claims (a payee's cap counts their other claims) and the stocks (the major disputes' ledger)
+are computed from the events each time; so is every figure while a case is damaged or marked,
+or asked as of a day before the last change.
 """
 
 from __future__ import annotations

@@ -7,10 +7,12 @@ them is read from the events until ``init`` builds them; an edit of a row is fou
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import date
 
 import pytest
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import OperationalError
 
 from casework.api import Casework
 from casework.read.rollups import ready
@@ -163,3 +165,29 @@ def test_as_of_a_day_after_the_last_change_the_rows_answer(cw: Casework) -> None
             events = compute(conn, catalogue(cw.machines.registry), scope, None, "office")
         assert found == events, as_of
     assert admin.stats("2020-01-01", "2020-06-30", as_of=today)["metrics"]["petition.due"]
+
+
+def test_a_copy_that_cannot_be_written_is_read_from_the_events(
+    cw: Casework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    some_cases(cw)
+    admin = cw.acting("admin")
+    scope = Scope(date(2020, 1, 1), date(2020, 6, 30))
+    with reading(cw.engine) as conn:
+        events = compute(conn, catalogue(cw.machines.registry), scope)
+
+    def refused(*_: object, **__: object) -> None:
+        refusal = sqlite3.OperationalError("attempt to write a readonly database")
+        raise OperationalError("INSERT INTO stat_items", {}, refusal)
+
+    monkeypatch.setattr(Casework, "derived_write", refused)
+    assert admin.stats("2020-01-01", "2020-06-30") == events
+    with reading(cw.engine) as conn:
+        assert rollups.count_marked(conn) > 0  # the marks wait for a copy that can be written
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("a bug in a source")
+
+    monkeypatch.setattr(Casework, "derived_write", broken)
+    with pytest.raises(RuntimeError):  # not damage, not a refused write: not hidden
+        admin.stats("2020-01-01", "2020-06-30")
