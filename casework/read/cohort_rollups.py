@@ -27,6 +27,7 @@ from casework.read.declared_cohorts import (
     Fact,
     Judge,
     Member,
+    admitted,
     by_course,
     cohort_specs,
     holds,
@@ -168,9 +169,14 @@ def cohort_rows(wf: Workflow, registry: Registry, start: tuple[str, ...]) -> Row
         found, facts = members(conn, wf.name, start, scope, case_fields, wanted, event_fields)
         seen = Facts(conn, registry, wf, overdue)
         seen.read([m.id for m in found])
-        return {
-            s.name: [r for m in found for r in held(wf, s, m, facts.get(m.id, []), seen)]
-            for s in specs
-        }
+        index: dict[str, dict[str, list[Member]]] = {}
+        out: dict[str, list[Held]] = {}
+        for s in specs:
+            assert isinstance(s.counts, Cohort)
+            # Only the members whose data hold the part's ``where``, found as the events path
+            # finds them (an index of the first field's values).
+            chosen = admitted(s.counts, found, index)
+            out[s.name] = [r for m in chosen for r in held(wf, s, m, facts.get(m.id, []), seen)]
+        return out
 
     return rows

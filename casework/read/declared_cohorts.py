@@ -354,7 +354,7 @@ def cohort_source(wf: Workflow, registry: Registry, start: tuple[str, ...]) -> P
             assert isinstance(s.counts, Cohort)
             judge = judge_for(wf, s.counts, world.setting, scope.end)
             by = cut if s.counts.closed_by else courses
-            kept = _kept(judge, _admitted(s.counts, found, index), by, having)
+            kept = _kept(judge, admitted(s.counts, found, index), by, having)
             if s.counts.overdue:
                 late = _overdue(conn, wf, registry, s.counts, [m for m, _ in kept], scope)
                 kept = [(m, v) for m, v in kept if (m.id in late) != s.counts.on_time]
@@ -422,7 +422,7 @@ def _valued_by(spec: MetricSpec) -> list[str]:
     return [n for n, _ in counts.last_where] + ([counts.value] if counts.value else []) + final
 
 
-def _admitted(
+def admitted(
     counts: Cohort, found: list[Member], index: dict[str, dict[str, list[Member]]]
 ) -> list[Member]:
     """The members whose data hold ``counts.where``, found through an index of the first
