@@ -89,6 +89,7 @@ def catch_up(conn: Connection, cat: Catalogue, skip: frozenset[int] = frozenset(
     """Compute again the items of up to ``PER_TRANSACTION`` marked cases (not those of
     ``skip``: damaged ones keep their marks) and take their marks away; returns how many
     marks were taken (0: none is left but those skipped)."""
+    rollups.lock(conn)
     marks = [(m, c) for m, c in rollups.marked(conn, PER_TRANSACTION + len(skip)) if c not in skip]
     marks = marks[:PER_TRANSACTION]
     if not marks:

@@ -54,6 +54,15 @@ def mark_all(conn: Connection) -> None:
     conn.execute(insert(stat_dirty).from_select(["case_id"], select(cases.c.id)))
 
 
+def lock(conn: Connection) -> None:
+    """Hold the roll-ups for this transaction: two catch-ups at once on PostgreSQL would each
+    delete the rows the other had not committed yet and both insert theirs (SQLite's writers
+    take turns already; ``FOR UPDATE`` is not sent there)."""
+    conn.execute(
+        select(derived_builds.c.name).where(derived_builds.c.name == NAME).with_for_update()
+    )
+
+
 def marked(conn: Connection, limit: int) -> list[tuple[int, int]]:
     """Up to ``limit`` marks, oldest first: (mark id, case id)."""
     query = select(stat_dirty.c.id, stat_dirty.c.case_id).order_by(stat_dirty.c.id).limit(limit)
