@@ -115,6 +115,7 @@ class Casework(
             engine, clock, cw.machines, lambda uow: initialise(uow, offices, admin), ("init", None)
         )
         cw.last_init["revision"] = schema.current_revision(engine)
+        cw.build_rollups()
         return cw
 
     last_init: InitResult

@@ -63,6 +63,11 @@ class Base:
         way = channel or self.channel
         return write(self.engine, self.clock, self.machines, unit, (way.name, way.os_user))
 
+    def derived_write(self, work: Callable[[Connection], T]) -> T:
+        """Write derived rows (no event, no log: the statistics roll-ups) in one transaction,
+        retried as a whole on a busy database."""
+        return write(self.engine, self.clock, self.machines, lambda uow: work(uow.conn))
+
     @contextmanager
     def read(self) -> Iterator[tuple[Connection, Actor | None]]:
         """One read snapshot, with the acting user when one is named (None: an operator)."""

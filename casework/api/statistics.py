@@ -4,6 +4,7 @@ case exports. The modules behind them are imported when first used, not at start
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
@@ -15,6 +16,8 @@ from casework.read.scope import Scope, check_period, office_scope, withholding
 from casework.read.shapes import ExplainJSON, ExportSummary, OnTimeJSON, StatsJSON
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from casework.domain.model import Actor
     from casework.read.mediation_form import FormJSON
     from casework.read.stats import Catalogue
@@ -62,10 +65,16 @@ class Statistics(Base):
         office, month, quarter or kind; a town user's figures cover their own office.
         ``closed_by`` is the cut-off of the cohort rates that have one (办结率)."""
         from casework.read.damage import skipping
+        from casework.read.rollups import ready
         from casework.read.stats import compute
+        from casework.storage.open_limits import unchanged_after
 
         scope = self.stats_scope(start, end, as_of, office, closed_by)
+        self.roll_up()
         with self.read() as (conn, actor):
+            # As of a day on or after the last change, the database stood as it stands.
+            day = scope.as_of
+            rolled = ready(conn) and (day is None or unchanged_after(conn, day))
             cat = self.catalogue(actor)
             scope = dataclasses.replace(
                 scope, office=office_scope(conn, actor, scope.office, "统计")
@@ -74,12 +83,75 @@ class Statistics(Base):
                 conn,
                 self.machines.registry,
                 lambda damage: compute(
-                    conn, cat, dataclasses.replace(scope, damaged=damage.case_ids), metrics, by
+                    conn,
+                    cat,
+                    dataclasses.replace(scope, damaged=damage.case_ids),
+                    metrics,
+                    by,
+                    rolled,
                 ),
             )
         if warning is not None:
             found["warnings"] = [warning]
         return found
+
+    def roll_up(self) -> int:
+        """Bring the statistics roll-ups up to date: the items of the cases changed since
+        they were computed, a few thousand cases per transaction. A case that cannot be read
+        keeps its mark, and so does every case when the database cannot be written (a copy
+        opened read-only): the figures are then computed from the events. Any other failure
+        is raised. Returns how many marks were taken away."""
+        from casework.read.rollups import catch_up
+        from casework.read.stats import catalogue
+        from casework.storage.db import read_only
+        from casework.storage.rollups import any_marked, built
+
+        cat = catalogue(self.machines.registry)
+        taken, skip = 0, frozenset[int]()
+        while True:
+            with self.read() as (conn, _):
+                if not built(conn) or not any_marked(conn, skip):
+                    return taken
+            try:
+                taken += self.derived_write(functools.partial(catch_up, cat=cat, skip=skip))
+            except Exception as exc:
+                if read_only(exc):
+                    return taken
+                found = self.damaged_beyond(exc, skip)
+                if found is None:
+                    raise
+                skip = found
+
+    def build_rollups(self) -> int:
+        """Compute the roll-ups of every case, once after the upgrade that made them (an empty
+        database is built at once): every case is marked and the build recorded in one
+        transaction, so that an interrupted build is finished by the next statistics. Once
+        built, the cases marked since (a large import's) are caught up. Returns how many
+        cases were computed."""
+        from casework.storage.rollups import built, clear, mark_all, record_built
+
+        def start(conn: Connection) -> None:
+            clear(conn)
+            mark_all(conn)
+            record_built(conn, self.clock())
+
+        with self.read() as (conn, _):
+            done = built(conn)
+        if not done:
+            self.derived_write(start)
+        return self.roll_up()
+
+    def damaged_beyond(self, exc: Exception, skip: frozenset[int]) -> frozenset[int] | None:
+        """The damaged cases to leave out after ``exc`` (a refusal is raised again), or None
+        when no case is damaged beyond those left out already (``exc`` is then no damage)."""
+        from casework.errors import CaseworkError, NotInitialised
+        from casework.read.damage import scan
+
+        if isinstance(exc, CaseworkError) and not isinstance(exc, NotInitialised):
+            raise exc
+        with self.read() as (conn, _):
+            damaged = scan(conn, self.machines.registry).case_ids
+        return None if damaged <= skip else skip | damaged
 
     def explain(
         self,

@@ -22,6 +22,7 @@ from casework.domain.hashing import row_digest
 from casework.domain.replay import REGISTER, replay
 from casework.read.anchor_check import Anchored, anchor_sound, anchored_findings
 from casework.read.audit_open_limits import index_findings
+from casework.read.audit_rollups import rollup_findings
 from casework.read.audit_rows import (
     case_row_problems,
     document_problems,
@@ -38,6 +39,7 @@ from casework.read.shapes import VerifyJSON
 from casework.storage.chain import KEYED_FROM, read_keyed
 from casework.storage.open_limits import built
 from casework.storage.personal import key_on
+from casework.storage.rollups import built as rollups_built
 from casework.storage.tables import case_counters, cases
 from casework.storage.world import StoredWorld
 from workflows import Registry
@@ -194,6 +196,7 @@ class Audit:
     keyed: Keyed
     world: StoredWorld
     indexed: bool  # the open-limits index was built (else it is not yet kept: migration 0020)
+    rolled: bool = False  # the statistics roll-ups were built (migration 0022)
 
 
 # A check of one chunk of cases (casework.read.audit_stream), run on every chunk in turn;
@@ -232,7 +235,16 @@ def index_check(audit: Audit, chunk: Chunk) -> Iterator[Finding]:
         yield Finding(case_no, None, problem)
 
 
-CHUNK_CHECKS: tuple[ChunkCheck, ...] = (case_findings, index_check)
+def rollup_check(audit: Audit, chunk: Chunk) -> Iterator[Finding]:
+    """Each case's rows of the statistics roll-ups against those its events give."""
+    if not audit.rolled:
+        return
+    numbers = {case_id: r.row.case_no for case_id, r in chunk if r.row is not None and r.events}
+    for case_id, problem in rollup_findings(audit.conn, audit.registry, sorted(numbers)):
+        yield Finding(numbers[case_id], None, problem)
+
+
+CHUNK_CHECKS: tuple[ChunkCheck, ...] = (case_findings, index_check, rollup_check)
 
 
 def verify(
@@ -249,7 +261,8 @@ def verify(
     damage = scan(conn, registry)
     found.extend(Finding(d.where, d.seq, d.in_column) for d in damage.found)
     world = StoredWorld(conn, registry)
-    audit = Audit(conn, registry, Scale(conn), keyed_chains(conn), world, built(conn))
+    made = (built(conn), rollups_built(conn))
+    audit = Audit(conn, registry, Scale(conn), keyed_chains(conn), world, *made)
     found.extend(audit.keyed.findings)
     if only is None:
         total = int(conn.execute(select(func.count()).select_from(cases)).scalar_one())

@@ -92,14 +92,25 @@ def _refusal_reason(history: Sequence[Event]) -> str | None:
 
 
 def _events_in(
-    kind: str, triggers: Sequence[str], start: date, end: date, from_state: str | None = None
+    kind: str,
+    triggers: Sequence[str],
+    period: tuple[date, date, frozenset[int] | None],
+    from_state: str | None = None,
 ) -> AnySelect:
-    """The ids of the cases of a kind with one of these events between two days."""
+    """The ids of the cases of a kind with one of these events between two days (of only
+    some cases, when the period's third term names them: a roll-up's refresh)."""
+    start, end, only = period
+    # Of cases named by id: neither the trigger's nor the kind's index serves (scope.by_id).
+    trigger, of_kind = events.c.trigger, cases.c.kind
+    if only is not None:
+        trigger, of_kind = trigger.concat(""), of_kind.concat("")
     found = (
         select(events.c.case_id)
-        .join(cases, and_(cases.c.id == events.c.case_id, cases.c.kind == kind))
-        .where(events.c.trigger.in_(triggers), events.c.occurred_on.between(start, end))
+        .join(cases, and_(cases.c.id == events.c.case_id, of_kind == kind))
+        .where(trigger.in_(triggers), events.c.occurred_on.between(start, end))
     )
+    if only is not None:
+        found = found.where(events.c.case_id.in_(sorted(only)))
     if from_state is not None:
         found = found.where(events.c.from_state == from_state)
     return found
@@ -144,7 +155,7 @@ def routing(wf: Workflow, registry: Registry) -> PartsOf:
         limit = _limit(wf, "decide_limit")
         world = StoredWorld(conn, registry)
         out: Parts = {"decided": [], "on_time": []}
-        ids = _events_in(wf.name, limit.met_by, scope.start, scope.end)
+        ids = _events_in(wf.name, limit.met_by, (scope.start, scope.end, scope.only_cases))
         for row, history, reason in _rows(conn, wf.name, ids, scope, of_kind=True):
             i = next((n for n, ev in enumerate(history) if ev.trigger in limit.met_by), None)
             if i is None or not scope.start <= history[i].occurred_on <= scope.end:
@@ -173,16 +184,18 @@ def _reply_candidates(kind: str, limit: TimeLimit, scope: Scope) -> CompoundSele
     # A working-day limit's calendar span varies with the holidays: looked for over twice it.
     slack = REST_SLACK if limit.unit == "days" else days
     start = (str(limit.start),)
-    plain = _events_in(kind, start, scope.start - days - slack, scope.end - days)
-    earlier = _events_in(kind, start, scope.start - 2 * days, scope.start - days - slack)
+    only = scope.only_cases
+    plain = _events_in(kind, start, (scope.start - days - slack, scope.end - days, only))
+    earlier = _events_in(kind, start, (scope.start - 2 * days, scope.start - days - slack, only))
     # An extension comes after the acceptance and before the limit lapses (before_lapse).
+    extending = events.c.trigger if only is None else events.c.trigger.concat("")
     extended = select(events.c.case_id).where(
-        events.c.trigger.in_(limit.extended_by),
+        extending.in_(limit.extended_by),
         events.c.occurred_on.between(scope.start - 2 * days, scope.end),
         events.c.case_id.in_(earlier),
     )
     opens = tuple(p.opens for p in limit.pauses)
-    paused = _events_in(kind, opens, scope.start - PAUSED_SPAN, scope.end)
+    paused = _events_in(kind, opens, (scope.start - PAUSED_SPAN, scope.end, only))
     return plain.union(extended, paused)
 
 
@@ -242,7 +255,8 @@ def evaluation(wf: Workflow, registry: Registry) -> PartsOf:
     def parts(conn: Connection, scope: Scope) -> Parts:
         world = StoredWorld(conn, registry)
         out: Parts = {"evaluable": [], "evaluated": [], "satisfied": []}
-        ids = _events_in(wf.name, ("deliver",), scope.start, scope.end, from_state="replied")
+        period = (scope.start, scope.end, scope.only_cases)
+        ids = _events_in(wf.name, ("deliver",), period, from_state="replied")
         for row, history, reason in _rows(conn, wf.name, ids, scope, of_kind=True):
             delivered = [ev for ev in history if ev.trigger == "deliver"]
             first = next((ev for ev in delivered if ev.from_state == "replied"), None)

@@ -316,9 +316,10 @@ def _restarted(limit: TimeLimit, since: Sequence[EventView]) -> bool:
     return any(limit.starts_at(ev) for ev in since)
 
 
-def cohort_source(wf: Workflow, registry: Registry, start: tuple[str, ...]) -> PartsOf:
-    """The parts of the cohort of one start, each named by its metric."""
-    specs = cohort_specs(wf, start)
+def reads_of(wf: Workflow, specs: Sequence[MetricSpec]) -> tuple[list[str], list[str], list[str]]:
+    """What the parts of a cohort read: the triggers of their members' histories, the fields
+    of the members' data (the parts' and the groupings', group_data and committee_of) and the
+    fields of the events read."""
     wanted: list[str] = []
     for s in specs:
         assert isinstance(s.counts, Cohort)
@@ -326,10 +327,15 @@ def cohort_source(wf: Workflow, registry: Registry, start: tuple[str, ...]) -> P
         for t in (*_named(s.counts), *reach):
             if t not in wanted:
                 wanted.append(t)
-
-    # The values the parts and the groupings (group_data, committee_of) read.
     case_fields = list(dict.fromkeys([*GROUPED, *(n for s in specs for n, _ in _where(s))]))
     event_fields = list(dict.fromkeys(n for s in specs for n in _valued_by(s)))
+    return wanted, case_fields, event_fields
+
+
+def cohort_source(wf: Workflow, registry: Registry, start: tuple[str, ...]) -> PartsOf:
+    """The parts of the cohort of one start, each named by its metric."""
+    specs = cohort_specs(wf, start)
+    wanted, case_fields, event_fields = reads_of(wf, specs)
 
     def parts(conn: Connection, scope: Scope) -> Parts:
         found, facts = members(conn, wf.name, start, scope, case_fields, wanted, event_fields)
@@ -339,25 +345,16 @@ def cohort_source(wf: Workflow, registry: Registry, start: tuple[str, ...]) -> P
             day = scope.cut_off
             cut = {i: Course.of([f for f in fs if f.on <= day]) for i, fs in facts.items()}
         types = committee_types(conn)
-        items = {
-            m.id: Item(
-                m.case_no,
-                m.on,
-                m.office,
-                wf.name,
-                1,
-                group_data(m.data, None, types.get(committee_of(m.data, m.office))),
-            )
-            for m in found
-        }
+        items = {m.id: member_item(wf, m, types) for m in found}
         index: dict[str, dict[str, list[Member]]] = {}
         having: dict[tuple[str, ...], set[int]] = {}
         out: Parts = {}
+        world = StoredWorld(conn, registry)
         for s in specs:
             assert isinstance(s.counts, Cohort)
-            judge = _judge(wf, s.counts, conn, registry, scope)
+            judge = judge_for(wf, s.counts, world.setting, scope.end)
             by = cut if s.counts.closed_by else courses
-            kept = _kept(judge, _admitted(s.counts, found, index), by, having)
+            kept = _kept(judge, admitted(s.counts, found, index), by, having)
             if s.counts.overdue:
                 late = _overdue(conn, wf, registry, s.counts, [m for m, _ in kept], scope)
                 kept = [(m, v) for m, v in kept if (m.id in late) != s.counts.on_time]
@@ -367,14 +364,18 @@ def cohort_source(wf: Workflow, registry: Registry, start: tuple[str, ...]) -> P
     return parts
 
 
-def _judge(
-    wf: Workflow, counts: Cohort, conn: Connection, registry: Registry, scope: Scope
-) -> Judge:
+def member_item(wf: Workflow, m: Member, types: Mapping[str, str]) -> Item:
+    """A member as an item of its cohort's parts (valued 1)."""
+    committee_type = types.get(committee_of(m.data, m.office))
+    return Item(m.case_no, m.on, m.office, wf.name, 1, group_data(m.data, None, committee_type))
+
+
+def judge_for(wf: Workflow, counts: Cohort, setting: Setting, day: date) -> Judge:
     """The part's predicate resolved: its states' triggers and its final values, a configured
-    set read as it stood on the period's last day."""
+    set read as it stood on ``day`` (the period's last day)."""
     values: frozenset[str] | None = frozenset(counts.final_in) if counts.final_in else None
     if counts.final_set is not None:
-        found = StoredWorld(conn, registry).setting(counts.final_set, scope.end)
+        found = setting(counts.final_set, day)
         values = frozenset(str(v) for v in found) if isinstance(found, frozenset) else frozenset()
     return Judge(counts, reach_triggers(wf, counts.reached), values)
 
@@ -421,7 +422,7 @@ def _valued_by(spec: MetricSpec) -> list[str]:
     return [n for n, _ in counts.last_where] + ([counts.value] if counts.value else []) + final
 
 
-def _admitted(
+def admitted(
     counts: Cohort, found: list[Member], index: dict[str, dict[str, list[Member]]]
 ) -> list[Member]:
     """The members whose data hold ``counts.where``, found through an index of the first

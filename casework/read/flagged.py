@@ -20,7 +20,7 @@ from casework.domain.model import Event, Lazy, LinkedCase, Party
 from casework.domain.view import OnItsDay
 from casework.read.damage import not_damaged
 from casework.read.metrics import Item, Parts, PartsOf, group_data, refusal_reasons
-from casework.read.scope import AnySelect, Scope
+from casework.read.scope import AnySelect, Scope, by_id
 from casework.storage.db import chunk_size
 from casework.storage.repository import documents_of, histories_of
 from casework.storage.tables import case_links, cases, parties
@@ -138,13 +138,17 @@ def _registered_in(kind: str, scope: Scope) -> AnySelect:
         cases.c.data,
         cases.c.registered_at,
         cases.c.registered_on,
-    ).where(cases.c.kind == kind, cases.c.registered_on.between(scope.start, scope.end))
+    ).where(
+        by_id(cases.c.kind, scope) == kind, cases.c.registered_on.between(scope.start, scope.end)
+    )
     if scope.recorded_by is not None:
         found = found.where(cases.c.recorded_at < scope.recorded_by)
     if scope.office is not None:
         found = found.where(cases.c.office_code == scope.office)
     if scope.damaged:  # left out (casework.read.damage.skipping)
         found = found.where(not_damaged(cases.c.id, scope.damaged))
+    if scope.only_cases is not None:  # a roll-up's refresh (casework.read.rollups)
+        found = found.where(cases.c.id.in_(sorted(scope.only_cases)))
     return found
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from casework.domain.model import Event
-from casework.read.metrics import Item, Parts, PartsOf
+from casework.read.metrics import Held, Item, Parts, PartsOf, RowsOf
 from casework.read.once import shared_histories
 from casework.read.scope import Scope
 from casework.storage.db import chunk_size
@@ -35,16 +35,15 @@ def limit_states(wf: Workflow, limit: TimeLimit) -> frozenset[str]:
     return frozenset(s.name for s in wf.states if limit in s.all_limits)
 
 
-def lapsed_on(
+def lapses(
     limit: TimeLimit,
     states: frozenset[str],
     history: Sequence[Event],
     world: tuple[DayCounter, Setting],
-    scope: Scope,
-) -> tuple[date, str | None] | None:
-    """The first day in the period the limit lapsed with the case still in its states, and the
-    office it bound then (its ``bound`` value), or None."""
-    last_seen = scope.as_of or scope.end
+) -> list[tuple[date, str | None]]:
+    """Every day the limit lapsed with the case still in its states, in order (each after a
+    step and before the next), and the office it bound then (its ``bound`` value)."""
+    out: list[tuple[date, str | None]] = []
     for k, ev in enumerate(history):
         if ev.to_state not in states:
             continue
@@ -55,10 +54,23 @@ def lapsed_on(
         nxt = history[k + 1].occurred_on if k + 1 < len(history) else None
         if lapse <= ev.occurred_on or (nxt is not None and nxt < lapse):
             continue  # lapsed before this step, or another step came first
-        if scope.start <= lapse <= min(scope.end, last_seen):
-            bound = value_at(history[: k + 1], limit.bound) if limit.bound else None
-            return lapse, str(bound) if bound else None
-    return None
+        bound = value_at(history[: k + 1], limit.bound) if limit.bound else None
+        out.append((lapse, str(bound) if bound else None))
+    return out
+
+
+def lapsed_on(
+    limit: TimeLimit,
+    states: frozenset[str],
+    history: Sequence[Event],
+    world: tuple[DayCounter, Setting],
+    scope: Scope,
+) -> tuple[date, str | None] | None:
+    """The first day in the period the limit lapsed with the case still in its states, and the
+    office it bound then, or None."""
+    last_seen = scope.as_of or scope.end
+    found = lapses(limit, states, history, world)
+    return next((x for x in found if scope.start <= x[0] <= min(scope.end, last_seen)), None)
 
 
 def lapsed_source(wf: Workflow, registry: Registry, name: str) -> PartsOf:
@@ -106,3 +118,37 @@ def lapsed_source(wf: Workflow, registry: Registry, name: str) -> PartsOf:
         return {"": found}
 
     return parts
+
+
+def lapsed_rows(wf: Workflow, registry: Registry, name: str) -> RowsOf:
+    """The roll-up rows of ``lapsed_source``: a row for each day a case's limit lapsed, which
+    counts for a period holding that day and beginning after the lapse before it (the first
+    lapse in the period is the case's item there). Every lapse of the case is kept, however
+    long before the period its limit began (the events path reads a year back: LOOK_BACK)."""
+    limit = wf.limit(name)
+    if limit is None:
+        raise ValueError(f"{wf.name} has no limit {name!r}")
+    states = limit_states(wf, limit)
+
+    def rows(
+        conn: Connection, ids: Sequence[int], period: tuple[date, date]
+    ) -> dict[str, list[Held]]:
+        found = conn.execute(
+            select(cases.c.id, cases.c.case_no, cases.c.office_code)
+            .where(cases.c.kind == wf.name, cases.c.id.in_(list(ids)))
+            .order_by(cases.c.id)
+        ).all()
+        world = StoredWorld(conn, registry)
+        judged = (world.calendar(), world.setting)
+        histories = shared_histories(conn, [r.id for r in found], chunk_size(conn))
+        out: list[Held] = []
+        for r in found:
+            prior: date | None = None
+            for day, bound in lapses(limit, states, histories.get(r.id, []), judged):
+                if period[0] <= day <= period[1]:
+                    item = Item(r.case_no, day, bound or r.office_code, wf.name)
+                    out.append((item, None, None, prior))
+                prior = day
+        return {"": out}
+
+    return rows

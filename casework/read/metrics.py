@@ -10,7 +10,7 @@ computed here: on-time replies (``replied_on_time``) and approved subsidy claims
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -20,7 +20,7 @@ from sqlalchemy.sql import FromClause
 
 from casework.read.damage import not_damaged
 from casework.read.ontime import first_replies
-from casework.read.scope import AnySelect, Scope
+from casework.read.scope import AnySelect, Scope, by_id
 from casework.read.subsidy import approved
 from casework.storage.calendars import load_calendar
 from casework.storage.tables import cases, events, screenings
@@ -43,6 +43,12 @@ class Item:
 
 
 ItemsOf = Callable[[Connection, Scope], list[Item]]
+# A case's row in the statistics roll-ups (casework.read.rollups): its item, and the periods it
+# counts for, by their last day (from the first date, before the second; None: unbounded)
+# and their first (after the third; None: any).
+Held = tuple[Item, date | None, date | None, date | None]
+# The roll-up rows of a source, by part, of some cases, over a period (all time).
+RowsOf = Callable[[Connection, Sequence[int], tuple[date, date]], dict[str, list[Held]]]
 Where = tuple[tuple[str, tuple[str, ...]], ...]  # (field, values any of which will do)
 QueryOf = Callable[[Scope], AnySelect]
 
@@ -60,7 +66,7 @@ def _matching(
     columns = ev.c
     trigger: ColumnElement[str] = columns.trigger
     to_state: ColumnElement[str] = columns.to_state
-    if by_case:
+    if by_case or scope.only_cases is not None:
         # The trigger and state are compared as expressions (``|| ''``), which no index
         # serves, so the lookup goes by the case's id instead of ranging over every earlier
         # event of the trigger (SQLite, without table statistics, would pick that).
@@ -68,6 +74,8 @@ def _matching(
     cond: list[ColumnElement[bool]] = []
     if scope.damaged:  # first: SQLite's json_extract() fails on a damaged case's data
         cond.append(not_damaged(columns.case_id, scope.damaged))
+    if scope.only_cases is not None and not by_case:
+        cond.append(columns.case_id.in_(sorted(scope.only_cases)))
     if triggers:
         cond.append(trigger.in_(triggers))
     if to_states:
@@ -112,7 +120,7 @@ def first_event(
             .select_from(events)
             .join(cases, cases.c.id == events.c.case_id)
             .where(
-                cases.c.kind == kind,
+                by_id(cases.c.kind, scope) == kind,
                 events.c.occurred_on.between(scope.start, scope.end),
                 *_matching(events, triggers, to_states, scope, where=where),
                 ~before.exists(),
@@ -142,7 +150,7 @@ def each_event(kind: str, triggers: tuple[str, ...], office_field: str | None) -
             .select_from(events)
             .join(cases, cases.c.id == events.c.case_id)
             .where(
-                cases.c.kind == kind,
+                by_id(cases.c.kind, scope) == kind,
                 events.c.occurred_on.between(scope.start, scope.end),
                 *_matching(events, triggers, (), scope),
             )
@@ -171,7 +179,8 @@ def registered(
             valued.label("value"),
         ).where(
             *([not_damaged(cases.c.id, scope.damaged)] if scope.damaged else []),
-            cases.c.kind == kind,
+            *([cases.c.id.in_(sorted(scope.only_cases))] if scope.only_cases is not None else []),
+            by_id(cases.c.kind, scope) == kind,
             cases.c.registered_on.between(scope.start, scope.end),
             *(cases.c.data[name].as_string() == wanted for name, wanted in where),
         )
@@ -225,7 +234,14 @@ def on_time_items(wf: Workflow) -> ItemsOf:
     def items(conn: Connection, scope: Scope) -> list[Item]:
         calendar = load_calendar(conn)
         found = first_replies(
-            conn, wf, calendar, scope.start, scope.end, scope.recorded_by, damaged=scope.damaged
+            conn,
+            wf,
+            calendar,
+            scope.start,
+            scope.end,
+            scope.recorded_by,
+            damaged=scope.damaged,
+            only=scope.only_cases,
         )
         return [
             Item(r.case_no, r.on, r.office, wf.name)

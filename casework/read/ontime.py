@@ -61,6 +61,7 @@ def first_replies(
     recorded_by: datetime | None = None,
     trigger: str = "reply",
     damaged: frozenset[int] = frozenset(),
+    only: frozenset[int] | None = None,
 ) -> OnTime:
     """``petition.replied_on_time``: the cases whose first ``reply`` fell in the period, split
     by whether it came within the limit running then (信访工作条例 art. 32: 60 days from
@@ -68,9 +69,11 @@ def first_replies(
     found = OnTime()
     if wf is None:
         return found
-    query = _replied(wf.name, trigger, start, end, recorded_by)
+    query = _replied(wf.name, trigger, start, end, recorded_by, only is not None)
     if damaged:  # left out (casework.read.damage.skipping)
         query = query.where(not_damaged(events.c.case_id, damaged))
+    if only is not None:  # a roll-up's refresh of these cases (casework.read.rollups)
+        query = query.where(events.c.case_id.in_(sorted(only)))
     replied = sorted(conn.execute(query), key=lambda r: r.case_no)
     # The histories other figures of the computation read too (routed, due in the period).
     read = shared_histories(conn, [r.case_id for r in replied], chunk_size(conn))
@@ -92,10 +95,19 @@ def first_replies(
 
 
 def _replied(
-    kind: str, trigger: str, start: date, end: date, recorded_by: datetime | None
+    kind: str,
+    trigger: str,
+    start: date,
+    end: date,
+    recorded_by: datetime | None,
+    by_id: bool = False,
 ) -> AnySelect:
-    """The cases replied in the period (an index range on trigger and date), each with the
+    """The cases replied in the period (an index range on trigger and date; with ``by_id``,
+    of cases named by id: not through the trigger's index, scope.by_id), each with the
     sequence number of its last reply there."""
+    replied, of_kind = events.c.trigger, cases.c.kind
+    if by_id:
+        replied, of_kind = replied.concat(""), of_kind.concat("")
     replies = (
         select(
             events.c.case_id,
@@ -103,8 +115,8 @@ def _replied(
             func.min(cases.c.office_code).label("office_code"),
             func.max(events.c.seq).label("upto"),
         )
-        .join(cases, and_(cases.c.id == events.c.case_id, cases.c.kind == kind))
-        .where(events.c.trigger == trigger, events.c.occurred_on.between(start, end))
+        .join(cases, and_(cases.c.id == events.c.case_id, of_kind == kind))
+        .where(replied == trigger, events.c.occurred_on.between(start, end))
         .group_by(events.c.case_id)
     )
     if recorded_by is not None:

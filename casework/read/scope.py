@@ -43,6 +43,9 @@ class Scope:
     # The cut-off of a cohort rate's ``closed_by`` parts (a step counts if it happened by this
     # day), not the as-of day (when it was recorded); None: the period's end.
     closed_by: date | None = None
+    # Only these cases (a roll-up's refresh of the cases changed since: casework.read.rollups);
+    # None: every case.
+    only_cases: frozenset[int] | None = None
 
     @property
     def cut_off(self) -> date:
@@ -55,6 +58,13 @@ class Scope:
         if self.as_of is None:
             return None
         return datetime.combine(self.as_of + timedelta(days=1), time(0), CST).astimezone(UTC)
+
+
+def by_id(column: ColumnElement[str], scope: Scope) -> ColumnElement[str]:
+    """The column as an expression when the scope names its cases (a roll-up's refresh), so
+    that no index of it serves and the cases are found by their ids: SQLite, without table
+    statistics, would range over the column's index for all time."""
+    return column.concat("") if scope.only_cases is not None else column
 
 
 def office_scope(

@@ -17,15 +17,16 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
-from sqlalchemy import ColumnElement, case, extract, func, literal, select
+from sqlalchemy import ColumnElement, case, extract, func, literal, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Subquery
 
 from casework.errors import InvalidData
 from casework.read import cohorts, organisation, screening
+from casework.read.cohort_rollups import cohort_rows
 from casework.read.declared_cohorts import check_cohort, cohort_source
 from casework.read.flagged import flagged
-from casework.read.lapsed import lapsed_source
+from casework.read.lapsed import lapsed_rows, lapsed_source
 from casework.read.metrics import (
     NONE,
     REFUSAL,
@@ -34,6 +35,7 @@ from casework.read.metrics import (
     Parts,
     PartsOf,
     QueryOf,
+    RowsOf,
     SourceOf,
     claim_items,
     each_event,
@@ -49,7 +51,7 @@ from casework.read.scope import Scope, check_period
 from casework.read.shapes import ExplainItem, ExplainJSON, Figure, GroupRow, StatsJSON
 from casework.read.subsidy_figures import claim_figures
 from casework.read.wording import rate_of
-from casework.storage.tables import cases, committees, events, screenings
+from casework.storage.tables import cases, committees, events, screenings, stat_items
 from casework.time.periods import Quarter
 from workflows import Registry
 from workflows.mediation.metrics import SOURCE_GROUPS
@@ -109,6 +111,7 @@ class Metric:
     per_period: bool = False  # a stock (the ledger): grouped by month, computed per month
     null_if: str | None = None  # another metric: while it is not zero, this figure is null
     procedure: str = ""  # the procedure whose cases it counts ("": the screening ledger)
+    rows_of: RowsOf | None = None  # its roll-up rows, when made apart (cohorts, lapses)
 
 
 def _screening(name: str, label: str, query: QueryOf, kind: Literal["count", "sum"]) -> Metric:
@@ -190,6 +193,26 @@ SOURCE_KEYS: dict[str, Key] = {"committees": "committee", "mediators": "mediator
 # Stocks: what is on the ledger in a period depends on the whole period, so a grouping by
 # month or quarter computes each month or quarter alone.
 PER_PERIOD = frozenset({"ledger"})
+# The computed sources whose items of a case are a day and a judgement made from that case's
+# own whole history (the flags': and its linked cases', whose changes the roll-ups follow
+# along the links) and the settings of the days it names, whatever the period asked for
+# (casework.read.rollups keeps them per case). Not the claims: a payee's cap counts their
+# other claims.
+ROLLED_SOURCES = frozenset({"replied_on_time", "routing", "reply_due", "evaluation", "flags"})
+
+
+def rolled_key(m: Metric) -> tuple[str, str] | None:
+    """The (source, part) a metric's items are kept under in the roll-ups, or None when they
+    are computed from the events each time."""
+    if m.parts or m.per_period or m.distinct_by or m.key != "case_no" or not m.procedure:
+        return None
+    if m.query is not None:
+        return (m.source, "")
+    if m.rows_of is not None:
+        return (m.source, m.part)
+    if m.parts_of is not None and m.source.partition(":")[2] in ROLLED_SOURCES:
+        return (m.source, m.part)
+    return None
 
 
 def _part(parts_of: PartsOf, part: str) -> ItemsOf:
@@ -251,13 +274,17 @@ def declared(wf: Workflow, spec: MetricSpec, registry: Registry | None = None) -
     elif isinstance(counts, Cohort):
         check_cohort(wf, spec, counts)
         parts_of = cohort_source(wf, registry or Registry((wf,)), counts.start)
-        return _computed(spec, f"{wf.name}:cohort:{'|'.join(counts.start)}", parts_of, spec.name)
+        made = _computed(spec, f"{wf.name}:cohort:{'|'.join(counts.start)}", parts_of, spec.name)
+        rows_of = cohort_rows(wf, registry or Registry((wf,)), counts.start)
+        return dataclasses.replace(made, rows_of=rows_of)
     elif isinstance(counts, EachEvent):
         _check_names(wf, spec, FirstEvent(triggers=counts.triggers))
         query = each_event(wf.name, counts.triggers, counts.office_field)
     elif isinstance(counts, Lapsed):
         parts_of = lapsed_source(wf, registry or Registry((wf,)), counts.limit)
-        return _computed(spec, f"{wf.name}:lapsed:{counts.limit}", parts_of, "")
+        made = _computed(spec, f"{wf.name}:lapsed:{counts.limit}", parts_of, "")
+        rows_of = lapsed_rows(wf, registry or Registry((wf,)), counts.limit)
+        return dataclasses.replace(made, rows_of=rows_of)
     else:
         raise ValueError(f"{spec.name}: a rate is built from its parts")
     return Metric(
@@ -393,11 +420,35 @@ def case_column(by: str) -> ColumnElement[str]:
     )
 
 
-class Computation:
-    """One computation over a scope: each source's items are read once."""
+def rolled_items(key: tuple[str, str], scope: Scope) -> Subquery:
+    """The roll-ups' rows of a source's part that count for the scope's period, as a query's
+    rows (``ref`` is the case's id)."""
+    t = stat_items
+    return (
+        select(t.c.case_id.label("ref"), t.c.day.label("on"), t.c.office, t.c.kind, t.c.value)
+        .where(
+            t.c.source == key[0],
+            t.c.part == key[1],
+            or_(t.c.valid_from.is_(None), t.c.valid_from <= scope.end),
+            or_(t.c.valid_to.is_(None), t.c.valid_to > scope.end),
+            or_(t.c.prior.is_(None), t.c.prior < scope.start),
+        )
+        .subquery()
+    )
 
-    def __init__(self, conn: Connection, cat: Catalogue, scope: Scope) -> None:
+
+class Computation:
+    """One computation over a scope: each source's items are read once; with ``rolled``, the
+    roll-ups' sources are summed from their rows (the caller checked they are up to date)."""
+
+    def __init__(
+        self, conn: Connection, cat: Catalogue, scope: Scope, rolled: bool = False
+    ) -> None:
         self.conn, self.cat, self.scope = conn, cat, scope
+        # With a cut-off of their own, or without damaged cases, the rows (as things stand,
+        # of every case) do not answer; ``rolled`` says the database stood at ``as_of`` as it
+        # stands (the caller checked).
+        self.rolled = rolled and scope.closed_by is None and not scope.damaged
         self._items: dict[str, list[Item]] = {}
         self._parts: dict[tuple[str, Scope], Parts] = {}
 
@@ -419,8 +470,11 @@ class Computation:
     def tally(self, m: Metric, by: str | None) -> Tally:
         """Count and sum a metric's items per group: in SQL, or from the computed items (a
         stock's per month or quarter, each computed alone)."""
+        rows = rolled_key(m) if self.rolled and by not in BY_CASE else None
+        if rows is not None:
+            return self._summed(rolled_items(rows, self.scope), by, m)
         if m.query is not None:
-            return self._in_sql(m, by)
+            return self._summed(m.query(self.scope).subquery(), by, m)
         if m.per_period and by in ("month", "quarter"):
             out: Tally = {}
             for key, part in sub_periods(self.scope, by):
@@ -444,10 +498,10 @@ class Computation:
             tally[1] += item.value
         return {k: (v[0], v[1]) for k, v in out.items()}
 
-    def _in_sql(self, m: Metric, by: str | None) -> Tally:
-        assert m.query is not None
+    def _summed(self, q: Subquery, by: str | None, m: Metric) -> Tally:
+        """A query's rows (``ref``, ``on``, ``office``, ``kind``, ``value``) in the scope,
+        counted and summed in the database."""
         scope = self.scope
-        q = m.query(scope).subquery()
         conds: list[ColumnElement[bool]] = [q.c.on.between(scope.start, scope.end)]
         if scope.office is not None:
             conds.append(q.c.office == scope.office)
@@ -518,8 +572,11 @@ def compute(
     scope: Scope,
     names: Sequence[str] | None = None,
     by: str | None = None,
+    rolled: bool = False,
 ) -> StatsJSON:
-    """Every reported metric (or those named) for the scope, optionally grouped."""
+    """Every reported metric (or those named) for the scope, optionally grouped; ``rolled``:
+    the roll-ups are up to date in this snapshot (casework.read.rollups.ready) and the
+    database stood at the scope's ``as_of`` as it stands."""
     wanted = list(names or cat.reported())
     for name in wanted:
         cat.metric(name)
@@ -528,7 +585,7 @@ def compute(
             f"分组 by 应为 {'、'.join(GROUPINGS)} 之一，不是 {by[:20]!r}", field="by", value=by[:20]
         )
     check_period(scope.start, scope.end)
-    run = Computation(conn, cat, scope)
+    run = Computation(conn, cat, scope, rolled)
     with reading_once():
         tallies = run.tallies(wanted, by)
     out: StatsJSON = {"from": scope.start.isoformat(), "to": scope.end.isoformat()}

@@ -289,3 +289,14 @@ def reading(engine: Engine) -> Iterator[Connection]:
     """A connection in a read transaction, so that a multi-query read sees one snapshot."""
     with engine.connect() as conn, conn.begin():
         yield conn
+
+
+# What the drivers say when a write is refused for the file's or the role's permissions.
+READ_ONLY = ("readonly database", "read-only", "permission denied", "insufficientprivilege")
+
+
+def read_only(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database refusing a write: a file opened read-only, a role
+    without the right (derived rows are then left as they are, and read around)."""
+    said = f"{type(getattr(exc, 'orig', exc)).__name__} {exc}".lower()
+    return any(words in said for words in READ_ONLY)

@@ -173,8 +173,12 @@ def built(conn: Connection) -> bool:
 def answers_on(conn: Connection, as_of: date) -> bool:
     """Whether the index gives the limits running on ``as_of``: it was built, and no case has
     changed after that day (a step is recorded after it happened, so none happened after)."""
-    if not built(conn):
-        return False
+    return built(conn) and unchanged_after(conn, as_of)
+
+
+def unchanged_after(conn: Connection, day: date) -> bool:
+    """Whether no case has changed after ``day`` (local): the database as it stood at the end
+    of that day is the database as it stands."""
     # Read as text: a damaged time (issue 15 point 7) must not fail the listing. Then the
     # events answer, and their reading leaves the damaged case out and says so.
     last = conn.execute(_LAST_CHANGE).scalar_one()
@@ -185,7 +189,7 @@ def answers_on(conn: Connection, as_of: date) -> bool:
     except ValueError:
         return False
     when = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-    return local_date(when) <= as_of
+    return local_date(when) <= day
 
 
 _LAST_CHANGE = select(cast(func.max(cases.c.updated_at), String))

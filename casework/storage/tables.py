@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Date, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Table as SATable
 from sqlmodel import Field, SQLModel
 
 from casework.storage.handling import handling_office
@@ -517,3 +518,37 @@ EVENT_HISTORY_COLUMNS = (
 )
 open_limits = OpenLimit.__table__  # type: ignore[attr-defined]
 derived_builds = DerivedBuild.__table__  # type: ignore[attr-defined]
+
+# The statistics roll-ups (issue 18 point 4, casework.storage.rollups): plain Core tables, as
+# they hold derived rows no model reads. No foreign key, as for ``open_limits``.
+stat_items = SATable(
+    "stat_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, nullable=False),
+    Column("source", String(120), nullable=False),
+    Column("part", String(120), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("office", String(40), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("value", Integer, nullable=False),
+    # A cohort's part: the periods whose last day falls from ``valid_from`` to before
+    # ``valid_to`` (casework.read.cohort_rollups); None for the other sources' items.
+    Column("valid_from", Date, nullable=True),
+    Column("valid_to", Date, nullable=True),
+    # A lapse (casework.read.lapsed): only the periods beginning after the case's lapse before.
+    Column("prior", Date, nullable=True),
+    Index(
+        "ix_stat_items_source_day",
+        *("source", "part", "day", "office", "value", "valid_from", "valid_to", "prior"),
+    ),
+    Index("ix_stat_items_case", "case_id"),
+)
+# The cases changed since their items were last computed: a step marks its case in its own
+# transaction, the next statistics computes its items again and takes the mark away.
+stat_dirty = SATable(
+    "stat_dirty",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, nullable=False),
+)

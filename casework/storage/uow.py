@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from casework.clock import Clock
 from casework.domain.model import Case, Data
 from casework.engine import Engine as Machines
-from casework.storage import open_limits
+from casework.storage import open_limits, rollups
 from casework.storage.adminlog import AdminLog
 from casework.storage.calendars import Calendars
 from casework.storage.chain import chain_key_of
@@ -187,8 +187,9 @@ class UnitOfWork:
         return key if case_id is None or case_id >= first else None
 
     def flush(self) -> None:
-        """Write what the repositories hold so far (the transaction stays open), and the
-        open-limits index of what they wrote in the same transaction."""
+        """Write what the repositories hold so far (the transaction stays open), the
+        open-limits index of what they wrote and the marks of the statistics roll-ups, in the
+        same transaction."""
         moved = self.admin_log.has(open_limits.MOVES_LIMITS)
         written = self.cases.flush()
         self.admin_log.flush()
@@ -197,8 +198,10 @@ class UnitOfWork:
             self._calendar = None  # the calendar this unit changed, read again
             world = (self.calendar(), self.setting)
             open_limits.rebuild(self.conn, registry, world, self.now(), everything=False)
+            rollups.mark_all(self.conn)
         elif written:
             open_limits.refresh(self.conn, registry, (self.calendar(), self.setting), written)
+            rollups.mark(self.conn, [case_id for case_id, *_ in written])
 
 
 def write(

@@ -29,6 +29,7 @@ from casework.time.calendar import Calendar
 from tests.api.test_report_wording import disagreeing_rates
 from tests.helpers import Cli, FrozenClock, dump
 from tests.office import libreoffice_rows, shown_number
+from workflows import default_registry
 
 FIGURES = {  # metric: (from, to, value), statistics.md
     "screening.sessions": ("2020-01-01", "2020-11-30", 578),
@@ -527,3 +528,29 @@ def test_due_reads_only_the_cases_that_may_run_and_lists_the_same(
             mediations = mediations.where(cases.c.office_code == actor.office)
         assert 0 < read < conn.execute(mediations).scalar_one() / 5
     api.close()
+
+
+def test_the_years_figures_from_the_rollups_equal_those_from_the_events(
+    demo_year: tuple[Cli, dict[str, object]],
+) -> None:
+    """The demo year's every figure (issue 18 point 4): summed from the statistics roll-ups as
+    ``stats`` reads them, and computed from the events, for the year, a quarter and a month,
+    whole and by office, kind and month."""
+    from casework.read.rollups import ready
+    from casework.read.scope import Scope
+    from casework.read.stats import catalogue, compute
+    from casework.storage.db import open_engine, reading
+
+    cli, _ = demo_year
+    Casework(cli.db, clock=cli.clock).roll_up()  # what the module's other tests wrote since
+    engine = open_engine(cli.db)
+    cat = catalogue(default_registry())
+    periods = ((date(2020, 1, 1), date(2020, 12, 31)), (date(2020, 7, 1), date(2020, 9, 30)))
+    with reading(engine) as conn:
+        assert ready(conn)
+        for start, end in (*periods, (date(2020, 11, 1), date(2020, 11, 30))):
+            for by in (None, "office", "kind", "month"):
+                scope = Scope(start, end)
+                rolled = compute(conn, cat, scope, None, by, rolled=True)
+                assert rolled == compute(conn, cat, scope, None, by), (start, end, by)
+    engine.dispose()

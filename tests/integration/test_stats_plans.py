@@ -25,7 +25,9 @@ SEARCH = re.compile(rf"^SEARCH ({BIG})(_\d+)? USING .*\((?P<terms>.*)\)$")
 # A search is bounded when it goes to one case (row id, case id, case number), to the cases of
 # one screening entry (itself found by its day) or ranges over a date; one by kind, trigger or
 # state alone reads every such row the database ever held.
-BOUNDED = re.compile(r"\b(rowid|case_id|case_no|screening_id|occurred_on|registered_on)[=<>]")
+BOUNDED = re.compile(
+    r"\b(rowid|case_id|other_case_id|case_no|screening_id|occurred_on|registered_on)[=<>]"
+)
 
 
 def case(cw: Casework, user: str, kind: str, office: str, at: str, *steps: tuple[Any, ...]) -> str:
