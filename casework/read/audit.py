@@ -196,7 +196,7 @@ class Audit:
     keyed: Keyed
     world: StoredWorld
     indexed: bool  # the open-limits index was built (else it is not yet kept: migration 0020)
-    rolled: bool = False  # the statistics roll-ups were built (migration 0022)
+    rolled: bool = False  # the statistics roll-ups were built (migration 0023)
 
 
 # A check of one chunk of cases (casework.read.audit_stream), run on every chunk in turn;

@@ -95,7 +95,7 @@ def test_an_upgraded_database_is_read_from_the_events_until_init_builds_it(
     some_cases(cw)
     admin = cw.acting("admin")
     expected = admin.stats("2020-01-01", "2020-06-30", by="office")
-    with cw.engine.begin() as conn:  # as migration 0022 leaves a database: nothing built
+    with cw.engine.begin() as conn:  # as migration 0023 leaves a database: nothing built
         conn.execute(delete(stat_items))
         conn.execute(delete(derived_builds).where(derived_builds.c.name == rollups.NAME))
     assert admin.roll_up() == 0  # not built: nothing is caught up

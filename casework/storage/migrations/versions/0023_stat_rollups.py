@@ -7,8 +7,8 @@ Two new tables; no existing row is touched, so every chain stays whole. The item
 ``casework init`` after this upgrade computes them from the events (and records the build in
 ``derived_builds``); until then every figure is computed from the events as before.
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022"
-down_revision = "0021"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
