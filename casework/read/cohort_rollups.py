@@ -59,6 +59,8 @@ class Facts:
         self.histories: dict[int, list[Event]] = {}
         self.data: dict[int, Mapping[str, Any]] = {}
         self.wf, self.overdue = wf, overdue
+        self.courses: dict[tuple[int, date | None], Course] = {}
+        self.judges: dict[tuple[Cohort, date | None], Judge] = {}
 
     def read(self, ids: Sequence[int]) -> None:
         """The data of these members and the histories of those an ``overdue`` part's limit
@@ -69,8 +71,6 @@ class Facts:
         self.data = {int(i): d or {} for i, d in self.conn.execute(query)}
         timed = [i for i in ids if any(self.limit_of(self.wf, c, i) for c in self.overdue)]
         self.histories = histories_of(self.conn, timed, chunk_size(self.conn))
-        self.courses: dict[tuple[int, date | None], Course] = {}
-        self.judges: dict[tuple[Cohort, date | None], Judge] = {}
 
     def course(self, m: Member, facts: Sequence[Fact], day: date | None) -> Course:
         """The member's course from its facts (up to ``day``; None: all of them)."""
