@@ -21,6 +21,7 @@ from casework.read.stats import catalogue, compute, rolled_key
 from casework.storage import rollups
 from casework.storage.db import reading
 from casework.storage.tables import derived_builds, stat_items
+from tests import hotline as H
 from tests import mediations as M
 from tests import petitions as P
 from tests.api.test_read_once import petitions
@@ -38,12 +39,16 @@ WIDE = re.compile(r"ix_events_trigger_on|ix_events_to_state_on|ix_cases_kind_")
 
 
 def some_cases(cw: Casework) -> None:
-    """Petitions routed, due, replied, delivered and rated, and mediations accepted, agreed
-    and failed, over a few months."""
+    """Petitions routed, due, replied, delivered and rated, mediations accepted, agreed and
+    failed, and 12345 orders registered and dispatched (a cohort without overdue parts, and
+    a limit that lapses), over a few months."""
     petitions(cw)
     M.performed(cw, "2020-01-08", "2020-01-20", "2020-02-10")
     M.archived(cw, "2020-02-03", "2020-02-14", "2020-03-02")
     M.accepted(cw, "2020-03-12")
+    H.add_hotline_staff(cw)
+    H.register(cw, "2020-02-04")
+    H.dispatched(cw, "2020-02-06")
 
 
 def both_ways(cw: Casework) -> None:
@@ -73,6 +78,7 @@ def test_figures_from_the_rows_equal_those_from_the_events(cw: Casework) -> None
         sources = {r for (r,) in conn.execute(select(stat_items.c.source).distinct())}
     rolled = {rolled_key(m) for m in catalogue(cw.machines.registry)} - {None}
     assert {"petition.registered", "petition:routing", "mediation.mediated"} <= sources
+    assert {"hotline:cohort:register", "hotline:lapsed:handle_limit"} <= sources
     assert sources <= {key[0] for key in rolled if key is not None}
     both_ways(cw)
 
