@@ -54,10 +54,12 @@ NEVER_AT_START = (
     "sqlalchemy.dialects.postgresql",
     "alembic",
     "openpyxl",
+    # The tables are SQLAlchemy Core tables (casework.storage.tables): no ORM, no SQLModel.
+    "sqlmodel",
+    "sqlalchemy.orm",
 )
 # What listing the commands needs not: the storage, the procedures, any command's module.
 NOT_FOR_HELP = (
-    "sqlmodel",
     "sqlalchemy",
     "pydantic",
     "transitions",
