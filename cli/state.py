@@ -60,7 +60,7 @@ class Settings:
         import getpass
 
         from casework.api import Casework
-        from casework.services.accounts import Channel
+        from casework.services.channel import Channel
 
         cw = Casework(self.database(), user=self.user, clock=self.clock())
         if self.frozen():

@@ -4,10 +4,13 @@ and registration dates, a page at a time, and downloading what a search finds.""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from casework.api.base import Base
 from casework.read.search import PAGE_SIZE, SearchFilter, SearchJSON, SearchRow
-from casework.read.shapes import ExportSummary
+
+if TYPE_CHECKING:
+    from casework.read.shapes import ExportSummary
 
 __all__ = ["PAGE_SIZE", "Search", "SearchFilter", "SearchJSON", "SearchRow"]
 
@@ -66,6 +69,7 @@ class Search(Base):
         from casework.read import export
         from casework.read.export_labels import Labels
         from casework.read.search import export_rows
+        from casework.read.shapes import ExportSummary
 
         chosen = export.choose_columns(columns or SEARCH_COLUMNS)
         export.check_out(out)
