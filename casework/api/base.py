@@ -7,7 +7,7 @@ read, calls a service or a read function, and returns its typed result.
 A part imports the services, reads and storage it calls inside the methods that call them (and
 names their types under ``TYPE_CHECKING``): importing the API then loads no use case or read a
 command does not run, which a clerk running one command after another waits for (start-up,
-issue 18: ``case show`` loaded 191 of casework's and the procedures' modules, 139 since).
+issue 18: ``case show`` loaded 191 of casework's and the procedures' modules, 136 since).
 """
 
 from __future__ import annotations
