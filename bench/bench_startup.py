@@ -8,6 +8,11 @@
    (made here through the Python API) against
    ``python -c "import typer, rich, sqlmodel, transitions, gc; gc.freeze()"``; target: at most
    1.2 times.
+3. For information (no target): ``casework case show`` against
+   ``python -c "import typer, rich, pydantic, sqlalchemy, transitions, gc; gc.freeze()"``, what it
+   imports now: its tables are SQLAlchemy Core tables, so neither SQLModel nor SQLAlchemy's ORM
+   is loaded, while Typer's parameter coercion loads pydantic. The floor of point 2 stays the
+   target's.
 The floors end as casework's CLI does (``cli.main.run``): ``gc.freeze()`` before the exit, so
 that neither pays the collector's pass over every imported object at shutdown. Each command
 runs ``--runs`` times as a fresh process after an untimed run, the commands taking turns so
@@ -86,6 +91,7 @@ def against(ours: Timed, floor: Timed, cpu: bool = False) -> tuple[float, str]:
 
 HELP_FLOOR = "import typer, gc; gc.freeze()"
 SHOW_FLOOR = "import typer, rich, sqlmodel, transitions, gc; gc.freeze()"
+IMPORTS_NOW = "import typer, rich, pydantic, sqlalchemy, transitions, gc; gc.freeze()"
 
 
 def child_env() -> dict[str, str]:
@@ -118,6 +124,9 @@ def report(t: dict[str, Timed], names: list[str]) -> None:
             f"{cmd} / {floor}: {wall:.2f} {pairs} (target ≤ {target}: {verdict}); "
             f"cpu {cpu:.2f} {cpu_pairs}"
         )
+    wall, pairs = against(t[names[2]], t[names[4]])
+    cpu, cpu_pairs = against(t[names[2]], t[names[4]], cpu=True)
+    print(f"{names[2]} / {names[4]}: {wall:.2f} {pairs} (no target); cpu {cpu:.2f} {cpu_pairs}")
 
 
 def main() -> None:
@@ -137,6 +146,7 @@ def main() -> None:
             f'python -c "{HELP_FLOOR}"': [py, "-c", HELP_FLOOR],
             "casework case show": [*exe, "--db", path, "--as", "clerk", "case", "show", case_no],
             f'python -c "{SHOW_FLOOR}"': [py, "-c", SHOW_FLOOR],
+            f'python -c "{IMPORTS_NOW}"': [py, "-c", IMPORTS_NOW],
         }
         sides = {
             name: (lambda argv=argv: run_once(argv, env))  # type: ignore[misc]

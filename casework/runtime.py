@@ -31,3 +31,29 @@ def bulk_work() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
+
+
+# Whether the process is starting (``starting`` was called and ``started`` not yet).
+_starting = False
+
+
+def starting() -> None:
+    """A short command's process begins: no collection while it imports its modules and loads
+    the procedures. They make some 150,000 objects that live as long as the process and hardly
+    any garbage; with the collector on, start-up spent a tenth of ``case show``'s time walking
+    them (docs/performance.md, Start-up). ``started`` ends this."""
+    global _starting
+    _starting = True
+    gc.disable()
+
+
+def started() -> None:
+    """What start-up loaded is kept out of every later collection (``gc.freeze``) and the
+    collector runs again, for whatever the command itself allocates. Only after ``starting``:
+    elsewhere (a test process, the web server's workers) nothing changes."""
+    global _starting
+    if not _starting:
+        return
+    _starting = False
+    gc.freeze()
+    gc.enable()

@@ -188,6 +188,10 @@ def root(
 
 def run() -> None:
     """Console-script entry point."""
+    from casework.runtime import starting
+
+    # The collector waits until the command has loaded what it needs (cli.state.Settings).
+    starting()
     try:
         app()
     finally:

@@ -29,6 +29,15 @@ class Settings:
             from cli.remote import unsupported
 
             unsupported()
+        from casework.runtime import started
+
+        # Every command that works on a database asks for it once its modules are imported
+        # (``open`` once the API has loaded the procedures too): start-up ends here.
+        started()
+        return self.path()
+
+    def path(self) -> str:
+        """The database ``database`` names, start-up not ended."""
         if self.db:
             return self.db
         env = os.environ.get("CASEWORK_DB")
@@ -55,14 +64,18 @@ class Settings:
     def open(self) -> Casework:
         """The API on the chosen database, acting as the chosen user; what it records (the
         reveal log, the admin log) says it came through the CLI, by which system account."""
+        from casework.runtime import started
+
         if self.server:
+            started()
             return self.remote()
         import getpass
 
         from casework.api import Casework
-        from casework.services.accounts import Channel
+        from casework.services.channel import Channel
 
-        cw = Casework(self.database(), user=self.user, clock=self.clock())
+        cw = Casework(self.path(), user=self.user, clock=self.clock())
+        started()
         if self.frozen():
             cw.refuse_frozen_clock()
         try:

@@ -13,6 +13,8 @@ Every result is typed (the TypedDicts of the command-line contract's JSON shapes
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.engine import Engine
 
 from casework.api.accounts import AccountCommands
@@ -35,20 +37,20 @@ from casework.api.search import Search
 from casework.api.statistics import Statistics
 from casework.api.subsidy import SubsidyAPI
 from casework.clock import Clock, system_clock
-from casework.engine import Engine as WorkflowEngine
 from casework.errors import NotAllowed
-from casework.services.admin import InitResult, initialise
-from casework.storage import schema
-from casework.storage.db import open_engine
-from casework.storage.lifecycle import frozen_clock_refusal
-from casework.storage.uow import write
-from workflows import Registry, default_registry
+
+if TYPE_CHECKING:
+    from casework.services.admin import InitResult
+    from workflows import Registry
 
 __all__ = ["Batch", "Casework", "refuse_frozen_clock"]
 
 
 def refuse_frozen_clock(db: str | Engine) -> None:
     """As ``Casework.refuse_frozen_clock``, on a database that may not exist yet (``init``)."""
+    from casework.storage.db import open_engine
+    from casework.storage.lifecycle import frozen_clock_refusal
+
     engine = open_engine(db, must_exist=False) if isinstance(db, str) else db
     try:
         why = frozen_clock_refusal(engine)
@@ -90,6 +92,11 @@ class Casework(
         registry: Registry | None = None,
         check_schema: bool = True,
     ) -> None:
+        from casework.engine import Engine as WorkflowEngine
+        from casework.storage import schema
+        from casework.storage.db import open_engine
+        from workflows import default_registry
+
         self.engine = open_engine(db) if isinstance(db, str) else db
         if check_schema:
             schema.require_current(self.engine)
@@ -108,6 +115,11 @@ class Casework(
         registry: Registry | None = None,
     ) -> Casework:
         """Create or upgrade the schema, load offices and the first admin; idempotent."""
+        from casework.services.admin import initialise
+        from casework.storage import schema
+        from casework.storage.db import open_engine
+        from casework.storage.uow import write
+
         engine = open_engine(db, must_exist=False) if isinstance(db, str) else db
         schema.upgrade(engine)
         cw = cls(engine, clock=clock, registry=registry)

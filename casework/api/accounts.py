@@ -5,27 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from casework.api.base import Base
+from casework.api.base import Base, reexported
 from casework.errors import CaseworkError
-from casework.read.scope import at_least
-from casework.read.shapes import AdminEntryJSON
-from casework.services import account_admin, accounts
-from casework.services.account_admin import UserChanged
-from casework.services.accounts import (
-    AuthResult,
-    Channel,
-    Client,
-    LoginResult,
-    SessionJSON,
-    TokenResult,
-)
-from casework.storage.accounts import Accounts
-from casework.storage.uow import UnitOfWork, write
-from casework.time.local import local_iso
+from casework.services.channel import Channel
+
+if TYPE_CHECKING:
+    from casework.read.shapes import AdminEntryJSON
+    from casework.services.account_admin import UserChanged
+    from casework.services.accounts import AuthResult, LoginResult, SessionJSON, TokenResult
+    from casework.storage.uow import UnitOfWork
 
 __all__ = ["AccountCommands", "AuthResult", "Channel", "LoginResult", "settled"]
+__getattr__ = reexported(
+    __name__,
+    {"AuthResult": "casework.services.accounts", "LoginResult": "casework.services.accounts"},
+)
 
 T = TypeVar("T")
 
@@ -46,6 +42,8 @@ class AccountCommands(Base):
 
     def _unit(self, work: Callable[[UnitOfWork], T]) -> T:
         """One unit of work with no acting user (a login comes before anyone acts)."""
+        from casework.storage.uow import write
+
         return write(self.engine, self.clock, self.machines, work)
 
     def login(
@@ -54,6 +52,9 @@ class AccountCommands(Base):
         """Log in with a password: a new session's token, its end, the user and whether they
         must change their password first. Wrong credentials raise ``AuthFailed``, a locked
         account ``AccountLocked``; both are recorded in the login log."""
+        from casework.services import accounts
+        from casework.services.accounts import Client
+
         client = Client.of(address, agent)
         done: LoginResult | CaseworkError = self._unit(
             lambda uow: accounts.login(uow, username, password, client)
@@ -63,11 +64,16 @@ class AccountCommands(Base):
     def authenticate(self, token: str) -> AuthResult:
         """The user a session's or token's secret stands for now (``AuthFailed`` once it is
         idle too long, past its lifetime, revoked or its user deactivated)."""
+        from casework.services import accounts
+
         done: AuthResult | CaseworkError = self._unit(lambda uow: accounts.authenticate(uow, token))
         return settled(done)
 
     def logout(self, token: str, address: str | None = None, agent: str | None = None) -> None:
         """End the session (or token) of a secret."""
+        from casework.services import accounts
+        from casework.services.accounts import Client
+
         client = Client.of(address, agent)
         self._unit(lambda uow: accounts.logout(uow, token, client))
 
@@ -75,6 +81,9 @@ class AccountCommands(Base):
         self, old: str, new: str, address: str | None = None, agent: str | None = None
     ) -> None:
         """The acting user's new password, given their current one; clears must-change."""
+        from casework.services import accounts
+        from casework.services.accounts import Client
+
         client = Client.of(address, agent)
 
         def work(uow: UnitOfWork) -> CaseworkError | None:
@@ -86,6 +95,8 @@ class AccountCommands(Base):
 
     def create_token(self, name: str, scope: str = "read", days: int = 90) -> TokenResult:
         """An API token for the acting user (scope ``read`` or ``write``), shown only now."""
+        from casework.services import accounts
+
         return self.acting_write(
             lambda uow, actor: accounts.create_token(uow, actor, name, scope, days)
         )
@@ -94,12 +105,16 @@ class AccountCommands(Base):
 
     def set_password(self, username: str, password: str) -> UserChanged:
         """Set a user's password (admin); they must change it at their next login."""
+        from casework.services import account_admin
+
         return self.acting_write(
             lambda uow, actor: account_admin.set_password(uow, actor, username, password)
         )
 
     def deactivate_user(self, username: str) -> UserChanged:
         """Deactivate a user (admin): no more logins, steps or naming; sessions end."""
+        from casework.services import account_admin
+
         return self.acting_write(
             lambda uow, actor: account_admin.deactivate_user(uow, actor, username)
         )
@@ -113,6 +128,8 @@ class AccountCommands(Base):
     ) -> UserChanged:
         """Change a user's role, office or declared attributes from now on (admin); an
         attribute given as ``""`` is removed."""
+        from casework.services import account_admin
+
         return self.acting_write(
             lambda uow, actor: account_admin.change_user(
                 uow, actor, username, role, office, attributes
@@ -121,12 +138,17 @@ class AccountCommands(Base):
 
     def revoke_session(self, session_id: int) -> SessionJSON:
         """End a session or token by its id (admin): a forced logout."""
+        from casework.services import account_admin
+
         return self.acting_write(
             lambda uow, actor: account_admin.revoke_session(uow, actor, session_id)
         )
 
     def sessions(self) -> list[SessionJSON]:
         """The open sessions and tokens, oldest first (admin)."""
+        from casework.services import accounts
+        from casework.storage.accounts import Accounts
+
         now = self.clock()
         with self.read() as (conn, actor):
             accounts.require_admin(actor, "查看会话")
@@ -134,6 +156,10 @@ class AccountCommands(Base):
 
     def login_log(self, since: str | date | None = None) -> list[dict[str, Any]]:
         """The login log from a day on (all of it by default), oldest first (admin)."""
+        from casework.services import accounts
+        from casework.storage.accounts import Accounts
+        from casework.time.local import local_iso
+
         start = accounts.since_instant(None if since is None else self.day(since, "since"))
         with self.read() as (conn, actor):
             accounts.require_admin(actor, "查看登录日志")
@@ -151,6 +177,8 @@ class AccountCommands(Base):
         scale and settings, and every other admin act, by sequence number, with the old and
         new value; from a day on, of one actor or one target, the last ``limit``."""
         from casework.read.admin_audit import log_json
+        from casework.read.scope import at_least
+        from casework.services import accounts
 
         start = accounts.since_instant(None if since is None else self.day(since, "since"))
         # Above the largest count too: a database has no integer for 10**20.
@@ -162,6 +190,10 @@ class AccountCommands(Base):
     def admin_log(self) -> list[dict[str, Any]]:
         """The admin log's rows as stored, by sequence number (admin); ``audit_log`` is the
         listing with its filters."""
+        from casework.services import accounts
+        from casework.storage.accounts import Accounts
+        from casework.time.local import local_iso
+
         with self.read() as (conn, actor):
             accounts.require_admin(actor, "查看管理日志")
             rows = Accounts(conn).admin_log()

@@ -6,18 +6,26 @@ import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from casework.api.base import Base
-from casework.domain.corrections import Change, Correction
-from casework.domain.model import Actor, Party
-from casework.domain.results import AdvanceResult, DocumentResult, LinkResult, RegisterResult
-from casework.domain.steps import DocumentStep, LinkStep, Registered, Registration, Step, Stepped
 from casework.errors import InvalidData
-from casework.services import cases, screening
-from casework.services.cases import Progress
-from casework.storage.screenings import CampaignJSON, ScreeningJSON
-from casework.storage.uow import UnitOfWork, write
+
+if TYPE_CHECKING:
+    from casework.domain.corrections import Change
+    from casework.domain.model import Actor, Party
+    from casework.domain.results import AdvanceResult, DocumentResult, LinkResult, RegisterResult
+    from casework.domain.steps import (
+        DocumentStep,
+        LinkStep,
+        Registered,
+        Registration,
+        Step,
+        Stepped,
+    )
+    from casework.services.cases import Progress
+    from casework.storage.screenings import CampaignJSON, ScreeningJSON
+    from casework.storage.uow import UnitOfWork
 
 T = TypeVar("T")
 
@@ -35,18 +43,26 @@ class Batch:
     def register(self, username: str, kind: str, item: Registration) -> Registered:
         """The same registration as ``Casework.register``; the case (and whether it was
         registered before under its ref)."""
+        from casework.services import cases
+
         return cases.enter(self._uow, self._actor(username), kind, item)
 
     def advance(self, username: str, step: Step) -> Stepped:
         """The same step as ``Casework.advance``; the case after it and its event."""
+        from casework.services import cases
+
         return cases.take(self._uow, self._actor(username), step)
 
     def advance_many(self, username: str, steps: Sequence[Step]) -> list[Stepped]:
         """The same steps as ``Casework.advance_many``, by one user."""
+        from casework.services import cases
+
         return cases.take_many(self._uow, self._actor(username), steps)
 
     def document(self, username: str, doc: DocumentStep) -> Stepped:
         """The same step as ``Casework.add_document``."""
+        from casework.services import cases
+
         return cases.file_document(self._uow, self._actor(username), doc)
 
     def log_screening(
@@ -64,6 +80,8 @@ class Batch:
     ) -> ScreeningJSON:
         """A screening of an office's area: ``counts`` (found, prevented), ``texts``
         (campaign, note), ``measures`` ``KIND:件:人`` each."""
+        from casework.services import screening
+
         return screening.log(
             self._uow,
             self._actor(username),
@@ -81,11 +99,15 @@ class Batch:
         self, username: str, code: str, name: str, days: tuple[date, date], pandemic: bool
     ) -> CampaignJSON:
         """The same campaign as ``Casework.add_screening_campaign``."""
+        from casework.services import screening
+
         actor = self._actor(username)
         return screening.add_campaign(self._uow, actor, code, name, days, pandemic)
 
     def link(self, username: str, step: LinkStep) -> LinkResult:
         """The same finding as ``Casework.link``."""
+        from casework.services import cases
+
         return cases.link_cases(self._uow, self._actor(username), step)
 
     def read_clock_again(self) -> None:
@@ -101,6 +123,8 @@ class Batch:
         """Read at once what these steps (or (case number, trigger) pairs) and registrations
         ((kind, office, ref) each) will read one by one: the cases, their histories where
         guards read them, the refs already used, and the ``users`` who take them."""
+        from casework.services import cases
+
         self._uow.users.load(users)
         cases.prepare(self._uow, steps)
         by_kind: dict[str, list[tuple[str, str]]] = {}
@@ -128,6 +152,9 @@ class CaseCommands(Base):
     ) -> RegisterResult:
         """Register a case; with ``ref`` (a caller's key, such as a letter's number)
         registering again returns the case registered the first time."""
+        from casework.domain.steps import Registration
+        from casework.services import cases
+
         item = Registration(office, title, tuple(parties), dict(data or {}), at, note, link, ref)
         return self.acting_write(lambda uow, actor: cases.register_one(uow, actor, kind, item))
 
@@ -135,6 +162,8 @@ class CaseCommands(Base):
         self, kind: str, items: Sequence[Registration], progress: Progress | None = None
     ) -> list[RegisterResult]:
         """Register many cases in one transaction: all of them, or none if one is refused."""
+        from casework.services import cases
+
         return self.acting_write(
             lambda uow, actor: cases.register_many(uow, actor, kind, items, progress)
         )
@@ -150,6 +179,9 @@ class CaseCommands(Base):
     ) -> AdvanceResult:
         """Fire a trigger; with ``ref``, firing again with the same key returns the event
         recorded the first time (``"repeated": true``)."""
+        from casework.domain.steps import Step
+        from casework.services import cases
+
         step = Step(case_no, trigger, dict(data or {}), note, at, ref)
         return self.acting_write(lambda uow, actor: cases.advance_many(uow, actor, [step])[0])
 
@@ -158,6 +190,8 @@ class CaseCommands(Base):
     ) -> list[AdvanceResult]:
         """Fire many triggers in one transaction, with the same checks and events as one at a
         time: all of them are recorded, or none if one is refused (the refusal names it)."""
+        from casework.services import cases
+
         return self.acting_write(lambda uow, actor: cases.advance_many(uow, actor, steps, progress))
 
     def add_document(
@@ -170,6 +204,9 @@ class CaseCommands(Base):
         ref: str | None = None,
     ) -> DocumentResult:
         """Record a document of the case file (卷宗); with a file, its name and SHA-256."""
+        from casework.domain.steps import DocumentStep
+        from casework.services import cases
+
         name, digest = _fingerprint(file) if file else (None, None)
         doc = DocumentStep(case_no, kind, name, digest, at, note, ref)
         return self.acting_write(lambda uow, actor: cases.add_document(uow, actor, doc))
@@ -186,6 +223,9 @@ class CaseCommands(Base):
         """Record a person's finding that two cases are the same matter (同一事项: a repeat),
         related, or not the same (``same_matter``, ``related``, ``not_same``), with the
         evidence casework shows: how the person matched and how alike the matters read."""
+        from casework.domain.steps import LinkStep
+        from casework.services import cases
+
         step = LinkStep(case_no, other, relation, note=note, at=at, ref=ref)
         return self.acting_write(lambda uow, actor: cases.link_cases(uow, actor, step))
 
@@ -202,12 +242,17 @@ class CaseCommands(Base):
         ``party`` (key ``N.name``, ``N.id_number`` or ``N.phone``, N as ``show`` lists the
         parties from 1) or ``data`` (key a registration field). History keeps both values;
         with ``ref``, correcting again with the same key corrects once."""
+        from casework.domain.corrections import Change, Correction
+        from casework.services import cases
+
         step = Correction(case_no, tuple(Change(*c) for c in changes), reason, at, ref)
         return self.acting_write(lambda uow, actor: cases.correct_case(uow, actor, step))
 
     def batch(self, work: Callable[[Batch], T]) -> T:
         """Run ``work`` over a :class:`Batch`: its steps, by whichever users take them, go
         into one transaction and are written together (retried as a whole when busy)."""
+        from casework.storage.uow import write
+
         return write(self.engine, self.clock, self.machines, lambda uow: work(Batch(uow)))
 
 

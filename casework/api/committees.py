@@ -6,19 +6,14 @@ import csv
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from casework.api.base import Base
-from casework.domain.committees import CommitteeJSON, MemberJSON, committee_values
 from casework.errors import InvalidData
-from casework.ledger.csv_cells import unmark
-from casework.read.committees import (
-    CommitteeShown,
-    Filters,
-    list_committees,
-    list_mediators,
-    show_committee,
-)
-from casework.services import committees
+
+if TYPE_CHECKING:
+    from casework.domain.committees import CommitteeJSON, MemberJSON
+    from casework.read.committees import CommitteeShown
 
 
 class CommitteeCommands(Base):
@@ -39,6 +34,9 @@ class CommitteeCommands(Base):
         since: str | date | None = None,
     ) -> CommitteeJSON:
         """Add a committee guided by ``office`` (a town's 司法所 or ``city-justice``)."""
+        from casework.domain.committees import committee_values
+        from casework.services import committees
+
         day = self.day(since, "from")
         values = committee_values(
             code, name, type, office, since=day, subtype=subtype, town=town,
@@ -49,6 +47,9 @@ class CommitteeCommands(Base):
     def import_committees(self, path: str | Path) -> list[CommitteeJSON]:
         """Add the committees of a CSV file (header ``code,name,type,subtype,office,town,
         village,mediator,from``), all or none."""
+        from casework.ledger.csv_cells import unmark
+        from casework.services import committees
+
         try:
             text = Path(path).read_text("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
@@ -74,12 +75,16 @@ class CommitteeCommands(Base):
         on: str | date | None = None,
     ) -> list[CommitteeJSON]:
         """The committees active on a day (today), members counted then."""
+        from casework.read.committees import Filters, list_committees
+
         day = self.day(on, "on")
         with self.read() as (conn, _):
             return list_committees(conn, day, Filters(office=office, type=type, problems=problems))
 
     def committee(self, code: str, on: str | date | None = None) -> CommitteeShown:
         """One committee with every membership it ever had."""
+        from casework.read.committees import show_committee
+
         day = self.day(on, "on")
         with self.read() as (conn, _):
             return show_committee(conn, code, day)
@@ -94,6 +99,8 @@ class CommitteeCommands(Base):
         since: str | date | None = None,
     ) -> MemberJSON:
         """A mediator joins a committee from a day (today); a new user is created."""
+        from casework.services import committees
+
         day = self.day(since, "from")
         who = (username, name)
         return self.acting_write(
@@ -104,6 +111,8 @@ class CommitteeCommands(Base):
         self, mediators: Sequence[tuple[str, str, str]], since: str | date | None = None
     ) -> list[MemberJSON]:
         """Many mediators at once, (username, name, committee) each, in one transaction."""
+        from casework.services import committees
+
         day = self.day(since, "from")
         return self.acting_write(
             lambda uow, actor: [
@@ -113,6 +122,8 @@ class CommitteeCommands(Base):
 
     def move_mediator(self, username: str, committee: str, since: str | date) -> list[MemberJSON]:
         """Move a mediator to another committee from a day; both memberships are kept."""
+        from casework.services import committees
+
         day = self.day(since, "from")
         return self.acting_write(
             lambda uow, actor: committees.move_mediator(uow, actor, username, committee, day)
@@ -122,6 +133,8 @@ class CommitteeCommands(Base):
         self, committee: str | None = None, on: str | date | None = None
     ) -> list[MemberJSON]:
         """The mediators' memberships in force on a day (today)."""
+        from casework.read.committees import list_mediators
+
         day = self.day(on, "on")
         with self.read() as (conn, _):
             return list_mediators(conn, day, committee)

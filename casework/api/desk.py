@@ -5,22 +5,24 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import date
 from threading import Lock
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from sqlalchemy.engine import Engine
 
 from casework.api.base import Base
-from casework.domain.policy import procedures_of
 from casework.errors import NotAllowed
-from casework.read.damage import DamageReport, skipping
-from casework.read.desk import DeskJSON, DeskRow, changes, desk, due_queues
-from casework.read.scope import at_least
+
+if TYPE_CHECKING:
+    from casework.read.damage import DamageReport
+    from casework.read.desk import DeskJSON, DeskRow
+
+    Queues = tuple[list[DeskRow], list[DeskRow]]
 
 NO_USER = "工作台需要登录用户 (the desk is a user's own: act as a user)"
 # The deadline queues kept per (office scope, day, within, database mark): the desk is opened
 # by every user many times a day, and the deadlines of a day change only with the database.
 KEPT = 64
-Queues = tuple[list[DeskRow], list[DeskRow]]
 # (office scope, procedure scope, day, within, the database's change mark)
 DueKey = tuple[str | None, frozenset[str] | None, date, int, tuple[int, int, int]]
 
@@ -67,6 +69,11 @@ class Desk(Base):
         deadlines within ``within`` days (临期), overdue ones (超期) and cases sent back to
         them (退回); each with its count and its first ``limit`` rows. The deadline queues
         are computed once per office scope, day and state of the database, and kept."""
+        from casework.domain.policy import procedures_of
+        from casework.read.damage import skipping
+        from casework.read.desk import changes, desk, due_queues
+        from casework.read.scope import at_least
+
         day = self.day(as_of)
         at_least(limit, 1, "limit", "条数")
         at_least(within, 0, "within", "天数")

@@ -14,11 +14,13 @@ import os
 import shutil
 import tempfile
 from datetime import datetime
-from typing import BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from casework.api.base import Base
-from casework.domain.results import DocumentResult
 from casework.errors import InvalidData, NotFound
+
+if TYPE_CHECKING:
+    from casework.domain.results import DocumentResult
 
 FILES_ENV = "CASEWORK_FILES"
 CHUNK = 1 << 20

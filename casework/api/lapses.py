@@ -4,14 +4,15 @@ lapsed limit (视为受理), once, and lists the steps that need a person (视�
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from casework.api.base import Base
-from casework.domain.policy import check_writer
 from casework.errors import InvalidData, NotAllowed
-from casework.read.lapses import Lapsed, lapsed
-from casework.read.shapes import LapseRow, SweepJSON
-from casework.services.lapses import LapseStep, fire_lapse
-from casework.storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from casework.read.lapses import Lapsed
+    from casework.read.shapes import LapseRow, SweepJSON
+    from casework.storage.uow import UnitOfWork
 
 
 class Sweeps(Base):
@@ -21,6 +22,10 @@ class Sweeps(Base):
         """Fire every default transition due by the end of the day before ``as_of`` (today):
         ``{as_of, fired: [...], needs_person: [...]}``. Idempotent: a second sweep fires
         nothing. The acting user (not a viewer) sweeps the cases they may see."""
+        from casework.domain.policy import check_writer
+        from casework.read.lapses import lapsed
+        from casework.read.shapes import SweepJSON
+
         day = self.day(as_of)
         if day > self.today():
             raise InvalidData(
@@ -46,6 +51,8 @@ class Sweeps(Base):
     @staticmethod
     def _fire(uow: UnitOfWork, swept_by: str, items: list[Lapsed]) -> list[LapseRow]:
         """Fire each in one unit of work; the rows of those fired (none repeated)."""
+        from casework.services.lapses import LapseStep, fire_lapse
+
         out: list[LapseRow] = []
         for item in items:
             case = item.running.case

@@ -3,29 +3,33 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from casework.api.base import Base
-from casework.domain.model import Actor
-from casework.ledger.columns import load_map
-from casework.ledger.limits import MAX_FILE_BYTES
-from casework.ledger.readers import FORMATS, check_ledger_path, file_digest
-from casework.services.accounts import Channel
-from casework.services.cases import Progress
-from casework.services.imports import (
-    ImportSummary,
-    Ledger,
-    LedgerRejected,
-    import_rows,
-    rejects_path,
-)
-from casework.storage.db import checkpoint
-from casework.storage.outfiles import check_new
-from casework.storage.uow import UnitOfWork
+from casework.api.base import Base, reexported
+from casework.services.channel import Channel
+
+if TYPE_CHECKING:
+    from casework.domain.model import Actor
+    from casework.ledger.limits import MAX_FILE_BYTES
+    from casework.ledger.readers import FORMATS
+    from casework.services.cases import Progress
+    from casework.services.imports import ImportSummary, LedgerRejected
+    from casework.storage.uow import UnitOfWork
 
 # The refusal of a file with bad rows, for callers above the API (the web) to catch.
 __all__ = ["FORMATS", "LEDGER_MAX_BYTES", "LedgerCommands", "LedgerRejected"]
-# The largest ledger file read (docs/import.md, "Limits"), for a copy of standard input.
-LEDGER_MAX_BYTES = MAX_FILE_BYTES
+# LEDGER_MAX_BYTES: the largest ledger file read (docs/import.md, "Limits"), for a copy of
+# standard input.
+__getattr__ = reexported(
+    __name__,
+    {
+        "FORMATS": "casework.ledger.readers",
+        "LEDGER_MAX_BYTES": "casework.ledger.limits:MAX_FILE_BYTES",
+        "LedgerRejected": "casework.services.imports",
+    },
+)
+if TYPE_CHECKING:
+    LEDGER_MAX_BYTES = MAX_FILE_BYTES
 
 
 class DryRun(Exception):
@@ -59,6 +63,12 @@ class LedgerCommands(Base):
         ``fmt``: one of FORMATS, when the file's name and content do not say it. ``name``: what
         the ledger is called when ``path`` is a copy of it (standard input); its rejects then
         go to NAME.rejects.csv in the current folder."""
+        from casework.ledger.columns import load_map
+        from casework.ledger.readers import check_ledger_path, file_digest
+        from casework.services.imports import Ledger, import_rows, rejects_path
+        from casework.storage.db import checkpoint
+        from casework.storage.outfiles import check_new
+
         wf = self.machines.workflow(kind)
         fmt = check_ledger_path(path, fmt)
         rejects_at = rejects_path(name) if name else None

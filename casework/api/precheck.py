@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from casework.api.base import Base
-from casework.domain.model import Party
-from casework.read.precheck import PrecheckJSON, precheck
-from workflows.spec import PARTY_ROLES
+
+if TYPE_CHECKING:
+    from casework.read.precheck import PrecheckJSON
 
 
 class Precheck(Base):
@@ -23,12 +24,17 @@ class Precheck(Base):
         """Each party's (role, name, ID number, phone) ID number and phone checked, and the
         same person's earlier cases of the procedure (as ``register`` would show in its
         ``related``, scoped alike), without writing anything."""
+        from casework.domain.model import Party
+        from casework.read.precheck import precheck
+
         with self.read() as (conn, actor):
             people = [Party(r, n, i or None, p or None) for r, n, i, p in parties]
             return precheck(conn, self.machines, actor, kind, title, request, people)
 
     def party_roles(self, kind: str) -> list[tuple[str, str]]:
         """The procedure's party roles, each with its Chinese label."""
+        from workflows.spec import PARTY_ROLES
+
         return [(r, PARTY_ROLES.get(r, r)) for r in self.machines.workflow(kind).party_roles]
 
     def register_kinds(self) -> list[tuple[str, str]]:

@@ -8,16 +8,14 @@ import io
 import os
 from collections.abc import Mapping
 from datetime import date
-from typing import NamedTuple, TypedDict
+from typing import TYPE_CHECKING, NamedTuple, TypedDict
 
 from casework.api.base import Base
 from casework.errors import InvalidData, NotFound
-from casework.read.docx_fill import TEMPLATE_LIMIT, default_template, fill
-from casework.read.printing import Filler, check_available, printed_document
-from casework.read.shapes import CaseJSON
-from casework.storage.config import Config
-from workflows.printed import PrintedDocument
-from workflows.settings import TEMPLATES_FOLDER
+
+if TYPE_CHECKING:
+    from casework.read.shapes import CaseJSON
+    from workflows.printed import PrintedDocument
 
 
 class PrintedJSON(TypedDict):
@@ -44,6 +42,9 @@ class Printing(Base):
     def document_template(self, kind: str, doc_kind: str) -> bytes:
         """The default DOCX template of a procedure's document, placeholders unfilled, for a
         user to edit and hand back (``--template``)."""
+        from casework.read.docx_fill import default_template
+        from casework.read.printing import printed_document
+
         wf = self.machines.workflow(kind)
         return default_template(printed_document(wf, doc_kind))
 
@@ -58,6 +59,9 @@ class Printing(Base):
         """Write a document of a case the acting user may see, from the default template or
         ``template`` (a DOCX with the same placeholders), dated ``at`` (today), ``values`` the
         step's values of a document written before its step; kept in the case file."""
+        from casework.read.docx_fill import default_template, fill
+        from casework.read.printing import Filler, check_available, printed_document
+
         case: CaseJSON = self.show(case_no)  # type: ignore[attr-defined]
         wf = self.machines.workflow(case["kind"])
         doc = printed_document(wf, doc_kind)
@@ -97,6 +101,9 @@ class Printing(Base):
         """The document's template in the templates folder (setting ``documents.templates``,
         as in force on ``day``): ``<name>.docx``, else ``<title>.docx``; none there, the
         default template."""
+        from casework.storage.config import Config
+        from workflows.settings import TEMPLATES_FOLDER
+
         with self.read() as (conn, _):
             folder = Config(conn, self.machines.registry).value(TEMPLATES_FOLDER, day)
         if not isinstance(folder, str) or not folder:
@@ -116,6 +123,8 @@ class Printing(Base):
 
 def read_template(path: str) -> bytes:
     """A template file's content, refused when it is too large to be one."""
+    from casework.read.docx_fill import TEMPLATE_LIMIT
+
     if os.path.getsize(path) > TEMPLATE_LIMIT:
         raise InvalidData(
             f"模板 {path[:80]} 超过 {TEMPLATE_LIMIT >> 20} MiB (the template is too large)",

@@ -9,27 +9,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import Connection
 
 from casework.api.base import Base
-from casework.domain.model import Actor
-from casework.domain.policy import procedures_of, shown
-from casework.domain.publishing import check_publisher, check_reason
 from casework.errors import InvalidData, NotAllowed, NotFound
-from casework.read.published import (
-    DiffJSON,
-    PublishedJSON,
-    as_json,
-    diff,
-    inputs_hash,
-    procedure_versions,
-)
-from casework.read.scope import Scope
-from casework.services.publishing import Publication, publish
-from casework.storage.published import versions
-from casework.storage.uow import UnitOfWork
-from casework.time.local import local_date
-from casework.time.periods import ReportingPeriod
 
 if TYPE_CHECKING:
+    from casework.domain.model import Actor
+    from casework.read.published import DiffJSON, PublishedJSON
     from casework.read.shapes import StatsJSON
+    from casework.storage.uow import UnitOfWork
+    from casework.time.periods import ReportingPeriod
 
 
 class Publishing(Base):
@@ -42,6 +29,10 @@ class Publishing(Base):
         its next published version, with the time, the user, the procedure versions and the
         inputs' hash. A published period is published again only with ``revise``
         (late_data, method or error); the versions before stay, marked 修订."""
+        from casework.domain.publishing import check_publisher, check_reason
+        from casework.read.published import as_json, inputs_hash, procedure_versions
+        from casework.services.publishing import Publication, publish
+
         span = self.ended_period(period)
         check_reason(revise)
 
@@ -65,6 +56,9 @@ class Publishing(Base):
     ) -> PublishedJSON:
         """The period's published figures: the latest version, or the one named (an earlier
         one is marked ``revised``), with the list of every version."""
+        from casework.read.published import as_json
+        from casework.time.periods import ReportingPeriod
+
         span = ReportingPeriod.parse(period)
         with self.read() as (conn, actor):
             rows = self.stored(conn, actor, span.name, by)
@@ -79,6 +73,9 @@ class Publishing(Base):
     def published_diff(self, period: str, by: str | None = None) -> DiffJSON:
         """Today's figures of the period against its latest published version, cell by cell
         (only the cells that differ), and whether its inputs or procedures changed since."""
+        from casework.read.published import as_json, diff, inputs_hash, procedure_versions
+        from casework.time.periods import ReportingPeriod
+
         span = ReportingPeriod.parse(period)
         with self.read() as (conn, actor):
             published = as_json(self.stored(conn, actor, span.name, by))
@@ -91,6 +88,10 @@ class Publishing(Base):
         """The latest published version a report of the acting user uses, if any (of those
         published by the local day ``on``, when given: a report dated then): a city-wide
         reader's (another's report is of their own office, as ``stats`` is)."""
+        from casework.read.published import as_json
+        from casework.storage.published import versions
+        from casework.time.local import local_date
+
         with self.read() as (conn, actor):
             if actor is not None and not reads_published(actor):
                 return None
@@ -101,6 +102,8 @@ class Publishing(Base):
 
     def period_dates(self, period: str) -> tuple[date, date]:
         """The first and last local dates of a month, a quarter or a year (``--period``)."""
+        from casework.time.periods import ReportingPeriod
+
         span = ReportingPeriod.parse(period)
         return span.first_day, span.last_day
 
@@ -108,6 +111,8 @@ class Publishing(Base):
 
     def ended_period(self, period: str) -> ReportingPeriod:
         """A period that is over: figures of a period still running are not published."""
+        from casework.time.periods import ReportingPeriod
+
         span = ReportingPeriod.parse(period)
         if span.last_day >= self.today():
             raise InvalidData(
@@ -122,6 +127,9 @@ class Publishing(Base):
         self, conn: Connection, actor: Actor | None, period: str, by: str | None
     ) -> list[dict[str, Any]]:
         """Every version of the period's figures, for a reader who may see them."""
+        from casework.domain.policy import shown
+        from casework.storage.published import versions
+
         if actor is not None and not reads_published(actor):
             raise NotAllowed(
                 f"公布数为全市统计数，仅市级单位可查看 (city figures)；{shown(actor)} 不可",
@@ -141,7 +149,9 @@ class Publishing(Base):
         self, conn: Connection, actor: Actor | None, span: ReportingPeriod, by: str | None
     ) -> StatsJSON:
         """The period's figures as the database stands, city-wide, on this connection."""
+        from casework.domain.policy import procedures_of
         from casework.read.damage import DamageReport, skipping
+        from casework.read.scope import Scope
         from casework.read.stats import catalogue_for, compute
 
         cat = catalogue_for(self.machines.registry, procedures_of(actor))
@@ -157,4 +167,6 @@ class Publishing(Base):
 def reads_published(actor: Actor) -> bool:
     """The published figures are the whole city's, of every procedure: read by city-wide
     users whose role reaches every procedure."""
+    from casework.domain.policy import procedures_of
+
     return actor.city_wide and procedures_of(actor) is None

@@ -5,32 +5,28 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import date
+from typing import TYPE_CHECKING
 
 from casework.api.base import Base
 from casework.api.reveals import recorded
-from casework.domain.model import Actor
-from casework.read import config, diagrams, directory
-from casework.read.anchor import AnchorJSON
-from casework.read.config import SettingJSON
-from casework.read.damage import skipping
-from casework.read.lapses import due_with_steps
-from casework.read.shapes import (
-    BackupJSON,
-    CalendarCoverage,
-    CaseJSON,
-    CaseRow,
-    DueRow,
-    EventJSON,
-    OfficeJSON,
-    UserJSON,
-    VerifyJSON,
-    WorkflowJSON,
-)
-from casework.read.views import case_history, each_case, list_cases, show_case
-from casework.storage.calendars import load_calendar
-from casework.storage.db import open_engine, reading
-from casework.storage.world import StoredWorld
-from casework.time.calendar import Calendar
+
+if TYPE_CHECKING:
+    from casework.domain.model import Actor
+    from casework.read.anchor import AnchorJSON
+    from casework.read.config import SettingJSON
+    from casework.read.shapes import (
+        BackupJSON,
+        CalendarCoverage,
+        CaseJSON,
+        CaseRow,
+        DueRow,
+        EventJSON,
+        OfficeJSON,
+        UserJSON,
+        VerifyJSON,
+        WorkflowJSON,
+    )
+    from casework.time.calendar import Calendar
 
 
 class Reads(Base):
@@ -38,6 +34,8 @@ class Reads(Base):
 
     def show(self, case_no: str, reveal: bool = False, as_of: str | date | None = None) -> CaseJSON:
         """The whole case as the contract's ``case show`` JSON; ``due`` as of a day (today)."""
+        from casework.read.views import show_case
+
         day = self.day(as_of)
         with self.read() as (conn, actor):
             case = show_case(conn, self.machines, case_no, actor, reveal, day)
@@ -47,6 +45,8 @@ class Reads(Base):
 
     def history(self, case_no: str) -> list[EventJSON]:
         """The case's events in order."""
+        from casework.read.views import case_history
+
         with self.read() as (conn, actor):
             return case_history(conn, self.machines, case_no, actor)
 
@@ -65,6 +65,9 @@ class Reads(Base):
     ) -> list[CaseRow]:
         """Cases, newest first; with ``overdue``, only those past a deadline on ``as_of``.
         ``kind`` and ``state`` may be given by name or by Chinese label (``调解中``)."""
+        from casework.read.damage import skipping
+        from casework.read.views import list_cases
+
         # A day given is checked even without ``overdue``: out of range, it is refused, not
         # passed over.
         day = self.day(as_of) if overdue or as_of is not None else None
@@ -97,6 +100,8 @@ class Reads(Base):
         asked for (casework.read.listing): memory stays flat however many there are. The
         filters are checked when called; the read stays open until the rows are all read (or
         the iterator is closed)."""
+        from casework.read.views import each_case
+
         if as_of is not None:
             self.day(as_of)
         stack = ExitStack()
@@ -122,6 +127,9 @@ class Reads(Base):
     ) -> list[DueRow]:
         """What falls due within ``within`` days and what is late on ``as_of``, most urgent
         first: ``[{case_no, kind, office, state, date, rule, overdue, days_left, ...}]``."""
+        from casework.read.damage import skipping
+        from casework.read.lapses import due_with_steps
+
         day = self.day(as_of)
         with self.read() as (conn, actor):
             found, _ = skipping(
@@ -137,16 +145,23 @@ class Reads(Base):
 
     def calendar(self) -> Calendar:
         """The working-day calendar this database uses."""
+        from casework.storage.calendars import load_calendar
+
         with self.read() as (conn, _):
             return load_calendar(conn)
 
     def calendar_show(self) -> CalendarCoverage:
         """The years covered, by the package or by added holiday files."""
+        from casework.read import directory
+
         with self.read() as (conn, _):
             return directory.calendar_coverage(conn)
 
     def offices(self) -> list[OfficeJSON]:
         """All offices, city-level first, each with its parent today."""
+        from casework.read import directory
+        from casework.storage.world import StoredWorld
+
         with self.read() as (conn, _):
             return directory.list_offices(
                 conn, StoredWorld(conn, self.machines.registry), self.today()
@@ -154,12 +169,16 @@ class Reads(Base):
 
     def config(self, key: str | None = None, on: str | date | None = None) -> list[SettingJSON]:
         """The dated settings ([cfg]): each one's value on a day (today), default and history."""
+        from casework.read import config
+
         day = self.day(on, "on")
         with self.read() as (conn, _):
             return config.show(conn, self.machines.registry, day, key)
 
     def users(self) -> list[UserJSON]:
         """All users by office."""
+        from casework.read import directory
+
         with self.read() as (conn, _):
             return directory.list_users(conn)
 
@@ -235,6 +254,7 @@ class Reads(Base):
         from casework.api.documents import files_dir
         from casework.read.admin_audit import with_admin_log
         from casework.read.audit import verify_json
+        from casework.read.shapes import BackupJSON
         from casework.storage.backup import (
             FILES,
             backup_sqlite,
@@ -243,6 +263,7 @@ class Reads(Base):
             finish,
             self_contained,
         )
+        from casework.storage.db import open_engine, reading
         from casework.storage.personal import attach, key_on
 
         copied = backup_sqlite(self.engine, target, progress)
@@ -281,12 +302,18 @@ class Reads(Base):
 
     def workflows(self) -> list[WorkflowJSON]:
         """Every procedure, described."""
+        from casework.read import diagrams
+
         return [diagrams.describe(wf) for wf in self.machines.registry]
 
     def workflow(self, kind: str) -> WorkflowJSON:
         """One procedure, described (by name or Chinese label)."""
+        from casework.read import diagrams
+
         return diagrams.describe(self.machines.workflow(kind))
 
     def mermaid(self, kind: str) -> str:
         """One procedure as a Mermaid state diagram."""
+        from casework.read import diagrams
+
         return diagrams.mermaid(self.machines.workflow(kind))

@@ -11,19 +11,19 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
-from casework.api.base import Base
+from casework.api.base import Base, reexported
 from casework.api.publishing import Publishing
 from casework.api.reads import Reads
 from casework.api.statistics import Statistics
 from casework.errors import InvalidData
-from casework.read.published import PublishedJSON
-from casework.read.shapes import OfficeJSON, Report
-from casework.time.periods import ReportingPeriod
 
 if TYPE_CHECKING:
     from casework.read.mediation_form import FormJSON
+    from casework.read.published import PublishedJSON
+    from casework.read.shapes import OfficeJSON, Report
 
 __all__ = ["FORMATS", "Report", "Reports"]
+__getattr__ = reexported(__name__, {"Report": "casework.read.shapes"})
 
 # format: (file suffix, media type)
 FORMATS = {
@@ -75,6 +75,7 @@ class Reports(Base):
         """Section 一(八) of the year's annual report (dated ``on``, default 24 December or
         today), with its table by office."""
         from casework.read.report import annual, report_date
+        from casework.time.periods import ReportingPeriod
 
         day = self.day(on, "date") if on not in (None, "") else None
         stats, offices = self.figures()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -12,16 +12,11 @@ from sqlalchemy.engine import Connection
 from casework.api.base import Base
 from casework.api.documents import files_dir
 from casework.errors import CaseworkError, InvalidData, NotInitialised
-from casework.read.audit import verify_json
-from casework.read.shapes import RestoreJSON, VerifyJSON
-from casework.storage import restore as steps
-from casework.storage import schema
-from casework.storage.backup import FILES, Progress, discard
-from casework.storage.db import open_engine, reading, sqlite_path
-from casework.storage.personal import attach, key_on
-from casework.storage.tables import documents
-from casework.time.local import CST
-from workflows import Registry
+
+if TYPE_CHECKING:
+    from casework.read.shapes import RestoreJSON, VerifyJSON
+    from casework.storage.backup import Progress
+    from workflows import Registry
 
 # Told what the checked backup holds before anything is replaced; False stops the restore.
 Confirm = Callable[["Checked"], bool]
@@ -51,6 +46,7 @@ def audited(conn: Connection, registry: Registry, anchor: str | None) -> VerifyJ
     from casework.read.admin_audit import with_admin_log
     from casework.read.anchor import read_anchor
     from casework.read.anchor_check import Anchored
+    from casework.read.audit import verify_json
     from casework.storage.adminlog import hash_at
     from casework.storage.personal import key_on
 
@@ -100,6 +96,12 @@ class Restores(Base):
         backup's documents (``BACKUP.files``) are added to the database's documents folder,
         nothing there is deleted. ``progress(status, pages_left, pages)`` covers the
         backup's staging copy and then the swap."""
+        from casework.read.shapes import RestoreJSON
+        from casework.storage import restore as steps
+        from casework.storage.backup import FILES, discard
+        from casework.storage.db import sqlite_path
+        from casework.time.local import CST
+
         live = sqlite_path(str(self.engine.url))
         if live is None:
             url = self.engine.url.set(drivername="postgresql", password=None)
@@ -141,6 +143,12 @@ class Restores(Base):
 
     def checked(self, source: str, staged: str, integrity: str, anchor: str | None) -> Checked:
         """The staged backup's checks, each refusing in one line; what they read of it."""
+        from casework.storage import restore as steps
+        from casework.storage import schema
+        from casework.storage.db import open_engine, reading, sqlite_path
+        from casework.storage.personal import attach, key_on
+        from casework.storage.tables import documents
+
         if integrity != "ok":
             raise InvalidData(
                 f"备份未通过 SQLite 完整性检查 (the backup fails the integrity check)："

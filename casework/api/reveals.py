@@ -7,15 +7,13 @@ from datetime import date
 from typing import Any
 
 from casework.api.base import Base
-from casework.services.accounts import require_admin, since_instant
-from casework.services.reveals import record_reveal
-from casework.storage.reveals import reveal_rows
-from casework.time.local import local_iso
 
 
 def recorded(api: Base, what: str, case_no: str | None = None, detail: str | None = None) -> None:
     """Record an unmasked view that succeeded, in its own short write: the read it follows
     stays a read, and a refused reveal never gets here."""
+    from casework.services.reveals import record_reveal
+
     api.acting_write(
         lambda uow, actor: record_reveal(uow, actor, api.channel, what, case_no, detail)
     )
@@ -38,6 +36,10 @@ class RevealLog(Base):
     ) -> list[dict[str, Any]]:
         """Every unmasked view from a day on, of one user or all, oldest first (admin):
         ``[{"id", "at", "username", "case_no", "what", "detail", "channel", "os_user"}]``."""
+        from casework.services.accounts import require_admin, since_instant
+        from casework.storage.reveals import reveal_rows
+        from casework.time.local import local_iso
+
         start = since_instant(None if since is None else self.day(since, "since"))
         with self.read() as (conn, actor):
             require_admin(actor, "查看显示完整信息记录")

@@ -7,12 +7,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from casework.api.base import Base
-from casework.services import screening
-from casework.services.screening import Measure
-from casework.storage.screenings import CampaignJSON, ScreeningJSON
 
 if TYPE_CHECKING:
     from casework.read.screening import EntryShown, GapsJSON
+    from casework.services.screening import Measure
+    from casework.storage.screenings import CampaignJSON, ScreeningJSON
 
 
 class ScreeningCommands(Base):
@@ -34,6 +33,8 @@ class ScreeningCommands(Base):
     ) -> ScreeningJSON:
         """Record a dispute screening (矛盾纠纷排查) of an office: a special one names its
         campaign (by code); ``measures`` are ``KIND:件:人`` (``criminal:1:3``)."""
+        from casework.services import screening
+
         when = self.day(day, "date")
         return self.acting_write(
             lambda uow, actor: screening.log(
@@ -59,6 +60,8 @@ class ScreeningCommands(Base):
         pandemic: bool = False,
     ) -> CampaignJSON:
         """Open a special screening campaign (专项排查) from a day to a day (supervisor, admin)."""
+        from casework.services import screening
+
         days = (self.day(start, "from"), self.day(end, "to"))
         return self.acting_write(
             lambda uow, actor: screening.add_campaign(uow, actor, code, name, days, pandemic)

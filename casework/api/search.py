@@ -4,12 +4,22 @@ and registration dates, a page at a time, and downloading what a search finds.""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from casework.api.base import Base
-from casework.read.search import PAGE_SIZE, SearchFilter, SearchJSON, SearchRow
-from casework.read.shapes import ExportSummary
+from casework.api.base import Base, reexported
+
+if TYPE_CHECKING:
+    from casework.read.search import PAGE_SIZE, SearchFilter, SearchJSON, SearchRow
+    from casework.read.shapes import ExportSummary
 
 __all__ = ["PAGE_SIZE", "Search", "SearchFilter", "SearchJSON", "SearchRow"]
+__getattr__ = reexported(
+    __name__,
+    {
+        name: "casework.read.search"
+        for name in ("PAGE_SIZE", "SearchFilter", "SearchJSON", "SearchRow")
+    },
+)
 
 # What a search's download holds: the ledger's columns without the long history and data.
 SEARCH_COLUMNS = "case_no,kind,office,title,state,registered_at,parties,id_numbers,phones"
@@ -36,6 +46,8 @@ class Search(Base):
     ) -> SearchFilter:
         """A search's criteria from what was typed: dates as YYYY-MM-DD (refused at ``from``
         or ``to`` otherwise), empty texts as not given."""
+        from casework.read.search import SearchFilter
+
         first = self.day(start, "from") if start not in (None, "") else None
         last = self.day(end, "to") if end not in (None, "") else None
         return SearchFilter(
@@ -43,10 +55,13 @@ class Search(Base):
             descending,
         )  # fmt: skip
 
-    def search(self, criteria: SearchFilter, page: int = 1, size: int = PAGE_SIZE) -> SearchJSON:
-        """One page (``size`` rows, 20 by default) of the cases found, with the total."""
+    def search(self, criteria: SearchFilter, page: int = 1, size: int | None = None) -> SearchJSON:
+        """One page (``size`` rows, PAGE_SIZE (20) when not given) of the cases found, with the
+        total."""
         from casework.read.damage import skipping
-        from casework.read.search import search
+        from casework.read.search import PAGE_SIZE, search
+
+        size = PAGE_SIZE if size is None else size
 
         with self.read() as (conn, actor):
             found, warning = skipping(
@@ -66,6 +81,7 @@ class Search(Base):
         from casework.read import export
         from casework.read.export_labels import Labels
         from casework.read.search import export_rows
+        from casework.read.shapes import ExportSummary
 
         chosen = export.choose_columns(columns or SEARCH_COLUMNS)
         export.check_out(out)

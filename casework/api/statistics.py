@@ -11,15 +11,14 @@ from typing import TYPE_CHECKING
 
 from casework.api.base import Base
 from casework.api.reveals import export_filter, recorded
-from casework.domain.policy import procedures_of
-from casework.read.scope import Scope, check_period, office_scope, withholding
-from casework.read.shapes import ExplainJSON, ExportSummary, OnTimeJSON, StatsJSON
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from casework.domain.model import Actor
     from casework.read.mediation_form import FormJSON
+    from casework.read.scope import Scope
+    from casework.read.shapes import ExplainJSON, ExportSummary, OnTimeJSON, StatsJSON
     from casework.read.stats import Catalogue
 
 
@@ -28,6 +27,7 @@ class Statistics(Base):
 
     def catalogue(self, actor: Actor | None) -> Catalogue:
         """The metrics the user reads: a procedure-scoped role's procedures' only."""
+        from casework.domain.policy import procedures_of
         from casework.read.stats import catalogue_for
 
         return catalogue_for(self.machines.registry, procedures_of(actor))
@@ -44,6 +44,8 @@ class Statistics(Base):
         stood at the end of ``as_of`` (default: as it stands), of one office or all; a cohort
         rate's ``closed_by`` parts read the histories to ``closed_by`` (default: the period's
         last day)."""
+        from casework.read.scope import Scope
+
         today = self.today()
         first = self.day(start, "from") if start is not None else date(today.year, 1, 1)
         last = self.day(end, "to") if end is not None else today
@@ -66,6 +68,7 @@ class Statistics(Base):
         ``closed_by`` is the cut-off of the cohort rates that have one (办结率)."""
         from casework.read.damage import skipping
         from casework.read.rollups import ready
+        from casework.read.scope import office_scope
         from casework.read.stats import compute
         from casework.storage.open_limits import unchanged_after
 
@@ -163,6 +166,7 @@ class Statistics(Base):
         closed_by: str | date | None = None,
     ) -> ExplainJSON:
         """The cases or screening entries behind one figure."""
+        from casework.read.scope import office_scope
         from casework.read.stats import explain
 
         scope = self.stats_scope(start, end, as_of, office, closed_by)
@@ -182,6 +186,7 @@ class Statistics(Base):
     ) -> list[ExplainJSON]:
         """``explain`` of several figures, in order, computed together: a form's figures of
         one source read their cases once."""
+        from casework.read.scope import office_scope
         from casework.read.stats import explain_many
 
         scope = self.stats_scope(start, end, as_of, office)
@@ -201,6 +206,7 @@ class Statistics(Base):
         """The Ministry's people's mediation form for a period (一 组织 … 六 防激化), each
         figure with its metric, and its ties checked (``failed`` names those that fail)."""
         from casework.read.mediation_form import form
+        from casework.read.scope import office_scope
 
         scope = self.stats_scope(start, end, as_of, office)
         with self.read() as (conn, actor):
@@ -213,6 +219,7 @@ class Statistics(Base):
     def replied_on_time(self, start: str | date, end: str | date) -> OnTimeJSON:
         """``petition.replied_on_time`` for a period: ``{value, replied, items, late}``."""
         from casework.read.ontime import first_replies
+        from casework.read.scope import check_period
         from casework.storage.calendars import load_calendar
 
         first, last = self.day(start, "from"), self.day(end, "to")
@@ -238,6 +245,8 @@ class Statistics(Base):
         personal data masked unless revealed; an existing file replaced only if ``force``."""
         from casework.read import export
         from casework.read.export_labels import Labels
+        from casework.read.scope import check_period, withholding
+        from casework.read.shapes import ExportSummary
 
         coded = export.check_out(out, fmt) == ".json"  # JSON keeps codes
         chosen = export.choose_columns(columns, coded)

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 from casework.api.base import Base
-from casework.domain.model import Actor
-from casework.domain.results import AdvanceResult
-from casework.domain.subsidy import Cap
 from casework.errors import InvalidData
-from casework.read.shapes import CheckJSON, FiguresJSON, RuleJSON, ScaleJSON, SheetJSON
-from casework.services import settings as scale_settings
-from casework.services import subsidy
-from casework.services.cases import Progress, listing_office
-from casework.services.settings import ScaleSet
-from casework.services.subsidy import BulkResult, ClaimRow, DraftResult, SampleResult
-from casework.storage.uow import UnitOfWork
-from casework.time.periods import Quarter
+
+if TYPE_CHECKING:
+    from casework.domain.model import Actor
+    from casework.domain.results import AdvanceResult
+    from casework.read.shapes import CheckJSON, FiguresJSON, RuleJSON, ScaleJSON, SheetJSON
+    from casework.services.cases import Progress
+    from casework.services.settings import ScaleSet
+    from casework.services.subsidy import BulkResult, ClaimRow, DraftResult, SampleResult
+    from casework.storage.uow import UnitOfWork
 
 
 class SubsidyAPI:
@@ -30,6 +29,7 @@ class SubsidyAPI:
         """Which eligibility rules pass and fail for one mediation case, and why (a town
         user: of their own office's cases only, as ``case show``)."""
         from casework.read import subsidy as read_subsidy
+        from casework.time.periods import Quarter
 
         q = Quarter.parse(quarter) if quarter else None
         with self.cw.read() as (conn, actor):
@@ -44,6 +44,8 @@ class SubsidyAPI:
 
     def set_oral_agreements_from(self, day: str | date) -> dict[str, str]:
         """From when oral agreements count (admin only)."""
+        from casework.services import settings as scale_settings
+
         when = self.cw.day(day, "from")
         done = self.cw.acting_write(
             lambda uow, actor: scale_settings.set_oral_agreements_from(uow, actor, when)
@@ -65,6 +67,8 @@ class SubsidyAPI:
         labels: Mapping[str, str] | None = None,
     ) -> ScaleSet:
         """Set tiers' amounts from a date (admin only)."""
+        from casework.services import settings as scale_settings
+
         day = self.cw.day(effective_from, "from")
         parsed = scale_settings.parse_amounts(amounts)
         return self.cw.acting_write(
@@ -75,6 +79,10 @@ class SubsidyAPI:
         self, quarter: str, office: str | None = None, progress: Progress | None = None
     ) -> DraftResult:
         """One claim per eligible mediation case archived in the quarter."""
+        from casework.services import subsidy
+        from casework.services.cases import listing_office
+        from casework.time.periods import Quarter
+
         q = Quarter.parse(quarter)
         return self.cw.acting_write(
             lambda uow, actor: subsidy.draft(
@@ -92,6 +100,10 @@ class SubsidyAPI:
         on_total: Callable[[int], None] | None = None,
     ) -> BulkResult:
         """Bulk ``check`` (town), ``approve`` (city, with a tier) or ``pay`` (admin, batch)."""
+        from casework.services import subsidy
+        from casework.services.cases import listing_office
+        from casework.time.periods import Quarter
+
         q = Quarter.parse(quarter)
 
         def work(uow: UnitOfWork, actor: Actor) -> BulkResult:
@@ -107,6 +119,10 @@ class SubsidyAPI:
     ) -> list[ClaimRow]:
         """The quarter's claims in these states (of the acting user's office, for a town
         user), by case number."""
+        from casework.services.cases import listing_office
+        from casework.services.subsidy import ClaimRow
+        from casework.time.periods import Quarter
+
         q = Quarter.parse(quarter)
 
         def work(uow: UnitOfWork, actor: Actor) -> list[ClaimRow]:
@@ -133,6 +149,7 @@ class SubsidyAPI:
         """The quarter's payout sheet as data (a town user's: their own office's)."""
         from casework.read import subsidy as read_subsidy
         from casework.read.scope import office_scope
+        from casework.time.periods import Quarter
 
         q = Quarter.parse(quarter)
         with self.cw.read() as (conn, actor):
@@ -157,6 +174,8 @@ class SubsidyAPI:
         """One step on one claim (``send_back``, ``resubmit``, ``reject``, ``spot_check``,
         ``approve`` ...): the check, a resubmission and the approval re-run the rules, and an
         approval's tier defaults to the claim's proposed one."""
+        from casework.services import subsidy
+
         return self.cw.acting_write(
             lambda uow, actor: subsidy.advance_claim(
                 uow, actor, claim_no, trigger, dict(values or {})
@@ -165,6 +184,9 @@ class SubsidyAPI:
 
     def sample(self, quarter: str, share: float | None = None, seed: int = 0) -> SampleResult:
         """Draw the quarter's town-checked claims for a spot check, reproducibly."""
+        from casework.services import subsidy
+        from casework.time.periods import Quarter
+
         q = Quarter.parse(quarter)
         return self.cw.acting_write(lambda uow, actor: subsidy.sample(uow, actor, q, share, seed))
 
@@ -178,6 +200,8 @@ class SubsidyAPI:
 
     def set_tiers(self, rules: str, effective_from: str | date) -> dict[str, object]:
         """Ordered tier rules (JSON) from a date (admin only)."""
+        from casework.services import subsidy
+
         day = self.cw.day(effective_from, "from")
         done = self.cw.acting_write(
             lambda uow, actor: subsidy.set_tier_rules(uow, actor, rules, day)
@@ -188,6 +212,9 @@ class SubsidyAPI:
         self, effective_from: str | date, yuan: int | None, per: str = "quarter"
     ) -> dict[str, str]:
         """A cap per payee and quarter or year from a date, or none (``yuan`` None)."""
+        from casework.domain.subsidy import Cap
+        from casework.services import subsidy
+
         day = self.cw.day(effective_from, "from")
         if per not in ("quarter", "year"):
             raise InvalidData(

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, not_, select
+from sqlalchemy import ColumnElement, and_, not_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import CompoundSelect
 
@@ -101,7 +101,8 @@ def _events_in(
     some cases, when the period's third term names them: a roll-up's refresh)."""
     start, end, only = period
     # Of cases named by id: neither the trigger's nor the kind's index serves (scope.by_id).
-    trigger, of_kind = events.c.trigger, cases.c.kind
+    trigger: ColumnElement[str] = events.c.trigger
+    of_kind: ColumnElement[str] = cases.c.kind
     if only is not None:
         trigger, of_kind = trigger.concat(""), of_kind.concat("")
     found = (

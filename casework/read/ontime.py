@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.engine import Connection
 
 from casework.read.damage import not_damaged
@@ -105,7 +105,8 @@ def _replied(
     """The cases replied in the period (an index range on trigger and date; with ``by_id``,
     of cases named by id: not through the trigger's index, scope.by_id), each with the
     sequence number of its last reply there."""
-    replied, of_kind = events.c.trigger, cases.c.kind
+    replied: ColumnElement[str] = events.c.trigger
+    of_kind: ColumnElement[str] = cases.c.kind
     if by_id:
         replied, of_kind = replied.concat(""), of_kind.concat("")
     replies = (

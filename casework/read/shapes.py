@@ -7,13 +7,31 @@ are Python keywords use the functional form.
 
 from __future__ import annotations
 
-from typing import Any, NotRequired, TypedDict
+import importlib
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from casework.domain.results import EventJSON, RelatedCase
-from casework.domain.subsidy import OutcomeJSON
-from casework.storage.screenings import ScreeningJSON
-from casework.storage.settings import Tier
 from casework.time.deadlines import DueJSON
+
+if TYPE_CHECKING:
+    from casework.domain.subsidy import OutcomeJSON
+    from casework.storage.screenings import ScreeningJSON
+    from casework.storage.settings import Tier
+
+# Shapes of other layers passed on here, imported when first asked for: the subsidy's rules,
+# the screening ledger and the subsidy scale are no part of most commands (start-up, issue 18).
+_ELSEWHERE = {
+    "OutcomeJSON": "casework.domain.subsidy",
+    "ScreeningJSON": "casework.storage.screenings",
+    "Tier": "casework.storage.settings",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _ELSEWHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_ELSEWHERE[name]), name)
+
 
 __all__ = [
     "AdminEntryJSON",

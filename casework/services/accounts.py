@@ -117,14 +117,6 @@ class Client:
         return cls(kept(address, 100), kept(agent, 500))
 
 
-@dataclass(frozen=True)
-class Channel:
-    """How an admin acted: ``cli`` (with the operating-system account), ``api`` or ``web``."""
-
-    name: str = "api"
-    os_user: str | None = None
-
-
 def _setting(uow: UnitOfWork, key: str) -> int:
     value = uow.setting(key, local_date(uow.now()))
     assert isinstance(value, int), key

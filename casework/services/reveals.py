@@ -4,7 +4,7 @@ case"). The refusal of a reveal records nothing: the refusal is already the answ
 from __future__ import annotations
 
 from casework.domain.model import Actor
-from casework.services.accounts import Channel
+from casework.services.channel import Channel
 from casework.storage.reveals import log_reveal
 from casework.storage.uow import UnitOfWork
 

@@ -54,10 +54,12 @@ NEVER_AT_START = (
     "sqlalchemy.dialects.postgresql",
     "alembic",
     "openpyxl",
+    # The tables are SQLAlchemy Core tables (casework.storage.tables): no ORM, no SQLModel.
+    "sqlmodel",
+    "sqlalchemy.orm",
 )
 # What listing the commands needs not: the storage, the procedures, any command's module.
 NOT_FOR_HELP = (
-    "sqlmodel",
     "sqlalchemy",
     "pydantic",
     "transitions",
@@ -169,3 +171,40 @@ def test_the_console_script_skips_the_collectors_pass_at_exit() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("frozen True")
+
+
+# The console script's own start-up: ``cli.main.run`` holds the collector until the command has
+# opened its database and loaded the procedures (casework.runtime.starting, cli.state.Settings).
+RUN = """
+import atexit, gc, sys
+
+atexit.register(lambda: print("collector", gc.isenabled(), gc.get_freeze_count() > 0))
+from cli.main import run
+
+sys.argv = ["casework", *sys.argv[1:]]
+run()
+"""
+
+
+def test_the_collector_runs_again_once_a_command_has_opened_its_database(
+    tmp_path: os.PathLike[str], clock: FrozenClock
+) -> None:
+    path = os.path.join(str(tmp_path), "cw.db")
+    cw = Casework.initialise(path, offices="gaozhou", clock=clock)
+    add_staff(cw)
+    cw.close()
+    run_env = {
+        k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_") or k == "CASEWORK_KEY"
+    }
+    run_env.update({"PYTHONPATH": str(ROOT), "CASEWORK_NOW": "2020-12-01T10:00:00+08:00"})
+    args = ["--db", path, "--as", "clerk_pz", "case", "list"]
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, *args],
+        capture_output=True,
+        text=True,
+        env=run_env,
+        cwd=str(ROOT),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "collector True True"
