@@ -445,10 +445,11 @@ class Computation:
         self, conn: Connection, cat: Catalogue, scope: Scope, rolled: bool = False
     ) -> None:
         self.conn, self.cat, self.scope = conn, cat, scope
-        # With a cut-off of their own, or without damaged cases, the rows (as things stand,
-        # of every case) do not answer; ``rolled`` says the database stood at ``as_of`` as it
-        # stands (the caller checked).
-        self.rolled = rolled and scope.closed_by is None and not scope.damaged
+        # With a cut-off other than the period's end, or without damaged cases, the rows (as
+        # things stand, of every case) do not answer; ``rolled`` says the database stood at
+        # ``as_of`` as it stands (the caller checked).
+        cut_at_end = scope.closed_by is None or scope.closed_by == scope.end
+        self.rolled = rolled and cut_at_end and not scope.damaged
         self._items: dict[str, list[Item]] = {}
         self._parts: dict[tuple[str, Scope], Parts] = {}
 

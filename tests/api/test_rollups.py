@@ -58,11 +58,11 @@ def both_ways(cw: Casework) -> None:
         assert ready(conn)
         for start, end in PERIODS:
             for by in GROUPINGS:
-                for office in (None, "panzhou"):
-                    scope = Scope(start, end, office=office)
+                for office, cut in ((None, None), ("panzhou", None), (None, end)):
+                    scope = Scope(start, end, office=office, closed_by=cut)
                     rolled = compute(conn, cat, scope, None, by, rolled=True)
                     events = compute(conn, cat, scope, None, by, rolled=False)
-                    assert rolled == events, (start, end, by, office)
+                    assert rolled == events, (start, end, by, office, cut)
 
 
 def test_figures_from_the_rows_equal_those_from_the_events(cw: Casework) -> None:
