@@ -51,7 +51,6 @@ from typing import Any
 NOW = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
 TODAY = date(2026, 1, 5)
 LAST_YEAR = 2025
-TODAY = "2026-01-05"  # NOW's local date
 OFFICES = [
     "panzhou", "shanmei", "baoguang", "shizailing", "jinshan", "xieji", "xindong", "yuntan",
     "fenjie", "genzi", "sishui", "zhenjiang", "shatian", "nantang", "hehua", "shiban", "dajing",
