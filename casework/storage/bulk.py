@@ -171,6 +171,27 @@ def _sqlite_executemany(conn: Connection, sql: str, params: Sequence[Record]) ->
         cursor.close()
 
 
+def delete_in(conn: Connection, table: Table, column: str, keys: Sequence[Value]) -> None:
+    """Delete the rows whose ``column`` is one of ``keys`` (at most the caller's chunk of
+    them); on SQLite on the driver, where Core's execution of the same statement cost more
+    than the delete (a step rewrites its case's rows of the open-limits index)."""
+    if not keys:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(_delete_stmt(table, column), {"keys": list(keys)})
+        return
+    marks = ", ".join("?" * len(keys))
+    _sqlite_executemany(
+        conn, f"DELETE FROM {table.name} WHERE {column} IN ({marks})", [tuple(keys)]
+    )
+
+
+@lru_cache(maxsize=16)
+def _delete_stmt(table: Table, column: str) -> Executable:
+    """The same delete in Core, built once (building a statement costs more than running it)."""
+    return table.delete().where(table.c[column].in_(bindparam("keys", expanding=True)))
+
+
 def insert(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
     """Insert rows that all name the same columns."""
     if not rows:
@@ -318,6 +339,7 @@ def _from_instant(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
+@lru_cache(maxsize=65536)  # a case's history and a day's steps share their days
 def _from_day(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
