@@ -278,6 +278,37 @@ def insert_records(
     _sqlite_executemany(conn, sql, [make(r) for r in records])
 
 
+def holds(
+    conn: Connection,
+    table: Table,
+    names: tuple[str, ...],
+    keys: Sequence[Value],
+    records: Sequence[Record],
+    size: int,
+) -> bool:
+    """Whether the rows of ``table`` whose first column ``names[0]`` is one of ``keys`` are
+    exactly ``records`` (each the values of ``names``, no two alike), compared as SQLite's
+    driver stores them: then writing them again would change nothing. On PostgreSQL it says
+    False (the caller writes them, as it always did)."""
+    if conn.dialect.name != "sqlite":
+        return False
+    made = {_record_maker(table, names)(r) for r in _sealed_records(conn, table, names, records)}
+    if len(made) != len(records):
+        return False
+    listed = ", ".join(f'"{n}"' for n in names)
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    stored: list[Record] = []
+    try:
+        for start in range(0, len(keys), max(1, size)):
+            part = tuple(keys[start : start + size])
+            marks = ", ".join("?" * len(part))
+            sql = f"SELECT {listed} FROM {table.name} WHERE {names[0]} IN ({marks})"
+            stored += cursor.execute(sql, part).fetchall()
+    finally:
+        cursor.close()
+    return len(stored) == len(made) and set(stored) == made
+
+
 def insert_with_ids(conn: Connection, table: Table, rows: Sequence[Row]) -> list[int]:
     """Insert rows and return their new ``id`` values, in the rows' order."""
     if not rows:
@@ -435,13 +466,27 @@ def converted(
     """Rows from the driver as tuples of Python values, each ``(position, read)`` applied."""
     if not readers:
         return [tuple(r) for r in raw]
-    out = []
-    for row in raw:
-        values = list(row)
-        for i, read in readers:
-            values[i] = read(values[i])
-        out.append(tuple(values))
-    return out
+    if not raw:
+        return []
+    make = _row_maker(len(raw[0]), tuple(readers))
+    return [make(r) for r in raw]
+
+
+@lru_cache(maxsize=256)
+def _row_maker(
+    width: int, readers: tuple[tuple[int, Convert], ...]
+) -> Callable[[Sequence[Value]], Record]:
+    """A function turning a driver's row of ``width`` values into the tuple of Python values,
+    each ``(position, read)`` applied in order (an opener before its column's reader).
+    Generated once per statement, as ``_record_maker`` is: one expression per row instead of a
+    copy, a loop over its readers and another copy (a step reads its case's whole history)."""
+    parts = [f"r[{i}]" for i in range(width)]
+    scope: dict[str, object] = {}
+    for n, (i, read) in enumerate(readers):
+        scope[f"c{n}"] = read
+        parts[i] = f"c{n}({parts[i]})"
+    made: Callable[[Sequence[Value]], Record] = eval(f"lambda r: ({', '.join(parts)},)", scope)
+    return made
 
 
 def openers(

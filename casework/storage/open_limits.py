@@ -66,8 +66,13 @@ def record(case_id: int, ord_: int, d: Running) -> Record:
 
 
 def replace(conn: Connection, case_ids: Sequence[int], records: Sequence[Record]) -> None:
-    """The rows of these cases become ``records`` (in the caller's transaction)."""
-    for part in in_chunks(case_ids, chunk_size(conn)):
+    """The rows of these cases become ``records`` (in the caller's transaction). Rows that
+    are already those are left in place: most steps move no limit, and rewriting them cost
+    their pages at the commit as well as the delete and the insert."""
+    size = chunk_size(conn)
+    if bulk.holds(conn, open_limits, COLUMNS, case_ids, records, size):
+        return
+    for part in in_chunks(case_ids, size):
         bulk.delete_in(conn, open_limits, "case_id", part)
     bulk.insert_records(conn, open_limits, COLUMNS, records)
 
