@@ -41,6 +41,8 @@ Value = Any
 Row = Mapping[str, Value]
 Record = tuple[Value, ...]
 Convert = Callable[[Value], Value]
+# A row from SQLite's driver made into the tuple of Python values (``row_maker``).
+RowMaker = Callable[[Sequence[Value]], Record]
 
 
 @lru_cache(maxsize=16384)
@@ -423,15 +425,16 @@ class Lookup:
         return readers_of(self.columns)
 
     @cached_property
-    def _by_dialect(self) -> WeakKeyDictionary[Dialect, tuple[tuple[int, Convert], ...]]:
+    def _by_dialect(self) -> WeakKeyDictionary[Dialect, RowMaker]:
         return WeakKeyDictionary()
 
-    def all_readers(self, dialect: Dialect) -> tuple[tuple[int, Convert], ...]:
-        """The openers of the sealed columns on this dialect (it holds the key), then the
-        readers; made once per dialect."""
+    def maker(self, dialect: Dialect) -> RowMaker:
+        """How a row is read on this dialect: the openers of the sealed columns (it holds the
+        key), then the readers; made once per dialect."""
         found = self._by_dialect.get(dialect)
         if found is None:
-            found = self._by_dialect[dialect] = openers(dialect, self.columns) + self.readers
+            readers = openers(dialect, self.columns) + self.readers
+            found = self._by_dialect[dialect] = row_maker(len(self.columns), readers)
         return found
 
 
@@ -457,35 +460,22 @@ def select_in(
         raw = cursor.execute(sql, [*fixed.values(), *keys]).fetchall()
     finally:
         cursor.close()
-    return converted(raw, lookup.all_readers(conn.dialect))
-
-
-def converted(
-    raw: Sequence[Sequence[Value]], readers: Sequence[tuple[int, Convert]]
-) -> list[Record]:
-    """Rows from the driver as tuples of Python values, each ``(position, read)`` applied."""
-    if not readers:
-        return [tuple(r) for r in raw]
-    if not raw:
-        return []
-    make = _row_maker(len(raw[0]), tuple(readers))
+    make = lookup.maker(conn.dialect)
     return [make(r) for r in raw]
 
 
-@lru_cache(maxsize=256)
-def _row_maker(
-    width: int, readers: tuple[tuple[int, Convert], ...]
-) -> Callable[[Sequence[Value]], Record]:
+def row_maker(width: int, readers: Sequence[tuple[int, Convert]]) -> RowMaker:
     """A function turning a driver's row of ``width`` values into the tuple of Python values,
     each ``(position, read)`` applied in order (an opener before its column's reader).
-    Generated once per statement, as ``_record_maker`` is: one expression per row instead of a
-    copy, a loop over its readers and another copy (a step reads its case's whole history)."""
+    Generated once per statement and dialect, as ``_record_maker`` is: one expression per row
+    instead of a copy, a loop over its readers and another copy (a step reads its case's
+    whole history)."""
     parts = [f"r[{i}]" for i in range(width)]
     scope: dict[str, object] = {}
     for n, (i, read) in enumerate(readers):
         scope[f"c{n}"] = read
         parts[i] = f"c{n}({parts[i]})"
-    made: Callable[[Sequence[Value]], Record] = eval(f"lambda r: ({', '.join(parts)},)", scope)
+    made: RowMaker = eval(f"lambda r: ({', '.join(parts)},)", scope)
     return made
 
 
