@@ -131,10 +131,13 @@ def running(
     events: Sequence[EventView],
     calendar: DayCounter,
     setting: Setting | None = None,
+    begun: int | None = None,
 ) -> RunningLimit | None:
     """The limit started by its last starting event, lengthened by later extensions and
-    pauses; None when it has not started or a setting gives it no term."""
-    begun = start_of(limit, events, setting)
+    pauses; None when it has not started or a setting gives it no term. ``begun`` is that
+    event's index when the caller has found it already (``start_of``)."""
+    if begun is None:
+        begun = start_of(limit, events, setting)
     if begun is None:
         return None
     start = events[begun]

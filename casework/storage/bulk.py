@@ -49,6 +49,8 @@ Value = Any
 Row = Mapping[str, Value]
 Record = tuple[Value, ...]
 Convert = Callable[[Value], Value]
+# A row from SQLite's driver made into the tuple of Python values (``row_maker``).
+RowMaker = Callable[[Sequence[Value]], Record]
 
 
 @lru_cache(maxsize=16384)
@@ -196,6 +198,27 @@ def _sqlite_executemany(conn: Connection, sql: str, params: Sequence[Record]) ->
         cursor.close()
 
 
+def delete_in(conn: Connection, table: Table, column: str, keys: Sequence[Value]) -> None:
+    """Delete the rows whose ``column`` is one of ``keys`` (at most the caller's chunk of
+    them); on SQLite on the driver, where Core's execution of the same statement cost more
+    than the delete (a step rewrites its case's rows of the open-limits index)."""
+    if not keys:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(_delete_stmt(table, column), {"keys": list(keys)})
+        return
+    marks = ", ".join("?" * len(keys))
+    _sqlite_executemany(
+        conn, f"DELETE FROM {table.name} WHERE {column} IN ({marks})", [tuple(keys)]
+    )
+
+
+@lru_cache(maxsize=16)
+def _delete_stmt(table: Table, column: str) -> Executable:
+    """The same delete in Core, built once (building a statement costs more than running it)."""
+    return table.delete().where(table.c[column].in_(bindparam("keys", expanding=True)))
+
+
 def insert(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
     """Insert rows that all name the same columns."""
     if not rows:
@@ -282,6 +305,37 @@ def insert_records(
     _sqlite_executemany(conn, sql, [make(r) for r in records])
 
 
+def holds(
+    conn: Connection,
+    table: Table,
+    names: tuple[str, ...],
+    keys: Sequence[Value],
+    records: Sequence[Record],
+    size: int,
+) -> bool:
+    """Whether the rows of ``table`` whose first column ``names[0]`` is one of ``keys`` are
+    exactly ``records`` (each the values of ``names``, no two alike), compared as SQLite's
+    driver stores them: then writing them again would change nothing. On PostgreSQL it says
+    False (the caller writes them, as it always did)."""
+    if conn.dialect.name != "sqlite":
+        return False
+    made = {_record_maker(table, names)(r) for r in _sealed_records(conn, table, names, records)}
+    if len(made) != len(records):
+        return False
+    listed = ", ".join(f'"{n}"' for n in names)
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    stored: list[Record] = []
+    try:
+        for start in range(0, len(keys), max(1, size)):
+            part = tuple(keys[start : start + size])
+            marks = ", ".join("?" * len(part))
+            sql = f"SELECT {listed} FROM {table.name} WHERE {names[0]} IN ({marks})"
+            stored += cursor.execute(sql, part).fetchall()
+    finally:
+        cursor.close()
+    return len(stored) == len(made) and set(stored) == made
+
+
 def insert_with_ids(conn: Connection, table: Table, rows: Sequence[Row]) -> list[int]:
     """Insert rows and return their new ``id`` values, in the rows' order."""
     if not rows:
@@ -343,6 +397,7 @@ def _from_instant(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
+@lru_cache(maxsize=65536)  # a case's history and a day's steps share their days
 def _from_day(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
@@ -395,15 +450,16 @@ class Lookup:
         return readers_of(self.columns)
 
     @cached_property
-    def _by_dialect(self) -> WeakKeyDictionary[Dialect, tuple[tuple[int, Convert], ...]]:
+    def _by_dialect(self) -> WeakKeyDictionary[Dialect, RowMaker]:
         return WeakKeyDictionary()
 
-    def all_readers(self, dialect: Dialect) -> tuple[tuple[int, Convert], ...]:
-        """The openers of the sealed columns on this dialect (it holds the key), then the
-        readers; made once per dialect."""
+    def maker(self, dialect: Dialect) -> RowMaker:
+        """How a row is read on this dialect: the openers of the sealed columns (it holds the
+        key), then the readers; made once per dialect."""
         found = self._by_dialect.get(dialect)
         if found is None:
-            found = self._by_dialect[dialect] = openers(dialect, self.columns) + self.readers
+            readers = openers(dialect, self.columns) + self.readers
+            found = self._by_dialect[dialect] = row_maker(len(self.columns), readers)
         return found
 
 
@@ -429,22 +485,23 @@ def select_in(
         raw = cursor.execute(sql, [*fixed.values(), *keys]).fetchall()
     finally:
         cursor.close()
-    return converted(raw, lookup.all_readers(conn.dialect))
+    make = lookup.maker(conn.dialect)
+    return [make(r) for r in raw]
 
 
-def converted(
-    raw: Sequence[Sequence[Value]], readers: Sequence[tuple[int, Convert]]
-) -> list[Record]:
-    """Rows from the driver as tuples of Python values, each ``(position, read)`` applied."""
-    if not readers:
-        return [tuple(r) for r in raw]
-    out = []
-    for row in raw:
-        values = list(row)
-        for i, read in readers:
-            values[i] = read(values[i])
-        out.append(tuple(values))
-    return out
+def row_maker(width: int, readers: Sequence[tuple[int, Convert]]) -> RowMaker:
+    """A function turning a driver's row of ``width`` values into the tuple of Python values,
+    each ``(position, read)`` applied in order (an opener before its column's reader).
+    Generated once per statement and dialect, as ``_record_maker`` is: one expression per row
+    instead of a copy, a loop over its readers and another copy (a step reads its case's
+    whole history)."""
+    parts = [f"r[{i}]" for i in range(width)]
+    scope: dict[str, object] = {}
+    for n, (i, read) in enumerate(readers):
+        scope[f"c{n}"] = read
+        parts[i] = f"c{n}({parts[i]})"
+    made: RowMaker = eval(f"lambda r: ({', '.join(parts)},)", scope)
+    return made
 
 
 def openers(

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, cast, delete, exists, func, or_, select
+from sqlalchemy import String, and_, cast, delete, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
 from casework.domain.model import Event
@@ -65,14 +65,15 @@ def record(case_id: int, ord_: int, d: Running) -> Record:
     return (case_id, ord_, d.state, d.binds, d.bound_office, d.date, shown)
 
 
-# Built once: a step runs it on its case (building a statement costs more than running it).
-_DELETE = delete(open_limits).where(open_limits.c.case_id.in_(bindparam("ids", expanding=True)))
-
-
 def replace(conn: Connection, case_ids: Sequence[int], records: Sequence[Record]) -> None:
-    """The rows of these cases become ``records`` (in the caller's transaction)."""
-    for part in in_chunks(case_ids, chunk_size(conn)):
-        conn.execute(_DELETE, {"ids": list(part)})
+    """The rows of these cases become ``records`` (in the caller's transaction). Rows that
+    are already those are left in place: most steps move no limit, and rewriting them cost
+    their pages at the commit as well as the delete and the insert."""
+    size = chunk_size(conn)
+    if bulk.holds(conn, open_limits, COLUMNS, case_ids, records, size):
+        return
+    for part in in_chunks(case_ids, size):
+        bulk.delete_in(conn, open_limits, "case_id", part)
     bulk.insert_records(conn, open_limits, COLUMNS, records)
 
 

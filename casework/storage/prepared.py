@@ -21,7 +21,6 @@ from sqlalchemy.engine import Connection, Dialect
 from casework.storage import bulk, personal
 
 Record = tuple[Any, ...]
-Readers = tuple[tuple[int, bulk.Convert], ...]
 
 
 class Compiled:
@@ -54,14 +53,14 @@ class Compiled:
 class Prepared:
     """A select run with named parameters, returning tuples in the order of its columns."""
 
-    __slots__ = ("_compiled", "_readers", "columns", "stmt")
+    __slots__ = ("_compiled", "_makers", "columns", "stmt")
 
     def __init__(self, stmt: Select[Any]) -> None:
         self.stmt = stmt
         self.columns = tuple(stmt.selected_columns)
         # Per dialect: the key that opens sealed values hangs on the engine's dialect.
         self._compiled: WeakKeyDictionary[Dialect, Compiled] = WeakKeyDictionary()
-        self._readers: WeakKeyDictionary[Dialect, Readers] = WeakKeyDictionary()
+        self._makers: WeakKeyDictionary[Dialect, bulk.RowMaker] = WeakKeyDictionary()
 
     def rows(self, conn: Connection, **params: Any) -> list[Record]:
         """All the rows, as tuples of Python values."""
@@ -75,16 +74,17 @@ class Prepared:
         driver = conn.connection.dbapi_connection
         assert driver is not None
         raw = driver.execute(compiled.sql, compiled.params(params)).fetchall()
-        return bulk.converted(raw, self._readers_on(dialect))
+        make = self._maker_on(dialect)
+        return [make(r) for r in raw]
 
     def first(self, conn: Connection, **params: Any) -> Record | None:
         """The first row, or None."""
         found = self.rows(conn, **params)
         return found[0] if found else None
 
-    def _readers_on(self, dialect: Dialect) -> Readers:
-        found = self._readers.get(dialect)
+    def _maker_on(self, dialect: Dialect) -> bulk.RowMaker:
+        found = self._makers.get(dialect)
         if found is None:
-            found = bulk.openers(dialect, self.columns) + bulk.readers_of(self.columns)
-            self._readers[dialect] = found
+            readers = bulk.openers(dialect, self.columns) + bulk.readers_of(self.columns)
+            found = self._makers[dialect] = bulk.row_maker(len(self.columns), readers)
         return found

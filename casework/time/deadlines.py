@@ -245,7 +245,7 @@ def _one(
     # A restarted limit (a reopening's new term) is shown from the event that restarted it.
     start_label = _start_label(limit, clock.wf, past[begun] if begun is not None else None)
     try:
-        run = running(limit, past, clock.calendar, clock.setting)
+        run = running(limit, past, clock.calendar, clock.setting, begun)
     except CalendarMissing as missing:
         # Unknown for this case alone (a listing of every deadline must still answer): before
         # that year it cannot be overdue yet; in a past year with no calendar it is not guessed.
