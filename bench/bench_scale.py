@@ -35,11 +35,13 @@ most 1.3 times the ratio of the cases).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
 import random
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -207,7 +209,16 @@ def prepared(folder: str, cases: int, per_year: int, seed: int, rebuild: bool) -
             if os.path.exists(path + suffix):
                 os.unlink(path + suffix)
         print(f"building {cases:,} cases in {path} ...", flush=True)
-        build(path, cases, per_year, seed)
+        # Built under another name and renamed once whole: a build that fails or is stopped
+        # leaves no database a later run would take for a cached one.
+        building = path + ".building"
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(building + suffix):
+                os.unlink(building + suffix)
+        build(building, cases, per_year, seed)
+        with contextlib.closing(sqlite3.connect(building)) as db:  # nothing left in a -wal
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        os.replace(building, path)
     else:
         cli(path, "init")  # a cached database brought to this checkout's schema head
     return path
