@@ -28,7 +28,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from sqlalchemy import String
 from sqlalchemy.engine import Connection, Dialect, Engine
@@ -321,11 +321,16 @@ def _map_changes(data: Mapping[str, Any], how: Callable[[str, str], str]) -> dic
     return {**data, "changes": out}
 
 
+def _is_mapping(value: object) -> TypeGuard[Mapping[str, Any]]:
+    # A plain dict first: the check against the abstract Mapping costs more, every event.
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def _has_personal(data: object) -> bool:
-    if not isinstance(data, Mapping):
+    if not _is_mapping(data):
         return False
     facts = data.get(FACTS)  # a registration's parties (casework.domain.facts)
-    if isinstance(facts, Mapping) and _has_people(facts.get("parties")):
+    if _is_mapping(facts) and _has_people(facts.get("parties")):
         return True
     changes = data.get("changes")
     return isinstance(changes, list) and any(_party_kind(c) for c in changes)
@@ -333,8 +338,7 @@ def _has_personal(data: object) -> bool:
 
 def _has_people(parties: object) -> bool:
     return isinstance(parties, list) and any(
-        isinstance(p, Mapping) and any(isinstance(p.get(kind), str) for kind in KINDS)
-        for p in parties
+        _is_mapping(p) and any(isinstance(p.get(kind), str) for kind in KINDS) for p in parties
     )
 
 
@@ -438,10 +442,13 @@ def _column_writer(
 ) -> Callable[[Column], Column]:
     def write(values: Column) -> Column:
         if isinstance(t, EventData):
-            if not any(_has_personal(v) for v in values):
+            personal = [_has_personal(v) for v in values]
+            if not any(personal):
                 return values
-            key = key_of_dialect(dialect)
-            return [seal_event_data(v, key) for v in values]
+            seal = key_of_dialect(dialect).seal
+            return [
+                _map_personal(v, seal) if p else v for v, p in zip(values, personal, strict=True)
+            ]
         if all(v is None for v in values):
             return values
         key = key_of_dialect(dialect)
