@@ -41,39 +41,37 @@ _BEFORE_FIXED = (
 )
 
 
-@dataclass(frozen=True)
-class _Desc:
-    """One number type of the metadata: its possible lengths and its national pattern."""
-
-    lengths: frozenset[int]
-    pattern: re.Pattern[str] | None
-
-    def matches(self, digits: str) -> bool:
-        # As phonenumbers' _is_number_matching_desc: lengths first, then the whole pattern.
-        if self.lengths and len(digits) not in self.lengths:
-            return False
-        return self.pattern is not None and self.pattern.fullmatch(digits) is not None
+Pattern = re.Pattern[str]
 
 
-def _desc(found: Any) -> _Desc | None:
-    if found is None:
+def _pattern(found: Any, length: int) -> Pattern | None:
+    """A number type's national pattern, as phonenumbers matches numbers of this length with
+    it (_is_number_matching_desc: its possible lengths first, then the whole pattern); None
+    when no number of the length can match (no such type, a length it never has)."""
+    if found is None or not found.national_number_pattern:
         return None
-    pattern = found.national_number_pattern
-    return _Desc(frozenset(found.possible_length or ()), re.compile(pattern) if pattern else None)
+    lengths = found.possible_length or ()
+    if lengths and length not in lengths:
+        return None
+    return re.compile(found.national_number_pattern)
 
 
 @dataclass(frozen=True)
 class _Region:
-    """What the fast path needs of the region's metadata."""
+    """What the fast path needs of the region's metadata, for numbers of the shape's length."""
 
     code: str  # the country calling code, "86"
-    national_prefix: re.Pattern[str] | None  # what parsing may strip from the front
-    international: re.Pattern[str] | None  # an international dialling prefix
-    general: _Desc | None
-    before_fixed: Sequence[_Desc]
-    fixed: _Desc | None
-    mobile: _Desc | None
+    national_prefix: Pattern | None  # what parsing may strip from the front
+    international: Pattern | None  # an international dialling prefix
+    general: Pattern | None
+    before_fixed: Sequence[Pattern]
+    fixed: Pattern | None
+    mobile: Pattern | None
     same_mobile_and_fixed: bool
+
+
+# Every number the shape reads has a mobile's length.
+_LENGTH = 11
 
 
 @cache
@@ -83,15 +81,15 @@ def _region() -> _Region:
     meta = PhoneMetadata.metadata_for_region("CN")
     assert meta is not None
     npfp, idd = meta.national_prefix_for_parsing, meta.international_prefix
-    before = (_desc(getattr(meta, name)) for name in _BEFORE_FIXED)
+    before = (_pattern(getattr(meta, name), _LENGTH) for name in _BEFORE_FIXED)
     return _Region(
         code=str(meta.country_code),
         national_prefix=re.compile(npfp) if npfp else None,
         international=re.compile(idd) if idd else None,
-        general=_desc(meta.general_desc),
-        before_fixed=tuple(d for d in before if d is not None),
-        fixed=_desc(meta.fixed_line),
-        mobile=_desc(meta.mobile),
+        general=_pattern(meta.general_desc, _LENGTH),
+        before_fixed=tuple(p for p in before if p is not None),
+        fixed=_pattern(meta.fixed_line, _LENGTH),
+        mobile=_pattern(meta.mobile, _LENGTH),
         same_mobile_and_fixed=bool(meta.same_mobile_and_fixed_line_pattern),
     )
 
@@ -104,6 +102,7 @@ def fast_mobile(raw: str) -> str | None:
         return UNSURE
     plus, *parts = shape.groups()
     digits = "".join(parts)
+    assert len(digits) == _LENGTH
     region = _region()
     # Parsing would strip a national prefix (or a carrier code) from these digits, an
     # international prefix, or the country code itself when no + was written.
@@ -125,18 +124,15 @@ def fast_mobile(raw: str) -> str | None:
 def _kind(region: _Region, digits: str) -> str | None:
     """The number's type as phonenumbers' number type finds it (None: unknown, i.e. invalid),
     "mobile" standing also for fixed line or mobile."""
-    if region.general is None or not region.general.matches(digits):
+    if region.general is None or not region.general.fullmatch(digits):
         return None
-    if any(d.matches(digits) for d in region.before_fixed):
+    if any(p.fullmatch(digits) for p in region.before_fixed):
         return "other"
-    if region.fixed is not None and region.fixed.matches(digits):
-        if region.same_mobile_and_fixed or (
-            region.mobile is not None and region.mobile.matches(digits)
-        ):
-            return "mobile"
-        return "fixed_line"
-    if not region.same_mobile_and_fixed and region.mobile is not None:
-        return "mobile" if region.mobile.matches(digits) else None
+    mobile = region.mobile is not None and region.mobile.fullmatch(digits) is not None
+    if region.fixed is not None and region.fixed.fullmatch(digits):
+        return "mobile" if region.same_mobile_and_fixed or mobile else "fixed_line"
+    if not region.same_mobile_and_fixed and mobile:
+        return "mobile"
     return None
 
 
