@@ -10,7 +10,7 @@ Writes a mediation ledger of ``--rows`` rows (登记日期, 案件标题, 当事
   module and inserting the same rows casework writes, with values of the same sizes (a case,
   its registration event with the registration's facts, its two parties with the sealed and
   blind-indexed ID number and phone, the offices' counters) with ``executemany``, in one
-  transaction (``run_raw``).
+  transaction, then checkpointing its WAL as casework does (``run_raw``).
 The two sides take turns (casework, raw, casework, raw ...), ``--repeat`` turns each, each turn
 on fresh databases. Prints rows per second of each (the median turn, with the spread of the
 turns' times [lowest..highest]), the ratio of the medians with the range of the turn pairs'
