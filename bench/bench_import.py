@@ -7,8 +7,10 @@ Writes a mediation ledger of ``--rows`` rows (登记日期, 案件标题, 当事
 - casework: ``casework import mediation FILE`` in a child process under ``/usr/bin/time -v``
   (so its peak memory is measured) on a freshly initialised database;
 - baseline: raw ``sqlite3`` under the same pragmas, parsing the same file with the ``csv``
-  module and inserting the same rows casework writes (a case, its registration event and its
-  party per row) with ``executemany``, in one transaction.
+  module and inserting the same rows casework writes, with values of the same sizes (a case,
+  its registration event with the registration's facts, its two parties with the sealed and
+  blind-indexed ID number and phone, the offices' counters) with ``executemany``, in one
+  transaction, then checkpointing its WAL as casework does (``run_raw``).
 The two sides take turns (casework, raw, casework, raw ...), ``--repeat`` turns each, each turn
 on fresh databases. Prints rows per second of each (the median turn, with the spread of the
 turns' times [lowest..highest]), the ratio of the medians with the range of the turn pairs'
@@ -20,7 +22,9 @@ committed). The load average at the start and the end says how busy the machine 
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
+import getpass
 import hashlib
 import json
 import os
@@ -31,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from runs import Timed, ratio
 
@@ -92,20 +96,107 @@ def run_casework(db: str, ledger: str) -> tuple[float, float, int, dict[str, obj
     return seconds, cpu, peak, json.loads(done.stdout)
 
 
+# The dispute types as the mediation procedure keeps them (its codes, by label and alias).
+CODES = {"邻里": "neighbour", "婚姻家庭": "marriage_family", "土地山林": "land", "合同": "contract"}
+CODES |= {"劳动": "labour", "损害赔偿": "damage", "其他": "other"}
+
+
+def sealed_size(value: str) -> str:
+    """A value as long as casework's sealed one (``v1:`` and the base64 of a 12-byte nonce,
+    the text and a 16-byte tag), random as a ciphertext is, without the cipher."""
+    return "v1:" + base64.b64encode(os.urandom(12) + value.encode() + bytes(16)).decode("ascii")
+
+
+def blind(value: str) -> str:
+    """A 64-hex value spread as casework's blind index is (an HMAC): the indexed column's
+    B-tree takes it at a random place, as it takes casework's."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def registered_at(day: str, cache: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    """The day's local midnight (UTC+8) as casework stores it (a UTC instant) and the day."""
+    found = cache.get(day)
+    if found is None:
+        utc = datetime.fromisoformat(day) - timedelta(hours=8)
+        found = cache[day] = (utc.isoformat(" ", "microseconds"), day)
+    return found
+
+
+def raw_rows(
+    row: list[str], case_id: int, seq: int, refs: tuple[str, str], days: dict[str, tuple[str, str]]
+) -> tuple[tuple[object, ...], tuple[object, ...], list[tuple[object, ...]]]:
+    """One ledger row's case, event and parties, as casework writes them: the case's data
+    with its committee, the event's data with the registration's facts (the parties' ID
+    number and phone sealed), the parties' sealed values and blind indexes."""
+    day, title, people, id_number, phone, kind, office = row
+    applicant, respondent = people.split("、")
+    values = {"dispute_type": CODES.get(kind, "other"), "committee": f"{office}-tj"}
+    case_data = json.dumps(values)
+    facts = {
+        "office": office,
+        "title": title,
+        "parties": [
+            {"role": "applicant", "name": applicant, "id_number": sealed_size(id_number),
+             "phone": sealed_size(phone)},
+            {"role": "respondent", "name": respondent, "id_number": None, "phone": None},
+        ],
+        "ref": refs[0],
+    }  # fmt: skip
+    event_data = json.dumps({**values, "_case": facts, "_ref": refs[1]})
+    at, on = registered_at(day, days)
+    case_no = f"TJ-2020-{office}-{seq:05d}"
+    case = (case_id, case_no, office, 2020, seq, title, case_data, at, on, STAMP, STAMP, HASH,
+            refs[0])  # fmt: skip
+    event = (case_id, event_data, at, on, STAMP, HASH, refs[1], getpass.getuser())
+    party_rows = [
+        (case_id, 1, "applicant", applicant, sealed_size(id_number), sealed_size(phone),
+         blind(id_number), blind(phone)),
+        (case_id, 2, "respondent", respondent, None, None, None, None),
+    ]  # fmt: skip
+    return case, event, party_rows
+
+
+STAMP = "2021-01-10 02:00:00.000000"
+HASH = "0" * 64
+CASE_SQL = (
+    "INSERT INTO cases (id, case_no, kind, office_code, year, seq, title, state, version, data, "
+    "registered_at, registered_on, recorded_at, updated_at, created_by, head_hash, ref) "
+    "VALUES (?, ?, 'mediation', ?, ?, ?, ?, 'applied', 1, ?, ?, ?, ?, ?, 'importer', ?, ?)"
+)
+EVENT_SQL = (
+    "INSERT INTO events (case_id, seq, trigger, from_state, to_state, actor, actor_role, data, "
+    "occurred_at, occurred_on, recorded_at, note, hash, ref, channel, os_user) VALUES "
+    "(?, 1, 'register', NULL, 'applied', 'importer', 'supervisor', ?, ?, ?, ?, NULL, ?, ?, "
+    "'import', ?)"
+)
+PARTY_SQL = (
+    "INSERT INTO parties (case_id, ord, role, name, id_number, phone, id_number_index, "
+    "phone_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+COUNTER_SQL = (
+    "INSERT INTO case_counters (prefix, office_code, year, last_seq) VALUES ('TJ', ?, 2020, ?) "
+    "ON CONFLICT (prefix, office_code, year) DO UPDATE SET last_seq = excluded.last_seq"
+)
+
+
 def run_raw(db: str, ledger: str) -> tuple[float, float]:
     """Parse the same file with csv and insert the same rows with executemany: the same
-    columns and values casework writes (its idempotency keys naming the file and row, a
-    64-character hash), only without casework's checks, numbering and hashing."""
-    codes = {"邻里": "neighbour", "婚姻家庭": "marriage_family", "土地山林": "land"}
+    tables, columns and sizes of values casework writes (a case with its number in its
+    office's sequence, its registration event with the registration's facts, two parties
+    with the applicant's ID number and phone sealed and blind-indexed, the offices' number
+    counters; its idempotency keys naming the file and row), only without casework's checks,
+    hashing and sealing: a hash is 64 zeros, a sealed value random bytes of its length, a
+    blind index a plain SHA-256. It checkpoints the WAL after the commit, as casework does."""
     conn = sqlite3.connect(db, isolation_level=None)
     for pragma in ("journal_mode=WAL", "busy_timeout=5000", "synchronous=FULL", "foreign_keys=ON"):
         conn.execute(f"PRAGMA {pragma}")
-    stamp = "2021-01-10 02:00:00.000000"
     start, cpu_start = time.perf_counter(), time.process_time()
     conn.execute("BEGIN IMMEDIATE")
     next_id = (conn.execute("SELECT max(id) FROM cases").fetchone()[0] or 0) + 1
     sha = hashlib.sha256(open(ledger, "rb").read()).hexdigest()  # noqa: SIM115
     row_no = 2  # the header is row 1
+    seqs: dict[str, int] = {}
+    days: dict[str, tuple[str, str]] = {}
     with open(ledger, encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         next(reader)
@@ -113,63 +204,23 @@ def run_raw(db: str, ledger: str) -> tuple[float, float]:
             batch = [row for _, row in zip(range(2000), reader, strict=False)]
             if not batch:
                 break
-            case_rows, event_rows, party_rows = [], [], []  # type: ignore[var-annotated]
+            case_rows, event_rows, party_rows = [], [], []
             for row in batch:
-                day, title, people, id_number, phone, kind, office = row
-                data = json.dumps({"dispute_type": codes.get(kind, "other")}, ensure_ascii=False)
-                case_rows.append(
-                    (
-                        next_id,
-                        f"TJ-2020-{office}-{next_id:07d}",
-                        office,
-                        2020,
-                        next_id,
-                        title,
-                        data,
-                        f"{day} 00:00:00.000000",
-                        day,
-                        stamp,
-                        stamp,
-                        "0" * 64,
-                        f"import:{sha}:{row_no}",
-                    )
-                )
-                event_rows.append(
-                    (
-                        next_id,
-                        data,
-                        f"{day} 00:00:00.000000",
-                        day,
-                        stamp,
-                        "0" * 64,
-                        f"import:{sha}:{row_no}:1",
-                    )
-                )
-                applicant, respondent = people.split("、")
-                party_rows.append((next_id, 1, "applicant", applicant, id_number, phone))
-                party_rows.append((next_id, 2, "respondent", respondent, None, None))
+                seq = seqs[row[6]] = seqs.get(row[6], 0) + 1
+                refs = (f"import:{sha}:{row_no}", f"import:{sha}:{row_no}:1")
+                case, event, people = raw_rows(row, next_id, seq, refs, days)
+                case_rows.append(case)
+                event_rows.append(event)
+                party_rows += people
                 next_id += 1
                 row_no += 1
-            conn.executemany(
-                "INSERT INTO cases (id, case_no, kind, office_code, year, seq, title, state, "
-                "version, data, registered_at, registered_on, recorded_at, updated_at, "
-                "created_by, head_hash, ref) VALUES (?, ?, 'mediation', ?, ?, ?, ?, 'applied', 1, "
-                "?, ?, ?, ?, ?, 'importer', ?, ?)",
-                case_rows,
-            )
-            conn.executemany(
-                "INSERT INTO events (case_id, seq, trigger, from_state, to_state, actor, "
-                "actor_role, data, occurred_at, occurred_on, recorded_at, note, hash, ref) "
-                "VALUES (?, 1, 'register', NULL, 'applied', 'importer', 'supervisor', ?, ?, ?, "
-                "?, NULL, ?, ?)",
-                event_rows,
-            )
-            conn.executemany(
-                "INSERT INTO parties (case_id, ord, role, name, id_number, phone) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                party_rows,
-            )
+            conn.executemany(CASE_SQL, case_rows)
+            conn.executemany(EVENT_SQL, event_rows)
+            conn.executemany(PARTY_SQL, party_rows)
+    conn.executemany(COUNTER_SQL, list(seqs.items()))
     conn.execute("COMMIT")
+    # As casework does once its import has committed: the database left without a WAL.
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     conn.close()
     return seconds, cpu

@@ -931,6 +931,18 @@ class Workflow:
     def state(self, name: str) -> StateSpec:
         return self._states[name]
 
+    @cached_property
+    def limits_by_state(self) -> dict[str, tuple[TimeLimit, ...]]:
+        """By state, the limits that may run in it: the state's own (none once the case has
+        ended), then the procedure's duties not among them (casework.time.deadlines). Worked
+        out once: the open-limits index asks it of every case a unit of work writes."""
+        out: dict[str, tuple[TimeLimit, ...]] = {}
+        for spec in self.states:
+            found = [] if spec.terminal else list(spec.all_limits)
+            found += [d for d in self.duties if d not in found]
+            out[spec.name] = tuple(found)
+        return out
+
     def printed_named(self, text: str) -> PrintedDocument | None:
         """A printed document by its name or its title (``受理告知书``)."""
         return next((d for d in self.printed if text in (d.name, d.title)), None)

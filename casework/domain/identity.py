@@ -5,8 +5,8 @@ kept in one normal form, whatever the entry path (the CLI's ``--party``, a corre
 ledger's cells, the web's forms, a search): an ID number as 18 ASCII characters with an
 upper-case X, a phone as Chinese offices write it (:func:`check_phone`).
 
-``phonenumbers`` is imported when a phone is first read: its metadata costs a command that
-reads none (``case show``, ``--help`` of a group) a tenth of its start-up.
+Phones are read by ``phonenumbers``' rules, the common mobile shapes without the library's
+parse (casework.domain.phones).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from casework.domain.phones import normal_phone
 from casework.errors import InvalidData
 from casework.typed import typed
 
@@ -59,13 +60,14 @@ def _bad_id(text: str, why: str) -> InvalidData:
 def check_phone(text: str) -> str:
     """A mainland mobile or landline number in its normal form, or InvalidData.
 
-    Read with the ``phonenumbers`` library (region CN): ``13812345678``, ``138 1234 5678``,
-    ``+86 138 1234 5678``, ``(0668)1234567``, ``0668 1234567``, ``+86-668-1234567``. Kept as
+    Read by the ``phonenumbers`` library's rules (region CN, casework.domain.phones):
+    ``13812345678``, ``138 1234 5678``, ``+86 138 1234 5678``, ``(0668)1234567``,
+    ``0668 1234567``, ``+86-668-1234567``. Kept as
     Chinese offices write them: a mobile as its 11 digits (``13812345678``), a landline as
     its area code with the trunk 0, a hyphen and the local number (``0668-1234567``). Not
     E.164: a leading ``+`` is what a CSV export neutralises as a formula."""
     raw = " ".join(typed(text).split())
-    normal = _normal_phone(raw) if _PHONE_CHARS.fullmatch(raw) else None
+    normal = normal_phone(raw) if _PHONE_CHARS.fullmatch(raw) else None
     if normal is not None:
         return normal
     shown = _safe(text)
@@ -75,27 +77,6 @@ def check_phone(text: str) -> str:
         field="party.phone",
         value=shown,
     )
-
-
-def _normal_phone(raw: str) -> str | None:
-    import phonenumbers
-    from phonenumbers import PhoneNumberType
-
-    try:
-        number = phonenumbers.parse(raw, "CN")
-    except phonenumbers.NumberParseException:
-        return None
-    if number.country_code != 86 or number.extension or not phonenumbers.is_valid_number(number):
-        return None
-    national = str(number.national_number)
-    kind = phonenumbers.number_type(number)
-    mobile = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
-    if kind in mobile and len(national) == 11 and national.startswith("1"):
-        return national
-    area = phonenumbers.length_of_geographical_area_code(number)
-    if kind == PhoneNumberType.FIXED_LINE and area:
-        return f"0{national[:area]}-{national[area:]}"
-    return None
 
 
 def mask_id(number: str | None) -> str | None:

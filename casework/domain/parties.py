@@ -39,16 +39,15 @@ def party_role(text: str) -> str | None:
 def validate_party(party: Party, allowed_roles: tuple[str, ...]) -> Party:
     """A checked party: known role for the procedure, a name, a valid ID number and phone."""
     role = party_role(party.role)
-    listed = "、".join(f"{PARTY_ROLES[r]} {r}" for r in allowed_roles)
     if role is None:
         raise InvalidData(
-            f"当事人角色 party role {party.role[:30]!r} 未知，应为 {listed}",
+            f"当事人角色 party role {party.role[:30]!r} 未知，应为 {_listed(allowed_roles)}",
             field="party.role",
             value=party.role[:30],
         )
     if role not in allowed_roles:
         raise InvalidData(
-            f"当事人角色「{PARTY_ROLES[role]} {role}」不参与本程序，应为 {listed}",
+            f"当事人角色「{PARTY_ROLES[role]} {role}」不参与本程序，应为 {_listed(allowed_roles)}",
             field="party.role",
             value=role,
         )
@@ -58,3 +57,9 @@ def validate_party(party: Party, allowed_roles: tuple[str, ...]) -> Party:
     if (role, name, id_number, phone) == (party.role, party.name, party.id_number, party.phone):
         return party
     return Party(role, name, id_number, phone)
+
+
+def _listed(roles: tuple[str, ...]) -> str:
+    """The roles a refusal names (made only for a refusal: every party of an import is
+    checked)."""
+    return "、".join(f"{PARTY_ROLES[r]} {r}" for r in roles)

@@ -32,7 +32,8 @@ def clean_text(value: str, field: str, *, max_length: int = 2000, required: bool
         if required:
             raise InvalidData(f"{label} 不能为空 (must not be empty)", field=field, value=value)
         return text
-    if CONTROL.search(text):
+    # Every character CONTROL finds is unprintable: printable text (the common case) has none.
+    if not text.isprintable() and CONTROL.search(text):
         raise InvalidData(f"{label} {UNSAFE_ZH}", field=field, value=ascii(value[:40]))
     if len(text) > max_length:
         raise InvalidData(

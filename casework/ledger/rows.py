@@ -137,6 +137,10 @@ class RowReader:
         self.value_columns = bool(
             self.present & ({"data"} | {f"field:{f.name}" for f in wf.register_fields})
         )
+        # The registration's fields the file has a column for (an absent one gives no value).
+        self.field_columns = [
+            (f, f"field:{f.name}") for f in wf.register_fields if lay.has(f"field:{f.name}")
+        ]
         self.party_labels = {label: role for role, label in PARTY_ROLES.items()}
         self.first_role = wf.party_roles[0]
         self.other_role = "respondent" if "respondent" in wf.party_roles else wf.party_roles[0]
@@ -282,7 +286,8 @@ class RowReader:
 
     def _values(self, row: int, cells: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}
-        data_text, data_col = self.lay.get(cells, "data")
+        has_data = "data" in self.present
+        data_text, data_col = self.lay.get(cells, "data") if has_data else ("", "")
         if data_text:
             try:
                 data = json.loads(data_text)
@@ -296,8 +301,8 @@ class RowReader:
                 given = next((n for n in names if data.get(n) is not None), None)
                 if given is not None:
                     out[spec.name] = str(data[given])
-        for spec in self.wf.register_fields:
-            text, _ = self.lay.get(cells, f"field:{spec.name}")
+        for spec, target in self.field_columns:
+            text, _ = self.lay.get(cells, target)
             if text:
                 out[spec.name] = self._coded(spec, text)
         return out

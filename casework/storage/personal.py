@@ -28,7 +28,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from sqlalchemy import String
 from sqlalchemy.engine import Connection, Dialect, Engine
@@ -82,6 +82,20 @@ class PersonalKey:
         sealed = self.cipher().encrypt(nonce, value.encode(), kind.encode())
         return SEALED + base64.b64encode(nonce + sealed).decode("ascii")
 
+    def seal_all(self, kind: str, values: Sequence[str | None]) -> list[str | None]:
+        """Each value sealed as :meth:`seal` seals it (None kept): the nonces are read from
+        the system's random source at once, 12 fresh bytes a value, as many calls give."""
+        nonces = os.urandom(12 * len(values))
+        encrypt, extra, b64 = self.aead.encrypt, kind.encode(), base64.b64encode
+        out: list[str | None] = []
+        for at, value in enumerate(values):
+            if value is None:
+                out.append(None)
+                continue
+            nonce = nonces[12 * at : 12 * at + 12]
+            out.append(SEALED + b64(nonce + encrypt(nonce, value.encode(), extra)).decode("ascii"))
+        return out
+
     def open(self, kind: str, token: str) -> str:
         from cryptography.exceptions import InvalidTag
 
@@ -108,7 +122,8 @@ def normalised(kind: str, value: str) -> str:
     """The form the blind index hashes: an ID number upper-cased without blanks, a phone's
     digits only (``0668-1234567`` and ``06681234567`` are the same line)."""
     if kind == "phone":
-        return "".join(ch for ch in value if ch.isdigit())
+        # A phone's normal form is mostly its digits already (a mobile's eleven).
+        return value if value.isdigit() else "".join(ch for ch in value if ch.isdigit())
     return "".join(value.split()).upper()
 
 
@@ -314,11 +329,16 @@ def _map_changes(data: Mapping[str, Any], how: Callable[[str, str], str]) -> dic
     return {**data, "changes": out}
 
 
+def _is_mapping(value: object) -> TypeGuard[Mapping[str, Any]]:
+    # A plain dict first: the check against the abstract Mapping costs more, every event.
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def _has_personal(data: object) -> bool:
-    if not isinstance(data, Mapping):
+    if not _is_mapping(data):
         return False
     facts = data.get(FACTS)  # a registration's parties (casework.domain.facts)
-    if isinstance(facts, Mapping) and _has_people(facts.get("parties")):
+    if _is_mapping(facts) and _has_people(facts.get("parties")):
         return True
     changes = data.get("changes")
     return isinstance(changes, list) and any(_party_kind(c) for c in changes)
@@ -326,8 +346,7 @@ def _has_personal(data: object) -> bool:
 
 def _has_people(parties: object) -> bool:
     return isinstance(parties, list) and any(
-        isinstance(p, Mapping) and any(isinstance(p.get(kind), str) for kind in KINDS)
-        for p in parties
+        _is_mapping(p) and any(isinstance(p.get(kind), str) for kind in KINDS) for p in parties
     )
 
 
@@ -405,5 +424,45 @@ def writers(dialect: Dialect, types: Sequence[object]) -> list[tuple[int, Callab
 def _bound(t: Sealed | BlindIndex | EventData, dialect: Dialect) -> Callable[[Any], Any]:
     def write(value: Any) -> Any:
         return t.process_bind_param(value, dialect)
+
+    return write
+
+
+Column = Sequence[Any]
+
+
+def column_writers(
+    dialect: Dialect, types: Sequence[object]
+) -> list[tuple[int, Callable[[Column], Column]]]:
+    """For the bulk path: by position, how each keyed column's values for many rows are
+    stored, a column at a time (the key looked up once, not once a value). The same values
+    as the columns' types bind (:func:`writers`); a value to seal without a key is refused
+    as they refuse it."""
+    out: list[tuple[int, Callable[[Column], Column]]] = []
+    for i, t in enumerate(types):
+        if isinstance(t, Sealed | BlindIndex | EventData):
+            out.append((i, _column_writer(t, dialect)))
+    return out
+
+
+def _column_writer(
+    t: Sealed | BlindIndex | EventData, dialect: Dialect
+) -> Callable[[Column], Column]:
+    def write(values: Column) -> Column:
+        if isinstance(t, EventData):
+            personal = [_has_personal(v) for v in values]
+            if not any(personal):
+                return values
+            seal = key_of_dialect(dialect).seal
+            return [
+                _map_personal(v, seal) if p else v for v, p in zip(values, personal, strict=True)
+            ]
+        if all(v is None for v in values):
+            return values
+        key = key_of_dialect(dialect)
+        if isinstance(t, Sealed):
+            return key.seal_all(t.kind, values)
+        index, kind = key.index, t.kind
+        return [None if v is None else index(kind, v) for v in values]
 
     return write

@@ -987,6 +987,9 @@ class CaseRepository:
         self._corrected.clear()
         self._refs.clear()
         self._absent.clear()
+        # A case used again after this is read again (``_keep``), which notes its id anew: an
+        # import's million ids kept to its end grew its memory with its rows.
+        self._ids.clear()
 
     def _case_row(self, case: Case) -> dict[str, Any]:
         """A new case's row: recorded when it was registered, updated at its last step."""

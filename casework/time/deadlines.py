@@ -204,10 +204,7 @@ class CaseClock:
 
 
 def _candidates(wf: Workflow, state: str, data: Mapping[str, object]) -> list[TimeLimit]:
-    spec = wf.state(state)
-    found = [] if spec.terminal else list(spec.all_limits)
-    found += [d for d in wf.duties if d not in found]
-    return [lim for lim in found if lim.holds_for(data)]
+    return [lim for lim in wf.limits_by_state[state] if lim.holds_for(data)]
 
 
 def _bound(limit: TimeLimit, clock: CaseClock) -> tuple[str, Binds]:

@@ -14,6 +14,7 @@ from casework.errors import InvalidData
 from tests import petitions as P
 from tests.cli.checks import error_line
 from tests.helpers import Cli, FrozenClock, dump
+from workflows.chars import UNSAFE_CHARS
 from workflows.spec import FieldSpec
 
 HOSTILE = ["案件\x9b2J标题", "王\u202e某", "甲\u2066乙\u2069", "下\x85一行"]
@@ -23,6 +24,13 @@ HOSTILE = ["案件\x9b2J标题", "王\u202e某", "甲\u2066乙\u2069", "下\x85�
 def test_c1_controls_and_bidi_overrides_are_refused_in_text(title: str) -> None:
     with pytest.raises(InvalidData, match="双向覆盖字符"):
         clean_text(title, "title")
+
+
+def test_every_character_refused_is_unprintable() -> None:
+    # clean_text and the field checks search only text that is not printable.
+    found = [c for c in range(0x110000) if UNSAFE_CHARS.search(chr(c)) and chr(c).isprintable()]
+    assert found == []
+    assert all(not title.isprintable() for title in HOSTILE)
 
 
 @pytest.mark.parametrize("title", HOSTILE)
