@@ -4,6 +4,7 @@ cipher is made only when a value is sealed or opened."""
 from __future__ import annotations
 
 import hashlib
+import os
 
 import pytest
 from cryptography.hazmat.primitives import hashes
