@@ -35,6 +35,14 @@ def limit_states(wf: Workflow, limit: TimeLimit) -> frozenset[str]:
     return frozenset(s.name for s in wf.states if limit in s.all_limits)
 
 
+def limit_named(wf: Workflow, name: str) -> tuple[TimeLimit, frozenset[str]]:
+    """The procedure's limit of that name and the states it runs in."""
+    limit = wf.limit(name)
+    if limit is None:
+        raise ValueError(f"{wf.name} has no limit {name!r}")
+    return limit, limit_states(wf, limit)
+
+
 def lapses(
     limit: TimeLimit,
     states: frozenset[str],
@@ -75,10 +83,7 @@ def lapsed_on(
 
 def lapsed_source(wf: Workflow, registry: Registry, name: str) -> PartsOf:
     """The cases whose limit ``name`` lapsed in the period, as one list of items."""
-    limit = wf.limit(name)
-    if limit is None:
-        raise ValueError(f"{wf.name} has no limit {name!r}")
-    states = limit_states(wf, limit)
+    limit, states = limit_named(wf, name)
     starts = (limit.start, *limit.restarts)
 
     def parts(conn: Connection, scope: Scope) -> Parts:
@@ -125,10 +130,7 @@ def lapsed_rows(wf: Workflow, registry: Registry, name: str) -> RowsOf:
     counts for a period holding that day and beginning after the lapse before it (the first
     lapse in the period is the case's item there). Every lapse of the case is kept, however
     long before the period its limit began (the events path reads a year back: LOOK_BACK)."""
-    limit = wf.limit(name)
-    if limit is None:
-        raise ValueError(f"{wf.name} has no limit {name!r}")
-    states = limit_states(wf, limit)
+    limit, states = limit_named(wf, name)
 
     def rows(
         conn: Connection, ids: Sequence[int], period: tuple[date, date]
