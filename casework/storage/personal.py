@@ -86,7 +86,7 @@ class PersonalKey:
         """Each value sealed as :meth:`seal` seals it (None kept): the nonces are read from
         the system's random source at once, 12 fresh bytes a value, as many calls give."""
         nonces = os.urandom(12 * len(values))
-        encrypt, extra, b64 = self.aead.encrypt, kind.encode(), base64.b64encode
+        encrypt, extra, b64 = self.cipher().encrypt, kind.encode(), base64.b64encode
         out: list[str | None] = []
         for at, value in enumerate(values):
             if value is None:
