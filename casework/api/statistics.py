@@ -69,10 +69,13 @@ class Statistics(Base):
         from casework.read.damage import skipping
         from casework.read.rollups import ready
         from casework.read.scope import office_scope
-        from casework.read.stats import compute
+        from casework.read.stats import checked, compute
         from casework.storage.open_limits import unchanged_after
 
         scope = self.stats_scope(start, end, as_of, office, closed_by)
+        with self.read() as (conn, actor):  # a refusal before the roll-ups are written
+            office_scope(conn, actor, scope.office, "统计")
+            checked(self.catalogue(actor), scope, metrics, by)
         self.roll_up()
         with self.read() as (conn, actor):
             # As of a day on or after the last change, the database stood as it stands.
@@ -116,7 +119,7 @@ class Statistics(Base):
                 if not built(conn) or not any_marked(conn, skip):
                     return taken
             try:
-                taken += self.derived_write(functools.partial(catch_up, cat=cat, skip=skip))
+                done = self.derived_write(functools.partial(catch_up, cat=cat, skip=skip))
             except Exception as exc:
                 if read_only(exc):
                     return taken
@@ -124,6 +127,10 @@ class Statistics(Base):
                 if found is None:
                     raise
                 skip = found
+                continue
+            if not done:  # what is left waits (for a calendar): the events answer meanwhile
+                return taken
+            taken += done
 
     def build_rollups(self) -> int:
         """Compute the roll-ups of every case, once after the upgrade that made them (an empty

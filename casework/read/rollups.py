@@ -28,9 +28,10 @@ from casework.read.once import reading_once
 from casework.read.scope import Scope
 from casework.read.stats import Catalogue, Computation, rolled_key
 from casework.storage import rollups
-from casework.storage.db import chunk_size, in_chunks
+from casework.storage.db import MAX_CHUNK, chunk_size, in_chunks
 from casework.storage.rollups import Record, order
 from casework.storage.tables import cases
+from casework.time.calendar import CalendarMissing
 
 # All time, for the sources' own queries (they reach a limit's days before and after it).
 EPOCH = date(1900, 1, 1)
@@ -45,6 +46,22 @@ Progress = Callable[[int, int], None]
 
 def records_for(conn: Connection, cat: Catalogue, ids: Sequence[int]) -> list[Record]:
     """The roll-up rows of these cases, from their events, in a fixed order."""
+    out: list[Record] = []
+    for piece in in_chunks(list(ids), piece_size(conn)):
+        out += _records_of(conn, cat, piece)
+    out.sort(key=order)
+    return out
+
+
+def piece_size(conn: Connection) -> int:
+    """How many cases' rows are computed together: a source's query may name them in up to
+    four lists beside a few values each (a reply limit's candidates), which a lowered limit on
+    bound values must hold."""
+    size = chunk_size(conn)
+    return BATCH if size >= MAX_CHUNK else max(1, size // 8)
+
+
+def _records_of(conn: Connection, cat: Catalogue, ids: Sequence[int]) -> list[Record]:
     out: list[Record] = []
     numbers, kinds = _numbers(conn, ids)
     if not numbers:
@@ -70,8 +87,27 @@ def records_for(conn: Connection, cat: Catalogue, ids: Sequence[int]) -> list[Re
                 case_id = numbers[str(item.ref)]
                 made = (item.on, item.office, item.kind, int(item.value))
                 out.append((case_id, *key, *made, valid_from, valid_to, prior))
-    out.sort(key=order)
     return out
+
+
+def computable(
+    conn: Connection, cat: Catalogue, ids: Sequence[int]
+) -> tuple[list[Record], set[int]]:
+    """The rows of these cases, and the cases whose rows cannot be computed yet: a limit of
+    theirs runs into a year without a holiday arrangement (they keep their marks until the
+    calendar is added, which marks every case; the figures are read from the events)."""
+    try:
+        return records_for(conn, cat, ids), set()
+    except CalendarMissing:
+        pass
+    records: list[Record] = []
+    waiting: set[int] = set()
+    for one in ids:
+        try:
+            records += records_for(conn, cat, [one])
+        except CalendarMissing:
+            waiting.add(one)
+    return records, waiting
 
 
 def _numbers(conn: Connection, ids: Sequence[int]) -> tuple[dict[str, int], set[str]]:
@@ -87,8 +123,9 @@ def _numbers(conn: Connection, ids: Sequence[int]) -> tuple[dict[str, int], set[
 
 def catch_up(conn: Connection, cat: Catalogue, skip: frozenset[int] = frozenset()) -> int:
     """Compute again the items of up to ``PER_TRANSACTION`` marked cases (not those of
-    ``skip``: damaged ones keep their marks) and take their marks away; returns how many
-    marks were taken (0: none is left but those skipped)."""
+    ``skip``: damaged ones keep their marks, and so do those waiting for a calendar) and take
+    their marks away; returns how many marks were taken (0: none but those is left, or the
+    oldest are all waiting)."""
     rollups.lock(conn)
     marks = [(m, c) for m, c in rollups.marked(conn, PER_TRANSACTION + len(skip)) if c not in skip]
     marks = marks[:PER_TRANSACTION]
@@ -96,10 +133,14 @@ def catch_up(conn: Connection, cat: Catalogue, skip: frozenset[int] = frozenset(
         return 0
     ids = sorted({c for _, c in marks} | (rollups.linked(conn, [c for _, c in marks]) - skip))
     records: list[Record] = []
-    for part in in_chunks(ids, min(BATCH, chunk_size(conn))):
-        records += records_for(conn, cat, part)
-    rollups.replace(conn, ids, records, [m for m, _ in marks])
-    return len(marks)
+    waiting: set[int] = set()
+    for part in in_chunks(ids, BATCH):
+        found, later = computable(conn, cat, part)
+        records += found
+        waiting |= later
+    taken = [m for m, c in marks if c not in waiting]
+    rollups.replace(conn, [i for i in ids if i not in waiting], records, taken)
+    return len(taken)
 
 
 def ready(conn: Connection) -> bool:

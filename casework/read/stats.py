@@ -567,6 +567,20 @@ class Computation:
         return {name: self.tally(self.cat.by_name[name], by) for name in needed}
 
 
+def checked(cat: Catalogue, scope: Scope, names: Sequence[str] | None, by: str | None) -> list[str]:
+    """The metrics asked for (every reported one by default), once the names, the grouping and
+    the period are seen to be good: a refusal comes before anything is read or written."""
+    wanted = list(names or cat.reported())
+    for name in wanted:
+        cat.metric(name)
+    if by is not None and by not in GROUPINGS:
+        raise InvalidData(
+            f"分组 by 应为 {'、'.join(GROUPINGS)} 之一，不是 {by[:20]!r}", field="by", value=by[:20]
+        )
+    check_period(scope.start, scope.end)
+    return wanted
+
+
 def compute(
     conn: Connection,
     cat: Catalogue,
@@ -578,14 +592,7 @@ def compute(
     """Every reported metric (or those named) for the scope, optionally grouped; ``rolled``:
     the roll-ups are up to date in this snapshot (casework.read.rollups.ready) and the
     database stood at the scope's ``as_of`` as it stands."""
-    wanted = list(names or cat.reported())
-    for name in wanted:
-        cat.metric(name)
-    if by is not None and by not in GROUPINGS:
-        raise InvalidData(
-            f"分组 by 应为 {'、'.join(GROUPINGS)} 之一，不是 {by[:20]!r}", field="by", value=by[:20]
-        )
-    check_period(scope.start, scope.end)
+    wanted = checked(cat, scope, names, by)
     run = Computation(conn, cat, scope, rolled)
     with reading_once():
         tallies = run.tallies(wanted, by)

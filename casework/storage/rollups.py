@@ -81,7 +81,8 @@ def linked(conn: Connection, ids: Sequence[int]) -> set[int]:
     """The cases linked to these or from them: a flag of a case reads its linked cases
     (casework.read.flagged), so their items are computed again with theirs."""
     out: set[int] = set()
-    for part in in_chunks(sorted(set(ids)), chunk_size(conn)):
+    # Two lists of the same ids in one statement.
+    for part in in_chunks(sorted(set(ids)), max(1, chunk_size(conn) // 2)):
         chosen = list(part)
         query = select(case_links.c.case_id, case_links.c.other_case_id).where(
             or_(case_links.c.case_id.in_(chosen), case_links.c.other_case_id.in_(chosen))
