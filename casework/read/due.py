@@ -30,7 +30,7 @@ from casework.read.shapes import DueJSON, DueRow
 from casework.storage.db import chunk_size
 from casework.storage.directory import require_office
 from casework.storage.open_limits import answers_on
-from casework.storage.tables import cases, events, open_limits
+from casework.storage.tables import EVENT_VIEW_COLUMNS, cases, events, open_limits
 from casework.storage.world import StoredWorld
 from casework.time.deadlines import Due, PendingDue, due, most_pressing
 from casework.time.local import as_utc
@@ -54,15 +54,7 @@ _HEAD = (
     cases.c.registered_at,
     cases.c.data.label("case_data"),
 )
-_VIEW = (
-    events.c.seq,
-    events.c.trigger,
-    events.c.from_state,
-    events.c.to_state,
-    events.c.occurred_at,
-    events.c.occurred_on,
-    events.c.data,
-)
+_VIEW = EVENT_VIEW_COLUMNS  # what the limits read of an event
 
 
 @dataclass(frozen=True, slots=True)

@@ -520,6 +520,18 @@ stat_dirty = Table(
     integer("case_id"),
 )
 
+# What the limits read of an event (workflows.spec.EventView), in this order: the deadline
+# listings and the open-limits index read no more of the history (actor, note and hash are
+# neither read nor converted).
+EVENT_VIEW_COLUMNS = (
+    events.c.seq,
+    events.c.trigger,
+    events.c.from_state,
+    events.c.to_state,
+    events.c.occurred_at,
+    events.c.occurred_on,
+    events.c.data,
+)
 # What a case's history is read as, in this order: the columns a step's hash covers and the
 # ones beside them (the ref a keyed step was taken under). Storage reads them back into the
 # model's events, the audit into its stream.
